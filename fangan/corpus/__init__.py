@@ -1,0 +1,1 @@
+"""Corpus outputs: per-document JSON, JSONL, errors, tables, the full-text index."""

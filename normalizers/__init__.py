@@ -1,0 +1,111 @@
+"""Normalizers: damaged text → the text of the original document, explainably.
+
+Each repair is a small named step, `fn(text, ctx, report) -> text`, registered with `@step(name)`.
+The report records what the step changed (`Repair`), what it cut (`Removed`) and what it could not
+fix (`Warning`), so a record always says which repairs ran and what they did — the model is ftfy's
+`fix_and_explain`. `DEFAULT_STEPS` is the order; callers may pass their own list of names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from fangan.model import Change, Removed, Repair, Warning
+
+MAX_EXAMPLES = 40
+
+
+@dataclass
+class NormalizeContext:
+    """What a step may know beyond the text itself."""
+
+    script_variant: str = "auto"  # auto | t2s | tw2s | hk2s
+    site: Optional[str] = None
+    title_hint: Optional[str] = None
+    batch: Optional[object] = None  # learned, batch-level knowledge (recurring chrome lines), see boilerplate
+    # filled by steps for later stages to read
+    script: str = "unknown"
+    title_candidates: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class StepReport:
+    """Collects one step's changes; `Explanation` turns reports into record fields."""
+
+    def __init__(self, step: str):
+        self.step = step
+        self.count = 0
+        self.changes: list[Change] = []
+        self.removed: list[Removed] = []
+        self.warnings: list[Warning] = []
+        self.detail: Optional[str] = None
+
+    def change(self, before: str, after: str, context: str = "", n: int = 1) -> None:
+        self.count += n
+        if len(self.changes) < MAX_EXAMPLES:
+            self.changes.append(Change(before=before, after=after, context=context[:80]))
+
+    def remove(self, text: str, reason: str) -> None:
+        self.count += 1
+        self.removed.append(Removed(step=self.step, text=text, reason=reason))
+
+    def warn(self, code: str, message: str, count: int = 1, examples: Optional[list[str]] = None) -> None:
+        self.warnings.append(Warning(code=code, message=message, step=self.step, count=count, examples=(examples or [])[:10]))
+
+
+StepFn = Callable[[str, NormalizeContext, StepReport], str]
+STEPS: dict[str, StepFn] = {}
+
+
+def step(name: str):
+    """Register a normalization step under `name`."""
+
+    def deco(fn: StepFn) -> StepFn:
+        STEPS[name] = fn
+        fn.step_name = name  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+@dataclass
+class Explanation:
+    text: str
+    script: str
+    repairs: list[Repair]
+    removed: list[Removed]
+    warnings: list[Warning]
+    context: NormalizeContext
+
+
+def _load_builtin_steps() -> None:
+    from . import defaults  # noqa: F401
+
+
+def default_steps() -> list[str]:
+    _load_builtin_steps()
+    from .defaults import DEFAULT_STEPS
+
+    return list(DEFAULT_STEPS)
+
+
+def normalize_and_explain(text: str, ctx: Optional[NormalizeContext] = None, steps: Optional[list[str]] = None) -> Explanation:
+    ctx = ctx or NormalizeContext()
+    names = steps if steps is not None else default_steps()
+    _load_builtin_steps()
+    repairs: list[Repair] = []
+    removed: list[Removed] = []
+    warnings: list[Warning] = []
+    for name in names:
+        fn = STEPS[name]
+        report = StepReport(name)
+        text = fn(text, ctx, report)
+        if report.count or report.detail:
+            repairs.append(Repair(step=name, count=report.count, changes=report.changes, detail=report.detail))
+        removed.extend(report.removed)
+        warnings.extend(report.warnings)
+    return Explanation(text=text, script=ctx.script, repairs=repairs, removed=removed, warnings=warnings, context=ctx)
+
+
+def normalize(text: str, ctx: Optional[NormalizeContext] = None) -> str:
+    return normalize_and_explain(text, ctx).text

@@ -1,0 +1,79 @@
+"""Canonical form: whitespace, widths and brackets as a clean official document writes them."""
+from __future__ import annotations
+
+import re
+
+from . import NormalizeContext, StepReport, step
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
+
+
+@step("canonicalize_whitespace")
+def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    """Zero-width characters go, NBSP and ideographic spaces become spaces, lines are stripped,
+    blank lines dropped: one paragraph per line."""
+    n_zw = sum(text.count(chr(c)) for c in _ZERO_WIDTH)
+    if n_zw:
+        text = text.translate(_ZERO_WIDTH)
+        report.change("zero-width", "", n=n_zw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    n_sp = len(_SPACES.findall(text))
+    if n_sp:
+        text = _SPACES.sub(" ", text)
+        report.change("NBSP/ideographic space", " ", n=n_sp)
+    lines = [re.sub(" {2,}", " ", ln).strip() for ln in text.split("\n")]
+    blank = sum(1 for ln in lines if not ln)
+    if blank:
+        report.detail = f"dropped {blank} blank lines"
+    return "\n".join(ln for ln in lines if ln)
+
+
+# ASCII punctuation next to Chinese becomes fullwidth; fullwidth ASCII letters/digits become ASCII.
+_FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+_PUNCT_MAP = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s?([,:;!?])|([,:;!?])(?=\s?{_CJK})")
+# a bracket pair whose content holds Chinese, or a numbering bracket like (一) (1) before Chinese
+_ASCII_PARENS = re.compile(rf"\(([^()\n]*?)\)")
+
+
+def _has_cjk(s: str) -> bool:
+    return re.search(_CJK, s) is not None
+
+
+@step("canonicalize_punctuation")
+def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    before = text
+    text2 = text.translate(_FULLWIDTH_ALNUM)
+    if text2 != text:
+        report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
+    text = text2
+
+    def paren(m: re.Match) -> str:
+        inner = m.group(1)
+        end = m.end()
+        nxt = text[end : end + 1]
+        prev = text[m.start() - 1 : m.start()] if m.start() else ""
+        if _has_cjk(inner) or (inner and (_has_cjk(nxt) or _has_cjk(prev))):
+            report.change(m.group(0), f"（{inner}）", context=text[max(0, m.start() - 10) : end + 10])
+            return f"（{inner}）"
+        return m.group(0)
+
+    text = _ASCII_PARENS.sub(paren, text)
+
+    def punct(m: re.Match) -> str:
+        ch = m.group(1) or m.group(2)
+        full = _PUNCT_MAP[ch]
+        # keep times (13:00), ratios and URLs: a colon between digits is not Chinese punctuation
+        s, e = m.start(), m.end()
+        if ch == ":" and (text[s - 1 : s].isdigit() and text[e : e + 1].isdigit()):
+            return m.group(0)
+        report.change(ch, full, context=text[max(0, s - 8) : e + 8])
+        return full
+
+    text = _PUNCT_NEAR_CJK.sub(punct, text)
+    if text == before:
+        report.count = 0
+        report.changes.clear()
+    return text

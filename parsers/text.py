@@ -1,0 +1,135 @@
+"""Plain text and Markdown: bytes with no declared encoding → text.
+
+Candidates come from the BOM, charset-normalizer's guesses and the codecs Chinese archives use;
+the winner is the decoding that reads most like Chinese (`chinese.plausibility`), not the first
+codec that does not raise. GBK/GB2312 are decoded as GB18030 (their superset), Big5 as cp950,
+never big5hkscs (which turns ①–⑧ into katakana).
+"""
+from __future__ import annotations
+
+import codecs
+from typing import Optional
+
+from fangan.ingest import SourceItem
+
+from . import Block, ParsedDocument, ParseError, register
+from .chinese import plausibility
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+# what a detector's label means for Chinese documents
+_CANONICAL = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "cp936": "gb18030",
+    "hz": "gb18030",
+    "big5": "cp950",
+    "big5hkscs": "cp950",
+    "big5-hkscs": "cp950",
+    "ascii": "utf-8",
+    "utf_8": "utf-8",
+}
+
+_FALLBACKS = ("utf-8", "gb18030", "cp950", "utf-16-le", "utf-16-be")
+
+
+def canonical_codec(name: str) -> str:
+    n = codecs.lookup(name).name if name else "utf-8"
+    return _CANONICAL.get(n.replace("_", "-"), _CANONICAL.get(n, n))
+
+
+def _looks_utf16(data: bytes) -> Optional[str]:
+    """BOM-less UTF-16: many zero bytes on one parity (ASCII punctuation and digits)."""
+    sample = data[:4000]
+    if len(sample) < 8:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    n = len(sample) // 2
+    if odd > 0.2 * n and even < 0.02 * n:
+        return "utf-16-le"
+    if even > 0.2 * n and odd < 0.02 * n:
+        return "utf-16-be"
+    return None
+
+
+def is_binary(data: bytes) -> bool:
+    """Control bytes a text file never has (NUL outside UTF-16, and the C0 range bar \\t\\n\\r\\f\\x1a\\x1b)."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if _looks_utf16(sample) or any(sample.startswith(b) for b, _ in _BOMS):
+        return False
+    bad = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 26, 27))
+    return bad / len(sample) > 0.01
+
+
+def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
+    """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec), codec.replace("-sig", "") if codec == "utf-8-sig" else codec
+    candidates: list[str] = []
+    if declared:
+        try:
+            candidates.append(canonical_codec(declared))
+        except LookupError:
+            pass
+    u16 = _looks_utf16(data)
+    if u16:
+        candidates.append(u16)
+    try:
+        from charset_normalizer import from_bytes
+
+        for match in list(from_bytes(data[:200_000]))[:4]:
+            try:
+                candidates.append(canonical_codec(match.encoding))
+            except LookupError:
+                continue
+    except Exception:  # detector failure must not lose the document: fallbacks below still run
+        pass
+    candidates.extend(_FALLBACKS)
+    best: Optional[tuple[float, str, str]] = None
+    seen = set()
+    for codec in candidates:
+        if codec in seen:
+            continue
+        seen.add(codec)
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = plausibility(text)
+        if codec == "utf-8":
+            score += 0.05  # an exact UTF-8 decode of non-ASCII bytes is strong evidence on its own
+        if best is None or score > best[0]:
+            best = (score, codec, text)
+    if best is None:
+        # nothing decodes strictly: keep every character we can and say so (normalizers warn on U+FFFD)
+        return data.decode("gb18030", errors="replace"), "gb18030"
+    return best[2], best[1]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+@register("txt", extensions=("txt", "text", "md", "markdown", ""))
+def parse_text(item: SourceItem) -> ParsedDocument:
+    if is_binary(item.data):
+        raise ParseError("not_text", "binary content (control bytes) in a file read as text")
+    declared = None
+    if item.content_type and "charset=" in item.content_type:
+        declared = item.content_type.split("charset=", 1)[1].split(";")[0].strip()
+    text, codec = decode_bytes(item.data, declared)
+    if not text.strip():
+        raise ParseError("empty", "the file holds no text")
+    fmt = "md" if item.suffix in ("md", "markdown") else "txt"
+    return ParsedDocument(blocks=[Block(p) for p in split_paragraphs(text)], format=fmt, encoding=codec)
