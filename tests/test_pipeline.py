@@ -1,0 +1,106 @@
+"""The whole slice on real-looking inputs: samples build, bad inputs become error records, re-runs resume."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fangan.corpus.store import CorpusStore
+from fangan.pipeline import Options, build, process_file
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+PINYIN = re.compile(r"[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
+
+
+@pytest.fixture(scope="module")
+def samples_corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("samples-corpus")
+    report = build([SAMPLES], out)
+    return out, report
+
+
+def _by_name(out: Path) -> dict[str, dict]:
+    return {Path(d["source"]["path"]).name: d for d in CorpusStore(out).iter_raw()}
+
+
+def test_every_sample_gives_a_document_or_an_error(samples_corpus):
+    out, report = samples_corpus
+    inputs = sorted(p.name for p in SAMPLES.iterdir() if p.is_file())
+    docs = _by_name(out)
+    errors = [json.loads(ln) for ln in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    accounted = sorted(list(docs) + [Path(e["path"]).name for e in errors])
+    assert accounted == inputs
+    assert [Path(e["path"]).name for e in errors] == ["truncated_download.txt"]
+    assert errors[0]["stage"] == "parse" and errors[0]["error"] == "not_text"
+    lines = (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(docs) == len(report.built)
+
+
+def test_encodings_are_detected(samples_corpus):
+    docs = _by_name(samples_corpus[0])
+    assert docs["taiwan_school_cleanliness_plan_big5.txt"]["source"]["encoding"] in ("cp950", "big5")
+    assert docs["community_health_promotion_plan_docshare_gbk.txt"]["source"]["encoding"] == "gb18030"
+    assert docs["county_summer_food_safety_plan_utf16.txt"]["source"]["encoding"].startswith("utf-16")
+    assert "①教室内部清洁" in docs["taiwan_school_cleanliness_plan_big5.txt"]["text"]
+
+
+def test_traditional_with_pinyin_comes_out_simplified(samples_corpus):
+    doc = _by_name(samples_corpus[0])["district_cdc_school_health_plan_traditional_pinyin.txt"]
+    assert doc["script"] == "traditional"
+    assert doc["title"] == "区疾控中心2019年健康教育进校园活动实施方案"
+    assert not PINYIN.search(doc["text"])
+    assert "卫生习惯" in doc["text"] and "衛" not in doc["text"]
+    assert "（责任科室：健康教育科、学校卫生科）" in doc["text"]  # a real parenthesis is kept, made fullwidth
+    repairs = {r["step"]: r for r in doc["repairs"]}
+    assert repairs["strip_pinyin_annotations"]["count"] >= 10
+    assert repairs["convert_script"]["count"] > 0
+    top = [(s["marker"], s["title"]) for s in doc["sections"]]
+    assert top == [("一、", "工作目标"), ("二、", "组织领导"), ("三、", "活动安排"), ("四、", "工作要求")]
+    assert [c["marker"] for c in doc["sections"][2]["children"]] == ["（一）", "（二）", "（三）"]
+
+
+def test_rerun_skips_built_documents_and_keeps_errors(samples_corpus, tmp_path):
+    out = tmp_path / "corpus"
+    shutil.copytree(samples_corpus[0], out)
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "documents").iterdir()}
+    report = build([SAMPLES], out)
+    assert report.built == [] and len(report.skipped) == len(before)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "documents").iterdir()} == before
+    assert [e.error for e in report.errors] == ["not_text"]  # failures are retried and reported again
+
+
+def test_duplicate_and_missing_inputs_are_reported(tmp_path):
+    src = SAMPLES / "county_summer_food_safety_plan_utf16.txt"
+    shutil.copy(src, tmp_path / "copy.txt")
+    out = tmp_path / "out"
+    report = build([src, tmp_path / "copy.txt", tmp_path / "nope.txt"], out)
+    assert len(report.built) == 1
+    kinds = sorted(e.error for e in report.errors)
+    assert kinds == ["duplicate", "not_found"]
+
+
+def test_a_crash_inside_a_stage_becomes_an_error_record(tmp_path, monkeypatch):
+    import fangan.pipeline as pipeline
+
+    def broken(doc):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "extract", broken)
+    report = build([SAMPLES / "county_summer_food_safety_plan_utf16.txt", SAMPLES / "taiwan_school_cleanliness_plan_big5.txt"], tmp_path)
+    assert report.built == []
+    assert {(e.stage, e.error) for e in report.errors} == {("extract", "internal_error")}
+    assert "RuntimeError: boom" in report.errors[0].reason
+
+
+def test_writes_leave_no_temporary_files(samples_corpus):
+    out = samples_corpus[0]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_process_file_is_the_python_twin_of_show():
+    doc = process_file(SAMPLES / "taiwan_school_cleanliness_plan_big5.txt", Options())
+    assert doc.title.startswith("台中市")
+    assert doc.script == "traditional"
