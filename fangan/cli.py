@@ -3,6 +3,7 @@
     fangan build INPUT... --out DIR     fangan.build(inputs, out)
     fangan show FILE                    fangan.process_file(path)     (or a built documents/<id>.json)
     fangan normalize FILE --explain     fangan.normalizers.normalize_and_explain(text)
+    fangan evaluate --gold G --corpus C fangan.evaluate.evaluate(gold, corpus)
 """
 from __future__ import annotations
 
@@ -174,6 +175,21 @@ def normalize(
                 console.print(f"[yellow]removed[/yellow] ({r.step}, {r.reason}): {r.text[:80]}", highlight=False)
             for w in result.warnings:
                 console.print(f"[red]warning[/red] {w.code}: {w.message}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="folder of <input name>.gold.json files"),
+    corpus: Path = typer.Option(..., "--corpus", help="a built corpus folder"),
+):
+    """Score a built corpus against expected answers (CER, boilerplate, sections, item F1).
+
+    Example: fangan evaluate --gold ../shared/gold/seeds --corpus /tmp/seeds-corpus
+    """
+    from fangan.evaluate import evaluate as run_evaluate
+    from fangan.evaluate import format_report
+
+    console.print(format_report(run_evaluate(gold, corpus)), markup=False, highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
