@@ -30,10 +30,13 @@ def build(
     script: str = ScriptOpt,
     force: bool = typer.Option(False, help="rebuild documents that are already built"),
     timings: bool = typer.Option(False, help="print seconds per stage"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (0 = one per core)"),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
 
-    Example: fangan build data/samples --out data/corpus
+    Examples: fangan build data/samples --out data/corpus
+              fangan build archive/ --out corpus --jobs 0
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -51,7 +54,7 @@ def build(
                 tasks[phase] = bar.add_task({"read": "reading", "build": "building"}.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        report = run_build(inputs, out, options, progress=progress)
+        report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
     mb = report.bytes_in / 1e6
     console.print(
         f"built {len(report.built)}, already built {len(report.skipped)}, errors {len(report.errors)} "

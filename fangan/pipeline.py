@@ -28,6 +28,9 @@ class StageError(Exception):
         super().__init__(f"{stage}: {reason}")
         self.stage, self.error, self.reason = stage, error, reason
 
+    def __reduce__(self):  # picklable, so worker processes can return it
+        return (StageError, (self.stage, self.error, self.reason))
+
 
 @dataclass
 class Options:
@@ -158,26 +161,43 @@ def _error(path: str, sha: Optional[str], stage: str, error: str, reason: str) -
     return ErrorRecord(path=path, sha256=sha, stage=stage, error=error, reason=reason, time=_now())
 
 
+# Tasks run in worker processes or on a Dask cluster: module-level, and they return errors rather than raise.
+def _parse_task(item: SourceItem):
+    times = StageTimes()
+    try:
+        return parse_item(item, times), times
+    except StageError as e:
+        return e, times
+
+
+def _process_task(args):
+    item, parsed, options, batch = args
+    times = StageTimes()
+    try:
+        return process_parsed(item, parsed, options, batch, times), times
+    except StageError as e:
+        return e, times
+
+
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
-          progress: Optional[Callable[[str, int, int], None]] = None) -> BuildReport:
+          progress: Optional[Callable[[str, int, int], None]] = None, jobs: int = 1,
+          dask_address: Optional[str] = None) -> BuildReport:
     """Build (or resume building) the corpus in `out` from `inputs`.
 
     Two passes: the first reads and parses every new input and lets the boilerplate learner see
     them all (lines recurring across a site's documents are chrome); the second normalizes,
-    structures and extracts each document and writes it.
+    structures and extracts each document and writes it as soon as it is ready. `jobs` > 1 runs
+    the per-document work in local processes (0 = one per core); `dask_address` on a Dask cluster.
     """
+    from .executors import make_executor
+
     options = options or Options()
     store = CorpusStore(out)
     report = BuildReport()
     t_start = time.perf_counter()
     seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
-    pending: list[tuple[SourceItem, ParsedDocument]] = []
-    items = list(iter_inputs(inputs, options.limits))
-    total = len(items)
-    batch = _new_batch_learner() if options.learn_boilerplate else None
-    for i, item in enumerate(items):
-        if progress:
-            progress("read", i, total)
+    todo: list[SourceItem] = []
+    for item in iter_inputs(inputs, options.limits):
         if isinstance(item, IngestError):
             report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
             continue
@@ -185,34 +205,48 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
         report.bytes_in += len(item.data)
         if sha in seen:
             report.errors.append(_error(item.path, sha, "ingest", "duplicate", f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
-            continue
-        seen[sha] = item.path
-        if store.has(doc_id_for(sha)) and not options.force:
+        elif store.has(doc_id_for(sha)) and not options.force:
+            seen[sha] = item.path
             report.skipped.append(doc_id_for(sha))
-            continue
-        try:
-            parsed = parse_item(item, report.times)
-        except StageError as e:
-            report.errors.append(_error(item.path, sha, e.stage, e.error, e.reason))
-            continue
+        else:
+            seen[sha] = item.path
+            todo.append(item)
+
+    executor = make_executor(jobs, dask_address)
+    try:
+        parsed: list[Optional[ParsedDocument]] = [None] * len(todo)
+        batch = _new_batch_learner() if options.learn_boilerplate else None
+        for done, (i, (result, times)) in enumerate(executor.map(_parse_task, todo)):
+            _merge_times(report.times, times)
+            if progress:
+                progress("read", done + 1, len(todo))
+            if isinstance(result, StageError):
+                report.errors.append(_error(todo[i].path, todo[i].sha256, result.stage, result.error, result.reason))
+            else:
+                parsed[i] = result
+        ready = [(item, p) for item, p in zip(todo, parsed) if p is not None]
         if batch is not None:
-            batch.add(parsed.text, site=parsed.site or item.site)
-        pending.append((item, parsed))
-    for i, (item, parsed) in enumerate(pending):
-        if progress:
-            progress("build", i, len(pending))
-        try:
-            doc = process_parsed(item, parsed, options, batch, report.times)
+            for item, p in ready:
+                batch.add(p.text, site=p.site or item.site)
+        tasks = [(item, p, options, batch) for item, p in ready]
+        for done, (i, (result, times)) in enumerate(executor.map(_process_task, tasks)):
+            _merge_times(report.times, times)
+            if progress:
+                progress("build", done + 1, len(tasks))
+            item = tasks[i][0]
+            if isinstance(result, StageError):
+                report.errors.append(_error(item.path, item.sha256, result.stage, result.error, result.reason))
+                continue
             t0 = time.perf_counter()
-            store.write_document(doc)
+            try:
+                store.write_document(result)
+                report.built.append(result.id)
+            except OSError as e:
+                report.errors.append(_error(item.path, item.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
             report.times.add("write", time.perf_counter() - t0)
-            report.built.append(doc.id)
-        except StageError as e:
-            report.errors.append(_error(item.path, item.sha256, e.stage, e.error, e.reason))
-        except OSError as e:
-            report.errors.append(_error(item.path, item.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
-    if progress:
-        progress("build", len(pending), len(pending))
+    finally:
+        executor.close()
+    report.errors.sort(key=lambda e: e.path)
     t0 = time.perf_counter()
     store.write_jsonl()
     store.write_errors(report.errors)
@@ -220,6 +254,11 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     report.times.add("corpus", time.perf_counter() - t0)
     report.seconds = time.perf_counter() - t_start
     return report
+
+
+def _merge_times(into: StageTimes, other: StageTimes) -> None:
+    for stage, secs in other.seconds.items():
+        into.add(stage, secs)
 
 
 def _new_batch_learner():

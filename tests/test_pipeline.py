@@ -104,3 +104,24 @@ def test_process_file_is_the_python_twin_of_show():
     doc = process_file(SAMPLES / "taiwan_school_cleanliness_plan_big5.txt", Options())
     assert doc.title.startswith("台中市")
     assert doc.script == "traditional"
+
+
+def _records(out: Path) -> dict[str, dict]:
+    recs = {}
+    for d in CorpusStore(out).iter_raw():
+        recs[d["id"]] = {k: v for k, v in d.items() if k != "source"}
+    return recs
+
+
+def test_worker_processes_give_the_same_corpus(samples_corpus, tmp_path):
+    report = build([SAMPLES], tmp_path, jobs=2)
+    assert sorted(report.built) == sorted(samples_corpus[1].built)
+    assert _records(tmp_path) == _records(samples_corpus[0])
+
+
+def test_dask_cluster_gives_the_same_corpus(samples_corpus, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        report = build([SAMPLES], tmp_path, dask_address=cluster.scheduler_address)
+    assert sorted(report.built) == sorted(samples_corpus[1].built)
+    assert _records(tmp_path) == _records(samples_corpus[0])
