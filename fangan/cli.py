@@ -173,7 +173,8 @@ def normalize(
             for r in result.repairs:
                 console.print(f"[bold]{r.step}[/bold]: {r.count}" + (f" — {r.detail}" if r.detail else ""))
                 for c in r.changes[:8]:
-                    console.print(f"    {c.before!r} → {c.after!r}" + (f"   …{c.context}…" if c.context else ""), markup=False, highlight=False)
+                    context = c.context.replace("\n", "⏎")
+                    console.print(f"    {c.before!r} → {c.after!r}" + (f"   …{context}…" if context else ""), markup=False, highlight=False)
             for r in result.removed:
                 console.print(f"[yellow]removed[/yellow] ({r.step}, {r.reason}): {r.text[:80]}", highlight=False)
             for w in result.warnings:
