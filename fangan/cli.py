@@ -49,7 +49,7 @@ def build(
                   console=err_console, disable=not show_bar, transient=True) as bar:
         tasks: dict[str, int] = {}
 
-        def progress(phase: str, done: int, total: int) -> None:
+        def progress(phase: str, done: int, total: Optional[int]) -> None:
             if phase not in tasks:
                 tasks[phase] = bar.add_task({"read": "reading", "build": "building"}.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)

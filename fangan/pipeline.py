@@ -6,6 +6,8 @@ corpus atomically. A re-run skips inputs whose content (sha256) is already built
 """
 from __future__ import annotations
 
+import pickle
+import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -14,13 +16,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from fangan.extract import extract
-from fangan.ingest import IngestError, Limits, SourceItem, iter_inputs
+from fangan.ingest import IngestError, Limits, SourceItem, SourceRef, iter_inputs
 from fangan.model import Document, ErrorRecord, Source, Warning
 from fangan.normalizers import NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, parse
 from fangan.structure import build_structure
 
-from .corpus.store import CorpusStore
+from .corpus.store import CorpusStore, atomic_write_bytes
 
 
 class StageError(Exception):
@@ -78,7 +80,7 @@ def parse_item(item: SourceItem, times: Optional[StageTimes] = None) -> ParsedDo
     return _run("parse", parse, item, times=times)
 
 
-def process_parsed(item: SourceItem, parsed: ParsedDocument, options: Optional[Options] = None, batch=None,
+def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options: Optional[Options] = None, batch=None,
                    times: Optional[StageTimes] = None) -> Document:
     options = options or Options()
     ctx = NormalizeContext(
@@ -109,7 +111,7 @@ def process_parsed(item: SourceItem, parsed: ParsedDocument, options: Optional[O
             encoding=parsed.encoding,
             site=ctx.site,
             captured_at=parsed.captured_at or item.captured_at,
-            size=len(item.data),
+            size=item.size,
         ),
         title=st.title,
         script=explained.script,
@@ -165,87 +167,107 @@ def _error(path: str, sha: Optional[str], stage: str, error: str, reason: str) -
 def _parse_task(item: SourceItem):
     times = StageTimes()
     try:
-        return parse_item(item, times), times
+        return item.reference(), parse_item(item, times), times
     except StageError as e:
-        return e, times
+        return item.reference(), e, times
 
 
 def _process_task(args):
-    item, parsed, options, batch = args
+    ref, parsed, options, batch = args
     times = StageTimes()
     try:
-        return process_parsed(item, parsed, options, batch, times), times
+        return ref, process_parsed(ref, parsed, options, batch, times), times
     except StageError as e:
-        return e, times
+        return ref, e, times
+
+
+CHUNK = 64  # documents in flight at once: bounds memory whatever the archive size
+
+
+def _chunks(iterable, n: int):
+    chunk = []
+    for x in iterable:
+        chunk.append(x)
+        if len(chunk) == n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
-          progress: Optional[Callable[[str, int, int], None]] = None, jobs: int = 1,
+          progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: int = 1,
           dask_address: Optional[str] = None) -> BuildReport:
     """Build (or resume building) the corpus in `out` from `inputs`.
 
-    Two passes: the first reads and parses every new input and lets the boilerplate learner see
-    them all (lines recurring across a site's documents are chrome); the second normalizes,
-    structures and extracts each document and writes it as soon as it is ready. `jobs` > 1 runs
-    the per-document work in local processes (0 = one per core); `dask_address` on a Dask cluster.
+    Two passes, both streaming in chunks so memory stays bounded on large archives. The first reads
+    and parses every new input, lets the boilerplate learner see it (lines recurring across a site's
+    documents are chrome) and caches the parsed text under DIR/.cache; the second normalizes,
+    structures and extracts each document and writes it. `jobs` > 1 runs the per-document work in
+    local processes (0 = one per core); `dask_address` sends it to a Dask cluster.
     """
     from .executors import make_executor
 
     options = options or Options()
     store = CorpusStore(out)
+    cache = store.root / ".cache" / "parsed"
     report = BuildReport()
     t_start = time.perf_counter()
     seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
-    todo: list[SourceItem] = []
-    for item in iter_inputs(inputs, options.limits):
-        if isinstance(item, IngestError):
-            report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
-            continue
-        sha = item.sha256
-        report.bytes_in += len(item.data)
-        if sha in seen:
-            report.errors.append(_error(item.path, sha, "ingest", "duplicate", f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
-        elif store.has(doc_id_for(sha)) and not options.force:
+    batch = _new_batch_learner() if options.learn_boilerplate else None
+    refs: list[SourceRef] = []
+
+    def new_items():
+        for item in iter_inputs(inputs, options.limits):
+            if isinstance(item, IngestError):
+                report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+                continue
+            sha = item.sha256
+            report.bytes_in += item.size
+            if sha in seen:
+                report.errors.append(_error(item.path, sha, "ingest", "duplicate", f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
+                continue
             seen[sha] = item.path
-            report.skipped.append(doc_id_for(sha))
-        else:
-            seen[sha] = item.path
-            todo.append(item)
+            if store.has(doc_id_for(sha)) and not options.force:
+                report.skipped.append(doc_id_for(sha))
+                continue
+            yield item
 
     executor = make_executor(jobs, dask_address)
     try:
-        parsed: list[Optional[ParsedDocument]] = [None] * len(todo)
-        batch = _new_batch_learner() if options.learn_boilerplate else None
-        for done, (i, (result, times)) in enumerate(executor.map(_parse_task, todo)):
-            _merge_times(report.times, times)
+        for chunk in _chunks(new_items(), CHUNK):
+            for _, (ref, result, times) in executor.map(_parse_task, chunk):
+                _merge_times(report.times, times)
+                if isinstance(result, StageError):
+                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
+                    continue
+                if batch is not None:
+                    batch.add(result.text, site=result.site or ref.site)
+                atomic_write_bytes(cache / f"{doc_id_for(ref.sha256)}.pickle", pickle.dumps(result))
+                refs.append(ref)
             if progress:
-                progress("read", done + 1, len(todo))
-            if isinstance(result, StageError):
-                report.errors.append(_error(todo[i].path, todo[i].sha256, result.stage, result.error, result.reason))
-            else:
-                parsed[i] = result
-        ready = [(item, p) for item, p in zip(todo, parsed) if p is not None]
-        if batch is not None:
-            for item, p in ready:
-                batch.add(p.text, site=p.site or item.site)
-        tasks = [(item, p, options, batch) for item, p in ready]
-        for done, (i, (result, times)) in enumerate(executor.map(_process_task, tasks)):
-            _merge_times(report.times, times)
-            if progress:
-                progress("build", done + 1, len(tasks))
-            item = tasks[i][0]
-            if isinstance(result, StageError):
-                report.errors.append(_error(item.path, item.sha256, result.stage, result.error, result.reason))
-                continue
-            t0 = time.perf_counter()
-            try:
-                store.write_document(result)
-                report.built.append(result.id)
-            except OSError as e:
-                report.errors.append(_error(item.path, item.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
-            report.times.add("write", time.perf_counter() - t0)
+                progress("read", len(refs), None)
+        done = 0
+        for chunk in _chunks(refs, CHUNK):
+            tasks = [(ref, _load_parsed(cache, ref), options, batch) for ref in chunk]
+            for _, (ref, result, times) in executor.map(_process_task, tasks):
+                _merge_times(report.times, times)
+                done += 1
+                if progress:
+                    progress("build", done, len(refs))
+                if isinstance(result, StageError):
+                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
+                    continue
+                t0 = time.perf_counter()
+                try:
+                    store.write_document(result)
+                    report.built.append(result.id)
+                except OSError as e:
+                    report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
+                report.times.add("write", time.perf_counter() - t0)
     finally:
         executor.close()
+        shutil.rmtree(cache, ignore_errors=True)
     report.errors.sort(key=lambda e: e.path)
     t0 = time.perf_counter()
     store.write_jsonl()
@@ -254,6 +276,10 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     report.times.add("corpus", time.perf_counter() - t0)
     report.seconds = time.perf_counter() - t_start
     return report
+
+
+def _load_parsed(cache: Path, ref: SourceRef) -> ParsedDocument:
+    return pickle.loads((cache / f"{doc_id_for(ref.sha256)}.pickle").read_bytes())
 
 
 def _merge_times(into: StageTimes, other: StageTimes) -> None:

@@ -27,15 +27,36 @@ class SourceItem:
     captured_at: Optional[str] = None
     content_type: Optional[str] = None  # e.g. from an HTTP header: "text/html; charset=gbk"
     format_hint: Optional[str] = None
+    _sha256: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.data).hexdigest()
+        return self._sha256
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def reference(self) -> "SourceRef":
+        """Everything but the bytes: what later stages need once the document is parsed."""
+        return SourceRef(self.path, self.sha256, self.size, self.url, self.site, self.captured_at)
 
     @property
     def suffix(self) -> str:
         name = self.path.rsplit("/", 1)[-1]
         return os.path.splitext(name)[1].lower().lstrip(".")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: str
+    sha256: str
+    size: int
+    url: Optional[str] = None
+    site: Optional[str] = None
+    captured_at: Optional[str] = None
 
 
 @dataclass
