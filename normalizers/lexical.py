@@ -1,0 +1,84 @@
+"""Words swapped by a machine-translation round trip (zh → en → zh), which some sites run to
+make copied documents look original: 服务 → service → 效劳, 发展 → develop → 开展, 细则 → 细那么.
+
+Every damaged form is also a real word somewhere (效劳, 开展, 标准, 创立 are all good Chinese), so
+the repair is gated twice. The document must carry the damage *signature*: at least two distinct
+forms that a clean plan practically never writes (效劳, 细那么, 开展观, 根底上 …). And each
+substitution applies only where its clean form is rarer in the document than the damaged one:
+a round trip replaces a word everywhere, so a document that writes 创建 elsewhere was not damaged
+on its 创立. A correct document comes out unchanged.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import NormalizeContext, StepReport, step
+
+
+@dataclass(frozen=True)
+class Substitution:
+    damaged: str  # regex matching the damaged text
+    clean: str  # replacement (may use groups)
+    clean_word: str  # the word the round trip destroyed, counted to decide whether it is missing
+    damaged_word: str  # the damaged word, counted the same way
+    signature: bool = False  # a form clean plans practically never write
+
+
+TABLE: tuple[Substitution, ...] = (
+    Substitution("效劳", "服务", "服务", "效劳", signature=True),
+    Substitution("(细|原|规|准|法|总|守)那么", r"\1则", "(?:细|原|规|准|法|总|守)则", "那么", signature=True),
+    Substitution("开展观", "发展观", "发展观", "开展观", signature=True),
+    Substitution("根底", "基础", "基础", "根底", signature=True),
+    Substitution("(协调|可持续|科学|高质量|跨越式|均衡|健康|经济社会|事业)开展(?![^，。；]{0,6}(?:活动|工作))", r"\1发展",
+                 "发展", "开展", signature=True),
+    Substitution("(?<=把)开展(?=、)", "发展", "发展", "开展"),
+    Substitution("创立", "创建", "创建", "创立"),
+    Substitution("稳固(?=提高|成果|拓展|深化|和|发展|阶段|提升)", "巩固", "巩固", "稳固"),
+    Substitution("到达(?=[^，。；]{0,40}(?:标准|要求|目标|水平|%|％))", "达到", "达到", "到达"),
+    Substitution("标准档案", "规范档案", "规范", "标准档案"),
+)
+MIN_SIGNATURE_FORMS = 2
+
+
+def damage_signature(text: str) -> list[str]:
+    """The distinct signature forms present (and not outnumbered by their clean forms)."""
+    found = []
+    for sub in TABLE:
+        if not sub.signature:
+            continue
+        hits = re.findall(sub.damaged, text)
+        if hits and len(re.findall(sub.clean_word, text)) < len(hits):
+            found.append(sub.damaged_word if len(set(map(str, hits))) == 1 else sub.damaged)
+    return found
+
+
+def repair_lexical_text(text: str, report: StepReport | None = None) -> str:
+    """Apply the table to `text` (the caller has checked the signature)."""
+    # counts on the text as it came in: a repair must not make the next pair look clean (开展观→发展观)
+    original = text
+    for sub in TABLE:
+        n_damaged = len(re.findall(sub.damaged, original))
+        if not n_damaged or len(re.findall(sub.clean_word, original)) >= n_damaged:
+            continue  # absent, or the clean word is in use here: this 开展/标准/创立 is the author's
+
+        def repl(m: re.Match) -> str:
+            after = m.expand(sub.clean)
+            if report is not None:
+                report.change(m.group(0), after, context=text[max(0, m.start() - 8): m.end() + 8])
+            return after
+
+        text = re.sub(sub.damaged, repl, text)
+    return text
+
+
+@step("repair_lexical_damage")
+def repair_lexical_damage(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    forms = damage_signature(text)
+    if len(forms) < MIN_SIGNATURE_FORMS:
+        return text
+    report.detail = f"machine-translation round-trip signature: {', '.join(forms)}"
+    text = repair_lexical_text(text, report)
+    # title candidates from site chrome went through the same round trip
+    ctx.title_candidates = [repair_lexical_text(t) for t in ctx.title_candidates]
+    return text

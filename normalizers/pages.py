@@ -1,0 +1,123 @@
+"""Page breaks of document-sharing sites, and paragraphs they flattened into spaces.
+
+Sites such as 淘文阁 or 文库 clones print each page of the original as one line that starts with a
+page number `N、`, wherever the page broke: between paragraphs or in the middle of a word (围 / 2、绕).
+A chain of such numbers 1, 2, 3 … is told apart from a real numbered list by where it sits: it
+starts at the first line of the body, and its later numbers continue a sentence the previous
+line left open. Real items `1、` follow a finished sentence and stay.
+"""
+from __future__ import annotations
+
+import re
+
+from . import NormalizeContext, StepReport, step
+
+TERMINAL = "。！？；：…”」』.!?;:"
+_PAGE_NO = re.compile(r"^(\d{1,3})、")
+_MARKER_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|第[一二三四五六七八九十]+[阶部]?[段分章条节])"
+)
+
+
+def _continues(prev: str) -> bool:
+    prev = prev.rstrip()
+    return bool(prev) and prev[-1] not in TERMINAL
+
+
+def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
+    """Indexes of lines that begin with a page number, or [] when the numbers are a real list."""
+    if not lines or not _PAGE_NO.match(lines[0]) or _PAGE_NO.match(lines[0]).group(1) != "1":
+        return []
+    picks = [0]
+    k, i = 2, 1
+    while i < len(lines):
+        candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k]
+        if not candidates:
+            break
+        mid = [j for j in candidates if _continues(lines[j - 1])]
+        if mid:
+            pick = mid[0]
+        elif docshare:
+            pick = candidates[0]
+        else:
+            break
+        picks.append(pick)
+        k, i = k + 1, pick + 1
+    later = picks[1:]
+    mid_sentence = sum(1 for j in later if _continues(lines[j - 1]))
+    if docshare and (later or len(lines) == 1 or not _MARKER_START.match(lines[0][2:])):
+        return picks
+    # without site evidence, ask for two page breaks inside sentences, and most of them so
+    if mid_sentence >= 2 and mid_sentence * 2 >= len(later):
+        return picks
+    return []
+
+
+@step("remove_page_markers")
+def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    lines = text.split("\n")
+    picks = set(find_page_markers(lines, ctx.metadata.get("site_family") == "docshare"))
+    if not picks:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i not in picks:
+            out.append(line)
+            continue
+        m = _PAGE_NO.match(line)
+        rest = line[m.end():]
+        report.remove(m.group(0), "page marker of a document-sharing site")
+        if out and _continues(out[-1]):
+            prev = out[-1].rstrip()
+            report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
+            out[-1] = prev + rest
+        else:
+            out.append(rest)
+    report.detail = f"{len(picks)} page markers removed"
+    return "\n".join(out)
+
+
+_CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
+
+
+def _is_break(paragraph: str, following: str) -> bool:
+    if not paragraph or not following:
+        return False
+    if paragraph[-1] in TERMINAL or _MARKER_START.match(following):
+        return True
+    # a short unpunctuated line before the space: a title, issuer, addressee or heading line
+    return len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph)
+
+
+@step("split_space_separated_paragraphs")
+def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    """Some sites flatten a document to one line per page with a space between paragraphs.
+    In such lines (many spaces right after a finished sentence) a space after a finished sentence,
+    a heading or a short title line is a paragraph break; any other space between hanzi is a
+    line-wrap left by the flattening and is dropped (提出 的 → 提出的)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        breaks = len(re.findall(f"[{TERMINAL}] (?=\\S)", line))
+        if len(line) < 150 or breaks < 3:
+            out.append(line)
+            continue
+        tokens = line.split(" ")
+        paragraph = tokens[0]
+        pieces = []
+        for tok in tokens[1:]:
+            if not tok:
+                continue
+            if _is_break(paragraph, tok):
+                pieces.append(paragraph)
+                paragraph = tok
+            else:
+                both_cjk = _CJKISH.match(tok[0]) and _CJKISH.match(paragraph[-1])
+                if both_cjk:
+                    report.change(f"{paragraph[-2:]} {tok[:2]}", f"{paragraph[-2:]}{tok[:2]}", context="line-wrap space")
+                paragraph = paragraph + ("" if both_cjk else " ") + tok
+        pieces.append(paragraph)
+        if len(pieces) > 1:
+            report.count += len(pieces) - 1
+            report.detail = (report.detail or "") + f"split a flattened line into {len(pieces)} paragraphs; "
+        out.extend(pieces)
+    return "\n".join(out)

@@ -1,0 +1,24 @@
+"""Template years: 202*年, 20XX年, 20××年, and 202223年 (a template year typed over). They are
+kept in the text as written, flagged, and never read as a year (extraction uses `is_template_year`)."""
+from __future__ import annotations
+
+import re
+
+from . import NormalizeContext, StepReport, step
+
+TEMPLATE_YEAR = re.compile(r"(?<!\d)(?:20[0-9\*＊×xX]{0,2}[\*＊×xX]{1,3}|20\d{4,}|[Xx×]{4})(?=年)")
+
+
+def is_template_year(raw: str) -> bool:
+    return bool(TEMPLATE_YEAR.fullmatch(raw.rstrip("年")))
+
+
+@step("flag_template_years")
+def flag_template_years(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    hits = [m.group(0) + "年" for m in TEMPLATE_YEAR.finditer(text)]
+    if hits:
+        distinct = sorted(set(hits))
+        report.warn("template_year", f"template year(s) {', '.join(distinct)} ({len(hits)} place(s)); no year is read from them",
+                    count=len(hits), examples=distinct)
+        ctx.metadata["template_year"] = distinct[0]
+    return text
