@@ -4,6 +4,8 @@
     fangan show FILE                    fangan.process_file(path)     (or a built documents/<id>.json)
     fangan normalize FILE --explain     fangan.normalizers.normalize_and_explain(text)
     fangan evaluate --gold G --corpus C fangan.evaluate.evaluate(gold, corpus)
+    fangan search QUERY --corpus DIR    fangan.search(query, corpus)
+    fangan serve DIR                    fangan.corpus.serve.serve(root)
 """
 from __future__ import annotations
 
@@ -194,6 +196,67 @@ def evaluate(
     from fangan.evaluate import format_report
 
     console.print(format_report(run_evaluate(gold, corpus)), markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument("", help="words to find, simplified or traditional ('' lists what the filters keep)"),
+    corpus: Path = typer.Option(..., "--corpus", "-c", help="a built corpus folder"),
+    year: Optional[List[int]] = typer.Option(None, "--year", help="document year (repeat for several)"),
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="issuer name contains this"),
+    site: Optional[str] = typer.Option(None, "--site", help="site family, e.g. wnwk.com"),
+    deadline_month: Optional[int] = typer.Option(None, "--deadline-month", min=1, max=12, help="has a deadline in this month"),
+    party: Optional[str] = typer.Option(None, "--party", help="a responsible party's name contains this"),
+    limit: int = typer.Option(20, "--limit", "-n", help="at most this many hits"),
+    as_json: bool = typer.Option(False, "--json", help="print the hits as JSON"),
+):
+    """Full-text search of a built corpus, best hit first: document id, title, source file and snippet.
+
+    Examples: fangan search "健康教育 知晓率" --corpus data/corpus
+              fangan search 醫改 --corpus data/corpus --year 2012 --json
+    """
+    from rich.markup import escape
+
+    from fangan.corpus.search import search as run_search
+
+    mark = ("\x02", "\x03")
+    try:
+        hits = run_search(query, corpus, year=year or None, issuer=issuer, site=site, deadline_month=deadline_month,
+                          party=party, limit=limit, highlight=("[", "]") if as_json else mark)
+    except FileNotFoundError as e:
+        err_console.print(f"[red]error[/red] {e}")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        console.print("no hits")
+        return
+    for i, h in enumerate(hits, 1):
+        meta = "  ".join(str(x) for x in (h.year, h.issuer) if x)
+        console.print(f"[bold]{i}. {escape(h.title or '(no title)')}[/bold]  [dim]{h.doc_id}  {escape(meta)}[/dim]")
+        console.print(f"   [dim]{escape(h.path)}[/dim]")
+        snippet = escape(h.snippet).replace(mark[0], "[bold yellow]").replace(mark[1], "[/bold yellow]")
+        console.print(f"   {snippet}", highlight=False)
+
+
+@app.command()
+def serve(
+    corpus: Path = typer.Argument(..., help="a built corpus folder"),
+    host: str = typer.Option("127.0.0.1", "--host", help="interface to listen on"),
+    port: int = typer.Option(8001, "--port", "-p", help="port to listen on"),
+):
+    """Open the corpus in Datasette: tables, facets (year, issuer, site, party), full-text search, JSON API.
+
+    Example: fangan serve data/corpus   (then open http://127.0.0.1:8001/corpus/documents)
+    """
+    from fangan.corpus.serve import serve as run_serve
+
+    if not (corpus / "documents").is_dir():
+        err_console.print(f"[red]error[/red] {corpus} is not a built corpus (no documents/); run `fangan build` first")
+        raise typer.Exit(1)
+    console.print(f"serving {corpus} at http://{host}:{port}/corpus/documents  (Ctrl-C stops)")
+    run_serve(corpus, host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover

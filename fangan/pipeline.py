@@ -296,10 +296,9 @@ def _new_batch_learner():
 
 
 def _write_tables(store: CorpusStore) -> None:
-    """Derived outputs (Parquet tables, full-text index) when their writers are present."""
-    try:
-        from .corpus import tables
-    except ImportError:
-        return
-    if hasattr(tables, "write_tables"):
-        tables.write_tables(store.root)
+    """Derived outputs, brought up to date incrementally: Parquet tables (DIR/tables/) and the
+    full-text index (DIR/corpus.sqlite)."""
+    from .corpus import search, tables
+
+    tables.write_tables(store.root)
+    search.build_index(store.root)

@@ -1,19 +1,82 @@
 """Flat tables of the corpus for analysts: one row per document, section, goal, target, phase,
-deadline, party and repair, each with the document id (and section path where it has one)."""
+deadline, party and repair, each with the document id (and section path where it has one).
+
+`fangan build` writes them as Parquet under DIR/tables/ (`write_tables`):
+
+    DIR/tables/<table>/part-<bb>.parquet    rows of the documents whose id starts with the hex digits <bb>
+    DIR/tables/_manifest.json               which documents (and which version of each) every part holds
+
+Documents are spread over 256 buckets by the first two hex digits of their id, so a rebuild that
+changes a few documents rewrites only the few buckets that hold them. Every bucket has a part for
+every table, even an empty one, so `read_parquet('DIR/tables/deadlines/*.parquet')` always works.
+
+Column names and dtypes are fixed by `SCHEMAS` (the compatibility policy is in the README): dates are
+flat nullable integers `<prefix>_year/_month/_day`, a `<prefix>_part` (early/mid/late/end), a
+`<prefix>_iso` (YYYY-MM-DD, only when all three are known) and the `<prefix>_raw` text.
+"""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from fangan.model import Document, iter_sections
+from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
-from .store import CorpusStore
+from .store import CorpusStore, atomic_write_bytes
 
 TABLES = ("documents", "sections", "goals", "targets", "phases", "deadlines", "parties", "repairs")
+
+# Version of the table layout (columns and dtypes). Minor: columns added; major: a column renamed,
+# removed or retyped. A change makes the next build rewrite every part.
+TABLES_VERSION = "1.0.0"
+
+_S, _I32, _I64, _F64 = pa.string(), pa.int32(), pa.int64(), pa.float64()
+
+
+def _date_fields(prefix: str) -> list[tuple[str, pa.DataType]]:
+    return [(f"{prefix}_year", _I32), (f"{prefix}_month", _I32), (f"{prefix}_day", _I32),
+            (f"{prefix}_part", _S), (f"{prefix}_iso", _S), (f"{prefix}_raw", _S)]
+
+
+_SECTION_REF = [("section_id", _S), ("section_path", _S)]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    t: pa.schema(fields, metadata={"fangan.tables_version": TABLES_VERSION}) for t, fields in {
+        "documents": [
+            ("doc_id", _S), ("schema_version", _S), ("title", _S), ("issuer", _S), ("addressee", _S),
+            ("doc_number", _S), ("year", _I32), ("year_source", _S), ("script", _S), ("path", _S), ("url", _S),
+            ("format", _S), ("site", _S), ("sha256", _S), ("encoding", _S), ("captured_at", _S), ("size", _I64),
+            *_date_fields("date"),
+            ("n_chars", _I64), ("n_sections", _I32), ("n_goals", _I32), ("n_phases", _I32), ("n_deadlines", _I32),
+            ("n_parties", _I32), ("n_warnings", _I32), ("warnings", _S), ("text", _S),
+        ],
+        "sections": [
+            ("doc_id", _S), ("section_id", _S), ("order", _I32), ("level", _I32), ("marker", _S), ("title", _S),
+            ("path", _S), ("parent_id", _S), ("n_children", _I32), ("text", _S),
+        ],
+        "goals": [("doc_id", _S), ("goal_index", _I32), *_SECTION_REF, ("text", _S), ("n_targets", _I32)],
+        "targets": [
+            ("doc_id", _S), ("goal_index", _I32), ("target_index", _I32), *_SECTION_REF, ("indicator", _S),
+            ("comparator", _S), ("value", _F64), ("unit", _S), ("raw", _S),
+        ],
+        "phases": [
+            ("doc_id", _S), ("order", _I32), ("name", _S), *_SECTION_REF, *_date_fields("start"),
+            *_date_fields("end"), ("raw", _S),
+        ],
+        "deadlines": [
+            ("doc_id", _S), ("deadline_index", _I32), ("action", _S), ("party", _S), ("recurring", _S),
+            *_SECTION_REF, *_date_fields("due"), ("raw", _S),
+        ],
+        "parties": [("doc_id", _S), ("party_index", _I32), ("name", _S), ("role", _S), *_SECTION_REF, ("raw", _S)],
+        "repairs": [("doc_id", _S), ("step", _S), ("count", _I64), ("detail", _S), ("examples", _S)],
+    }.items()
+}
 
 
 @dataclass
@@ -60,12 +123,17 @@ def rows_for(doc: dict) -> dict[str, list[dict]]:
             "title": s.title, "path": paths[s.id], "parent_id": s.id.rsplit(".", 1)[0] if "." in s.id else None,
             "n_children": len(s.children), "text": s.text,
         })
+
+    def ref(sid):
+        return {"section_id": sid, "section_path": paths.get(sid or "")}
+
     src = doc["source"]
     documents = [{
         "doc_id": did, "schema_version": doc["schema_version"], "title": doc["title"], "issuer": doc.get("issuer"),
         "addressee": doc.get("addressee"), "doc_number": doc.get("doc_number"), "year": doc.get("year"),
         "year_source": doc.get("year_source"), "script": doc["script"], "path": src["path"], "url": src.get("url"),
         "format": src["format"], "site": src.get("site"), "sha256": src["sha256"], "encoding": src.get("encoding"),
+        "captured_at": src.get("captured_at"), "size": src.get("size"),
         **_date_cols("date", doc.get("date")),
         "n_chars": len(doc["text"]), "n_sections": len(sections), "n_goals": len(doc["goals"]),
         "n_phases": len(doc["phases"]), "n_deadlines": len(doc["deadlines"]),
@@ -74,19 +142,20 @@ def rows_for(doc: dict) -> dict[str, list[dict]]:
     }]
     goals, targets = [], []
     for gi, g in enumerate(doc["goals"]):
-        goals.append({"doc_id": did, "goal_index": gi, "section_id": g.get("section_id"),
-                      "section_path": paths.get(g.get("section_id") or ""), "text": g["text"], "n_targets": len(g["targets"])})
-        for t in g["targets"]:
-            targets.append({"doc_id": did, "goal_index": gi, "section_id": g.get("section_id"),
-                            "section_path": paths.get(g.get("section_id") or ""), **t})
-    phases = [{"doc_id": did, "order": p["order"], "name": p["name"], "section_id": p.get("section_id"),
-               "section_path": paths.get(p.get("section_id") or ""), **_date_cols("start", p.get("start")),
-               **_date_cols("end", p.get("end")), "raw": p.get("raw")} for p in doc["phases"]]
-    deadlines = [{"doc_id": did, "action": x.get("action"), "party": x.get("party"), "recurring": x.get("recurring"),
-                  "section_id": x.get("section_id"), "section_path": paths.get(x.get("section_id") or ""),
-                  **_date_cols("due", x.get("due")), "raw": x.get("raw")} for x in doc["deadlines"]]
-    parties = [{"doc_id": did, "name": x["name"], "role": x.get("role"), "section_id": x.get("section_id"),
-                "section_path": paths.get(x.get("section_id") or ""), "raw": x.get("raw")} for x in doc["responsible_parties"]]
+        goals.append({"doc_id": did, "goal_index": gi, **ref(g.get("section_id")), "text": g["text"],
+                      "n_targets": len(g["targets"])})
+        for ti, t in enumerate(g["targets"]):
+            targets.append({"doc_id": did, "goal_index": gi, "target_index": ti, **ref(g.get("section_id")),
+                            "indicator": t["indicator"], "comparator": t.get("comparator"), "value": t.get("value"),
+                            "unit": t.get("unit"), "raw": t.get("raw")})
+    phases = [{"doc_id": did, "order": p["order"], "name": p["name"], **ref(p.get("section_id")),
+               **_date_cols("start", p.get("start")), **_date_cols("end", p.get("end")), "raw": p.get("raw")}
+              for p in doc["phases"]]
+    deadlines = [{"doc_id": did, "deadline_index": i, "action": x.get("action"), "party": x.get("party"),
+                  "recurring": x.get("recurring"), **ref(x.get("section_id")), **_date_cols("due", x.get("due")),
+                  "raw": x.get("raw")} for i, x in enumerate(doc["deadlines"])]
+    parties = [{"doc_id": did, "party_index": i, "name": x["name"], "role": x.get("role"), **ref(x.get("section_id")),
+                "raw": x.get("raw")} for i, x in enumerate(doc["responsible_parties"])]
     repairs = [{"doc_id": did, "step": r["step"], "count": r["count"], "detail": r.get("detail"),
                 "examples": json.dumps([[c["before"], c["after"]] for c in r["changes"][:10]], ensure_ascii=False)}
                for r in doc["repairs"]]
@@ -94,19 +163,149 @@ def rows_for(doc: dict) -> dict[str, list[dict]]:
             "deadlines": deadlines, "parties": parties, "repairs": repairs}
 
 
+def arrow_table(name: str, rows: list[dict]) -> pa.Table:
+    """Rows of one table as an Arrow table with the table's fixed schema (extra keys are ignored)."""
+    schema = SCHEMAS[name]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_PANDAS_TYPES = {_I32: pd.Int32Dtype(), _I64: pd.Int64Dtype(), _F64: pd.Float64Dtype()}
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """Nullable integer/float dtypes (Int32, Int64, Float64), so a missing month stays <NA>, not 5.0."""
+    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+
+
 def frames_from_records(records: Iterable[dict]) -> Corpus:
     acc: dict[str, list[dict]] = {t: [] for t in TABLES}
     for doc in records:
         for t, rows in rows_for(doc).items():
             acc[t].extend(rows)
-    return Corpus(**{t: pd.DataFrame(acc[t]) for t in TABLES})
+    return Corpus(**{t: to_pandas(arrow_table(t, acc[t])) for t in TABLES})
 
 
-def load_corpus(root: str | Path) -> Corpus:
-    """The corpus in `root` as pandas DataFrames: `corpus.documents`, `corpus.sections`, …"""
-    return frames_from_records(CorpusStore(root).iter_raw())
+# ---------------------------------------------------------------- Parquet on disk
+
+MANIFEST = "_manifest.json"
+
+
+def bucket_of(doc_id: str) -> str:
+    return doc_id[:2].lower()
+
+
+def tables_dir(root: str | Path) -> Path:
+    return Path(root) / "tables"
+
+
+def part_path(root: str | Path, table: str, bucket: str) -> Path:
+    return tables_dir(root) / table / f"part-{bucket}.parquet"
+
+
+def _fingerprints(store: CorpusStore) -> dict[str, str]:
+    """doc id → a cheap version stamp of its record (mtime and size, as make and rsync use)."""
+    out = {}
+    if store.documents_dir.is_dir():
+        for p in store.documents_dir.glob("*.json"):
+            st = p.stat()
+            out[p.stem] = f"{st.st_mtime_ns}:{st.st_size}"
+    return out
+
+
+def _by_bucket(fps: dict[str, str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for doc_id, fp in fps.items():
+        out[bucket_of(doc_id)][doc_id] = fp
+    return {b: dict(sorted(d.items())) for b, d in out.items()}
+
+
+def _read_manifest(root: Path) -> dict:
+    p = tables_dir(root) / MANIFEST
+    try:
+        m = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if m.get("tables_version") != TABLES_VERSION or m.get("schema_version") != SCHEMA_VERSION:
+        return {}
+    return m
+
+
+@dataclass
+class TablesUpdate:
+    path: Path
+    rewritten: list[str]  # buckets whose parts were (re)written
+    removed: list[str]  # buckets that no longer hold any document
+    documents: int  # documents in the tables
+
+
+def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
+    """Bring DIR/tables/ in line with DIR/documents/, rewriting only the buckets that changed."""
+    root = Path(root)
+    store = CorpusStore(root)
+    current = _by_bucket(_fingerprints(store))
+    manifest = {} if full else _read_manifest(root)
+    old: dict[str, dict[str, str]] = manifest.get("buckets", {})
+    rewritten, removed = [], []
+    for b in sorted(set(current) | set(old)):
+        docs = current.get(b)
+        if docs is None:
+            for t in TABLES:
+                part_path(root, t, b).unlink(missing_ok=True)
+            removed.append(b)
+            continue
+        if old.get(b) == docs and all(part_path(root, t, b).exists() for t in TABLES):
+            continue
+        acc: dict[str, list[dict]] = {t: [] for t in TABLES}
+        for doc_id in docs:
+            record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
+            for t, rows in rows_for(record).items():
+                acc[t].extend(rows)
+        for t in TABLES:
+            sink = pa.BufferOutputStream()
+            pq.write_table(arrow_table(t, acc[t]), sink, compression="zstd")
+            atomic_write_bytes(part_path(root, t, b), sink.getvalue().to_pybytes())
+        rewritten.append(b)
+    for t in TABLES:
+        (tables_dir(root) / t).mkdir(parents=True, exist_ok=True)
+    if rewritten or removed or not manifest:
+        manifest = {"tables_version": TABLES_VERSION, "schema_version": SCHEMA_VERSION, "tables": list(TABLES),
+                    "buckets": current}
+        atomic_write_bytes(tables_dir(root) / MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
+    return TablesUpdate(tables_dir(root), rewritten, removed, sum(len(d) for d in current.values()))
 
 
 def write_tables(root: str | Path) -> Optional[Path]:
-    """Placeholder for the Parquet writer (corpus issue); JSON is the source of truth meanwhile."""
-    return None
+    """Write (or bring up to date) the Parquet tables under DIR/tables/; returns that folder."""
+    return update_tables(root).path
+
+
+def tables_are_current(root: str | Path) -> bool:
+    """True when DIR/tables/ holds exactly the records now in DIR/documents/."""
+    root = Path(root)
+    manifest = _read_manifest(root)
+    if not manifest:
+        return False
+    current = _by_bucket(_fingerprints(CorpusStore(root)))
+    return manifest.get("buckets") == current and all(
+        part_path(root, t, b).exists() for b in current for t in TABLES)
+
+
+def read_table(root: str | Path, name: str) -> pd.DataFrame:
+    """One table from DIR/tables/ as a DataFrame with the fixed dtypes (empty, with its columns, if no rows)."""
+    parts = sorted((tables_dir(root) / name).glob("part-*.parquet"))
+    schema = SCHEMAS[name]
+    if not parts:
+        return to_pandas(schema.empty_table())
+    table = pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
+    return to_pandas(table)
+
+
+def load_corpus(root: str | Path) -> Corpus:
+    """The corpus in `root` as pandas DataFrames: `corpus.documents`, `corpus.sections`, …
+
+    Read from the Parquet tables when they are up to date with DIR/documents/, else from the JSON records
+    (same columns and dtypes either way).
+    """
+    if tables_are_current(root):
+        return Corpus(**{t: read_table(root, t) for t in TABLES})
+    return frames_from_records(CorpusStore(root).iter_raw())

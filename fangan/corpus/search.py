@@ -1,0 +1,400 @@
+"""Full-text search over a built corpus: an SQLite FTS5 index in DIR/corpus.sqlite.
+
+SQLite's own tokenizers do not segment Chinese, so the text is segmented with jieba before it is
+stored and every query is segmented the same way:
+
+* column `body` holds the document text cut into words (jieba precise mode), joined by U+200B.
+  FTS5's unicode61 tokenizer treats U+200B as a separator, so each word is one token, and deleting
+  the U+200B gives back the exact text — that is what makes `snippet()` readable.
+* column `extra` holds the shorter dictionary words inside long words (jieba search mode:
+  健康教育 → 健康 教育, 知晓率 → 知晓), so a query for a part of a compound still finds it.
+* column `title` holds the title, cut the same way.
+
+A query is converted to simplified script (OpenCC t2s), cut into words, and each word W becomes
+(W OR its sub-words); words are ANDed. Hits are ranked by bm25 (title weighted above body), with a
+highlighted `snippet()` from the body. Structured filters (year, issuer, site, a deadline in a month,
+a party) use the tables stored beside the index, which `fangan serve` also shows in Datasette.
+
+rjieba (the jieba-rs binding, `pip install fangan[fast]`) is used when installed: it gives the same
+words several times faster (benchmarks/bench_search.py). The index records which one built it and
+queries use the same one.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import pyarrow as pa
+
+from .store import CorpusStore
+from .tables import SCHEMAS, TABLES, _fingerprints, rows_for
+
+DB_NAME = "corpus.sqlite"
+INDEX_VERSION = "1"
+SEP = "\u200b"  # zero-width space: an FTS5 unicode61 separator that vanishes from the displayed text
+HIGHLIGHT = ("[", "]")
+WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
+
+
+def db_path(root: str | Path) -> Path:
+    return Path(root) / DB_NAME
+
+
+# ---------------------------------------------------------------- tokenizers
+
+
+class Tokenizer:
+    """Cuts text into words (jieba precise mode) and finds the dictionary words inside a long word."""
+
+    name = "jieba"
+
+    def __init__(self):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.dt
+        self._jieba.check_initialized()
+
+    def cut(self, text: str) -> list[str]:
+        return list(self._jieba.cut(text, HMM=True))
+
+    def has_word(self, w: str) -> bool:
+        return bool(self._jieba.FREQ.get(w))
+
+    def subwords(self, w: str) -> list[str]:
+        """The 2- and 3-character dictionary words inside `w`, as jieba's search mode yields them."""
+        out = []
+        if len(w) > 2:
+            out += [w[i:i + 2] for i in range(len(w) - 1) if self.has_word(w[i:i + 2])]
+        if len(w) > 3:
+            out += [w[i:i + 3] for i in range(len(w) - 2) if self.has_word(w[i:i + 3])]
+        return out
+
+    def cut_for_search(self, text: str) -> list[str]:
+        out = []
+        for w in self.cut(text):
+            out += self.subwords(w)
+            out.append(w)
+        return out
+
+
+class RJiebaTokenizer(Tokenizer):
+    """The same dictionary and HMM through jieba-rs (rjieba)."""
+
+    name = "rjieba"
+
+    def __init__(self):
+        import rjieba
+
+        self._r = rjieba
+
+    def cut(self, text: str) -> list[str]:
+        return self._r.cut(text, True)
+
+    def has_word(self, w: str) -> bool:
+        return self._r.has_word(w)
+
+
+@lru_cache(maxsize=None)
+def get_tokenizer(name: str = "auto") -> Tokenizer:
+    """`auto`: rjieba when installed, else jieba."""
+    if name in ("auto", "rjieba"):
+        try:
+            return RJiebaTokenizer()
+        except ImportError:
+            if name == "rjieba":
+                raise
+    return Tokenizer()
+
+
+@lru_cache(maxsize=None)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def _is_token(w: str) -> bool:
+    """Does FTS5's unicode61 tokenizer see a token in `w` (a letter or digit), rather than only separators?"""
+    return any(ch.isalnum() for ch in w)
+
+
+def index_columns(title: str, text: str, tok: Tokenizer) -> tuple[str, str, str]:
+    """The three FTS columns (title, body, extra) for one document."""
+    title_words = tok.cut(title)
+    body_words = tok.cut(text)
+    extra = [s for w in title_words + body_words if len(w) > 2 for s in tok.subwords(w)]
+    return SEP.join(title_words), SEP.join(body_words), " ".join(extra)
+
+
+def _quote(w: str) -> str:
+    return '"' + w.replace('"', '""') + '"'
+
+
+def fts_query(query: str, tok: Tokenizer) -> str:
+    """An FTS5 MATCH expression for a free-text query ('' when it has no searchable word).
+
+    Whitespace-separated terms and the words jieba finds in them are ANDed; each word also matches
+    its dictionary sub-words (知晓率 → "知晓率" OR "知晓").
+    """
+    groups = []
+    for term in to_simplified(query).split():
+        words = [w for w in tok.cut(term) if _is_token(w)]
+        parts = []
+        for w in words:
+            alts = list(dict.fromkeys([w, *tok.subwords(w)]))
+            parts.append("(" + " OR ".join(_quote(a) for a in alts) + ")" if len(alts) > 1 else _quote(w))
+        if len(words) > 1:  # 健康教育 → the phrase "健康 教育" ranks first, the words anywhere also match
+            groups.append(f"({_quote(' '.join(words))} OR ({' AND '.join(parts)}))")
+        elif parts:
+            groups.append(parts[0])
+    return " AND ".join(groups)
+
+
+# ---------------------------------------------------------------- the index
+
+_SQL_TYPES = {pa.string(): "TEXT", pa.int32(): "INTEGER", pa.int64(): "INTEGER", pa.float64(): "REAL"}
+
+
+def _create_schema(con: sqlite3.Connection) -> None:
+    for t in TABLES:
+        cols = []
+        for f in SCHEMAS[t]:
+            decl = f"[{f.name}] {_SQL_TYPES[f.type]}"
+            if t == "documents" and f.name == "doc_id":
+                decl += " PRIMARY KEY"
+            elif f.name == "doc_id":
+                decl += " REFERENCES documents(doc_id)"
+            cols.append(decl)
+        if t == "documents":  # JSON arrays, for Datasette's array facets
+            cols += ["[parties] TEXT", "[deadline_months] TEXT"]
+        con.execute(f"CREATE TABLE IF NOT EXISTS [{t}] ({', '.join(cols)})")
+        if t != "documents":
+            con.execute(f"CREATE INDEX IF NOT EXISTS [{t}_doc_id] ON [{t}](doc_id)")
+    con.execute("CREATE INDEX IF NOT EXISTS documents_year ON documents(year)")
+    con.execute("CREATE INDEX IF NOT EXISTS parties_name ON parties(name)")
+    con.execute("CREATE INDEX IF NOT EXISTS deadlines_month ON deadlines(due_month)")
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, "
+                "tokenize='unicode61 remove_diacritics 2')")
+    con.execute("CREATE TABLE IF NOT EXISTS _fangan_files (doc_id TEXT PRIMARY KEY, fingerprint TEXT)")
+    con.execute("CREATE TABLE IF NOT EXISTS _fangan_meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
+def _meta(con: sqlite3.Connection) -> dict[str, str]:
+    try:
+        return dict(con.execute("SELECT key, value FROM _fangan_meta"))
+    except sqlite3.OperationalError:
+        return {}
+
+
+@dataclass
+class IndexUpdate:
+    path: Path
+    indexed: int  # documents (re)indexed this time
+    removed: int
+    documents: int  # documents in the index
+    tokenizer: str
+
+
+def _drop_all(con: sqlite3.Connection) -> None:
+    for t in (*TABLES, "documents_fts", "_fangan_files", "_fangan_meta"):
+        con.execute(f"DROP TABLE IF EXISTS [{t}]")
+
+
+def _delete_doc(con: sqlite3.Connection, doc_id: str) -> None:
+    row = con.execute("SELECT rowid FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row:
+        con.execute("DELETE FROM documents_fts WHERE rowid = ?", (row[0],))
+    for t in TABLES:
+        con.execute(f"DELETE FROM [{t}] WHERE doc_id = ?", (doc_id,))
+    con.execute("DELETE FROM _fangan_files WHERE doc_id = ?", (doc_id,))
+
+
+def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict], extra: Optional[dict] = None) -> Optional[int]:
+    names = SCHEMAS[table].names + (list(extra) if extra else [])
+    sql = f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
+    last = None
+    for r in rows:
+        r = {**r, **(extra or {})}
+        last = con.execute(sql, [r.get(n) for n in names]).lastrowid
+    return last
+
+
+def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -> IndexUpdate:
+    """Create or bring up to date DIR/corpus.sqlite: the tables and the FTS5 index over DIR/documents/.
+
+    Only documents whose record changed since the last run are re-indexed; a different tokenizer or
+    index version rebuilds everything.
+    """
+    root = Path(root)
+    store = CorpusStore(root)
+    tok = get_tokenizer(tokenizer)
+    path = db_path(root)
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            meta = _meta(con)
+            if full or meta.get("index_version") != INDEX_VERSION or meta.get("tokenizer") != tok.name:
+                _drop_all(con)
+            _create_schema(con)
+            con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)",
+                            [("index_version", INDEX_VERSION), ("tokenizer", tok.name)])
+            current = _fingerprints(store)
+            indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
+            gone = sorted(set(indexed_fp) - set(current))
+            todo = sorted(d for d, fp in current.items() if indexed_fp.get(d) != fp)
+            for doc_id in gone:
+                _delete_doc(con, doc_id)
+            for doc_id in todo:
+                _delete_doc(con, doc_id)
+                record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
+                rows = rows_for(record)
+                parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
+                                             [d["party"] for d in rows["deadlines"] if d["party"]]))
+                months = sorted({d["due_month"] for d in rows["deadlines"] if d["due_month"]})
+                rowid = _insert_rows(con, "documents", rows["documents"], {
+                    "parties": json.dumps(parties, ensure_ascii=False), "deadline_months": json.dumps(months)})
+                for t in TABLES[1:]:
+                    _insert_rows(con, t, rows[t])
+                title, body, extra = index_columns(record.get("title") or "", record.get("text") or "", tok)
+                con.execute("INSERT INTO documents_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)",
+                            (rowid, title, body, extra))
+                con.execute("INSERT INTO _fangan_files VALUES (?, ?)", (doc_id, current[doc_id]))
+            n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        if todo or gone:
+            con.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+            con.commit()
+    finally:
+        con.close()
+    from .serve import write_metadata
+
+    write_metadata(root)
+    return IndexUpdate(path, len(todo), len(gone), n, tok.name)
+
+
+# ---------------------------------------------------------------- searching
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    path: str  # the source file the document came from
+    snippet: str
+    score: float  # higher is better (−bm25); 0 when there is no text query
+    year: Optional[int] = None
+    issuer: Optional[str] = None
+    site: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_list(x) -> list:
+    if x is None:
+        return []
+    if isinstance(x, (str, int)):
+        return [x]
+    return list(x)
+
+
+def search(query: str, corpus: str | Path, *, year: int | Iterable[int] | None = None, issuer: Optional[str] = None,
+           site: Optional[str] = None, deadline_month: Optional[int] = None, party: Optional[str] = None,
+           limit: int = 20, highlight: Sequence[str] = HIGHLIGHT, snippet_tokens: int = 24) -> list[Hit]:
+    """Search the corpus in `corpus` (a folder built by `fangan build`), best hit first.
+
+    `query` is free text in simplified or traditional script ('' lists the documents the filters keep).
+    Filters: `year` (one or several), `issuer` and `party` (substring of the name), `site` (exact),
+    `deadline_month` (the document has a deadline in that month, 1–12). The twin of `fangan search`.
+    """
+    root = Path(corpus)
+    path = db_path(root)
+    if not path.exists():
+        if not CorpusStore(root).documents_dir.is_dir():
+            raise FileNotFoundError(f"{root} is not a built corpus (no documents/); run `fangan build` first")
+        build_index(root)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = _meta(con)
+        tok = get_tokenizer(meta.get("tokenizer", "auto"))
+        where, params = [], []
+        years = _as_list(year)
+        if years:
+            where.append(f"d.year IN ({', '.join('?' * len(years))})")
+            params += [int(y) for y in years]
+        if issuer:
+            where.append("d.issuer LIKE ?")
+            params.append(f"%{to_simplified(issuer)}%")
+        if site:
+            where.append("lower(d.site) = lower(?)")
+            params.append(site)
+        if deadline_month is not None:
+            where.append("EXISTS (SELECT 1 FROM deadlines x WHERE x.doc_id = d.doc_id AND x.due_month = ?)")
+            params.append(int(deadline_month))
+        if party:
+            where.append("(EXISTS (SELECT 1 FROM parties p WHERE p.doc_id = d.doc_id AND p.name LIKE ?)"
+                         " OR EXISTS (SELECT 1 FROM deadlines x WHERE x.doc_id = d.doc_id AND x.party LIKE ?))")
+            params += [f"%{to_simplified(party)}%"] * 2
+        match = fts_query(query, tok) if query and query.strip() else ""
+        cols = "d.doc_id, d.title, d.path, d.year, d.issuer, d.site"
+        if match:
+            w = ", ".join(str(x) for x in WEIGHTS)
+            sql = (f"SELECT {cols}, bm25(documents_fts, {w}) AS rank, "
+                   f"snippet(documents_fts, 1, ?, ?, '…', ?), d.text "
+                   f"FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                   f"WHERE documents_fts MATCH ? {''.join(' AND ' + c for c in where)} "
+                   f"ORDER BY rank, d.doc_id LIMIT ?")
+            rows = con.execute(sql, [highlight[0], highlight[1], snippet_tokens, match, *params, limit]).fetchall()
+        elif query and query.strip():
+            return []  # only punctuation: nothing to look for
+        else:
+            sql = (f"SELECT {cols}, 0.0, NULL, d.text FROM documents d "
+                   f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY d.year DESC, d.doc_id LIMIT ?")
+            rows = con.execute(sql, [*params, limit]).fetchall()
+    finally:
+        con.close()
+    hits = []
+    for doc_id, title, src, yr, iss, st, rank, snip, text in rows:
+        if snip is not None:
+            snip = snip.replace(SEP, "").replace(highlight[1] + highlight[0], "")
+            if highlight[0] not in snip:  # matched a sub-word or the title only: show where it occurs in the text
+                snip = _char_snippet(text or "", query, tok, highlight) or snip
+        else:
+            snip = (text or "")[:60]
+        hits.append(Hit(doc_id, title, src, " ".join(snip.split()), -rank if rank else 0.0, yr, iss, st))
+    return hits
+
+
+def _char_snippet(text: str, query: str, tok: Tokenizer, highlight: Sequence[str], width: int = 30) -> str:
+    words = sorted({a for term in to_simplified(query).split() for w in tok.cut(term) if _is_token(w)
+                    for a in [w, *tok.subwords(w)]}, key=len, reverse=True)
+    hits = [(text.find(w), w) for w in words if w in text]
+    if not hits:
+        return ""
+    pos, w = min(hits)
+    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
+    frag = text[start:end]
+    marked = [False] * len(frag)
+    for w in words:
+        i = frag.find(w)
+        while i >= 0:
+            marked[i:i + len(w)] = [True] * len(w)
+            i = frag.find(w, i + 1)
+    out, inside = [], False
+    for ch, m in zip(frag, marked):
+        if m != inside:
+            out.append(highlight[0] if m else highlight[1])
+            inside = m
+        out.append(ch)
+    if inside:
+        out.append(highlight[1])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
