@@ -6,6 +6,7 @@ DIR/datasette.json, which also works with a plain `datasette DIR/corpus.sqlite -
     /corpus/documents?_search=知晓率               the search box (words as jieba cuts them)
     /corpus/documents?year=2006&_facet=issuer       filters and facets (year, issuer, site, parties)
     /corpus/documents.json?_search=医改&_shape=objects   the same as JSON, for other systems
+    /corpus/search?q=知晓率                           ranked (bm25) hits with snippets; /corpus/search.json too
 """
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from .store import atomic_write_bytes
 
 METADATA_NAME = "datasette.json"
 
+# Datasette's table search box filters but does not rank; this canned query (/corpus/search?q=…) ranks by bm25.
+SEARCH_SQL = """select d.doc_id, d.title, d.year, d.issuer, d.path,
+  replace(snippet(documents_fts, 1, '[', ']', '…', 24), char(8203), '') as snippet,
+  -bm25(documents_fts, 4.0, 1.0, 0.5) as score
+from documents_fts join documents d on d.rowid = documents_fts.rowid
+where documents_fts match '"' || replace(trim(:q), '"', '""') || '"'
+order by score desc, d.doc_id limit 100"""
+
 
 def datasette_metadata(root: str | Path) -> dict:
     """Datasette metadata: facets, the FTS table, labels and column descriptions."""
@@ -25,7 +34,12 @@ def datasette_metadata(root: str | Path) -> dict:
     return {
         "title": "fangan corpus",
         "description": f"Plan documents (方案) built by fangan from {Path(root).resolve().name}/",
-        "databases": {db: {"tables": {
+        "databases": {db: {"queries": {"search": {
+            "title": "Ranked full-text search",
+            "description": "Documents matching the words in q (as jieba cuts them: 知晓率, 医改), best first (bm25), "
+                           "with a snippet. `fangan search` also cuts a free-text query and converts traditional script.",
+            "sql": SEARCH_SQL,
+        }}, "tables": {
             "documents": {
                 "label_column": "title",
                 "fts_table": "documents_fts",

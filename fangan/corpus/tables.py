@@ -203,12 +203,13 @@ def part_path(root: str | Path, table: str, bucket: str) -> Path:
 
 
 def _fingerprints(store: CorpusStore) -> dict[str, str]:
-    """doc id → a cheap version stamp of its record (mtime and size, as make and rsync use)."""
+    """doc id → a cheap version stamp of its record: mtime, size and inode (records are replaced, not
+    edited in place, so a rewrite gets a new inode even within one clock tick)."""
     out = {}
     if store.documents_dir.is_dir():
         for p in store.documents_dir.glob("*.json"):
             st = p.stat()
-            out[p.stem] = f"{st.st_mtime_ns}:{st.st_size}"
+            out[p.stem] = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
     return out
 
 

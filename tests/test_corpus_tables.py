@@ -1,0 +1,191 @@
+"""Parquet tables: fixed columns and dtypes, one row per item with document id and section path,
+incremental rewrites, and the same files read by pandas, DuckDB and polars."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+import fangan
+from fangan.corpus import tables
+from fangan.corpus.store import CorpusStore
+from fangan.corpus.tables import SCHEMAS, TABLES, frames_from_records, load_corpus, part_path, update_tables
+from fangan.model import Document
+from fangan.pipeline import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+A, B, C = "a100000000000001", "b200000000000002", "a1000000000000ff"  # A and C share bucket a1
+
+
+def write_records(root: Path, records=None) -> CorpusStore:
+    store = CorpusStore(root)
+    for rec in records if records is not None else json.loads((FIXTURES / "records.json").read_text(encoding="utf-8")):
+        store.write_document(Document.model_validate(rec))
+    return store
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    root = tmp_path / "corpus"
+    write_records(root)
+    tables.write_tables(root)
+    return root
+
+
+def test_tables_have_one_row_per_item_with_doc_id_and_section_path(corpus):
+    c = fangan.load_corpus(corpus)
+    assert list(c.documents.doc_id) == [A, C, B]  # sorted by id
+    assert len(c.sections) == 4 + 2 + 1
+    sec = c.sections.set_index(["doc_id", "section_id"])
+    assert sec.loc[(A, "s2.1"), "path"] == "工作措施 > 开展拉网式排查"
+    assert sec.loc[(A, "s2.1"), "parent_id"] == "s2" and sec.loc[(A, "s2.1"), "level"] == 2
+
+    d = c.deadlines[c.deadlines.doc_id == A].reset_index(drop=True)
+    assert list(d.deadline_index) == [0, 1, 2]
+    assert list(d.section_path) == ["工作措施 > 开展拉网式排查"] * 3
+    assert d.loc[0, "due_month"] == 7 and d.loc[0, "due_day"] == 15 and pd.isna(d.loc[0, "due_year"])
+    assert pd.isna(d.loc[0, "due_iso"])  # no year: no ISO date
+    assert d.loc[2, "due_iso"] == "2024-09-30"
+    assert d.loc[1, "due_part"] == "end" and d.loc[1, "recurring"] == "quarterly" and pd.isna(d.loc[1, "due_month"])
+    assert d.loc[0, "party"] == "县卫生监督所"
+
+    p = c.parties
+    assert list(zip(p.doc_id, p.name, p.section_path)) == [
+        (A, "县卫生监督所", "工作措施 > 开展拉网式排查"), (A, "各乡镇卫生院", "工作措施 > 开展拉网式排查"), (B, "健康教育科", "工作要求")]
+
+    ph = c.phases
+    assert list(ph.name) == ["动员部署阶段", "集中整治阶段"]
+    assert ph.loc[0, "start_part"] == "late" and pd.isna(ph.loc[0, "start_day"]) and pd.isna(ph.loc[0, "start_iso"])
+    assert ph.loc[0, "end_iso"] == "2024-06-10" and pd.isna(ph.loc[1, "end_iso"]) and ph.loc[1, "end_month"] == 8
+    assert list(ph.section_path) == ["时间安排", "时间安排"]
+
+    t = c.targets
+    assert list(zip(t.doc_id, t.goal_index, t.target_index, t.comparator, t.value)) == [
+        (A, 0, 0, "==", 100.0), (A, 0, 1, ">=", 90.0), (B, 0, 0, ">=", 80.0)]
+    assert list(c.goals.section_path) == ["工作目标", "工作目标"]
+    assert set(c.repairs.step) == {"decode", "convert_script"}
+
+    doc = c.documents.set_index("doc_id")
+    assert doc.loc[A, "date_iso"] == "2024-05-20" and doc.loc[A, "n_deadlines"] == 3 and doc.loc[A, "n_parties"] == 2
+    assert doc.loc[B, "site"] == "wnwk.com" and doc.loc[B, "warnings"] == '["template_year"]'
+    assert pd.isna(doc.loc[C, "date_year"])
+
+
+def test_dtypes_are_fixed_and_nullable(corpus, tmp_path):
+    c = load_corpus(corpus)
+    for t in TABLES:
+        assert list(c[t].columns) == SCHEMAS[t].names, t
+    assert str(c.documents.year.dtype) == "Int32"
+    assert str(c.deadlines.due_month.dtype) == "Int32"  # nullable: a missing month is <NA>, never a float
+    assert str(c.documents["size"].dtype) == "Int64"
+    assert str(c.targets.value.dtype) == "Float64"
+    # an empty corpus still has every column with the same dtypes
+    empty = tmp_path / "empty"
+    (empty / "documents").mkdir(parents=True)
+    tables.write_tables(empty)
+    e = load_corpus(empty)
+    for t in TABLES:
+        assert len(e[t]) == 0
+        assert list(e[t].dtypes) == list(c[t].dtypes), t
+
+
+def test_parquet_and_json_give_identical_frames(corpus):
+    assert tables.tables_are_current(corpus)
+    from_parquet = load_corpus(corpus)
+    from_json = frames_from_records(CorpusStore(corpus).iter_raw())
+    for t in TABLES:
+        pdt.assert_frame_equal(from_parquet[t], from_json[t], obj=t)
+
+
+def test_parquet_opens_in_duckdb_and_polars(corpus):
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    glob = str(corpus / "tables" / "{}" / "*.parquet")
+    rows = duckdb.sql(
+        f"select p.name, count(*) as n from read_parquet('{glob.format('deadlines')}') d "
+        f"join read_parquet('{glob.format('parties')}') p using (doc_id, section_id) "
+        f"where p.name = '县卫生监督所' group by p.name").fetchall()
+    assert rows == [("县卫生监督所", 3)]
+    assert duckdb.sql(f"select typeof(due_month), typeof(due_iso) from read_parquet('{glob.format('deadlines')}') limit 1"
+                      ).fetchall() == [("INTEGER", "VARCHAR")]
+    df = pl.read_parquet(glob.format("deadlines"))
+    assert df.schema["due_month"] == pl.Int32 and df.schema["due_iso"] == pl.String
+    assert df.filter(pl.col("due_month") == 11)["doc_id"].to_list() == [B]
+    docs = pl.read_parquet(glob.format("documents")).sort("doc_id")
+    assert docs["year"].to_list() == [2024, 2012, 2006]
+
+
+def test_tables_are_rewritten_only_where_documents_changed(corpus):
+    stamps = {p: p.stat().st_mtime_ns for p in (corpus / "tables").rglob("*.parquet")}
+    assert len(stamps) == 2 * len(TABLES)  # buckets a1 and b2
+    assert update_tables(corpus).rewritten == []  # nothing changed: nothing rewritten
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+    store = CorpusStore(corpus)
+    rec = json.loads(store.document_path(B).read_text(encoding="utf-8"))
+    rec["title"] = "区卫生局2006年健康教育实施方案（修订）"
+    rec["responsible_parties"].append({"name": "区疾控中心", "role": "配合单位", "section_id": "s2", "raw": ""})
+    store.write_document(Document.model_validate(rec))
+    upd = update_tables(corpus)
+    assert upd.rewritten == ["b2"] and upd.removed == []
+    for p, ns in stamps.items():
+        assert (p.stat().st_mtime_ns == ns) == ("part-a1" in p.name), p
+    c = load_corpus(corpus)
+    assert c.documents.set_index("doc_id").loc[B, "title"].endswith("（修订）")
+    assert list(c.parties[c.parties.doc_id == B].name) == ["健康教育科", "区疾控中心"]
+
+    store.document_path(B).unlink()  # a removed document leaves the tables too
+    upd = update_tables(corpus)
+    assert upd.removed == ["b2"] and not part_path(corpus, "deadlines", "b2").exists()
+    assert set(load_corpus(corpus).documents.doc_id) == {A, C}
+
+
+def test_manifest_version_change_or_missing_part_rewrites(corpus):
+    part_path(corpus, "phases", "a1").unlink()
+    assert not tables.tables_are_current(corpus)
+    assert update_tables(corpus).rewritten == ["a1"]
+    manifest = corpus / "tables" / "_manifest.json"
+    m = json.loads(manifest.read_text())
+    m["tables_version"] = "0.9.0"
+    manifest.write_text(json.dumps(m))
+    assert update_tables(corpus).rewritten == ["a1", "b2"]
+
+
+def test_load_corpus_reads_json_when_tables_are_stale(corpus):
+    store = CorpusStore(corpus)
+    rec = json.loads(store.document_path(C).read_text(encoding="utf-8"))
+    rec["year"] = 2013
+    store.write_document(Document.model_validate(rec))
+    os.utime(store.document_path(C), ns=(1, 1))  # a different stamp, whatever the clock resolution
+    assert not tables.tables_are_current(corpus)
+    assert load_corpus(corpus).documents.set_index("doc_id").loc[C, "year"] == 2013
+
+
+def test_build_writes_tables_and_a_rebuild_of_one_document_rewrites_one_bucket(tmp_path):
+    out = tmp_path / "corpus"
+    report = build([SAMPLES], out)
+    assert len(report.built) == 5
+    assert tables.tables_are_current(out)
+    c = load_corpus(out)
+    assert sorted(c.documents.doc_id) == sorted(report.built)
+    assert set(c.sections.doc_id) <= set(report.built) and len(c.sections) == c.documents.n_sections.sum()
+    assert c.sections.path.notna().all()
+    assert len(c.deadlines) == c.documents.n_deadlines.sum() and len(c.parties) == c.documents.n_parties.sum()
+    # rebuilding one input (forced) rewrites that document's bucket only
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "tables").rglob("*.parquet")}
+    src = tmp_path / "one"
+    src.mkdir()
+    shutil.copy(SAMPLES / "county_summer_food_safety_plan_utf16.txt", src)
+    from fangan.pipeline import Options
+
+    rebuilt = build([src], out, Options(force=True)).built
+    assert len(rebuilt) == 1
+    changed = {p.name for p, ns in stamps.items() if p.stat().st_mtime_ns != ns}
+    assert changed == {f"part-{rebuilt[0][:2]}.parquet"}
+    assert len([p for p, ns in stamps.items() if p.stat().st_mtime_ns != ns]) == len(TABLES)
