@@ -1,0 +1,196 @@
+"""Full-text search: the seed acceptance (知晓率 → seed 000 first, 医改 → seed 002, traditional queries find
+the same documents), structured filters, the CLI twin, and incremental re-indexing."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import fangan
+from fangan.cli import app
+from fangan.corpus import search as S
+from fangan.corpus.store import CorpusStore
+from fangan.model import Document
+from fangan.pipeline import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+A, B, C = "a100000000000001", "b200000000000002", "a1000000000000ff"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seeds_corpus(seeds_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("seeds") / "corpus"
+    report = build([seeds_dir], out)
+    assert len(report.built) == 5, report.errors
+    return out
+
+
+def _seed(hit) -> str:
+    return Path(hit.path).name[:3]
+
+
+@pytest.fixture()
+def records_corpus(tmp_path) -> Path:
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+    for rec in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8")):
+        store.write_document(Document.model_validate(rec))
+    S.build_index(root)
+    return root
+
+
+# ------------------------------------------------------------------ seeds acceptance
+
+
+def test_zhixiaolv_finds_seed_000_first_with_a_snippet(seeds_corpus):
+    hits = fangan.search("知晓率", seeds_corpus)
+    assert _seed(hits[0]) == "000"
+    assert "[知晓率]" in hits[0].snippet and "健康知识" in hits[0].snippet
+    assert hits[0].doc_id and hits[0].path.endswith("000_0c47f3031a1b70ff.txt")
+    assert hits[0].score > hits[1].score
+
+
+def test_two_character_word_yigai_finds_seed_002(seeds_corpus):
+    hits = fangan.search("医改", seeds_corpus)
+    assert [_seed(h) for h in hits] == ["002"]
+    assert "推进[医改]" in hits[0].snippet
+
+
+@pytest.mark.parametrize("simplified, traditional", [("知晓率", "知曉率"), ("医改", "醫改"),
+                                                     ("健康教育 知晓率", "健康教育 知曉率"), ("精神文明建设", "精神文明建設")])
+def test_a_traditional_query_finds_the_same_documents(seeds_corpus, simplified, traditional):
+    s = fangan.search(simplified, seeds_corpus)
+    t = fangan.search(traditional, seeds_corpus)
+    assert s and [h.doc_id for h in t] == [h.doc_id for h in s]
+    assert [h.snippet for h in t] == [h.snippet for h in s]
+
+
+def test_a_two_word_query_ranks_the_document_with_both_first(seeds_corpus):
+    hits = fangan.search("健康教育 知晓率", seeds_corpus)
+    assert _seed(hits[0]) == "000"
+    assert "[健康教育]" in hits[0].snippet and "[知晓率]" in hits[0].snippet
+
+
+def test_cli_prints_the_same_hits_as_the_python_api(seeds_corpus):
+    result = runner.invoke(app, ["search", "知晓率", "--corpus", str(seeds_corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [h.to_dict() for h in fangan.search("知晓率", seeds_corpus)]
+    text = runner.invoke(app, ["search", "醫改", "--corpus", str(seeds_corpus)])
+    assert text.exit_code == 0, text.output
+    hit = fangan.search("醫改", seeds_corpus)[0]
+    assert hit.doc_id in text.output and Path(hit.path).name in text.output and hit.title in text.output
+
+
+def test_search_without_an_index_builds_it(seeds_corpus, tmp_path):
+    copy = tmp_path / "copy"
+    (copy / "documents").mkdir(parents=True)
+    for p in (seeds_corpus / "documents").glob("*.json"):
+        (copy / "documents" / p.name).write_bytes(p.read_bytes())
+    assert [h.doc_id for h in fangan.search("医改", copy)] == [h.doc_id for h in fangan.search("医改", seeds_corpus)]
+    with pytest.raises(FileNotFoundError):
+        fangan.search("医改", tmp_path / "nothing")
+
+
+# ------------------------------------------------------------------ filters on structured fields
+
+
+def _ids(hits) -> list[str]:
+    return [h.doc_id for h in hits]
+
+
+def test_filters(records_corpus):
+    r = records_corpus
+    assert sorted(_ids(fangan.search("知晓率", r))) == sorted([A, B])
+    assert _ids(fangan.search("知晓率", r, year=2006)) == [B]
+    assert _ids(fangan.search("知晓率", r, year=[2006, 2024], deadline_month=7)) == [A]
+    assert _ids(fangan.search("", r, deadline_month=11)) == [B]  # B's deadline 11月底前
+    assert _ids(fangan.search("", r, deadline_month=12)) == []
+    assert _ids(fangan.search("", r, issuer="卫生健康局")) == [A]
+    assert _ids(fangan.search("", r, issuer="衛生健康局")) == [A]  # traditional filter values too
+    assert _ids(fangan.search("", r, site="WNWK.com")) == [B]
+    assert _ids(fangan.search("", r, party="监督所")) == [A]  # a responsible party
+    assert _ids(fangan.search("", r, party="社区卫生服务中心")) == [B]  # a deadline's owner
+    assert _ids(fangan.search("", r, party="健康教育科", year=2024)) == []
+    assert _ids(fangan.search("", r)) == [A, C, B]  # no query: every document, newest first
+    assert _ids(fangan.search("医改", r, site="fanwen.com", year=2012)) == [C]
+
+
+def test_cli_filters_match_the_api(records_corpus):
+    args = ["search", "", "--corpus", str(records_corpus), "--party", "监督所", "--deadline-month", "7", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert [h["doc_id"] for h in json.loads(result.output)] == [A]
+    result = runner.invoke(app, ["search", "知晓率", "--corpus", str(records_corpus), "--year", "2006", "--year", "2024", "--json"])
+    assert sorted(h["doc_id"] for h in json.loads(result.output)) == sorted([A, B])
+
+
+def test_title_matches_rank_above_body_matches(records_corpus):
+    hits = fangan.search("食品安全", records_corpus)
+    assert _ids(hits) == [A]
+    hits = fangan.search("职业精神", records_corpus)
+    assert _ids(hits) == [C] and "[职业精神]" in hits[0].snippet
+
+
+def test_queries_with_fts_syntax_or_punctuation_are_safe(records_corpus):
+    for q in ['"知晓率', "知晓率 OR", "NEAR(医改)", "医改*", "：，。", "AND"]:
+        fangan.search(q, records_corpus)  # never an FTS5 syntax error
+    assert fangan.search("：，。", records_corpus) == []
+
+
+# ------------------------------------------------------------------ the index itself
+
+
+def test_body_column_gives_back_the_exact_text(records_corpus):
+    tok = S.get_tokenizer()
+    text = json.loads((records_corpus / "documents" / f"{A}.json").read_text(encoding="utf-8"))["text"]
+    title, body, extra = S.index_columns("标题", text, tok)
+    assert body.replace(S.SEP, "") == text
+    assert "知晓率" in body.split(S.SEP) and "知晓" in extra.split()
+
+
+def test_index_is_updated_incrementally(records_corpus):
+    store = CorpusStore(records_corpus)
+    assert S.build_index(records_corpus).indexed == 0
+    rec = json.loads(store.document_path(C).read_text(encoding="utf-8"))
+    rec["text"] += "\n二、分级诊疗\n推进分级诊疗制度建设。"
+    store.write_document(Document.model_validate(rec))
+    upd = S.build_index(records_corpus)
+    assert (upd.indexed, upd.removed, upd.documents) == (1, 0, 3)
+    assert _ids(fangan.search("分级诊疗", records_corpus)) == [C]
+    store.document_path(C).unlink()
+    upd = S.build_index(records_corpus)
+    assert (upd.indexed, upd.removed, upd.documents) == (0, 1, 2)
+    assert fangan.search("医改", records_corpus) == []
+    con = sqlite3.connect(S.db_path(records_corpus))
+    assert con.execute("select count(*) from documents_fts").fetchone() == (2,)
+    assert con.execute("select count(*) from sections where doc_id = ?", (C,)).fetchone() == (0,)
+    con.close()
+
+
+def test_jieba_and_rjieba_cut_alike_and_the_index_remembers_its_tokenizer(seeds_corpus, tmp_path):
+    pytest.importorskip("rjieba")
+    j, r = S.Tokenizer(), S.RJiebaTokenizer()
+    for p in (seeds_corpus / "documents").glob("*.json"):
+        text = json.loads(p.read_text(encoding="utf-8"))["text"]
+        assert j.cut(text) == r.cut(text)
+        assert j.cut_for_search(text) == r.cut_for_search(text)
+    copy = tmp_path / "copy"
+    (copy / "documents").mkdir(parents=True)
+    for p in (seeds_corpus / "documents").glob("*.json"):
+        (copy / "documents" / p.name).write_bytes(p.read_bytes())
+    assert S.build_index(copy, tokenizer="jieba").tokenizer == "jieba"
+    assert [h.to_dict() for h in fangan.search("知晓率", copy)] == [h.to_dict() for h in fangan.search("知晓率", seeds_corpus)]
+    upd = S.build_index(copy, tokenizer="rjieba")  # another tokenizer: everything is re-indexed
+    assert (upd.tokenizer, upd.indexed) == ("rjieba", 5)
+
+
+def test_build_writes_the_index(seeds_corpus):
+    con = sqlite3.connect(S.db_path(seeds_corpus))
+    assert con.execute("select count(*) from documents").fetchone() == (5,)
+    assert con.execute("select count(*) from documents_fts").fetchone() == (5,)
+    con.close()
+    assert (seeds_corpus / "datasette.json").exists()
