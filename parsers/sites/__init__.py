@@ -1,0 +1,280 @@
+"""Site adapters: what we know about the sites plan documents are scraped from.
+
+One TOML file per site family in this folder (``wnwk.toml``, ``sxyz.toml`` …) says how to recognise a page of that
+family, where the document's own text is, which chrome to drop inside it, where the title is and which metadata
+the page carries. Adding a site is adding one file; no code changes. Pages of unknown sites take the generic path
+in `parsers.html` (trafilatura). Keys of a site file:
+
+```toml
+name = "wnwk.com"                       # reported as source.site
+description = "…"
+hosts = ["wnwk.com", "m.wnwk.com"]      # URL host or any parent domain of it
+fingerprints = ["文档编号", "上传时间"]   # page HTML substrings; a page with no known host matches
+min_fingerprints = 2                    # … when at least this many are present (default: all)
+content = ["div.conTxt"]                # CSS selectors of the document body; first that matches wins
+drop = ["div.others", "script"]         # CSS selectors removed inside the body (and everywhere, before generic)
+title = ["h2.title"]                    # CSS selectors of the document title
+chrome_lines = ["^展开阅读全文$"]        # regexes: whole body lines that are site chrome
+[metadata.upload_date]                  # one table per metadata key
+select = "div.property"                 # element(s) whose text is searched (default: the whole page text)
+pattern = "发布时间：\\s*(?P<v>[^ ]+)"    # regex with a group `v` (default: the element text)
+kind = "date"                           # date → ISO 8601 (2010-06-17); text (default) → stripped text
+[pages]                                 # documents split over several pages
+pattern = "^(?P<base>.+?)_(?P<n>\\d+)(?P<ext>\\.s?html?)$"   # URL of page n; page 1 is base+ext
+```
+
+Metadata keys used across sites: ``upload_date``, ``uploader``, ``category``, ``source``, ``author``, ``views``,
+``doc_id``, ``pages``, ``file_format``, ``file_size``, ``tags``.
+
+This module only reads the files and answers questions about one parsed page; `parsers.html` drives it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+try:  # Python ≥ 3.11
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+
+
+def iso_date(text: str) -> Optional[str]:
+    """'2010年06月17日' / '2023-04-19 09:12:45' → '2010-06-17' / '2023-04-19T09:12:45'; None when no date."""
+    m = _DATE.search(text or "")
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    out = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m["H"] is not None:
+        out += f"T{int(m['H']):02d}:{m['M']}:{m['S'] or '00'}"
+    return out
+
+
+@dataclass
+class MetaRule:
+    key: str
+    select: Optional[str] = None
+    pattern: Optional[re.Pattern] = None
+    kind: str = "text"
+
+    def value(self, tree, page_text: str) -> Optional[str]:
+        if self.select:
+            texts = [_text(el) for el in _css(tree, self.select)]
+        else:
+            texts = [page_text]
+        for t in texts:
+            if self.pattern is not None:
+                m = self.pattern.search(t)
+                if not m:
+                    continue
+                v = m.group("v") if "v" in self.pattern.groupindex else m.group(0)
+            else:
+                v = t
+            v = re.sub(r"\s+", " ", v or "").strip(" \u3000\xa0:：|")
+            if self.kind == "date":
+                v = iso_date(v) or ""
+            if v:
+                return v
+        return None
+
+
+@dataclass
+class Site:
+    """One site family, read from its TOML file."""
+
+    name: str
+    description: str = ""
+    hosts: tuple[str, ...] = ()
+    fingerprints: tuple[str, ...] = ()
+    min_fingerprints: Optional[int] = None
+    content: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    chrome_lines: tuple[re.Pattern, ...] = ()
+    metadata: tuple[MetaRule, ...] = ()
+    page_pattern: Optional[re.Pattern] = None
+    source_file: str = ""
+
+    # -- recognising a page --------------------------------------------------------------------------------
+    def matches_host(self, host: str) -> bool:
+        host = (host or "").lower().rstrip(".")
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    def matches_page(self, html: str) -> bool:
+        if not self.fingerprints:
+            return False
+        need = self.min_fingerprints if self.min_fingerprints is not None else len(self.fingerprints)
+        found = sum(1 for f in self.fingerprints if f in html)
+        return found >= max(1, need)
+
+    # -- reading a page ------------------------------------------------------------------------------------
+    def drop_chrome(self, root) -> int:
+        n = 0
+        for sel in self.drop:
+            for el in _css(root, sel):
+                _remove(el)
+                n += 1
+        return n
+
+    def content_elements(self, tree) -> list:
+        for sel in self.content:
+            found = _css(tree, sel)
+            if found:
+                # nested matches (a selector list matching parent and child) would repeat text: keep outermost
+                return [el for el in found if not any(o is not el and _is_ancestor(o, el) for o in found)]
+        return []
+
+    def title_text(self, tree) -> Optional[str]:
+        for sel in self.title:
+            for el in _css(tree, sel):
+                t = re.sub(r"\s+", " ", _text(el)).strip()
+                if t:
+                    return t
+        return None
+
+    def read_metadata(self, tree, page_text: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rule in self.metadata:
+            v = rule.value(tree, page_text)
+            if v:
+                out[rule.key] = v
+        return out
+
+    def is_chrome_line(self, line: str) -> bool:
+        s = line.strip()
+        return any(p.search(s) for p in self.chrome_lines)
+
+    def page_of(self, url: str) -> Optional[tuple[str, int]]:
+        """(URL of page 1, page number) when `url` is a numbered continuation page of this site's documents."""
+        if not self.page_pattern or not url:
+            return None
+        m = self.page_pattern.match(url)
+        if not m:
+            return None
+        return m["base"] + (m.groupdict().get("ext") or ""), int(m["n"])
+
+
+def _is_ancestor(a, b) -> bool:
+    p = b.getparent()
+    while p is not None:
+        if p is a:
+            return True
+        p = p.getparent()
+    return False
+
+
+def _remove(el) -> None:
+    """Remove an element but keep its tail text (which belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _text(el) -> str:
+    try:
+        return el.text_content()
+    except (AttributeError, ValueError):
+        return "".join(el.itertext())
+
+
+_CSS_CACHE: dict[str, object] = {}
+
+
+def _css(tree, selector: str) -> list:
+    from lxml.cssselect import CSSSelector
+
+    sel = _CSS_CACHE.get(selector)
+    if sel is None:
+        sel = _CSS_CACHE[selector] = CSSSelector(selector, translator="html")
+    return sel(tree)  # type: ignore[operator]
+
+
+def _compile(patterns: Iterable[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def site_from_toml(data: dict, source_file: str = "") -> Site:
+    meta = []
+    for key, spec in (data.get("metadata") or {}).items():
+        if isinstance(spec, str):
+            spec = {"pattern": spec}
+        meta.append(MetaRule(key=key, select=spec.get("select"),
+                             pattern=re.compile(spec["pattern"]) if spec.get("pattern") else None,
+                             kind=spec.get("kind", "text")))
+    pages = data.get("pages") or {}
+    return Site(
+        name=data["name"],
+        description=data.get("description", ""),
+        hosts=tuple(h.lower() for h in data.get("hosts", ())),
+        fingerprints=tuple(data.get("fingerprints", ())),
+        min_fingerprints=data.get("min_fingerprints"),
+        content=tuple(data.get("content", ())),
+        drop=tuple(data.get("drop", ())),
+        title=tuple(data.get("title", ())),
+        chrome_lines=_compile(data.get("chrome_lines", ())),
+        metadata=tuple(meta),
+        page_pattern=re.compile(pages["pattern"]) if pages.get("pattern") else None,
+        source_file=source_file,
+    )
+
+
+@lru_cache(maxsize=1)
+def all_sites() -> tuple[Site, ...]:
+    """Every site file in this folder, in file-name order."""
+    out = []
+    folder = resources.files(__name__)
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".toml"):
+            out.append(site_from_toml(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name))
+    return tuple(out)
+
+
+def host_of(url: Optional[str]) -> str:
+    if not url:
+        return ""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def site_for(url: Optional[str] = None, html: Optional[str] = None) -> Optional[Site]:
+    """The site family of a page: by URL host first, then by fingerprints in the page; None = generic."""
+    host = host_of(url)
+    if host:
+        for s in all_sites():
+            if s.matches_host(host):
+                return s
+    if html:
+        head = html[:300_000]
+        for s in all_sites():
+            if s.matches_page(head):
+                return s
+    return None
+
+
+def generic_site_name(url: Optional[str]) -> Optional[str]:
+    host = host_of(url)
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
