@@ -362,27 +362,30 @@ def search(query: str, corpus: str | Path, *, year: int | Iterable[int] | None =
             rows = con.execute(sql, [*params, limit]).fetchall()
     finally:
         con.close()
+    words = _query_words(query, tok) if match else []
     hits = []
     for doc_id, title, src, yr, iss, st, rank, snip, text in rows:
         if snip is not None:
-            snip = snip.replace(SEP, "").replace(highlight[1] + highlight[0], "")
-            if highlight[0] not in snip:  # matched a sub-word or the title only: show where it occurs in the text
-                snip = _char_snippet(text or "", query, tok, highlight) or snip
+            # FTS5 picked the window; highlight every query word in it by characters, since a word the index
+            # holds only as a sub-word (知晓 inside 知晓率) has no token of its own to mark
+            plain = snip.replace(SEP, "").replace(highlight[0], "").replace(highlight[1], "")
+            snip = _highlight(plain, words, highlight)
+            if highlight[0] not in snip:  # matched in the title or far from FTS5's window
+                snip = _char_snippet(text or "", words, highlight) or snip
         else:
             snip = (text or "")[:60]
         hits.append(Hit(doc_id, title, src, " ".join(snip.split()), -rank if rank else 0.0, yr, iss, st))
     return hits
 
 
-def _char_snippet(text: str, query: str, tok: Tokenizer, highlight: Sequence[str], width: int = 30) -> str:
-    words = sorted({a for term in to_simplified(query).split() for w in tok.cut(term) if _is_token(w)
-                    for a in [w, *tok.subwords(w)]}, key=len, reverse=True)
-    hits = [(text.find(w), w) for w in words if w in text]
-    if not hits:
-        return ""
-    pos, w = min(hits)
-    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
-    frag = text[start:end]
+def _query_words(query: str, tok: Tokenizer) -> list[str]:
+    """The query's words and their dictionary sub-words, longest first."""
+    words = {a for term in to_simplified(query).split() for w in tok.cut(term) if _is_token(w)
+             for a in [w, *tok.subwords(w)]}
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _highlight(frag: str, words: list[str], highlight: Sequence[str]) -> str:
     marked = [False] * len(frag)
     for w in words:
         i = frag.find(w)
@@ -397,4 +400,13 @@ def _char_snippet(text: str, query: str, tok: Tokenizer, highlight: Sequence[str
         out.append(ch)
     if inside:
         out.append(highlight[1])
-    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def _char_snippet(text: str, words: list[str], highlight: Sequence[str], width: int = 30) -> str:
+    found = [(text.find(w), w) for w in words if w in text]
+    if not found:
+        return ""
+    pos, w = min(found)
+    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
+    return ("…" if start else "") + _highlight(text[start:end], words, highlight) + ("…" if end < len(text) else "")
