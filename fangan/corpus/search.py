@@ -59,6 +59,7 @@ class Tokenizer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.dt
         self._jieba.check_initialized()
+        self._sub: dict[str, list[str]] = {}
 
     def cut(self, text: str) -> list[str]:
         return list(self._jieba.cut(text, HMM=True))
@@ -68,11 +69,18 @@ class Tokenizer:
 
     def subwords(self, w: str) -> list[str]:
         """The 2- and 3-character dictionary words inside `w`, as jieba's search mode yields them."""
+        if len(w) <= 2:
+            return []
+        cached = self._sub.get(w)
+        if cached is not None:
+            return cached
         out = []
         if len(w) > 2:
             out += [w[i:i + 2] for i in range(len(w) - 1) if self.has_word(w[i:i + 2])]
         if len(w) > 3:
             out += [w[i:i + 3] for i in range(len(w) - 2) if self.has_word(w[i:i + 3])]
+        if len(self._sub) < 500_000:
+            self._sub[w] = out
         return out
 
     def cut_for_search(self, text: str) -> list[str]:
@@ -92,6 +100,7 @@ class RJiebaTokenizer(Tokenizer):
         import rjieba
 
         self._r = rjieba
+        self._sub: dict[str, list[str]] = {}
 
     def cut(self, text: str) -> list[str]:
         return self._r.cut(text, True)
@@ -220,13 +229,16 @@ def _delete_doc(con: sqlite3.Connection, doc_id: str) -> None:
 
 
 def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict], extra: Optional[dict] = None) -> Optional[int]:
+    """Insert rows (with the table's schema columns, plus `extra`); returns the last rowid."""
+    if not rows:
+        return None
     names = SCHEMAS[table].names + (list(extra) if extra else [])
     sql = f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
-    last = None
-    for r in rows:
-        r = {**r, **(extra or {})}
-        last = con.execute(sql, [r.get(n) for n in names]).lastrowid
-    return last
+    if len(rows) == 1:
+        r = {**rows[0], **(extra or {})}
+        return con.execute(sql, [r.get(n) for n in names]).lastrowid
+    con.executemany(sql, ([{**r, **(extra or {})}.get(n) for n in names] for r in rows))
+    return None
 
 
 def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -> IndexUpdate:
@@ -255,7 +267,8 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -
             for doc_id in gone:
                 _delete_doc(con, doc_id)
             for doc_id in todo:
-                _delete_doc(con, doc_id)
+                if doc_id in indexed_fp:
+                    _delete_doc(con, doc_id)
                 record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
                 rows = rows_for(record)
                 parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
