@@ -493,12 +493,12 @@ class _Reader:
             num_id = info.num_id
             if ilvl is None:
                 ilvl = info.ilvl
-        marker = None
+        marker = suff = None
         bullet = False
         if num_id and num_id != "0":
             if ilvl is None:
                 ilvl = self.numbering.level_for_style(num_id, style_id) if style_id else None
-            marker, _suff, bullet = self.numbering.next(num_id, ilvl or 0)
+            marker, suff, bullet = self.numbering.next(num_id, ilvl or 0)
 
         # heading hint: heading style, else outline level
         level = info.heading
@@ -524,7 +524,7 @@ class _Reader:
             self.stats["numbered"] += 1
             first = pieces[0]
             if not first.startswith(marker):
-                sep = "" if _tight(marker, first) else " "
+                sep = "" if suff == "nothing" or _tight(marker) else " "
                 pieces[0] = marker + sep + first
         for i, piece in enumerate(pieces):
             out.append(Block(piece, kind=kind, level=level if kind == "heading" else None,
@@ -561,7 +561,7 @@ class _Reader:
                 inner = self.container(tc)
                 texts.append(" ".join(b.text for b in inner))
             if any(t.strip() for t in texts):
-                out.append(Block(" | ".join(t.strip() for t in texts), kind="table_row"))
+                out.append(Block(" | ".join(t.strip() for t in texts).strip(), kind="table_row"))
         return out
 
     def container(self, parent) -> list[Block]:
@@ -574,12 +574,10 @@ class _Reader:
         return out
 
 
-def _tight(marker: str, text: str) -> bool:
-    """No space between marker and text: after punctuation/enclosed numbers, or before CJK after CJK."""
+def _tight(marker: str) -> bool:
+    """Word puts a tab or space after the number; none is written after CJK punctuation or an enclosed number."""
     last = marker[-1]
-    if last in "、.．。:：)）」】〕]>》,，" or 0x2460 <= ord(last) <= 0x24FF or 0x3251 <= ord(last) <= 0x32BF:
-        return True
-    return _is_cjk(last) and _is_cjk(text[0])
+    return last in "、．。：）」】〕》，" or 0x2460 <= ord(last) <= 0x24FF or 0x3251 <= ord(last) <= 0x32BF
 
 
 def _is_cjk(ch: str) -> bool:
