@@ -194,3 +194,17 @@ def test_build_writes_the_index(seeds_corpus):
     assert con.execute("select count(*) from documents_fts").fetchone() == (5,)
     con.close()
     assert (seeds_corpus / "datasette.json").exists()
+
+
+def test_a_damaged_index_file_is_rebuilt(records_corpus, tmp_path):
+    S.db_path(records_corpus).write_bytes(b"not a database" * 100)
+    assert S.build_index(records_corpus).indexed == 3
+    assert _ids(fangan.search("医改", records_corpus)) == [C]
+
+
+def test_a_corpus_path_with_uri_characters(tmp_path):
+    root = tmp_path / "odd ?#% name"
+    store = CorpusStore(root)
+    for rec in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8")):
+        store.write_document(Document.model_validate(rec))
+    assert _ids(fangan.search("医改", root)) == [C]

@@ -32,7 +32,7 @@ from typing import Iterable, Optional, Sequence
 import pyarrow as pa
 
 from .store import CorpusStore
-from .tables import SCHEMAS, TABLES, _fingerprints, rows_for
+from .tables import SCHEMAS, TABLES, TABLES_VERSION, _fingerprints, rows_for
 
 DB_NAME = "corpus.sqlite"
 INDEX_VERSION = "1"
@@ -241,6 +241,18 @@ def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict], extra: O
     return None
 
 
+def _open_for_writing(path: Path) -> sqlite3.Connection:
+    """A connection to the index; a file that is not an SQLite database (a torn copy) is replaced."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError:
+        con.close()
+        path.unlink()
+        con = sqlite3.connect(path)
+    return con
+
+
 def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -> IndexUpdate:
     """Create or bring up to date DIR/corpus.sqlite: the tables and the FTS5 index over DIR/documents/.
 
@@ -251,15 +263,15 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -
     store = CorpusStore(root)
     tok = get_tokenizer(tokenizer)
     path = db_path(root)
-    con = sqlite3.connect(path)
+    con = _open_for_writing(path)
+    want = {"index_version": INDEX_VERSION, "tables_version": TABLES_VERSION, "tokenizer": tok.name}
     try:
         with con:
             meta = _meta(con)
-            if full or meta.get("index_version") != INDEX_VERSION or meta.get("tokenizer") != tok.name:
+            if full or any(meta.get(k) != v for k, v in want.items()):
                 _drop_all(con)
             _create_schema(con)
-            con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)",
-                            [("index_version", INDEX_VERSION), ("tokenizer", tok.name)])
+            con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)", list(want.items()))
             current = _fingerprints(store)
             indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
             gone = sorted(set(indexed_fp) - set(current))
@@ -335,7 +347,7 @@ def search(query: str, corpus: str | Path, *, year: int | Iterable[int] | None =
         if not CorpusStore(root).documents_dir.is_dir():
             raise FileNotFoundError(f"{root} is not a built corpus (no documents/); run `fangan build` first")
         build_index(root)
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         meta = _meta(con)
         tok = get_tokenizer(meta.get("tokenizer", "auto"))
