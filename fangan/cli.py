@@ -236,7 +236,8 @@ def search(
         meta = "  ".join(str(x) for x in (h.year, h.issuer) if x)
         console.print(f"[bold]{i}. {escape(h.title or '(no title)')}[/bold]  [dim]{h.doc_id}  {escape(meta)}[/dim]")
         console.print(f"   [dim]{escape(h.path)}[/dim]")
-        snippet = escape(h.snippet).replace(mark[0], "[bold yellow]").replace(mark[1], "[/bold yellow]")
+        on, off = ("[bold yellow]", "[/bold yellow]") if console.is_terminal else (r"\[", "]")  # piped: [知晓率]
+        snippet = escape(h.snippet).replace(mark[0], on).replace(mark[1], off)
         console.print(f"   {snippet}", highlight=False)
 
 

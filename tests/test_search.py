@@ -83,6 +83,7 @@ def test_cli_prints_the_same_hits_as_the_python_api(seeds_corpus):
     assert text.exit_code == 0, text.output
     hit = fangan.search("醫改", seeds_corpus)[0]
     assert hit.doc_id in text.output and Path(hit.path).name in text.output and hit.title in text.output
+    assert "[医改]" in text.output.replace("\n", "")  # piped output marks the match with brackets
 
 
 def test_search_without_an_index_builds_it(seeds_corpus, tmp_path):
