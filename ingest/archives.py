@@ -333,6 +333,14 @@ def _read_capped(m: _Member, budget: _Budget, path: str) -> bytes:
     cap = min(limits.max_file_bytes, budget.room())
     out = bytearray()
     with m.opener() as stream:
+        if m.size is not None and m.size < cap and m.size < _RATIO_FLOOR:
+            # small and already checked against its header: one read (zipfile/tarfile never return more
+            # than the header's size, and the CRC check catches a member that lies about it)
+            data = stream.read(m.size + 1)
+            if len(data) <= m.size:
+                budget.total += len(data)
+                return data
+            out += data
         while True:
             chunk = stream.read(_CHUNK)
             if not chunk:

@@ -12,8 +12,8 @@
   as separate blocks with a level hint ranked by size and weight; the large lines that open page 1
   are title candidates.
 * Ruled tables become `table_row` blocks (``cell | cell``) at their place in the reading order.
-* No text layer (scans; a scanner app's watermark does not count) → ParseError ``needs_ocr``; a PDF that
-  needs a password → ``encrypted_pdf``.
+* No text layer (scans; a scanner app's watermark does not count), or fonts without a Unicode map
+  → ParseError ``needs_ocr``; a PDF that needs a password → ``encrypted_pdf``.
 """
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ def _any_between(sorted_xs: list[float], lo: float, hi: float) -> bool:
 
 def _build_lines(chars: list[dict], page_no: int) -> list[_Line]:
     """Group characters into lines (by vertical centre) and lines into text with inferred spaces."""
-    chars = [c for c in chars if c.get("upright", True) and c.get("text")]
+    # unmapped glyphs ("(cid:123)": a font without a Unicode map) carry no text
+    chars = [c for c in chars if c.get("upright", True) and c.get("text") and not c["text"].startswith("(cid:")]
     spaces = [c for c in chars if c["text"].isspace()]
     chars = [c for c in chars if not c["text"].isspace()]
     if not chars:
@@ -280,9 +281,11 @@ def _read_pages(data: bytes) -> tuple[list[_Page], dict]:
     except ImportError:  # pragma: no cover
         PDFPasswordIncorrect = PDFEncryptionError = ()  # type: ignore
     pages: list[_Page] = []
+    stats = {"chars": 0, "cid": 0}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             meta = {k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
+            meta["_stats"] = stats
             for i, page in enumerate(pdf.pages, start=1):
                 pg = _Page(i, float(page.width), float(page.height))
                 tables = _tables(page, i)
@@ -293,6 +296,8 @@ def _read_pages(data: bytes) -> tuple[list[_Page], dict]:
                         return not any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in boxes)
 
                     chars = [c for c in chars if outside(c)]
+                stats["chars"] += len(chars)
+                stats["cid"] += sum(1 for c in chars if c.get("text", "").startswith("(cid:"))
                 lines = _build_lines(chars, i)
                 for _, rows in tables:
                     lines.extend(rows)
@@ -517,6 +522,10 @@ def parse_pdf(item: SourceItem) -> ParsedDocument:
     pages, meta = _read_pages(item.data)
     if not pages:
         raise ParseError("corrupt_pdf", "the PDF has no pages")
+    stats = meta.pop("_stats", {"chars": 0, "cid": 0})
+    if stats["chars"] and stats["cid"] > 0.3 * stats["chars"]:
+        raise ParseError("needs_ocr", f"the PDF's fonts have no Unicode map ({stats['cid']} of {stats['chars']} glyphs "
+                         "cannot be read as characters); it needs OCR")
     raw_chars = sum(ln.nchars for pg in pages for ln in pg.lines)
     numbers, running, examples = _strip_running(pages)
     text_pages = [pg for pg in pages if sum(ln.nchars for ln in pg.lines) >= 5]
