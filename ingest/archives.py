@@ -17,7 +17,6 @@ archives repeat the ``!/``: ``a.zip!/inner.zip!/x.txt``.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import struct
 import tarfile
@@ -25,7 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterator, Optional
 
 from . import SKIP_NAMES, IngestError, Item, Limits, SourceItem
 

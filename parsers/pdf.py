@@ -81,7 +81,6 @@ class _Page:
     height: float
     lines: list[_Line] = field(default_factory=list)
     images: int = 0
-    image_area: float = 0.0
 
 
 def _font_name(raw: str) -> str:
@@ -271,21 +270,19 @@ def _join_wrapped(parts: list[str]) -> str:
 # reading the pages
 
 
-def _read_pages(data: bytes) -> tuple[list[_Page], dict]:
+def _read_pages(data: bytes) -> tuple[list[_Page], dict, dict]:
+    """The pages as lines (and table rows), the document info, and glyph counts."""
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     for name in ("pdfminer", "pdfplumber"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    try:
-        from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
-    except ImportError:  # pragma: no cover
-        PDFPasswordIncorrect = PDFEncryptionError = ()  # type: ignore
     pages: list[_Page] = []
+    meta: dict = {}
     stats = {"chars": 0, "cid": 0}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             meta = {k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
-            meta["_stats"] = stats
             for i, page in enumerate(pdf.pages, start=1):
                 pg = _Page(i, float(page.width), float(page.height))
                 tables = _tables(page, i)
@@ -304,7 +301,6 @@ def _read_pages(data: bytes) -> tuple[list[_Page], dict]:
                 lines.sort(key=lambda ln: (ln.top, ln.x0))
                 pg.lines = lines
                 pg.images = len(page.images)
-                pg.image_area = sum(abs((im["x1"] - im["x0"]) * (im["bottom"] - im["top"])) for im in page.images)
                 page.flush_cache()
                 pages.append(pg)
     except ParseError:
@@ -319,7 +315,7 @@ def _read_pages(data: bytes) -> tuple[list[_Page], dict]:
         if "password" in str(e).lower() or "encrypt" in str(e).lower():
             raise ParseError("encrypted_pdf", f"the PDF is encrypted and cannot be read: {type(e).__name__}: {e}")
         raise ParseError("corrupt_pdf", f"not a readable PDF: {type(e).__name__}: {e}")
-    return pages, meta
+    return pages, meta, stats
 
 
 def _norm_key(text: str) -> str:
@@ -519,10 +515,9 @@ def _continues(a: _Line, b: _Line, right: float, left: float, size: float, pitch
 
 @register("pdf", extensions=("pdf",), sniff=lambda head: head.startswith(b"%PDF") or b"%PDF-" in head[:1024])
 def parse_pdf(item: SourceItem) -> ParsedDocument:
-    pages, meta = _read_pages(item.data)
+    pages, meta, stats = _read_pages(item.data)
     if not pages:
         raise ParseError("corrupt_pdf", "the PDF has no pages")
-    stats = meta.pop("_stats", {"chars": 0, "cid": 0})
     if stats["chars"] and stats["cid"] > 0.3 * stats["chars"]:
         raise ParseError("needs_ocr", f"the PDF's fonts have no Unicode map ({stats['cid']} of {stats['chars']} glyphs "
                          "cannot be read as characters); it needs OCR")

@@ -29,6 +29,8 @@ PLAN_PARAS = [
           "建立工作台账，做到底数清、情况明。排查中发现的问题要当场反馈，限期整改，整改不到位的要依法依规严肃处理。"
           "对存在严重安全隐患的单位，要及时报告县卫生健康局，并会同市场监管部门联合处置。"),
     ("h", "（二）强化监督抽检"),
+    ("p", "抽检按照GB 14881-2013《食品生产通用卫生规范》和GB 31654-2021 Food Safety Standard的要求进行，"
+          "检测项目包括菌落总数、大肠菌群和沙门氏菌等指标。"),
     ("p", "县疾病预防控制中心要按照年度监测计划，重点对凉拌菜、熟肉制品、冷饮和桶装饮用水等高风险食品开展抽样检测，"
           "每月不少于两次，检测结果及时通报有关单位。对检测不合格的产品，要追根溯源，查明原因，督促落实整改措施。"),
     ("h", "（三）加强宣传培训"),
@@ -49,7 +51,8 @@ PLAN_PARAS = [
 ]
 
 
-def make_plan_pdf(header: bool = True, page_numbers: bool = True, encrypt: str | None = None) -> bytes:
+def make_plan_pdf(header: bool = True, page_numbers: bool = True, encrypt: str | None = None,
+                  justify: bool = False) -> bytes:
     """A multi-page plan: title 18pt, headings 14pt, body 12pt with first-line indent, wrapped by reportlab."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -59,7 +62,8 @@ def make_plan_pdf(header: bool = True, page_numbers: bool = True, encrypt: str |
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK",
+                          alignment=4 if justify else 0)
     head = ParagraphStyle("head", parent=body, fontSize=14, leading=24, firstLineIndent=0, spaceBefore=4)
     title = ParagraphStyle("title", parent=body, fontSize=18, leading=28, firstLineIndent=0, alignment=1, spaceAfter=12)
 
@@ -132,6 +136,12 @@ def test_headings_kept_separate_with_levels(plan_pdf):
     assert [b.text for b in heads[:4]] == ["一、工作目标", "二、工作措施", "（一）开展拉网式排查", "（二）强化监督抽检"]
     assert {b.level for b in heads} == {1}  # all 14 pt: one level, the title is not a level
     assert doc.heading_hints["一、工作目标"] == 1
+
+
+def test_justified_body():
+    doc = _parse(make_plan_pdf(justify=True))
+    assert cer(doc.text, source_text()) <= 0.02
+    assert len(doc.blocks) == 1 + 2 * len(PLAN_PARAS)
 
 
 def test_without_header_only_page_numbers_go():
