@@ -1,8 +1,12 @@
 """Extract: structured fields from a structured document.
 
-`extract(doc)` receives a `fangan.model.Document` whose title, text and sections are filled
-and returns an `Extraction` with metadata (issuer, addressee, doc_number, date, year) and the
-item lists (goals, phases, deadlines, responsible_parties). The pipeline copies it into the record.
+`extract(doc)` receives a `fangan.model.Document` whose title, text and sections are filled and
+returns an `Extraction`: metadata (issuer, addressee, doc_number, date, year) and the item lists
+(goals, phases, deadlines, responsible_parties), each item with its `section_id` and `raw` text.
+
+The text-level extractors run as components of a spaCy pipeline (`fangan.extract.nlp`): a blank
+`zh` pipeline with the jieba segmenter and rule components registered by name, so a pipeline with
+a trained Chinese model can be swapped in through its config.
 """
 from __future__ import annotations
 
@@ -28,5 +32,6 @@ class Extraction:
 
 
 def extract(doc: Document) -> Extraction:
-    """Fill the field lists. First slice: nothing is extracted yet (the extraction issue fills it)."""
-    return Extraction()
+    from .fields import extract_fields
+
+    return extract_fields(doc)

@@ -1,0 +1,158 @@
+"""Orchestration: run the pipeline over one document, place every item in its section, and read
+the metadata (issuer, addressee, document number, date, year)."""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Optional
+
+from fangan.model import DateValue, Document, Goal, Section, Warning, iter_sections
+
+from . import Extraction
+from .dates import parse_point, _year
+from .rules import ORG_SUFFIX, find_phases
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+DATE_LINE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}[日号]\s*$")
+TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
+ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
+ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
+GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
+
+
+class SectionIndex:
+    """Character offset in the record's text → id of the section that holds it."""
+
+    def __init__(self, text: str, sections: list[Section]) -> None:
+        self.lines = text.split("\n")
+        self.starts = []
+        pos = 0
+        for ln in self.lines:
+            self.starts.append(pos)
+            pos += len(ln) + 1
+        self.heading_line: dict[str, int] = {}
+        marks: list[tuple[int, str]] = []
+        cursor = 0
+        for sec, _ in iter_sections(sections):
+            head = sec.text.split("\n", 1)[0]
+            for i in range(cursor, len(self.lines)):
+                if self.lines[i] == head:
+                    self.heading_line[sec.id] = i
+                    marks.append((i, sec.id))
+                    cursor = i
+                    break
+        # a later section on the same line (inline ①) does not take the line from its parent
+        self.line_section: list[Optional[str]] = [None] * len(self.lines)
+        current = None
+        marks_by_line: dict[int, str] = {}
+        for i, sid in marks:
+            marks_by_line.setdefault(i, sid)
+        for i in range(len(self.lines)):
+            current = marks_by_line.get(i, current)
+            self.line_section[i] = current
+        self.next_heading = sorted(self.heading_line.values())
+
+    def section_at(self, offset: int) -> Optional[str]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.line_section[i] if 0 <= i < len(self.lines) else None
+
+    def body_span(self, sid: str) -> Optional[tuple[int, int]]:
+        """The section's own body: after its heading line up to the next heading line."""
+        i = self.heading_line.get(sid)
+        if i is None:
+            return None
+        later = [j for j in self.next_heading if j > i]
+        end_line = later[0] if later else len(self.lines)
+        start = self.starts[i]
+        end = self.starts[end_line] - 1 if end_line < len(self.lines) else len("\n".join(self.lines))
+        return start, end
+
+
+def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list[tuple[int, int]]:
+    spans = []
+    for sec, _ in iter_sections(sections):
+        if "目标" in (sec.title or "") and (span := index.body_span(sec.id)):
+            head_len = len(index.lines[index.heading_line[sec.id]])
+            title_in_heading = sec.text.split("\n", 1)[0]
+            # a run-in heading (（一）目标。正文…) keeps its body on the heading line
+            after_title = title_in_heading.find(sec.title) + len(sec.title) if sec.title else len(sec.marker)
+            spans.append((span[0] + min(after_title + 1, head_len), span[1]))
+    for m in GOAL_LABEL.finditer(text):
+        line_end = text.find("\n", m.end())
+        spans.append((m.end(), line_end if line_end >= 0 else len(text)))
+    return spans
+
+
+def _metadata(doc: Document, ex: Extraction) -> None:
+    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    m = DOC_NUMBER.search(doc.text[:2000]) or DOC_NUMBER.search(doc.title or "")
+    if m:
+        ex.doc_number = m.group(0)
+    # 落款: a date alone on one of the last lines, the issuer on the line before it
+    for i in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
+        if DATE_LINE.match(lines[i]):
+            ex.date = parse_point(lines[i])
+            if ex.date:
+                ex.date.raw = lines[i]
+            if i > 0 and ISSUER_LINE.match(lines[i - 1]):
+                ex.issuer = lines[i - 1]
+            break
+    head = lines[:6]
+    for i, ln in enumerate(head):
+        if ex.issuer is None and ISSUER_LINE.match(ln) and i + 1 < len(head) and head[i + 1].startswith("关于"):
+            ex.issuer = ln
+        am = ADDRESSEE.match(ln)
+        if ex.addressee is None and am and re.search(ORG_SUFFIX + "$", am.group("a")):
+            ex.addressee = am.group("a")
+
+    if any(w.code == "template_year" for w in doc.warnings):
+        ex.year, ex.year_source = None, None
+        return
+    ty = TITLE_YEAR.search(doc.title or "")
+    if ty:
+        ex.year, ex.year_source = int(ty.group(1)), "title"
+    elif ex.date and ex.date.year:
+        ex.year, ex.year_source = ex.date.year, "date"
+    elif m and _year(m.group("year")):
+        ex.year, ex.year_source = int(m.group("year")), "doc_number"
+
+
+def extract_fields(doc: Document) -> Extraction:
+    from .nlp import run
+
+    ex = Extraction()
+    text = doc.text
+    index = SectionIndex(text, doc.sections)
+    spans = _goal_spans(text, index, doc.sections)
+    nlp_doc = run(text, spans)
+    found = nlp_doc.user_data.get("fangan", {})
+
+    # goals: stated aims, and every clause that carries a quantified target
+    goals: dict[tuple[int, int], Goal] = {}
+    for a, b, clause in found.get("goal_statements", []):
+        goals[(a, b)] = Goal(text=clause, section_id=index.section_at(a))
+    for a, b, target in found.get("targets", []):
+        c0 = max(text.rfind(ch, 0, a) for ch in "，。；：\n") + 1
+        ends = [e for e in (text.find(ch, b) for ch in "，。；\n") if e >= 0]
+        c1 = min(ends) if ends else len(text)
+        holder = next((g for (ga, gb), g in goals.items() if ga <= a < gb), None)
+        if holder is None:
+            holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))
+        holder.targets.append(target)
+    ex.goals = [g for _, g in sorted(goals.items())]
+
+    for a, _b, item in found.get("deadlines", []):
+        item.section_id = index.section_at(a)
+        ex.deadlines.append(item)
+    seen = set()
+    for a, _b, item in found.get("parties", []):
+        item.section_id = index.section_at(a)
+        key = (item.name, item.section_id)
+        if key not in seen:
+            seen.add(key)
+            ex.responsible_parties.append(item)
+    ex.phases = find_phases(doc.sections)
+    _metadata(doc, ex)
+    if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
+        ex.warnings.append(Warning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))
+    return ex

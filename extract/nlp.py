@@ -1,0 +1,80 @@
+"""The spaCy pipeline behind extraction.
+
+Default: `spacy.blank("zh")` with the jieba segmenter (no model download exists or is needed), plus
+rule components registered by name: `fangan_targets`, `fangan_deadlines`, `fangan_parties`,
+`fangan_goal_statements`. Each writes its items to `doc.spans[<kind>]` (for display and spaCy tools)
+and the structured items to `doc.user_data["fangan"][<kind>]` as (start_char, end_char, item).
+
+To use a trained Chinese pipeline instead, point `FANGAN_SPACY_PIPELINE` at it (a package name or a
+directory): it is loaded with `spacy.load` and the fangan components are added after its own, so
+its NER and parser run first and custom components can read them.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import rules
+
+COMPONENTS = ("fangan_targets", "fangan_deadlines", "fangan_parties", "fangan_goal_statements")
+
+
+def _store(doc: Doc, kind: str, found: Iterable[tuple[int, int, object]]) -> Doc:
+    items = doc.user_data.setdefault("fangan", {}).setdefault(kind, [])
+    spans = []
+    for start, end, item in found:
+        items.append((start, end, item))
+        span = doc.char_span(start, end, label=kind, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[kind] = spans
+    return doc
+
+
+def _component(kind: str, finder: Callable[[Doc], Iterable]) -> Callable[[Doc], Doc]:
+    def run(doc: Doc) -> Doc:
+        return _store(doc, kind, finder(doc))
+
+    run.__name__ = f"fangan_{kind}"
+    return run
+
+
+Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(d.text)))
+Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(d.text)))
+Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(d.text)))
+Language.component(
+    "fangan_goal_statements",
+    func=_component("goal_statements", lambda d: rules.find_goal_statements(d.text, d.user_data.get("fangan_goal_spans", []))),
+)
+
+
+@lru_cache(maxsize=None)
+def load_pipeline(name: str | None = None) -> Language:
+    """The extraction pipeline: `name` (or $FANGAN_SPACY_PIPELINE) if given, else blank zh + jieba."""
+    import spacy
+
+    name = name or os.environ.get("FANGAN_SPACY_PIPELINE")
+    if name:
+        nlp = spacy.load(name)
+    else:
+        import jieba
+
+        jieba.setLogLevel(60)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for comp in COMPONENTS:
+        if comp not in nlp.pipe_names:
+            nlp.add_pipe(comp)
+    return nlp
+
+
+def run(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None = None) -> Doc:
+    nlp = nlp or load_pipeline()
+    doc = nlp.make_doc(text)
+    doc.user_data["fangan_goal_spans"] = goal_spans
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc

@@ -1,0 +1,259 @@
+"""Rule extractors over the clean text of one plan. Each returns (start, end, item) with character
+offsets into the text, so the spaCy components in `pipeline.py` can attach them to the Doc as spans.
+
+The rules follow the corpus conventions (../shared/gold/CONVENTIONS.md): what counts as a target,
+a deadline or a responsible party, and what does not (facts, cited authorities, report recipients,
+persons, generic addressees given ordinary instructions).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Section, Target
+
+from .dates import POINT, parse_range, point_from_match
+
+# --- organisations ---------------------------------------------------------------------------
+
+ORG_SUFFIX = (
+    r"(?:办公室|指挥部|委员会|领导小组|工作组|小组|党委|党组|支部|工会|总工会|中心|医院|卫生院|院|局|委|办|科|室|处|所|站|厅|部|队|协会|学会|"
+    r"单位|组织|机构|政府|街道|社区|公司|学校|中学|小学|幼儿园)(?:[（(][^）)]{1,6}[）)])?"
+)
+_ORG_END = re.compile(ORG_SUFFIX + "$")
+_NOT_ORG = re.compile(r"(?:领导|人员|同志|负责人|个人|干部|职工|群众|本单位|各方面|本局)$|^(?:各|要|将|并|也)|[“”]")
+
+
+def clean_org(s: str) -> Optional[str]:
+    s = s.strip(" ，,、：:")
+    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
+    if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s):
+        return None
+    return s
+
+
+def _generic_ok(s: str) -> bool:
+    """Generic addressees (各单位, 局属各单位) are parties only with 负责 or a role list."""
+    return not s.startswith("各")
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+_CLAUSE_SPLIT = re.compile(r"[，,：:]")
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _SENT.finditer(text):
+        s = m.group(0)
+        if s.strip():
+            yield m.start(), m.end(), s
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+UNIT = r"(?:%|％|个百分点|人次|万人次|万元|万人|元|次|个|家|所|篇|字|人|名|项|场|期|天|小时|学时|课时|份|条|户|张|台|辆|支|批|门|分|平方米|公里|张床|床)"
+NUM = r"\d+(?:\.\d+)?"
+COMPARATORS: tuple[tuple[str, str], ...] = (
+    ("不少于|不低于|不小于|至少|最少|不少於", ">="),
+    ("不超过|不高于|不大于|最多|控制在|低于或等于", "<="),
+    ("超过|高于|大于|多于", ">"),
+    ("低于|少于|小于", "<"),
+    ("达到|达|提高到|提升到|增加到|增长到|保持在|稳定在|降低到|下降到|降至|提高至|达至", "=="),
+)
+_CMP = "|".join(w for words, _ in COMPARATORS for w in words.split("|"))
+_CMP_OF = {w: c for words, c in COMPARATORS for w in words.split("|")}
+TARGET = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)?")
+BARE_TARGET = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)")
+RANGE_TARGET = re.compile(rf"(?<![\d.年月日])(?P<lo>{NUM})\s*[—–\-~～至到]\s*(?P<hi>{NUM})\s*(?P<unit>{UNIT})(?![\d])")
+FULL_COVERAGE = re.compile(r"(?P<ind>[^，。；、]{0,12})全覆盖")
+
+
+def _indicator(text: str, start: int) -> str:
+    clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：\n,;:、") + 1
+    ind = text[clause_start:start].strip()
+    return re.sub(r"^(?:要|使|确保|力争|并|且|和)", "", ind)
+
+
+def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
+    taken: list[tuple[int, int]] = []
+    for m in TARGET.finditer(text):
+        cmp = _CMP_OF[m.group("cmp")]
+        suffix = m.group("suffix")
+        if suffix in ("以上", "及以上"):
+            cmp = ">="
+        elif suffix in ("以内", "以下"):
+            cmp = "<="
+        taken.append((m.start(), m.end()))
+        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
+                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
+    for m in BARE_TARGET.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        cmp = ">=" if m.group("suffix") in ("以上", "及以上") else "<="
+        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
+                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
+    for m in RANGE_TARGET.finditer(text):
+        tail = re.match(r"[^，。；、]{0,20}", text[m.end():]).group(0)
+        ind = tail or _indicator(text, m.start())
+        unit = m.group("unit").replace("％", "%")
+        yield m.start(), m.end(), Target(indicator=ind, comparator=">=", value=float(m.group("lo")), unit=unit, raw=m.group(0))
+        yield m.start(), m.end(), Target(indicator=ind, comparator="<=", value=float(m.group("hi")), unit=unit, raw=m.group(0))
+    for m in FULL_COVERAGE.finditer(text):
+        yield m.start(), m.end(), Target(indicator=(m.group("ind") or "覆盖率") + "覆盖率", comparator="==", value=100.0, unit="%",
+                                         raw=m.group(0))
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+GOAL_TITLE = re.compile(r"目标")
+GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
+AS_GOAL = re.compile(r"[^，。；：]{4,60}为目标")
+
+
+def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """Aims framed as goals: clauses of goal sections and labelled goal paragraphs, and …为目标."""
+    for a, b in goal_spans:
+        body = text[a:b]
+        for m in re.finditer(r"[^，。；：\n]+", body):
+            clause = m.group(0).strip()
+            clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
+            if len(clause) >= 4:
+                yield a + m.start(), a + m.end(), clause
+    for m in AS_GOAL.finditer(text):
+        if not any(a <= m.start() < b for a, b in goal_spans):
+            yield m.start(), m.end(), m.group(0)
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+PERIODS = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
+RECURRING = re.compile(r"每(?P<period>月|季度|季|半年|年|周)(?P<when>末|底|初|(?P<day>\d{1,2})[日号])?(?:以)?前")
+
+
+def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str]]:
+    rest = text[end:sent_end].rstrip("。；;")
+    party = None
+    if rest.startswith(("，", ",")):
+        clauses = [c for c in re.split("[，,]", rest) if c.strip()]
+        action = clauses[-1] if clauses else ""
+        if clauses:
+            sm = re.match(r"(?P<p>[^，]{2,30}?)(?:要|将|应|须|必须)", clauses[0])
+            if sm:
+                party = clean_org(sm.group("p").split("、")[-1]) and sm.group("p")
+    else:
+        action = re.split("[，,]", rest, maxsplit=1)[0]
+    return action.strip(), party
+
+
+def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
+    for s0, s1, sent in sentences(text):
+        for m in POINT.finditer(sent):
+            after = sent[m.end(): m.end() + 3]
+            if not re.match(r"(?:以)?前", after):
+                continue
+            before = sent[max(0, m.start() - 2): m.start()]
+            if before.endswith(("年内", "年终")):
+                continue
+            tail = re.match(r"(?:以)?前(?:后)?", after).group(0)
+            due = point_from_match(m)
+            if due.month is None and due.year is None:
+                continue
+            due.raw = m.group(0) + tail
+            action, party = _action_after(sent, m.end() + len(tail), len(sent))
+            if not action:
+                continue
+            yield s0 + m.start(), s0 + len(sent), Deadline(due=due, action=action, party=party,
+                                                           raw=sent[m.start():].rstrip("。；;"))
+        for m in RECURRING.finditer(sent):
+            when = m.group("when") or ""
+            part = "end" if when in ("末", "底") else ("early" if when == "初" else None)
+            day = int(m.group("day")) if m.group("day") else None
+            action, party = _action_after(sent, m.end(), len(sent))
+            if action:
+                yield s0 + m.start(), s0 + len(sent), Deadline(due=DateValue(day=day, part=part, raw=m.group(0)), action=action,
+                                                               party=party, raw=sent[m.start():].rstrip("。；;"),
+                                                               recurring=PERIODS[m.group("period")])
+
+
+# --- responsible parties -----------------------------------------------------------------------
+
+ROLE_LIST = re.compile(
+    r"(?P<role>责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|责任科室|责任处室|主办单位|承办单位|参与单位|成员单位|实施单位)"
+    r"[：:](?P<list>[^）)\n。；]+)"
+)
+WITH_ORG = re.compile(r"与(?P<org>[^，。；、与和的]{2,20}?)(?:等[^，。；]{0,10}?)?(?:的)?(?P<role>合作|配合、协作|配合|协作|联合)")
+ASSIST_ORG = re.compile(r"(?:^|[，。；])配合(?P<org>[^，。；、的]{2,12}?)[，,]")
+SET_UP = re.compile(r"成立(?P<org>[^，。；]{2,40}?(?:领导小组|工作组|指挥部|委员会|办公室))[，,](?P<role>负责[^，。；]{0,20})")
+OFFICE_IN = re.compile(r"办公室设在(?P<org>[^，。；]{2,20}?)(?:[，,]|$|。)(?P<role>负责[^，。；]{0,20})?")
+UNDER_LEAD = re.compile(r"在(?P<org>[^，。；]{2,20}?)的(?P<role>统一领导|领导|统一指挥)下")
+LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
+BY_ORG = re.compile(r"由(?P<org>[^，。；]{2,20}?)(?P<role>负责|牵头|统一组织)")
+SUBJECT_ROLE = re.compile(
+    r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,30}?)(?:要|应|将)?(?:实行)?(?P<role>统一组织具体实施|统一组织|具体实施|统一领导|牵头|专人负责|负责(?![制人]))"
+)
+SUPERVISES = re.compile(r"督导检查|检查指导|检查和指导|调研指导|模拟检查|检查考核|目标考核|考核|督查|督导|通报批评|指导")
+SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
+
+
+def _split_list(s: str) -> list[str]:
+    parts = re.split(r"[、，,；]|及(?=[^及]{2,})|和(?=[^和]{2,})", s)
+    return [p.strip(" ）)") for p in parts if p.strip(" ）)")]
+
+
+def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
+    for s0, s1, sent in sentences(text):
+        found: list[tuple[int, int, str, str]] = []
+        for m in ROLE_LIST.finditer(sent):
+            for name in _split_list(m.group("list")):
+                if 2 <= len(name) <= 30:
+                    found.append((m.start(), m.end(), name, m.group("role")))
+        for rx in (WITH_ORG, ASSIST_ORG, SET_UP, OFFICE_IN, UNDER_LEAD, LEVERAGE, BY_ORG):
+            for m in rx.finditer(sent):
+                org = clean_org(m.group("org"))
+                if not org:
+                    continue
+                role = (m.groupdict().get("role") or "").strip() or {ASSIST_ORG: "被配合单位", OFFICE_IN: "领导小组办公室",
+                                                                      LEVERAGE: "发挥作用"}.get(rx, "")
+                found.append((m.start(), m.end(), org, role))
+        for m in SUBJECT_ROLE.finditer(sent):
+            org = clean_org(m.group("org"))
+            if org and not sent[max(0, m.start() - 2): m.start()].endswith("成立"):
+                found.append((m.start(), m.end(), org, m.group("role")))
+        for m in SUBJECT_WILL.finditer(sent):
+            org = clean_org(m.group("org"))
+            if not org or not _generic_ok(org):
+                continue
+            kw = SUPERVISES.search(sent, m.end())
+            if kw:
+                found.append((m.start(), m.end(), org, kw.group(0)))
+        seen = set()
+        for a, b, name, role in found:
+            if name in seen:
+                continue
+            seen.add(name)
+            yield s0 + a, s0 + b, ResponsibleParty(name=name, role=role or "", raw=sent.strip()[:200])
+
+
+# --- phases (from the section tree) ------------------------------------------------------------
+
+STAGE_TITLE = re.compile(r"^(?P<name>.{2,20}?阶段)(?:[（(](?P<when>[^）)]*)[）)])?$")
+
+
+def find_phases(sections: list[Section]) -> list[Phase]:
+    from fangan.model import iter_sections
+
+    phases: list[Phase] = []
+    for sec, _path in iter_sections(sections):
+        m = STAGE_TITLE.match(sec.title or "")
+        if not m and not sec.marker.startswith("第"):
+            continue
+        if sec.marker.startswith("第") and not m:
+            continue
+        name = m.group("name")
+        head = sec.text.split("\n", 1)[0]
+        when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(name) + 40]
+        rng = parse_range(when)
+        start, end, raw = rng if rng else (None, None, "")
+        phases.append(Phase(name=name, order=len(phases) + 1, start=start, end=end, raw=raw or head[:80], section_id=sec.id))
+    return phases
