@@ -617,11 +617,12 @@ def read_page(html: str, url: Optional[str] = None) -> Page:
             blocks, images = blocks_from_elements(body)
         else:
             blocks, images = _generic_blocks(root, url)
-        blocks = [blk for blk in blocks if not site.is_chrome_line(blk.text)]
+        blocks = [blk for blk in blocks if not site.is_chrome_line(blk.text) and not is_pager(blk.text)]
         site_name = _site_label(site, url)
     else:
         title = choose_title(root, None)
         blocks, images = _generic_blocks(root, url)
+        blocks = [blk for blk in blocks if not is_pager(blk.text)]
         site_name = site_registry.generic_site_name(url or canonical)
         metadata.update(_generic_metadata(root, html))
     return Page(blocks=blocks, title=title, site=site_name, metadata=metadata, images=images, url=url,
@@ -696,6 +697,16 @@ def locate_container(root, located: list[Block]):
 
 _INFO_BLOCK = re.compile(r"^(?:(?:发布|发表|更新|上传)(?:时间|日期)|时间|日期|来源|文章来源|信息来源|作者|编辑|责任编辑|"
                          r"浏览次数|点击数|阅读次数)[:：]")
+
+
+_PAGER = re.compile(r"^(?:[\s|\[\]【】<>«»…·.:：]*(?:共\s*\d+\s*页|第\s*\d+\s*页|当前第\s*\d+\s*页|上一页|下一页|"
+                    r"首页|尾页|末页|前一页|后一页|\d{1,3}|/)[\s|\[\]【】<>«»…·.:：]*)+$")
+_PAGER_WORD = re.compile(r"上一页|下一页|共\s*\d+\s*页|第\s*\d+\s*页|尾页")
+
+
+def is_pager(text: str) -> bool:
+    """'共3页 上一页 1 2 3 下一页': the page navigation of a paginated document."""
+    return len(text) <= 80 and bool(_PAGER_WORD.search(text)) and bool(_PAGER.match(text))
 
 
 def _drop_info_lines(blocks: list[Block]) -> list[Block]:
