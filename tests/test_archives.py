@@ -255,3 +255,17 @@ def test_7z(tmp_path):
     items = _items([p])
     assert [i.path for i in items] == [f"{p}!/nested.zip!/in.txt", f"{p}!/卫生局/方案.txt"]
     assert items[1].data == _plan(10)
+
+
+def test_7z_bomb_and_many_members(tmp_path):
+    py7zr = pytest.importorskip("py7zr")
+    p = tmp_path / "mixed.7z"
+    with py7zr.SevenZipFile(p, "w") as sz:
+        sz.writestr(b"\0" * (30 * 1024 * 1024), "zeros.txt")
+        for n in range(200):  # a solid block: members are decompressed in batches, not one pass each
+            sz.writestr(_plan(n), f"plans/{n:03d}.txt")
+    items = _items([p])
+    good = [i for i in items if isinstance(i, SourceItem)]
+    assert len(good) == 200 and good[7].data == _plan(7)
+    (bomb,) = [i for i in items if isinstance(i, IngestError)]
+    assert bomb.path.endswith("!/zeros.txt") and bomb.error == "zip_bomb"
