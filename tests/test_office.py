@@ -372,3 +372,19 @@ def test_real_docx_builds_with_heading_tree(real_dir, tmp_path):
     assert doc["title"] == "2026年中央一号文件"
     assert [s["marker"] for s in doc["sections"]] == ["一、", "二、", "三、", "四、", "五、", "六、"]
     assert doc["sections"][0]["children"][0]["marker"] == "（一）"
+
+
+def test_chinese_style_names_and_outline_levels():
+    def styles(d):
+        d.styles.element.append(parse_xml(
+            f'<w:style {W} w:type="paragraph" w:styleId="a5"><w:name w:val="标题 2"/></w:style>'))
+        d.styles.element.append(parse_xml(  # a custom style based on the Chinese-named heading
+            f'<w:style {W} w:type="paragraph" w:styleId="my"><w:name w:val="我的小标题"/><w:basedOn w:val="a5"/></w:style>'))
+        body = d.element.body
+        for p, sid in zip(list(body)[:2], ("a5", "my")):
+            p.get_or_add_pPr().append(parse_xml(f'<w:pStyle {W} w:val="{sid}"/>'))
+        body[2].get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="2"/>'))
+
+    paras = [("组织领导", None, 0, None), ("工作步骤", None, 0, None), ("具体安排", None, 0, None), ("正文。", None, 0, None)]
+    b = blocks_of(make_docx(paras, {}, {}, setup=styles))
+    assert [(x.kind, x.level) for x in b] == [("heading", 2), ("heading", 2), ("heading", 3), ("paragraph", None)]
