@@ -124,7 +124,7 @@ def show(
     _print_items("warnings", [f"{w.code}: {w.message}" for w in doc.warnings])
     if text:
         console.rule("text")
-        console.print(doc.text, markup=False, highlight=False)
+        console.print(doc.text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _date(d) -> str:
@@ -168,7 +168,7 @@ def normalize(
             raise typer.Exit(1)
         ctx = NormalizeContext(script_variant=script, site=parsed.site, title_hint=parsed.title_hint)
         result = normalize_and_explain(parsed.text, ctx)
-        console.print(result.text, markup=False, highlight=False)
+        console.print(result.text, markup=False, highlight=False, soft_wrap=True)
         if explain:
             console.rule("explain")
             console.print(f"encoding {parsed.encoding}, script {result.script}")

@@ -89,10 +89,30 @@ def _reverse(s: str, shown_as: str, really: str) -> str | None:
         return out if out.count("\ufffd") <= max(2, len(out) // 8) else None
 
 
+@lru_cache(maxsize=1)
+def _ftfy_config():
+    from ftfy import TextFixerConfig
+
+    # only ftfy's encoding repair: it would otherwise fold （）“” to ASCII and touch widths
+    return TextFixerConfig(unescape_html=False, fix_character_width=False, uncurl_quotes=False, fix_latin_ligatures=False,
+                           fix_line_breaks=False, normalization=None, remove_terminal_escapes=False, remove_control_chars=False)
+
+
+def _ftfy(line: str) -> str:
+    import ftfy
+
+    return ftfy.fix_text(line, _ftfy_config())
+
+
 def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
-    """The most Chinese-looking reversal of up to MAX_DEPTH chains, with the chain used."""
+    """The most Chinese-looking reversal of up to MAX_DEPTH chains, with the chain used.
+    UTF-8 shown through Latin-1/cp1252 is ftfy's case (it knows the sloppy cp1252 variants);
+    the GBK/Big5 chains are ours."""
     best, best_chain, best_score = line, [], chinese_score(line)
-    frontier = [(line, [])]
+    fixed = _ftfy(line)
+    if fixed != line and chinese_score(fixed) > best_score:
+        best, best_chain, best_score = fixed, [("latin-1/cp1252 (ftfy)", "utf-8")], chinese_score(fixed)
+    frontier = [(line, [])] + ([(fixed, best_chain)] if best_chain else [])
     for _ in range(MAX_DEPTH):
         nxt = []
         for text, chain in frontier:
