@@ -108,7 +108,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
 
 GOAL_TITLE = re.compile(r"目标")
 GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
-AS_GOAL = re.compile(r"[^，。；：]{4,60}为目标")
+AS_GOAL = re.compile(r"[^，。；：\n]{4,60}为目标")
 
 
 def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
@@ -182,7 +182,7 @@ ROLE_LIST = re.compile(
     r"(?P<role>责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|责任科室|责任处室|主办单位|承办单位|参与单位|成员单位|实施单位)"
     r"[：:](?P<list>[^）)\n。；]+)"
 )
-WITH_ORG = re.compile(r"与(?P<org>[^，。；、与和的]{2,20}?)(?:等[^，。；]{0,10}?)?(?:的)?(?P<role>合作|配合、协作|配合|协作|联合)")
+WITH_ORG = re.compile(r"与(?P<org>[^，。；、与和的]{2,20}?)(?:等[^，。；]{0,10}?)?(?:的)?(?:密切|积极|紧密|加强|共同|相互)?(?P<role>合作|配合、协作|配合|协作|联合)")
 ASSIST_ORG = re.compile(r"(?:^|[，。；])配合(?P<org>[^，。；、的]{2,12}?)[，,]")
 SET_UP = re.compile(r"成立(?P<org>[^，。；]{2,40}?(?:领导小组|工作组|指挥部|委员会|办公室))[，,](?P<role>负责[^，。；]{0,20})")
 OFFICE_IN = re.compile(r"办公室设在(?P<org>[^，。；]{2,20}?)(?:[，,]|$|。)(?P<role>负责[^，。；]{0,20})?")

@@ -1,0 +1,96 @@
+"""Field extraction on our own fixtures: every form the extraction issue lists, and its absence."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fangan.extract.dates import parse_range
+from fangan.pipeline import process_file
+
+FIX = Path(__file__).parent / "fixtures" / "extract"
+
+
+def _d(d):
+    return None if d is None else (d.year, d.month, d.day, d.part)
+
+
+@pytest.mark.parametrize("raw,start,end", [
+    ("1月中旬至3月底", (None, 1, None, "mid"), (None, 3, None, "end")),
+    ("4月初至11底", (None, 4, None, "early"), (None, 11, None, "end")),
+    ("6月中旬至7月份", (None, 6, None, "mid"), (None, 7, None, None)),
+    ("7月至年底", (None, 7, None, None), (None, 12, None, "end")),
+    ("202*年4月6月", (None, 4, None, None), (None, 6, None, None)),
+    ("202223年7月至12月", (None, 7, None, None), (None, 12, None, None)),
+    ("2024年5月—6月", (2024, 5, None, None), (2024, 6, None, None)),
+    ("5月1日至5月31日", (None, 5, 1, None), (None, 5, 31, None)),
+    ("二〇二三年四月十九日", (2023, 4, 19, None), (2023, 4, 19, None)),
+    ("6月上旬", (None, 6, None, "early"), (None, 6, None, "early")),
+])
+def test_date_forms(raw, start, end):
+    s, e, _ = parse_range(raw)
+    assert (_d(s), _d(e)) == (start, end)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return process_file(FIX / "county_vaccination_plan.txt")
+
+
+def test_metadata(plan):
+    assert plan.doc_number == "县卫健发〔2024〕15号"
+    assert plan.issuer == "县卫生健康局"
+    assert plan.addressee == "各乡镇卫生院、县直各医疗卫生单位"
+    assert _d(plan.date) == (2024, 8, 20, None)
+    assert (plan.year, plan.year_source) == (2024, "title")
+
+
+def test_targets(plan):
+    targets = [(t.comparator, t.value, t.unit) for g in plan.goals for t in g.targets]
+    assert targets == [(">=", 95, "%"), (">=", 2000, "人"), ("<=", 0.1, "%"), (">=", 1, "个"), ("<=", 2, "个"), ("==", 100, "%")]
+    assert any(g.text == "以提高接种率为目标" and g.section_id == "s1" for g in plan.goals)
+
+
+def test_phases(plan):
+    assert [(p.order, p.name, _d(p.start), _d(p.end), p.section_id) for p in plan.phases] == [
+        (1, "准备阶段", (2024, 9, None, "early"), (2024, 9, None, "end"), "s3.1"),
+        (2, "实施阶段", (None, 10, None, None), (None, 11, None, "mid"), "s3.2"),
+        (3, "总结阶段", (None, 11, None, "late"), (None, 12, None, "end"), "s3.3"),
+    ]
+
+
+def test_deadlines(plan):
+    got = [(_d(d.due), d.action, d.recurring, d.section_id) for d in plan.deadlines]
+    assert got == [
+        ((None, 10, 10, None), "完成人员培训", None, "s3.1"),
+        ((None, 11, None, "end"), "上报接种数据", None, "s3.2"),
+        ((None, None, None, "end"), "报送工作总结", "quarterly", "s3.3"),
+    ]
+
+
+def test_responsible_parties(plan):
+    got = {(p.name, p.section_id) for p in plan.responsible_parties}
+    assert got == {
+        ("县疫苗接种工作领导小组", "s2"), ("县疾控中心", "s2"),  # 成立…负责 / 办公室设在
+        ("县疾控中心", "s3.1"),  # …负责
+        ("县疾控中心", "s3.2"), ("县人民医院", "s3.2"), ("各乡镇卫生院", "s3.2"),  # 责任单位：…
+        ("县卫生健康局", "s3.3"),  # 将组织督导检查
+        ("县妇幼保健院", "s4.1"),  # 与…密切合作
+    }
+    # excluded: generic addressees (各乡镇卫生院要…), authorities (按照县委办公室工作要求), report recipients
+    assert not any(p.name in ("县委办公室", "县卫生健康局办公室") for p in plan.responsible_parties)
+
+
+def test_no_false_extraction_from_prose():
+    doc = process_file(FIX / "guiding_ideology_only.txt")
+    assert doc.goals == [] and doc.phases == [] and doc.deadlines == [] and doc.responsible_parties == []
+    assert doc.year is None
+
+
+def test_pandas_tables_carry_the_fields(tmp_path):
+    from fangan.corpus.tables import frames_from_records
+
+    corpus = frames_from_records([process_file(FIX / "county_vaccination_plan.txt").model_dump(mode="json")])
+    assert len(corpus.phases) == 3 and len(corpus.deadlines) == 3 and len(corpus.parties) == 8
+    assert corpus.deadlines.loc[0, "section_path"] == "实施步骤 > 准备阶段（2024年9月上旬至9月底）"
+    assert set(corpus.targets["comparator"]) == {">=", "<=", "=="}
