@@ -1,0 +1,618 @@
+"""`fangan scrape`: fetch plan pages politely and archive the raw responses as WARC.
+
+The crawl is a Scrapy spider; politeness and robustness are Scrapy's own machinery, configured:
+
+* robots.txt is obeyed (`ROBOTSTXT_OBEY`, Protego);
+* per-host rate limit: one request at a time per host (`CONCURRENT_REQUESTS_PER_DOMAIN`), `delay` seconds apart
+  (`DOWNLOAD_DELAY`, randomised), raised by AutoThrottle when the host slows down;
+* retries on 429/5xx/408 and connection errors (`RETRY_*`), with exponential backoff that honours `Retry-After`
+  (a thin subclass of Scrapy's RetryMiddleware that waits before handing back the retry request);
+* timeouts (`DOWNLOAD_TIMEOUT`), a page-size cap (`DOWNLOAD_MAXSIZE`), at most 10 redirects;
+* only http(s) URLs, and no request to a private, loopback, link-local or reserved address unless
+  `allow_private` (checked for every request, redirects and robots.txt included);
+* deduplication by URL (Scrapy's request fingerprints) and by content (sha256 of the body: a page whose bytes
+  were archived already is logged as a duplicate, not stored again);
+* resumable: the pending queue lives in a Scrapy JOBDIR; the log of outcomes says what was done, so a re-run
+  fetches nothing already archived or refused, continues pages left over by `--max-pages`, and with
+  `retry_failed` tries again the URLs that failed for a transient reason.
+
+Layout of the archive folder (`fangan build DIR` reads the WARC files and ignores the hidden folder)::
+
+    DIR/crawl-20240501T101500Z.warc.gz    one file per run that archived something
+    DIR/.fangan-crawl/log.jsonl           one line per URL outcome: archived | duplicate | error | deferred
+    DIR/.fangan-crawl/job/                Scrapy JOBDIR (pending requests, spider state)
+    DIR/.fangan-crawl/runs/<run>.json     the report of each run
+
+Links followed: the "next page" links of a paginated document (`x_2.html`, `?page=2`, 下一页, rel=next), which
+are archived as pages of that document, and links matching a `follow` pattern. Scrapy's reactor cannot be
+restarted within a process, so `scrape()` runs the crawl in a child process; the CLI calls `scrape()`.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Iterable, Optional
+from urllib.parse import urljoin, urlsplit
+
+STATE_DIR = ".fangan-crawl"
+DEFAULT_USER_AGENT = "fangan/0.1 (plan-document research crawler; obeys robots.txt)"
+TRANSIENT = {"timeout", "http_429", "http_500", "http_502", "http_503", "http_504", "http_408", "http_522",
+             "http_524", "connection_error", "dns_error", "data_loss"}
+
+
+@dataclass
+class ScrapeOptions:
+    urls: list[str]
+    archive: str
+    follow: list[str] = field(default_factory=list)  # regexes on absolute URLs
+    max_pages: Optional[int] = None  # pages fetched in this run
+    allow_private: bool = False
+    delay: float = 1.0  # seconds between two requests to one host
+    per_host: int = 1  # requests in flight per host
+    timeout: float = 30.0
+    max_bytes: int = 20 * 1024 * 1024
+    retries: int = 3
+    backoff: float = 1.0  # first retry waits this long, then 2x, 4x … (unless Retry-After says otherwise)
+    max_wait: float = 120.0  # longest wait before a retry; a longer Retry-After gives up
+    retry_failed: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    log_level: str = "WARNING"
+
+
+@dataclass
+class CrawlReport:
+    run: str
+    archive: str
+    archived: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    deferred: list[dict] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # start URLs crawled by an earlier run
+    warc: Optional[str] = None
+    requests: int = 0  # responses received, robots.txt and retries included
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --------------------------------------------------------------------------------------------------------------
+# URL checks shared by the parent (up-front validation) and the crawler
+
+
+class BlockedURL(Exception):
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind, self.reason = kind, reason
+
+
+def check_scheme(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:
+        raise BlockedURL("bad_url", f"not a URL: {url!r} ({e})")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BlockedURL("unsupported_scheme", f"only http(s) URLs are fetched, not {parts.scheme or 'a relative URL'}: {url}")
+    if not parts.hostname:
+        raise BlockedURL("bad_url", f"no host in {url}")
+
+
+def non_public(addresses: Iterable[str]) -> Optional[str]:
+    """The first address that is not globally routable (private, loopback, link-local, reserved …), if any."""
+    for a in addresses:
+        try:
+            ip = ipaddress.ip_address(a.split("%", 1)[0])
+        except ValueError:
+            continue
+        if getattr(ip, "ipv4_mapped", None):
+            ip = ip.ipv4_mapped
+        if not ip.is_global or ip.is_multicast:
+            return str(ip)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the crawl log
+
+
+class CrawlLog:
+    """Append-only JSON lines, one per URL outcome; the last line for a URL is its state."""
+
+    def __init__(self, state_dir: Path):
+        self.path = state_dir / "log.jsonl"
+        self.last: dict[str, dict] = {}
+        if self.path.exists():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    e = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut by an interrupted run
+                self.last[e["url"]] = e
+        self._fh = None
+
+    def write(self, entry: dict) -> None:
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "a", encoding="utf-8")
+        self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        self.last[entry["url"]] = entry
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+
+    def hashes(self) -> dict[str, str]:
+        return {e["sha256"]: e["url"] for e in self.last.values() if e.get("outcome") == "archived" and e.get("sha256")}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the Python API: runs the crawl in a child process
+
+
+def scrape(urls: Iterable[str], archive: str | os.PathLike, **options) -> CrawlReport:
+    """Crawl `urls` into the archive folder and return what happened (see the module docstring)."""
+    opts = ScrapeOptions(urls=[u.strip() for u in urls if u and u.strip()], archive=str(Path(archive).resolve()), **options)
+    state = Path(opts.archive) / STATE_DIR
+    (state / "runs").mkdir(parents=True, exist_ok=True)
+    run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    config = state / "runs" / f"{run}.config.json"
+    config.write_text(json.dumps(asdict(opts), ensure_ascii=False), encoding="utf-8")
+    result = state / "runs" / f"{run}.json"
+    proc = subprocess.run([sys.executable, "-m", "fangan.ingest.scrape", str(config), str(result), run])
+    config.unlink(missing_ok=True)
+    if not result.exists():
+        raise RuntimeError(f"the crawler process ended with status {proc.returncode} without a report")
+    data = json.loads(result.read_text(encoding="utf-8"))
+    return CrawlReport(**data)
+
+
+def read_url_file(path: str | os.PathLike) -> list[str]:
+    """URLs from a file, one per line; blank lines and # comments ignored."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = line.split("#", 1)[0].strip() if not line.strip().startswith("http") else line.strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# inside the child process: Scrapy
+
+
+def _scrapy_classes():
+    """Defined lazily so that importing this module does not import Scrapy."""
+    import scrapy
+    from scrapy.downloadermiddlewares.retry import RetryMiddleware
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from scrapy.utils.httpobj import urlparse_cached
+    from twisted.internet.defer import Deferred
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import TextResponse
+    from scrapy.linkextractors import LinkExtractor
+
+    from .warc import DOC_HEADER, PAGE_HEADER, WarcWriter, page_of
+
+    class Blocked(IgnoreRequest):
+        def __init__(self, kind: str, reason: str):
+            super().__init__(reason)
+            self.kind, self.reason = kind, reason
+
+    class SafeURLMiddleware:
+        """Refuses non-http(s) URLs and, unless allowed, hosts that resolve to non-public addresses."""
+
+        def __init__(self, crawler):
+            self.allow_private = crawler.settings.getbool("FANGAN_ALLOW_PRIVATE")
+
+        @classmethod
+        def from_crawler(cls, crawler):
+            return cls(crawler)
+
+        async def process_request(self, request):
+            try:
+                check_scheme(request.url)
+            except BlockedURL as e:
+                raise Blocked(e.kind, e.reason)
+            if self.allow_private:
+                return None
+            host = urlsplit(request.url).hostname or ""
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError):
+                return None  # let the download fail with Scrapy's own DNS error
+            bad = non_public(info[4][0] for info in infos)
+            if bad:
+                raise Blocked("private_address", f"{host} resolves to the non-public address {bad} (use --allow-private to fetch it)")
+            return None
+
+    class RobotsMiddleware(RobotsTxtMiddleware):
+        """Scrapy's robots.txt middleware with two fixes. Requests that arrive while robots.txt is being fetched all
+        await one shared Deferred, but awaiting a Deferred consumes its result, so every waiter after the first
+        got None and went out unchecked. And a robots.txt download that fails left the waiters waiting forever."""
+
+        async def robot_parser(self, request):
+            parser = self._parsers.get(urlparse_cached(request).netloc)
+            if isinstance(parser, Deferred):
+                waiter: Deferred = Deferred()
+
+                def relay(result):
+                    waiter.callback(result)
+                    return result
+
+                parser.addBoth(relay)
+                return await maybe_deferred_to_future(waiter)
+            return await super().robot_parser(request)
+
+        def _robots_error(self, exc, netloc):
+            pending = self._parsers.get(netloc)
+            super()._robots_error(exc, netloc)
+            if isinstance(pending, Deferred) and not pending.called:
+                pending.callback(None)  # no robots.txt: allowed, as Scrapy decides for the request that fetched it
+
+    class BackoffRetryMiddleware(RetryMiddleware):
+        """Scrapy's retries, waiting before each one: Retry-After when the server sends it, else exponential."""
+
+        def __init__(self, settings):
+            super().__init__(settings)
+            self.base = settings.getfloat("FANGAN_BACKOFF")
+            self.max_wait = settings.getfloat("FANGAN_MAX_WAIT")
+
+        def _backoff(self, request) -> float:
+            n = request.meta.get("retry_times", 0)
+            return min(self.max_wait, self.base * (2 ** n)) * (1 + random.random() * 0.1)
+
+        async def process_response(self, request, response):
+            if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+                return response
+            wait = self._backoff(request)
+            after = _retry_after(response.headers.get(b"Retry-After"))
+            if after is not None:
+                if after > self.max_wait:
+                    request.meta["fangan_gave_up"] = f"Retry-After asks for {after:.0f} s, over the {self.max_wait:.0f} s limit"
+                    return response
+                wait = after
+            retry = self._retry(request, f"HTTP {response.status}")
+            if retry is None:
+                return response
+            await asyncio.sleep(wait)
+            return retry
+
+        async def process_exception(self, request, exception):
+            if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+                return None
+            retry = self._retry(request, exception)
+            if retry is None:
+                return None
+            await asyncio.sleep(self._backoff(request))
+            return retry
+
+    class PlanSpider(scrapy.Spider):
+        name = "fangan"
+
+        def __init__(self, opts: dict, run: str, report: dict, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.opts = ScrapeOptions(**opts)
+            self.run = run
+            self.report = report
+            self.archive = Path(self.opts.archive)
+            self.log = CrawlLog(self.archive / STATE_DIR)
+            self.hashes = self.log.hashes()
+            self.follow = [re.compile(p) for p in self.opts.follow]
+            self.scheduled = 0
+            self.warc: Optional[WarcWriter] = None
+            self.links = LinkExtractor(tags=("a", "area", "link"), attrs=("href",), unique=True, deny_extensions=[
+                "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "css", "js", "mp3", "mp4", "avi", "wmv",
+                "flv", "swf", "zip", "rar", "7z", "exe", "apk", "dmg", "iso"])
+
+        # -- scheduling ------------------------------------------------------------------------------------
+        def _seen(self) -> set:
+            return self.state.setdefault("scheduled", set())
+
+        def _request(self, url: str, meta: dict, force: bool = False):
+            """A request for `url` unless it was scheduled before (this run, an earlier one, or is already done)."""
+            url = url.split("#", 1)[0]
+            key = _url_key(url)
+            if not force and (key in self._seen() or url in self.log.last):
+                return None
+            if self.opts.max_pages is not None and self.scheduled >= self.opts.max_pages:
+                entry = {"time": _now(), "run": self.run, "url": url, "outcome": "deferred",
+                         "reason": f"--max-pages {self.opts.max_pages} reached", **_doc_fields(meta)}
+                if self.log.last.get(url, {}).get("outcome") != "deferred":
+                    self.log.write(entry)
+                self.report["deferred"].append(entry)
+                self._seen().add(key)
+                return None
+            self._seen().add(key)
+            self.scheduled += 1
+            meta = dict(meta, fangan_url=url)
+            # dont_filter: URL dedupe is done above; Scrapy's filter would swallow the second hop of a redirect
+            # loop silently instead of letting the redirect limit report it
+            return scrapy.Request(url, callback=self.parse_page, errback=self.failed, meta=meta, dont_filter=True)
+
+        async def start(self):
+            for url in self.opts.urls:
+                prev = self.log.last.get(url)
+                if prev and prev["outcome"] in ("archived", "duplicate") or (
+                        prev and prev["outcome"] == "error" and not (self.opts.retry_failed and prev.get("transient"))):
+                    self.report["already"].append(url)
+                    continue
+                req = self._request(url, {}, force=prev is not None)
+                if req is not None:
+                    yield req
+            # pages left over by --max-pages, and with retry_failed the transient failures, of earlier runs
+            for url, prev in list(self.log.last.items()):
+                if url in self.opts.urls:
+                    continue
+                if prev["outcome"] == "deferred" or (self.opts.retry_failed and prev["outcome"] == "error" and prev.get("transient")):
+                    req = self._request(url, _meta_from(prev), force=True)
+                    if req is not None:
+                        yield req
+
+        # -- responses -------------------------------------------------------------------------------------
+        def parse_page(self, response):
+            meta = response.meta
+            url = meta.get("fangan_url", response.url)
+            body = response.body
+            sha = hashlib.sha256(body).hexdigest()
+            entry = {"time": _now(), "run": self.run, "url": url, "status": response.status, "sha256": sha,
+                     "bytes": len(body), "retries": meta.get("retry_times", 0), **_doc_fields(meta)}
+            if response.url != url:
+                entry["final_url"] = response.url
+            if sha in self.hashes and self.hashes[sha] != url:
+                entry.update(outcome="duplicate", reason=f"same content as {self.hashes[sha]}")
+                self.report["duplicates"].append(entry)
+            else:
+                self._archive(response, meta)
+                self.hashes[sha] = url
+                entry.update(outcome="archived", warc=self.warc.path.name if self.warc else None)
+                self.report["archived"].append(entry)
+            self.log.write(entry)
+            if isinstance(response, TextResponse):
+                yield from self._follow(response, url, meta)
+
+        def _archive(self, response, meta) -> None:
+            if self.warc is None:
+                name = f"crawl-{self.run[:15]}Z.warc.gz"
+                self.warc = WarcWriter(self.archive / name, info={"operator": "fangan scrape",
+                                                                  "http-header-user-agent": self.opts.user_agent})
+                self.report["warc"] = str(self.warc.path)
+            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+            extra = {}
+            if meta.get("fangan_doc"):
+                extra = {DOC_HEADER: meta["fangan_doc"], PAGE_HEADER: str(meta.get("fangan_page", 2))}
+            req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.request.headers.items() for v in vs]
+            ip = str(response.ip_address) if response.ip_address else None
+            self.warc.write(response.url, response.status, _reason(response.status), headers, response.body,
+                            request_headers=req_headers, ip=ip, extra=extra)
+
+        def _follow(self, response, url: str, meta: dict):
+            doc = meta.get("fangan_doc") or url
+            for link in self.links.extract_links(response):
+                target = link.url
+                if not target.lower().startswith(("http://", "https://")):
+                    continue
+                found = page_of(target)
+                if found and found[0] == doc:
+                    req = self._request(target, {"fangan_doc": doc, "fangan_page": found[1], "fangan_referer": url})
+                elif _is_next_link(link) and urlsplit(target).hostname == urlsplit(url).hostname:
+                    page = int(meta.get("fangan_page", 1)) + 1
+                    req = self._request(target, {"fangan_doc": doc, "fangan_page": page, "fangan_referer": url})
+                elif any(p.search(target) for p in self.follow):
+                    req = self._request(target, {"fangan_referer": url})
+                else:
+                    continue
+                if req is not None:
+                    yield req
+
+        def failed(self, failure):
+            request = failure.request
+            meta = request.meta
+            url = meta.get("fangan_url", request.url)
+            kind, reason, status = _classify(failure, Blocked)
+            if meta.get("fangan_gave_up"):
+                reason = f"{reason}; {meta['fangan_gave_up']}"
+            entry = {"time": _now(), "run": self.run, "url": url, "outcome": "error", "error": kind, "reason": reason,
+                     "transient": kind in TRANSIENT, "retries": meta.get("retry_times", 0), **_doc_fields(meta)}
+            if status:
+                entry["status"] = status
+            self.log.write(entry)
+            self.report["errors"].append(entry)
+
+        def closed(self, reason):
+            if self.warc is not None:
+                self.warc.close()
+            self.log.close()
+
+    return PlanSpider, BackoffRetryMiddleware, SafeURLMiddleware, RobotsMiddleware
+
+
+def _doc_fields(meta: dict) -> dict:
+    out = {}
+    if meta.get("fangan_doc"):
+        out["document"] = meta["fangan_doc"]
+        out["page"] = meta.get("fangan_page")
+    if meta.get("fangan_referer"):
+        out["referer"] = meta["fangan_referer"]
+    return out
+
+
+def _meta_from(entry: dict) -> dict:
+    meta = {}
+    if entry.get("document"):
+        meta["fangan_doc"] = entry["document"]
+        meta["fangan_page"] = entry.get("page") or 2
+    if entry.get("referer"):
+        meta["fangan_referer"] = entry["referer"]
+    return meta
+
+
+def _url_key(url: str) -> str:
+    from w3lib.url import canonicalize_url
+
+    return hashlib.sha1(canonicalize_url(url).encode("utf-8")).hexdigest()
+
+
+_NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|next\s*(?:page)?|›|»|>)\s*$", re.I)
+
+
+def _is_next_link(link) -> bool:
+    return bool(_NEXT_TEXT.match(link.text or "")) or "next" in (getattr(link, "rel", None) or "").lower().split()
+
+
+def _retry_after(value: Optional[bytes]) -> Optional[float]:
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _classify(failure, blocked_cls) -> tuple[str, str, Optional[int]]:
+    from scrapy import exceptions as ex
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import error as terr
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", f"HTTP {status} {_reason(status)}".strip(), status
+    if isinstance(exc, blocked_cls):
+        return exc.kind, exc.reason, None
+    if isinstance(exc, ex.IgnoreRequest):
+        msg = str(exc)
+        if "robots.txt" in msg:
+            return "robots_disallowed", "forbidden by the site's robots.txt", None
+        if "redirection" in msg:
+            return "redirect_loop", "too many redirects (a redirect loop?)", None
+        return "ignored", msg or "request dropped", None
+    if isinstance(exc, (ex.DownloadTimeoutError, terr.TimeoutError, asyncio.TimeoutError)):
+        return "timeout", f"no complete response in time ({exc})", None
+    if isinstance(exc, ex.DownloadCancelledError):
+        return "too_large", str(exc) or "the page exceeds the size cap", None
+    if isinstance(exc, (ex.CannotResolveHostError, terr.DNSLookupError)):
+        return "dns_error", str(exc), None
+    if isinstance(exc, ex.ResponseDataLossError):
+        return "data_loss", str(exc), None
+    if isinstance(exc, (ex.DownloadConnectionRefusedError, ex.DownloadFailedError, terr.ConnectError,
+                        terr.ConnectionLost, terr.ConnectionDone, ConnectionError)):
+        return "connection_error", f"{type(exc).__name__}: {exc}", None
+    return "download_error", f"{type(exc).__name__}: {exc}", None
+
+
+def settings_for(opts: ScrapeOptions) -> dict:
+    state = Path(opts.archive) / STATE_DIR
+    return {
+        "BOT_NAME": "fangan",
+        "USER_AGENT": opts.user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_USER_AGENT": opts.user_agent,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": opts.per_host,
+        "DOWNLOAD_DELAY": opts.delay,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(opts.delay, 0.0),
+        "AUTOTHROTTLE_MAX_DELAY": max(60.0, opts.delay),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(opts.per_host),
+        "DOWNLOAD_TIMEOUT": opts.timeout,
+        "DNS_TIMEOUT": min(opts.timeout, 60),
+        "DOWNLOAD_MAXSIZE": opts.max_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": opts.retries,
+        "RETRY_HTTP_CODES": [408, 429, 500, 502, 503, 504, 522, 524],
+        "REDIRECT_MAX_TIMES": 10,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": True,
+        "LOG_LEVEL": opts.log_level,
+        "JOBDIR": str(state / "job"),
+        "FANGAN_ALLOW_PRIVATE": opts.allow_private,
+        "FANGAN_BACKOFF": opts.backoff,
+        "FANGAN_MAX_WAIT": opts.max_wait,
+        "DOWNLOADER_MIDDLEWARES": {
+            "fangan.ingest.scrape.SafeURLMiddleware": 50,  # before robots.txt (100): no request of any kind
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "fangan.ingest.scrape.RobotsMiddleware": 100,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "fangan.ingest.scrape.BackoffRetryMiddleware": 550,
+        },
+    }
+
+
+def __getattr__(name: str):
+    # Scrapy loads the middlewares by dotted path: build them on first access
+    if name in ("PlanSpider", "BackoffRetryMiddleware", "SafeURLMiddleware", "RobotsMiddleware"):
+        spider, retry, safe, robots = _scrapy_classes()
+        globals().update(PlanSpider=spider, BackoffRetryMiddleware=retry, SafeURLMiddleware=safe, RobotsMiddleware=robots)
+        return globals()[name]
+    raise AttributeError(name)
+
+
+def _child(config: Path, result: Path, run: str) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    opts = ScrapeOptions(**json.loads(config.read_text(encoding="utf-8")))
+    report = asdict(CrawlReport(run=run, archive=opts.archive))
+    t0 = time.perf_counter()
+    for url in opts.urls:  # refuse bad URLs before Scrapy sees them (it would only log them)
+        try:
+            check_scheme(url)
+        except BlockedURL as e:
+            report["errors"].append({"time": _now(), "run": run, "url": url, "outcome": "error", "error": e.kind,
+                                     "reason": e.reason, "transient": False})
+    good = [u for u in opts.urls if not any(e["url"] == u for e in report["errors"])]
+    opts.urls = good
+    from fangan.ingest import scrape as module  # not __main__: one copy of the classes the middlewares raise
+
+    spider_cls = module.PlanSpider
+    process = CrawlerProcess(settings_for(opts))
+    crawler = process.create_crawler(spider_cls)
+    process.crawl(crawler, opts=asdict(opts), run=run, report=report)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    report["requests"] = int(stats.get("downloader/response_count", 0))
+    report["seconds"] = round(time.perf_counter() - t0, 3)
+    result.write_text(json.dumps(report, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the child process
+    sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]))
