@@ -6,6 +6,7 @@
     fangan evaluate --gold G --corpus C fangan.evaluate.evaluate(gold, corpus)
     fangan search QUERY --corpus DIR    fangan.search(query, corpus)
     fangan serve DIR                    fangan.corpus.serve.serve(root)
+    fangan scrape URL... --archive DIR  fangan.ingest.scrape.scrape(urls, archive)
 """
 from __future__ import annotations
 
@@ -258,6 +259,44 @@ def serve(
         raise typer.Exit(1)
     console.print(f"serving {corpus} at http://{host}:{port}/corpus/documents  (Ctrl-C stops)")
     run_serve(corpus, host=host, port=port)
+
+
+@app.command()
+def scrape(
+    urls: Optional[List[str]] = typer.Argument(None, help="start URLs (http/https)"),
+    archive: Path = typer.Option(..., "--archive", "-a", help="folder for the WARC files (and the crawl state)"),
+    from_file: Optional[Path] = typer.Option(None, "--from", help="file with more start URLs, one per line"),
+    follow: Optional[List[str]] = typer.Option(None, "--follow", help="regex: also follow links whose URL matches (repeatable)"),
+    max_pages: Optional[int] = typer.Option(None, "--max-pages", help="fetch at most N pages this run (the rest wait for the next)"),
+    allow_private: bool = typer.Option(False, "--allow-private", help="allow private and loopback addresses"),
+    delay: float = typer.Option(1.0, "--delay", help="seconds between two requests to one host"),
+    timeout: float = typer.Option(30.0, "--timeout", help="seconds before a request is given up"),
+    max_mb: float = typer.Option(20.0, "--max-mb", help="largest page to download, in MB"),
+    retries: int = typer.Option(3, "--retries", help="retries on 429/5xx and connection errors"),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="try again URLs that failed for a transient reason"),
+):
+    """Fetch plan pages politely (robots.txt, rate limit, retries) into WARC files that `fangan build` reads.
+
+    Example: fangan scrape https://example.gov.cn/zwgk/ --follow '/art/\\d+' --max-pages 200 --archive web/
+             fangan build web/ --out corpus
+    """
+    from fangan.ingest.scrape import read_url_file
+    from fangan.ingest.scrape import scrape as run_scrape
+
+    all_urls = list(urls or []) + (read_url_file(from_file) if from_file else [])
+    if not all_urls:
+        err_console.print("[red]error[/red] no URLs: give them as arguments or with --from FILE")
+        raise typer.Exit(2)
+    report = run_scrape(all_urls, archive, follow=list(follow or []), max_pages=max_pages, allow_private=allow_private,
+                        delay=delay, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024), retries=retries,
+                        retry_failed=retry_failed)
+    console.print(
+        f"archived {len(report.archived)}, duplicates {len(report.duplicates)}, errors {len(report.errors)}, "
+        f"left for the next run {len(report.deferred)}, crawled before {len(report.already)} "
+        f"({report.requests} responses in {report.seconds:.1f} s) → {report.warc or archive}"
+    )
+    for e in report.errors:
+        err_console.print(f"[red]error[/red] {e['url']}: {e['error']}: {e['reason']}", markup=False, highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
