@@ -10,7 +10,7 @@ from fangan.model import DateValue, Document, Goal, Section, Warning, iter_secti
 
 from . import Extraction
 from .dates import parse_point, _year
-from .rules import ORG_SUFFIX, find_phases
+from .rules import ORG_SUFFIX, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 DATE_LINE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}[日号]\s*$")
@@ -152,6 +152,10 @@ def extract_fields(doc: Document) -> Extraction:
             seen.add(key)
             ex.responsible_parties.append(item)
     ex.phases = find_phases(doc.sections)
+    if not ex.phases:
+        for a, phase in find_sentence_phases(text):
+            phase.section_id = index.section_at(a)
+            ex.phases.append(phase)
     _metadata(doc, ex)
     if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
         ex.warnings.append(Warning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))

@@ -26,6 +26,7 @@ _NOT_ORG = re.compile(r"(?:领导|人员|同志|负责人|个人|干部|职工|�
 
 def clean_org(s: str) -> Optional[str]:
     s = s.strip(" ，,、：:")
+    s = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．])", "", s)  # a heading marker
     s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
     if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s):
         return None
@@ -108,6 +109,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
 
 GOAL_TITLE = re.compile(r"目标")
 GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
+MEANS_CLAUSE = re.compile(r"^(?:通过|按照|根据|结合|围绕|为了|为|在)[^为]*$")  # how or why, not what: 通过专项整治
 AS_GOAL = re.compile(r"[^，。；：\n]{4,60}为目标")
 
 
@@ -118,7 +120,7 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
         for m in re.finditer(r"[^，。；：\n]+", body):
             clause = m.group(0).strip()
             clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
-            if len(clause) >= 4:
+            if len(clause) >= 4 and not MEANS_CLAUSE.match(clause):
                 yield a + m.start(), a + m.end(), clause
     for m in AS_GOAL.finditer(text):
         if not any(a <= m.start() < b for a, b in goal_spans):
@@ -192,6 +194,7 @@ BY_ORG = re.compile(r"由(?P<org>[^，。；]{2,20}?)(?P<role>负责|牵头|统�
 SUBJECT_ROLE = re.compile(
     r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,30}?)(?:要|应|将)?(?:实行)?(?P<role>统一组织具体实施|统一组织|具体实施|统一领导|牵头|专人负责|负责(?!制(?![定订作])|人))"
 )
+SUBJECT_ASSISTS = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?P<role>配合|协助|协办)(?=[，。；;]|$)")
 SUPERVISES = re.compile(r"督导检查|检查指导|检查和指导|调研指导|模拟检查|检查考核|目标考核|考核|督查|督导|通报批评|指导")
 SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
 
@@ -216,6 +219,10 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
                 role = (m.groupdict().get("role") or "").strip() or {ASSIST_ORG: "被配合单位", OFFICE_IN: "领导小组办公室",
                                                                       LEVERAGE: "发挥作用"}.get(rx, "")
                 found.append((m.start(), m.end(), org, role))
+        for m in SUBJECT_ASSISTS.finditer(sent):
+            org = clean_org(m.group("org"))
+            if org:
+                found.append((m.start(), m.end(), org, m.group("role")))
         for m in SUBJECT_ROLE.finditer(sent):
             org = clean_org(m.group("org"))
             if org and not sent[max(0, m.start() - 2): m.start()].endswith("成立"):
@@ -238,6 +245,27 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
 # --- phases (from the section tree) ------------------------------------------------------------
 
 STAGE_TITLE = re.compile(r"^(?P<name>.{2,20}?阶段)(?:[（(](?P<when>[^）)]*)[）)])?$")
+
+
+_WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}年)?\d{1,2}月[^，。；为]{0,16}?)"
+PHASE_SENTENCE = (
+    re.compile(_WHEN + r"为(?P<name>[^，。；：、\s为]{2,10}阶段)"),
+    re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>[^，。；：、\s（(]{2,10}阶段)[（(：:]\s*" + _WHEN + r"[）)，。；]"),
+)
+
+
+def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
+    """Stages stated in running text (2024年5月—6月为动员部署阶段；…) when no section names them."""
+    found = []
+    for rx in PHASE_SENTENCE:
+        for m in rx.finditer(text):
+            rng = parse_range(m.group("when"))
+            if rng:
+                found.append((m.start(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
+    found.sort(key=lambda x: x[0])
+    for i, (_, p) in enumerate(found, 1):
+        p.order = i
+    return found
 
 
 def find_phases(sections: list[Section]) -> list[Phase]:

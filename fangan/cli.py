@@ -118,8 +118,9 @@ def show(
     console.print(tree)
     _print_items("goals", [f"{g.text}" + "".join(f"  [{t.indicator} {t.comparator} {t.value:g}{t.unit or ''}]" for t in g.targets) for g in doc.goals])
     _print_items("phases", [f"{p.order}. {p.name}  {_date(p.start)} → {_date(p.end)}" for p in doc.phases])
-    _print_items("deadlines", [f"{_date(d.due)}  {d.action}" + (f"  ({d.party})" if d.party else "") for d in doc.deadlines])
-    _print_items("responsible parties", [f"{p.name}  [dim]{p.role}[/dim]" for p in doc.responsible_parties])
+    _print_items("deadlines", [(f"{d.recurring} " if d.recurring else "") + f"{_date(d.due)}  {d.action}"
+                               + (f"  ({d.party})" if d.party else "") for d in doc.deadlines])
+    _print_items("responsible parties", [f"{p.name}  ({p.role})  {p.section_id or ''}" for p in doc.responsible_parties])
     _print_items("repairs", [f"{r.step}: {r.count}" + (f"  {r.detail}" if r.detail else "") for r in doc.repairs])
     _print_items("removed", [f"{r.step}: {r.text[:70]}" for r in doc.removed])
     _print_items("warnings", [f"{w.code}: {w.message}" for w in doc.warnings])

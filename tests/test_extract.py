@@ -94,3 +94,15 @@ def test_pandas_tables_carry_the_fields(tmp_path):
     assert len(corpus.phases) == 3 and len(corpus.deadlines) == 3 and len(corpus.parties) == 8
     assert corpus.deadlines.loc[0, "section_path"] == "实施步骤 > 准备阶段（2024年9月上旬至9月底）"
     assert set(corpus.targets["comparator"]) == {">=", "<=", "=="}
+
+
+def test_phases_stated_in_running_text_and_assisting_parties(repo_dir):
+    doc = process_file(repo_dir / "data" / "samples" / "county_summer_food_safety_plan_utf16.txt")
+    assert [(p.name, _d(p.start), _d(p.end)) for p in doc.phases] == [
+        ("动员部署阶段", (2024, 5, None, None), (2024, 6, None, None)),
+        ("集中整治阶段", (2024, 7, 1, None), (2024, 8, 31, None)),
+        ("总结验收阶段", (None, 9, None, "mid"), (None, 9, None, "mid")),
+    ]
+    roles = {(p.name, p.role) for p in doc.responsible_parties}
+    assert {("县卫生监督所", "牵头"), ("县疾控中心", "配合"), ("局食品安全科", "领导小组办公室")} <= roles
+    assert "通过专项整治" not in [g.text for g in doc.goals]
