@@ -189,9 +189,9 @@ def read_url_file(path: str | os.PathLike) -> list[str]:
     """URLs from a file, one per line; blank lines and # comments ignored."""
     out = []
     for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
-        line = line.split("#", 1)[0].strip() if not line.strip().startswith("http") else line.strip()
-        if line:
-            out.append(line)
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line.split()[0])
     return out
 
 

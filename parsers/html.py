@@ -484,7 +484,7 @@ def trafilatura_blocks(root, url: Optional[str]) -> list[Block]:
 # --------------------------------------------------------------------------------------------------------------
 # title
 
-_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|-{2,}|—{1,2}|–|::|\s-\s|(?<![0-9A-Za-z])-(?![0-9A-Za-z]))\s*")
+_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|::|-{2,}|\s[-—–]{1,2}\s|(?<![0-9A-Za-z])-(?![0-9A-Za-z])|(?<!\d)[—–]{1,2}(?!\d))\s*")
 _SITE_LIKE = re.compile(
     r"(?:网|网站|文库|首页|门户|官网|平台|之家|频道|在线|范文|大全|资料|文档|\.(?:com|cn|net|org|gov)(?:\.cn)?|"
     r"人民政府|委员会|中学|小学|大学|学院|学校)$",
@@ -655,7 +655,7 @@ def _generic_blocks(root, url: Optional[str]) -> tuple[list[Block], int]:
     if body:
         blocks, images = blocks_from_elements(body)
         return _drop_info_lines(blocks), images
-    images = sum(1 for _ in root.iter("img"))
+    images = sum(1 for _ in root.iter("img"))  # after the chrome went: the page's own pictures
     import copy
 
     located = trafilatura_blocks(copy.deepcopy(root), url)
@@ -663,7 +663,8 @@ def _generic_blocks(root, url: Optional[str]) -> tuple[list[Block], int]:
         return [], images
     container = locate_container(root, located)
     if container is not None:
-        blocks, images = blocks_from_elements([container])
+        blocks, inner = blocks_from_elements([container])
+        images = max(images, inner)
         # the container may hold more than the main text (a wrapper with the title, info line, prev/next);
         # accept it only when it is not much larger than what trafilatura judged to be the main text
         if sum(len(b.text) for b in blocks) <= 1.5 * sum(len(b.text) for b in located) + 200:
