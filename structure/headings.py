@@ -128,11 +128,17 @@ SENTENCE_START = (
 
 
 @lru_cache(maxsize=1)
-def _jieba():
-    import jieba
+def _cut():
+    """jieba's cuts (through rjieba when installed: same cuts, no 1 s dictionary load)."""
+    try:
+        import rjieba
 
-    jieba.setLogLevel(60)
-    return jieba
+        return rjieba.cut
+    except ImportError:
+        import jieba
+
+        jieba.setLogLevel(60)
+        return jieba.lcut
 
 
 def split_run_in_heading(rest: str) -> Optional[int]:
@@ -142,7 +148,7 @@ def split_run_in_heading(rest: str) -> Optional[int]:
     clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line
-    words = _jieba().lcut(clause[:40])
+    words = _cut()(clause[:40])
     best = None
     pos = 0
     for i, w in enumerate(words[:-1] if len(clause) == len(rest) else words):
