@@ -99,7 +99,8 @@ def _metadata(doc: Document, ex: Extraction) -> None:
             break
     head = lines[:6]
     for i, ln in enumerate(head):
-        if ex.issuer is None and ISSUER_LINE.match(ln) and i + 1 < len(head) and head[i + 1].startswith("关于"):
+        if ex.issuer is None and ISSUER_LINE.match(ln) and (
+                (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))):
             ex.issuer = ln
         am = ADDRESSEE.match(ln)
         if ex.addressee is None and am and re.search(ORG_SUFFIX + "$", am.group("a")):

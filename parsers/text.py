@@ -7,6 +7,8 @@ never big5hkscs (which turns ①–⑧ into katakana).
 """
 from __future__ import annotations
 
+import re
+
 import codecs
 from typing import Optional
 
@@ -132,4 +134,17 @@ def parse_text(item: SourceItem) -> ParsedDocument:
     if not text.strip():
         raise ParseError("empty", "the file holds no text")
     fmt = "md" if item.suffix in ("md", "markdown") else "txt"
-    return ParsedDocument(blocks=[Block(p) for p in split_paragraphs(text)], format=fmt, encoding=codec)
+    blocks = [_markdown_block(p) if fmt == "md" else Block(p) for p in split_paragraphs(text)]
+    return ParsedDocument(blocks=blocks, format=fmt, encoding=codec)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LIST = re.compile(r"^\s*[-*+]\s+")
+
+
+def _markdown_block(line: str) -> Block:
+    """Markdown syntax is layout, not text: `## 玖、实施进度` is a level-2 heading 玖、实施进度."""
+    m = _MD_HEADING.match(line)
+    if m:
+        return Block(m.group(2), kind="heading", level=len(m.group(1)))
+    return Block(_MD_LIST.sub("", line))

@@ -20,14 +20,17 @@ from fangan.model import Repair, Section, Change
 
 from . import StructureResult
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "[一二三四五六七八九十]+"
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             # formal numerals (壹、贰、…), common in Taiwan plans
+             "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_CN = "[一二三四五六七八九十]+|[壹贰叁肆伍陆柒捌玖拾]+"
 
 
 def cn_to_int(s: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (enough for heading numbers)."""
     if s.isdigit():
         return int(s)
+    s = s.replace("拾", "十")
     if "十" in s:
         tens, _, ones = s.partition("十")
         return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
@@ -267,6 +270,23 @@ def _is_title_line(line: str) -> bool:
             and not re.search("[，。]", line))
 
 
+KIND_WORD = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排)$")
+
+
+def _title_after_issuer(lines: list[str]) -> Optional[tuple[int, int, str]]:
+    """A letterhead first (海南省农业农村厅 海南省财政厅), then the title, perhaps wrapped over two
+    lines: the title is the first line (or pair) ending in a document kind (…方案, …的通知)."""
+    if KIND_WORD.search(lines[0]) or not re.search(r"(?:厅|局|委|办|政府|委员会|中心|院|部|党委)$", lines[0]):
+        return None
+    for i in range(1, min(4, len(lines))):
+        ln = lines[i]
+        if KIND_WORD.search(ln) and _is_title_line(ln):
+            return i, 1, ln
+        if i + 1 < len(lines) and KIND_WORD.search(lines[i + 1]) and _is_title_line(ln + lines[i + 1]) and len(lines[i + 1]) <= 30:
+            return i, 2, ln + lines[i + 1]
+    return None
+
+
 def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candidates: list[str]) -> StructureResult:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     repairs: list[Repair] = []
@@ -278,6 +298,9 @@ def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candi
             lines[0] = split[1]
             repairs.append(Repair(step="split_run_in_title", count=1,
                                   changes=[Change(before=split[0] + split[1][:10], after=split[0] + " ⏎ " + split[1][:10])]))
+        elif (found := _title_after_issuer(lines)) is not None:
+            i, n, title = found
+            del lines[i: i + n]
         elif _is_title_line(lines[0]):
             title = lines.pop(0)
         elif title_hint and _is_title_line(title_hint):
@@ -305,7 +328,9 @@ def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candi
         if hit:
             style, m = hit
             value = _value(style, m.group("n"))
-            if tree.accepts(style.name, value):
+            # an excerpt may start at 玖、: the first heading of a document may take any number if it stands alone
+            excerpt_start = not tree.roots and len(ln) <= 30 and not re.search("[。；，]", ln) and style.name in ("一、", "（一）")
+            if tree.accepts(style.name, value) or excerpt_start:
                 rest = ln[m.end():]
                 if style.name == "第N阶段":
                     rest = rest.lstrip("：: ")
