@@ -58,3 +58,14 @@ def test_an_inline_list_in_a_normal_paragraph_is_not_split():
 def test_stage_markers_drop_their_colon():
     st = build_structure("方案\n一、方法步骤\n第一阶段：宣传发动阶段（202*年4月6月）。召开会议。\n第二阶段：全面实施阶段（7月至9月）。")
     assert _tree(st.sections) == ["一、方法步骤", "  第一阶段宣传发动阶段（202*年4月6月）", "  第二阶段全面实施阶段（7月至9月）"]
+
+
+def test_letterhead_comes_before_the_title():
+    st = build_structure("海南省农业农村厅 海南省财政厅\n关于印发2024年农机补贴实施方案\n的通知\n各市县农业农村局：\n一、总体要求")
+    assert st.title == "关于印发2024年农机补贴实施方案的通知"
+    assert st.lines[0] == "海南省农业农村厅 海南省财政厅"
+
+
+def test_formal_numerals_and_excerpts():
+    st = build_structure("都市计划\n玖、实施进度及经费\n本案自102年起。\n拾、附则\n本计划自公告日起实施。")
+    assert [(s.marker, s.title) for s in st.sections] == [("玖、", "实施进度及经费"), ("拾、", "附则")]
