@@ -280,10 +280,14 @@ def _title_after_issuer(lines: list[str]) -> Optional[tuple[int, int, str]]:
         return None
     for i in range(1, min(4, len(lines))):
         ln = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # a short tail line (的通知) finishes a wrapped title
+        if nxt and KIND_WORD.search(nxt) and len(nxt) <= 12 and _is_title_line(ln + nxt):
+            return i, 2, ln + nxt
         if KIND_WORD.search(ln) and _is_title_line(ln):
             return i, 1, ln
-        if i + 1 < len(lines) and KIND_WORD.search(lines[i + 1]) and _is_title_line(ln + lines[i + 1]) and len(lines[i + 1]) <= 30:
-            return i, 2, ln + lines[i + 1]
+        if nxt and KIND_WORD.search(nxt) and _is_title_line(ln + nxt) and len(nxt) <= 30:
+            return i, 2, ln + nxt
     return None
 
 
