@@ -67,7 +67,11 @@ def chinese_score(s: str) -> float:
 def _looks_damaged(line: str) -> bool:
     if _LATIN1_DEBRIS.search(line):
         return True
-    return chinese_score(line) < 0.55 and sum(1 for c in line if ord(c) > 0x2E80) >= 2
+    # ASCII-heavy lines (时间:2022-07-05) are not suspects: judge the wide characters only
+    wide = [c for c in line if ord(c) > 0x2E80]
+    if len(wide) < 2:
+        return False
+    return sum(1 for c in wide if _char_weight(c) <= 0) / len(wide) > 0.2
 
 
 def _reverse(s: str, shown_as: str, really: str) -> str | None:
