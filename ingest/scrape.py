@@ -18,7 +18,7 @@ The crawl is a Scrapy spider; politeness and robustness are Scrapy's own machine
 
 Layout of the archive folder (`fangan build DIR` reads the WARC files and ignores the hidden folder)::
 
-    DIR/crawl-20240501T101500Z.warc.gz    one file per run that archived something
+    DIR/crawl-20240501T101500Z.warc.gz    the captures; later runs append to it, a new file starts at 1 GB
     DIR/.fangan-crawl/log.jsonl           one line per URL outcome: archived | duplicate | error | deferred
     DIR/.fangan-crawl/job/                Scrapy JOBDIR (pending requests, spider state)
     DIR/.fangan-crawl/runs/<run>.json     the report of each run
@@ -68,6 +68,7 @@ class ScrapeOptions:
     backoff: float = 1.0  # first retry waits this long, then 2x, 4x … (unless Retry-After says otherwise)
     max_wait: float = 120.0  # longest wait before a retry; a longer Retry-After gives up
     retry_failed: bool = False
+    max_seconds: Optional[float] = None  # stop the crawl after this long (what is pending waits for the next run)
     user_agent: str = DEFAULT_USER_AGENT
     log_level: str = "WARNING"
 
@@ -84,6 +85,7 @@ class CrawlReport:
     warc: Optional[str] = None
     requests: int = 0  # responses received, robots.txt and retries included
     seconds: float = 0.0
+    finished: str = ""  # Scrapy's finish reason: finished | closespider_timeout | shutdown …
 
     @property
     def ok(self) -> bool:
@@ -392,9 +394,8 @@ def _scrapy_classes():
 
         def _archive(self, response, meta) -> None:
             if self.warc is None:
-                name = f"crawl-{self.run[:15]}Z.warc.gz"
-                self.warc = WarcWriter(self.archive / name, info={"operator": "fangan scrape",
-                                                                  "http-header-user-agent": self.opts.user_agent})
+                self.warc = WarcWriter(_warc_path(self.archive, self.run), info={
+                    "operator": "fangan scrape", "http-header-user-agent": self.opts.user_agent, "fangan-run": self.run})
                 self.report["warc"] = str(self.warc.path)
             headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
             extra = {}
@@ -444,6 +445,18 @@ def _scrapy_classes():
             self.log.close()
 
     return PlanSpider, BackoffRetryMiddleware, SafeURLMiddleware, RobotsMiddleware
+
+
+WARC_ROTATE_BYTES = 1024 ** 3
+
+
+def _warc_path(archive: Path, run: str) -> Path:
+    """The archive's current WARC file, continued by later runs (so a document whose pages were fetched by two
+    runs stays in one file, where `ingest.warc` joins them) until it reaches 1 GB."""
+    existing = sorted(archive.glob("crawl-*.warc.gz"))
+    if existing and existing[-1].stat().st_size < WARC_ROTATE_BYTES:
+        return existing[-1]
+    return archive / f"crawl-{run[:15]}Z.warc.gz"
 
 
 def _doc_fields(meta: dict) -> dict:
@@ -564,6 +577,7 @@ def settings_for(opts: ScrapeOptions) -> dict:
         "LOG_INSTALL_ROOT_HANDLER": True,
         "LOG_LEVEL": opts.log_level,
         "JOBDIR": str(state / "job"),
+        "CLOSESPIDER_TIMEOUT": opts.max_seconds or 0,
         "FANGAN_ALLOW_PRIVATE": opts.allow_private,
         "FANGAN_BACKOFF": opts.backoff,
         "FANGAN_MAX_WAIT": opts.max_wait,
@@ -609,6 +623,7 @@ def _child(config: Path, result: Path, run: str) -> int:
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     report["requests"] = int(stats.get("downloader/response_count", 0))
+    report["finished"] = str(stats.get("finish_reason", ""))
     report["seconds"] = round(time.perf_counter() - t0, 3)
     result.write_text(json.dumps(report, ensure_ascii=False, default=str), encoding="utf-8")
     return 0

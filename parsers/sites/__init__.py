@@ -19,9 +19,10 @@ chrome_lines = ["^展开阅读全文$"]        # regexes: whole body lines that 
 select = "div.property"                 # element(s) whose text is searched (default: the whole page text)
 pattern = "发布时间：\\s*(?P<v>[^ ]+)"    # regex with a group `v` (default: the element text)
 kind = "date"                           # date → ISO 8601 (2010-06-17); text (default) → stripped text
-[pages]                                 # documents split over several pages
-pattern = "^(?P<base>.+?)_(?P<n>\\d+)(?P<ext>\\.s?html?)$"   # URL of page n; page 1 is base+ext
 ```
+
+Pages of one document (`x.html`, `x_2.html` …) are grouped by `ingest.warc` (by the URL conventions and the
+scraper's `Fangan-Document-URI` header) and joined by `parsers.html`; no per-site setting is needed for that.
 
 Metadata keys used across sites: ``upload_date``, ``uploader``, ``category``, ``source``, ``author``, ``views``,
 ``doc_id``, ``pages``, ``file_format``, ``file_size``, ``tags``.
@@ -104,7 +105,6 @@ class Site:
     title: tuple[str, ...] = ()
     chrome_lines: tuple[re.Pattern, ...] = ()
     metadata: tuple[MetaRule, ...] = ()
-    page_pattern: Optional[re.Pattern] = None
     source_file: str = ""
 
     # -- recognising a page --------------------------------------------------------------------------------
@@ -155,15 +155,6 @@ class Site:
     def is_chrome_line(self, line: str) -> bool:
         s = line.strip()
         return any(p.search(s) for p in self.chrome_lines)
-
-    def page_of(self, url: str) -> Optional[tuple[str, int]]:
-        """(URL of page 1, page number) when `url` is a numbered continuation page of this site's documents."""
-        if not self.page_pattern or not url:
-            return None
-        m = self.page_pattern.match(url)
-        if not m:
-            return None
-        return m["base"] + (m.groupdict().get("ext") or ""), int(m["n"])
 
 
 def _is_ancestor(a, b) -> bool:
@@ -221,7 +212,6 @@ def site_from_toml(data: dict, source_file: str = "") -> Site:
         meta.append(MetaRule(key=key, select=spec.get("select"),
                              pattern=re.compile(spec["pattern"]) if spec.get("pattern") else None,
                              kind=spec.get("kind", "text")))
-    pages = data.get("pages") or {}
     return Site(
         name=data["name"],
         description=data.get("description", ""),
@@ -233,7 +223,6 @@ def site_from_toml(data: dict, source_file: str = "") -> Site:
         title=tuple(data.get("title", ())),
         chrome_lines=_compile(data.get("chrome_lines", ())),
         metadata=tuple(meta),
-        page_pattern=re.compile(pages["pattern"]) if pages.get("pattern") else None,
         source_file=source_file,
     )
 
