@@ -422,9 +422,11 @@ def trafilatura_blocks(root, url: Optional[str]) -> list[Block]:
     import lxml.etree
     import trafilatura
 
+    # fast: no justext/readability second opinion; the result only has to locate the body, which the DOM
+    # walker then renders in full
     xml = trafilatura.extract(root, url=url, output_format="xml", include_comments=False, include_tables=True,
                               include_formatting=False, include_links=False, include_images=False,
-                              deduplicate=False)
+                              deduplicate=False, fast=True)
     if not xml:
         return []
     doc = lxml.etree.fromstring(xml.encode("utf-8"))
@@ -608,7 +610,7 @@ def read_page(html: str, url: Optional[str] = None) -> Page:
             canonical = link.get("href")
             break
     if site is not None:
-        page_text = _page_text(root)
+        page_text = _page_text(root) if any(rule.select is None for rule in site.metadata) else ""
         metadata.update(site.read_metadata(root, page_text))
         title = choose_title(root, site.title_text(root))
         site.drop_chrome(root)
@@ -727,10 +729,19 @@ _SOURCE_LINE = re.compile(r"(?:来源|文章来源|信息来源)[:：][ \u3000\x
 _VIEWS_LINE = re.compile(r"(?:浏览次数|点击数|阅读次数|访问量)[:：]\s*(?P<v>\d+)")
 
 
+def _visible_text_xpath():
+    import lxml.etree
+
+    return lxml.etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+
+
+_VISIBLE_TEXT = _visible_text_xpath()
+
+
 def _generic_metadata(root, html: str) -> dict[str, str]:
     """Publication date, source and views from the info line most Chinese CMS pages print under the title."""
     out: dict[str, str] = {}
-    text = _page_text(root) if len(html) < 2_000_000 else ""
+    text = "\n".join(t.strip() for t in _VISIBLE_TEXT(root) if t.strip())
     m = _INFO_LINE.search(text)
     if m:
         d = site_registry.iso_date(m.group("date"))
