@@ -764,15 +764,18 @@ def _sniff(head: bytes) -> bool:
     if h.startswith(b"\xef\xbb\xbf"):
         h = h[3:].lstrip()
     return (h.startswith(b"<!doctype html") or h.startswith(b"<html") or b"<html" in h[:300]
-            or (h.startswith(b"mime-version:") and b"multipart/related" in head[:2048].lower()))
+            or (bool(_MIME_START.match(head)) and b"multipart/related" in head.lower()))
+
+
+_MIME_START = re.compile(rb"^\s*(?:mime-version|from|subject|date|snapshot-content-location|content-type)\s*:", re.I)
 
 
 def _is_multipart(item: SourceItem) -> bool:
     ct = (item.content_type or "").lower()
     if ct.startswith("multipart/"):
         return True
-    head = item.data[:2048].lower()
-    return head.lstrip().startswith(b"mime-version:") and b"multipart/related" in head
+    head = item.data[:4096]
+    return bool(_MIME_START.match(head)) and b"multipart/related" in head.lower()
 
 
 def _parts(item: SourceItem) -> list[tuple[bytes, Optional[str], Optional[str]]]:
@@ -781,6 +784,8 @@ def _parts(item: SourceItem) -> list[tuple[bytes, Optional[str], Optional[str]]]
     if item.content_type and not data.lstrip()[:13].lower().startswith(b"mime-version"):
         data = f"MIME-Version: 1.0\r\nContent-Type: {item.content_type}\r\n\r\n".encode("ascii") + data
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    # pages joined by ingest.warc are all the document's; a browser's MHTML holds one page plus its frames
+    all_pages = (msg.get_boundary() or "").startswith("----=_fangan_")
     out = []
     for part in msg.walk():
         if part.is_multipart():
@@ -791,6 +796,8 @@ def _parts(item: SourceItem) -> list[tuple[bytes, Optional[str], Optional[str]]]
         payload = part.get_payload(decode=True) or b""
         charset = part.get_content_charset()
         out.append((payload, f"{ctype}; charset={charset}" if charset else ctype, part.get("Content-Location")))
+        if not all_pages:
+            break
     return out
 
 

@@ -249,3 +249,32 @@ def test_cli_scrape(site, tmp_path):
     assert "archived 1," in result.output
     log = [json.loads(x) for x in (tmp_path / "a" / ".fangan-crawl" / "log.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(e["url"], e["outcome"]) for e in log] == [(site.url("/docs/gbk.html"), "archived")]
+
+
+def test_url_safety_rules():
+    from fangan.ingest.scrape import BlockedURL, check_scheme, non_public
+
+    for bad in (["127.0.0.1"], ["10.1.2.3"], ["192.168.0.9"], ["169.254.169.254"], ["::1"], ["fe80::1%eth0"],
+                ["::ffff:127.0.0.1"], ["100.64.0.1"], ["8.8.8.8", "172.16.0.1"]):
+        assert non_public(bad), bad
+    assert non_public(["8.8.8.8", "2001:4860:4860::8888"]) is None
+    for url, kind in (("ftp://example.com/a.doc", "unsupported_scheme"), ("file:///etc/passwd", "unsupported_scheme"),
+                      ("javascript:alert(1)", "unsupported_scheme"), ("/relative/path.html", "unsupported_scheme"),
+                      ("http:///nohost", "bad_url")):
+        with pytest.raises(BlockedURL) as e:
+            check_scheme(url)
+        assert e.value.kind == kind, url
+    check_scheme("https://www.gov.cn/zhengce/content/1.htm")
+
+
+def test_retry_after_values():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from fangan.ingest.scrape import _retry_after
+
+    assert _retry_after(b"7") == 7.0
+    assert _retry_after(None) is None and _retry_after(b"soon") is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True).encode()
+    assert 25 <= _retry_after(later) <= 31
+    assert _retry_after(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: retry now

@@ -230,3 +230,49 @@ def test_mhtml_pages_are_joined():
     assert lines[1:] == ["为持续改善农村人居环境，结合本镇实际，制定本方案。", "一、工作目标", "到2024年底，全镇农村卫生厕所普及率达到95%以上。",
                          "二、重点任务", "（一）垃圾治理。各村于3月31日前完成积存垃圾清理。", "（二）污水治理。由镇农业农村办牵头推进。",
                          "三、保障措施", "镇纪委对整治工作开展督查，每季度通报一次。"]
+
+
+def test_browser_mhtml_reads_the_main_page_only():
+    import quopri
+
+    main = quopri.encodestring("<html><head><title>某区2024年河长制工作方案_某区政府网</title></head><body><div class='article'>"
+                               "<h1>某区2024年河长制工作方案</h1><p>一、工作目标</p><p>全区河湖水质优良比例达到90%以上。</p>"
+                               "</div></body></html>".encode("utf-8")).decode("ascii")
+    frame = "<html><body><p>广告：点击领取优惠券</p></body></html>"
+    data = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://www.example.gov.cn/art/1.html\r\n"
+            "Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+            "\tboundary=\"----MultipartBoundary--abc----\"\r\n\r\n"
+            "------MultipartBoundary--abc----\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://www.example.gov.cn/art/1.html\r\n\r\n"
+            f"{main}\r\n"
+            "------MultipartBoundary--abc----\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n"
+            "Content-Location: https://ads.example.com/frame.html\r\n\r\n"
+            f"{frame}\r\n------MultipartBoundary--abc------\r\n").encode("utf-8")
+    doc = parse(SourceItem(path="saved.mhtml", data=data))
+    assert doc.text.split("\n") == ["某区2024年河长制工作方案", "一、工作目标", "全区河湖水质优良比例达到90%以上。"]
+    assert doc.url == "https://www.example.gov.cn/art/1.html" and doc.site == "example.gov.cn"
+
+
+def test_a_site_is_one_file(monkeypatch):
+    """A new site family needs only its TOML (here parsed from a string instead of a file in parsers/sites/)."""
+    spec = sites.site_from_toml(sites.tomllib.loads('''
+name = "plans.example.org"
+hosts = ["plans.example.org"]
+content = ["div#doc"]
+drop = ["div.ad"]
+title = ["div#doc-title"]
+chrome_lines = ["^本文来自"]
+[metadata.uploader]
+select = "span.who"
+[metadata.upload_date]
+select = "span.when"
+kind = "date"
+'''))
+    monkeypatch.setattr(sites, "all_sites", lambda: (spec,))
+    html = page('<div id="doc-title">某市2025年文明创建工作方案</div><span class="who">张三</span><span class="when">2025年3月1日</span>'
+                '<div class="nav">首页 新闻</div><div id="doc"><p>一、总体目标</p><div class="ad">广告位招租</div>'
+                '<p>全市文明程度指数达到90以上。</p><p>本文来自网络</p></div>')
+    doc = parse(SourceItem(path="x.html", data=html, url="https://plans.example.org/a/1.html"))
+    assert doc.site == "plans.example.org"
+    assert doc.metadata == {"uploader": "张三", "upload_date": "2025-03-01"}
+    assert doc.text.split("\n") == ["某市2025年文明创建工作方案", "一、总体目标", "全市文明程度指数达到90以上。"]
