@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Iterable, Optional
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 STATE_DIR = ".fangan-crawl"
 DEFAULT_USER_AGENT = "fangan/0.1 (plan-document research crawler; obeys robots.txt)"

@@ -576,11 +576,7 @@ def choose_title(root, site_title: Optional[str]) -> Optional[str]:
         for h in heads:
             if re.sub(r"\s+", "", h) in squashed:
                 return clean_title(h)
-    h1 = [h for h in heads if h]
-    cleaned = clean_title(page_title)
-    if cleaned:
-        return cleaned
-    return clean_title(h1[0]) if h1 else None
+    return clean_title(page_title) or (clean_title(heads[0]) if heads else None)
 
 
 # --------------------------------------------------------------------------------------------------------------

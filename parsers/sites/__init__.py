@@ -32,7 +32,7 @@ This module only reads the files and answers questions about one parsed page; `p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Optional
