@@ -203,3 +203,11 @@ def test_gold_texts_come_out_unchanged(gold_dir):
         assert not e.repairs and not e.removed, f.name
         st = build_structure(e.text)
         assert (st.title, st.text) == (g["title"], g["clean_text"]), f.name
+
+
+def test_learned_boilerplate_keeps_an_issuers_signature_and_date():
+    learner = BatchLearner()
+    for i in range(5):
+        learner.add(f"方案{i}\n正文{i}。\n绍兴市第一中学\n2021年3月{i + 1}日", site="sxyz.net")
+    assert not learner.is_chrome("绍兴市第一中学", "sxyz.net")
+    assert not learner.is_chrome("2021年3月9日", "sxyz.net")
