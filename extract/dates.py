@@ -15,8 +15,8 @@ from typing import Optional
 
 from fangan.model import DateValue
 from fangan.normalizers.years import is_template_year
+from fangan.structure.numerals import cn_to_int
 
-CN_NUM = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 PARTS = {"初": "early", "上旬": "early", "中旬": "mid", "下旬": "late", "底": "end", "末": "end"}
 
 _CN_YEAR = "[〇○零一二三四五六七八九]{4}"
@@ -34,23 +34,12 @@ POINT = re.compile(
 RANGE_SEP = r"\s*(?:至|到|—+|-+|－|–|~|～|〜)\s*"
 
 
-def cn_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if all(c in CN_NUM for c in s):  # 二〇二三: digit by digit
-        return int("".join(str(CN_NUM[c]) for c in s))
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN_NUM.get(tens, 1) if tens else 1) * 10 + (CN_NUM.get(ones, 0) if ones else 0)
-    return CN_NUM.get(s, 0)
-
-
 def _year(raw: Optional[str]) -> Optional[int]:
     if not raw:
         return None
     if is_template_year(raw) or not re.fullmatch(r"\d{4}|" + _CN_YEAR, raw):
         return None
-    y = cn_int(raw)
+    y = cn_to_int(raw, positional=True)
     return y if 1949 <= y <= 2100 else None
 
 
@@ -63,8 +52,8 @@ def point_from_match(m: re.Match) -> DateValue:
     if g.get("yearpart"):
         part = {"年底": "end", "年末": "end", "年初": "early", "年中": "mid"}[g["yearpart"]]
         return DateValue(year=year, month=12 if part == "end" else (1 if part == "early" else None), part=part, raw=raw)
-    month = cn_int(g["month"]) if g.get("month") else None
-    day = cn_int(g["day"]) if g.get("day") else None
+    month = cn_to_int(g["month"], positional=True) if g.get("month") else None
+    day = cn_to_int(g["day"], positional=True) if g.get("day") else None
     part = PARTS.get(g["part"]) if g.get("part") else None
     if month is not None and not 1 <= month <= 12:
         month = None
@@ -94,12 +83,8 @@ def parse_range(text: str) -> Optional[tuple[DateValue, DateValue, str]]:
         m3 = None if m2 else _END_ONLY.match(tail)
         if m2 or m3:
             end = point_from_match(m2) if m2 else DateValue(month=int(m3.group("month")), part=PARTS[m3.group("part")], raw=m3.group(0))
-            if end.year is None and end.month is None and start.year:
-                end.year = start.year
-            if m2 and m2.group("yearpart") == "年底" and start.year and end.year is None:
-                end.year = start.year
-            elif end.year is None and start.year and end.month:
-                end.year = start.year
+            if end.year is None:
+                end.year = start.year  # 2024年5月—6月: the end shares the year the range writes
             raw = text[m.start(): m.end() + (sep.end() if sep else 0) + (m2.end() if m2 else m3.end())]
             return start, end, raw
     return start, start.model_copy(), m.group(0)

@@ -7,13 +7,13 @@ import re
 from typing import Optional
 
 from fangan.model import DateValue, Document, Goal, Section, Warning, iter_sections
+from fangan.normalizers.years import DATE_LINE
 
 from . import Extraction
 from .dates import parse_point, _year
 from .rules import ORG_SUFFIX, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
-DATE_LINE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}[日号]\s*$")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")

@@ -274,9 +274,7 @@ def find_phases(sections: list[Section]) -> list[Phase]:
     phases: list[Phase] = []
     for sec, _path in iter_sections(sections):
         m = STAGE_TITLE.match(sec.title or "")
-        if not m and not sec.marker.startswith("第"):
-            continue
-        if sec.marker.startswith("第") and not m:
+        if not m:
             continue
         name = m.group("name")
         head = sec.text.split("\n", 1)[0]

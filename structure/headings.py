@@ -19,22 +19,9 @@ from typing import Optional
 from fangan.model import Repair, Section, Change
 
 from . import StructureResult
+from .numerals import cn_to_int
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-             # formal numerals (壹、贰、…), common in Taiwan plans
-             "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 _CN = "[一二三四五六七八九十]+|[壹贰叁肆伍陆柒捌玖拾]+"
-
-
-def cn_to_int(s: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (enough for heading numbers)."""
-    if s.isdigit():
-        return int(s)
-    s = s.replace("拾", "十")
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
-    return CN_DIGITS.get(s, 0)
 
 
 @dataclass(frozen=True)
@@ -178,7 +165,24 @@ def split_run_in_heading(rest: str) -> Optional[int]:
 class _Open:
     style: str
     value: int
-    section: Section
+    section: Optional[Section]  # None in a _Sim copy, which tracks numbering only
+
+
+def _expected(stack: list[_Open], style: str) -> int:
+    """The number a marker of `style` must carry here: one more than its open sibling, else 1."""
+    for o in reversed(stack):
+        if o.style == style:
+            return o.value + 1
+    return 1
+
+
+def _close_to(stack: list[_Open], style: str) -> None:
+    """Close the open sections down to (and including) the last one of `style`, so that a new
+    marker of that style becomes its sibling; a new style leaves the stack as it is (a child)."""
+    if any(o.style == style for o in stack):
+        while stack[-1].style != style:
+            stack.pop()
+        stack.pop()
 
 
 class TreeBuilder:
@@ -188,20 +192,11 @@ class TreeBuilder:
         self.roots: list[Section] = []
         self.stack: list[_Open] = []
 
-    def expected(self, style: str) -> int:
-        for o in reversed(self.stack):
-            if o.style == style:
-                return o.value + 1
-        return 1
-
     def accepts(self, style: str, value: int) -> bool:
-        return value == self.expected(style)
+        return value == _expected(self.stack, style)
 
     def add(self, style: str, value: int, marker: str, title: str, text: str) -> Section:
-        if any(o.style == style for o in self.stack):
-            while self.stack[-1].style != style:
-                self.stack.pop()
-            self.stack.pop()
+        _close_to(self.stack, style)
         siblings = self.stack[-1].section.children if self.stack else self.roots
         sid = (self.stack[-1].section.id + "." if self.stack else "s") + str(len(siblings) + 1)
         sec = Section(id=sid, marker=marker, level=len(self.stack) + 1, title=title, text=text)
@@ -238,23 +233,17 @@ def _embedded_markers(line: str, tree: TreeBuilder, anywhere: bool) -> list[int]
 
 
 class _Sim:
-    """A lightweight copy of the tree's numbering state, to test cuts before committing them."""
+    """A copy of the tree's numbering state, to test cuts before committing them."""
 
     def __init__(self, tree: TreeBuilder) -> None:
-        self.stack = [(o.style, o.value) for o in tree.stack]
+        self.stack = list(tree.stack)
 
     def accepts(self, style: str, value: int) -> bool:
-        for s, v in reversed(self.stack):
-            if s == style:
-                return value == v + 1
-        return value == 1
+        return value == _expected(self.stack, style)
 
     def take(self, style: str, value: int) -> None:
-        if any(s == style for s, _ in self.stack):
-            while self.stack[-1][0] != style:
-                self.stack.pop()
-            self.stack.pop()
-        self.stack.append((style, value))
+        _close_to(self.stack, style)
+        self.stack.append(_Open(style, value, None))
 
 
 def _strip_title_prefix(first: str, candidates: list[str]) -> Optional[tuple[str, str]]:
@@ -366,7 +355,6 @@ def _inline_circled(line: str, tree: TreeBuilder, section_lines: dict, index: in
     starts = [m.start() for m in re.finditer("[①-⑳]", line) if m.start() > 0]
     if not starts or not tree.stack:
         return
-    parent_depth = len(tree.stack)
     for a, b in zip(starts, starts[1:] + [len(line)]):
         piece = line[a:b]
         value = ord(piece[0]) - ord("①") + 1
@@ -374,5 +362,3 @@ def _inline_circled(line: str, tree: TreeBuilder, section_lines: dict, index: in
             continue
         sec = tree.add("①", value, piece[0], "", piece)  # inline list items carry no heading of their own
         section_lines[sec.id] = index
-    # the paragraph's own section stays the innermost open one for following body lines
-    del parent_depth
