@@ -128,36 +128,30 @@ def _sniff_kind(data: bytes) -> Optional[str]:
 # member names
 
 
-def _score_gb(text: str) -> float:
-    """Share of characters that are common simplified hanzi (GB2312 level 1) or ASCII."""
+def _common_share(text: str, codec: str, is_common) -> float:
+    """Share of characters that are ASCII or, encoded in `codec`, pass `is_common(lead byte)`."""
     good = 0
     for ch in text:
         if ch.isascii():
             good += 1
             continue
         try:
-            b = ch.encode("gb2312")
+            b = ch.encode(codec)
         except UnicodeEncodeError:
             continue
-        if len(b) == 2 and (0xB0 <= b[0] <= 0xD7 or b[0] in (0xA1, 0xA3)):  # level-1 hanzi, punctuation, fullwidth
+        if len(b) == 2 and is_common(b[0]):
             good += 1
     return good / max(1, len(text))
+
+
+def _score_gb(text: str) -> float:
+    """Common simplified hanzi (GB2312 level 1), CJK punctuation and fullwidth forms."""
+    return _common_share(text, "gb2312", lambda lead: 0xB0 <= lead <= 0xD7 or lead in (0xA1, 0xA3))
 
 
 def _score_big5(text: str) -> float:
-    """Share of characters that are frequent traditional hanzi (Big5 A440–C67E) or ASCII."""
-    good = 0
-    for ch in text:
-        if ch.isascii():
-            good += 1
-            continue
-        try:
-            b = ch.encode("cp950")
-        except UnicodeEncodeError:
-            continue
-        if len(b) == 2 and (0xA4 <= b[0] <= 0xC6 or 0xA1 <= b[0] <= 0xA3):
-            good += 1
-    return good / max(1, len(text))
+    """Frequent traditional hanzi (Big5 A440–C67E) and Big5 punctuation."""
+    return _common_share(text, "cp950", lambda lead: 0xA4 <= lead <= 0xC6 or 0xA1 <= lead <= 0xA3)
 
 
 def decode_name(raw: bytes) -> str:
