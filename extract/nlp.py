@@ -21,6 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
+from fangan.lexicon.segment import get_segmenter
+
 from . import rules
 
 COMPONENTS = ("fangan_targets", "fangan_deadlines", "fangan_parties", "fangan_goal_statements")
@@ -62,21 +64,9 @@ class JiebaTokenizer:
 
     def __init__(self, vocab, fast: bool = True) -> None:
         self.vocab = vocab
-        self.cut = None
-        if fast:
-            try:
-                import rjieba
-
-                self.cut = rjieba.cut
-                self.backend = "rjieba"
-            except ImportError:
-                pass
-        if self.cut is None:
-            import jieba
-
-            jieba.setLogLevel(60)
-            self.cut = lambda text: jieba.lcut(text, cut_all=False)
-            self.backend = "jieba"
+        segmenter = get_segmenter("auto" if fast else "jieba")
+        self.cut = segmenter.cut
+        self.backend = segmenter.name
 
     def __call__(self, text: str) -> Doc:
         words, spaces = get_words_and_spaces([w for w in self.cut(text) if not w.isspace()], text)

@@ -5,20 +5,11 @@ Never tw2sp: its mainland-phrase table rewrites plan vocabulary (阶段→级段
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
+from fangan.lexicon.script import VARIANTS, converter
 from fangan.model import Change
 
 from . import NormalizeContext, StepReport, step
 
-VARIANTS = ("t2s", "tw2s", "hk2s")
-
-
-@lru_cache(maxsize=None)
-def converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
 
 
 def detect_script(text: str) -> str:

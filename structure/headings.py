@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from fangan.lexicon.segment import cut
 from fangan.model import Repair, Section, Change
 
 from . import StructureResult
@@ -117,20 +118,6 @@ SENTENCE_START = (
 )
 
 
-@lru_cache(maxsize=1)
-def _cut():
-    """jieba's cuts (through rjieba when installed: same cuts, no 1 s dictionary load)."""
-    try:
-        import rjieba
-
-        return rjieba.cut
-    except ImportError:
-        import jieba
-
-        jieba.setLogLevel(60)
-        return jieba.lcut
-
-
 def split_run_in_heading(rest: str) -> Optional[int]:
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
@@ -138,7 +125,7 @@ def split_run_in_heading(rest: str) -> Optional[int]:
     clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line
-    words = _cut()(clause[:40])
+    words = cut(clause[:40])
     best = None
     pos = 0
     for i, w in enumerate(words[:-1] if len(clause) == len(rest) else words):

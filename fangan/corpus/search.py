@@ -31,6 +31,9 @@ from typing import Iterable, Optional, Sequence
 
 import pyarrow as pa
 
+from fangan.lexicon.script import converter
+from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
+
 from .store import CorpusStore
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, _fingerprints, rows_for
 
@@ -48,84 +51,14 @@ def db_path(root: str | Path) -> Path:
 # ---------------------------------------------------------------- tokenizers
 
 
-class Tokenizer:
-    """Cuts text into words (jieba precise mode) and finds the dictionary words inside a long word."""
-
-    name = "jieba"
-
-    def __init__(self):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.dt
-        self._jieba.check_initialized()
-        self._sub: dict[str, list[str]] = {}
-
-    def cut(self, text: str) -> list[str]:
-        return list(self._jieba.cut(text, HMM=True))
-
-    def has_word(self, w: str) -> bool:
-        return bool(self._jieba.FREQ.get(w))
-
-    def subwords(self, w: str) -> list[str]:
-        """The 2- and 3-character dictionary words inside `w`, as jieba's search mode yields them."""
-        if len(w) <= 2:
-            return []
-        cached = self._sub.get(w)
-        if cached is not None:
-            return cached
-        out = []
-        if len(w) > 2:
-            out += [w[i:i + 2] for i in range(len(w) - 1) if self.has_word(w[i:i + 2])]
-        if len(w) > 3:
-            out += [w[i:i + 3] for i in range(len(w) - 2) if self.has_word(w[i:i + 3])]
-        if len(self._sub) < 500_000:
-            self._sub[w] = out
-        return out
-
-    def cut_for_search(self, text: str) -> list[str]:
-        out = []
-        for w in self.cut(text):
-            out += self.subwords(w)
-            out.append(w)
-        return out
+# the segmenter lives in the lexicon; these names are kept for the index's callers
+Tokenizer = Segmenter
+RJiebaTokenizer = RJiebaSegmenter
+get_tokenizer = get_segmenter
 
 
-class RJiebaTokenizer(Tokenizer):
-    """The same dictionary and HMM through jieba-rs (rjieba)."""
-
-    name = "rjieba"
-
-    def __init__(self):
-        import rjieba
-
-        self._r = rjieba
-        self._sub: dict[str, list[str]] = {}
-
-    def cut(self, text: str) -> list[str]:
-        return self._r.cut(text, True)
-
-    def has_word(self, w: str) -> bool:
-        return self._r.has_word(w)
-
-
-@lru_cache(maxsize=None)
-def get_tokenizer(name: str = "auto") -> Tokenizer:
-    """`auto`: rjieba when installed, else jieba."""
-    if name in ("auto", "rjieba"):
-        try:
-            return RJiebaTokenizer()
-        except ImportError:
-            if name == "rjieba":
-                raise
-    return Tokenizer()
-
-
-@lru_cache(maxsize=None)
 def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
+    return converter("t2s")
 
 
 def to_simplified(text: str) -> str:
