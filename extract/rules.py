@@ -12,15 +12,13 @@ from typing import Iterator, Optional
 
 from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Section, Target
 
+from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
+
 from .dates import POINT, parse_range, point_from_match
 
 # --- organisations ---------------------------------------------------------------------------
 
-ORG_SUFFIX = (
-    r"(?:办公室|指挥部|委员会|领导小组|工作组|小组|党委|党组|支部|工会|总工会|中心|医院|卫生院|院|局|委|办|科|室|处|所|站|厅|部|队|协会|学会|"
-    r"单位|组织|机构|政府|街道|社区|公司|学校|中学|小学|幼儿园)(?:[（(][^）)]{1,6}[）)])?"
-)
-_ORG_END = re.compile(ORG_SUFFIX + "$")
+_ORG_END = ORG_END
 _NOT_ORG = re.compile(r"(?:领导|人员|同志|负责人|个人|干部|职工|群众|本单位|各方面|本局)$|^(?:各|要|将|并|也)|[“”]")
 
 

@@ -7,11 +7,12 @@ import re
 from collections import Counter, defaultdict
 from typing import Optional
 
+from fangan.lexicon.orgs import is_org_line
+
 from .years import DATE_LINE
 
 _DIGITS = re.compile(r"\d+")
 # 落款: a date line, or a short issuer name, recurs in every document of one issuer
-_ISSUER_NAME = re.compile(r"^[^，。；：:\s]{2,24}(?:局|委|办|厅|政府|委员会|中心|院|学校|中学|小学|党委|党组|支部|公司)$")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)")
 
 
@@ -42,7 +43,7 @@ class BatchLearner:
         shape = line_shape(line)
         if not shape or _HEADING.match(shape):
             return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
-        if DATE_LINE.match(line.strip()) or _ISSUER_NAME.match(line.strip()):
+        if DATE_LINE.match(line.strip()) or is_org_line(line):
             return False  # one issuer's documents share a signature and a date shape: that is the body
         k = self.shape_docs[key].get(shape, 0)
         return k >= self.min_documents and k / n >= self.min_share

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from fangan.lexicon.orgs import is_org_line
 from fangan.lexicon.segment import cut
 from fangan.model import Repair, Section, Change
 
@@ -252,7 +253,7 @@ KIND_WORD = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要
 def _title_after_issuer(lines: list[str]) -> Optional[tuple[int, int, str]]:
     """A letterhead first (海南省农业农村厅 海南省财政厅), then the title, perhaps wrapped over two
     lines: the title is the first line (or pair) ending in a document kind (…方案, …的通知)."""
-    if KIND_WORD.search(lines[0]) or not re.search(r"(?:厅|局|委|办|政府|委员会|中心|院|部|党委)$", lines[0]):
+    if KIND_WORD.search(lines[0]) or not is_org_line(lines[0]):
         return None
     for i in range(1, min(4, len(lines))):
         ln = lines[i]
