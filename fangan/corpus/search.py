@@ -57,17 +57,8 @@ RJiebaTokenizer = RJiebaSegmenter
 get_tokenizer = get_segmenter
 
 
-def _t2s():
-    return converter("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
-
-
-def _is_token(w: str) -> bool:
-    """Does FTS5's unicode61 tokenizer see a token in `w` (a letter or digit), rather than only separators?"""
-    return any(ch.isalnum() for ch in w)
+# the query side lives in fangan.corpus.query (one translation for the CLI, the API, Datasette and SQL)
+from .query import QueryError, _is_token, _quote, fts_query, to_simplified  # noqa: E402,F401
 
 
 def index_columns(title: str, text: str, tok: Tokenizer) -> tuple[str, str, str]:
@@ -76,30 +67,6 @@ def index_columns(title: str, text: str, tok: Tokenizer) -> tuple[str, str, str]
     body_words = tok.cut(text)
     extra = [s for w in title_words + body_words if len(w) > 2 for s in tok.subwords(w)]
     return SEP.join(title_words), SEP.join(body_words), " ".join(extra)
-
-
-def _quote(w: str) -> str:
-    return '"' + w.replace('"', '""') + '"'
-
-
-def fts_query(query: str, tok: Tokenizer) -> str:
-    """An FTS5 MATCH expression for a free-text query ('' when it has no searchable word).
-
-    Whitespace-separated terms and the words jieba finds in them are ANDed; each word also matches
-    its dictionary sub-words (知晓率 → "知晓率" OR "知晓").
-    """
-    groups = []
-    for term in to_simplified(query).split():
-        words = [w for w in tok.cut(term) if _is_token(w)]
-        parts = []
-        for w in words:
-            alts = list(dict.fromkeys([w, *tok.subwords(w)]))
-            parts.append("(" + " OR ".join(_quote(a) for a in alts) + ")" if len(alts) > 1 else _quote(w))
-        if len(words) > 1:  # 健康教育 → the phrase "健康 教育" ranks first, the words anywhere also match
-            groups.append(f"({_quote(' '.join(words))} OR ({' AND '.join(parts)}))")
-        elif parts:
-            groups.append(parts[0])
-    return " AND ".join(groups)
 
 
 # ---------------------------------------------------------------- the index
@@ -257,23 +224,21 @@ class Hit:
         return asdict(self)
 
 
-def _as_list(x) -> list:
-    if x is None:
-        return []
-    if isinstance(x, (str, int)):
-        return [x]
-    return list(x)
-
-
 def search(query: str, corpus: str | Path, *, year: int | Iterable[int] | None = None, issuer: Optional[str] = None,
            site: Optional[str] = None, deadline_month: Optional[int] = None, party: Optional[str] = None,
-           limit: int = 20, highlight: Sequence[str] = HIGHLIGHT, snippet_tokens: int = 24) -> list[Hit]:
+           limit: int = 20, highlight: Sequence[str] = HIGHLIGHT) -> list[Hit]:
     """Search the corpus in `corpus` (a folder built by `fangan build`), best hit first.
 
     `query` is free text in simplified or traditional script ('' lists the documents the filters keep).
-    Filters: `year` (one or several), `issuer` and `party` (substring of the name), `site` (exact),
-    `deadline_month` (the document has a deadline in that month, 1–12). The twin of `fangan search`.
+    Filters: `year` (one or several), `issuer` and `party` (the name contains it), `site` (exact),
+    `deadline_month` (the document has a deadline in that month, 1–12). The twin of `fangan search`; it runs
+    `fangan.corpus.query.SEARCH_SQL`, the statement `fangan serve` publishes as /corpus/search.
+    Raises QueryError for an input it cannot use, FileNotFoundError when `corpus` is not a built corpus.
     """
+    from .query import register_functions, search_params, search_sql
+
+    params = search_params(query, year=year, issuer=issuer, site=site, deadline_month=deadline_month,
+                           party=party, limit=limit)
     root = Path(corpus)
     path = db_path(root)
     if not path.exists():
@@ -282,89 +247,9 @@ def search(query: str, corpus: str | Path, *, year: int | Iterable[int] | None =
         build_index(root)
     con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        meta = _meta(con)
-        tok = get_tokenizer(meta.get("tokenizer", "auto"))
-        where, params = [], []
-        years = _as_list(year)
-        if years:
-            where.append(f"d.year IN ({', '.join('?' * len(years))})")
-            params += [int(y) for y in years]
-        if issuer:
-            where.append("d.issuer LIKE ?")
-            params.append(f"%{to_simplified(issuer)}%")
-        if site:
-            where.append("lower(d.site) = lower(?)")
-            params.append(site)
-        if deadline_month is not None:
-            where.append("EXISTS (SELECT 1 FROM deadlines x WHERE x.doc_id = d.doc_id AND x.due_month = ?)")
-            params.append(int(deadline_month))
-        if party:
-            where.append("(EXISTS (SELECT 1 FROM parties p WHERE p.doc_id = d.doc_id AND p.name LIKE ?)"
-                         " OR EXISTS (SELECT 1 FROM deadlines x WHERE x.doc_id = d.doc_id AND x.party LIKE ?))")
-            params += [f"%{to_simplified(party)}%"] * 2
-        match = fts_query(query, tok) if query and query.strip() else ""
-        cols = "d.doc_id, d.title, d.path, d.year, d.issuer, d.site"
-        if match:
-            w = ", ".join(str(x) for x in WEIGHTS)
-            sql = (f"SELECT {cols}, bm25(documents_fts, {w}) AS rank, "
-                   f"snippet(documents_fts, 1, ?, ?, '…', ?), d.text "
-                   f"FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-                   f"WHERE documents_fts MATCH ? {''.join(' AND ' + c for c in where)} "
-                   f"ORDER BY rank, d.doc_id LIMIT ?")
-            rows = con.execute(sql, [highlight[0], highlight[1], snippet_tokens, match, *params, limit]).fetchall()
-        elif query and query.strip():
-            return []  # only punctuation: nothing to look for
-        else:
-            sql = (f"SELECT {cols}, 0.0, NULL, d.text FROM documents d "
-                   f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY d.year DESC, d.doc_id LIMIT ?")
-            rows = con.execute(sql, [*params, limit]).fetchall()
+        register_functions(con, _meta(con).get("tokenizer", "auto"))
+        rows = con.execute(search_sql(highlight), params).fetchall()
     finally:
         con.close()
-    words = _query_words(query, tok) if match else []
-    hits = []
-    for doc_id, title, src, yr, iss, st, rank, snip, text in rows:
-        if snip is not None:
-            # FTS5 picked the window; highlight every query word in it by characters, since a word the index
-            # holds only as a sub-word (知晓 inside 知晓率) has no token of its own to mark
-            plain = snip.replace(SEP, "").replace(highlight[0], "").replace(highlight[1], "")
-            snip = _highlight(plain, words, highlight)
-            if highlight[0] not in snip:  # matched in the title or far from FTS5's window
-                snip = _char_snippet(text or "", words, highlight) or snip
-        else:
-            snip = (text or "")[:60]
-        hits.append(Hit(doc_id, title, src, " ".join(snip.split()), -rank if rank else 0.0, yr, iss, st))
-    return hits
-
-
-def _query_words(query: str, tok: Tokenizer) -> list[str]:
-    """The query's words and their dictionary sub-words, longest first."""
-    words = {a for term in to_simplified(query).split() for w in tok.cut(term) if _is_token(w)
-             for a in [w, *tok.subwords(w)]}
-    return sorted(words, key=lambda w: (-len(w), w))
-
-
-def _highlight(frag: str, words: list[str], highlight: Sequence[str]) -> str:
-    marked = [False] * len(frag)
-    for w in words:
-        i = frag.find(w)
-        while i >= 0:
-            marked[i:i + len(w)] = [True] * len(w)
-            i = frag.find(w, i + 1)
-    out, inside = [], False
-    for ch, m in zip(frag, marked):
-        if m != inside:
-            out.append(highlight[0] if m else highlight[1])
-            inside = m
-        out.append(ch)
-    if inside:
-        out.append(highlight[1])
-    return "".join(out)
-
-
-def _char_snippet(text: str, words: list[str], highlight: Sequence[str], width: int = 30) -> str:
-    found = [(text.find(w), w) for w in words if w in text]
-    if not found:
-        return ""
-    pos, w = min(found)
-    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
-    return ("…" if start else "") + _highlight(text[start:end], words, highlight) + ("…" if end < len(text) else "")
+    return [Hit(doc_id, title, src, snippet, score, yr, iss, st)
+            for doc_id, title, src, yr, iss, st, score, snippet in rows]

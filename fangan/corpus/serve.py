@@ -1,29 +1,26 @@
 """`fangan serve DIR`: the corpus in Datasette — browse, facet, full-text search, and a JSON API.
 
-It serves DIR/corpus.sqlite (written by `fangan build`, see fangan.corpus.search) with the settings in
-DIR/datasette.json, which also works with a plain `datasette DIR/corpus.sqlite -m DIR/datasette.json`.
+It serves DIR/corpus.sqlite (written by `fangan build`, see fangan.corpus.search) read-only (immutable) with
+the settings in DIR/datasette.json and the plugin fangan.corpus.datasette_plugin. Once fangan is installed,
+a plain `datasette -i DIR/corpus.sqlite -m DIR/datasette.json` loads the same plugin (entry point) and
+behaves the same.
 
-    /corpus/documents?_search=知晓率               the search box (words as jieba cuts them)
-    /corpus/documents?year=2006&_facet=issuer       filters and facets (year, issuer, site, parties)
-    /corpus/documents.json?_search=医改&_shape=objects   the same as JSON, for other systems
-    /corpus/search?q=知晓率                           ranked (bm25) hits with snippets; /corpus/search.json too
+    /corpus/search?q=農機 補貼                       ranked (bm25) hits with snippets: the SAME statement and
+    /corpus/search.json?q=知晓率&_shape=objects       query translation as `fangan search` (fangan.corpus.query)
+    /corpus/documents?year=2006&_facet=issuer       filters and facets (year, issuer, site, parties, months)
+    /corpus/documents.json?_search=医改               the table filtered by the same query translation
+    /corpus/documents/<id>                          one plan: section tree, parties, deadlines, phases, targets
+    /corpus?sql=select … where documents_fts match fangan_match('核酸检测')   SQL with fangan's functions
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .query import SEARCH_PARAMS, SEARCH_SQL
 from .store import atomic_write_bytes
 
 METADATA_NAME = "datasette.json"
-
-# Datasette's table search box filters but does not rank; this canned query (/corpus/search?q=…) ranks by bm25.
-SEARCH_SQL = """select d.doc_id, d.title, d.year, d.issuer, d.path,
-  replace(snippet(documents_fts, 1, '[', ']', '…', 24), char(8203), '') as snippet,
-  -bm25(documents_fts, 4.0, 1.0, 0.5) as score
-from documents_fts join documents d on d.rowid = documents_fts.rowid
-where documents_fts match '"' || replace(trim(:q), '"', '""') || '"'
-order by score desc, d.doc_id limit 100"""
 
 
 def datasette_metadata(root: str | Path) -> dict:
@@ -36,15 +33,17 @@ def datasette_metadata(root: str | Path) -> dict:
         "description": f"Plan documents (方案) built by fangan from {Path(root).resolve().name}/",
         "databases": {db: {"queries": {"search": {
             "title": "Ranked full-text search",
-            "description": "Documents matching the words in q (as jieba cuts them: 知晓率, 医改), best first (bm25), "
-                           "with a snippet. `fangan search` also cuts a free-text query and converts traditional script.",
+            "description": "Plans matching the words in q, simplified or traditional (知晓率, 農機 補貼), best first "
+                           "(bm25), with a snippet; the same statement `fangan search` and fangan.search() run. "
+                           "Optional filters: year (2024 or 2023,2024), issuer, site, deadline_month (1-12), party, "
+                           "limit (20).",
             "sql": SEARCH_SQL,
+            "params": list(SEARCH_PARAMS),
         }}, "tables": {
             "documents": {
                 "label_column": "title",
-                "fts_table": "documents_fts",
-                "fts_pk": "rowid",
-                "searchmode": "escaped",
+                # no fts_table: Datasette's own ?_search= would pass the raw query to FTS5; the plugin's
+                # filters_from_request hook handles ?_search= with fangan_match instead
                 "facets": ["year", "issuer", "site", {"array": "parties"}, {"array": "deadline_months"}],
                 "sort_desc": "year",
                 "columns": {
@@ -76,8 +75,21 @@ def write_metadata(root: str | Path) -> Path:
     return path
 
 
+def _register_plugin() -> None:
+    """Register the plugin when fangan's entry point was not loaded (e.g. a source checkout not pip-installed)."""
+    from datasette.plugins import pm
+
+    from . import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="fangan")
+
+
 def make_app(root: str | Path):
-    """The Datasette instance for a built corpus (builds the index first if it is missing)."""
+    """The Datasette instance for a built corpus (builds the index first if it is missing).
+
+    The database is opened immutable (`datasette -i`): read-only, no locking, and Datasette may cache counts.
+    """
     import asyncio
 
     from datasette.app import Datasette
@@ -87,10 +99,38 @@ def make_app(root: str | Path):
     root = Path(root)
     if not db_path(root).exists():
         build_index(root)
-    ds = Datasette([str(db_path(root))], metadata=datasette_metadata(root),
+    _register_plugin()
+    ds = Datasette(immutables=[str(db_path(root))], metadata=datasette_metadata(root),
                    settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "truncate_cells_html": 200})
     asyncio.run(ds.invoke_startup())
     return ds
+
+
+def _utf8_tolerant_protocol():
+    """uvicorn's HTTP/1.1 protocol, accepting a request line with raw UTF-8 (GET /corpus/search?q=核酸检测).
+
+    curl, wget and scripts send such URLs unencoded; h11 rejects any byte above 0x7e with a 400. The bytes of
+    the request line are percent-encoded before h11 parses them, which is what a browser would have sent.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Utf8RequestLineProtocol(H11Protocol):
+        def data_received(self, data: bytes) -> None:
+            if self.conn.their_state is h11.IDLE:
+                data = percent_encode_request_line(data)
+            super().data_received(data)
+
+    return Utf8RequestLineProtocol
+
+
+def percent_encode_request_line(data: bytes) -> bytes:
+    """Percent-encode the bytes ≥ 0x80 of the first line in `data` (headers and body are left alone)."""
+    end = data.find(b"\n")
+    line, rest = (data, b"") if end < 0 else (data[:end], data[end:])
+    if all(b < 0x80 for b in line):
+        return data
+    return b"".join(b"%%%02X" % b if b >= 0x80 else bytes([b]) for b in line) + rest
 
 
 def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
@@ -98,4 +138,4 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     import uvicorn
 
     ds = make_app(root)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", http=_utf8_tolerant_protocol())

@@ -1,0 +1,283 @@
+"""The query side of full-text search: ONE translation of a user's query, used by every way in.
+
+The index (fangan.corpus.search) stores jieba words separated by U+200B in an ordinary FTS5 table with
+SQLite's own unicode61 tokenizer. A query has to be cut the same way before FTS5 sees it. Rather than
+an FTS5 tokenizer (which every client would have to load before it could even open the table: the
+sqlite3 shell, DuckDB, a plain Datasette would all fail with "no such tokenizer"), the translation is a
+set of SQL functions that any connection can register:
+
+    fangan_match(q)                      the FTS5 MATCH expression for a free-text query
+    fangan_like(s)                       a LIKE pattern "contains s" (simplified script, % and _ escaped with \\)
+    fangan_snippet(q, fts_snippet, text) the readable snippet with every query word marked
+
+and one SQL statement, `SEARCH_SQL`, that ranks and filters. `fangan.search()` / `fangan search` run it
+through Python's sqlite3; `fangan serve` registers the same functions in Datasette (prepare_connection
+hook of fangan.corpus.datasette_plugin) and publishes the same statement as the canned query
+/corpus/search, so the same query gives the same hits in the same order everywhere.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterable, Optional, Sequence
+
+from fangan.lexicon.script import converter
+from fangan.lexicon.segment import Segmenter, get_segmenter
+
+SEP = "\u200b"  # the index's word separator (see fangan.corpus.search)
+WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
+MAX_QUERY_CHARS = 1000  # longer is not a search but a pasted document; cutting 100 KB would take minutes
+MAX_TERMS = 64  # whitespace-separated terms: each becomes an AND group in FTS5
+MAX_LIMIT = 10_000
+SNIPPET_TOKENS = 24
+OPEN, CLOSE = "\x02", "\x03"  # FTS5 snippet marks inside SQL, replaced by fangan_snippet
+
+
+NOTHING = '"\ue000\ue001fangan"'  # an FTS5 phrase no text holds (private-use characters): matches no row
+
+
+class QueryError(ValueError):
+    """A search input that cannot be used as given (the message says what to change)."""
+
+
+def to_simplified(text: str) -> str:
+    return converter("t2s").convert(text)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def check_text(value: Optional[str], what: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """`value` as a clean str ('' for None); QueryError when it is not valid UTF-8 or too long."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise QueryError(f"the {what} is not valid UTF-8; type it again or pass it as UTF-8 text") from None
+    value = str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: the bytes on the command line were not UTF-8
+        raise QueryError(f"the {what} is not valid UTF-8; type it again or pass it as UTF-8 text") from None
+    if len(value) > max_chars:
+        raise QueryError(f"the {what} is {len(value):,} characters long; give at most {max_chars:,}")
+    if "\x00" in value:
+        raise QueryError(f"the {what} contains a NUL character; remove it")
+    return value
+
+
+def check_years(year: int | str | Iterable[int | str] | None) -> list[int]:
+    if year is None:
+        return []
+    years = [year] if isinstance(year, (int, str)) else list(year)
+    out = []
+    for y in years:
+        try:
+            y = int(y)
+        except (TypeError, ValueError):
+            raise QueryError(f"year {y!r} is not a number; give a year such as 2024") from None
+        if not 1 <= y <= 9999:
+            raise QueryError(f"year {y} is out of range; give a year between 1 and 9999, such as 2024")
+        out.append(y)
+    return out
+
+
+def check_month(month: Optional[int | str]) -> Optional[int]:
+    if month is None or month == "":
+        return None
+    try:
+        m = int(month)
+    except (TypeError, ValueError):
+        raise QueryError(f"deadline month {month!r} is not a number; give 1 to 12") from None
+    if not 1 <= m <= 12:
+        raise QueryError(f"deadline month {m} is out of range; give 1 to 12")
+    return m
+
+
+def check_limit(limit: int) -> int:
+    try:
+        n = int(limit)
+    except (TypeError, ValueError):
+        raise QueryError(f"limit {limit!r} is not a number; give a count such as 20") from None
+    if not 0 <= n <= MAX_LIMIT:
+        raise QueryError(f"limit {n} is out of range; give 0 to {MAX_LIMIT:,}")
+    return n
+
+
+# ---------------------------------------------------------------- query → FTS5
+
+
+def _is_token(w: str) -> bool:
+    """Does FTS5's unicode61 tokenizer see a token in `w` (a letter or digit), rather than only separators?"""
+    return any(ch.isalnum() for ch in w)
+
+
+def _quote(w: str) -> str:
+    return '"' + w.replace('"', '""') + '"'
+
+
+def _terms(query: str) -> list[str]:
+    terms = to_simplified(check_text(query, "query")).split()
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"the query has {len(terms)} words; give at most {MAX_TERMS}")
+    return terms
+
+
+def fts_query(query: str, tok: Segmenter) -> str:
+    """An FTS5 MATCH expression for a free-text query ('' when it has no searchable word).
+
+    Whitespace-separated terms and the words jieba finds in them are ANDed; each word also matches
+    its dictionary sub-words (知晓率 → "知晓率" OR "知晓").
+    """
+    groups = []
+    for term in _terms(query):
+        words = [w for w in tok.cut(term) if _is_token(w)]
+        parts = []
+        for w in words:
+            alts = list(dict.fromkeys([w, *tok.subwords(w)]))
+            parts.append("(" + " OR ".join(_quote(a) for a in alts) + ")" if len(alts) > 1 else _quote(w))
+        if len(words) > 1:  # 健康教育 → the phrase "健康 教育" ranks first, the words anywhere also match
+            groups.append(f"({_quote(' '.join(words))} OR ({' AND '.join(parts)}))")
+        elif parts:
+            groups.append(parts[0])
+    return " AND ".join(groups)
+
+
+def query_words(query: str, tok: Segmenter) -> list[str]:
+    """The query's words and their dictionary sub-words, longest first (what a snippet marks)."""
+    words = {a for term in _terms(query) for w in tok.cut(term) if _is_token(w) for a in [w, *tok.subwords(w)]}
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def like_contains(value: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching names that contain `value` literally, in simplified script."""
+    v = to_simplified(check_text(value, "filter"))
+    return "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def highlight(frag: str, words: list[str], marks: Sequence[str]) -> str:
+    marked = [False] * len(frag)
+    for w in words:
+        i = frag.find(w)
+        while i >= 0:
+            marked[i:i + len(w)] = [True] * len(w)
+            i = frag.find(w, i + 1)
+    out, inside = [], False
+    for ch, m in zip(frag, marked):
+        if m != inside:
+            out.append(marks[0] if m else marks[1])
+            inside = m
+        out.append(ch)
+    if inside:
+        out.append(marks[1])
+    return "".join(out)
+
+
+def char_snippet(text: str, words: list[str], marks: Sequence[str], width: int = 30) -> str:
+    found = [(text.find(w), w) for w in words if w in text]
+    if not found:
+        return ""
+    pos, w = min(found)
+    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
+    return ("…" if start else "") + highlight(text[start:end], words, marks) + ("…" if end < len(text) else "")
+
+
+def make_snippet(words: list[str], fts_snippet: Optional[str], text: Optional[str], marks: Sequence[str]) -> str:
+    """The snippet shown for a hit. FTS5 picks the window; every query word in it is marked by characters,
+    since a word the index holds only as a sub-word (知晓 inside 知晓率) has no token of its own to mark."""
+    text = text or ""
+    if fts_snippet is None:
+        snip = text[:60]
+    else:
+        plain = fts_snippet.replace(SEP, "").replace(OPEN, "").replace(CLOSE, "")
+        snip = highlight(plain, words, marks)
+        if marks[0] not in snip:  # matched in the title or far from FTS5's window
+            snip = char_snippet(text, words, marks) or snip
+    return " ".join(snip.split())
+
+
+# ---------------------------------------------------------------- SQL
+
+
+def _sql_literal(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def search_sql(marks: Sequence[str] = ("[", "]")) -> str:
+    """The one search statement. Named parameters: q, year (comma-separated), issuer, site, deadline_month,
+    party, limit; '' means "not given" (as Datasette passes an empty form field)."""
+    w = ", ".join(str(x) for x in WEIGHTS)
+    return f"""with hits as (
+  select rowid, bm25(documents_fts, {w}) as rank,
+    snippet(documents_fts, 1, char(2), char(3), '…', {SNIPPET_TOKENS}) as fts_snippet
+  from documents_fts where documents_fts match fangan_match(:q)
+)
+select d.doc_id, d.title, d.path, d.year, d.issuer, d.site,
+  coalesce(-h.rank, 0.0) as score,
+  fangan_snippet(:q, h.fts_snippet, d.text, {_sql_literal(marks[0])}, {_sql_literal(marks[1])}) as snippet
+from documents d left join hits h on h.rowid = d.rowid
+where (h.rowid is not null or trim(:q) = '')
+  and (:year = '' or instr(',' || replace(:year, ' ', '') || ',', ',' || d.year || ',') > 0)
+  and (:issuer = '' or d.issuer like fangan_like(:issuer) escape '\\')
+  and (:site = '' or lower(d.site) = lower(trim(:site)))
+  and (:deadline_month = '' or exists (select 1 from deadlines x
+       where x.doc_id = d.doc_id and x.due_month = cast(:deadline_month as integer)))
+  and (:party = '' or exists (select 1 from parties p where p.doc_id = d.doc_id and p.name like fangan_like(:party) escape '\\')
+       or exists (select 1 from deadlines x where x.doc_id = d.doc_id and x.party like fangan_like(:party) escape '\\'))
+order by h.rank, d.year desc, d.doc_id
+limit max(0, cast(coalesce(nullif(trim(:limit), ''), 20) as integer))"""
+
+
+SEARCH_SQL = search_sql()
+SEARCH_PARAMS = ("q", "year", "issuer", "site", "deadline_month", "party", "limit")
+
+
+def search_params(query: str = "", *, year=None, issuer=None, site=None, deadline_month=None, party=None,
+                  limit: int = 20) -> dict[str, str]:
+    """Validated parameters for `SEARCH_SQL` (raises QueryError naming the bad input)."""
+    check_text(query, "query")
+    _terms(query)
+    month = check_month(deadline_month)
+    return {
+        "q": query or "",
+        "year": ",".join(str(y) for y in check_years(year)),
+        "issuer": check_text(issuer, "issuer filter", 200),
+        "site": check_text(site, "site filter", 200),
+        "deadline_month": "" if month is None else str(month),
+        "party": check_text(party, "party filter", 200),
+        "limit": str(check_limit(limit)),
+    }
+
+
+def register_functions(con: sqlite3.Connection, tokenizer: str = "auto") -> None:
+    """Make `fangan_match`, `fangan_like` and `fangan_snippet` callable in SQL on `con`."""
+    tok = get_segmenter(tokenizer)
+
+    def match(q):
+        # FTS5 refuses an empty or NULL expression: a query with no word (punctuation, '') matches nothing
+        return fts_query(str(q or ""), tok) or NOTHING
+
+    def like(s):
+        return None if s is None else like_contains(str(s))
+
+    def snippet(q, fts_snippet, text, open_mark="[", close_mark="]"):
+        words = query_words(str(q or ""), tok) if fts_snippet is not None else []
+        return make_snippet(words, fts_snippet, text, (open_mark, close_mark))
+
+    con.create_function("fangan_match", 1, match, deterministic=True)
+    con.create_function("fangan_like", 1, like, deterministic=True)
+    con.create_function("fangan_snippet", 3, snippet, deterministic=True)
+    con.create_function("fangan_snippet", 5, snippet, deterministic=True)
+
+
+def index_tokenizer(con: sqlite3.Connection) -> Optional[str]:
+    """The segmenter that built this index ('jieba'/'rjieba'), or None when `con` is not a fangan corpus."""
+    try:
+        row = con.execute("select value from _fangan_meta where key = 'tokenizer'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else "auto"
