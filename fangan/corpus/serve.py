@@ -39,6 +39,7 @@ def datasette_metadata(root: str | Path) -> dict:
                            "limit (20).",
             "sql": SEARCH_SQL,
             "params": list(SEARCH_PARAMS),
+            "hide_sql": True,
         }}, "tables": {
             "documents": {
                 "label_column": "title",
