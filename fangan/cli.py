@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.tree import Tree
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese plan documents (方案) → a structured corpus.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Chinese plan documents (方案) → a structured corpus.")
 console = Console()
 err_console = Console(stderr=True)
 

@@ -354,8 +354,11 @@ def _scrapy_classes():
         async def start(self):
             for url in self.opts.urls:
                 prev = self.log.last.get(url)
+                # a URL refused for its private address is not "done" once the run allows private addresses
+                allowed_now = self.opts.allow_private and prev and prev.get("error") == "private_address"
                 if prev and prev["outcome"] in ("archived", "duplicate") or (
-                        prev and prev["outcome"] == "error" and not (self.opts.retry_failed and prev.get("transient"))):
+                        prev and prev["outcome"] == "error" and not allowed_now
+                        and not (self.opts.retry_failed and prev.get("transient"))):
                     self.report["already"].append(url)
                     continue
                 req = self._request(url, {}, force=prev is not None)
