@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, SourceItem, SourceRef, iter_inputs
 from fangan.model import Document, ErrorRecord, Source, Warning
-from fangan.normalizers import NormalizeContext, normalize_and_explain
+from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, parse
 from fangan.structure import build_structure
 
@@ -80,9 +80,23 @@ def parse_item(item: SourceItem, times: Optional[StageTimes] = None) -> ParsedDo
     return _run("parse", parse, item, times=times)
 
 
-def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options: Optional[Options] = None, batch=None,
-                   times: Optional[StageTimes] = None) -> Document:
+@dataclass
+class Normalized:
+    """The front half of the pipeline for one input: what the parser read and what normalization made of it."""
+
+    parsed: ParsedDocument
+    context: NormalizeContext
+    explained: Explanation
+
+
+def parse_and_normalize(item: SourceItem | SourceRef, options: Optional[Options] = None, batch=None,
+                        times: Optional[StageTimes] = None, parsed: Optional[ParsedDocument] = None) -> Normalized:
+    """Parse `item` (unless `parsed` is given) and normalize its text. The one front half that `build` (through
+    `process_parsed`) and `fangan normalize --explain` both run, so the explanation is what the record holds.
+    Raises StageError."""
     options = options or Options()
+    if parsed is None:
+        parsed = parse_item(item, times)
     ctx = NormalizeContext(
         script_variant=options.script,
         site=parsed.site or item.site,
@@ -91,6 +105,14 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         metadata=dict(parsed.metadata),
     )
     explained = _run("normalize", normalize_and_explain, parsed.text, ctx, times=times)
+    return Normalized(parsed, ctx, explained)
+
+
+def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options: Optional[Options] = None, batch=None,
+                   times: Optional[StageTimes] = None) -> Document:
+    options = options or Options()
+    front = parse_and_normalize(item, options, batch, times, parsed=parsed)
+    ctx, explained = front.context, front.explained
     st = _run(
         "structure",
         build_structure,
