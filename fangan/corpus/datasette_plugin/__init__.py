@@ -19,7 +19,7 @@ from urllib.parse import quote
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from fangan.corpus.query import QueryError, check_text, index_tokenizer, register_functions
+from fangan.corpus.query import QueryError, check_text, index_tokenizer, register_functions, search_params
 
 _FANGAN_DATABASES: set[str] = set()  # names of the databases that are fangan indexes (seen in prepare_connection)
 
@@ -54,6 +54,66 @@ def filters_from_request(request, database, table, datasette):
         [f'search matches "{q}"'],
         {"search": q},
     )
+
+
+def _publishes_search(datasette, database: str) -> bool:
+    """Is /<database>/search fangan's ranked search (known before any connection to it was opened)?"""
+    from fangan.corpus.query import SEARCH_SQL
+
+    try:
+        queries = datasette.metadata("queries", database=database) or {}
+    except Exception:  # noqa: BLE001 - an unknown database or older Datasette: not ours
+        return False
+    query = queries.get("search")
+    return isinstance(query, dict) and query.get("sql") == SEARCH_SQL
+
+
+def search_problem(path: str, query_string: bytes, datasette=None) -> Optional[str]:
+    """Why the parameters of a request to the ranked search (/<db>/search[.json]) cannot be used, if they cannot.
+
+    Checked before the SQL runs, so the answer is a 400 with fangan's message, not SQLite's "user-defined
+    function raised exception"."""
+    from urllib.parse import parse_qsl
+
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[1] not in ("search", "search.json"):
+        return None
+    if not is_fangan(parts[0]) and not (datasette is not None and _publishes_search(datasette, parts[0])):
+        return None
+    # surrogateescape keeps bytes that are not UTF-8 visible to check_text, which names them
+    args = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                          errors="surrogateescape"))
+    try:
+        search_params(args.get("q", ""), year=[y for y in args.get("year", "").replace(" ", "").split(",") if y] or None,
+                      issuer=args.get("issuer"), site=args.get("site"), deadline_month=args.get("deadline_month") or None,
+                      party=args.get("party"), limit=args.get("limit") or 20)
+    except QueryError as e:
+        return str(e)
+    return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    import json
+
+    def wrap(app):
+        async def checked(scope, receive, send):
+            problem = search_problem(scope.get("path", ""), scope.get("query_string", b""), datasette) \
+                if scope.get("type") == "http" else None
+            if problem is None:
+                await app(scope, receive, send)
+                return
+            as_json = scope["path"].endswith(".json")
+            body = (json.dumps({"ok": False, "error": problem, "status": 400}, ensure_ascii=False) if as_json
+                    else f"400: {problem}\n").encode("utf-8")
+            ctype = b"application/json; charset=utf-8" if as_json else b"text/plain; charset=utf-8"
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        return checked
+
+    return wrap
 
 
 # ---------------------------------------------------------------- the analyst's pages
