@@ -132,9 +132,8 @@ def build(
     if timings:
         for stage, secs in report.times.seconds.items():
             console.print(f"  {stage:<10} {secs:8.3f} s", markup=False)
-    if not report.built and not report.skipped:
-        fail("no document could be built" + ("; the reasons are above" if report.errors else
-                                             f"; nothing readable was found in {', '.join(map(str, inputs))}"))
+    if not report.built and not report.skipped and not report.errors:  # failed inputs are in errors.jsonl
+        fail(f"nothing readable was found in {', '.join(map(str, inputs))}; give files, folders or archives of plans")
 
 
 def _load_document(path: Path, script: str):
