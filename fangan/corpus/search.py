@@ -31,7 +31,6 @@ from typing import Iterable, Optional, Sequence
 
 import pyarrow as pa
 
-from fangan.lexicon.script import converter
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
 from .store import CorpusStore
