@@ -211,25 +211,36 @@ def search_sql(marks: Sequence[str] = ("[", "]")) -> str:
     """The one search statement. Named parameters: q, year (comma-separated), issuer, site, deadline_month,
     party, limit; '' means "not given" (as Datasette passes an empty form field)."""
     w = ", ".join(str(x) for x in WEIGHTS)
+    # hits: the FTS5 matches (none for an empty query); candidates: the hits, or every document when q is
+    # empty; ranked: the filtered, ordered, limited rows; the readable snippet is made for those rows only
     return f"""with hits as (
   select rowid, bm25(documents_fts, {w}) as rank,
     snippet(documents_fts, 1, char(2), char(3), '…', {SNIPPET_TOKENS}) as fts_snippet
   from documents_fts where documents_fts match fangan_match(:q)
+),
+candidates as (
+  select rowid, rank, fts_snippet from hits
+  union all
+  select rowid, null, null from documents where trim(:q) = ''
+),
+ranked as (
+  select d.rowid as id, c.rank, c.fts_snippet
+  from candidates c join documents d on d.rowid = c.rowid
+  where (:year = '' or instr(',' || replace(:year, ' ', '') || ',', ',' || d.year || ',') > 0)
+    and (:issuer = '' or d.issuer like fangan_like(:issuer) escape '\\')
+    and (:site = '' or lower(d.site) = lower(trim(:site)))
+    and (:deadline_month = '' or exists (select 1 from deadlines x
+         where x.doc_id = d.doc_id and x.due_month = cast(:deadline_month as integer)))
+    and (:party = '' or exists (select 1 from parties p where p.doc_id = d.doc_id and p.name like fangan_like(:party) escape '\\')
+         or exists (select 1 from deadlines x where x.doc_id = d.doc_id and x.party like fangan_like(:party) escape '\\'))
+  order by c.rank, d.year desc, d.doc_id
+  limit max(0, cast(coalesce(nullif(trim(:limit), ''), 20) as integer))
 )
 select d.doc_id, d.title, d.path, d.year, d.issuer, d.site,
-  coalesce(-h.rank, 0.0) as score,
-  fangan_snippet(:q, h.fts_snippet, d.text, {_sql_literal(marks[0])}, {_sql_literal(marks[1])}) as snippet
-from documents d left join hits h on h.rowid = d.rowid
-where (h.rowid is not null or trim(:q) = '')
-  and (:year = '' or instr(',' || replace(:year, ' ', '') || ',', ',' || d.year || ',') > 0)
-  and (:issuer = '' or d.issuer like fangan_like(:issuer) escape '\\')
-  and (:site = '' or lower(d.site) = lower(trim(:site)))
-  and (:deadline_month = '' or exists (select 1 from deadlines x
-       where x.doc_id = d.doc_id and x.due_month = cast(:deadline_month as integer)))
-  and (:party = '' or exists (select 1 from parties p where p.doc_id = d.doc_id and p.name like fangan_like(:party) escape '\\')
-       or exists (select 1 from deadlines x where x.doc_id = d.doc_id and x.party like fangan_like(:party) escape '\\'))
-order by h.rank, d.year desc, d.doc_id
-limit max(0, cast(coalesce(nullif(trim(:limit), ''), 20) as integer))"""
+  coalesce(-r.rank, 0.0) as score,
+  fangan_snippet(:q, r.fts_snippet, d.text, {_sql_literal(marks[0])}, {_sql_literal(marks[1])}) as snippet
+from ranked r join documents d on d.rowid = r.id
+order by r.rank, d.year desc, d.doc_id"""
 
 
 SEARCH_SQL = search_sql()
