@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -163,3 +164,15 @@ def test_the_ranked_search_refuses_bad_inputs_with_a_message(server, query, mess
     except urllib.error.HTTPError as e:
         assert e.code == 400
         assert message in json.loads(e.read().decode("utf-8"))["error"]
+
+
+def _chart(page: str) -> dict[int, int]:
+    return {int(m): int(n) for m, n in re.findall(r'data-month="(\d+)" data-count="([1-9]\d*)"', page)}
+
+
+def test_the_deadline_chart_follows_the_table_filters(server):
+    _, everything = _get(server + "/corpus/documents")
+    _, only_2006 = _get(server + "/corpus/documents?year=2006&_size=1")
+    assert "Deadlines by month of the documents listed" in only_2006
+    assert _chart(only_2006) == {11: 1}  # B's deadline 11月底前
+    assert _chart(everything)[7] == 1 and _chart(everything)[11] == 1

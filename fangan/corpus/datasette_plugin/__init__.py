@@ -12,6 +12,7 @@ installed, through the `datasette` entry point). It does nothing for databases t
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Optional
 from urllib.parse import quote
@@ -197,10 +198,26 @@ async def document_view(db, doc_id: str, table_url: str) -> Optional[dict]:
     }
 
 
-async def corpus_chart(db) -> Markup:
-    counts = {r[0]: r[1] for r in (await db.execute(
-        "select due_month, count(*) from deadlines group by due_month")).rows}
-    return month_chart(counts, "Deadlines by month, all documents")
+_PAGE_TAIL = re.compile(r"\s+order\s+by\s+[^()]*?(\s+limit\s+\d+(\s+offset\s+\d+)?)?\s*$|\s+limit\s+\d+(\s+offset\s+\d+)?\s*$",
+                        re.IGNORECASE)
+
+
+async def corpus_chart(db, table_sql: Optional[str] = None, params: Optional[dict] = None) -> Markup:
+    """Deadlines by month of the documents the table page shows (all its pages: the page's ORDER BY and
+    LIMIT are dropped from Datasette's query), or of every document."""
+    counts = None
+    if table_sql and _PAGE_TAIL.search(table_sql):
+        inner = _PAGE_TAIL.sub("", table_sql)
+        try:
+            rows = (await db.execute("select due_month, count(*) from deadlines where doc_id in "
+                                     f"(select doc_id from ({inner})) group by due_month", params or {})).rows
+            counts = {r[0]: r[1] for r in rows}
+        except Exception:  # noqa: BLE001 - a query shape we did not foresee: fall back to the whole corpus
+            counts = None
+    if counts is not None:
+        return month_chart(counts, "Deadlines by month of the documents listed (all pages)")
+    rows = (await db.execute("select due_month, count(*) from deadlines group by due_month")).rows
+    return month_chart({r[0]: r[1] for r in rows}, "Deadlines by month, all documents")
 
 
 @hookimpl
@@ -211,7 +228,10 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
     async def inner():
         db = datasette.get_database(database)
         if view_name == "table":
-            return {"fangan_chart": await corpus_chart(db)}
+            async def chart(sql=None, params=None):
+                return await corpus_chart(db, sql, params)
+
+            return {"fangan_chart": chart}
         from datasette.utils import tilde_decode
 
         doc_id = tilde_decode(request.url_vars.get("pks", ""))
