@@ -279,11 +279,3 @@ def test_retry_after_values():
     later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True).encode()
     assert 25 <= _retry_after(later) <= 31
     assert _retry_after(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: retry now
-
-
-def test_a_refused_url_is_archived_when_rerun_with_allow_private(site, tmp_path):
-    archive = tmp_path / "a"
-    refused = scrape([site.url("/docs/gbk.html")], archive, **dict(FAST, allow_private=False))
-    assert [e["error"] for e in refused.errors] == ["private_address"]
-    again = scrape([site.url("/docs/gbk.html")], archive, **FAST)
-    assert [e["url"] for e in again.archived] == [site.url("/docs/gbk.html")] and again.already == []
