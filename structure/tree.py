@@ -1,0 +1,291 @@
+"""The heading tree from body lines plus the format's heading hints.
+
+Every line that opens with a marker becomes a section (outside attachments): the numbering
+sequence is a signal, not a gate. Where a number breaks the sequence (a second 四、, 三、 → 五、,
+2. after 3．) the section is still made, placed by its marker style, and a warning names it.
+
+Placement (`Numbering.place`), in order of evidence:
+1. the format's heading level (Markdown #, Word heading style, <hN>, PDF font rank), when the line
+   has one: it closes every open section of the same or a deeper level;
+2. the style is open: the new section is a sibling of the open one of that style;
+3. the document has already shown where this style nests (its parent style): it goes there;
+4. else the usual depth of the style (`Style.rank`: 壹、 → 一、 → （一） → 第N阶段 → 1. → （1） → ①):
+   open sections of the same or a deeper rank are closed.
+A number that continues the last sibling under the previous parent ((三) under 一、, then （四）
+under 二、, as central documents number their subsections) is a continuation, not a gap.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from fangan.lexicon.markers import ATTACHMENT, STYLE, Marker, match_marker
+from fangan.lexicon.script import to_simplified
+from fangan.model import Section, Warning
+
+from .titles import heading_title
+
+# a heading line is short: beyond this it is a paragraph whose first words carry a run-in title
+WHOLE_LINE_HEADING = 40
+# an attachment heading (附件1：xxx表) is one short line
+ATTACHMENT_LINE = 60
+# an attachment part with this much body is finished: a further 附件 line opens the next part
+ATTACHMENT_BODY = 20
+# at most this many example lines in one warning
+EXAMPLES = 8
+
+
+@dataclass
+class _Open:
+    style: str  # style name, or "" for an unnumbered heading given by the format
+    rank: float
+    value: int
+    hint: Optional[int]  # heading level the format gave the line, if any
+    section: Optional[Section] = None
+
+
+@dataclass
+class Placement:
+    depth: int  # how many open sections stay open: the new one is a child of stack[depth - 1]
+    kind: str  # next | continue | gap | repeat | start | unnumbered
+    expected: int
+
+
+class Numbering:
+    """The stack of open sections and what the document has shown about its numbering.
+    The run-in splitter runs a copy of it to test cuts; the tree builder commits to it."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Open] = []
+        self.parent_style: dict[str, Optional[str]] = {}  # where each style first nested
+        self.last: dict[str, tuple[int, Optional[str]]] = {}  # style → (last value, its parent's style)
+
+    def copy(self) -> "Numbering":
+        other = Numbering()
+        other.stack = [_Open(o.style, o.rank, o.value, o.hint) for o in self.stack]
+        other.parent_style = dict(self.parent_style)
+        other.last = dict(self.last)
+        return other
+
+    def _open_index(self, style: str) -> Optional[int]:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].style == style:
+                return i
+        return None
+
+    def place(self, marker: Optional[Marker], hint: Optional[int] = None) -> Placement:
+        if hint is not None:
+            depth = len(self.stack)
+            while depth and (self.stack[depth - 1].hint is None or self.stack[depth - 1].hint >= hint):
+                depth -= 1
+            if marker is None:
+                return Placement(depth, "unnumbered", 0)
+            return Placement(depth, *self._number_kind(marker, depth))
+        assert marker is not None
+        style = marker.style.name
+        i = self._open_index(style)
+        if i is not None:
+            return Placement(i, *self._number_kind(marker, i))
+        depth = None
+        if style in self.parent_style:
+            parent = self.parent_style[style]
+            if parent is None:
+                depth = 0
+            elif (j := self._open_index(parent)) is not None:
+                depth = j + 1
+        if depth is None:
+            depth = len(self.stack)
+            while depth and self.stack[depth - 1].hint is None and self.stack[depth - 1].rank >= marker.style.rank:
+                depth -= 1
+        return Placement(depth, *self._number_kind(marker, depth))
+
+    def _number_kind(self, marker: Marker, depth: int) -> tuple[str, int]:
+        style = marker.style.name
+        if depth < len(self.stack) and self.stack[depth].style == style:
+            prev = self.stack[depth].value
+            expected = prev + 1
+            if marker.value == expected:
+                return "next", expected
+            return ("repeat" if marker.value <= prev else "gap"), expected
+        parent = self.stack[depth - 1].style if depth else None
+        last = self.last.get(style)
+        if last and last[1] == parent and marker.value == last[0] + 1 and marker.value != 1:
+            return "continue", marker.value
+        if marker.value == 1:
+            return "next", 1
+        if not self.stack and not self.last:
+            return "start", 1  # an excerpt may start at 玖、
+        return "gap", 1
+
+    def accepts(self, marker: Marker) -> bool:
+        return self.place(marker).kind in ("next", "continue")
+
+    def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
+             section: Optional[Section] = None) -> None:
+        del self.stack[placement.depth:]
+        style = marker.style.name if marker else ""
+        parent = self.stack[-1].style if self.stack else None
+        if marker is not None:
+            self.parent_style.setdefault(style, parent)
+            self.last[style] = (marker.value, parent)
+        rank = marker.style.rank if marker else -1.0
+        self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
+
+
+def hint_key(text: str) -> str:
+    """Heading hints are keyed by the parser's text; the body has been normalized since (script,
+    width, spaces), so both sides are compared in one canonical form."""
+    t = unicodedata.normalize("NFKC", to_simplified(text))
+    return re.sub(r"[\s。；;：:，,]+", "", t)
+
+
+@dataclass
+class TreeResult:
+    sections: list[Section] = field(default_factory=list)
+    section_lines: dict[str, int] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+
+
+class _Warnings:
+    """Collects one warning per code, with a count and example lines."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Warning] = {}
+
+    def add(self, code: str, message: str, example: str) -> None:
+        w = self.by_code.get(code)
+        if w is None:
+            self.by_code[code] = Warning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
+            return
+        w.count += 1
+        if len(w.examples) < EXAMPLES:
+            w.examples.append(example[:40])
+
+    def list(self) -> list[Warning]:
+        return list(self.by_code.values())
+
+
+_GAP_MESSAGE = {
+    "gap": "heading numbers skip (kept as sections, placed by their marker style)",
+    "repeat": "heading numbers repeat or go back (kept as sections, placed by their marker style)",
+    "start": "the first heading does not start at 1 (an excerpt?)",
+}
+_WARNING_CODE = {"gap": "numbering_gap", "repeat": "numbering_repeat", "start": "numbering_gap"}
+
+
+class TreeBuilder:
+    def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
+        self.numbering = Numbering()
+        self.roots: list[Section] = []
+        self.result = TreeResult(sections=self.roots)
+        self.warnings = _Warnings()
+        self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
+        self.unnumbered_hints = unnumbered_hints
+        self.attachment: Optional[Section] = None
+        self.attachment_chars = 0
+        self.top_values: list[int] = []
+
+    # --- adding sections ---------------------------------------------------------------------
+
+    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int) -> Section:
+        stack = self.numbering.stack
+        parent = stack[placement.depth - 1].section if placement.depth else None
+        siblings = parent.children if parent else self.roots
+        sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
+        sec = Section(id=sid, marker=marker_text, level=placement.depth + 1, title=title, text=line)
+        siblings.append(sec)
+        self.result.section_lines[sec.id] = index
+        return sec
+
+    def _body(self, line: str) -> None:
+        stack = self.numbering.stack
+        if stack and stack[-1].section is not None:
+            stack[-1].section.text += "\n" + line
+
+    def add_line(self, line: str, index: int) -> None:
+        if self.attachment is not None or self._opens_attachment(line):
+            self._attachment_line(line, index)
+            return
+        marker = match_marker(line)
+        hint = self.hints.get(hint_key(line)) if self.hints else None
+        if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
+            self._body(line)
+            self._inline_circled(line, index)
+            return
+        placement = self.numbering.place(marker, hint)
+        if marker is None:
+            sec = self._new_section(placement, "", line.rstrip("。；;：: "), line, index)
+            self.numbering.take(None, placement, hint, sec)
+            return
+        if hint is not None and (plain := self.numbering.place(marker)).depth != placement.depth:
+            self.warnings.add("heading_level_conflict",
+                              "the format's heading level and the marker's place in the numbering disagree (the format wins)",
+                              line)
+        if placement.kind in _WARNING_CODE:
+            self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
+        self._note_restart(marker, placement, line)
+        rest = line[marker.end:]
+        if marker.style.name == "第N阶段":
+            rest = rest.lstrip("：: ")
+        whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
+        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
+        self.numbering.take(marker, placement, hint, sec)
+        self._inline_circled(line, index)
+
+    def _note_restart(self, marker: Marker, placement: Placement, line: str) -> None:
+        """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""
+        if placement.depth != 0:
+            return
+        if marker.value == 1 and self.top_values and max(self.top_values) >= 3:
+            self.warnings.add("several_plans", "the top-level numbering starts again: the page may hold several plans", line)
+        self.top_values.append(marker.value)
+
+    def _inline_circled(self, line: str, index: int) -> None:
+        """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""
+        starts = [m.start() for m in re.finditer("[①-⑳]", line) if m.start() > 0]
+        if not starts or not self.numbering.stack:
+            return
+        for a, b in zip(starts, starts[1:] + [len(line)]):
+            piece = line[a:b]
+            marker = match_marker(piece)
+            if marker is None or not self.numbering.accepts(marker):
+                continue
+            placement = self.numbering.place(marker)
+            # inline list items carry no heading of their own
+            sec = self._new_section(placement, marker.text, "", piece, index)
+            self.numbering.take(marker, placement, None, sec)
+
+    # --- attachments -------------------------------------------------------------------------
+
+    def _opens_attachment(self, line: str) -> bool:
+        """附件 after the plan's own sections (a 附件 line before them lists what a notice sends: the
+        plan itself follows and is not an attachment)."""
+        return bool(self.roots) and len(line) <= ATTACHMENT_LINE and ATTACHMENT.match(line) is not None
+
+    def _attachment_line(self, line: str, index: int) -> None:
+        m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
+        if m and (self.attachment is None or self.attachment_chars >= ATTACHMENT_BODY):
+            self.numbering.stack.clear()
+            marker = "附件" + (m.group("n") or "")
+            sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
+            self.numbering.stack.append(_Open("附件", -1.0, 0, None, sec))
+            self.attachment, self.attachment_chars = sec, 0
+            return
+        self.attachment.text += "\n" + line
+        self.attachment_chars += len(line)
+        if match_marker(line):
+            self.warnings.add("attachment_items", "numbered lines inside an attachment are kept as its text, not as sections",
+                              line)
+
+    def finish(self) -> TreeResult:
+        self.result.warnings = self.warnings.list()
+        return self.result
+
+
+def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> TreeResult:
+    tree = TreeBuilder(hints, unnumbered_hints)
+    for i, line in enumerate(lines):
+        tree.add_line(line, i)
+    return tree.finish()
