@@ -15,19 +15,24 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import (BODY_LABEL_FINAL, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START,
-                                     SENTENCE_START)
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START
 from fangan.lexicon.markers import Marker, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
+from .titles import is_title_phrase
 from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi
 _AFTER_SENTENCE = r"(?<=[。；;！？!?：:])"
-_AFTER_ANY = r"(?<=[。；;！？!?：:])|(?<=[\u4e00-\u9fff”）)])"
+_AFTER_ANY = r"(?<=[。；;！？!?：:])|(?<=[\u4e00-\u9fff”）)〉》」』】])"
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
+# a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
+WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,4}[。，,；;]")
+MAX_WRAPPED_HEADING = 30
+# a stage heading with its dates, run into its body: （三）组织实施阶段（4月1日至4月7日）全力做好…
+_DATED_STAGE = re.compile(r"^[^，。；：,;:（(]{2,20}?阶段\s*[（(][^（）()]*?[\d月日年][^（）()]*?[)）](?=[\u4e00-\u9fff])")
 # a document is flattened when at least this many markers hide after finished sentences
 FLAT_MIN_MARKERS = 2
 # scores of a cut between a heading phrase and its body (split_run_in_heading)
@@ -47,6 +52,8 @@ def split_run_in_heading(rest: str) -> Optional[int]:
     clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line
+    # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
+    finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
     words = cut(clause[:40])
     best = None
     pos = 0
@@ -62,7 +69,7 @@ def split_run_in_heading(rest: str) -> Optional[int]:
             score += HEAD_FINAL_SCORE
         if tail.startswith(SENTENCE_START):
             score += SENTENCE_START_SCORE
-        if score >= CUT_THRESHOLD and (best is None or score > best[0]):
+        if score >= (KNOWN_HEADING_SCORE if finished else CUT_THRESHOLD) and (best is None or score > best[0]):
             best = (score, pos)
     if best is None:
         return _label_cut(rest, clause)
@@ -70,17 +77,35 @@ def split_run_in_heading(rest: str) -> Optional[int]:
 
 
 def _label_cut(rest: str, clause: str) -> Optional[int]:
-    """A heading phrase followed by a label that opens its body (畜禽生产环节 / 治理指标：…)."""
+    """A heading phrase followed by a label that opens its body (畜禽生产环节 / 治理指标：…,
+    基层工作效能督查组 / 组 长：林华, 卫生保洁 / 牵头单位联系人：…)."""
     if rest[len(clause): len(clause) + 1] not in ("：", ":"):
         return None
-    words = cut(clause)
-    if len(words) < 2:
+    end = len(clause)
+    peeled = True
+    while peeled:
+        peeled = False
+        for label in BODY_LABELS:
+            start = _ends_with_spaced(clause[:end], label)
+            if start is not None and start >= MIN_HEAD:
+                end, peeled = start, True
+                break
+    if end == len(clause):
         return None
-    label = "".join(words[-2:]) if len(words) >= 3 else words[-1]
-    if not label.endswith(BODY_LABEL_FINAL) or len(label) > 4:
-        return None
-    head = clause[: len(clause) - len(label)]
-    return len(head) if MIN_HEAD * 2 <= len(head) <= MAX_HEAD else None
+    return end if MIN_HEAD <= end <= MAX_HEAD else None
+
+
+def _ends_with_spaced(text: str, label: str) -> Optional[int]:
+    """Where `label` starts if `text` ends with it, alignment spaces allowed (组 长)."""
+    i, j = len(text), len(label)
+    while j and i:
+        if text[i - 1] == " ":
+            i -= 1
+            continue
+        if text[i - 1] != label[j - 1]:
+            return None
+        i, j = i - 1, j - 1
+    return i if j == 0 else None
 
 
 def is_flattened(lines: list[str]) -> bool:
@@ -124,28 +149,62 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool) -> list[i
     return cuts
 
 
-def _reattach_dangling(lines: list[str], changes: list[Change]) -> list[str]:
-    out = list(lines)
-    for i in range(len(out) - 1):
-        m = _DANGLING.search(out[i])
-        if m and match_marker(out[i + 1]) is None and match_marker(m.group(1) + out[i + 1]) is not None:
-            changes.append(Change(before=out[i][-6:] + " ⏎ " + out[i + 1][:6], after=out[i][: m.start()][-6:] + " ⏎ "
-                                  + m.group(1) + out[i + 1][:6]))
-            out[i + 1] = m.group(1) + out[i + 1]
-            out[i] = out[i][: m.start()]
-    return [ln for ln in out if ln.strip()]
+def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
+    """A marker at the end of a line, or alone on its line, numbers the text of the next line."""
+    m = _DANGLING.search(line) or _dangling_after_heading(line)
+    if m and match_marker(following) is None and match_marker(m.group(1) + following) is not None:
+        changes.append(Change(before=line[-6:] + " ⏎ " + following[:6],
+                              after=line[: m.start()][-6:] + " ⏎ " + m.group(1) + following[:6]))
+        return line[: m.start()].rstrip(), m.group(1) + following
+    return line, following
+
+
+_DANGLING_MARKER = re.compile(r"(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
+
+
+def _dangling_after_heading(line: str) -> Optional[re.Match]:
+    """A short heading line that ends in the next item's marker (（八）其他有关工作1.), or a marker
+    alone on its line (（1） / 加强…)."""
+    m = _DANGLING_MARKER.search(line)
+    if not m:
+        return None
+    if m.start() == 0:
+        return m
+    head = match_marker(line)
+    if head is not None and head.end < m.start() and len(line) <= MAX_WRAPPED_HEADING and not re.search("[。；;，,]", line):
+        return m
+    return None
+
+
+def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
+    """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
+    `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        prev = out[-1] if out else ""
+        if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
+                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None and WRAP_TAIL.match(ln)):
+            changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
+            out[-1] = prev + ln
+            continue
+        out.append(ln)
+    return out
 
 
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     """Body lines with every run-in heading on a line of its own, and the repair that says so."""
     changes: list[Change] = []
-    lines = _reattach_dangling(lines, changes)
+    lines = _join_wrapped_headings(lines, changes)
     flat = is_flattened(lines)
     numbering = Numbering()
     out: list[str] = []
+    bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = list(lines)
+    cut_body: Optional[str] = None
     while queue:
         ln = queue.pop(0)
+        if cut_body is not None and ln is cut_body:
+            bodies.add(len(out))
         cuts = _embedded_markers(ln, numbering, anywhere=flat)
         if cuts:
             pieces = [ln[a:b] for a, b in zip([0] + cuts, cuts + [len(ln)])]
@@ -153,19 +212,27 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                 changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
             queue[:0] = pieces[1:]
             ln = pieces[0]
+        if queue:
+            ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
+            if not ln.strip():
+                continue
         marker = match_marker(ln)
         if marker is not None:
             numbering.take(marker, numbering.place(marker))
             rest = ln[marker.end:]
             if marker.style.name == "第N阶段":
                 rest = rest.lstrip("：: ")
-            if flat and rest:
-                at = split_run_in_heading(rest)
+            dated = _DATED_STAGE.match(rest)
+            if dated or (flat and rest):
+                at = dated.end() if dated else split_run_in_heading(rest)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
-                    queue.insert(0, ln[head_end:])
+                    cut_body = ln[head_end:]
+                    queue.insert(0, cut_body)
                     ln = ln[:head_end]
         out.append(ln)
+    # pieces cut out of flattened lines may end in a wrapped heading too
+    out = _join_wrapped_headings(out, changes, frozenset(bodies))
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
     return out, repairs

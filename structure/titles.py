@@ -11,7 +11,7 @@ import re
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter
-_DELIM = re.compile(r"[。；;]|[：:](?!\s*\d{2}(?!\d))")
+_DELIM = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
 # the longest a heading phrase runs before it is a sentence
 MAX_TITLE = 32
 # a phrase of comma parts is a heading (提高认识，加强领导) when the parts are short and few

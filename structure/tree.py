@@ -25,7 +25,7 @@ from fangan.lexicon.markers import ATTACHMENT, STYLE, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, Warning
 
-from .titles import heading_title
+from .titles import clean_title, heading_title
 
 # a heading line is short: beyond this it is a paragraph whose first words carry a run-in title
 WHOLE_LINE_HEADING = 40
@@ -280,8 +280,30 @@ class TreeBuilder:
                               line)
 
     def finish(self) -> TreeResult:
+        _title_whole_sentence_headings(self.roots)
         self.result.warnings = self.warnings.list()
         return self.result
+
+
+# chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
+CHAPTER_RANK = 1
+# the longest whole-sentence heading
+MAX_SENTENCE_HEADING = 60
+
+
+def _title_whole_sentence_headings(sections: list[Section]) -> None:
+    """A chapter-level item with no body and no children is a heading written as a sentence
+    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
+    for sec in sections:
+        _title_whole_sentence_headings(sec.children)
+        if sec.title or sec.children or "\n" in sec.text:
+            continue
+        marker = match_marker(sec.text)
+        if marker is None or marker.style.rank > CHAPTER_RANK:
+            continue
+        sentence = re.split("[。；;]", sec.text[marker.end:], maxsplit=1)[0].strip()
+        if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
+            sec.title = clean_title(sentence.rstrip("，,：: "))
 
 
 def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> TreeResult:

@@ -100,10 +100,11 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
             continue
         if style.name == "1." and m.group(0)[-1] in ".．":
             # 1. with a space before its text is a marker too (Markdown, Word lists); 1.A is not
+            spaced = end
             while end < len(s) and s[end] == " ":
                 end += 1
-            if end >= len(s) or not _DOT_BODY.match(s[end]):
-                continue
+            if end >= len(s) or not (_DOT_BODY.match(s[end]) or (end > spaced and s[end].isdigit())):
+                continue  # 1. 2020年 (with its space) is a marker; 1.A is not
         elif style.name == "一、" and m.group(0)[-1] in ".．":
             while end < len(s) and s[end] == " ":
                 end += 1
