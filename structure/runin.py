@@ -24,13 +24,17 @@ from .titles import is_title_phrase
 from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi
-_AFTER_SENTENCE = r"(?<=[。；;！？!?：:])"
-_AFTER_ANY = r"(?<=[。；;！？!?：:])|(?<=[\u4e00-\u9fff”）)〉》」』】])"
+_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*")
+# flattened text keeps a space (or a finished sentence) where a paragraph ended
+_AFTER_BREAK = re.compile(r"[。；;！？!?：:]\s*|(?<=\S)\s+")
+_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*")
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
 WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,4}[。，,；;]")
 MAX_WRAPPED_HEADING = 30
+# the rest of a parenthetical a wrap cut off (年4月）)
+MAX_PARENTHETICAL = 16
 # a stage heading with its dates, run into its body: （三）组织实施阶段（4月1日至4月7日）全力做好…
 _DATED_STAGE = re.compile(r"^[^，。；：,;:（(]{2,20}?阶段\s*[（(][^（）()]*?[\d月日年][^（）()]*?[)）](?=[\u4e00-\u9fff])")
 # a document is flattened when at least this many markers hide after finished sentences
@@ -110,7 +114,7 @@ def _ends_with_spaced(text: str, label: str) -> Optional[int]:
 
 def is_flattened(lines: list[str]) -> bool:
     """Several top-level markers hidden after finished sentences: the document lost its line breaks."""
-    return sum(len(_embedded_markers(ln, Numbering(), anywhere=False)) for ln in lines) >= FLAT_MIN_MARKERS
+    return sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines) >= FLAT_MIN_MARKERS
 
 
 def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> bool:
@@ -125,15 +129,15 @@ def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> boo
     return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP
 
 
-def _embedded_markers(line: str, numbering: Numbering, anywhere: bool) -> list[int]:
+def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading starts."""
     cuts = []
     sim = numbering.copy()
     first = match_marker(line)
     if first:
         sim.take(first, sim.place(first))
-    for m in re.finditer(_AFTER_ANY if anywhere else _AFTER_SENTENCE, line):
-        pos = m.start()
+    for m in (after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)).finditer(line):
+        pos = m.end()
         if pos == 0 or pos >= len(line) - 2:
             continue
         marker = match_marker(line, pos)
@@ -152,11 +156,14 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool) -> list[i
 def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
     """A marker at the end of a line, or alone on its line, numbers the text of the next line."""
     m = _DANGLING.search(line) or _dangling_after_heading(line)
-    if m and match_marker(following) is None and match_marker(m.group(1) + following) is not None:
-        changes.append(Change(before=line[-6:] + " ⏎ " + following[:6],
-                              after=line[: m.start()][-6:] + " ⏎ " + m.group(1) + following[:6]))
-        return line[: m.start()].rstrip(), m.group(1) + following
-    return line, following
+    if not m or match_marker(following) is not None:
+        return line, following
+    # 1. 2020年…: a space keeps the marker apart from a number that opens its text
+    joined = m.group(1) + (" " if following[:1].isdigit() else "") + following
+    if match_marker(joined) is None:
+        return line, following
+    changes.append(Change(before=line[-6:] + " ⏎ " + following[:6], after=line[: m.start()][-6:] + " ⏎ " + joined[:8]))
+    return line[: m.start()].rstrip(), joined
 
 
 _DANGLING_MARKER = re.compile(r"(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
@@ -176,6 +183,13 @@ def _dangling_after_heading(line: str) -> Optional[re.Match]:
     return None
 
 
+def _closes_parenthesis(heading: str, following: str) -> bool:
+    """The heading broke inside its parenthetical (线上初赛（2026 / 年4月）)."""
+    opened = heading.count("（") + heading.count("(") - heading.count("）") - heading.count(")")
+    close = re.search("[）)]", following[:MAX_PARENTHETICAL])
+    return opened > 0 and close is not None and not re.search("[（(。；]", following[: close.start()])
+
+
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
     """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
     `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
@@ -183,7 +197,8 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
     for i, ln in enumerate(lines):
         prev = out[-1] if out else ""
         if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
-                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None and WRAP_TAIL.match(ln)):
+                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None
+                and (WRAP_TAIL.match(ln) or _closes_parenthesis(prev, ln))):
             changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
             out[-1] = prev + ln
             continue
@@ -207,7 +222,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             bodies.add(len(out))
         cuts = _embedded_markers(ln, numbering, anywhere=flat)
         if cuts:
-            pieces = [ln[a:b] for a, b in zip([0] + cuts, cuts + [len(ln)])]
+            pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
                 changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
             queue[:0] = pieces[1:]
