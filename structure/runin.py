@@ -31,7 +31,9 @@ _AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』�
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
-WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,4}[。，,；;]")
+WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,4}。")
+# a fragment this short continues a parenthetical a wrap left open (线上初赛（2026 / 年 / 4 / 月）)
+MAX_FRAGMENT = 4
 MAX_WRAPPED_HEADING = 30
 # the rest of a parenthetical a wrap cut off (年4月）)
 MAX_PARENTHETICAL = 16
@@ -186,8 +188,12 @@ def _dangling_after_heading(line: str) -> Optional[re.Match]:
 def _closes_parenthesis(heading: str, following: str) -> bool:
     """The heading broke inside its parenthetical (线上初赛（2026 / 年4月）)."""
     opened = heading.count("（") + heading.count("(") - heading.count("）") - heading.count(")")
+    if opened <= 0:
+        return False
+    if len(following) <= MAX_FRAGMENT and not re.search("[（(。；]", following):
+        return True
     close = re.search("[）)]", following[:MAX_PARENTHETICAL])
-    return opened > 0 and close is not None and not re.search("[（(。；]", following[: close.start()])
+    return close is not None and not re.search("[（(。；]", following[: close.start()])
 
 
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:

@@ -8,7 +8,7 @@ Placement (`Numbering.place`), in order of evidence:
 1. the format's heading level (Markdown #, Word heading style, <hN>, PDF font rank), when the line
    has one: it closes every open section of the same or a deeper level;
 2. the style is open: the new section is a sibling of the open one of that style;
-3. the document has already shown where this style nests (its parent style): it goes there;
+3. the document has already nested this style against its usual rank (1. under （1）): it goes there;
 4. else the usual depth of the style (`Style.rank`: 壹、 → 一、 → （一） → 第N阶段 → 1. → （1） → ①):
    open sections of the same or a deeper rank are closed.
 A number that continues the last sibling under the previous parent ((三) under 一、, then （四）
@@ -90,10 +90,11 @@ class Numbering:
             return Placement(i, *self._number_kind(marker, i))
         depth = None
         if style in self.parent_style:
+            # the document nested this style under one of equal or lower usual rank: follow the document
             parent = self.parent_style[style]
             if parent is None:
-                depth = 0
-            elif (j := self._open_index(parent)) is not None:
+                depth = 0 if marker.style.rank <= min((o.rank for o in self.stack if o.style), default=99) else None
+            elif (j := self._open_index(parent)) is not None and self.stack[j].rank >= marker.style.rank:
                 depth = j + 1
         if depth is None:
             depth = len(self.stack)
