@@ -186,6 +186,7 @@ class TreeBuilder:
         self.unnumbered_hints = unnumbered_hints
         self.attachment: Optional[Section] = None
         self.attachment_chars = 0
+        self.attachment_plan = False  # the open attachment holds a plan with its own headings
         self.top_values: list[int] = []
 
     # --- adding sections ---------------------------------------------------------------------
@@ -206,7 +207,7 @@ class TreeBuilder:
             stack[-1].section.text += "\n" + line
 
     def add_line(self, line: str, index: int) -> None:
-        if self.attachment is not None or self._opens_attachment(line):
+        if self._opens_attachment(line) or (self.attachment is not None and not self.attachment_plan):
             self._attachment_line(line, index)
             return
         marker = match_marker(line)
@@ -263,7 +264,9 @@ class TreeBuilder:
     def _opens_attachment(self, line: str) -> bool:
         """附件 after the plan's own sections (a 附件 line before them lists what a notice sends: the
         plan itself follows and is not an attachment)."""
-        return bool(self.roots) and len(line) <= ATTACHMENT_LINE and ATTACHMENT.match(line) is not None
+        if not self.roots or len(line) > ATTACHMENT_LINE or ATTACHMENT.match(line) is None:
+            return False
+        return self.attachment is None or self.attachment_chars >= ATTACHMENT_BODY
 
     def _attachment_line(self, line: str, index: int) -> None:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
@@ -271,12 +274,19 @@ class TreeBuilder:
             self.numbering.stack.clear()
             marker = "附件" + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
-            self.numbering.stack.append(_Open("附件", -1.0, 0, None, sec))
-            self.attachment, self.attachment_chars = sec, 0
+            # hint 0: no heading level of the format closes an attachment, only the next 附件 does
+            self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))
+            self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
+            return
+        self.attachment_chars += len(line)
+        marker = match_marker(line)
+        if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
+            # the attachment is a plan of its own (一、… from 1): its headings are its children
+            self.attachment_plan = True
+            self.add_line(line, index)
             return
         self.attachment.text += "\n" + line
-        self.attachment_chars += len(line)
-        if match_marker(line):
+        if marker:
             self.warnings.add("attachment_items", "numbered lines inside an attachment are kept as its text, not as sections",
                               line)
 
