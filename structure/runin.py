@@ -185,6 +185,16 @@ def _dangling_after_heading(line: str) -> Optional[re.Match]:
     return None
 
 
+def _continues_heading(heading: str, following: str) -> bool:
+    """The next line opens with the last word of the heading phrase and its period, and its body
+    goes on after it (…食品安全保障 / 工作。实施…); a finished heading (保障措施) is not continued."""
+    m = WRAP_TAIL.match(following)
+    marker = match_marker(heading)
+    if not m or m.end() >= len(following) or marker is None:
+        return False
+    return heading[marker.end:].strip() not in KNOWN_HEADINGS
+
+
 def _closes_parenthesis(heading: str, following: str) -> bool:
     """The heading broke inside its parenthetical (线上初赛（2026 / 年4月）)."""
     opened = heading.count("（") + heading.count("(") - heading.count("）") - heading.count(")")
@@ -204,7 +214,7 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
         prev = out[-1] if out else ""
         if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
                 and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None
-                and (WRAP_TAIL.match(ln) or _closes_parenthesis(prev, ln))):
+                and (_continues_heading(prev, ln) or _closes_parenthesis(prev, ln))):
             changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
             out[-1] = prev + ln
             continue
