@@ -5,8 +5,9 @@ sequence is a signal, not a gate. Where a number breaks the sequence (a second �
 2. after 3．) the section is still made, placed by its marker style, and a warning names it.
 
 Placement (`Numbering.place`), in order of evidence:
-1. the format's heading level (Markdown #, Word heading style, <hN>, PDF font rank), when the line
-   has one: it closes every open section of the same or a deeper level;
+1. an unnumbered line with a heading level from the format (Markdown #, Word heading style, <hN>,
+   PDF font rank) closes every open section of the same or a deeper level; on a numbered line the
+   level is checked against the numbering, and a disagreement is reported (`heading_level_conflict`);
 2. the style is open: the new section is a sibling of the open one of that style;
 3. the document has already nested this style against its usual rank (1. under （1）): it goes there;
 4. else the usual depth of the style (`Style.rank`: 壹、 → 一、 → （一） → 第N阶段 → 1. → （1） → ①):
@@ -216,14 +217,17 @@ class TreeBuilder:
             self._body(line)
             self._inline_circled(line, index)
             return
-        placement = self.numbering.place(marker, hint)
         if marker is None:
-            sec = self._new_section(placement, "", line.rstrip("。；;：: "), line, index)
+            placement = self.numbering.place(None, hint)
+            sec = self._new_section(placement, "", clean_title(line.rstrip("。；;：: ")), line, index)
             self.numbering.take(None, placement, hint, sec)
             return
-        if hint is not None and (plain := self.numbering.place(marker)).depth != placement.depth:
+        # a numbered line is placed by its numbering; the format's level only checks it (pages style
+        # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
+        placement = self.numbering.place(marker)
+        if hint is not None and self.numbering.place(marker, hint).depth != placement.depth:
             self.warnings.add("heading_level_conflict",
-                              "the format's heading level and the marker's place in the numbering disagree (the format wins)",
+                              "the format's heading level and the marker's place in the numbering disagree (the numbering wins)",
                               line)
         if placement.kind in _WARNING_CODE:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)

@@ -167,10 +167,13 @@ def test_heading_levels_from_the_format():
     hints = {"主要灾害特性": 4, "防灾圈": 4}
     st = build_structure(text, heading_hints=hints, source_format="md")
     assert _tree(st.sections) == ["主要灾害特性", "  1.台洪灾害", "  1.坡地灾害", "防灾圈"]
-    # other formats: the hint places numbered headings, an unnumbered line stays text
+    # a numbered line keeps its place in the numbering; a level that disagrees is reported
     st = build_structure("方案\n一、总体要求\n正文。\n（一）目标\n正文。\n二、保障\n正文。", heading_hints={"（一）目标": 1})
-    assert [s.marker for s in st.sections] == ["一、", "（一）", "二、"]
+    assert _tree(st.sections) == ["一、总体要求", "  （一）目标", "二、保障"]
     assert "heading_level_conflict" in {w.code for w in st.warnings}
+    # outside Markdown an unnumbered line with a level stays text
+    st = build_structure("方案\n一、总体要求\n活动安排\n正文。", heading_hints={"活动安排": 2}, source_format="html")
+    assert _tree(st.sections) == ["一、总体要求"]
 
 
 def test_section_lines_reach_extraction():
@@ -181,3 +184,22 @@ def test_section_lines_reach_extraction():
     # the second （一）任务 is found at its own line, not at the first line with the same text
     assert index.heading_line == {"s1": 0, "s1.1": 1, "s2": 3, "s2.1": 4}
     assert index.section_at(st.text.index("按时完成")) == "s2.1"
+
+
+def test_markdown_is_layout_not_text(fixtures_dir):
+    from fangan.ingest import SourceItem
+    from fangan.parsers import parse
+
+    path = fixtures_dir / "markdown" / "plan.md"
+    parsed = parse(SourceItem(str(path), path.read_bytes()))
+    assert [(b.kind, b.level, b.text) for b in parsed.blocks if b.text.strip()] == [
+        ("heading", 2, "玖、實施進度及經費"),
+        ("paragraph", None, "本案預計自民國 102 年起實施，詳見 附表："),
+        ("paragraph", None, "表 9-1 開發進度及經費表"),
+        ("table_row", None, "公共設施種類\t面積 (公頃)"),
+        ("table_row", None, "公園用地\t1.66"),
+        ("heading", 3, "一、經費來源"),
+        ("paragraph", None, "1. 市府預算支應。"),
+    ]
+    doc = process_file(path)
+    assert _tree(doc.sections) == ["玖、实施进度及经费", "  一、经费来源", "    1.市府预算支应"]
