@@ -36,6 +36,8 @@ ATTACHMENT_LINE = 60
 ATTACHMENT_BODY = 20
 # at most this many example lines in one warning
 EXAMPLES = 8
+# how a finished paragraph ends
+SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
 @dataclass
@@ -156,13 +158,14 @@ class _Warnings:
     def __init__(self) -> None:
         self.by_code: dict[str, Warning] = {}
 
-    def add(self, code: str, message: str, example: str) -> None:
+    def add(self, code: str, message: str, example: str, keep_all: bool = False) -> None:
+        """`keep_all`: every example is kept (lines left out of the tree are each named)."""
         w = self.by_code.get(code)
         if w is None:
             self.by_code[code] = Warning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
             return
         w.count += 1
-        if len(w.examples) < EXAMPLES:
+        if keep_all or len(w.examples) < EXAMPLES:
             w.examples.append(example[:40])
 
     def list(self) -> list[Warning]:
@@ -189,6 +192,7 @@ class TreeBuilder:
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
         self.top_values: list[int] = []
+        self.last_line: Optional[str] = None  # the body line before the current one
 
     # --- adding sections ---------------------------------------------------------------------
 
@@ -203,6 +207,7 @@ class TreeBuilder:
         return sec
 
     def _body(self, line: str) -> None:
+        self.last_line = line
         stack = self.numbering.stack
         if stack and stack[-1].section is not None:
             stack[-1].section.text += "\n" + line
@@ -218,6 +223,7 @@ class TreeBuilder:
             self._inline_circled(line, index)
             return
         if marker is None:
+            self.last_line = None  # a heading line ends what came before it
             placement = self.numbering.place(None, hint)
             sec = self._new_section(placement, "", clean_title(line.rstrip("。；;：: ")), line, index)
             self.numbering.take(None, placement, hint, sec)
@@ -225,6 +231,12 @@ class TreeBuilder:
         # a numbered line is placed by its numbering; the format's level only checks it (pages style
         # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
         placement = self.numbering.place(marker)
+        if self._continues_sentence(marker, placement):
+            self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
+                              "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
+            self._body(line)
+            return
+        self.last_line = None
         if hint is not None and self.numbering.place(marker, hint).depth != placement.depth:
             self.warnings.add("heading_level_conflict",
                               "the format's heading level and the marker's place in the numbering disagree (the numbering wins)",
@@ -239,6 +251,14 @@ class TreeBuilder:
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
         self.numbering.take(marker, placement, hint, sec)
         self._inline_circled(line, index)
+
+    def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
+        """`N、` out of sequence right after a paragraph that stops mid-sentence: the page numbers of
+        document-sharing sites look like this (围 / 2、绕), headings do not."""
+        if placement.kind not in ("gap", "repeat", "start") or not marker.style.arabic or not marker.text.endswith("、"):
+            return False
+        prev = self.last_line
+        return prev is not None and len(prev) > WHOLE_LINE_HEADING and prev[-1] not in SENTENCE_END
 
     def _note_restart(self, marker: Marker, placement: Placement, line: str) -> None:
         """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""

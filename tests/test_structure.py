@@ -203,3 +203,12 @@ def test_markdown_is_layout_not_text(fixtures_dir):
     ]
     doc = process_file(path)
     assert _tree(doc.sections) == ["玖、实施进度及经费", "  一、经费来源", "    1.市府预算支应"]
+
+
+def test_a_page_number_inside_a_sentence_is_not_a_heading():
+    text = ("方案\n一、主要任务\n要围绕中心工作，深入开展文明创建活动，切实提高干部职工的文明素质和城市文明程度，推动工作全面发展，围\n"
+            "2、绕目标抓落实。\n二、工作要求\n加强领导。")
+    st = build_structure(text)
+    assert _tree(st.sections) == ["一、主要任务", "二、工作要求"]
+    rejected = [w for w in st.warnings if w.code == "heading_rejected"]
+    assert rejected and rejected[0].examples == ["2、绕目标抓落实。"]
