@@ -31,7 +31,9 @@ _AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』�
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
-WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,4}。")
+WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,8}。")
+# a line wraps only when it is long: a short heading line is a whole heading
+MIN_WRAPPED_HEADING = 12
 # a fragment this short continues a parenthetical a wrap left open (线上初赛（2026 / 年 / 4 / 月）)
 MAX_FRAGMENT = 4
 MAX_WRAPPED_HEADING = 30
@@ -190,7 +192,7 @@ def _continues_heading(heading: str, following: str) -> bool:
     goes on after it (…食品安全保障 / 工作。实施…); a finished heading (保障措施) is not continued."""
     m = WRAP_TAIL.match(following)
     marker = match_marker(heading)
-    if not m or m.end() >= len(following) or marker is None:
+    if not m or m.end() >= len(following) or marker is None or len(heading) < MIN_WRAPPED_HEADING:
         return False
     return heading[marker.end:].strip() not in KNOWN_HEADINGS
 
