@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from fangan.lexicon.markers import ATTACHMENT, STYLE, Marker, match_marker
+from fangan.lexicon.markers import ATTACHMENT, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, Warning
 
