@@ -24,10 +24,12 @@ from .titles import is_title_phrase
 from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi
-_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*")
+# only where a marker can start (a cheap lookahead before match_marker is asked)
+_MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
-_AFTER_BREAK = re.compile(r"[。；;！？!?：:]\s*|(?<=\S)\s+")
-_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*")
+_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*" + _MARKER_AHEAD)
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)

@@ -34,6 +34,8 @@ WHOLE_LINE_HEADING = 40
 ATTACHMENT_LINE = 60
 # an attachment part with this much body is finished: a further 附件 line opens the next part
 ATTACHMENT_BODY = 20
+# a line longer than this is a paragraph, whatever its formatting: no heading hint is looked up
+MAX_HINTED_LINE = 120
 # at most this many example lines in one warning
 EXAMPLES = 8
 # how a finished paragraph ends
@@ -138,10 +140,11 @@ class Numbering:
         self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
 
 
-def hint_key(text: str) -> str:
+def hint_key(text: str, simplified: bool = False) -> str:
     """Heading hints are keyed by the parser's text; the body has been normalized since (script,
-    width, spaces), so both sides are compared in one canonical form."""
-    t = unicodedata.normalize("NFKC", to_simplified(text))
+    width, spaces), so both sides are compared in one canonical form (`simplified`: the text is
+    already in simplified script, as body lines are)."""
+    t = unicodedata.normalize("NFKC", text if simplified else to_simplified(text))
     return re.sub(r"[\s。；;：:，,]+", "", t)
 
 
@@ -217,7 +220,9 @@ class TreeBuilder:
             self._attachment_line(line, index)
             return
         marker = match_marker(line)
-        hint = self.hints.get(hint_key(line)) if self.hints else None
+        hint = None
+        if self.hints and len(line) <= MAX_HINTED_LINE:
+            hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
             self._body(line)
             self._inline_circled(line, index)

@@ -64,7 +64,7 @@ _QUANTITY_AFTER = "%％年月日号元万个"
 _DOT_BODY = re.compile(r"[\u4e00-\u9fff“「『《（(【]")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Marker:
     style: Style
     value: int
@@ -88,9 +88,20 @@ def _canonical(style: Style, m: re.Match) -> str:
     return text
 
 
+# one pass over all styles at once: the first alternative that matches names the style (s0, s1, …)
+_ANY_STYLE = re.compile("|".join(f"(?P<s{i}>{st.pattern.pattern.replace('?P<n>', '')})" for i, st in enumerate(STYLES)))
+# every marker opens with one of these: a cheap test before the patterns (most lines are not headings)
+_FIRST = frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾")
+
+
 def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
     """The marker that opens `s` at `pos`, or None (1.5, 3、4个, 2020年 and 1.A are not markers)."""
-    for style in STYLES:
+    if pos >= len(s) or s[pos] not in _FIRST:
+        return None
+    first = _ANY_STYLE.match(s, pos)
+    if first is None:
+        return None
+    for style in STYLES[int(first.lastgroup[1:]):]:  # the first style that matches, then the ones after it
         m = style.pattern.match(s, pos)
         if not m:
             continue
