@@ -50,12 +50,15 @@ KNOWN_HEADING_SCORE = 5  # the head is a heading plans use again and again (指�
 HEAD_FINAL_SCORE = 2  # the head ends in a heading noun (…措施)
 SENTENCE_START_SCORE = 2  # the tail opens like a sentence (以…, 加强…)
 CUT_THRESHOLD = 4
+_PUNCT = "，,。；;：:、）)”！？!?"
+# outside flattened text: a known heading that a sentence follows (known + sentence start)
+SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
 # a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
 MAX_SKIP = 1
 
 
-def split_run_in_heading(rest: str) -> Optional[int]:
+def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
     known plan heading, or ends in a heading noun while the tail opens like a sentence."""
@@ -70,8 +73,8 @@ def split_run_in_heading(rest: str) -> Optional[int]:
     for i, w in enumerate(words[:-1] if len(clause) == len(rest) else words):
         pos += len(w)
         head, tail = rest[:pos], rest[pos:]
-        if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START):
-            continue
+        if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
+            continue  # a cut before punctuation leaves the heading's own colon or comma to the body
         score = 0
         if head in KNOWN_HEADINGS:
             score += KNOWN_HEADING_SCORE
@@ -79,10 +82,10 @@ def split_run_in_heading(rest: str) -> Optional[int]:
             score += HEAD_FINAL_SCORE
         if tail.startswith(SENTENCE_START):
             score += SENTENCE_START_SCORE
-        if score >= (KNOWN_HEADING_SCORE if finished else CUT_THRESHOLD) and (best is None or score > best[0]):
+        if score >= max(threshold, KNOWN_HEADING_SCORE if finished else 0) and (best is None or score > best[0]):
             best = (score, pos)
     if best is None:
-        return _label_cut(rest, clause)
+        return _label_cut(rest, clause) if threshold <= CUT_THRESHOLD else None
     return best[1]
 
 
@@ -258,8 +261,9 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             if marker.style.name == "第N阶段":
                 rest = rest.lstrip("：: ")
             dated = _DATED_STAGE.match(rest)
-            if dated or (flat and rest):
-                at = dated.end() if dated else split_run_in_heading(rest)
+            if dated or rest:
+                # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
+                at = dated.end() if dated else split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))

@@ -212,3 +212,9 @@ def test_a_page_number_inside_a_sentence_is_not_a_heading():
     assert _tree(st.sections) == ["一、主要任务", "二、工作要求"]
     rejected = [w for w in st.warnings if w.code == "heading_rejected"]
     assert rejected and rejected[0].examples == ["2、绕目标抓落实。"]
+
+
+def test_a_known_heading_run_into_its_sentence_is_cut_but_never_before_its_colon():
+    st = build_structure("方案\n一、指导思想以习近平新时代中国特色社会主义思想为指导，深入贯彻。\n二、活动内容：在校门口开展宣传。")
+    assert st.lines == ["一、指导思想", "以习近平新时代中国特色社会主义思想为指导，深入贯彻。", "二、活动内容：在校门口开展宣传。"]
+    assert _tree(st.sections) == ["一、指导思想", "二、活动内容"]

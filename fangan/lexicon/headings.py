@@ -26,7 +26,7 @@ SENTENCE_START = (
     "局", "县", "市", "区", "各级", "创建工作", "活动", "工作", "重点", "我局", "我委", "我院",
 )
 # words a body never opens with: a cut before them splits a heading phrase (组织领导 / 及各部门工作职责)
-NOT_SENTENCE_START = ("及", "和", "与", "或", "、", "等", "的", "之")
+NOT_SENTENCE_START = ("及", "和", "与", "或", "、", "等", "的", "之", "中")
 # labels that open the body of a heading in flattened text (（一）畜禽生产环节 / 治理指标：…,
 # （一）基层工作效能督查组 / 组长：…); compound labels peel one at a time (牵头单位 + 联系人)
 BODY_LABELS = ("治理指标", "治理目标", "工作任务", "工作目标", "副组长", "组长", "成员", "联系人", "负责人", "牵头单位", "责任单位",
