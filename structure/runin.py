@@ -154,7 +154,7 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue
         if marker.style.name == "①":
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
-        if marker.style.name == "1." and marker.text.endswith("、") and not anywhere:
+        if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
         if _accepts_run_in(sim, marker, anywhere):
             sim.take(marker, sim.place(marker))

@@ -8,7 +8,8 @@ Placement (`Numbering.place`), in order of evidence:
 1. an unnumbered line with a heading level from the format (Markdown #, Word heading style, <hN>,
    PDF font rank) closes every open section of the same or a deeper level; on a numbered line the
    level is checked against the numbering, and a disagreement is reported (`heading_level_conflict`);
-2. the style is open: the new section is a sibling of the open one of that style;
+2. the style is open: the new section is a sibling of the open one of that style; its twin is open
+   (1、 and 1.): the next number continues it as a sibling, a new 1 starts a list inside it;
 3. the document has already nested this style against its usual rank (1. under （1）): it goes there;
 4. else the usual depth of the style (`Style.rank`: 壹、 → 一、 → （一） → 第N阶段 → 1. → （1） → ①):
    open sections of the same or a deeper rank are closed.
@@ -22,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from fangan.lexicon.markers import ATTACHMENT, Marker, match_marker
+from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, Warning
 
@@ -93,6 +94,13 @@ class Numbering:
         i = self._open_index(style)
         if i is not None:
             return Placement(i, *self._number_kind(marker, i))
+        twin = TWINS.get(style)
+        j = self._open_index(twin) if twin else None
+        if j is not None:
+            if marker.value == self.stack[j].value + 1:
+                return Placement(j, "next", marker.value)  # 1、 then 2.: one list, written two ways
+            if marker.value == 1:
+                return Placement(len(self.stack), "next", 1)  # 6、议程 then 1.…: a list inside the item
         depth = None
         if style in self.parent_style:
             # the document nested this style under one of equal or lower usual rank: follow the document

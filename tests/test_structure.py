@@ -218,3 +218,11 @@ def test_a_known_heading_run_into_its_sentence_is_cut_but_never_before_its_colon
     st = build_structure("方案\n一、指导思想以习近平新时代中国特色社会主义思想为指导，深入贯彻。\n二、活动内容：在校门口开展宣传。")
     assert st.lines == ["一、指导思想", "以习近平新时代中国特色社会主义思想为指导，深入贯彻。", "二、活动内容：在校门口开展宣传。"]
     assert _tree(st.sections) == ["一、指导思想", "二、活动内容"]
+
+
+def test_twin_styles_continue_or_nest():
+    # 1、 then 2.: one list written two ways; 6、议程 then 1.: a list inside the item
+    st = build_structure("方案\n一、组织领导\n1、成立领导小组。\n2.明确职责。\n二、议程\n1、时间\n2、主要议程\n1. 颁发通知书\n2. 校长致词\n3、地点")
+    assert _tree(st.sections) == ["一、组织领导", "  1、成立领导小组", "  2.明确职责", "二、议程", "  1、时间", "  2、主要议程",
+                                  "    1.颁发通知书", "    2.校长致词", "  3、地点"]
+    assert not st.warnings

@@ -52,11 +52,14 @@ STYLES: tuple[Style, ...] = (
     Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL})(?:、|[．.](?![\d．.]))"), rank=1),
     Style("（一）", re.compile(rf"[（(](?P<n>{PLAIN_NUMERAL})[)）]"), rank=2),
     Style("（1）", re.compile(r"[（(](?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
-    # 1、 1. 1． are one style: documents mix them within one list (1、 then 2.; 1. then 2．)
-    Style("1.", re.compile(r"(?P<n>\d{1,2})(?:、|[.．](?![\d.．]))"), rank=3, arabic=True),
+    # 1、 and 1./1． are twins: a list may switch between them (1、 then 2.), or nest one in the other
+    Style("1、", re.compile(r"(?P<n>\d{1,2})、"), rank=3, arabic=True),
+    Style("1.", re.compile(r"(?P<n>\d{1,2})[.．](?![\d.．])"), rank=3, arabic=True),
     Style("①", re.compile(r"(?P<n>[①-⑳])"), rank=5),
 )
 STYLE = {s.name: s for s in STYLES}
+# styles that continue each other's numbering (1、 then 2.) but nest when the other starts again at 1
+TWINS = {"1、": "1.", "1.": "1、"}
 
 # what may follow an arabic number that is a quantity, a date or a decimal rather than a marker
 _QUANTITY_AFTER = "%％年月日号元万个"
