@@ -1,14 +1,16 @@
-"""Run-in headings: headings that a flattened text put inside a paragraph get their own line.
+"""Run-in headings: every heading gets a line of its own, and a heading cut by a line wrap is one line.
 
 * After a finished sentence (`…本方案。一、指导思想`) a marker starts a new line when the numbering
   accepts it at that place (the next number, or a continuation across parents; in a flattened
   document also a skipped or repeated number of a style already open, as the tree would keep it).
-* In flattened documents (several such markers hidden in lines), also right after any hanzi, and a
-  heading phrase that runs straight into its body with no punctuation (`一、指导思想增强…`) ends
-  where the phrase ends (`split_run_in_heading`).
-* A marker left dangling at the end of a line (`…工作任务：1.` / `加强…`, after a paragraph splitter
-  broke at `1. `) moves back to the text it numbers.
-Every cut is reported (`Repair` step `split_run_in_headings`).
+* A document is flattened when markers hide after finished sentences or spaces in its lines; then
+  markers also start a line right after any hanzi, and a heading phrase that runs straight into its
+  body (`一、指导思想增强…`, `（一）畜禽生产环节治理指标：…`) ends where the phrase ends
+  (`split_run_in_heading`). In any text a known heading run into a sentence (`一、指导思想以…`) and a
+  stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`) are cut off.
+* A marker left dangling at the end of a line (`…工作任务：1.` / `加强…`) or alone on its line moves to
+  the text it numbers; a heading wrapped over two lines (`…食品安全保障` / `工作。…`) is joined.
+Every change is reported (`Repair` step `split_run_in_headings`).
 """
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from fangan.model import Change, Repair
 from .titles import is_title_phrase
 from .tree import Numbering
 
-# where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi
-# only where a marker can start (a cheap lookahead before match_marker is asked)
+# where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
+# the lookahead lets only characters that can open a marker through to match_marker
 _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
@@ -38,6 +40,7 @@ WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,8}。")
 MIN_WRAPPED_HEADING = 12
 # a fragment this short continues a parenthetical a wrap left open (线上初赛（2026 / 年 / 4 / 月）)
 MAX_FRAGMENT = 4
+# the longest heading line taken for a wrapped one (longer lines are paragraphs)
 MAX_WRAPPED_HEADING = 30
 # the rest of a parenthetical a wrap cut off (年4月）)
 MAX_PARENTHETICAL = 16
@@ -49,7 +52,7 @@ FLAT_MIN_MARKERS = 2
 KNOWN_HEADING_SCORE = 5  # the head is a heading plans use again and again (指导思想)
 HEAD_FINAL_SCORE = 2  # the head ends in a heading noun (…措施)
 SENTENCE_START_SCORE = 2  # the tail opens like a sentence (以…, 加强…)
-CUT_THRESHOLD = 4
+CUT_THRESHOLD = 4  # in flattened text: a known heading, or a heading noun before a sentence opener
 _PUNCT = "，,。；;：:、）)”！？!?"
 # outside flattened text: a known heading that a sentence follows (known + sentence start)
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
@@ -70,7 +73,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     words = cut(clause[:40])
     best = None
     pos = 0
-    for i, w in enumerate(words[:-1] if len(clause) == len(rest) else words):
+    for w in words[:-1] if len(clause) == len(rest) else words:
         pos += len(w)
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:

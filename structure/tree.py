@@ -15,6 +15,11 @@ Placement (`Numbering.place`), in order of evidence:
    open sections of the same or a deeper rank are closed.
 A number that continues the last sibling under the previous parent ((三) under 一、, then （四）
 under 二、, as central documents number their subsections) is a continuation, not a gap.
+
+Only one kind of marker line is refused, and named in a `heading_rejected` warning: an `N、` out of
+sequence right after a paragraph that stops mid-sentence (a page number of a document-sharing site).
+`附件` lines after the plan open top-level parts; a top-level numbering that starts again at 1 after
+a full sequence says the page may hold several plans (`several_plans`).
 """
 from __future__ import annotations
 
