@@ -322,6 +322,9 @@ class TreeBuilder:
             return
         self.attachment_chars += len(line)
         marker = match_marker(line)
+        if not self.attachment.title and "\n" not in self.attachment.text and marker is None \
+                and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
+            self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
             # the attachment is a plan of its own (一、… from 1): its headings are its children
             self.attachment_plan = True
