@@ -308,11 +308,11 @@ class TreeBuilder:
         plan itself follows and is not an attachment)."""
         if not self.roots or len(line) > ATTACHMENT_LINE or ATTACHMENT.match(line) is None:
             return False
-        return self.attachment is None or self.attachment_chars >= ATTACHMENT_BODY
+        return self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY
 
     def _attachment_line(self, line: str, index: int) -> None:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
-        if m and (self.attachment is None or self.attachment_chars >= ATTACHMENT_BODY):
+        if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
             marker = "附件" + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
