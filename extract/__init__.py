@@ -31,7 +31,9 @@ class Extraction:
     warnings: list[Warning] = field(default_factory=list)
 
 
-def extract(doc: Document) -> Extraction:
+def extract(doc: Document, structure=None) -> Extraction:
+    """`structure` (a `fangan.structure.StructureResult`) hands over the line of every heading, so
+    that sections are located by position, not found again by matching their text."""
     from .fields import extract_fields
 
-    return extract_fields(doc)
+    return extract_fields(doc, structure)

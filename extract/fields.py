@@ -23,7 +23,7 @@ GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标
 class SectionIndex:
     """Character offset in the record's text → id of the section that holds it."""
 
-    def __init__(self, text: str, sections: list[Section]) -> None:
+    def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None) -> None:
         self.lines = text.split("\n")
         self.starts = []
         pos = 0
@@ -32,15 +32,23 @@ class SectionIndex:
             pos += len(ln) + 1
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
-        cursor = 0
-        for sec, _ in iter_sections(sections):
-            head = sec.text.split("\n", 1)[0]
-            for i in range(cursor, len(self.lines)):
-                if self.lines[i] == head:
+        if section_lines is not None:
+            # the structure stage says where each heading sits: no text matching needed
+            for sec, _ in iter_sections(sections):
+                i = section_lines.get(sec.id)
+                if i is not None and 0 <= i < len(self.lines):
                     self.heading_line[sec.id] = i
                     marks.append((i, sec.id))
-                    cursor = i
-                    break
+        else:
+            cursor = 0
+            for sec, _ in iter_sections(sections):
+                head = sec.text.split("\n", 1)[0]
+                for i in range(cursor, len(self.lines)):
+                    if self.lines[i] == head:
+                        self.heading_line[sec.id] = i
+                        marks.append((i, sec.id))
+                        cursor = i
+                        break
         # a later section on the same line (inline ①) does not take the line from its parent
         self.line_section: list[Optional[str]] = [None] * len(self.lines)
         current = None
@@ -118,12 +126,12 @@ def _metadata(doc: Document, ex: Extraction) -> None:
         ex.year, ex.year_source = int(m.group("year")), "doc_number"
 
 
-def extract_fields(doc: Document) -> Extraction:
+def extract_fields(doc: Document, structure=None) -> Extraction:
     from .nlp import run
 
     ex = Extraction()
     text = doc.text
-    index = SectionIndex(text, doc.sections)
+    index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None)
     spans = _goal_spans(text, index, doc.sections)
     nlp_doc = run(text, spans)
     found = nlp_doc.user_data.get("fangan", {})

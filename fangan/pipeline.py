@@ -120,9 +120,11 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         title_hint=parsed.title_hint,
         heading_hints=parsed.heading_hints,
         title_candidates=ctx.title_candidates,
+        source_format=parsed.format,
         times=times,
     )
-    warnings = [Warning(code=code, message=msg, step="parse") for code, msg in parsed.warnings] + explained.warnings
+    warnings = ([Warning(code=code, message=msg, step="parse") for code, msg in parsed.warnings] + explained.warnings
+                + st.warnings)
     doc = Document(
         id=doc_id_for(item.sha256),
         source=Source(
@@ -144,7 +146,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         warnings=warnings,
         metadata=ctx.metadata,
     )
-    ex = _run("extract", extract, doc, times=times)
+    ex = _run("extract", extract, doc, structure=st, times=times)
     for name in ("issuer", "addressee", "doc_number", "date", "year", "year_source", "goals", "phases", "deadlines",
                  "responsible_parties"):
         setattr(doc, name, getattr(ex, name))

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 
 from . import NormalizeContext, StepReport, step
+from fangan.lexicon.markers import LINE_MARKER as _MARKER_START  # one marker table for every stage
 
 TERMINAL = "。！？；：…”」』.!?;:"
 _PAGE_NO = re.compile(r"^(\d{1,3})、")
-_MARKER_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|第[一二三四五六七八九十]+[阶部]?[段分章条节])"
-)
 
 
 def _continues(prev: str) -> bool:

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from fangan.lexicon.markers import LINE_MARKER as _MARKER_START  # one marker table for every stage
 from fangan.ingest import SourceItem
 
 from . import Block, ParsedDocument, ParseError, register
@@ -43,9 +44,6 @@ _PAGE_NUMBER = re.compile(
     r")$",
     re.I,
 )
-_MARKER_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[章节条部分]"
-    r"|\d{1,2}[、．]|（\d{1,2}）|[①-⑳])")
 _HEI = ("hei", "黑体", "黑體", "yahei", "雅黑")
 _KAI = ("kai", "楷")
 _TITLE_FONT = ("xiaobiaosong", "xbs", "小标宋", "biaosong", "标宋")

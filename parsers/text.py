@@ -134,17 +134,63 @@ def parse_text(item: SourceItem) -> ParsedDocument:
     if not text.strip():
         raise ParseError("empty", "the file holds no text")
     fmt = "md" if item.suffix in ("md", "markdown") else "txt"
-    blocks = [_markdown_block(p) if fmt == "md" else Block(p) for p in split_paragraphs(text)]
+    paragraphs = split_paragraphs(text)
+    blocks = markdown_blocks(paragraphs) if fmt == "md" else [Block(p) for p in paragraphs]
     return ParsedDocument(blocks=blocks, format=fmt, encoding=codec)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST = re.compile(r"^\s*[-*+]\s+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def markdown_blocks(lines: list[str]) -> list[Block]:
+    """Markdown is layout, not text: headings become heading blocks with their level, embedded HTML
+    tables one row per line (cells joined by a tab), images vanish and links keep their text."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if "<table" in lines[i].lower():
+            j = i
+            while j < len(lines) and "</table>" not in lines[j].lower():
+                j += 1
+            blocks.extend(_html_table("\n".join(lines[i: j + 1])))
+            i = j + 1
+            continue
+        blocks.append(_markdown_block(lines[i]))
+        i += 1
+    return blocks
+
+
+def _inline(text: str) -> str:
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return _HTML_TAG.sub("", text).strip()
 
 
 def _markdown_block(line: str) -> Block:
-    """Markdown syntax is layout, not text: `## 玖、实施进度` is a level-2 heading 玖、实施进度."""
+    """`## 玖、实施进度` is a level-2 heading 玖、实施进度; `- item` is the item."""
     m = _MD_HEADING.match(line)
     if m:
-        return Block(m.group(2), kind="heading", level=len(m.group(1)))
-    return Block(_MD_LIST.sub("", line))
+        return Block(_inline(m.group(2)), kind="heading", level=len(m.group(1)))
+    return Block(_inline(_MD_LIST.sub("", line)))
+
+
+def _html_table(html: str) -> list[Block]:
+    """An HTML <table> inside Markdown: one `table_row` block per row, cells joined by a tab."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # a broken fragment is still text: keep it without its tags
+        return [Block(_inline(ln)) for ln in html.split("\n") if _inline(ln)]
+    rows = []
+    for tr in root.iter("tr"):
+        cells = [" ".join(td.text_content().split()) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+        if any(cells):
+            rows.append(Block("\t".join(cells), kind="table_row"))
+    return rows

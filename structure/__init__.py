@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from fangan.model import Repair, Section
+from fangan.model import Repair, Section, Warning
 
 
 @dataclass
@@ -19,6 +19,8 @@ class StructureResult:
     repairs: list[Repair] = field(default_factory=list)
     # line index in `lines` where each section's heading sits, by section id
     section_lines: dict[str, int] = field(default_factory=dict)
+    # what the tree could not take as written: numbering gaps and repeats, level conflicts, attachments
+    warnings: list[Warning] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -26,7 +28,10 @@ class StructureResult:
 
 
 def build_structure(text: str, title_hint: Optional[str] = None, heading_hints: Optional[dict[str, int]] = None,
-                    title_candidates: Optional[list[str]] = None) -> StructureResult:
+                    title_candidates: Optional[list[str]] = None, source_format: Optional[str] = None) -> StructureResult:
+    """`heading_hints`: heading levels the parser read from the format (text → level);
+    `source_format` says how far they are trusted (Markdown headings without a number are sections)."""
     from .headings import build
 
-    return build(text, title_hint=title_hint, heading_hints=heading_hints or {}, title_candidates=title_candidates or [])
+    return build(text, title_hint=title_hint, heading_hints=heading_hints or {}, title_candidates=title_candidates or [],
+                 source_format=source_format)

@@ -85,7 +85,7 @@ def test_duplicate_and_missing_inputs_are_reported(tmp_path):
 def test_a_crash_inside_a_stage_becomes_an_error_record(tmp_path, monkeypatch):
     import fangan.pipeline as pipeline
 
-    def broken(doc):
+    def broken(doc, structure=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "extract", broken)

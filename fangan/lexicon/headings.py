@@ -1,0 +1,33 @@
+"""Heading phrases of plan documents: what a section heading says, and how a body sentence opens.
+
+Used to find where a heading phrase that runs straight into its body (flattened text, no
+punctuation: `一、指导思想增强…`) ends, and to tell a title from an opening sentence.
+"""
+from __future__ import annotations
+
+# whole headings that plans use again and again
+KNOWN_HEADINGS = frozenset(
+    "指导思想 总体思路 总体要求 总体目标 工作目标 创建目标 奋斗目标 目标任务 主要目标 基本原则 工作原则 主要任务 重点任务 工作任务 "
+    "工作重点 主要内容 活动内容 工作内容 讨论内容 实施范围 适用范围 活动主题 活动时间 活动对象 参加对象 实施步骤 方法步骤 工作步骤 "
+    "步骤安排 进度安排 时间安排 活动安排 实施安排 工作安排 组织领导 组织机构 组织保障 保障措施 工作措施 创建措施 主要措施 具体措施 "
+    "工作要求 创建要求 有关要求 具体要求 活动要求 责任分工 职责分工 工作职责 考核评估 监督检查 督导检查 考核办法 检查验收 经费保障 "
+    "督查内容 督查方式 阶段安排 整治重点 实施目的 实施对象 实施时间 实施流程 其他事项".split()
+)
+# the noun a heading phrase usually ends in
+HEAD_FINAL = frozenset(
+    "思想 目标 任务 步骤 措施 要求 领导 保障 原则 内容 安排 范围 对象 重点 方式 方法 依据 职责 分工 机制 建设 学习 氛围 创建 "
+    "活动 工作 管理 宣传 监督 考核 责任 意义 形式 成果 纪律 作用 教育 服务 体系 制度 队伍 能力 水平 环境 文化 落实 方面 环节".split()
+)
+# how a body sentence opens right after its heading
+SENTENCE_START = (
+    "以", "为", "根据", "按照", "通过", "坚持", "增强", "讲清楚", "充分", "加强", "要", "各", "全面", "进一步", "深入", "围绕", "结合",
+    "认真", "切实", "积极", "紧紧", "严格", "建立", "成立", "由", "对", "在", "从", "把", "将", "本", "全县", "全市", "全区", "全省",
+    "今年", "到20", "力争", "确保", "着力", "主要", "采取", "组织", "做好", "贯彻", "落实", "坚决", "大力", "不断", "努力", "使", "实现",
+    "局", "县", "市", "区", "各级", "创建工作", "活动", "工作", "重点", "我局", "我委", "我院",
+)
+# words a body never opens with: a cut before them splits a heading phrase (组织领导 / 及各部门工作职责)
+NOT_SENTENCE_START = ("及", "和", "与", "或", "、", "等", "的", "之", "中")
+# labels that open the body of a heading in flattened text (（一）畜禽生产环节 / 治理指标：…,
+# （一）基层工作效能督查组 / 组长：…); compound labels peel one at a time (牵头单位 + 联系人)
+BODY_LABELS = ("治理指标", "治理目标", "工作任务", "工作目标", "副组长", "组长", "成员", "联系人", "负责人", "牵头单位", "责任单位",
+               "落实单位", "配合单位")

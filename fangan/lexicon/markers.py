@@ -1,0 +1,140 @@
+"""Heading markers of plan documents and the numerals they carry.
+
+A marker is the numbering token that opens a heading or a numbered item: 壹、 一、 一. （一） 1、 1. 1．
+（1） ① 第一阶段. Each *style* abstracts the number away; its `rank` is the usual depth of that style in
+an official document (GB/T 9704: 一、 → （一） → 1. → （1）), which decides placement when the document
+itself has not shown how two styles nest. Styles are data: the structure stage, the page-marker
+normalizer and the PDF parser read the same table (`STYLES`, `LINE_MARKER`).
+
+Numerals: `cn_to_int` reads heading numbers (一, 十二, 壹, 参 after t2s of 參) and dates (二〇二三).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+          "八": 8, "九": 9,
+          # formal numerals (壹、贰、…), common in Taiwan plans; traditional forms too, and 参 (t2s of 參)
+          "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "参": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
+
+PLAIN_NUMERAL = "[一二三四五六七八九十]+"
+FORMAL_NUMERAL = "[壹贰貳叁參参肆伍陆陸柒捌玖拾]+"
+
+
+def cn_to_int(s: str, positional: bool = False) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23; with `positional`, a run of digits reads digit by
+    digit as years are written (二〇二三 → 2023). Unknown text gives 0."""
+    if s.isdigit():
+        return int(s)
+    s = s.replace("拾", "十")
+    if positional and "十" not in s and all(c in DIGITS for c in s):
+        return int("".join(str(DIGITS[c]) for c in s))
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (DIGITS.get(tens, 1) if tens else 1) * 10 + (DIGITS.get(ones, 0) if ones else 0)
+    return DIGITS.get(s, 0)
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str  # the marker with its number abstracted: 壹、 一、 （一） 1. （1） ① 第N阶段
+    pattern: re.Pattern
+    rank: float  # usual depth in an official document; a stage sits between （一） and 1.
+    arabic: bool = False  # numbers written in digits: 1.5, 3个, 2020年 are not markers
+
+
+STYLES: tuple[Style, ...] = (
+    Style("第N阶段", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})阶段[：:]?"), rank=2.5),
+    Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL})[、．.]"), rank=0),
+    # 一、 一． 一. (the dot form in Word-converted and Taiwan plans); not 一.5
+    Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL})(?:、|[．.](?![\d．.]))"), rank=1),
+    Style("（一）", re.compile(rf"[（(](?P<n>{PLAIN_NUMERAL})[)）]"), rank=2),
+    Style("（1）", re.compile(r"[（(](?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
+    # 1、 and 1./1． are twins: a list may switch between them (1、 then 2.), or nest one in the other
+    Style("1、", re.compile(r"(?P<n>\d{1,2})、"), rank=3, arabic=True),
+    Style("1.", re.compile(r"(?P<n>\d{1,2})[.．](?![\d.．])"), rank=3, arabic=True),
+    Style("①", re.compile(r"(?P<n>[①-⑳])"), rank=5),
+)
+STYLE = {s.name: s for s in STYLES}
+# styles that continue each other's numbering (1、 then 2.) but nest when the other starts again at 1
+TWINS = {"1、": "1.", "1.": "1、"}
+
+# what may follow an arabic number that is a quantity, a date or a decimal rather than a marker
+_QUANTITY_AFTER = "%％年月日号元万个"
+# what a 1. marker is followed by: a heading or sentence, not 1.A or a version number
+_DOT_BODY = re.compile(r"[\u4e00-\u9fff“「『《（(【]")
+
+
+@dataclass(slots=True)
+class Marker:
+    style: Style
+    value: int
+    text: str  # as written in the document, canonical brackets: （一） for (一）
+    start: int
+    end: int  # where the text after the marker (and the spaces after it) begins
+
+
+def _value(style: Style, n: str) -> int:
+    if style.name == "①":
+        return ord(n) - ord("①") + 1
+    return cn_to_int(n)
+
+
+def _canonical(style: Style, m: re.Match) -> str:
+    text = m.group(0)
+    if style.name == "第N阶段":
+        return text.rstrip("：:")
+    if style.name in ("（一）", "（1）"):
+        return f"（{m.group('n')}）"
+    return text
+
+
+# one pass over all styles at once: the first alternative that matches names the style (s0, s1, …)
+_ANY_STYLE = re.compile("|".join(f"(?P<s{i}>{st.pattern.pattern.replace('?P<n>', '')})" for i, st in enumerate(STYLES)))
+# every marker opens with one of these: a cheap test before the patterns (most lines are not headings)
+_FIRST = frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾")
+
+
+def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
+    """The marker that opens `s` at `pos`, or None (1.5, 3、4个, 2020年 and 1.A are not markers)."""
+    if pos >= len(s) or s[pos] not in _FIRST:
+        return None
+    first = _ANY_STYLE.match(s, pos)
+    if first is None:
+        return None
+    for style in STYLES[int(first.lastgroup[1:]):]:  # the first style that matches, then the ones after it
+        m = style.pattern.match(s, pos)
+        if not m:
+            continue
+        end = m.end()
+        after = s[end: end + 1]
+        if style.arabic and after and (after.isdigit() or after in _QUANTITY_AFTER):
+            continue
+        if style.name == "1." and m.group(0)[-1] in ".．":
+            # 1. with a space before its text is a marker too (Markdown, Word lists); 1.A is not
+            spaced = end
+            while end < len(s) and s[end] == " ":
+                end += 1
+            if end >= len(s) or not (_DOT_BODY.match(s[end]) or (end > spaced and s[end].isdigit())):
+                continue  # 1. 2020年 (with its space) is a marker; 1.A is not
+        elif style.name == "一、" and m.group(0)[-1] in ".．":
+            while end < len(s) and s[end] == " ":
+                end += 1
+        return Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+    return None
+
+
+def _alternation() -> str:
+    parts = [s.pattern.pattern.replace("?P<n>", "") for s in STYLES]
+    # other numbered divisions that break a paragraph although they are not sections
+    parts.append(rf"第{PLAIN_NUMERAL}[阶部]?[段分章条节]")
+    return "|".join(f"(?:{p})" for p in parts)
+
+
+# a line that starts with a marker (for the normalizers and parsers that only need to know that)
+LINE_MARKER = re.compile(rf"^(?:{_alternation()})")
+
+# an attachment block: 附件 / 附件1 / 附件：… / 附件1：… at the start of a line
+ATTACHMENT = re.compile(r"^附件(?:\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*[：:．.、]?|\s*[：:]|\s*$|\s+)\s*(?P<rest>.*)$")

@@ -1,0 +1,280 @@
+"""Run-in headings: every heading gets a line of its own, and a heading cut by a line wrap is one line.
+
+* After a finished sentence (`…本方案。一、指导思想`) a marker starts a new line when the numbering
+  accepts it at that place (the next number, or a continuation across parents; in a flattened
+  document also a skipped or repeated number of a style already open, as the tree would keep it).
+* A document is flattened when markers hide after finished sentences or spaces in its lines; then
+  markers also start a line right after any hanzi, and a heading phrase that runs straight into its
+  body (`一、指导思想增强…`, `（一）畜禽生产环节治理指标：…`) ends where the phrase ends
+  (`split_run_in_heading`). In any text a known heading run into a sentence (`一、指导思想以…`) and a
+  stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`) are cut off.
+* A marker left dangling at the end of a line (`…工作任务：1.` / `加强…`) or alone on its line moves to
+  the text it numbers; a heading wrapped over two lines (`…食品安全保障` / `工作。…`) is joined.
+Every change is reported (`Repair` step `split_run_in_headings`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START
+from fangan.lexicon.markers import Marker, match_marker
+from fangan.lexicon.segment import cut
+from fangan.model import Change, Repair
+
+from .titles import is_title_phrase
+from .tree import Numbering
+
+# where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
+# the lookahead lets only characters that can open a marker through to match_marker
+_MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
+# flattened text keeps a space (or a finished sentence) where a paragraph ended
+_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*" + _MARKER_AHEAD)
+# a marker at the very end of a line, after a finished clause: it numbers the next line
+_DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
+# a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
+WRAP_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,8}。")
+# a line wraps only when it is long: a short heading line is a whole heading
+MIN_WRAPPED_HEADING = 12
+# a fragment this short continues a parenthetical a wrap left open (线上初赛（2026 / 年 / 4 / 月）)
+MAX_FRAGMENT = 4
+# the longest heading line taken for a wrapped one (longer lines are paragraphs)
+MAX_WRAPPED_HEADING = 30
+# the rest of a parenthetical a wrap cut off (年4月）)
+MAX_PARENTHETICAL = 16
+# a stage heading with its dates, run into its body: （三）组织实施阶段（4月1日至4月7日）全力做好…
+_DATED_STAGE = re.compile(r"^[^，。；：,;:（(]{2,20}?阶段\s*[（(][^（）()]*?[\d月日年][^（）()]*?[)）](?=[\u4e00-\u9fff])")
+# a document is flattened when at least this many markers hide after finished sentences
+FLAT_MIN_MARKERS = 2
+# scores of a cut between a heading phrase and its body (split_run_in_heading)
+KNOWN_HEADING_SCORE = 5  # the head is a heading plans use again and again (指导思想)
+HEAD_FINAL_SCORE = 2  # the head ends in a heading noun (…措施)
+SENTENCE_START_SCORE = 2  # the tail opens like a sentence (以…, 加强…)
+CUT_THRESHOLD = 4  # in flattened text: a known heading, or a heading noun before a sentence opener
+_PUNCT = "，,。；;：:、）)”！？!?"
+# outside flattened text: a known heading that a sentence follows (known + sentence start)
+SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
+MIN_HEAD, MAX_HEAD = 2, 24
+# a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
+MAX_SKIP = 1
+
+
+def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
+    """Where a heading phrase with no punctuation ends and its body begins, or None.
+    Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
+    known plan heading, or ends in a heading noun while the tail opens like a sentence."""
+    clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    if len(clause) < 4 or clause == rest:
+        return None  # a heading alone on its line
+    # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
+    finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
+    words = cut(clause[:40])
+    best = None
+    pos = 0
+    for w in words[:-1] if len(clause) == len(rest) else words:
+        pos += len(w)
+        head, tail = rest[:pos], rest[pos:]
+        if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
+            continue  # a cut before punctuation leaves the heading's own colon or comma to the body
+        score = 0
+        if head in KNOWN_HEADINGS:
+            score += KNOWN_HEADING_SCORE
+        if w in HEAD_FINAL:
+            score += HEAD_FINAL_SCORE
+        if tail.startswith(SENTENCE_START):
+            score += SENTENCE_START_SCORE
+        if score >= max(threshold, KNOWN_HEADING_SCORE if finished else 0) and (best is None or score > best[0]):
+            best = (score, pos)
+    if best is None:
+        return _label_cut(rest, clause) if threshold <= CUT_THRESHOLD else None
+    return best[1]
+
+
+def _label_cut(rest: str, clause: str) -> Optional[int]:
+    """A heading phrase followed by a label that opens its body (畜禽生产环节 / 治理指标：…,
+    基层工作效能督查组 / 组 长：林华, 卫生保洁 / 牵头单位联系人：…)."""
+    if rest[len(clause): len(clause) + 1] not in ("：", ":"):
+        return None
+    end = len(clause)
+    peeled = True
+    while peeled:
+        peeled = False
+        for label in BODY_LABELS:
+            start = _ends_with_spaced(clause[:end], label)
+            if start is not None and start >= MIN_HEAD:
+                end, peeled = start, True
+                break
+    if end == len(clause):
+        return None
+    return end if MIN_HEAD <= end <= MAX_HEAD else None
+
+
+def _ends_with_spaced(text: str, label: str) -> Optional[int]:
+    """Where `label` starts if `text` ends with it, alignment spaces allowed (组 长)."""
+    i, j = len(text), len(label)
+    while j and i:
+        if text[i - 1] == " ":
+            i -= 1
+            continue
+        if text[i - 1] != label[j - 1]:
+            return None
+        i, j = i - 1, j - 1
+    return i if j == 0 else None
+
+
+def is_flattened(lines: list[str]) -> bool:
+    """Several top-level markers hidden after finished sentences: the document lost its line breaks."""
+    return sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines) >= FLAT_MIN_MARKERS
+
+
+def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> bool:
+    placement = numbering.place(marker)
+    if placement.kind in ("next", "continue"):
+        return True
+    # flattened text: a style already open may skip or repeat a number, as the tree keeps it
+    if not anywhere or placement.depth >= len(numbering.stack):
+        return False
+    if numbering.stack[placement.depth].style != marker.style.name:
+        return False
+    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP
+
+
+def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
+    """Positions inside `line` where a run-in heading starts."""
+    cuts = []
+    sim = numbering.copy()
+    first = match_marker(line)
+    if first:
+        sim.take(first, sim.place(first))
+    for m in (after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)).finditer(line):
+        pos = m.end()
+        if pos == 0 or pos >= len(line) - 2:
+            continue
+        marker = match_marker(line, pos)
+        if marker is None:
+            continue
+        if marker.style.name == "①":
+            continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
+        if marker.style.name == "1、" and not anywhere:
+            continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
+        if _accepts_run_in(sim, marker, anywhere):
+            sim.take(marker, sim.place(marker))
+            cuts.append(pos)
+    return cuts
+
+
+def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
+    """A marker at the end of a line, or alone on its line, numbers the text of the next line."""
+    m = _DANGLING.search(line) or _dangling_after_heading(line)
+    if not m or match_marker(following) is not None:
+        return line, following
+    # 1. 2020年…: a space keeps the marker apart from a number that opens its text
+    joined = m.group(1) + (" " if following[:1].isdigit() else "") + following
+    if match_marker(joined) is None:
+        return line, following
+    changes.append(Change(before=line[-6:] + " ⏎ " + following[:6], after=line[: m.start()][-6:] + " ⏎ " + joined[:8]))
+    return line[: m.start()].rstrip(), joined
+
+
+_DANGLING_MARKER = re.compile(r"(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
+
+
+def _dangling_after_heading(line: str) -> Optional[re.Match]:
+    """A short heading line that ends in the next item's marker (（八）其他有关工作1.), or a marker
+    alone on its line (（1） / 加强…)."""
+    m = _DANGLING_MARKER.search(line)
+    if not m:
+        return None
+    if m.start() == 0:
+        return m
+    head = match_marker(line)
+    if head is not None and head.end < m.start() and len(line) <= MAX_WRAPPED_HEADING and not re.search("[。；;，,]", line):
+        return m
+    return None
+
+
+def _continues_heading(heading: str, following: str) -> bool:
+    """The next line opens with the last word of the heading phrase and its period, and its body
+    goes on after it (…食品安全保障 / 工作。实施…); a finished heading (保障措施) is not continued."""
+    m = WRAP_TAIL.match(following)
+    marker = match_marker(heading)
+    if not m or m.end() >= len(following) or marker is None or len(heading) < MIN_WRAPPED_HEADING:
+        return False
+    return heading[marker.end:].strip() not in KNOWN_HEADINGS
+
+
+def _closes_parenthesis(heading: str, following: str) -> bool:
+    """The heading broke inside its parenthetical (线上初赛（2026 / 年4月）)."""
+    opened = heading.count("（") + heading.count("(") - heading.count("）") - heading.count(")")
+    if opened <= 0:
+        return False
+    if len(following) <= MAX_FRAGMENT and not re.search("[（(。；]", following):
+        return True
+    close = re.search("[）)]", following[:MAX_PARENTHETICAL])
+    return close is not None and not re.search("[（(。；]", following[: close.start()])
+
+
+def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
+    """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
+    `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        prev = out[-1] if out else ""
+        if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
+                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None
+                and (_continues_heading(prev, ln) or _closes_parenthesis(prev, ln))):
+            changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
+            out[-1] = prev + ln
+            continue
+        out.append(ln)
+    return out
+
+
+def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
+    """Body lines with every run-in heading on a line of its own, and the repair that says so."""
+    changes: list[Change] = []
+    lines = _join_wrapped_headings(lines, changes)
+    flat = is_flattened(lines)
+    numbering = Numbering()
+    out: list[str] = []
+    bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
+    queue = list(lines)
+    cut_body: Optional[str] = None
+    while queue:
+        ln = queue.pop(0)
+        if cut_body is not None and ln is cut_body:
+            bodies.add(len(out))
+        cuts = _embedded_markers(ln, numbering, anywhere=flat)
+        if cuts:
+            pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
+            for p in pieces[1:]:
+                changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
+            queue[:0] = pieces[1:]
+            ln = pieces[0]
+        if queue:
+            ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
+            if not ln.strip():
+                continue
+        marker = match_marker(ln)
+        if marker is not None:
+            numbering.take(marker, numbering.place(marker))
+            rest = ln[marker.end:]
+            if marker.style.name == "第N阶段":
+                rest = rest.lstrip("：: ")
+            dated = _DATED_STAGE.match(rest)
+            if dated or rest:
+                # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
+                at = dated.end() if dated else split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
+                if at:
+                    head_end = len(ln) - len(rest) + at
+                    changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
+                    cut_body = ln[head_end:]
+                    queue.insert(0, cut_body)
+                    ln = ln[:head_end]
+        out.append(ln)
+    # pieces cut out of flattened lines may end in a wrapped heading too
+    out = _join_wrapped_headings(out, changes, frozenset(bodies))
+    repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
+    return out, repairs

@@ -1,0 +1,61 @@
+"""A heading's title from the text after its marker (../shared/gold/CONVENTIONS.md, Sections).
+
+Up to the first 。 or ：, trailing punctuation stripped; a date parenthetical before that delimiter
+belongs to the title; "" when the item opens with an ordinary sentence; a whole short line is its
+own title. Alignment and conversion spaces are not part of a title (其 他 → 其他, 2026 年 4 月 →
+2026年4月); a time 8：00 does not end a title at its colon.
+"""
+from __future__ import annotations
+
+import re
+
+_TRAIL = "。；;，,：:、 "
+# a colon inside a clock time (8：00, 14 : 00) is not a delimiter
+_DELIM = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
+# the longest a heading phrase runs before it is a sentence
+MAX_TITLE = 32
+# a phrase of comma parts is a heading (提高认识，加强领导) when the parts are short and few
+MAX_PARTS, MAX_PART, MAX_PARTS_TITLE = 3, 10, 24
+# a short phrase may list a few things (组织领导、宣传发动); a long enumeration runs on as a sentence
+MAX_ENUMERATION, SHORT_TITLE = 2, 16
+# a run-in heading's comma parts are phrases; a clause with 的 or over 20 hanzi is a sentence
+MAX_RUN_IN_PART = 20
+_CJKISH = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’「」『』"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJKISH}])\s+|\s+(?=[{_CJKISH}])")
+
+
+def clean_title(title: str) -> str:
+    """Spaces next to hanzi or fullwidth punctuation are layout, not words."""
+    return _SPACE_BY_CJK.sub("", title).strip()
+
+
+def heading_title(rest: str, whole_line: bool) -> str:
+    rest = rest.strip()
+    if not rest:
+        return ""
+    if whole_line and not _DELIM.search(rest.rstrip(_TRAIL)):
+        return clean_title(rest.rstrip(_TRAIL))
+    parts = _DELIM.split(rest, maxsplit=1)
+    seg = clean_title(parts[0].rstrip(_TRAIL))
+    body_follows = len(parts) > 1 and len(parts[1].strip()) > 0
+    # a phrase with its body after it is a run-in heading; a lone sentence is a plain item
+    return seg if is_title_phrase(seg) or (body_follows and is_run_in_title(seg)) else ""
+
+
+def is_run_in_title(seg: str) -> bool:
+    """A longer heading that a body follows (实施工业绿色生产，推动…总量趋零增长。正文…): two or three
+    comma parts, no run-on enumeration."""
+    parts = re.split("[，,]", seg)
+    return (len(seg) <= MAX_TITLE and len(parts) <= MAX_PARTS and all(len(p) <= MAX_RUN_IN_PART for p in parts)
+            and seg.count("、") <= MAX_ENUMERATION and "的" not in seg)
+
+
+def is_title_phrase(seg: str) -> bool:
+    """A heading phrase, not an opening sentence: short; at most a couple of short comma parts
+    (提高认识，加强领导) and no enumeration that runs on (围绕政治鉴别、依法行政、…)."""
+    if not seg or len(seg) > MAX_TITLE:
+        return False
+    parts = re.split("[，,]", seg)
+    if len(parts) == 1:
+        return seg.count("、") <= MAX_ENUMERATION or len(seg) <= SHORT_TITLE
+    return len(parts) <= MAX_PARTS and all(1 <= len(p) <= MAX_PART for p in parts) and len(seg) <= MAX_PARTS_TITLE

@@ -1,0 +1,369 @@
+"""The heading tree from body lines plus the format's heading hints.
+
+Every line that opens with a marker becomes a section (outside attachments): the numbering
+sequence is a signal, not a gate. Where a number breaks the sequence (a second 四、, 三、 → 五、,
+2. after 3．) the section is still made, placed by its marker style, and a warning names it.
+
+Placement (`Numbering.place`), in order of evidence:
+1. an unnumbered line with a heading level from the format (Markdown #, Word heading style, <hN>,
+   PDF font rank) closes every open section of the same or a deeper level; on a numbered line the
+   level is checked against the numbering, and a disagreement is reported (`heading_level_conflict`);
+2. the style is open: the new section is a sibling of the open one of that style; its twin is open
+   (1、 and 1.): the next number continues it as a sibling, a new 1 starts a list inside it;
+3. the document has already nested this style against its usual rank (1. under （1）): it goes there;
+4. else the usual depth of the style (`Style.rank`: 壹、 → 一、 → （一） → 第N阶段 → 1. → （1） → ①):
+   open sections of the same or a deeper rank are closed.
+A number that continues the last sibling under the previous parent ((三) under 一、, then （四）
+under 二、, as central documents number their subsections) is a continuation, not a gap.
+
+Only one kind of marker line is refused, and named in a `heading_rejected` warning: an `N、` out of
+sequence right after a paragraph that stops mid-sentence (a page number of a document-sharing site).
+`附件` lines after the plan open top-level parts; a top-level numbering that starts again at 1 after
+a full sequence says the page may hold several plans (`several_plans`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
+from fangan.lexicon.script import to_simplified
+from fangan.model import Section, Warning
+
+from .titles import clean_title, heading_title
+
+# a heading line is short: beyond this it is a paragraph whose first words carry a run-in title
+WHOLE_LINE_HEADING = 40
+# an attachment heading (附件1：xxx表) is one short line
+ATTACHMENT_LINE = 60
+# an attachment part with this much body is finished: a further 附件 line opens the next part
+ATTACHMENT_BODY = 20
+# a line longer than this is a paragraph, whatever its formatting: no heading hint is looked up
+MAX_HINTED_LINE = 120
+# at most this many example lines in one warning
+EXAMPLES = 8
+# how a finished paragraph ends
+SENTENCE_END = "。！？；：…”’」』）)!?;:"
+
+
+@dataclass
+class _Open:
+    style: str  # style name, or "" for an unnumbered heading given by the format
+    rank: float
+    value: int
+    hint: Optional[int]  # heading level the format gave the line, if any
+    section: Optional[Section] = None
+
+
+@dataclass
+class Placement:
+    depth: int  # how many open sections stay open: the new one is a child of stack[depth - 1]
+    kind: str  # next | continue | gap | repeat | start | unnumbered
+    expected: int
+
+
+class Numbering:
+    """The stack of open sections and what the document has shown about its numbering.
+    The run-in splitter runs a copy of it to test cuts; the tree builder commits to it."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Open] = []
+        self.parent_style: dict[str, Optional[str]] = {}  # where each style first nested
+        self.last: dict[str, tuple[int, Optional[str]]] = {}  # style → (last value, its parent's style)
+
+    def copy(self) -> "Numbering":
+        other = Numbering()
+        other.stack = [_Open(o.style, o.rank, o.value, o.hint) for o in self.stack]
+        other.parent_style = dict(self.parent_style)
+        other.last = dict(self.last)
+        return other
+
+    def _open_index(self, style: str) -> Optional[int]:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].style == style:
+                return i
+        return None
+
+    def place(self, marker: Optional[Marker], hint: Optional[int] = None) -> Placement:
+        if hint is not None:
+            depth = len(self.stack)
+            while depth and (self.stack[depth - 1].hint is None or self.stack[depth - 1].hint >= hint):
+                depth -= 1
+            if marker is None:
+                return Placement(depth, "unnumbered", 0)
+            return Placement(depth, *self._number_kind(marker, depth))
+        assert marker is not None
+        style = marker.style.name
+        i = self._open_index(style)
+        if i is not None:
+            return Placement(i, *self._number_kind(marker, i))
+        twin = TWINS.get(style)
+        j = self._open_index(twin) if twin else None
+        if j is not None:
+            if marker.value == self.stack[j].value + 1:
+                return Placement(j, "next", marker.value)  # 1、 then 2.: one list, written two ways
+            if marker.value == 1:
+                return Placement(len(self.stack), "next", 1)  # 6、议程 then 1.…: a list inside the item
+        depth = None
+        if style in self.parent_style:
+            # the document nested this style under one of equal or lower usual rank: follow the document
+            parent = self.parent_style[style]
+            if parent is None:
+                depth = 0 if marker.style.rank <= min((o.rank for o in self.stack if o.style), default=99) else None
+            elif (j := self._open_index(parent)) is not None and self.stack[j].rank >= marker.style.rank:
+                depth = j + 1
+        if depth is None:
+            depth = len(self.stack)
+            while depth and self.stack[depth - 1].hint is None and self.stack[depth - 1].rank >= marker.style.rank:
+                depth -= 1
+        return Placement(depth, *self._number_kind(marker, depth))
+
+    def _number_kind(self, marker: Marker, depth: int) -> tuple[str, int]:
+        style = marker.style.name
+        if depth < len(self.stack) and self.stack[depth].style == style:
+            prev = self.stack[depth].value
+            expected = prev + 1
+            if marker.value == expected:
+                return "next", expected
+            return ("repeat" if marker.value <= prev else "gap"), expected
+        parent = self.stack[depth - 1].style if depth else None
+        last = self.last.get(style)
+        if last and last[1] == parent and marker.value == last[0] + 1 and marker.value != 1:
+            return "continue", marker.value
+        if marker.value == 1:
+            return "next", 1
+        if not self.stack and not self.last:
+            return "start", 1  # an excerpt may start at 玖、
+        return "gap", 1
+
+    def accepts(self, marker: Marker) -> bool:
+        return self.place(marker).kind in ("next", "continue")
+
+    def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
+             section: Optional[Section] = None) -> None:
+        del self.stack[placement.depth:]
+        style = marker.style.name if marker else ""
+        parent = self.stack[-1].style if self.stack else None
+        if marker is not None:
+            self.parent_style.setdefault(style, parent)
+            self.last[style] = (marker.value, parent)
+        rank = marker.style.rank if marker else -1.0
+        self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
+
+
+def hint_key(text: str, simplified: bool = False) -> str:
+    """Heading hints are keyed by the parser's text; the body has been normalized since (script,
+    width, spaces), so both sides are compared in one canonical form (`simplified`: the text is
+    already in simplified script, as body lines are)."""
+    t = unicodedata.normalize("NFKC", text if simplified else to_simplified(text))
+    return re.sub(r"[\s。；;：:，,]+", "", t)
+
+
+@dataclass
+class TreeResult:
+    sections: list[Section] = field(default_factory=list)
+    section_lines: dict[str, int] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+
+
+class _Warnings:
+    """Collects one warning per code, with a count and example lines."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Warning] = {}
+
+    def add(self, code: str, message: str, example: str, keep_all: bool = False) -> None:
+        """`keep_all`: every example is kept (lines left out of the tree are each named)."""
+        w = self.by_code.get(code)
+        if w is None:
+            self.by_code[code] = Warning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
+            return
+        w.count += 1
+        if keep_all or len(w.examples) < EXAMPLES:
+            w.examples.append(example[:40])
+
+    def list(self) -> list[Warning]:
+        return list(self.by_code.values())
+
+
+_GAP_MESSAGE = {
+    "gap": "heading numbers skip (kept as sections, placed by their marker style)",
+    "repeat": "heading numbers repeat or go back (kept as sections, placed by their marker style)",
+    "start": "the first heading does not start at 1 (an excerpt?)",
+}
+_WARNING_CODE = {"gap": "numbering_gap", "repeat": "numbering_repeat", "start": "numbering_gap"}
+
+
+class TreeBuilder:
+    def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
+        self.numbering = Numbering()
+        self.roots: list[Section] = []
+        self.result = TreeResult(sections=self.roots)
+        self.warnings = _Warnings()
+        self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
+        self.unnumbered_hints = unnumbered_hints
+        self.attachment: Optional[Section] = None
+        self.attachment_chars = 0
+        self.attachment_plan = False  # the open attachment holds a plan with its own headings
+        self.top_values: list[int] = []
+        self.last_line: Optional[str] = None  # the body line before the current one
+
+    # --- adding sections ---------------------------------------------------------------------
+
+    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int) -> Section:
+        stack = self.numbering.stack
+        parent = stack[placement.depth - 1].section if placement.depth else None
+        siblings = parent.children if parent else self.roots
+        sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
+        sec = Section(id=sid, marker=marker_text, level=placement.depth + 1, title=title, text=line)
+        siblings.append(sec)
+        self.result.section_lines[sec.id] = index
+        return sec
+
+    def _body(self, line: str) -> None:
+        self.last_line = line
+        stack = self.numbering.stack
+        if stack and stack[-1].section is not None:
+            stack[-1].section.text += "\n" + line
+
+    def add_line(self, line: str, index: int) -> None:
+        if self._opens_attachment(line) or (self.attachment is not None and not self.attachment_plan):
+            self._attachment_line(line, index)
+            return
+        marker = match_marker(line)
+        hint = None
+        if self.hints and len(line) <= MAX_HINTED_LINE:
+            hint = self.hints.get(hint_key(line, simplified=True))
+        if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
+            self._body(line)
+            self._inline_circled(line, index)
+            return
+        if marker is None:
+            self.last_line = None  # a heading line ends what came before it
+            placement = self.numbering.place(None, hint)
+            sec = self._new_section(placement, "", clean_title(line.rstrip("。；;：: ")), line, index)
+            self.numbering.take(None, placement, hint, sec)
+            return
+        # a numbered line is placed by its numbering; the format's level only checks it (pages style
+        # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
+        placement = self.numbering.place(marker)
+        if self._continues_sentence(marker, placement):
+            self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
+                              "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
+            self._body(line)
+            return
+        self.last_line = None
+        if hint is not None and self.numbering.place(marker, hint).depth != placement.depth:
+            self.warnings.add("heading_level_conflict",
+                              "the format's heading level and the marker's place in the numbering disagree (the numbering wins)",
+                              line)
+        if placement.kind in _WARNING_CODE:
+            self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
+        self._note_restart(marker, placement, line)
+        rest = line[marker.end:]
+        if marker.style.name == "第N阶段":
+            rest = rest.lstrip("：: ")
+        whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
+        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
+        self.numbering.take(marker, placement, hint, sec)
+        self._inline_circled(line, index)
+
+    def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
+        """`N、` out of sequence right after a paragraph that stops mid-sentence: the page numbers of
+        document-sharing sites look like this (围 / 2、绕), headings do not."""
+        if placement.kind not in ("gap", "repeat", "start") or not marker.style.arabic or not marker.text.endswith("、"):
+            return False
+        prev = self.last_line
+        return prev is not None and len(prev) > WHOLE_LINE_HEADING and prev[-1] not in SENTENCE_END
+
+    def _note_restart(self, marker: Marker, placement: Placement, line: str) -> None:
+        """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""
+        if placement.depth != 0:
+            return
+        if marker.value == 1 and self.top_values and max(self.top_values) >= 3:
+            self.warnings.add("several_plans", "the top-level numbering starts again: the page may hold several plans", line)
+        self.top_values.append(marker.value)
+
+    def _inline_circled(self, line: str, index: int) -> None:
+        """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""
+        starts = [m.start() for m in re.finditer("[①-⑳]", line) if m.start() > 0]
+        if not starts or not self.numbering.stack:
+            return
+        for a, b in zip(starts, starts[1:] + [len(line)]):
+            piece = line[a:b]
+            marker = match_marker(piece)
+            if marker is None or not self.numbering.accepts(marker):
+                continue
+            placement = self.numbering.place(marker)
+            # inline list items carry no heading of their own
+            sec = self._new_section(placement, marker.text, "", piece, index)
+            self.numbering.take(marker, placement, None, sec)
+
+    # --- attachments -------------------------------------------------------------------------
+
+    def _opens_attachment(self, line: str) -> bool:
+        """附件 after the plan's own sections (a 附件 line before them lists what a notice sends: the
+        plan itself follows and is not an attachment)."""
+        if not self.roots or len(line) > ATTACHMENT_LINE or ATTACHMENT.match(line) is None:
+            return False
+        return self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY
+
+    def _attachment_line(self, line: str, index: int) -> None:
+        m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
+        if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
+            self.numbering.stack.clear()
+            marker = "附件" + (m.group("n") or "")
+            sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
+            # hint 0: no heading level of the format closes an attachment, only the next 附件 does
+            self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))
+            self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
+            return
+        self.attachment_chars += len(line)
+        marker = match_marker(line)
+        if not self.attachment.title and "\n" not in self.attachment.text and marker is None \
+                and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
+            self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
+        if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
+            # the attachment is a plan of its own (一、… from 1): its headings are its children
+            self.attachment_plan = True
+            self.add_line(line, index)
+            return
+        self.attachment.text += "\n" + line
+        if marker:
+            self.warnings.add("attachment_items", "numbered lines inside an attachment are kept as its text, not as sections",
+                              line)
+
+    def finish(self) -> TreeResult:
+        _title_whole_sentence_headings(self.roots)
+        self.result.warnings = self.warnings.list()
+        return self.result
+
+
+# chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
+CHAPTER_RANK = 1
+# the longest whole-sentence heading
+MAX_SENTENCE_HEADING = 60
+
+
+def _title_whole_sentence_headings(sections: list[Section]) -> None:
+    """A chapter-level item with no body and no children is a heading written as a sentence
+    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
+    for sec in sections:
+        _title_whole_sentence_headings(sec.children)
+        if sec.title or sec.children or "\n" in sec.text:
+            continue
+        marker = match_marker(sec.text)
+        if marker is None or marker.style.rank > CHAPTER_RANK:
+            continue
+        sentence = re.split("[。；;]", sec.text[marker.end:], maxsplit=1)[0].strip()
+        if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
+            sec.title = clean_title(sentence.rstrip("，,：: "))
+
+
+def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> TreeResult:
+    tree = TreeBuilder(hints, unnumbered_hints)
+    for i, line in enumerate(lines):
+        tree.add_line(line, i)
+    return tree.finish()
