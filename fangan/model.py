@@ -140,6 +140,7 @@ class Document(_Model):
     script: Script = "unknown"
     text: str = ""
     sections: list[Section] = Field(default_factory=list)
+    attachments: list[Section] = Field(default_factory=list, description="附件 parts after the plan (marker 附件 or 附件N), kept apart from its sections")
     goals: list[Goal] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)

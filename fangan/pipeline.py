@@ -141,6 +141,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         script=explained.script,
         text=st.text,
         sections=st.sections,
+        attachments=st.attachments,
         repairs=explained.repairs + st.repairs,
         removed=explained.removed,
         warnings=warnings,

@@ -16,6 +16,9 @@ class StructureResult:
     title: str
     lines: list[str]  # body paragraphs, title excluded
     sections: list[Section]
+    # 附件 blocks after the plan (marker 附件 / 附件N), each with its own text and, when it is a plan
+    # itself, its own headings as children
+    attachments: list[Section] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
     # line index in `lines` where each section's heading sits, by section id
     section_lines: dict[str, int] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from typing import Optional
 
 from fangan.lexicon.orgs import is_org_line
 from fangan.lexicon.markers import match_marker
-from fangan.model import Change, Repair
+from fangan.model import Change, Repair, Section
 
 from . import StructureResult
 from .runin import split_run_in
@@ -95,5 +95,12 @@ def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candi
     title, lines, repairs = choose_title(lines, title_hint, title_candidates)
     lines, split_repairs = split_run_in(lines)
     tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS)
-    return StructureResult(title=title, lines=lines, sections=tree.sections, repairs=repairs + split_repairs,
-                           section_lines=tree.section_lines, warnings=tree.warnings)
+    # 附件 parts are the plan's attachments, not its sections: they are kept apart in the record
+    sections = [s for s in tree.sections if not is_attachment(s)]
+    attachments = [s for s in tree.sections if is_attachment(s)]
+    return StructureResult(title=title, lines=lines, sections=sections, attachments=attachments,
+                           repairs=repairs + split_repairs, section_lines=tree.section_lines, warnings=tree.warnings)
+
+
+def is_attachment(section: Section) -> bool:
+    return section.marker.startswith("附件")

@@ -128,8 +128,9 @@ def test_titles_lose_alignment_spaces_and_keep_clock_times():
 def test_attachments_are_top_level_parts(fixtures_dir):
     doc = _doc(fixtures_dir, "attachments.txt")
     # the notice's own 附件 line (before the plan) is not a part; the blocks after the plan are
-    assert _tree(doc.sections) == ["一、总体要求", "二、实施要求", "  （一）加强领导，明确分工", "附件1补贴机具种类范围",
-                                   "附件2实施细则", "  一、适用范围", "  二、申请程序", "附件3参加人员名单"]
+    assert _tree(doc.sections) == ["一、总体要求", "二、实施要求", "  （一）加强领导，明确分工"]
+    assert _tree(doc.attachments) == ["附件1补贴机具种类范围", "附件2实施细则", "  一、适用范围", "  二、申请程序",
+                                      "附件3参加人员名单"]
     items = [w for w in doc.warnings if w.code == "attachment_items"]
     assert items and items[0].examples == ["1.耕整地机械", "2.种植施肥机械"]
 

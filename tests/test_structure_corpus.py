@@ -42,7 +42,7 @@ def lost_heading_lines(doc: Document) -> list[str]:
     heads = set()
     # each line the tree refused is named in a heading_rejected warning
     explained = {ex for w in doc.warnings if w.code == "heading_rejected" for ex in w.examples}
-    for sec, _ in iter_sections(doc.sections):
+    for sec, _ in iter_sections(doc.sections + doc.attachments):
         heads.add(sec.text.split("\n", 1)[0])
         if sec.marker.startswith("附件") and any(w.code == "attachment_items" for w in doc.warnings):
             explained.update(sec.text.split("\n")[1:])
@@ -103,8 +103,8 @@ def test_central_no1_document_has_all_27_subsections(real_docs):
 
 def test_hainan_attachment_is_not_under_the_last_chapter(real_docs):
     doc = real_docs["hainan_farm_machinery_subsidy_plan.pdf"]
-    assert [s.marker for s in doc.sections][-2:] == ["七、", "附件"]
-    assert all(not c.marker.startswith("附件") for c in doc.sections[-2].children)
+    assert doc.sections[-1].marker == "七、" and [s.marker for s in doc.attachments] == ["附件"]
+    assert all(not c.marker.startswith("附件") for c in doc.sections[-1].children)
 
 
 def test_markdown_plans_get_their_heading_levels(real_docs):
