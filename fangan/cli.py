@@ -17,6 +17,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese plan documents (方案) → a structured corpus.")
@@ -35,6 +36,7 @@ def build(
     timings: bool = typer.Option(False, help="print seconds per stage"),
     jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (0 = one per core)"),
     dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
 
@@ -46,7 +48,9 @@ def build(
     from fangan.pipeline import Options
     from fangan.pipeline import build as run_build
 
-    options = Options(script=script, force=force)
+    from fangan.corpus.lock import OutputLocked
+
+    options = Options(script=script, force=force, follow_symlinks=follow_symlinks)
     show_bar = sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, disable=not show_bar, transient=True) as bar:
@@ -57,14 +61,18 @@ def build(
                 tasks[phase] = bar.add_task({"read": "reading", "build": "building"}.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
+        try:
+            report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
+        except OutputLocked as e:
+            err_console.print(f"error: {e}", markup=False, highlight=False)
+            raise typer.Exit(1)
     mb = report.bytes_in / 1e6
     console.print(
-        f"built {len(report.built)}, already built {len(report.skipped)}, errors {len(report.errors)} "
-        f"({mb:.2f} MB in {report.seconds:.1f} s) → {out}"
+        f"built {len(report.built)}, already built {len(report.skipped)}, errors {len(report.errors)}, "
+        f"skipped {len(report.skipped_inputs)} ({mb:.2f} MB in {report.seconds:.1f} s) → {out}", markup=False
     )
-    for e in report.errors:
-        err_console.print(f"[red]error[/red] {e.path}: {e.stage}/{e.error}: {e.reason}")
+    for e in report.errors:  # paths and reasons are untrusted text: never markup
+        err_console.print(f"error {e.path}: {e.stage}/{e.error}: {e.reason}", markup=False, highlight=False)
     if timings:
         for stage, secs in report.times.seconds.items():
             console.print(f"  {stage:<10} {secs:8.3f} s")
@@ -97,7 +105,7 @@ def show(
     try:
         doc = _load_document(file, script)
     except StageError as e:
-        err_console.print(f"[red]error[/red] {file}: {e.stage}/{e.error}: {e.reason}")
+        err_console.print(f"[red]error[/red] {escape(f'{file}: {e.stage}/{e.error}: {e.reason}')}")
         raise typer.Exit(1)
     if as_json:
         console.print_json(doc.model_dump_json())
@@ -161,12 +169,12 @@ def normalize(
 
     for item in iter_inputs([file]):
         if isinstance(item, IngestError):
-            err_console.print(f"[red]error[/red] {item.path}: {item.error}: {item.reason}")
+            err_console.print(f"[red]error[/red] {escape(f'{item.path}: {item.error}: {item.reason}')}")
             raise typer.Exit(1)
         try:
             parsed = parse(item)
         except ParseError as e:
-            err_console.print(f"[red]error[/red] {item.path}: {e.error}: {e.reason}")
+            err_console.print(f"[red]error[/red] {escape(f'{item.path}: {e.error}: {e.reason}')}")
             raise typer.Exit(1)
         ctx = NormalizeContext(script_variant=script, site=parsed.site, title_hint=parsed.title_hint)
         result = normalize_and_explain(parsed.text, ctx)
