@@ -130,8 +130,19 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         setattr(doc, name, getattr(ex, name))
     doc.warnings.extend(ex.warnings)
     if not doc.text.strip():
-        raise StageError("normalize", "empty_after_cleaning", "no body text is left after removing boilerplate")
+        raise StageError("normalize", "empty_after_cleaning", empty_reason(parsed.text, explained.removed, doc.title))
     return doc
+
+
+def empty_reason(parsed_text: str, removed: list, title: str) -> str:
+    """Why a document has no body text, as it is: boilerplate removal, a lone title, or too little text."""
+    if removed:
+        steps = ", ".join(sorted({r.step for r in removed}))
+        return f"no body text is left after removing boilerplate ({len(removed)} span(s) removed by {steps})"
+    if title.strip():
+        return "the input holds only a title line and no body text"
+    n = len("".join(parsed_text.split()))
+    return f"the input holds no body text ({n} visible character(s) after parsing)"
 
 
 def process_item(item: SourceItem, options: Optional[Options] = None, batch=None, times: Optional[StageTimes] = None) -> Document:

@@ -93,9 +93,72 @@ def detect_format(item: SourceItem) -> str:
     return "txt" if not suffix else suffix
 
 
-def parse(item: SourceItem) -> ParsedDocument:
+def parse(item: SourceItem, max_text_chars: Optional[int] = None) -> ParsedDocument:
     fmt = detect_format(item)
     entry = _REGISTRY.get(fmt)
     if entry is None:
-        raise ParseError("unsupported_format", f"no parser for format {fmt!r} ({item.path})")
-    return entry.fn(item)
+        raise ParseError("unsupported_format", f"no parser for format {fmt!r}")
+    fmt, note = check_content(item, fmt)
+    parsed = _REGISTRY[fmt].fn(item)
+    if note:
+        parsed.warnings.append(note)
+    check_text(parsed, max_text_chars)
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------------
+# content checks: garbage must become an error entry, never a record of decoded noise
+
+#: formats whose files are text: bytes with control characters are not one of them
+TEXT_FORMATS = ("txt", "html")
+
+
+def check_content(item: SourceItem, fmt: str) -> tuple[str, Optional[tuple[str, str]]]:
+    """The format to parse `item` as, and a warning when that is not what its name says.
+
+    A text format (txt, html) chosen by the file's name must hold text: control bytes → `not_text`.
+    A binary format (doc, docx, rtf, pdf) chosen by the name but without its magic bytes is read as text
+    when it is text (Word's "save as web page" named .doc is common), and is `wrong_format` otherwise."""
+    from .text import is_binary
+
+    entry = _REGISTRY[fmt]
+    head = item.data[:4096]
+    if entry.sniff and entry.sniff(head):
+        return fmt, None  # the content itself says what it is
+    binary = is_binary(item.data)
+    if fmt in TEXT_FORMATS:
+        if binary:
+            raise ParseError("not_text", f"the bytes are not text ({_control_share(item.data):.0%} control bytes), "
+                                         f"though the input is read as {fmt}")
+        return fmt, None
+    if fmt == "docx" and head.startswith(b"PK"):
+        return fmt, None  # a zip whose word/ part lies beyond the sniffed head: the docx reader judges
+    if binary:
+        raise ParseError("wrong_format", f"not a {fmt} file (no {fmt} signature at its start) and not text either")
+    as_text = "html" if _REGISTRY["html"].sniff(head) else "txt"
+    return as_text, ("wrong_extension", f"the input is named as {fmt} but holds {as_text}; read as {as_text}")
+
+
+def _control_share(data: bytes) -> float:
+    sample = data[:8192]
+    return sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 26, 27)) / max(1, len(sample))
+
+
+def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> None:
+    """Refuse a text over the length budget; warn when a document holds no Chinese."""
+    from fangan.ingest import Limits
+
+    from .chinese import han_share
+
+    limit = max_text_chars or Limits().max_text_chars
+    n = sum(len(b.text) + 1 for b in parsed.blocks)
+    if n > limit:
+        raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
+    share = han_share(parsed.text)
+    if share < NOT_CHINESE_BELOW:
+        parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
+                                               "the repairs and extraction rules are written for Chinese plans"))
+
+
+#: below this share of hanzi among visible characters, a document is not a Chinese plan
+NOT_CHINESE_BELOW = 0.05

@@ -76,7 +76,9 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec), codec.replace("-sig", "") if codec == "utf-8-sig" else codec
+            # damaged units (a lone UTF-16 surrogate, a cut-off last character) become U+FFFD, which the
+            # normalizers count as irrecoverable: the rest of the document is still read
+            return data.decode(codec, errors="replace"), codec.replace("-sig", "") if codec == "utf-8-sig" else codec
     candidates: list[str] = []
     if declared:
         try:
