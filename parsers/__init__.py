@@ -148,12 +148,16 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     """Refuse a text over the length budget; warn when a document holds no Chinese."""
     from fangan.ingest import Limits
 
-    from .chinese import han_share
+    from .chinese import han_share, plausibility
 
     limit = max_text_chars or Limits().max_text_chars
     n = sum(len(b.text) + 1 for b in parsed.blocks)
     if n > limit:
         raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
+    if parsed.format in CONVERTED_FORMATS and plausibility(parsed.text) < NOISE_BELOW:
+        # LibreOffice imports any bytes it cannot read as a document as 8-bit text: noise, not a document
+        raise ParseError("not_text", f"the converted {parsed.format} reads as noise, not text: the file is damaged "
+                                     "or not a word-processor document")
     share = han_share(parsed.text)
     if share < NOT_CHINESE_BELOW:
         parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
@@ -162,3 +166,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
 
 #: below this share of hanzi among visible characters, a document is not a Chinese plan
 NOT_CHINESE_BELOW = 0.05
+#: formats read through a converter; below this plausibility (`chinese.plausibility`, clean text > 0.6,
+#: English ≈ 0.2) the converted text is noise
+CONVERTED_FORMATS = ("doc", "rtf")
+NOISE_BELOW = -0.2
