@@ -40,8 +40,13 @@ def json_safe_path(path: str) -> tuple[str, Optional[str]]:
     return raw.decode("utf-8", "backslashreplace"), base64.b64encode(raw).decode("ascii")
 
 
+_BYTES_REPR = re.compile(r"""\bb(?:'(?:[^'\\]|\\.){0,200}'|"(?:[^"\\]|\\.){0,200}")""")
+
+
 def readable(text: str, limit: int = MAX_REASON_CHARS) -> str:
-    """A message fit for a person and for JSON: no control characters, no lone surrogates, bounded length."""
+    """A message fit for a person and for JSON: no control characters, no lone surrogates, no bytes reprs
+    (a library's exception message often quotes the raw bytes it choked on), bounded length."""
+    text = _BYTES_REPR.sub("<bytes>", text)
     text = _SURROGATE.sub(_show_surrogate, text)
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -116,7 +116,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             best = (score, codec, text)
     # a damaged file (a flipped bit, a cut-off download) fails its own codec strictly at a few bytes and is
     # then read as fluent-looking mojibake by another: its own codec with those few bytes replaced wins
-    for codec in dict.fromkeys(c for c in candidates[:1] + ["utf-8"] if c):
+    for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
         lenient = _lenient(data, codec)
         if lenient is not None:
             score = plausibility(lenient)
@@ -128,7 +128,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     return best[2], best[1]
 
 
-def _lenient(data: bytes, codec: str, max_share: float = 0.005) -> Optional[str]:
+def _lenient(data: bytes, codec: str, max_share: float = 0.05) -> Optional[str]:
     """`data` decoded with undecodable bytes replaced (U+FFFD), when they are at most `max_share` of it."""
     try:
         text = data.decode(codec, errors="replace")

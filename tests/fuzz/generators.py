@@ -237,8 +237,8 @@ def g_disguised(rng, folder, i):
     return _write(folder, f"disguised{i}.{rng.choice(['txt', 'html'])}", base_docx())
 
 
-def g_archive(rng, folder, i):
-    kind = rng.randrange(9)
+def g_archive(rng, folder, i, kind=None):
+    kind = rng.randrange(9) if kind is None else kind
     plan = PLAN.replace("2024", str(2000 + i % 100)).encode("utf-8") + f"\n{i}".encode()
     if kind == 0:
         return _write(folder, f"empty{i}.zip", zip_bytes([]))
@@ -269,8 +269,8 @@ def g_archive(rng, folder, i):
                                                       ("c.docx", truncate(rng, base_docx()))]))
 
 
-def g_warc(rng, folder, i):
-    kind = rng.randrange(10)
+def g_warc(rng, folder, i, kind=None):
+    kind = rng.randrange(10) if kind is None else kind
     html = base_html()
     url = f"http://www.example.gov.cn/art/{i}.html"
     compress = rng.random() < 0.5
@@ -307,8 +307,8 @@ def g_warc(rng, folder, i):
         ("Content-Type", rng.choice(["text/html", "application/pdf", "application/msword", "text/plain"]))]}], compress))
 
 
-def g_odd_name(rng, folder, i):
-    kind = rng.randrange(5)
+def g_odd_name(rng, folder, i, kind=None):
+    kind = rng.randrange(5) if kind is None else kind
     data = PLAN.encode("utf-8") + f"\n名{i}".encode()
     if kind == 0:  # not valid UTF-8: GBK bytes, or a lone 0xff
         raw = rng.choice(["方案".encode("gbk"), b"\xff\xfe", b"plan\xe9"]) + f"{i}.txt".encode()
@@ -330,8 +330,8 @@ def g_odd_name(rng, folder, i):
     return _write(folder, name, data if rng.random() < 0.7 else rng.randbytes(200) + b"[/red]\x00")
 
 
-def g_fs_oddity(rng, folder, i):
-    kind = rng.randrange(8)
+def g_fs_oddity(rng, folder, i, kind=None):
+    kind = rng.randrange(8) if kind is None else kind
     if kind == 0:
         return _write(folder, f".hidden{i}.txt", PLAN.encode())
     if kind == 1:
@@ -362,8 +362,8 @@ def g_fs_oddity(rng, folder, i):
     return d.name
 
 
-def g_odd_text(rng, folder, i):
-    kind = rng.randrange(9)
+def g_odd_text(rng, folder, i, kind=None):
+    kind = rng.randrange(9) if kind is None else kind
     if kind == 0:  # UTF-16 with lone surrogates
         body = PLAN.encode("utf-16-le")
         cut = rng.randrange(0, len(body) // 2) * 2
@@ -403,17 +403,26 @@ GENERATORS: list[tuple[Gen, float]] = [
 ]
 
 
+#: generators with numbered kinds: every kind is written once at the start of a run, so even a short
+#: run covers every category
+KINDS = {g_archive: 9, g_warc: 10, g_odd_name: 5, g_fs_oddity: 8, g_odd_text: 9}
+
+
 def generate(folder: Path, n: int, seed: int = 0, generators=GENERATORS) -> list[str]:
     """Write `n` top-level inputs into `folder` (created); return their names."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     gens, weights = zip(*generators)
+    every_kind = [(gen, k) for gen, count in KINDS.items() for k in range(count)]
     names = []
     for i in range(n):
-        gen = rng.choices(gens, weights)[0]
-        name = gen(rng, folder, seed * 1_000_000 + i)
-        names.append(name)
+        uid = seed * 1_000_000 + i
+        if i < len(every_kind):
+            gen, kind = every_kind[i]
+            names.append(gen(rng, folder, uid, kind=kind))
+        else:
+            names.append(rng.choices(gens, weights)[0](rng, folder, uid))
     return names
 
 
