@@ -72,7 +72,7 @@ def build(
         f"skipped {len(report.skipped_inputs)} ({mb:.2f} MB in {report.seconds:.1f} s) → {out}", markup=False
     )
     for e in report.errors:  # paths and reasons are untrusted text: never markup
-        err_console.print(f"error {e.path}: {e.stage}/{e.error}: {e.reason}", markup=False, highlight=False)
+        err_console.print(f"error {e.path}: {e.stage}/{e.error}: {e.reason}", markup=False, highlight=False, soft_wrap=True)
     if timings:
         for stage, secs in report.times.seconds.items():
             console.print(f"  {stage:<10} {secs:8.3f} s")

@@ -214,24 +214,22 @@ class _Walker:
     roots: list[str]
     follow_symlinks: bool
     limits: Limits
-    seen_dirs: set = field(default_factory=set)  # (st_dev, st_ino): a link loop is walked once
 
-    def walk(self, folder: Path, parts: tuple[str, ...]) -> Iterator[Item]:
+    def walk(self, folder: Path, parts: tuple[str, ...], ancestors: frozenset = frozenset()) -> Iterator[Item]:
         try:
             st = folder.stat()
             key = (st.st_dev, st.st_ino)
-            if key in self.seen_dirs:
-                yield Skipped(str(folder), "symlink_loop", "a folder already read through another link")
+            if key in ancestors:  # a link back up the tree: walking it would never end
+                yield Skipped(str(folder), "symlink_loop", "a link to a folder that contains it; not followed")
                 return
-            self.seen_dirs.add(key)
             names = sorted(os.listdir(folder))
         except OSError as e:
             yield IngestError(str(folder), "unreadable_folder", _os_reason(e))
             return
         for name in names:
-            yield from self.entry(folder / name, parts + (name,))
+            yield from self.entry(folder / name, parts + (name,), ancestors | {key})
 
-    def entry(self, path: Path, parts: tuple[str, ...]) -> Iterator[Item]:
+    def entry(self, path: Path, parts: tuple[str, ...], ancestors: frozenset) -> Iterator[Item]:
         why = skip_reason(parts)
         if why is not None:
             yield Skipped(str(path), *why)
@@ -251,9 +249,16 @@ class _Walker:
             yield IngestError(str(path), "unreadable", _os_reason(e))
             return
         if stat.S_ISDIR(st.st_mode):
-            yield from self.walk(path, parts)
+            if len(parts) > MAX_FOLDER_DEPTH:
+                yield IngestError(str(path), "too_deep", f"more than {MAX_FOLDER_DEPTH} folders deep; not read")
+                return
+            yield from self.walk(path, parts, ancestors)
         else:
             yield from _iter_file(path, self.limits, st)
+
+
+#: folders nested deeper than this are not walked (links between folders can build any depth)
+MAX_FOLDER_DEPTH = 64
 
 
 def _iter_file(f: Path, limits: Limits, st: Optional[os.stat_result] = None) -> Iterator[Item]:
