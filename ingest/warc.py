@@ -142,6 +142,11 @@ def _records(path: Path, read: bool = True, limits: Optional[Limits] = None, tal
             data = None
             if read:
                 cap = min(limits.max_file_bytes, limits.max_archive_total_bytes - total)
+                if cap <= 0:
+                    yield record, it.get_record_offset(), OverBudget(
+                        "archive_too_large", f"the WARC's records passed the {limits.max_archive_total_bytes}-byte "
+                        "total budget; this one is not read")
+                    continue
                 try:
                     data = _payload(record, cap, limits)
                     total += len(data)
