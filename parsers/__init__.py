@@ -6,6 +6,7 @@ its input raises `ParseError` with a machine-readable `error` kind and a human r
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -150,6 +151,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
 
     from .chinese import han_share, plausibility
 
+    _replace_lone_surrogates(parsed)
     limit = max_text_chars or Limits().max_text_chars
     n = sum(len(b.text) + 1 for b in parsed.blocks)
     if n > limit:
@@ -162,6 +164,23 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     if share < NOT_CHINESE_BELOW:
         parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
                                                "the repairs and extraction rules are written for Chinese plans"))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(parsed: ParsedDocument) -> None:
+    """A lone surrogate (from a damaged UTF-16 unit a parser let through) cannot be written as JSON: it
+    becomes U+FFFD, which the normalizers count as an irrecoverable character."""
+    n = 0
+    for b in parsed.blocks:
+        if _LONE_SURROGATE.search(b.text):
+            b.text, k = _LONE_SURROGATE.subn("\ufffd", b.text)
+            n += k
+    if parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint):
+        parsed.title_hint = _LONE_SURROGATE.sub("\ufffd", parsed.title_hint)
+    if n:
+        parsed.warnings.append(("lone_surrogates", f"{n} lone UTF-16 surrogate(s) replaced by U+FFFD"))
 
 
 #: below this share of hanzi among visible characters, a document is not a Chinese plan

@@ -314,3 +314,12 @@ def test_a_killed_builds_temporary_folder_is_removed_by_the_next(tmp_path):
     (out / ".build-12345-abc" / "x.pickle").write_bytes(b"x")
     with output_lock(out):
         assert not (out / ".build-12345-abc").exists()
+
+
+def test_a_lone_surrogate_from_any_parser_becomes_a_warned_replacement():
+    from fangan.parsers import Block, ParsedDocument, check_text
+
+    parsed = ParsedDocument(blocks=[Block("工作\ud800方案")], format="pdf", title_hint="标题\udc80")
+    check_text(parsed)
+    assert parsed.text == "工作\ufffd方案" and parsed.title_hint == "标题\ufffd"
+    assert [c for c, _ in parsed.warnings] == ["lone_surrogates"]
