@@ -19,7 +19,7 @@ from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
 from fangan.model import Document, ErrorRecord, Source, Warning
 from fangan.normalizers import NormalizeContext, normalize_and_explain
-from fangan.parsers import ParsedDocument, ParseError, parse
+from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
 
 from .corpus.lock import holds_output_lock, new_build_dir
@@ -93,6 +93,9 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         metadata=dict(parsed.metadata),
     )
     explained = _run("normalize", normalize_and_explain, parsed.text, ctx, times=times)
+    noise = noise_reason(explained.text)
+    if noise:
+        raise StageError("normalize", "not_text", noise)
     st = _run(
         "structure",
         build_structure,

@@ -134,10 +134,32 @@ def check_content(item: SourceItem, fmt: str) -> tuple[str, Optional[tuple[str, 
         return fmt, None
     if fmt == "docx" and head.startswith(b"PK"):
         return fmt, None  # a zip whose word/ part lies beyond the sniffed head: the docx reader judges
-    if binary:
+    if binary or not _reads_as_text(item.data):
         raise ParseError("wrong_format", f"not a {fmt} file (no {fmt} signature at its start) and not text either")
     as_text = "html" if _REGISTRY["html"].sniff(head) else "txt"
     return as_text, ("wrong_extension", f"the input is named as {fmt} but holds {as_text}; read as {as_text}")
+
+
+def _reads_as_text(data: bytes) -> bool:
+    """Positive evidence that bytes under a binary format's name are text: they decode to something that
+    reads like a language (a few random bytes can lack control bytes by chance)."""
+    from .chinese import plausibility
+    from .text import decode_bytes
+
+    text, _ = decode_bytes(data[:65536])
+    return plausibility(text) >= TEXT_AT_LEAST
+
+
+def noise_reason(text: str) -> Optional[str]:
+    """Why a document's text (after normalization, so repaired mojibake is judged repaired) is noise, or
+    None. The bar is low — English text passes, damaged Chinese passes — only decoding debris fails."""
+    from .chinese import plausibility
+
+    score = plausibility(text)
+    if score < NOISE_BELOW:
+        return (f"the text reads as decoding debris, not language (plausibility {score:.2f} < {NOISE_BELOW}): "
+                "the bytes are not text in any codec tried")
+    return None
 
 
 def _control_share(data: bytes) -> float:
@@ -189,3 +211,5 @@ NOT_CHINESE_BELOW = 0.05
 #: English ≈ 0.2) the converted text is noise
 CONVERTED_FORMATS = ("doc", "rtf")
 NOISE_BELOW = -0.2
+#: bytes under a binary format's name are read as text only from this plausibility up (English ≈ 0.2)
+TEXT_AT_LEAST = 0.15

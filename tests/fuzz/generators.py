@@ -81,6 +81,14 @@ def base_pdf() -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=None)
+def traditional_plan() -> str:
+    """The plan in traditional script, as a Big5 document would hold it."""
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(PLAN)
+
+
 def base_html(charset: str = "utf-8") -> bytes:
     body = "".join(f"<p>{line}</p>" for line in PLAN.splitlines()[1:])
     title = PLAN.splitlines()[0]
@@ -206,7 +214,7 @@ def g_random_bytes(rng, folder, i):
 
 def g_mutated_text(rng, folder, i):
     enc = rng.choice(["utf-8", "gb18030", "big5", "utf-16"])
-    data = PLAN.encode(enc, "replace")
+    data = (traditional_plan() if enc == "big5" else PLAN).encode(enc, "replace")
     return _write(folder, f"text{i}.{rng.choice(['txt', 'md', ''])}".rstrip("."), mutate(rng, data))
 
 
