@@ -323,3 +323,58 @@ def test_a_lone_surrogate_from_any_parser_becomes_a_warned_replacement():
     check_text(parsed)
     assert parsed.text == "工作\ufffd方案" and parsed.title_hint == "标题\ufffd"
     assert [c for c, _ in parsed.warnings] == ["lone_surrogates"]
+
+
+# --------------------------------------------------------------------------------------------------
+# a build killed at any point, then resumed, gives the corpus an uninterrupted build gives
+
+KILL_SOURCES = [Path(__file__).resolve().parents[1] / "data" / "samples", FIX.parent / "web", FIX.parent / "extract"]
+
+
+def _cli_build(out: Path, kill_when=None) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "fangan.cli", "build", *map(str, KILL_SOURCES), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if kill_when is not None:
+        while proc.poll() is None and not kill_when(out):
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def _snapshot(out: Path):
+    import pandas as pd
+
+    from fangan.corpus.search import search
+
+    docs = {p.name: p.read_text(encoding="utf-8") for p in (out / "documents").glob("*.json")}
+    errors = sorted((e["path"], e["error"], e["reason"]) for e in
+                    map(json.loads, (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()))
+    tables = {}
+    for t in sorted(p for p in (out / "tables").iterdir() if p.is_dir()):
+        frames = [pd.read_parquet(x) for x in sorted(t.glob("*.parquet"))]
+        df = pd.concat(frames) if frames else pd.DataFrame()
+        tables[t.name] = df.sort_values(list(df.columns)).reset_index(drop=True).to_json() if len(df) else ""
+    hits = [(h.doc_id, h.title) for h in search("工作", out, limit=50)]
+    return docs, (out / "corpus.jsonl").read_text(encoding="utf-8"), errors, tables, hits
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_gives_the_same_corpus(tmp_path):
+    _cli_build(tmp_path / "whole")
+    whole = _snapshot(tmp_path / "whole")
+    assert len(whole[0]) >= 8
+    kill_points = {
+        "document phase": lambda out: len(list((out / "documents").glob("*.json"))) >= 2,
+        "table and index phase": lambda out: (out / "corpus.jsonl").exists() or (out / "tables").exists(),
+    }
+    for name, when in kill_points.items():
+        out = tmp_path / name.replace(" ", "_")
+        _cli_build(out, kill_when=when)
+        _cli_build(out)
+        resumed = _snapshot(out)
+        for label, a, b in zip(("documents", "corpus.jsonl", "errors", "tables", "search"), whole, resumed):
+            assert a == b, f"{label} differ after a kill in the {name}"
