@@ -378,3 +378,15 @@ def test_sigkill_then_resume_gives_the_same_corpus(tmp_path):
         resumed = _snapshot(out)
         for label, a, b in zip(("documents", "corpus.jsonl", "errors", "tables", "search"), whole, resumed):
             assert a == b, f"{label} differ after a kill in the {name}"
+
+
+def test_the_cli_follows_links_out_of_the_inputs_only_when_asked(tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(PLAN, encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    os.symlink(outside, tmp_path / "in" / "link.txt")
+    for flag, expected in (([], "built 0, already built 0, errors 0, skipped 1"),
+                           (["--follow-symlinks"], "built 1, already built 0, errors 0, skipped 0")):
+        proc = subprocess.run([sys.executable, "-m", "fangan.cli", "build", str(tmp_path / "in"), "--out",
+                               str(tmp_path / f"out{len(flag)}"), *flag], capture_output=True, text=True)
+        assert proc.returncode == 0 and expected in proc.stdout, proc.stdout + proc.stderr
