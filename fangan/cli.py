@@ -91,6 +91,7 @@ def build(
     timings: bool = typer.Option(False, "--timings", help="print seconds per stage"),
     jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="worker processes (0 = one per core)"),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
 
@@ -104,11 +105,13 @@ def build(
     from fangan.pipeline import Options
     from fangan.pipeline import build as run_build
 
+    from fangan.corpus.lock import OutputLocked
+
     _check_inputs(inputs)
     _check_out(out)
     if jobs < 0:
         fail(f"--jobs {jobs} is negative; give 0 (one per core) or a positive number", 2)
-    options = Options(script=script, force=force)
+    options = Options(script=script, force=force, follow_symlinks=follow_symlinks)
     show_bar = sys.stderr.isatty()
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -121,18 +124,20 @@ def build(
                 bar.update(tasks[phase], completed=done, total=total)
 
             report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
+    except OutputLocked as e:
+        fail(str(e))
     except OSError as e:
         fail(f"cannot write the corpus to {out}: {e.strerror or e}; give a folder you can write to")
     mb = report.bytes_in / 1e6
     console.print(
-        f"built {len(report.built)}, already built {len(report.skipped)}, errors {len(report.errors)} "
-        f"({mb:.2f} MB in {report.seconds:.1f} s) → {out}", markup=False)
-    for e in report.errors:
+        f"built {len(report.built)}, already built {len(report.skipped)}, errors {len(report.errors)}, "
+        f"skipped {len(report.skipped_inputs)} ({mb:.2f} MB in {report.seconds:.1f} s) → {out}", markup=False)
+    for e in report.errors:  # paths and reasons are untrusted text: say_error never reads markup
         say_error(f"{e.path}: {e.stage}/{e.error}: {e.reason}")
     if timings:
         for stage, secs in report.times.seconds.items():
             console.print(f"  {stage:<10} {secs:8.3f} s", markup=False)
-    if not report.built and not report.skipped and not report.errors:  # failed inputs are in errors.jsonl
+    if not (report.built or report.skipped or report.errors or report.skipped_inputs):  # all else is in errors/skipped.jsonl
         fail(f"nothing readable was found in {', '.join(map(str, inputs))}; give files, folders or archives of plans")
 
 

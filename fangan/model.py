@@ -6,9 +6,11 @@ is generated from these models (`python -m fangan.schema`) and a test fails when
 """
 from __future__ import annotations
 
+import base64
+import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -18,6 +20,49 @@ Script = Literal["traditional", "simplified", "mixed", "unknown"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_REASON_CHARS = 500
+
+
+def json_safe_path(path: str) -> tuple[str, Optional[str]]:
+    """(display path, base64 of its bytes or None). A file name that is not valid UTF-8 reaches Python as
+    lone surrogates (os.fsdecode's surrogateescape), which JSON cannot hold: the display path shows each
+    such byte as `\\xNN` and the exact bytes are kept, base64-encoded, beside it."""
+    if not _SURROGATE.search(path):
+        return path, None
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte (e.g. decoded UTF-16)
+        raw = path.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace"), base64.b64encode(raw).decode("ascii")
+
+
+_BYTES_REPR = re.compile(r"""\bb(?:'(?:[^'\\]|\\.){0,200}'|"(?:[^"\\]|\\.){0,200}")""")
+
+
+def readable(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """A message fit for a person and for JSON: no control characters, no lone surrogates, no bytes reprs
+    (a library's exception message often quotes the raw bytes it choked on), bounded length."""
+    text = _BYTES_REPR.sub("<bytes>", text)
+    text = _SURROGATE.sub(_show_surrogate, text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _show_surrogate(m: re.Match) -> str:
+    cp = ord(m.group())
+    return f"\\x{cp - 0xDC00:02x}" if 0xDC80 <= cp <= 0xDCFF else "\ufffd"  # a byte escaped by surrogateescape
+
+
+def _escape_path_fields(data):
+    if isinstance(data, dict) and isinstance(data.get("path"), str):
+        shown, raw = json_safe_path(data["path"])
+        if raw is not None:
+            data = {**data, "path": shown, "path_bytes": raw}
+    return data
 
 
 class DateValue(_Model):
@@ -45,6 +90,10 @@ class Source(_Model):
     site: Optional[str] = Field(None, description="site family of a scraped page, e.g. wnwk.com")
     captured_at: Optional[str] = Field(None, description="capture time of a web page (ISO 8601)")
     size: Optional[int] = None
+    path_bytes: Optional[str] = Field(None, description="base64 of the path's bytes when they are not valid UTF-8 "
+                                      "(`path` then shows each such byte as \\xNN)")
+
+    _escape = model_validator(mode="before")(_escape_path_fields)
 
 
 class Section(_Model):
@@ -161,6 +210,16 @@ class ErrorRecord(_Model):
     error: str = Field(..., description="short machine-readable kind, e.g. not_text, encrypted_pdf, needs_ocr")
     reason: str
     time: str
+    path_bytes: Optional[str] = Field(None, description="base64 of the path's bytes when they are not valid UTF-8 "
+                                      "(`path` then shows each such byte as \\xNN)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_text(cls, data):
+        data = _escape_path_fields(data)
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = {**data, "reason": readable(data["reason"])}
+        return data
 
 
 def iter_sections(sections: list[Section], path: tuple[str, ...] = ()):

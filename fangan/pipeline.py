@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from fangan.extract import extract
-from fangan.ingest import IngestError, Limits, SourceItem, SourceRef, iter_inputs
+from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
 from fangan.model import Document, ErrorRecord, Source, Warning
 from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
-from fangan.parsers import ParsedDocument, ParseError, parse
+from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
 
+from .corpus.lock import holds_output_lock, new_build_dir
 from .corpus.store import CorpusStore, atomic_write_bytes
 
 
@@ -40,6 +41,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     force: bool = False  # rebuild documents that already exist
     learn_boilerplate: bool = True
+    follow_symlinks: bool = False  # follow links in input folders that lead outside the inputs
 
 
 def doc_id_for(sha256: str) -> str:
@@ -105,6 +107,9 @@ def parse_and_normalize(item: SourceItem | SourceRef, options: Optional[Options]
         metadata=dict(parsed.metadata),
     )
     explained = _run("normalize", normalize_and_explain, parsed.text, ctx, times=times)
+    noise = noise_reason(explained.text)
+    if noise:
+        raise StageError("normalize", "not_text", noise)
     return Normalized(parsed, ctx, explained)
 
 
@@ -153,8 +158,19 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         setattr(doc, name, getattr(ex, name))
     doc.warnings.extend(ex.warnings)
     if not doc.text.strip():
-        raise StageError("normalize", "empty_after_cleaning", "no body text is left after removing boilerplate")
+        raise StageError("normalize", "empty_after_cleaning", empty_reason(parsed.text, explained.removed, doc.title))
     return doc
+
+
+def empty_reason(parsed_text: str, removed: list, title: str) -> str:
+    """Why a document has no body text, as it is: boilerplate removal, a lone title, or too little text."""
+    if removed:
+        steps = ", ".join(sorted({r.step for r in removed}))
+        return f"no body text is left after removing boilerplate ({len(removed)} span(s) removed by {steps})"
+    if title.strip():
+        return "the input holds only a title line and no body text"
+    n = len("".join(parsed_text.split()))
+    return f"the input holds no body text ({n} visible character(s) after parsing)"
 
 
 def process_item(item: SourceItem, options: Optional[Options] = None, batch=None, times: Optional[StageTimes] = None) -> Document:
@@ -163,7 +179,9 @@ def process_item(item: SourceItem, options: Optional[Options] = None, batch=None
 
 def process_file(path: str | Path, options: Optional[Options] = None) -> Document:
     """One file → one Document (raises StageError). The Python twin of `fangan show`."""
-    for item in iter_inputs([path], (options or Options()).limits):
+    for item in iter_inputs([path], (options or Options()).limits, follow_symlinks=True):
+        if isinstance(item, Skipped):
+            continue
         if isinstance(item, IngestError):
             raise StageError("ingest", item.error, item.reason)
         return process_item(item, options)
@@ -175,6 +193,9 @@ class BuildReport:
     built: list[str] = field(default_factory=list)  # ids written this run
     skipped: list[str] = field(default_factory=list)  # ids already built (resume)
     errors: list[ErrorRecord] = field(default_factory=list)
+    # inputs deliberately not read (hidden, OS metadata, duplicates, links out of the inputs), with reasons:
+    # every input is in built + skipped (records), errors, or skipped_inputs
+    skipped_inputs: list[ErrorRecord] = field(default_factory=list)
     times: StageTimes = field(default_factory=StageTimes)
     bytes_in: int = 0
     seconds: float = 0.0
@@ -220,6 +241,7 @@ def _chunks(iterable, n: int):
         yield chunk
 
 
+@holds_output_lock
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
           progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: int = 1,
           dask_address: Optional[str] = None) -> BuildReport:
@@ -227,7 +249,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
 
     Two passes, both streaming in chunks so memory stays bounded on large archives. The first reads
     and parses every new input, lets the boilerplate learner see it (lines recurring across a site's
-    documents are chrome) and caches the parsed text under DIR/.cache; the second normalizes,
+    documents are chrome) and caches the parsed text in this build's own temporary folder (DIR/.build-*); the second normalizes,
     structures and extracts each document and writes it. `jobs` > 1 runs the per-document work in
     local processes (0 = one per core); `dask_address` sends it to a Dask cluster.
     """
@@ -235,7 +257,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
 
     options = options or Options()
     store = CorpusStore(out)
-    cache = store.root / ".cache" / "parsed"
+    cache = new_build_dir(store.root)
     report = BuildReport()
     t_start = time.perf_counter()
     seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
@@ -243,14 +265,18 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     refs: list[SourceRef] = []
 
     def new_items():
-        for item in iter_inputs(inputs, options.limits):
+        for item in iter_inputs(inputs, options.limits, follow_symlinks=options.follow_symlinks):
+            if isinstance(item, Skipped):
+                report.skipped_inputs.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+                continue
             if isinstance(item, IngestError):
                 report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
                 continue
             sha = item.sha256
             report.bytes_in += item.size
             if sha in seen:
-                report.errors.append(_error(item.path, sha, "ingest", "duplicate", f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
+                report.skipped_inputs.append(_error(item.path, sha, "ingest", "duplicate",
+                                                    f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
                 continue
             seen[sha] = item.path
             if store.has(doc_id_for(sha)) and not options.force:
@@ -287,7 +313,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
                 try:
                     store.write_document(result)
                     report.built.append(result.id)
-                except OSError as e:
+                except (OSError, ValueError) as e:  # ValueError: a value JSON cannot hold
                     report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
                 report.times.add("write", time.perf_counter() - t0)
     finally:
@@ -297,6 +323,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     t0 = time.perf_counter()
     store.write_jsonl()
     store.write_errors(report.errors)
+    store.write_skipped(report.skipped_inputs)
     _write_tables(store)
     report.times.add("corpus", time.perf_counter() - t0)
     report.seconds = time.perf_counter() - t_start

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
-#: extensions the parsers understand; anything else in a folder is still yielded (as an error later)
-#: unless it is obviously not a document (hidden files, our own outputs).
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "MANIFEST.tsv"}
+#: names that are never documents: operating-system metadata and our own bookkeeping
+OS_METADATA_NAMES = {".DS_Store", "Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini", ".localized"}
+#: lists that describe a collection rather than being one of its documents
+MANIFEST_NAMES = {"MANIFEST.tsv"}
+#: folders that hold only operating-system metadata (macOS resource forks in zips, Windows recycle bins)
+OS_METADATA_DIRS = {"__MACOSX", "$RECYCLE.BIN", "System Volume Information"}
+SKIP_NAMES = OS_METADATA_NAMES | MANIFEST_NAMES  # the old name, kept for importers
 
 
 @dataclass
@@ -69,19 +74,85 @@ class IngestError:
     sha256: Optional[str] = None
 
 
+@dataclass
+class Skipped(IngestError):
+    """An input deliberately not read (hidden file, OS metadata, duplicate, a link out of the inputs …).
+
+    A subclass of `IngestError`, so a consumer that knows only errors still accounts for it."""
+
+
 Item = Union[SourceItem, IngestError]
 
 
 @dataclass
 class Limits:
-    """Bounds for containers: a zip bomb or a huge crawl must not take the machine down."""
+    """Budgets that hold for every input, whatever container or codec it comes through.
+
+    `max_file_bytes` bounds one document's bytes *after* decompression (a zip member, a tar member, a
+    WARC record body after its gzip/deflate/brotli Content-Encoding); `max_archive_total_bytes` bounds
+    everything decompressed out of one top-level container (zip, tar, 7z, WARC); `max_compression_ratio`
+    stops a bomb early, before the byte budgets are reached; `max_text_chars` bounds the decoded text of
+    one document (checked by the parsers)."""
 
     max_file_bytes: int = 200 * 1024 * 1024
     max_archive_total_bytes: int = 1024 * 1024 * 1024
     max_archive_members: int = 10_000
     max_compression_ratio: float = 200.0
     max_archive_depth: int = 3
+    max_text_chars: int = 50_000_000
     extra: dict = field(default_factory=dict)
+
+
+class OverBudget(Exception):
+    """A stream passed one of the `Limits` while it was being read."""
+
+    def __init__(self, error: str, reason: str):
+        super().__init__(reason)
+        self.error, self.reason = error, reason
+
+
+#: below this size a high compression ratio is harmless (a short form letter of spaces compresses well)
+RATIO_FLOOR = 1 << 20
+_READ_CHUNK = 1 << 16
+
+
+def read_within(stream, cap: int, packed: Optional[int], limits: Limits, what: str = "the member") -> bytes:
+    """Read `stream` to its end, raising `OverBudget` as soon as it passes `cap` bytes or, past
+    RATIO_FLOOR, `limits.max_compression_ratio` times its `packed` size. Memory never exceeds cap + one chunk."""
+    out = bytearray()
+    while True:
+        chunk = stream.read(_READ_CHUNK)
+        if not chunk:
+            return bytes(out)
+        out += chunk
+        if len(out) > cap:
+            raise OverBudget("too_large", f"{what} decompresses to more than {cap} bytes; not read")
+        if packed and len(out) >= RATIO_FLOOR and len(out) / packed > limits.max_compression_ratio:
+            raise OverBudget("zip_bomb", f"{what} passed a compression ratio of {limits.max_compression_ratio:.0f}:1 "
+                             f"while reading ({len(out)} bytes from {packed}); not read")
+
+
+def skip_reason(parts: Sequence[str]) -> Optional[tuple[str, str]]:
+    """(kind, reason) when a path — its parts below an input folder or inside an archive — is not a
+    document to read: OS metadata or a hidden file. None for everything else."""
+    if not parts:
+        return None
+    base = parts[-1]
+    for part in parts[:-1]:
+        if part in OS_METADATA_DIRS:
+            return "os_metadata", f"inside {part}/, which holds operating-system metadata"
+    if base in OS_METADATA_NAMES:
+        return "os_metadata", f"{base} is operating-system metadata, not a document"
+    if base in MANIFEST_NAMES:
+        return "manifest", f"{base} lists the collection; it is not one of its documents"
+    if base.startswith("._"):
+        return "os_metadata", "an AppleDouble resource fork (._name), not a document"
+    for part in parts[:-1]:
+        if part.startswith("."):
+            return "hidden", f"inside the hidden folder {part}/"
+    if base.startswith("."):
+        return "hidden", "a hidden file"
+    return None
 
 
 def _container_handler(path: str):
@@ -99,32 +170,115 @@ def _container_handler(path: str):
     return None
 
 
-def iter_inputs(inputs: Iterable[Union[str, os.PathLike]], limits: Optional[Limits] = None) -> Iterator[Item]:
-    """Yield every document found under `inputs`, in a stable (sorted) order."""
+def iter_inputs(inputs: Iterable[Union[str, os.PathLike]], limits: Optional[Limits] = None,
+                follow_symlinks: bool = False) -> Iterator[Item]:
+    """Yield, in a stable (sorted) order, one item per path found under `inputs`: a `SourceItem`, an
+    `IngestError` or a `Skipped` entry — never nothing, so every input can be accounted for.
+
+    Symbolic links inside input folders are followed only when they resolve inside one of the input
+    roots (`follow_symlinks=True` follows them anywhere); an input named explicitly is always read."""
     limits = limits or Limits()
+    inputs = list(inputs)
+    roots = [os.path.realpath(os.fspath(raw)) for raw in inputs]
     for raw in inputs:
         p = Path(raw)
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if f.name in SKIP_NAMES or any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                yield from _iter_file(f, limits)
-        elif p.exists():
-            yield from _iter_file(p, limits)
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            if p.is_symlink():
+                yield IngestError(str(raw), "dangling_symlink", f"a symbolic link to {os.readlink(p)!r}, which does not exist")
+            else:
+                yield IngestError(str(raw), "not_found", f"no such file or directory: {raw}")
+            continue
+        except OSError as e:
+            yield IngestError(str(raw), "unreadable", _os_reason(e))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            walker = _Walker(p, roots, follow_symlinks, limits)
+            yield from walker.walk(p, ())
         else:
-            yield IngestError(str(raw), "not_found", f"no such file or directory: {raw}")
+            yield from _iter_file(p, limits, st)
 
 
-def _iter_file(f: Path, limits: Limits) -> Iterator[Item]:
+def _os_reason(e: OSError) -> str:
+    return f"{type(e).__name__}: {e.strerror or e}"
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+@dataclass
+class _Walker:
+    root: Path
+    roots: list[str]
+    follow_symlinks: bool
+    limits: Limits
+
+    def walk(self, folder: Path, parts: tuple[str, ...], ancestors: frozenset = frozenset()) -> Iterator[Item]:
+        try:
+            st = folder.stat()
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:  # a link back up the tree: walking it would never end
+                yield Skipped(str(folder), "symlink_loop", "a link to a folder that contains it; not followed")
+                return
+            names = sorted(os.listdir(folder))
+        except OSError as e:
+            yield IngestError(str(folder), "unreadable_folder", _os_reason(e))
+            return
+        for name in names:
+            yield from self.entry(folder / name, parts + (name,), ancestors | {key})
+
+    def entry(self, path: Path, parts: tuple[str, ...], ancestors: frozenset) -> Iterator[Item]:
+        why = skip_reason(parts)
+        if why is not None:
+            yield Skipped(str(path), *why)
+            return
+        try:
+            if path.is_symlink():
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    yield IngestError(str(path), "dangling_symlink", f"a symbolic link to {os.readlink(path)!r}, which does not exist")
+                    return
+                if not self.follow_symlinks and not _inside(target, self.roots):
+                    yield Skipped(str(path), "symlink_outside", "a symbolic link to a place outside the input folders; "
+                                  "not followed (use --follow-symlinks to read it)")
+                    return
+            st = path.stat()
+        except OSError as e:
+            yield IngestError(str(path), "unreadable", _os_reason(e))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            if len(parts) > MAX_FOLDER_DEPTH:
+                yield IngestError(str(path), "too_deep", f"more than {MAX_FOLDER_DEPTH} folders deep; not read")
+                return
+            yield from self.walk(path, parts, ancestors)
+        else:
+            yield from _iter_file(path, self.limits, st)
+
+
+#: folders nested deeper than this are not walked (links between folders can build any depth)
+MAX_FOLDER_DEPTH = 64
+
+
+def _iter_file(f: Path, limits: Limits, st: Optional[os.stat_result] = None) -> Iterator[Item]:
     try:
-        size = f.stat().st_size
-        if size > limits.max_file_bytes:
-            yield IngestError(str(f), "too_large", f"{size} bytes exceeds the {limits.max_file_bytes}-byte limit")
+        st = st or f.stat()
+        if not stat.S_ISREG(st.st_mode):
+            yield IngestError(str(f), "not_a_file", "a FIFO, socket or device, not a regular file; not read")
+            return
+        if st.st_size > limits.max_file_bytes:
+            yield IngestError(str(f), "too_large", f"{st.st_size} bytes exceeds the {limits.max_file_bytes}-byte limit")
             return
         handler = _container_handler(str(f))
         if handler is not None:
             yield from handler(f, limits)
             return
-        yield SourceItem(path=str(f), data=f.read_bytes())
+        with open(f, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            yield IngestError(str(f), "too_large", f"the file grew past the {limits.max_file_bytes}-byte limit while read")
+            return
+        yield SourceItem(path=str(f), data=data)
     except OSError as e:
-        yield IngestError(str(f), "unreadable", f"{type(e).__name__}: {e}")
+        yield IngestError(str(f), "unreadable", _os_reason(e))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from . import SKIP_NAMES, IngestError, Item, Limits, SourceItem
+from . import IngestError, Item, Limits, Skipped, SourceItem, skip_reason
 
 SEP = "!/"
 _CHUNK = 1 << 16
@@ -214,11 +214,9 @@ def safe_member_path(name: str) -> Optional[str]:
     return "/".join(parts)
 
 
-def _skip(member: str) -> bool:
-    parts = member.split("/")
-    base = parts[-1]
-    return (not base or base in SKIP_NAMES or parts[0] == "__MACOSX" or base.startswith("._")
-            or any(p.startswith(".") for p in parts))
+def _skip(member: str) -> Optional[tuple[str, str]]:
+    """(kind, reason) for a member that is not a document (hidden, OS metadata), else None."""
+    return skip_reason(member.split("/"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -249,6 +247,9 @@ def _walk(fh, kind: str, display: str, depth: int, budget: _Budget, compressed_s
     except Exception as e:
         yield IngestError(display, "corrupt_archive", f"not a readable {kind} archive: {type(e).__name__}: {e}")
         return
+    if not members:
+        yield IngestError(display, "empty_archive", f"the {kind} archive holds no files")
+        return
     try:
         for m in members:
             yield from _member(m, display, depth, budget, kind)
@@ -266,14 +267,17 @@ def _member(m: _Member, display: str, depth: int, budget: _Budget, kind: str) ->
         yield IngestError(f"{display}{SEP}{shown}", "unsafe_path",
                           "member path is absolute or climbs out of the archive with '..'; not read")
         return
-    if _skip(safe):
-        return
     path = f"{display}{SEP}{safe}"
+    why = _skip(safe)
+    if why is not None:
+        yield Skipped(path, *why)
+        return
     budget.count_member()
     if m.problem:
         yield IngestError(path, *m.problem)
         return
     if m.opener is None:
+        yield IngestError(path, "not_a_file", "not a regular file; not read")
         return
     if m.size is not None:
         if m.size > limits.max_file_bytes:
@@ -431,7 +435,7 @@ def _list_7z(fh, compressed_size: int, budget: _Budget) -> list[_Member]:
 def _worth_reading(name: str, size: Optional[int], packed: Optional[int], limits: Limits) -> bool:
     """False for a member that `_member` will refuse before reading (so a batch never decompresses it)."""
     safe = safe_member_path(name)
-    if safe is None or _skip(safe):
+    if safe is None or _skip(safe) is not None:
         return False
     if size is not None and size > limits.max_file_bytes:
         return False

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Iterator, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from . import IngestError, Limits, SourceItem
+from . import IngestError, Limits, OverBudget, SourceItem, read_within
+from .decompress import decode_content
 
 DOC_HEADER = "Fangan-Document-URI"  # WARC header: URL of page 1 of the document this page belongs to
 PAGE_HEADER = "Fangan-Page"  # WARC header: page number within that document (1-based)
@@ -86,29 +87,92 @@ class _Rec:
         self.url, self.date, self.ctype, self.offset, self.doc, self.page, self.length = url, date, ctype, offset, doc, page, length
 
 
-def _records(path: Path, read: bool = True, max_bytes: int = 0):
-    """(record, offset, payload) of every document-bearing record; payload None when not read or too large.
+class _Tally:
+    """What a WARC held besides documents, so a capture with none can say why."""
 
-    warcio knows a record's offset only once the record has been read through, so the payload is read here."""
+    def __init__(self):
+        self.records = 0
+        self.passed_over: dict[str, int] = {}
+
+    def note(self, why: str) -> None:
+        self.passed_over[why] = self.passed_over.get(why, 0) + 1
+
+    def summary(self) -> str:
+        if not self.records:
+            return "no WARC records at all"
+        parts = ", ".join(f"{n} {why}" for why, n in sorted(self.passed_over.items(), key=lambda kv: -kv[1]))
+        return f"{self.records} WARC record(s), none a 2xx http(s) response or resource ({parts})"
+
+
+def _document_record(record, tally: Optional[_Tally]) -> bool:
+    if tally is not None:
+        tally.records += 1
+    why = None
+    if record.rec_type not in ("response", "resource"):
+        why = f"{record.rec_type} record"
+    elif not (record.rec_headers.get_header("WARC-Target-URI") or "").lower().startswith(("http://", "https://")):
+        why = "non-HTTP target"
+    elif record.rec_type == "response":
+        if record.http_headers is None:
+            why = "response without HTTP headers"
+        else:
+            code = record.http_headers.get_statuscode() or ""
+            if not code.startswith("2"):
+                why = f"HTTP {code[:3] or '?'} response"
+    if why and tally is not None:
+        tally.note(why)
+    return why is None
+
+
+def _records(path: Path, read: bool = True, limits: Optional[Limits] = None, tally: Optional[_Tally] = None):
+    """(record, offset, payload) of every document-bearing record; payload an `OverBudget` when reading it
+    broke a limit, None when not read.
+
+    warcio knows a record's offset only once the record has been read through, so the payload is read here.
+    Bodies are decoded by `_payload` (within the budgets), never by warcio's unbounded content_stream()."""
     from warcio.archiveiterator import ArchiveIterator
 
+    limits = limits or Limits()
+    total = 0
     with open(path, "rb") as fh:
         it = ArchiveIterator(fh)
         for record in it:
-            if record.rec_type not in ("response", "resource"):
+            if not _document_record(record, tally):
                 continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            if not url.lower().startswith(("http://", "https://")):
-                continue
-            if record.rec_type == "response":
-                if record.http_headers is None:
+            data = None
+            if read:
+                cap = min(limits.max_file_bytes, limits.max_archive_total_bytes - total)
+                if cap <= 0:
+                    yield record, it.get_record_offset(), OverBudget(
+                        "archive_too_large", f"the WARC's records passed the {limits.max_archive_total_bytes}-byte "
+                        "total budget; this one is not read")
                     continue
-                code = record.http_headers.get_statuscode() or ""
-                if not code.startswith("2"):
-                    continue
-            length = int(record.rec_headers.get_header("Content-Length") or 0)
-            data = record.content_stream().read() if read and not (max_bytes and length > max_bytes) else None
+                try:
+                    data = _payload(record, cap, limits)
+                    total += len(data)
+                except OverBudget as e:
+                    data = e
             yield record, it.get_record_offset(), data
+
+
+def _payload(record, cap: int, limits: Limits) -> bytes:
+    """The record's body with HTTP transfer and content encodings undone, within `cap` bytes."""
+    stream = record.raw_stream
+    encoding = None
+    if record.rec_type == "response" and record.http_headers is not None:
+        if (record.http_headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
+            from warcio.bufferedreaders import ChunkedDataReader
+
+            stream = ChunkedDataReader(record.raw_stream)
+        encoding = record.http_headers.get_header("Content-Encoding")
+    raw = read_within(stream, cap, None, limits, "the record body")
+    return decode_content(raw, encoding, cap, limits, "the record body")
+
+
+def _looks_like_warc(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    return head.startswith(b"WARC/") or head.startswith(b"\x1f\x8b")
 
 
 def _content_type(record) -> Optional[str]:
@@ -118,12 +182,21 @@ def _content_type(record) -> Optional[str]:
 
 
 def iter_warc(path: Path, limits: Limits) -> Iterator:
-    """SourceItems of a .warc / .warc.gz file, multi-page documents joined; unreadable files give an IngestError."""
+    """SourceItems of a .warc / .warc.gz file, multi-page documents joined. A file that is not a readable
+    WARC, or holds no document, gives an IngestError: a capture never vanishes without an entry."""
     path = Path(path)
     try:
-        index = _index(path)
+        if not _looks_like_warc(path):
+            yield IngestError(str(path), "corrupt_archive", "not a WARC file (it starts with neither a WARC/1.x header "
+                              "nor a gzip member)")
+            return
+        tally = _Tally()
+        index = _index(path, tally)
     except Exception as e:  # a truncated or corrupt archive: report it, never stop the batch
         yield IngestError(str(path), "corrupt_archive", f"unreadable WARC: {type(e).__name__}: {e}")
+        return
+    if not index:
+        yield IngestError(str(path), "no_documents", f"nothing to read: {tally.summary()}")
         return
     groups = _group(index)
     member_of: dict[int, str] = {}
@@ -131,12 +204,13 @@ def iter_warc(path: Path, limits: Limits) -> Iterator:
         for r in members:
             member_of[r.offset] = key
     pending: dict[str, dict[int, bytes]] = {k: {} for k in groups}
+    yielded = 0
     try:
-        for record, offset, data in _records(path, max_bytes=limits.max_file_bytes):
+        for record, offset, data in _records(path, limits=limits):
             url = record.rec_headers.get_header("WARC-Target-URI")
-            if data is None:
-                length = record.rec_headers.get_header("Content-Length")
-                yield IngestError(f"{path}!{url}", "too_large", f"{length} bytes exceeds the {limits.max_file_bytes}-byte limit")
+            if isinstance(data, OverBudget):
+                yield IngestError(f"{path}!{url}", data.error, data.reason)
+                yielded += 1
                 continue
             key = member_of.get(offset)
             if key is None:
@@ -144,18 +218,28 @@ def iter_warc(path: Path, limits: Limits) -> Iterator:
                 yield SourceItem(path=f"{path}!{url}", data=data, url=url, site=site_of(url),
                                  captured_at=_iso(record.rec_headers.get_header("WARC-Date")), content_type=ctype,
                                  format_hint=format_for(ctype))
+                yielded += 1
                 continue
             pending[key][offset] = data
             members = groups[key]
             if len(pending[key]) == len(members):
                 yield _joined(path, members, pending.pop(key))
+                yielded += 1
     except Exception as e:
         yield IngestError(str(path), "corrupt_archive", f"WARC read stopped: {type(e).__name__}: {e}")
+        return
+    for key, got in pending.items():
+        if got:  # a page of a joined document broke a budget: the rest still reaches the corpus
+            members = [m for m in groups[key] if m.offset in got]
+            yield _joined(path, members, got)
+            yielded += 1
+    if not yielded:
+        yield IngestError(str(path), "no_documents", "no record of the WARC could be read")
 
 
-def _index(path: Path) -> list[_Rec]:
+def _index(path: Path, tally: Optional[_Tally] = None) -> list[_Rec]:
     out = []
-    for record, offset, _ in _records(path, read=False):
+    for record, offset, _ in _records(path, read=False, tally=tally):
         url = record.rec_headers.get_header("WARC-Target-URI")
         page = record.rec_headers.get_header(PAGE_HEADER)
         out.append(_Rec(url, record.rec_headers.get_header("WARC-Date"), _content_type(record), offset,

@@ -6,6 +6,7 @@ its input raises `ParseError` with a machine-readable `error` kind and a human r
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -93,9 +94,122 @@ def detect_format(item: SourceItem) -> str:
     return "txt" if not suffix else suffix
 
 
-def parse(item: SourceItem) -> ParsedDocument:
+def parse(item: SourceItem, max_text_chars: Optional[int] = None) -> ParsedDocument:
     fmt = detect_format(item)
     entry = _REGISTRY.get(fmt)
     if entry is None:
-        raise ParseError("unsupported_format", f"no parser for format {fmt!r} ({item.path})")
-    return entry.fn(item)
+        raise ParseError("unsupported_format", f"no parser for format {fmt!r}")
+    fmt, note = check_content(item, fmt)
+    parsed = _REGISTRY[fmt].fn(item)
+    if note:
+        parsed.warnings.append(note)
+    check_text(parsed, max_text_chars)
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------------
+# content checks: garbage must become an error entry, never a record of decoded noise
+
+#: formats whose files are text: bytes with control characters are not one of them
+TEXT_FORMATS = ("txt", "html")
+
+
+def check_content(item: SourceItem, fmt: str) -> tuple[str, Optional[tuple[str, str]]]:
+    """The format to parse `item` as, and a warning when that is not what its name says.
+
+    A text format (txt, html) chosen by the file's name must hold text: control bytes → `not_text`.
+    A binary format (doc, docx, rtf, pdf) chosen by the name but without its magic bytes is read as text
+    when it is text (Word's "save as web page" named .doc is common), and is `wrong_format` otherwise."""
+    from .text import is_binary
+
+    entry = _REGISTRY[fmt]
+    head = item.data[:4096]
+    if entry.sniff and entry.sniff(head):
+        return fmt, None  # the content itself says what it is
+    binary = is_binary(item.data)
+    if fmt in TEXT_FORMATS:
+        if binary:
+            raise ParseError("not_text", f"the bytes are not text ({_control_share(item.data):.0%} control bytes), "
+                                         f"though the input is read as {fmt}")
+        return fmt, None
+    if fmt == "docx" and head.startswith(b"PK"):
+        return fmt, None  # a zip whose word/ part lies beyond the sniffed head: the docx reader judges
+    if binary or not _reads_as_text(item.data):
+        raise ParseError("wrong_format", f"not a {fmt} file (no {fmt} signature at its start) and not text either")
+    as_text = "html" if _REGISTRY["html"].sniff(head) else "txt"
+    return as_text, ("wrong_extension", f"the input is named as {fmt} but holds {as_text}; read as {as_text}")
+
+
+def _reads_as_text(data: bytes) -> bool:
+    """Positive evidence that bytes under a binary format's name are text: they decode to something that
+    reads like a language (a few random bytes can lack control bytes by chance)."""
+    from .chinese import plausibility
+    from .text import decode_bytes
+
+    text, _ = decode_bytes(data[:65536])
+    return plausibility(text) >= TEXT_AT_LEAST
+
+
+def noise_reason(text: str) -> Optional[str]:
+    """Why a document's text (after normalization, so repaired mojibake is judged repaired) is noise, or
+    None. The bar is low — English text passes, damaged Chinese passes — only decoding debris fails."""
+    from .chinese import plausibility
+
+    score = plausibility(text)
+    if score < NOISE_BELOW:
+        return (f"the text reads as decoding debris, not language (plausibility {score:.2f} < {NOISE_BELOW}): "
+                "the bytes are not text in any codec tried")
+    return None
+
+
+def _control_share(data: bytes) -> float:
+    sample = data[:8192]
+    return sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 26, 27)) / max(1, len(sample))
+
+
+def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> None:
+    """Refuse a text over the length budget; warn when a document holds no Chinese."""
+    from fangan.ingest import Limits
+
+    from .chinese import han_share, plausibility
+
+    _replace_lone_surrogates(parsed)
+    limit = max_text_chars or Limits().max_text_chars
+    n = sum(len(b.text) + 1 for b in parsed.blocks)
+    if n > limit:
+        raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
+    if parsed.format in CONVERTED_FORMATS and plausibility(parsed.text) < NOISE_BELOW:
+        # LibreOffice imports any bytes it cannot read as a document as 8-bit text: noise, not a document
+        raise ParseError("not_text", f"the converted {parsed.format} reads as noise, not text: the file is damaged "
+                                     "or not a word-processor document")
+    share = han_share(parsed.text)
+    if share < NOT_CHINESE_BELOW:
+        parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
+                                               "the repairs and extraction rules are written for Chinese plans"))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(parsed: ParsedDocument) -> None:
+    """A lone surrogate (from a damaged UTF-16 unit a parser let through) cannot be written as JSON: it
+    becomes U+FFFD, which the normalizers count as an irrecoverable character."""
+    n = 0
+    for b in parsed.blocks:
+        if _LONE_SURROGATE.search(b.text):
+            b.text, k = _LONE_SURROGATE.subn("\ufffd", b.text)
+            n += k
+    if parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint):
+        parsed.title_hint = _LONE_SURROGATE.sub("\ufffd", parsed.title_hint)
+    if n:
+        parsed.warnings.append(("lone_surrogates", f"{n} lone UTF-16 surrogate(s) replaced by U+FFFD"))
+
+
+#: below this share of hanzi among visible characters, a document is not a Chinese plan
+NOT_CHINESE_BELOW = 0.05
+#: formats read through a converter; below this plausibility (`chinese.plausibility`, clean text > 0.6,
+#: English ≈ 0.2) the converted text is noise
+CONVERTED_FORMATS = ("doc", "rtf")
+NOISE_BELOW = -0.2
+#: bytes under a binary format's name are read as text only from this plausibility up (English ≈ 0.2)
+TEXT_AT_LEAST = 0.15

@@ -70,3 +70,16 @@ def cjk_ratio(text: str) -> float:
     if not s:
         return 0.0
     return sum(1 for c in s if 0x4E00 <= ord(c) <= 0x9FFF) / len(s)
+
+
+def han_share(text: str, sample: int = 200_000) -> float:
+    """Share of hanzi (any CJK ideograph block) among the visible characters of `text`."""
+    visible = han = 0
+    for c in text[:sample]:
+        if c.isspace():
+            continue
+        visible += 1
+        cp = ord(c)
+        if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3134F:
+            han += 1
+    return han / visible if visible else 0.0

@@ -137,11 +137,16 @@ def clean_word_html(html: str) -> str:
     return html
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def load_tree(html: str):
     import lxml.html
 
     html = clean_word_html(html)
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses str input with an encoding declaration
+    # lxml refuses (or cuts the page at) characters XML cannot hold: NUL, C0 controls, lone surrogates
+    html = _NOT_XML.sub("", html)
     if not html.strip():
         raise ParseError("empty", "the page is empty")
     try:

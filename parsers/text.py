@@ -76,7 +76,9 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec), codec.replace("-sig", "") if codec == "utf-8-sig" else codec
+            # damaged units (a lone UTF-16 surrogate, a cut-off last character) become U+FFFD, which the
+            # normalizers count as irrecoverable: the rest of the document is still read
+            return data.decode(codec, errors="replace"), codec.replace("-sig", "") if codec == "utf-8-sig" else codec
     candidates: list[str] = []
     if declared:
         try:
@@ -112,10 +114,30 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             score += 0.05  # an exact UTF-8 decode of non-ASCII bytes is strong evidence on its own
         if best is None or score > best[0]:
             best = (score, codec, text)
+    # a damaged file (a flipped bit, a cut-off download) fails its own codec strictly at a few bytes and is
+    # then read as fluent-looking mojibake by another: its own codec with those few bytes replaced wins
+    for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
+        lenient = _lenient(data, codec)
+        if lenient is not None:
+            score = plausibility(lenient)
+            if best is None or score > best[0]:
+                best = (score, codec, lenient)
     if best is None:
         # nothing decodes strictly: keep every character we can and say so (normalizers warn on U+FFFD)
         return data.decode("gb18030", errors="replace"), "gb18030"
     return best[2], best[1]
+
+
+def _lenient(data: bytes, codec: str, max_share: float = 0.05) -> Optional[str]:
+    """`data` decoded with undecodable bytes replaced (U+FFFD), when they are at most `max_share` of it."""
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None
+    bad = text.count("\ufffd")
+    if bad == 0 or bad > max(8, max_share * len(data)):
+        return None
+    return text
 
 
 def split_paragraphs(text: str) -> list[str]:

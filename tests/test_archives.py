@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fangan.ingest import IngestError, Limits, SourceItem, iter_inputs
+from fangan.ingest import IngestError, Limits, Skipped, SourceItem, iter_inputs
 from fangan.ingest.archives import decode_name, handler_for, safe_member_path
 
 PLAN = (
@@ -117,12 +117,15 @@ def test_nested_bomb_traversal(tmp_path):
     p = _bad_zip(tmp_path)
     items = _items([p])
     good = {i.path: i for i in items if isinstance(i, SourceItem)}
-    bad = {i.path: i for i in items if isinstance(i, IngestError)}
+    bad = {i.path: i for i in items if isinstance(i, IngestError) and not isinstance(i, Skipped)}
+    skipped = {i.path: i for i in items if isinstance(i, Skipped)}
     assert set(good) == {f"{p}!/卫生局/方案.txt", f"{p}!/nested.zip!/inner/计划.txt"}
     assert bad[f"{p}!/bomb.txt"].error == "zip_bomb"
     assert bad[f"{p}!/../../evil.txt"].error == "unsafe_path"
     assert bad[f"{p}!//abs/evil2.txt"].error == "unsafe_path"
     assert len(bad) == 3
+    assert skipped[f"{p}!/__MACOSX/._x.txt"].error == "os_metadata"
+    assert len(items) == 6  # one entry per member
 
 
 def test_build_good_members_and_error_records(tmp_path):

@@ -78,8 +78,11 @@ def test_duplicate_and_missing_inputs_are_reported(tmp_path):
     out = tmp_path / "out"
     report = build([src, tmp_path / "copy.txt", tmp_path / "nope.txt"], out)
     assert len(report.built) == 1
-    kinds = sorted(e.error for e in report.errors)
-    assert kinds == ["duplicate", "not_found"]
+    assert [e.error for e in report.errors] == ["not_found"]
+    # a duplicate is not an error: it is skipped, with the reason, and listed in skipped.jsonl
+    (dup,) = report.skipped_inputs
+    assert dup.error == "duplicate" and dup.path == str(tmp_path / "copy.txt") and str(src) in dup.reason
+    assert "duplicate" in (out / "skipped.jsonl").read_text(encoding="utf-8")
 
 
 def test_a_crash_inside_a_stage_becomes_an_error_record(tmp_path, monkeypatch):

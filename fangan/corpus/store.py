@@ -3,6 +3,7 @@
     DIR/documents/<id>.json   one record per document
     DIR/corpus.jsonl          every record, one per line (rewritten from documents/ at the end of a build)
     DIR/errors.jsonl          one entry per input of the last run that did not become a document
+    DIR/skipped.jsonl         one entry per input of the last run deliberately not read (hidden, duplicate …)
 """
 from __future__ import annotations
 
@@ -72,6 +73,11 @@ class CorpusStore:
     def write_errors(self, errors: list[ErrorRecord]) -> Path:
         p = self.root / "errors.jsonl"
         atomic_write_lines(p, (e.model_dump_json() for e in errors))
+        return p
+
+    def write_skipped(self, skipped: list[ErrorRecord]) -> Path:
+        p = self.root / "skipped.jsonl"
+        atomic_write_lines(p, (e.model_dump_json() for e in skipped))
         return p
 
     def read_errors(self) -> list[ErrorRecord]:

@@ -1,0 +1,100 @@
+"""One writer per corpus folder.
+
+Two builds writing one `--out` at once corrupt each other (one deletes the other's temporary files,
+both rewrite the tables). `output_lock` takes an exclusive, non-blocking `flock` on `DIR/.fangan.lock`
+and writes the holder's PID into it; a second build is refused at once with `OutputLocked`, naming that
+PID. The kernel drops the lock when the holder exits, even on SIGKILL, so a crashed build never leaves a
+stale lock behind. While the lock is held, the temporary folders of earlier, interrupted builds are
+removed: nobody else can be using them.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+LOCK_NAME = ".fangan.lock"
+BUILD_DIR_PREFIX = ".build-"
+
+
+class OutputLocked(RuntimeError):
+    """Another process holds the corpus folder."""
+
+    def __init__(self, root: Path, holder: str):
+        self.root, self.holder = root, holder
+        who = f"process {holder}" if holder else "another process"
+        super().__init__(f"{root} is being written by another fangan build ({who}); "
+                         "wait for it to finish, or build into another --out folder")
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte instead
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 64).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+
+
+@contextmanager
+def output_lock(root: os.PathLike | str) -> Iterator[Path]:
+    """Hold the corpus folder `root` (created if missing) for the duration of the block."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if not _try_lock(fd):
+            raise OutputLocked(root, _holder(fd))
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        remove_stale_build_dirs(root)
+        yield root
+        os.ftruncate(fd, 0)  # the file stays (deleting it would race a waiting writer); the lock goes with the fd
+    finally:
+        os.close(fd)
+
+
+def holds_output_lock(fn):
+    """Decorator for `build(inputs, out, …)`: the whole build runs under `output_lock(out)`."""
+
+    @functools.wraps(fn)
+    def wrapper(inputs, out, *args, **kwargs):
+        with output_lock(out):
+            return fn(inputs, out, *args, **kwargs)
+
+    return wrapper
+
+
+def new_build_dir(root: os.PathLike | str) -> Path:
+    """A temporary folder of this build alone, inside the corpus folder (same file system, so files
+    can be renamed into place). Call `shutil.rmtree` on it when done; the next locked build removes
+    it if this one is killed first."""
+    return Path(tempfile.mkdtemp(prefix=f"{BUILD_DIR_PREFIX}{os.getpid()}-", dir=root))
+
+
+def remove_stale_build_dirs(root: Path) -> None:
+    for p in root.glob(f"{BUILD_DIR_PREFIX}*"):
+        shutil.rmtree(p, ignore_errors=True)
+    shutil.rmtree(root / ".cache" / "parsed", ignore_errors=True)  # the shared cache of builds before per-build folders

@@ -1,0 +1,392 @@
+"""Issue #11: no input lost, budgets on every codec, content checks, one writer, symlinks, odd names.
+
+Fixtures in tests/fixtures/reliab/ (written by tests/fuzz/generators.py): a 2.2 KB .warc.gz whose record
+is a 1 GB gzip bomb, a brotli bomb, a deflate-encoded page, a WARC of a 404 and a DNS record, random bytes
+under .warc/.html/.doc, a plan saved as .doc, UTF-16 with a lone surrogate, an English-only text, an empty
+zip, a zip of macOS metadata, HTML with NUL bytes. Links, FIFOs and non-UTF-8 names are made at test time.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from fangan.corpus.lock import OutputLocked, output_lock
+from fangan.ingest import IngestError, Limits, Skipped, SourceItem, iter_inputs
+from fangan.parsers import ParseError, parse
+from fangan.pipeline import Options, build
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "reliab"
+PLAN = (Path(__file__).resolve().parent / "fuzz" / "generators.py").read_text(encoding="utf-8").split('PLAN = """')[1].split('"""')[0]
+
+
+def _items(path, **kw):
+    return list(iter_inputs([path], **kw))
+
+
+def _only(path, **kw):
+    (item,) = _items(path, **kw)
+    return item
+
+
+def _kinds(report):
+    return sorted(e.error for e in report.errors), sorted(e.error for e in report.skipped_inputs)
+
+
+# --------------------------------------------------------------------------------------------------
+# every input ends in a record, an error or a skipped entry
+
+
+def _mixed_folder(root: Path, outside: Path) -> list[str]:
+    root.mkdir()
+    (root / "plan.txt").write_text(PLAN, encoding="utf-8")
+    (root / "copy.txt").write_text(PLAN, encoding="utf-8")  # duplicate
+    (root / ".hidden.txt").write_text(PLAN + "隐藏", encoding="utf-8")
+    (root / "Thumbs.db").write_bytes(b"\x00" * 64)
+    (root / ".DS_Store").write_bytes(b"Bud1")
+    shutil.copy(FIX / "random_bytes.html", root / "random.html")
+    shutil.copy(FIX / "random_bytes.doc", root / "random.doc")
+    shutil.copy(FIX / "empty.zip", root / "empty.zip")
+    shutil.copy(FIX / "only_404_and_dns.warc.gz", root / "only_404.warc.gz")
+    shutil.copy(FIX / "random_bytes.warc", root / "random.warc")
+    os.symlink("/nonexistent/plan.txt", root / "dangling.txt")
+    os.symlink(outside, root / "outside.txt")
+    os.mkfifo(root / "pipe.txt")
+    with open(os.path.join(os.fsencode(root), "方案".encode("gbk") + b".txt"), "wb") as fh:
+        fh.write((PLAN + "\n非UTF-8文件名").encode("utf-8"))
+    return os.listdir(root)
+
+
+def test_records_errors_and_skipped_add_up_to_the_inputs(tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(PLAN + "外部", encoding="utf-8")
+    names = _mixed_folder(tmp_path / "in", outside)
+    report = build([tmp_path / "in"], tmp_path / "out")
+    records = len(report.built) + len(report.skipped)
+    assert records + len(report.errors) + len(report.skipped_inputs) == len(names) == 14
+    errors, skipped = _kinds(report)
+    assert errors == ["corrupt_archive", "dangling_symlink", "empty_archive", "no_documents", "not_a_file", "not_text",
+                      "wrong_format"]
+    assert skipped == ["duplicate", "hidden", "os_metadata", "os_metadata", "symlink_outside"]
+    assert len(report.built) == 2  # plan.txt and the GBK-named file
+    every = report.errors + report.skipped_inputs
+    assert all(e.stage and e.error and e.reason for e in every)
+    on_disk = [json.loads(x) for x in (tmp_path / "out" / "skipped.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(e["error"] for e in on_disk) == skipped
+    # a resume accounts for every input again: the two records are "already built"
+    again = build([tmp_path / "in"], tmp_path / "out")
+    assert len(again.skipped) == 2 and len(again.errors) == 7 and len(again.skipped_inputs) == 5
+
+
+def test_a_name_that_is_not_utf8_is_kept_losslessly(tmp_path):
+    raw = "方案".encode("gbk") + b"\xff.txt"
+    (tmp_path / "in").mkdir()
+    with open(os.path.join(os.fsencode(tmp_path / "in"), raw), "wb") as fh:
+        fh.write(PLAN.encode("utf-8"))
+    out = tmp_path / "out"
+    report = build([tmp_path / "in"], out)
+    (doc_id,) = report.built
+    record = json.loads((out / "documents" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    assert record["source"]["path"].endswith("\\xb7\\xbd\\xb0\\xb8\\xff.txt")
+    assert base64.b64decode(record["source"]["path_bytes"]) == os.fsencode(tmp_path / "in") + b"/" + raw
+    (line,) = (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["source"] == record["source"]
+
+
+def test_the_cli_never_renders_a_reason_as_markup(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "markup.zip", "w") as zf:
+        zf.writestr("[/red]x.txt", os.urandom(300) + b"\x00")
+        zf.writestr("[bold]/[/]y.doc", b"\x01\x02" * 200)
+    proc = subprocess.run([sys.executable, "-m", "fangan.cli", "build", str(tmp_path / "markup.zip"), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "[/red]x.txt" in proc.stderr and "Traceback" not in proc.stderr
+    assert "errors 2" in proc.stdout and "skipped 0" in proc.stdout
+
+
+# --------------------------------------------------------------------------------------------------
+# budgets
+
+
+def test_a_22_kb_warc_gzip_bomb_is_an_error_not_a_gigabyte():
+    path = FIX / "gzip_bomb_1g.warc.gz"
+    assert path.stat().st_size < 3000
+    item = _only(path)
+    assert isinstance(item, IngestError) and item.error == "zip_bomb"
+    assert item.path == f"{path}!http://www.example.gov.cn/art/1.html"
+
+
+def test_a_brotli_bomb_is_stopped_too():
+    item = _only(FIX / "brotli_bomb.warc.gz")
+    assert isinstance(item, IngestError) and item.error == "zip_bomb"
+
+
+def test_the_byte_budget_holds_without_a_ratio(tmp_path):
+    item = _only(FIX / "gzip_bomb_1g.warc.gz", limits=Limits(max_file_bytes=1 << 20, max_compression_ratio=1e9))
+    assert isinstance(item, IngestError) and item.error == "too_large"
+
+
+def test_a_deflate_encoded_page_is_read():
+    item = _only(FIX / "deflate_page.warc")
+    assert isinstance(item, SourceItem) and "食品安全" in item.data.decode("utf-8")
+
+
+def test_warcs_with_nothing_to_read_get_an_entry():
+    item = _only(FIX / "only_404_and_dns.warc.gz")
+    assert isinstance(item, IngestError) and item.error == "no_documents"
+    assert "HTTP 404 response" in item.reason and "non-HTTP target" in item.reason
+    item = _only(FIX / "random_bytes.warc")
+    assert isinstance(item, IngestError) and item.error == "corrupt_archive"
+
+
+def test_a_truncated_warc_gz_gets_an_entry(tmp_path):
+    data = (FIX / "only_404_and_dns.warc.gz").read_bytes()
+    for n in (0, 10, len(data) // 2, len(data) - 5):
+        p = tmp_path / f"cut{n}.warc.gz"
+        p.write_bytes(data[:n])
+        assert all(isinstance(i, IngestError) for i in _items(p)) and _items(p)
+
+
+def test_empty_and_hidden_only_zips_get_entries():
+    item = _only(FIX / "empty.zip")
+    assert isinstance(item, IngestError) and item.error == "empty_archive"
+    items = _items(FIX / "only_hidden.zip")
+    assert len(items) == 2 and all(isinstance(i, Skipped) and i.error == "os_metadata" for i in items)
+
+
+def test_the_text_budget(tmp_path):
+    item = SourceItem(path="long.txt", data=(PLAN * 20).encode("utf-8"))
+    with pytest.raises(ParseError) as e:
+        parse(item, max_text_chars=1000)
+    assert e.value.error == "too_long"
+    assert parse(item).text.count("工作方案") == 20  # the default budget is far above any plan
+
+
+# --------------------------------------------------------------------------------------------------
+# content checks
+
+
+@pytest.mark.parametrize("name,kind", [("random_bytes.html", "not_text"), ("random_bytes.doc", "wrong_format")])
+def test_random_bytes_are_not_a_document(name, kind):
+    with pytest.raises(ParseError) as e:
+        parse(SourceItem(path=name, data=(FIX / name).read_bytes()))
+    assert e.value.error == kind and "\\x" not in e.value.reason
+
+
+@pytest.mark.parametrize("ext", ["aspx", "xhtml", "mht", "htm", "txt", "wps", "rtf", "pdf", "docx"])
+def test_random_bytes_under_any_name(ext):
+    with pytest.raises(ParseError) as e:
+        parse(SourceItem(path=f"x.{ext}", data=(FIX / "random_bytes.html").read_bytes()))
+    assert e.value.error in ("not_text", "wrong_format")
+
+
+def test_a_plan_saved_under_a_doc_name_is_read_as_text():
+    parsed = parse(SourceItem(path="plan.doc", data=(FIX / "plan_saved_as.doc").read_bytes()))
+    assert parsed.format == "txt" and "工作目标" in parsed.text
+    assert [c for c, _ in parsed.warnings] == ["wrong_extension"]
+
+
+def test_utf16_with_a_lone_surrogate_is_read():
+    parsed = parse(SourceItem(path="u.txt", data=(FIX / "utf16_lone_surrogate.txt").read_bytes()))
+    assert "\ufffd" in parsed.text and "工作目标" in parsed.text and parsed.encoding == "utf-16"
+
+
+def test_xml_illegal_characters_in_html_are_dropped():
+    parsed = parse(SourceItem(path="n.html", data=(FIX / "nul_in_html.html").read_bytes()))
+    assert "工作目标" in parsed.text and "\x00" not in parsed.text
+
+
+def test_no_chinese_is_a_warning():
+    parsed = parse(SourceItem(path="e.txt", data=(FIX / "english_only.txt").read_bytes()))
+    assert [c for c, _ in parsed.warnings] == ["not_chinese"]
+    assert "not_chinese" not in [c for c, _ in parse(SourceItem(path="p.txt", data=PLAN.encode())).warnings]
+
+
+def test_a_damaged_utf8_text_is_not_read_as_mojibake():
+    data = bytearray(PLAN.encode("utf-8"))
+    data[100] ^= 0x40  # one flipped bit: strict UTF-8 fails, GB18030 would read everything as 鍘垮崼
+    parsed = parse(SourceItem(path="d.txt", data=bytes(data)))
+    assert parsed.encoding == "utf-8" and parsed.text.startswith("县卫生健康局")
+
+
+def test_an_empty_document_gets_a_truthful_reason(tmp_path):
+    (tmp_path / "t.txt").write_text("县卫生健康局2024年夏季食品安全专项整治工作方案", encoding="utf-8")
+    report = build([tmp_path / "t.txt"], tmp_path / "out")
+    (e,) = report.errors
+    assert e.error == "empty_after_cleaning" and "boilerplate" not in e.reason
+
+
+# --------------------------------------------------------------------------------------------------
+# symlinks
+
+
+def test_symlinks_are_followed_only_inside_the_inputs(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "plan.txt").write_text(PLAN, encoding="utf-8")
+    os.symlink(root / "sub", root / "again")  # inside: followed (and its file is then a duplicate)
+    os.symlink("/etc/passwd", root / "passwd.txt")  # outside: not followed
+    os.symlink(root, root / "sub" / "loop")  # a loop: walked once
+    items = _items(root)
+    by_path = {i.path: i for i in items}
+    assert isinstance(by_path[str(root / "again" / "plan.txt")], SourceItem)
+    assert by_path[str(root / "passwd.txt")].error == "symlink_outside"
+    assert isinstance(by_path[str(root / "sub" / "plan.txt")], SourceItem)
+    assert by_path[str(root / "sub" / "loop")].error == "symlink_loop"
+    followed = {i.path: i for i in _items(root, follow_symlinks=True)}
+    assert isinstance(followed[str(root / "passwd.txt")], SourceItem)
+    report = build([root], tmp_path / "out", Options(follow_symlinks=False))
+    assert len(report.built) == 1 and not report.errors
+    # again/plan.txt is sub/plan.txt; again/loop and sub/loop both lead back to the root
+    assert sorted(e.error for e in report.skipped_inputs) == ["duplicate", "symlink_loop", "symlink_loop", "symlink_outside"]
+
+
+def test_fifos_and_dangling_links_given_directly(tmp_path):
+    os.mkfifo(tmp_path / "p")
+    os.symlink(tmp_path / "nowhere", tmp_path / "l")
+    assert _only(tmp_path / "p").error == "not_a_file"
+    assert _only(tmp_path / "l").error == "dangling_symlink"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders whatever their permissions")
+def test_an_unreadable_folder_gets_an_entry(tmp_path):
+    d = tmp_path / "in" / "closed"
+    d.mkdir(parents=True)
+    (d / "a.txt").write_text(PLAN, encoding="utf-8")
+    os.chmod(d, 0)
+    try:
+        assert _only(tmp_path / "in").error == "unreadable_folder"
+    finally:
+        os.chmod(d, 0o700)
+
+
+# --------------------------------------------------------------------------------------------------
+# one writer per corpus folder
+
+
+def test_a_second_writer_is_refused_and_the_first_finishes_intact(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"p{i}.txt").write_text(PLAN.replace("2024", str(2020 + i)), encoding="utf-8")
+    out = tmp_path / "out"
+    in_build, may_finish = threading.Event(), threading.Event()
+    result = {}
+
+    def progress(phase, done, total):
+        in_build.set()
+        may_finish.wait(60)
+
+    def first():
+        result["report"] = build([src], out, progress=progress)
+
+    t = threading.Thread(target=first)
+    t.start()
+    assert in_build.wait(60)
+    proc = subprocess.run([sys.executable, "-m", "fangan.cli", "build", str(src), "--out", str(out), "--force"],
+                          capture_output=True, text=True)
+    with pytest.raises(OutputLocked) as e:
+        build([src], out)
+    may_finish.set()
+    t.join(120)
+    assert proc.returncode == 1 and "being written by another fangan build" in proc.stderr
+    assert f"process {os.getpid()}" in str(e.value)
+    report = result["report"]
+    assert len(report.built) == 3 and not report.errors
+    assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert not list(out.glob(".build-*")) and not (out / ".cache").exists()
+    # the lock went with the first build: a third one runs
+    assert len(build([src], out, Options(force=True)).built) == 3
+
+
+def test_a_killed_builds_temporary_folder_is_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    (out / ".build-12345-abc").mkdir(parents=True)
+    (out / ".build-12345-abc" / "x.pickle").write_bytes(b"x")
+    with output_lock(out):
+        assert not (out / ".build-12345-abc").exists()
+
+
+def test_a_lone_surrogate_from_any_parser_becomes_a_warned_replacement():
+    from fangan.parsers import Block, ParsedDocument, check_text
+
+    parsed = ParsedDocument(blocks=[Block("工作\ud800方案")], format="pdf", title_hint="标题\udc80")
+    check_text(parsed)
+    assert parsed.text == "工作\ufffd方案" and parsed.title_hint == "标题\ufffd"
+    assert [c for c, _ in parsed.warnings] == ["lone_surrogates"]
+
+
+# --------------------------------------------------------------------------------------------------
+# a build killed at any point, then resumed, gives the corpus an uninterrupted build gives
+
+KILL_SOURCES = [Path(__file__).resolve().parents[1] / "data" / "samples", FIX.parent / "web", FIX.parent / "extract"]
+
+
+def _cli_build(out: Path, kill_when=None) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "fangan.cli", "build", *map(str, KILL_SOURCES), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if kill_when is not None:
+        while proc.poll() is None and not kill_when(out):
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def _snapshot(out: Path):
+    import pandas as pd
+
+    from fangan.corpus.search import search
+
+    docs = {p.name: p.read_text(encoding="utf-8") for p in (out / "documents").glob("*.json")}
+    errors = sorted((e["path"], e["error"], e["reason"]) for e in
+                    map(json.loads, (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()))
+    tables = {}
+    for t in sorted(p for p in (out / "tables").iterdir() if p.is_dir()):
+        frames = [pd.read_parquet(x) for x in sorted(t.glob("*.parquet"))]
+        df = pd.concat(frames) if frames else pd.DataFrame()
+        tables[t.name] = df.sort_values(list(df.columns)).reset_index(drop=True).to_json() if len(df) else ""
+    hits = [(h.doc_id, h.title) for h in search("工作", out, limit=50)]
+    return docs, (out / "corpus.jsonl").read_text(encoding="utf-8"), errors, tables, hits
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_gives_the_same_corpus(tmp_path):
+    _cli_build(tmp_path / "whole")
+    whole = _snapshot(tmp_path / "whole")
+    assert len(whole[0]) >= 8
+    kill_points = {
+        "document phase": lambda out: len(list((out / "documents").glob("*.json"))) >= 2,
+        "table and index phase": lambda out: (out / "corpus.jsonl").exists() or (out / "tables").exists(),
+    }
+    for name, when in kill_points.items():
+        out = tmp_path / name.replace(" ", "_")
+        _cli_build(out, kill_when=when)
+        _cli_build(out)
+        resumed = _snapshot(out)
+        for label, a, b in zip(("documents", "corpus.jsonl", "errors", "tables", "search"), whole, resumed):
+            assert a == b, f"{label} differ after a kill in the {name}"
+
+
+def test_the_cli_follows_links_out_of_the_inputs_only_when_asked(tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(PLAN, encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    os.symlink(outside, tmp_path / "in" / "link.txt")
+    for flag, expected in (([], "built 0, already built 0, errors 0, skipped 1"),
+                           (["--follow-symlinks"], "built 1, already built 0, errors 0, skipped 0")):
+        proc = subprocess.run([sys.executable, "-m", "fangan.cli", "build", str(tmp_path / "in"), "--out",
+                               str(tmp_path / f"out{len(flag)}"), *flag], capture_output=True, text=True)
+        assert proc.returncode == 0 and expected in proc.stdout, proc.stdout + proc.stderr
