@@ -1,7 +1,7 @@
 """The record: pydantic models for one plan document and for a failed input.
 
 Field names are a public contract (README, "Compatibility"): fields may be added in a minor
-version, never renamed or removed without a major one. `fangan/schema/document.schema.json`
+version, never renamed or removed without a major one. `fangan/schemas/document.schema.json`
 is generated from these models (`python -m fangan.schema`) and a test fails when it is stale.
 """
 from __future__ import annotations

@@ -100,7 +100,6 @@ class Limits:
     max_compression_ratio: float = 200.0
     max_archive_depth: int = 3
     max_text_chars: int = 50_000_000
-    extra: dict = field(default_factory=dict)
 
 
 class OverBudget(Exception):

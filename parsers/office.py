@@ -468,7 +468,7 @@ class _Reader:
                 self._text(child, parts, boxes)
 
     # ---- one paragraph
-    def paragraph(self, p, in_table: bool = False) -> list[Block]:
+    def paragraph(self, p) -> list[Block]:
         ppr = p.find(T_PPR)
         style_id = _attr(ppr, "pStyle")
         info = self.styles.info(style_id)
