@@ -15,6 +15,7 @@ from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Sec
 from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
 
 from .dates import POINT, parse_range, point_from_match
+from .parties import structural_parties
 
 # --- organisations ---------------------------------------------------------------------------
 
@@ -202,42 +203,36 @@ def _split_list(s: str) -> list[str]:
     return [p.strip(" ）)") for p in parts if p.strip(" ）)")]
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos, line
+        pos += len(line) + 1
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
+    found: list[tuple[int, int, str, str, str]] = []
+    for l0, line in _lines(text):
+        for a, b, name, role in structural_parties(line):
+            found.append((l0 + a, l0 + b, name, role, line))
     for s0, s1, sent in sentences(text):
-        found: list[tuple[int, int, str, str]] = []
-        for m in ROLE_LIST.finditer(sent):
-            for name in _split_list(m.group("list")):
-                if 2 <= len(name) <= 30:
-                    found.append((m.start(), m.end(), name, m.group("role")))
-        for rx in (WITH_ORG, ASSIST_ORG, SET_UP, OFFICE_IN, UNDER_LEAD, LEVERAGE, BY_ORG):
+        for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
             for m in rx.finditer(sent):
                 org = clean_org(m.group("org"))
-                if not org:
-                    continue
-                role = (m.groupdict().get("role") or "").strip() or {ASSIST_ORG: "被配合单位", OFFICE_IN: "领导小组办公室",
-                                                                      LEVERAGE: "发挥作用"}.get(rx, "")
-                found.append((m.start(), m.end(), org, role))
-        for m in SUBJECT_ASSISTS.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org:
-                found.append((m.start(), m.end(), org, m.group("role")))
-        for m in SUBJECT_ROLE.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org and not sent[max(0, m.start() - 2): m.start()].endswith("成立"):
-                found.append((m.start(), m.end(), org, m.group("role")))
+                if org:
+                    role = (m.groupdict().get("role") or "").strip() or {LEVERAGE: "发挥作用"}.get(rx, "")
+                    found.append((s0 + m.start(), s0 + m.end(), org, role, sent))
         for m in SUBJECT_WILL.finditer(sent):
             org = clean_org(m.group("org"))
             if not org or not _generic_ok(org):
                 continue
             kw = SUPERVISES.search(sent, m.end())
             if kw:
-                found.append((m.start(), m.end(), org, kw.group(0)))
-        seen = set()
-        for a, b, name, role in found:
-            if name in seen:
-                continue
-            seen.add(name)
-            yield s0 + a, s0 + b, ResponsibleParty(name=name, role=role or "", raw=sent.strip()[:200])
+                found.append((s0 + m.start(), s0 + m.end(), org, kw.group(0), sent))
+    found.sort(key=lambda f: f[0])
+    for a, b, name, role, raw in found:
+        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])
 
 
 # --- phases (from the section tree) ------------------------------------------------------------

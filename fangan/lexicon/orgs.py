@@ -13,11 +13,29 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "办公室", "指挥部", "委员会", "领导小组", "工作小组", "工作组", "小组", "专班", "党委", "党组", "支部", "总工会", "工会",
     "中心", "医院", "卫生院", "院", "局", "委", "办", "科", "室", "处", "所", "站", "厅", "部", "队", "协会", "学会",
     "单位", "组织", "机构", "政府", "街道", "社区", "公司", "学校", "中学", "小学", "幼儿园", "大学", "学院",
+    # central and enterprise names that end in none of the above (海关总署, 人民银行, 证监会, 供销合作总社)
+    "总署", "总社", "银行", "集团", "监会", "组委会", "联合会", "村委会", "居委会", "乡镇", "县区", "部门", "机关", "团委",
 )
 ORG_SUFFIX = "(?:" + "|".join(ORG_SUFFIXES) + r")(?:[（(][^）)]{1,6}[）)])?"
 ORG_END = re.compile(ORG_SUFFIX + "$")
 # a line that is nothing but one or more unit names (a letterhead or a signature): no sentence punctuation
 ORG_LINE = re.compile(rf"^[^，。；：:！？!?\s]{{2,40}}{ORG_SUFFIX}$")
+
+
+# a party's name ends in an organisation suffix or a group word (督查组, 工作专班); the group words
+# live with the other role vocabulary in `fangan.lexicon.roles`
+from fangan.lexicon.roles import FALSE_ENDINGS, GROUP_WORDS, NOT_UNITS, PERSON_ENDINGS, alternation  # noqa: E402
+
+NAME_END = re.compile("(?:" + ORG_SUFFIX + "|" + alternation(GROUP_WORDS) + ")$")
+_PERSON_END = re.compile(alternation(PERSON_ENDINGS + FALSE_ENDINGS) + "$")
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff“”「」（）]+$")
+
+
+def is_org_name(name: str) -> bool:
+    """A whole unit name: 2–30 hanzi ending in an organisation suffix or group word, not a post or person
+    (局长助理, 分管领导) and not a stand-in for the plan's own body (本单位, 全区)."""
+    return (2 <= len(name) <= 30 and bool(_NAME_CHARS.match(name)) and bool(NAME_END.search(name))
+            and not _PERSON_END.search(name) and name not in NOT_UNITS)
 
 
 def is_org_line(line: str) -> bool:

@@ -1,0 +1,177 @@
+"""Responsible parties from the structure of the sentence, read with the vocabulary of
+`fangan.lexicon.roles` and the name shape of `fangan.lexicon.orgs.is_org_name`:
+
+* the items of a role label (`责任单位：X、Y`, `牵头单位联系人：X处某某` → X处);
+* the items of a role parenthetical after a task (`（X、Y负责）`, `（X牵头，Y参与）`, `（X、Y指导）`), and a
+  parenthetical of nothing but unit names after a finished sentence (`…把好检疫关。（区经济发展局农业处）`);
+* the subject of a responsibility verb (`X负责`, `由X牵头负责`, `X、Y和Z负责`, `X：负责…`);
+* groups a plan sets up (`成立X领导小组和Y督查组`) and the units that house their offices.
+
+A list is split on 、，and on 和/及/与 only where every piece is a whole name (so 工业和信息化部 stays
+whole); a subject whose pieces are not all names is a clause, and gives nothing (precision first).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from fangan.lexicon.orgs import is_org_name
+from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+                                  RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
+from fangan.lexicon.segment import get_segmenter
+from fangan.model import ResponsibleParty
+
+_HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
+_OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
+_CONJ = re.compile("[和及与]")
+
+_LABEL = re.compile(rf"(?P<role>{alternation(ROLE_LABELS)})(?P<tail>{alternation(LABEL_TAILS)})?\s*[：:]\s*(?P<list>[^。；;\n]*)")
+_LIST_STOP = re.compile(rf"{alternation(ROLE_LABELS + FIELD_LABELS)}|[（(]")
+_PAREN = re.compile(r"[（(](?P<body>[^（）()\n]{2,400})[）)]")
+_VERB = alternation(RESPONSIBILITY_VERBS)
+_ADV = alternation(SUBJECT_ADVERBS)
+# subject, then adverbs, then the verb; 负责人 (a person) and 负责制 (a system) are not the verb
+_SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|制(?![定订作]))")
+_PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
+_AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
+_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>[^，。；：:、\n（(]{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
+_OFFICE_HOST = re.compile(r"(?:办公室设在|办公室职能由|依托)(?P<org>[^，。；：:\n]{2,30}?)(?=兼|设立办公室|[，。；,]|$)")
+_ASSISTED = re.compile(r"配合(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
+# 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
+_ASSIGNED = re.compile(r"由(?P<subj>[^，。；由]{2,30}?)(?:对|采取|组织|具体|统一|在)[^，。；]*?(?P<verb>督查|检查|督导|考核|组织开展|组织实施|实施)")
+_CLAUSE = re.compile(r"[^，,；;。：:（）()！？\n]+(?P<sep>[，,；;。：:（）()！？\n]?)")
+
+
+def _clean(name: str) -> str:
+    name = _HEADING_MARK.sub("", name.strip(" \t，,、：:“”\"'"))
+    while True:
+        m = _OPENER.match(name)
+        if not m or len(name) - m.end() < 2 or is_org_name(name):
+            break
+        name = name[m.end():]
+    return name.rstrip("等")
+
+
+def _drop_person(name: str) -> str:
+    """区交建局住房发展处高兆霞 → 区交建局住房发展处: a unit followed by a 2–3 character personal name."""
+    if is_org_name(name):
+        return name
+    for k in (2, 3):
+        if len(name) > k + 2 and is_org_name(name[:-k]) and not get_segmenter().has_word(name[-k:]):
+            return name[:-k]
+    return name
+
+
+def _split_conj(part: str) -> list[str]:
+    """X和Y / X及Y / X与Y: two names only when both sides are names (工业和信息化部 is one)."""
+    for m in _CONJ.finditer(part):
+        left, right = part[:m.start()], part[m.end():]
+        if is_org_name(left):
+            rest = _split_conj(right)
+            if all(is_org_name(r) for r in rest):
+                return [left] + rest
+    return [part]
+
+
+def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
+    """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
+    pieces = []
+    for part in re.split(r"[、，,/]", text):
+        part = _clean(part)
+        if not part:
+            continue
+        if person_after:
+            part = _drop_person(part)
+        pieces += _split_conj(part)
+    pieces = [_clean(p) for p in pieces]
+    names = [p for p in pieces if is_org_name(p)]
+    return names, bool(pieces) and len(names) == len(pieces)
+
+
+def _subject_names(subj: str, lenient: bool = False) -> list[str]:
+    """The units a subject names, or nothing when it is a clause: 由X负责 → X; 公安、文化等部门 stays whole."""
+    if "由" in subj:
+        subj = subj[subj.rindex("由") + 1:]
+    subj = _clean(subj)
+    if CLAUSE_WORDS.search(subj):
+        return []
+    names, whole = split_names(subj)
+    if whole or (lenient and names):
+        return names
+    return [subj] if is_org_name(subj.replace("、", "")) and "等" in subj else []
+
+
+def _labels(sent: str):
+    for m in _LABEL.finditer(sent):
+        lst = m.group("list")
+        stop = _LIST_STOP.search(lst)
+        lst = lst[:stop.start()] if stop else lst
+        names, _ = split_names(lst, person_after=bool(m.group("tail")))
+        for n in names:
+            yield m.start(), m.end(), n, m.group("role")
+
+
+def _parentheticals(sent: str):
+    for m in _PAREN.finditer(sent):
+        body = m.group("body")
+        if re.match(r"^(?:责任|牵头|配合|协办|主办)", body):
+            continue  # a role label inside the parenthesis: read by _labels
+        hits = []
+        for clause in re.split(r"[，,。；;]", body):
+            clause = clause.strip()
+            vm = _PAREN_CLAUSE.match(clause) or _AS_ROLE.match(clause)
+            if vm:
+                hits += [(n, vm.group("verb")) for n in _subject_names(vm.group("subj"), lenient=True)]
+        if not hits:
+            before = sent[:m.start()].rstrip()
+            names, whole = split_names(body)
+            if whole and (not before or before[-1] in "。；;！!"):
+                hits = [(n, "责任单位") for n in names]
+        for n, role in hits:
+            yield m.start(), m.end(), n, role
+
+
+def _subjects(sent: str):
+    prev_sep, prev_clause = "", ""
+    for m in _CLAUSE.finditer(sent):
+        clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
+        vm = _SUBJECT_VERB.match(clause)
+        if prev_sep in "：:" and prev_sep and re.match(rf"^(?:{_ADV})*(?:具体)?负责", clause):
+            for n in _subject_names(prev_clause):  # 区综合执法局：负责…
+                yield m.start(), m.end(), n, "负责"
+        elif vm and vm.group("verb") not in PAREN_ONLY_VERBS:
+            for n in _subject_names(vm.group("subj")):
+                yield m.start(), m.end(), n, vm.group("verb")
+        else:
+            am = _ASSIGNED.search(clause)
+            if am:
+                for n in _subject_names(am.group("subj")):  # 由局效能办对各单位…进行督查
+                    yield m.start(), m.end(), n, am.group("verb")
+        prev_sep, prev_clause = sep, clause
+
+
+def _groups(sent: str):
+    for m in _SET_UP.finditer(sent):
+        names, whole = split_names(_clean(m.group("list")))
+        if whole:
+            for n in names:
+                yield m.start(), m.end(), n, "成立"
+    for m in _OFFICE_HOST.finditer(sent):
+        org = _clean(m.group("org"))
+        if is_org_name(org):
+            yield m.start(), m.end(), org, "领导小组办公室"
+    for m in _ASSISTED.finditer(sent):
+        names, whole = split_names(_clean(m.group("list")))
+        if whole:
+            for n in names:
+                yield m.start(), m.end(), n, "被配合单位"
+
+
+def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, role) for every party the sentence's structure names."""
+    for finder in (_labels, _parentheticals, _subjects, _groups):
+        yield from finder(sent)
+
+
+def party(name: str, role: str, raw: str) -> Optional[ResponsibleParty]:
+    return ResponsibleParty(name=name, role=role, raw=raw.strip()[:200]) if is_org_name(name) else None

@@ -1,0 +1,70 @@
+"""Who does what: role labels, responsibility verbs, group words and the sections that share out duties.
+
+The party rules (`fangan.extract.parties`) read only these tables, so a wording a plan uses that the
+rules miss is one entry here. Each table is ordered longest first where one entry contains another
+(`牵头负责` before `牵头`), because the patterns built from them take the first alternative that fits.
+"""
+from __future__ import annotations
+
+import re
+
+# `LABEL：X、Y` — labels that introduce a list of units (责任单位：县卫生监督所、各乡镇卫生院).
+ROLE_LABELS: tuple[str, ...] = (
+    "责任单位", "责任部门", "责任科室", "责任处室", "责任主体",
+    "牵头单位", "牵头部门", "牵头处室", "牵头科室",
+    "配合单位", "配合部门", "配合处室", "配合科室",
+    "协办单位", "协办部门", "主办单位", "主办机关", "承办单位", "协作单位",
+    "参与单位", "参与部门", "成员单位", "实施单位", "落实单位", "业主单位", "组织单位",
+)
+# words that may follow a label before its colon: 牵头单位联系人：区交建局住房发展处高兆霞 (the unit is the party)
+LABEL_TAILS: tuple[str, ...] = ("联系人", "责任人", "负责人")
+
+# `X负责`, `（X牵头，Y参与）` — verbs whose subject is responsible. Longest first.
+RESPONSIBILITY_VERBS: tuple[str, ...] = (
+    "牵头负责", "具体负责", "统一组织具体实施", "具体组织实施", "统一组织", "统一领导", "负总责", "总负责",
+    "专人负责", "负责", "牵头", "配合", "协助", "协办", "承担", "承办", "参与", "指导", "联合举办", "主办",
+)
+# verbs that make a party only inside a role parenthetical after a task (（X、Y指导）, （Z参与）), where
+# the parenthetical's shape says the list names units; in running text they are ordinary verbs.
+PAREN_ONLY_VERBS: frozenset[str] = frozenset({"参与", "指导"})
+
+# a group is a party when a plan sets it up (成立…领导小组) or it acts as a subject
+GROUP_WORDS: tuple[str, ...] = (
+    "领导小组", "工作小组", "协调小组", "工作组", "专家组", "督查组", "督导组", "检查组", "考核组", "监督组",
+    "巡查组", "指导组", "筹建组", "教研组", "纪检监察组", "工作专班", "专班", "指挥部", "组委会", "委员会",
+)
+# verbs that set a group up: 成立/设立/设 (组建 objects are not parties by the conventions)
+SET_UP_VERBS: tuple[str, ...] = ("成立", "设立", "设")
+
+# subjects that are people or posts, never units
+PERSON_ENDINGS: tuple[str, ...] = (
+    "领导", "人员", "同志", "负责人", "个人", "干部", "职工", "群众", "组长", "副组长", "主任", "局长", "书记",
+    "处长", "科长", "校长", "老师", "教师", "班主任", "学生", "家长", "助理", "委员", "代表", "联系人", "责任人",
+)
+# words that end like a unit but are not one (落到实处, 人员密集场所, 全部, 学科, 举办)
+FALSE_ENDINGS: tuple[str, ...] = (
+    "实处", "之处", "好处", "到处", "此处", "场所", "住所", "厕所", "处所", "全部", "内部", "外部", "局部", "学科",
+    "网站", "举办", "承办", "主办", "创办", "督办", "交办", "协办", "格局", "布局", "结局", "大局", "全局", "排队",
+)
+# a subject that refers to a rule or a means is a clause, not a unit (按照所承担的…)
+CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合")
+# subjects that are not a particular unit
+NOT_UNITS: tuple[str, ...] = ("本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
+
+# headings of sections that share out duties (三、任务分工): every unit given a task there is a party
+DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
+
+
+def alternation(words) -> str:
+    """A regex alternation of `words`, longest first so that no entry hides a longer one."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+# labels of other fields on the same line as a role label (牵头单位：X配合单位：Y完成时限：6月16日前)
+FIELD_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "时间节点", "时限", "联系电话", "电话", "备注")
+
+# adverbs and modals between a subject and its responsibility verb (X要切实负责, X具体负责)
+SUBJECT_ADVERBS: tuple[str, ...] = (
+    "必须", "实行", "要", "应", "将", "须", "需", "也", "还", "并", "分别", "共同", "切实", "主要", "各自", "积极", "认真", "密切",
+)
+# words that open a clause before its subject (同时由X负责, 其中X负责)
+CLAUSE_OPENERS: tuple[str, ...] = ("同时", "其中", "另外", "并且", "并", "均由", "由", "请", "经", "与", "和", "及", "以", "对")
