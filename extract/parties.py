@@ -25,8 +25,9 @@ _HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
 _CONJ = re.compile("[和及与]")
 
-_LABEL = re.compile(rf"(?P<role>{alternation(ROLE_LABELS)})(?P<tail>{alternation(LABEL_TAILS)})?\s*[：:]\s*(?P<list>[^。；;\n]*)")
-_LIST_STOP = re.compile(rf"{alternation(ROLE_LABELS + FIELD_LABELS)}|[（(]")
+# a label's list runs to the end of the clause, a bracket, or the next label on the same line
+_LABEL = re.compile(rf"(?P<role>{alternation(ROLE_LABELS)})(?P<tail>{alternation(LABEL_TAILS)})?\s*[：:]\s*"
+                    rf"(?P<list>(?:(?!{alternation(ROLE_LABELS + FIELD_LABELS)})[^。；;\n（）()])*)")
 _PAREN = re.compile(r"[（(](?P<body>[^（）()\n]{2,400})[）)]")
 _VERB = alternation(RESPONSIBILITY_VERBS)
 _ADV = alternation(SUBJECT_ADVERBS)
@@ -104,8 +105,6 @@ def _subject_names(subj: str, lenient: bool = False) -> list[str]:
 def _labels(sent: str):
     for m in _LABEL.finditer(sent):
         lst = m.group("list")
-        stop = _LIST_STOP.search(lst)
-        lst = lst[:stop.start()] if stop else lst
         names, _ = split_names(lst, person_after=bool(m.group("tail")))
         for n in names:
             yield m.start(), m.end(), n, m.group("role")

@@ -34,7 +34,7 @@ _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff“”「」（）]+$")
 def is_org_name(name: str) -> bool:
     """A whole unit name: 2–30 hanzi ending in an organisation suffix or group word, not a post or person
     (局长助理, 分管领导) and not a stand-in for the plan's own body (本单位, 全区)."""
-    return (2 <= len(name) <= 30 and bool(_NAME_CHARS.match(name)) and bool(NAME_END.search(name))
+    return (2 <= len(name) <= 30 and bool(_NAME_CHARS.match(name)) and name.count("“") == name.count("”") and bool(NAME_END.search(name))
             and not _PERSON_END.search(name) and name not in NOT_UNITS)
 
 
