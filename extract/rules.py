@@ -52,56 +52,7 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
 
 # --- targets -----------------------------------------------------------------------------------
 
-UNIT = r"(?:%|％|个百分点|人次|万人次|万元|万人|元|次|个|家|所|篇|字|人|名|项|场|期|天|小时|学时|课时|份|条|户|张|台|辆|支|批|门|分|平方米|公里|张床|床)"
-NUM = r"\d+(?:\.\d+)?"
-COMPARATORS: tuple[tuple[str, str], ...] = (
-    ("不少于|不低于|不小于|至少|最少|不少於", ">="),
-    ("不超过|不高于|不大于|最多|控制在|低于或等于", "<="),
-    ("超过|高于|大于|多于", ">"),
-    ("低于|少于|小于", "<"),
-    ("达到|达|提高到|提升到|增加到|增长到|保持在|稳定在|降低到|下降到|降至|提高至|达至", "=="),
-)
-_CMP = "|".join(w for words, _ in COMPARATORS for w in words.split("|"))
-_CMP_OF = {w: c for words, c in COMPARATORS for w in words.split("|")}
-TARGET = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)?")
-BARE_TARGET = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)")
-RANGE_TARGET = re.compile(rf"(?<![\d.年月日])(?P<lo>{NUM})\s*[—–\-~～至到]\s*(?P<hi>{NUM})\s*(?P<unit>{UNIT})(?![\d])")
-FULL_COVERAGE = re.compile(r"(?P<ind>[^，。；、]{0,12})全覆盖")
-
-
-def _indicator(text: str, start: int) -> str:
-    clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：\n,;:、") + 1
-    ind = text[clause_start:start].strip()
-    return re.sub(r"^(?:要|使|确保|力争|并|且|和)", "", ind)
-
-
-def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
-    taken: list[tuple[int, int]] = []
-    for m in TARGET.finditer(text):
-        cmp = _CMP_OF[m.group("cmp")]
-        suffix = m.group("suffix")
-        if suffix in ("以上", "及以上"):
-            cmp = ">="
-        elif suffix in ("以内", "以下"):
-            cmp = "<="
-        taken.append((m.start(), m.end()))
-        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
-                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
-    for m in BARE_TARGET.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        cmp = ">=" if m.group("suffix") in ("以上", "及以上") else "<="
-        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
-                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
-    for m in RANGE_TARGET.finditer(text):
-        tail = re.match(r"[^，。；、]{0,20}", text[m.end():]).group(0)
-        ind = tail or _indicator(text, m.start())
-        unit = m.group("unit").replace("％", "%")
-        yield m.start(), m.end(), Target(indicator=ind, comparator=">=", value=float(m.group("lo")), unit=unit, raw=m.group(0))
-        yield m.start(), m.end(), Target(indicator=ind, comparator="<=", value=float(m.group("hi")), unit=unit, raw=m.group(0))
-    for m in FULL_COVERAGE.finditer(text):
-        yield m.start(), m.end(), Target(indicator=(m.group("ind") or "覆盖率") + "覆盖率", comparator="==", value=100.0, unit="%",
-                                         raw=m.group(0))
+from .targets import find_targets  # noqa: E402,F401  (the target rules live in targets.py)
 
 
 # --- goals -------------------------------------------------------------------------------------

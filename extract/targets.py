@@ -1,0 +1,135 @@
+"""Quantified targets: a number with its unit, the comparator its phrase states, and the indicator (the
+noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
+
+* comparators are read from the whole phrase, negation included (不得少于2分钟 → >= 2 分钟; 不能超过40分
+  → <= 40 分), and a following 以上/以内/以下/左右 settles them (达到95%以上 → >=);
+* a range (1—2个, 80%—90%) gives two targets, >= low and <= high;
+* a plain quantified commitment (建成17座, 新增就业岗位500个, 每人限报1门) is ==;
+* not targets: facts and scope (共有17个, 依托49个, 共14人, 第9次), cost estimates (共需资金约2.391亿元),
+  conditions (凡…2次以上的), times of day (8时30分), a quantity that only scopes another target's
+  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from fangan.lexicon.quantities import (COMPARATOR_WORDS, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
+                                       NOT_UNITS, NUMBER, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
+from fangan.lexicon.roles import alternation
+from fangan.model import Target
+
+_CMP = alternation(COMPARATOR_WORDS)
+_SUFFIX = alternation(SUFFIX_COMPARATORS)
+# adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
+_ADVERB_CMP = re.compile(r"(?P<cmp>至少|最少|最多)[^，。；、\d\n]{0,8}$")
+_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>{_SUFFIX})?")
+_CLAUSE_END = "，。；;\n！？"
+_PIECE_END = _CLAUSE_END + "、：:（）()"
+_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内)+")
+_TRAIL_VERB = re.compile(r"(?:开展|建成|建设|新建|创建|完成|组织|推荐|选送|撰写|更新|实现|达到|达|为)+$")
+
+
+def _clause_start(text: str, pos: int, ends: str) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in ends) + 1
+
+
+def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
+    """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
+    few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
+    before = text[max(0, start - 12):start]
+    m = re.search(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$", before)
+    if m:
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    m = _ADVERB_CMP.search(before)
+    if m:
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    return None, start
+
+
+def _indicator(text: str, phrase_start: int, end: int) -> str:
+    """The noun phrase measured: the words before the comparator in the clause, else the noun after the unit."""
+    before = text[_clause_start(text, phrase_start, _PIECE_END):phrase_start].strip()
+    before = _TRAIL_VERB.sub("", _LEAD.sub("", before))
+    if len(before) >= 2:
+        return before[-40:]
+    after = re.match(rf"[^{_CLAUSE_END}、：:]{{0,24}}", text[end:]).group(0)
+    after = re.sub(r"^[的地]", "", after).strip(" （(）)")
+    if len(after) >= 2:
+        return after
+    clause = text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start].strip(" 、（(")
+    return clause[-40:] if len(clause) >= 2 else ""
+
+
+def _is_fact(text: str, start: int, unit: str) -> bool:
+    """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition."""
+    c0 = _clause_start(text, start, _CLAUSE_END)
+    before = text[c0:start]
+    s0 = _clause_start(text, start, "。；;\n！？")
+    s1 = text.find("。", start)
+    sentence = text[s0:s1 if s1 >= 0 else len(text)]
+    sentence_head = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", text[s0:start]).strip()
+    return bool(
+        FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+        or CONDITION.match(before.strip())
+        or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
+        or _counts_a_list(before)
+        or not sentence_head  # 2名职初教师借鉴说课…: a quantity opening the sentence refers back, it commits nothing
+    )
+
+
+def _counts_a_list(before: str) -> bool:
+    """思想政治、历史、地理 5 门学科: the number counts the list just given (scope), it sets no target."""
+    last = before.rsplit("、", 1)[-1]
+    return before.count("、") >= 2 and not re.search(r"\d", before) and len(last.strip()) <= 6 and not re.search(r"各|为|是|每|均", last)
+
+
+def _is_date_part(text: str, m: re.Match) -> bool:
+    """2015年, 96 年 8 月, 2020-2022年: a year, not a quantity of years."""
+    if not m.group("unit").startswith(("年", "日", "周")):
+        return False
+    value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
+    return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():])) or m.group("unit") == "日"
+
+
+def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, Target, bool]] = []  # (start, end, target, has a comparator)
+    for m in _RANGE.finditer(text):
+        if _is_date_part(text, m):
+            continue
+        unit = m.group("unit").replace("％", "%")
+        ind = _indicator(text, m.start(), m.end())
+        if not ind:
+            continue
+        taken.append((m.start(), m.end()))
+        for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
+            found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
+    for m in _QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS:
+            continue
+        cmp, phrase_start = _comparator_before(text, m.start())
+        suffix = m.group("suffix")
+        if suffix:
+            cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
+        if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
+            continue
+        if cmp is not None and CONDITION.match(text[_clause_start(text, m.start(), _CLAUSE_END):m.start()].strip()):
+            continue
+        ind = _indicator(text, phrase_start, m.end())
+        if not ind:
+            continue
+        target = Target(indicator=ind, comparator=cmp or "==", value=float(m.group("num")), unit=m.group("unit").replace("％", "%"),
+                        raw=text[phrase_start:m.end()])
+        found.append((phrase_start, m.end(), target, cmp is not None))
+    # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
+    clauses_with_cmp = {_clause_start(text, a, _CLAUSE_END) for a, _, _, has in found if has}
+    for a, b, target, has in sorted(found, key=lambda f: f[0]):
+        if not has and _clause_start(text, a, _CLAUSE_END) in clauses_with_cmp:
+            continue
+        yield a, b, target
+    for m in re.finditer(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)", text):
+        ind = _LEAD.sub("", m.group("ind")).strip()
+        if len(ind) >= 2:
+            yield m.start(), m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
