@@ -16,6 +16,8 @@ from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
 
 from .dates import POINT, parse_range, point_from_match
 from .parties import structural_parties
+from fangan.lexicon.dates import PERIOD_LABELS, SCHEDULE_SECTIONS, STEP_WORDS
+from fangan.lexicon.roles import alternation
 
 # --- organisations ---------------------------------------------------------------------------
 
@@ -188,42 +190,94 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
 
 # --- phases (from the section tree) ------------------------------------------------------------
 
-STAGE_TITLE = re.compile(r"^(?P<name>.{2,20}?阶段)(?:[（(](?P<when>[^）)]*)[）)])?$")
+# a stage heading: 准备阶段（2024年9月上旬至9月底）, possibly with its body run in after the date
+STAGE_TITLE = re.compile(r"^(?P<name>[^，。；：:（(]{2,20}?阶段)\s*(?:[（(](?P<when>[^）)]*)[）)])?")
+ORDINAL_STAGE = re.compile(r"^第[一二三四五六七八九十\d]+阶段$")
+# a dated step under a schedule section: 线上初赛（2026 年 4 月）, 动员部署（3月10日至3月25日）
+DATED_STEP = re.compile(r"^(?P<name>[^，。；：:（(]{2,24}?)\s*[（(](?P<when>[^）)]*)[）)]")
+_STEP_WORD = re.compile("^" + alternation(STEP_WORDS))
 
-
-_WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}年)?\d{1,2}月[^，。；为]{0,16}?)"
+_WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
     re.compile(_WHEN + r"为(?P<name>[^，。；：、\s为]{2,10}阶段)"),
     re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>[^，。；：、\s（(]{2,10}阶段)[（(：:]\s*" + _WHEN + r"[）)，。；]"),
+    # 第一阶段为3月16日至4月15日
+    re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)"),
 )
 
 
 def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
-    """Stages stated in running text (2024年5月—6月为动员部署阶段；…) when no section names them."""
+    """Stages stated in running text (2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日) when no
+    section names them."""
     found = []
     for rx in PHASE_SENTENCE:
         for m in rx.finditer(text):
+            if any(a <= m.start() < b for a, b, _ in found):
+                continue
             rng = parse_range(m.group("when"))
             if rng:
-                found.append((m.start(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
+                found.append((m.start(), m.end(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
     found.sort(key=lambda x: x[0])
-    for i, (_, p) in enumerate(found, 1):
+    for i, (_, _, p) in enumerate(found, 1):
         p.order = i
-    return found
+    return [(a, p) for a, _, p in found]
+
+
+def _walk(sections: list[Section], schedule: bool = False):
+    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …)."""
+    for sec in sections:
+        yield sec, schedule
+        yield from _walk(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")))
+
+
+def _period_in_body(lines: list[str]) -> Optional[tuple]:
+    """活动时间：…, 时间：… — the dated period a step's body gives."""
+    for ln in lines:
+        if PERIOD_LABELS.match(ln.strip()):
+            return parse_range(ln)
+    return None
+
+
+def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple], str]]:
+    """(name, date range or None, raw) when the section is a stage of the plan's timeline."""
+    title = sec.title or ""
+    lines = sec.text.split("\n")
+    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
+    m = STAGE_TITLE.match(title)
+    if not title:
+        # a stage the structure read as a plain item: （三）组织实施阶段（4月1日至4月7日）全力做好… — only with its date
+        hm = STAGE_TITLE.match(head[len(sec.marker):].strip())
+        if hm and hm.group("when") and parse_range(hm.group("when")):
+            return hm.group("name"), parse_range(hm.group("when")), head
+        return None
+    if m and ORDINAL_STAGE.match(m.group("name")) and body and len(body[0]) <= 40 and "。" not in body[0]:
+        # （一）第一阶段 / 学科组同课异构活动（2025年11月24日- 11月28日）: the line below names the stage
+        nm = DATED_STEP.match(body[0].strip())
+        name = (nm.group("name") if nm else body[0]).strip()
+        rng = (parse_range(nm.group("when")) if nm else None) or _period_in_body(body[1:])
+        return name, rng, body[0]
+    if m:
+        when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(m.group("name")) + 40]
+        return m.group("name"), parse_range(when), head
+    if not schedule:
+        return None
+    dm = DATED_STEP.match(title)
+    if dm and parse_range(dm.group("when")):
+        return dm.group("name").strip(), parse_range(dm.group("when")), head
+    if _STEP_WORD.match(title) and len(title) <= 12:
+        rng = parse_range(head[len(sec.marker):][:60]) or _period_in_body(body)
+        if rng:
+            return title, rng, head
+    return None
 
 
 def find_phases(sections: list[Section]) -> list[Phase]:
-    from fangan.model import iter_sections
-
     phases: list[Phase] = []
-    for sec, _path in iter_sections(sections):
-        m = STAGE_TITLE.match(sec.title or "")
-        if not m:
+    for sec, schedule in _walk(sections):
+        stage = _stage(sec, schedule)
+        if not stage:
             continue
-        name = m.group("name")
-        head = sec.text.split("\n", 1)[0]
-        when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(name) + 40]
-        rng = parse_range(when)
+        name, rng, head = stage
         start, end, raw = rng if rng else (None, None, "")
         phases.append(Phase(name=name, order=len(phases) + 1, start=start, end=end, raw=raw or head[:80], section_id=sec.id))
     return phases
