@@ -14,9 +14,10 @@ from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Sec
 
 from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
 
-from .dates import POINT, parse_range, point_from_match
+from .dates import POINT, RANGE_SEP, parse_range, point_from_match
 from .parties import structural_parties
-from fangan.lexicon.dates import PERIOD_LABELS, SCHEDULE_SECTIONS, STEP_WORDS
+from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS,
+                                  DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, SCHEDULE_SECTIONS, STEP_WORDS)
 from fangan.lexicon.roles import alternation
 
 # --- organisations ---------------------------------------------------------------------------
@@ -100,21 +101,60 @@ def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str
     return action.strip(), party
 
 
+_DL_AFTER = re.compile(rf"^\s*(?:{alternation(BEFORE_DEADLINE_WORD)}){{0,2}}\s*(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?")
+_DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?\s*$")
+_DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
+_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*[：:]\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
+_NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
+
+
+def _in_range(sent: str, m: re.Match) -> bool:
+    """A point that opens or closes a range (3月10日至24日) belongs to a period, not a deadline."""
+    if re.match(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])", sent[m.end():]):
+        return True
+    return bool(re.search(RANGE_SEP + r"$", sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
+
+
+def _inside_bracket(before: str) -> bool:
+    return before.rfind("（") > before.rfind("）") or before.rfind("(") > before.rfind(")")
+
+
+def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
+    """Why the date is a deadline, and where its wording ends: a deadline word after it (7月5日前,
+    6月10日下午下班前), before it (截止11月5日, 不晚于5月21日), a modal and a completion (12月8日须全部测试完毕),
+    or a deadline label (完成时限：4月15日前)."""
+    before, after = sent[:m.start()], sent[m.end():]
+    if _NOT_DL.search(before) or _in_range(sent, m):
+        return None
+    label = bool(_DL_LABEL.search(before))
+    am = _DL_AFTER.match(after)
+    if am:
+        return ("label" if label else "after"), m.end() + am.end()
+    if _DL_BEFORE.search(before) and not _inside_bracket(before):
+        return ("label" if label else "before"), m.end()
+    if _DL_MODAL.match(after):
+        return "modal", m.end()
+    return None
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in sentences(text):
         for m in POINT.finditer(sent):
-            after = sent[m.end(): m.end() + 3]
-            if not re.match(r"(?:以)?前", after):
+            kind = _deadline_kind(sent, m)
+            if not kind:
                 continue
-            before = sent[max(0, m.start() - 2): m.start()]
-            if before.endswith(("年内", "年终")):
-                continue
-            tail = re.match(r"(?:以)?前(?:后)?", after).group(0)
+            why, tail_end = kind
             due = point_from_match(m)
             if due.month is None and due.year is None:
                 continue
-            due.raw = m.group(0) + tail
-            action, party = _action_after(sent, m.end() + len(tail), len(sent))
+            due.raw = sent[m.start():tail_end].strip()
+            action, party = _action_after(sent, tail_end, len(sent))
+            action = action.strip("（）() ")
+            if not action and why in ("before", "label"):
+                prev = sent[:m.start()]
+                action = _DL_LABEL.sub("", _DL_BEFORE.sub("", prev)).strip("，,：: （(")
+                action = re.split("[，,]", action)[-1].strip() if action else ""
+                action = action or "完成"
             if not action:
                 continue
             yield s0 + m.start(), s0 + len(sent), Deadline(due=due, action=action, party=party,
