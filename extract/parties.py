@@ -168,8 +168,12 @@ def _groups(sent: str):
 
 def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, name, role) for every party the sentence's structure names."""
+    seen = set()
     for finder in (_labels, _parentheticals, _subjects, _groups):
-        yield from finder(sent)
+        for a, b, name, role in finder(sent):
+            if (name, role) not in seen:  # a role parenthetical is also a clause with a subject: one item
+                seen.add((name, role))
+                yield a, b, name, role
 
 
 def party(name: str, role: str, raw: str) -> Optional[ResponsibleParty]:

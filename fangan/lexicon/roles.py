@@ -47,7 +47,7 @@ FALSE_ENDINGS: tuple[str, ...] = (
     "网站", "举办", "承办", "主办", "创办", "督办", "交办", "协办", "格局", "布局", "结局", "大局", "全局", "排队",
 )
 # a subject that refers to a rule or a means is a clause, not a unit (按照所承担的…)
-CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合")
+CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合|所带|在")
 # subjects that are not a particular unit
 NOT_UNITS: tuple[str, ...] = ("本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
 
