@@ -16,7 +16,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
@@ -66,7 +66,7 @@ def _drop_person(name: str) -> str:
 def _split_conj(part: str) -> list[str]:
     """X和Y / X及Y / X与Y: two names only when both sides are names (工业和信息化部 is one)."""
     for m in _CONJ.finditer(part):
-        left, right = part[:m.start()], part[m.end():]
+        left, right = part[:m.start()].rstrip("等"), part[m.end():]  # 财政部等和各省级人民政府
         if is_org_name(left):
             rest = _split_conj(right)
             if all(is_org_name(r) for r in rest):
@@ -89,12 +89,16 @@ def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]
     return names, bool(pieces) and len(names) == len(pieces)
 
 
+def _is_clause(subj: str) -> bool:
+    return bool(CLAUSE_WORDS.search(subj) or VERB_OPENERS.match(subj))
+
+
 def _subject_names(subj: str, lenient: bool = False) -> list[str]:
     """The units a subject names, or nothing when it is a clause: 由X负责 → X; 公安、文化等部门 stays whole."""
     if "由" in subj:
         subj = subj[subj.rindex("由") + 1:]
     subj = _clean(subj)
-    if CLAUSE_WORDS.search(subj):
+    if _is_clause(subj):
         return []
     names, whole = split_names(subj)
     if whole or (lenient and names):
@@ -152,7 +156,7 @@ def _subjects(sent: str):
 def _groups(sent: str):
     for m in _SET_UP.finditer(sent):
         names, whole = split_names(_clean(m.group("list")))
-        if whole:
+        if whole and not any(_is_clause(n) for n in names):
             for n in names:
                 yield m.start(), m.end(), n, "成立"
     for m in _OFFICE_HOST.finditer(sent):

@@ -12,7 +12,7 @@ from typing import Iterator, Optional
 
 from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Section, Target
 
-from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
+from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX, is_org_name
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
 from .parties import structural_parties
@@ -30,7 +30,7 @@ def clean_org(s: str) -> Optional[str]:
     s = s.strip(" ，,、：:")
     s = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．])", "", s)  # a heading marker
     s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
-    if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s):
+    if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s) or not is_org_name(s.replace("、", "")):
         return None
     return s
 

@@ -44,10 +44,14 @@ PERSON_ENDINGS: tuple[str, ...] = (
 # words that end like a unit but are not one (落到实处, 人员密集场所, 全部, 学科, 举办)
 FALSE_ENDINGS: tuple[str, ...] = (
     "实处", "之处", "好处", "到处", "此处", "场所", "住所", "厕所", "处所", "全部", "内部", "外部", "局部", "学科",
-    "网站", "举办", "承办", "主办", "创办", "督办", "交办", "协办", "格局", "布局", "结局", "大局", "全局", "排队",
+    "网站", "举办", "承办", "主办", "创办", "督办", "交办", "协办", "格局", "布局", "结局", "大局", "全局", "排队", "团队",
 )
 # a subject that refers to a rule or a means is a clause, not a unit (按照所承担的…)
-CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合|所带|在")
+CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合|所带|在|还要|是指|确保|要求|的")
+# a subject that opens with a verb is a clause (建立市场监管部门); the verb may still open a name whose rest
+# is a bare suffix (建设局, 组织部), so the rule applies only when two or more characters follow
+VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|开展|进行|推动|推进|完善|健全|落实|督促|支持|鼓励|引导|"
+                          r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向)(?=..)")
 # subjects that are not a particular unit
 NOT_UNITS: tuple[str, ...] = ("本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
 
