@@ -11,13 +11,14 @@ from fangan.normalizers.years import DATE_LINE
 
 from . import Extraction
 from .dates import parse_point, _year
+from fangan.lexicon.quantities import GOAL_LABEL
+
 from .rules import ORG_SUFFIX, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
-GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
 
 
 class SectionIndex:
@@ -118,6 +119,17 @@ def _metadata(doc: Document, ex: Extraction) -> None:
         ex.year, ex.year_source = int(m.group("year")), "doc_number"
 
 
+def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
+    """One goal per text: a clause stated twice keeps its first place and all its targets."""
+    by_text: dict[str, Goal] = {}
+    for g in goals:
+        if g.text in by_text:
+            by_text[g.text].targets.extend(g.targets)
+        else:
+            by_text[g.text] = g
+    return list(by_text.values())
+
+
 def extract_fields(doc: Document) -> Extraction:
     from .nlp import run
 
@@ -140,7 +152,7 @@ def extract_fields(doc: Document) -> Extraction:
         if holder is None:
             holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))
         holder.targets.append(target)
-    ex.goals = [g for _, g in sorted(goals.items())]
+    ex.goals = _merge_duplicates([g for _, g in sorted(goals.items())])
 
     for a, _b, item in found.get("deadlines", []):
         item.section_id = index.section_at(a)

@@ -16,6 +16,7 @@ from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX, is_org_name
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
 from .parties import structural_parties
+from fangan.lexicon.quantities import MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS,
                                   DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, SCHEDULE_SECTIONS, STEP_WORDS)
 from fangan.lexicon.roles import alternation
@@ -60,9 +61,6 @@ from .targets import find_targets  # noqa: E402,F401  (the target rules live in 
 
 # --- goals -------------------------------------------------------------------------------------
 
-GOAL_TITLE = re.compile(r"目标")
-GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
-MEANS_CLAUSE = re.compile(r"^(?:通过|按照|根据|结合|围绕|为了|为|在)[^为]*$")  # how or why, not what: 通过专项整治
 AS_GOAL = re.compile(r"[^，。；：\n]{4,60}为目标")
 
 
@@ -73,7 +71,7 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
         for m in re.finditer(r"[^，。；：\n]+", body):
             clause = m.group(0).strip()
             clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
-            if len(clause) >= 4 and not MEANS_CLAUSE.match(clause):
+            if len(clause) >= 4 and not MEANS_CLAUSE.match(clause) and not NOT_GOALS.match(clause):
                 yield a + m.start(), a + m.end(), clause
     for m in AS_GOAL.finditer(text):
         if not any(a <= m.start() < b for a, b in goal_spans):

@@ -24,7 +24,7 @@ _SUFFIX = alternation(SUFFIX_COMPARATORS)
 # adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
 _ADVERB_CMP = re.compile(r"(?P<cmp>至少|最少|最多)[^，。；、\d\n]{0,8}$")
 _QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
-_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内)+")
@@ -97,6 +97,9 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, Target, bool]] = []  # (start, end, target, has a comparator)
     for m in _RANGE.finditer(text):
+        if m.group("unit") in NOT_UNITS:
+            taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
+            continue
         if _is_date_part(text, m):
             continue
         unit = m.group("unit").replace("％", "%")

@@ -50,7 +50,8 @@ UNITS: tuple[str, ...] = (
     "平方米", "平方公里", "立方米", "公里", "千米", "毫米", "厘米", "米", "吨", "万吨", "公斤", "千克", "亩", "万亩", "公顷",
 )
 # words that start like a unit but measure nothing the plan commits to (85周年 an anniversary, 35周岁 an age)
-NOT_UNITS: tuple[str, ...] = ("周年", "周岁", "岁")
+# (周三 a weekday, 周末 a weekend)
+NOT_UNITS: tuple[str, ...] = ("周年", "周岁", "岁", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周天", "周末")
 UNIT = alternation(UNITS) + r"(?:/(?:间|人|次|年|月|天|个|户|平方米|吨))?"  # 元/间, 元/人: a rate is one unit
 NUMBER = r"\d+(?:\.\d+)?"
 RANGE_DASH = r"\s*(?:—+|–|-|－|~|～|〜|至|到)\s*"
@@ -61,7 +62,8 @@ FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已�
                         # spreading or honouring what exists (普及20字公民基本道德规范, 宣传文明20条, 围绕建党85周年)
                         r"|宣传|普及|学习|贯彻|践行|围绕|纪念|庆祝")
 # …and right before the number: 共14人, 第9次 (an ordinal), 等10门学科 (the count of a list just given)
-FACT_RIGHT_BEFORE = re.compile(r"(?:共|第|等|计|近|逾)\s*$")
+# and a formula's factor (…/同期出院患者总人次数×100%)
+FACT_RIGHT_BEFORE = re.compile(r"(?:共|第|等|计|近|逾|×|\*|/)\s*$")
 # bare quantities of money are cost estimates unless a comparator caps them
 ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投入")
 # a number right after these is a time of day or a date part, not a quantity (8时30分, 96 年 8 月)
@@ -74,3 +76,15 @@ FULL_COVERAGE_WORDS: tuple[str, ...] = ("全覆盖",)
 
 def comparator_pattern() -> str:
     return alternation(COMPARATOR_WORDS)
+
+# --- goals ---------------------------------------------------------------------------------------
+# labels that open a paragraph of goals (总体目标是：…); the label itself is never a goal
+GOAL_LABEL_WORDS: tuple[str, ...] = ("总体目标", "工作目标", "创建目标", "奋斗目标", "主要目标", "具体目标", "目标任务", "发展目标")
+GOAL_LABEL = re.compile(rf"{alternation(GOAL_LABEL_WORDS)}(?:是|为)?[：:]")
+# heading labels and bare time frames that a goal section's clauses may repeat: not goals
+NOT_GOALS = re.compile(
+    rf"^(?:{alternation(GOAL_LABEL_WORDS)}|指导思想|基本原则|工作原则|工作任务|主要任务|重点任务|工作要求|保障措施|目标)$"
+    r"|^(?:到|至|在|截至)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?$"
+)
+# how or why, not what: 通过专项整治
+MEANS_CLAUSE = re.compile(r"^(?:通过|按照|根据|结合|围绕|为了|为|在)[^为]*$")
