@@ -16,7 +16,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_WORDS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
@@ -180,5 +180,50 @@ def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
                 yield a, b, name, role
 
 
-def party(name: str, role: str, raw: str) -> Optional[ResponsibleParty]:
-    return ResponsibleParty(name=name, role=role, raw=raw.strip()[:200]) if is_org_name(name) else None
+# --- relations named around a unit (the seeds' wordings) ----------------------------------------
+
+_COOP = alternation(COOPERATION_WORDS)
+WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；]{{0,10}}?)?(?:的)?(?:密切|积极|紧密|加强|共同|相互)?(?P<role>{_COOP})")
+UNDER_LEAD = re.compile(r"在(?P<org>[^，。；]{2,20}?)的(?P<role>统一领导|领导|统一指挥)下")
+LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
+SUPERVISES = re.compile(alternation(SUPERVISION_WORDS))
+SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
+_SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+
+
+def clean_org(s: str) -> Optional[str]:
+    """A unit name from the words before a relation (与区总工会合作 → 区总工会); `市、区创建指挥部` stays whole."""
+    s = _HEADING_MARK.sub("", s.strip(" ，,、：:"))
+    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
+    if s.startswith(("各", "要", "将", "并", "也")) or not is_org_name(s.replace("、", "")):
+        return None  # generic addressees (各单位要…) are parties only with 负责 or a role list
+    return s
+
+
+def _relations(sent: str):
+    for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
+        for m in rx.finditer(sent):
+            org = clean_org(m.group("org"))
+            if org:
+                yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
+    for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
+        org = clean_org(m.group("org"))
+        kw = SUPERVISES.search(sent, m.end()) if org else None
+        if kw:
+            yield m.start(), m.end(), org, kw.group(0)
+
+
+def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
+    """Every party of the text, as (start, end, item) in text order."""
+    found: list[tuple[int, int, str, str, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        for a, b, name, role in structural_parties(line):
+            found.append((pos + a, pos + b, name, role, line))
+        for m in _SENT.finditer(line):
+            for a, b, name, role in _relations(m.group(0)):
+                found.append((pos + m.start() + a, pos + m.start() + b, name, role, m.group(0)))
+        pos += len(line) + 1
+    found.sort(key=lambda f: f[0])
+    for a, b, name, role, raw in found:
+        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

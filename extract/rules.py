@@ -1,5 +1,8 @@
 """Rule extractors over the clean text of one plan. Each returns (start, end, item) with character
-offsets into the text, so the spaCy components in `pipeline.py` can attach them to the Doc as spans.
+offsets into the text, so the spaCy components in `nlp.py` can attach them to the Doc as spans.
+
+Targets live in `targets.py`, parties in `parties.py`, date parsing in `dates.py`; deadlines, goals
+and phases here. Every word list they read is in `fangan.lexicon` (roles, quantities, dates, orgs).
 
 The rules follow the corpus conventions (../shared/gold/CONVENTIONS.md): what counts as a target,
 a deadline or a responsible party, and what does not (facts, cited authorities, report recipients,
@@ -10,41 +13,21 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Section, Target
-
-from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX, is_org_name
+from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS,
+                                  DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS,
+                                  STEP_WORDS)
+from fangan.lexicon.orgs import ORG_SUFFIX  # noqa: F401  (fields.py reads it from here)
+from fangan.lexicon.quantities import MEANS_CLAUSE, NOT_GOALS
+from fangan.lexicon.roles import alternation
+from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import structural_parties
-from fangan.lexicon.quantities import MEANS_CLAUSE, NOT_GOALS
-from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS,
-                                  DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, SCHEDULE_SECTIONS, STEP_WORDS)
-from fangan.lexicon.roles import alternation
-
-# --- organisations ---------------------------------------------------------------------------
-
-_ORG_END = ORG_END
-_NOT_ORG = re.compile(r"(?:领导|人员|同志|负责人|个人|干部|职工|群众|本单位|各方面|本局)$|^(?:各|要|将|并|也)|[“”]")
-
-
-def clean_org(s: str) -> Optional[str]:
-    s = s.strip(" ，,、：:")
-    s = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．])", "", s)  # a heading marker
-    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
-    if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s) or not is_org_name(s.replace("、", "")):
-        return None
-    return s
-
-
-def _generic_ok(s: str) -> bool:
-    """Generic addressees (各单位, 局属各单位) are parties only with 负责 or a role list."""
-    return not s.startswith("各")
-
+from .parties import clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
 
 _SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
-_CLAUSE_SPLIT = re.compile(r"[，,：:]")
 
 
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
@@ -52,11 +35,6 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
         s = m.group(0)
         if s.strip():
             yield m.start(), m.end(), s
-
-
-# --- targets -----------------------------------------------------------------------------------
-
-from .targets import find_targets  # noqa: E402,F401  (the target rules live in targets.py)
 
 
 # --- goals -------------------------------------------------------------------------------------
@@ -80,8 +58,7 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-PERIODS = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
-RECURRING = re.compile(r"每(?P<period>月|季度|季|半年|年|周)(?P<when>末|底|初|(?P<day>\d{1,2})[日号])?(?:以)?前")
+RECURRING = re.compile(rf"每(?P<period>{alternation(RECURRING_PERIODS)})(?P<when>末|底|初|(?P<day>\d{{1,2}})[日号])?(?:以)?前")
 
 
 def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str]]:
@@ -165,65 +142,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
             if action:
                 yield s0 + m.start(), s0 + len(sent), Deadline(due=DateValue(day=day, part=part, raw=m.group(0)), action=action,
                                                                party=party, raw=sent[m.start():].rstrip("。；;"),
-                                                               recurring=PERIODS[m.group("period")])
-
-
-# --- responsible parties -----------------------------------------------------------------------
-
-ROLE_LIST = re.compile(
-    r"(?P<role>责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|责任科室|责任处室|主办单位|承办单位|参与单位|成员单位|实施单位)"
-    r"[：:](?P<list>[^）)\n。；]+)"
-)
-WITH_ORG = re.compile(r"与(?P<org>[^，。；、与和的]{2,20}?)(?:等[^，。；]{0,10}?)?(?:的)?(?:密切|积极|紧密|加强|共同|相互)?(?P<role>合作|配合、协作|配合|协作|联合)")
-ASSIST_ORG = re.compile(r"(?:^|[，。；])配合(?P<org>[^，。；、的]{2,12}?)[，,]")
-SET_UP = re.compile(r"成立(?P<org>[^，。；]{2,40}?(?:领导小组|工作组|指挥部|委员会|办公室))[，,](?P<role>负责[^，。；]{0,20})")
-OFFICE_IN = re.compile(r"办公室设在(?P<org>[^，。；]{2,20}?)(?:[，,]|$|。)(?P<role>负责[^，。；]{0,20})?")
-UNDER_LEAD = re.compile(r"在(?P<org>[^，。；]{2,20}?)的(?P<role>统一领导|领导|统一指挥)下")
-LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
-BY_ORG = re.compile(r"由(?P<org>[^，。；]{2,20}?)(?P<role>负责|牵头|统一组织)")
-SUBJECT_ROLE = re.compile(
-    r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,30}?)(?:要|应|将)?(?:实行)?(?P<role>统一组织具体实施|统一组织|具体实施|统一领导|牵头|专人负责|负责(?!制(?![定订作])|人))"
-)
-SUBJECT_ASSISTS = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?P<role>配合|协助|协办)(?=[，。；;]|$)")
-SUPERVISES = re.compile(r"督导检查|检查指导|检查和指导|调研指导|模拟检查|检查考核|目标考核|考核|督查|督导|通报批评|指导")
-SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
-
-
-def _split_list(s: str) -> list[str]:
-    parts = re.split(r"[、，,；]|及(?=[^及]{2,})|和(?=[^和]{2,})", s)
-    return [p.strip(" ）)") for p in parts if p.strip(" ）)")]
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            yield pos, line
-        pos += len(line) + 1
-
-
-def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
-    found: list[tuple[int, int, str, str, str]] = []
-    for l0, line in _lines(text):
-        for a, b, name, role in structural_parties(line):
-            found.append((l0 + a, l0 + b, name, role, line))
-    for s0, s1, sent in sentences(text):
-        for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
-            for m in rx.finditer(sent):
-                org = clean_org(m.group("org"))
-                if org:
-                    role = (m.groupdict().get("role") or "").strip() or {LEVERAGE: "发挥作用"}.get(rx, "")
-                    found.append((s0 + m.start(), s0 + m.end(), org, role, sent))
-        for m in SUBJECT_WILL.finditer(sent):
-            org = clean_org(m.group("org"))
-            if not org or not _generic_ok(org):
-                continue
-            kw = SUPERVISES.search(sent, m.end())
-            if kw:
-                found.append((s0 + m.start(), s0 + m.end(), org, kw.group(0), sent))
-    found.sort(key=lambda f: f[0])
-    for a, b, name, role, raw in found:
-        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])
+                                                               recurring=RECURRING_PERIODS[m.group("period")])
 
 
 # --- phases (from the section tree) ------------------------------------------------------------

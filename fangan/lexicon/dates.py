@@ -30,6 +30,8 @@ DEADLINE_MODALS: tuple[str, ...] = ("必须", "务必", "须", "需", "要", "�
 COMPLETION_WORDS: tuple[str, ...] = ("完毕", "完成", "结束", "办结", "到位")
 # labels whose value is a deadline even with no action after it (完成时限：4月15日前)
 DEADLINE_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "截止时间", "报送时间", "时间节点", "时限")
+# 每季度末前, 每月5日前: recurring deadlines, by their period
+RECURRING_PERIODS: dict[str, str] = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
 # a date that opens a period with no end: （2020年4月4日以后）
 OPEN_END: tuple[str, ...] = ("以后", "之后", "起", "开始")
 # a date before these is not a deadline: 年内 (a time frame for a target), 年终 (an assessment)

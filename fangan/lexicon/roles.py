@@ -72,3 +72,10 @@ SUBJECT_ADVERBS: tuple[str, ...] = (
 )
 # words that open a clause before its subject (同时由X负责, 其中X负责)
 CLAUSE_OPENERS: tuple[str, ...] = ("同时", "其中", "另外", "并且", "并", "均由", "由", "请", "经", "与", "和", "及", "以", "对")
+
+# 与X合作/配合/协作: X is a party (与区总工会密切合作, 与工会等群团组织的配合、协作)
+COOPERATION_WORDS: tuple[str, ...] = ("配合、协作", "合作", "配合", "协作", "联合")
+# a specific body charged with supervising or assessing the work (市卫生局将…检查指导)
+SUPERVISION_WORDS: tuple[str, ...] = (
+    "督导检查", "检查指导", "检查和指导", "调研指导", "模拟检查", "检查考核", "目标考核", "考核", "督查", "督导", "通报批评", "指导",
+)
