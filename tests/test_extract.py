@@ -106,3 +106,10 @@ def test_phases_stated_in_running_text_and_assisting_parties(repo_dir):
     roles = {(p.name, p.role) for p in doc.responsible_parties}
     assert {("县卫生监督所", "牵头"), ("县疾控中心", "配合"), ("局食品安全科", "领导小组办公室")} <= roles
     assert "通过专项整治" not in [g.text for g in doc.goals]
+
+
+def test_year_inferred_from_the_plan_keeps_year_as_written(plan):
+    first, second = plan.phases[0], plan.phases[1]
+    assert (first.start.year, first.start.year_inferred) == (2024, None)  # the date writes its year
+    assert (second.start.year, second.start.year_inferred) == (None, 2024)  # 10月 in a 2024 plan
+    assert {(d.due.year, d.due.year_inferred) for d in plan.deadlines} == {(None, 2024)}
