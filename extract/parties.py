@@ -16,7 +16,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_WORDS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
@@ -213,13 +213,72 @@ def _relations(sent: str):
             yield m.start(), m.end(), org, kw.group(0)
 
 
+# --- sections that share out duties (三、任务分工) -------------------------------------------------
+
+_MARKER_STYLES = (r"[一二三四五六七八九十]+、", r"[（(][一二三四五六七八九十]+[)）]", r"\d+[、.．]", r"[（(]\d+[)）]")
+_HEADING = re.compile(r"^\s*(?P<marker>" + "|".join(f"(?:{m})" for m in _MARKER_STYLES) + r")\s*(?P<title>[^。；：:]{2,20})")
+
+
+def _marker_style(marker: str) -> int:
+    return next(i for i, m in enumerate(_MARKER_STYLES) if re.fullmatch(m, marker))
+
+
+def _duty_lines(lines: list[str]) -> list[bool]:
+    """Which lines lie inside a section that shares out duties, up to the next heading of its level."""
+    inside, style, out = False, None, []
+    for line in lines:
+        hm = _HEADING.match(line)
+        if hm and inside and _marker_style(hm.group("marker")) == style:
+            inside = False
+        if hm and DUTY_SECTIONS.search(hm.group("title")) and len(hm.group("title")) <= 12:
+            inside, style = True, _marker_style(hm.group("marker"))
+            out.append(False)
+            continue
+        out.append(inside)
+    return out
+
+
+_DUTY_NEXT = re.compile(rf"^(?:{_ADV}|应当|会同|{_VERB})")
+
+
+def _duty_subjects(line: str):
+    """In a duty section each sentence may open with the unit it gives a task: 供电公司要排查…,
+    公安机关消防机构应会同…, 公安、文化等部门，联合检查…. The unit must be followed by a modal or a
+    responsibility verb (a plain action verb after a generic type, 中队每周要…, is not enough)."""
+    for m in re.finditer(r"[^。；;！？]+", line):
+        sent = _HEADING_MARK.sub("", m.group(0).strip())
+        sm = re.search(r"[，,：:（(]", sent)
+        clause, rest = (sent[:sm.start()], sent[sm.end():]) if sm else (sent, "")
+        names: list[str] = []
+        if "等" in clause and rest and is_org_name(clause.replace("、", "")):
+            names = _subject_names(clause)  # 公安、文化、安监等部门，联合检查…
+        else:
+            pos = 0
+            for word in get_segmenter().cut(clause):  # the shortest run of whole words that names units
+                pos += len(word)
+                if pos > 40:
+                    break
+                head = clause[:pos]
+                if _DUTY_NEXT.match(clause[pos:]) and not _is_clause(head):
+                    found, whole = split_names(head)
+                    if whole:
+                        names = found
+                        break
+        for n in names:
+            yield m.start(), m.end(), n, "任务分工"
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     """Every party of the text, as (start, end, item) in text order."""
     found: list[tuple[int, int, str, str, str]] = []
     pos = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for line, duty in zip(lines, _duty_lines(lines)):
         for a, b, name, role in structural_parties(line):
             found.append((pos + a, pos + b, name, role, line))
+        if duty:
+            for a, b, name, role in _duty_subjects(line):
+                found.append((pos + a, pos + b, name, role, line))
         for m in _SENT.finditer(line):
             for a, b, name, role in _relations(m.group(0)):
                 found.append((pos + m.start() + a, pos + m.start() + b, name, role, m.group(0)))

@@ -235,3 +235,15 @@ def test_stages_stated_in_running_text():
 
     got = [(p.name, _d(p.start), _d(p.end)) for _, p in find_sentence_phases("第一阶段为3月16日至4月15日，重点完成修复。")]
     assert got == [("第一阶段", (None, 3, 16, None), (None, 4, 15, None))]
+
+
+def test_units_given_tasks_in_a_duty_section_are_parties():
+    text = ("三、任务分工\n（一）集中排查。县政府要组织相关部门开展排查。供电公司要排查供配电设施。"
+            "人力资源和社会保障部门、安全生产监督管理部门要将消防知识纳入培训。中队每周要组织演练。\n"
+            "四、工作要求\n各单位要高度重视。")
+    assert _parties(text) == [("县政府", "任务分工"), ("供电公司", "任务分工"), ("人力资源和社会保障部门", "任务分工"),
+                              ("安全生产监督管理部门", "任务分工")]
+
+
+def test_outside_a_duty_section_a_unit_with_a_plain_task_is_not_a_party():
+    assert _parties("二、工作措施\n供电公司要排查供配电设施。") == []
