@@ -40,7 +40,8 @@ _OFFICE_HOST = re.compile(r"(?:办公室设在|办公室职能由|依托)(?P<org
 _ASSISTED = re.compile(r"配合(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
 _ASSIGNED = re.compile(r"由(?P<subj>[^，。；由]{2,30}?)(?:对|采取|组织|具体|统一|在)[^，。；]*?(?P<verb>督查|检查|督导|考核|组织开展|组织实施|实施)")
-_CLAUSE = re.compile(r"[^，,；;。：:（）()！？\n]+(?P<sep>[，,；;。：:（）()！？\n]?)")
+# a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
+_CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
 
 
 def _clean(name: str) -> str:

@@ -17,7 +17,7 @@ from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLI
                                   DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS,
                                   STEP_WORDS)
 from fangan.lexicon.orgs import ORG_SUFFIX  # noqa: F401  (fields.py reads it from here)
-from fangan.lexicon.quantities import MEANS_CLAUSE, NOT_GOALS
+from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
@@ -105,7 +105,8 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
     am = _DL_AFTER.match(after)
     if am:
         return ("label" if label else "after"), m.end() + am.end()
-    if _DL_BEFORE.search(before) and not _inside_bracket(before):
+    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(re.split("[，,。；]", after + "。")[0]):
+        # 截止2021年6月15日共有在编教职工216名: the date of a fact, not a deadline
         return ("label" if label else "before"), m.end()
     if _DL_MODAL.match(after):
         return "modal", m.end()

@@ -72,6 +72,7 @@ def test_recurring_deadline():
     "参赛教师须满2年（截至2026年4月7日）。",  # an eligibility cutoff in brackets
     "第一阶段为3月16日至4月15日，完成修复。",  # a period, not a deadline
     "11月27日完成并上报教科室。",  # a schedule line without 前
+    "截止2021年6月15日共有在编教职工216名。",  # the date of a fact
 ])
 def test_not_deadlines(text):
     assert _deadlines(text) == []
@@ -154,6 +155,7 @@ def _parties(text):
     ("各乡镇负责本辖区的排查。", [("各乡镇", "负责")]),  # a generic subject that 负责 names
     ("各县区负责组织实施。", [("各县区", "负责")]),
     ("具体方案由市场监管局负责制定。", [("市场监管局", "负责")]),  # never a fragment of the clause
+    ("由属地乡镇（街道）负责隔离酒店选址工作。", [("属地乡镇（街道）", "负责")]),  # a short bracket inside a name
     ("安全处、德育处负责学生安全教育。", [("安全处", "负责"), ("德育处", "负责")]),
     ("工商行政管理部门和城市市容环境卫生行政主管部门负责清理。",
      [("工商行政管理部门", "负责"), ("城市市容环境卫生行政主管部门", "负责")]),
@@ -182,6 +184,7 @@ def test_party_wordings(text, expected):
     "各单位要按照所承担的责任开展工作。",  # 所 + verb is not a subject
     "确保协同配合工作机制落到实处。",  # 实处 ends like 处 but is no unit
     "区直各部门参与。",  # 参与 names parties only inside a role parenthetical
+    "强化农业农村和财政部门牵头，其他部门支持的联合查处。",  # a verb-led clause
 ])
 def test_not_parties(text):
     assert _parties(text) == []

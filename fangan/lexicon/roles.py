@@ -51,7 +51,8 @@ CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通
 # a subject that opens with a verb is a clause (建立市场监管部门); the verb may still open a name whose rest
 # is a bare suffix (建设局, 组织部), so the rule applies only when two or more characters follow
 VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|开展|进行|推动|推进|完善|健全|落实|督促|支持|鼓励|引导|"
-                          r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向)(?=..)")
+                          r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向|"
+                          r"强化|深化|优化|规范|严格|推广|加大|加快|提升|创新|统筹|聚焦|坚持|注重|鼓励|发挥)(?=..)")
 # subjects that are not a particular unit
 NOT_UNITS: tuple[str, ...] = ("本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
 
