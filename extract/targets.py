@@ -15,7 +15,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (COMPARATOR_WORDS, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
-                                       NOT_UNITS, NUMBER, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
+                                       NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
 from fangan.model import Target
 
@@ -102,6 +102,9 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         if _is_date_part(text, m):
             continue
+        if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
+            continue
         unit = m.group("unit").replace("％", "%")
         ind = _indicator(text, m.start(), m.end())
         if not ind:
@@ -114,6 +117,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         cmp, phrase_start = _comparator_before(text, m.start())
         suffix = m.group("suffix")
+        if cmp is None and m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end() - len(suffix or ""):]):
+            continue  # 3个月内, 用3年时间: a time frame
         if suffix:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
         if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):

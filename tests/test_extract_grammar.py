@@ -118,6 +118,10 @@ def test_target_wordings(text, expected):
     "围绕建党85周年开展活动。",  # an anniversary
     "参赛教师年龄35周岁以下。",  # an age
     "宣传普及文明20条。",  # the name of a code
+    "用3年时间完成改造。",  # a time frame
+    "3个月内完成整改。",
+    "体温恢复正常24-48小时后才能返校。",
+    "上午第2、3节有课的老师讲话。",  # ordinals
 ])
 def test_not_targets(text):
     assert _targets(text) == []

@@ -63,7 +63,11 @@ FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已�
                         r"|宣传|普及|学习|贯彻|践行|围绕|纪念|庆祝")
 # …and right before the number: 共14人, 第9次 (an ordinal), 等10门学科 (the count of a list just given)
 # and a formula's factor (…/同期出院患者总人次数×100%)
-FACT_RIGHT_BEFORE = re.compile(r"(?:共|第|等|计|近|逾|×|\*|/)\s*$")
+FACT_RIGHT_BEFORE = re.compile(r"(?:共|等|计|近|逾|×|\*|/|第[\d、，,\s]*)\s*$")  # 第2、3节: ordinals
+# a span of time followed by these is a time frame (用3年时间, 3个月内, 24-48小时后), not a target, unless a
+# comparator states it (建设周期不超过3年)
+TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "日", "周", "小时", "分钟")
+TIME_FRAME_AFTER = re.compile(r"^\s*(?:以内|之内|内|时间|左右|以来|来|后|之后|以后|期间)")
 # bare quantities of money are cost estimates unless a comparator caps them
 ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投入")
 # a number right after these is a time of day or a date part, not a quantity (8时30分, 96 年 8 月)
