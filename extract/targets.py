@@ -59,7 +59,15 @@ def _indicator(text: str, phrase_start: int, end: int) -> str:
     if len(after) >= 2:
         return after
     clause = text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start].strip(" 、（(")
-    return clause[-40:] if len(clause) >= 2 else ""
+    if len(clause) >= 2:
+        return clause[-40:]
+    return _row_header(text, phrase_start) if text[phrase_start - 1:phrase_start] in ("", "\n") else ""
+
+
+def _row_header(text: str, line_start: int) -> str:
+    """A table linearised one cell per line: the value's indicator is the cell before it (班主任办公室 / 500元/间)."""
+    prev = text[:max(0, line_start - 1)].rsplit("\n", 1)[-1].strip()
+    return prev if re.search(r"[\u4e00-\u9fff]", prev) and 2 <= len(prev) <= 20 else ""
 
 
 def _is_fact(text: str, start: int, unit: str) -> bool:
@@ -67,15 +75,17 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     c0 = _clause_start(text, start, _CLAUSE_END)
     before = text[c0:start]
     s0 = _clause_start(text, start, "。；;\n！？")
-    s1 = text.find("。", start)
-    sentence = text[s0:s1 if s1 >= 0 else len(text)]
+    ends = [e for e in (text.find(ch, start) for ch in "。；;\n！？") if e >= 0]
+    sentence = text[s0:min(ends) if ends else len(text)]
     sentence_head = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", text[s0:start]).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
         or CONDITION.match(before.strip())
         or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         or _counts_a_list(before)
-        or not sentence_head  # 2名职初教师借鉴说课…: a quantity opening the sentence refers back, it commits nothing
+        # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
+        # (a table cell holding nothing but the quantity, 300元/间, is a value)
+        or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
     )
 
 

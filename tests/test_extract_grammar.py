@@ -254,3 +254,16 @@ def test_units_given_tasks_in_a_duty_section_are_parties():
 
 def test_outside_a_duty_section_a_unit_with_a_plain_task_is_not_a_party():
     assert _parties("二、工作措施\n供电公司要排查供配电设施。") == []
+
+
+def test_table_cells_one_per_line_keep_their_values_with_the_row_header():
+    got = [(t.value, t.unit, t.indicator) for _, _, t in find_targets("预算标准\n1\n≤3人\n300元/间\n3\n班主任办公室\n500元/间\n")]
+    assert got == [(300, "元/间", "≤3人"), (500, "元/间", "班主任办公室")]
+
+
+def test_a_quantity_opening_a_sentence_refers_back():
+    assert _targets("各推荐2名教师作成果展示。2名教师借鉴说课的形式分享经验。") == [("==", 2, "名")]
+
+
+def test_units_of_schools_and_students_are_named_parties():
+    assert _parties("六、其他\n配合学生会、总务处等单位办理活动。") == [("学生会", "被配合单位"), ("总务处", "被配合单位")]
