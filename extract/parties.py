@@ -16,7 +16,8 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+from fangan.lexicon.roles import (ASSIGNMENT_VERBS, CLAUSE_OPENERS, COOPERATION_ADVERBS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS,
+                                  SUPERVISOR_MODALS, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
@@ -36,10 +37,10 @@ _SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<ver
 _PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
 _AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
 _SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>[^，。；：:、\n（(]{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
-_OFFICE_HOST = re.compile(r"(?:办公室设在|办公室职能由|依托)(?P<org>[^，。；：:\n]{2,30}?)(?=兼|设立办公室|[，。；,]|$)")
+_OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
 _ASSISTED = re.compile(r"配合(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
-_ASSIGNED = re.compile(r"由(?P<subj>[^，。；由]{2,30}?)(?:对|采取|组织|具体|统一|在)[^，。；]*?(?P<verb>督查|检查|督导|考核|组织开展|组织实施|实施)")
+_ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^，。；]*?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
 # a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
 _CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
 
@@ -184,11 +185,11 @@ def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
 # --- relations named around a unit (the seeds' wordings) ----------------------------------------
 
 _COOP = alternation(COOPERATION_WORDS)
-WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；]{{0,10}}?)?(?:的)?(?:密切|积极|紧密|加强|共同|相互)?(?P<role>{_COOP})")
-UNDER_LEAD = re.compile(r"在(?P<org>[^，。；]{2,20}?)的(?P<role>统一领导|领导|统一指挥)下")
+WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；]{{0,10}}?)?(?:的)?(?:{alternation(COOPERATION_ADVERBS)})?(?P<role>{_COOP})")
+UNDER_LEAD = re.compile(rf"在(?P<org>[^，。；]{{2,20}}?)的(?P<role>{alternation(LEADERSHIP_WORDS)})下")
 LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
 SUPERVISES = re.compile(alternation(SUPERVISION_WORDS))
-SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
+SUBJECT_WILL = re.compile(rf"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{{2,20}}?)(?:{alternation(SUPERVISOR_MODALS)})")
 _SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from fangan.lexicon.quantities import (COMPARATOR_WORDS, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
+from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, INDICATOR_LEAD, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
                                        NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
 from fangan.model import Target
@@ -22,13 +22,13 @@ from fangan.model import Target
 _CMP = alternation(COMPARATOR_WORDS)
 _SUFFIX = alternation(SUFFIX_COMPARATORS)
 # adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
-_ADVERB_CMP = re.compile(r"(?P<cmp>至少|最少|最多)[^，。；、\d\n]{0,8}$")
+_ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。；、\d\n]{{0,8}}$")
 _QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
-_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内)+")
-_TRAIL_VERB = re.compile(r"(?:开展|建成|建设|新建|创建|完成|组织|推荐|选送|撰写|更新|实现|达到|达|为)+$")
+_LEAD = INDICATOR_LEAD
+_TRAIL_VERB = re.compile(rf"(?:{alternation(COMMITMENT_VERBS)})+$")
 
 
 def _clause_start(text: str, pos: int, ends: str) -> int:

@@ -26,6 +26,14 @@ COMPARATOR_WORDS: dict[str, str] = {
     "达到": "==", "达": "==", "提高到": "==", "提升到": "==", "增加到": "==", "增长到": "==", "保持在": "==", "稳定在": "==",
     "降低到": "==", "下降到": "==", "降至": "==", "提高至": "==", "提升至": "==", "达至": "==",
 }
+# adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
+ADVERB_COMPARATORS: tuple[str, ...] = ("至少", "最少", "最多")
+# words that open a clause before its indicator (到2020年，…; 要使…; 确保…) and verbs that end it before the
+# number (建成17座): neither belongs to the indicator
+INDICATOR_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内)+")
+COMMITMENT_VERBS: tuple[str, ...] = (
+    "开展", "建成", "建设", "新建", "创建", "完成", "组织", "推荐", "选送", "撰写", "更新", "实现", "达到", "达", "为",
+)
 # words after the number that set the comparator: 95%以上 → >=, 5%以内 → <=
 SUFFIX_COMPARATORS: dict[str, str] = {
     "及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=",

@@ -81,3 +81,14 @@ COOPERATION_WORDS: tuple[str, ...] = ("配合、协作", "合作", "配合", "�
 SUPERVISION_WORDS: tuple[str, ...] = (
     "督导检查", "检查指导", "检查和指导", "调研指导", "模拟检查", "检查考核", "目标考核", "考核", "督查", "督导", "通报批评", "指导",
 )
+
+# 由X对…进行督查, 由X组织开展…: verbs that make an assignment by 由 a party
+ASSIGNMENT_VERBS: tuple[str, ...] = ("督查", "检查", "督导", "考核", "组织开展", "组织实施", "实施")
+# the unit that houses a group's office: 办公室设在X, 办公室职能由X兼, 依托X设立办公室
+OFFICE_HOST_WORDS: tuple[str, ...] = ("办公室设在", "办公室职能由", "依托")
+# 在X的统一领导下: X leads
+LEADERSHIP_WORDS: tuple[str, ...] = ("统一领导", "领导", "统一指挥")
+# X将…/X要定期…: the subject of supervision wording (with SUPERVISION_WORDS later in the sentence)
+SUPERVISOR_MODALS: tuple[str, ...] = ("将", "要定期", "定期")
+# adverbs between 与X and the cooperation word (与区总工会密切合作)
+COOPERATION_ADVERBS: tuple[str, ...] = ("密切", "积极", "紧密", "加强", "共同", "相互")
