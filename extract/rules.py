@@ -115,7 +115,10 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
 
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in sentences(text):
+        recurring = [(r.start(), r.end()) for r in RECURRING.finditer(sent)]
         for m in POINT.finditer(sent):
+            if any(a <= m.start() < b for a, b in recurring):
+                continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)
             if not kind:
                 continue

@@ -97,10 +97,10 @@ def _counts_a_list(before: str) -> bool:
 
 def _is_date_part(text: str, m: re.Match) -> bool:
     """2015年, 96 年 8 月, 2020-2022年: a year, not a quantity of years."""
-    if not m.group("unit").startswith(("年", "日", "周")):
+    if not m.group("unit").startswith(("年", "周")):
         return False
     value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
-    return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():])) or m.group("unit") == "日"
+    return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
 
 
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:

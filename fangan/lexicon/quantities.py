@@ -52,7 +52,8 @@ UNITS: tuple[str, ...] = (
     "%", "个百分点", "‰",
     "万亿元", "亿元", "万元", "千元", "元",
     "万人次", "人次", "万人", "人", "名", "位",
-    "个月", "分钟", "小时", "学时", "课时", "天", "日", "周", "年", "秒",
+    # 日 is left out: after a number it is nearly always a date (5月20日); spans of days are written 天
+    "个月", "分钟", "小时", "学时", "课时", "天", "周", "年", "秒",
     "个", "家", "座", "处", "项", "节", "门", "条", "场", "期", "篇", "份", "户", "张", "台", "辆", "所", "批", "次", "遍",
     "套", "块", "册", "本", "件", "株", "棵", "间", "床", "张床", "支", "分", "字",
     "平方米", "平方公里", "立方米", "公里", "千米", "毫米", "厘米", "米", "吨", "万吨", "公斤", "千克", "亩", "万亩", "公顷",
@@ -74,7 +75,7 @@ FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已�
 FACT_RIGHT_BEFORE = re.compile(r"(?:共|等|计|近|逾|×|\*|/|第[\d、，,\s]*)\s*$")  # 第2、3节: ordinals
 # a span of time followed by these is a time frame (用3年时间, 3个月内, 24-48小时后), not a target, unless a
 # comparator states it (建设周期不超过3年)
-TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "日", "周", "小时", "分钟")
+TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "周", "小时", "分钟")
 TIME_FRAME_AFTER = re.compile(r"^\s*(?:以内|之内|内|时间|左右|以来|来|后|之后|以后|期间)")
 # bare quantities of money are cost estimates unless a comparator caps them
 ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投入")
