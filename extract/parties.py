@@ -36,17 +36,20 @@ _ADV = alternation(SUBJECT_ADVERBS)
 _SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|制(?![定订作]))")
 _PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
 _AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
-_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>[^，。；：:、\n（(]{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
+_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:、\n（(“])"
+                     rf"{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
 _OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
 _ASSISTED = re.compile(r"配合(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
-_ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^，。；]*?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
+_ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
 # a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
 _CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
 
 
 def _clean(name: str) -> str:
-    name = _HEADING_MARK.sub("", name.strip(" \t，,、：:“”\"'"))
+    name = _HEADING_MARK.sub("", name.strip(" \t，,、：:\"'"))
+    if name.count("“") != name.count("”"):
+        name = name.strip("“”")
     while True:
         m = _OPENER.match(name)
         if not m or len(name) - m.end() < 2 or is_org_name(name):
@@ -79,7 +82,8 @@ def _split_conj(part: str) -> list[str]:
 def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
     pieces = []
-    for part in re.split(r"[、，,/]", text):
+    text = re.sub(r"“[^”]*”", lambda q: q.group(0).replace("、", "\0"), text)  # “除火患、保平安”…领导小组 is one name
+    for part in (p.replace("\0", "、") for p in re.split(r"[、，,/]", text)):
         part = _clean(part)
         if not part:
             continue
@@ -147,12 +151,10 @@ def _subjects(sent: str):
         elif vm and vm.group("verb") not in PAREN_ONLY_VERBS:
             for n in _subject_names(vm.group("subj")):
                 yield m.start(), m.end(), n, vm.group("verb")
-        else:
-            am = _ASSIGNED.search(clause)
-            if am:
-                for n in _subject_names(am.group("subj")):  # 由局效能办对各单位…进行督查
-                    yield m.start(), m.end(), n, am.group("verb")
         prev_sep, prev_clause = sep, clause
+    for am in _ASSIGNED.finditer(sent):  # 由局效能办对各单位…进行督查, 由局安全生产专班采取…方式，对…飞行检查
+        for n in _subject_names(am.group("subj")):
+            yield am.start(), am.end(), n, am.group("verb")
 
 
 def _groups(sent: str):
@@ -185,7 +187,7 @@ def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
 # --- relations named around a unit (the seeds' wordings) ----------------------------------------
 
 _COOP = alternation(COOPERATION_WORDS)
-WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；]{{0,10}}?)?(?:的)?(?:{alternation(COOPERATION_ADVERBS)})?(?P<role>{_COOP})")
+WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；的]{{0,10}}?的|的)?(?:{alternation(COOPERATION_ADVERBS)})?(?P<role>{_COOP})")
 UNDER_LEAD = re.compile(rf"在(?P<org>[^，。；]{{2,20}}?)的(?P<role>{alternation(LEADERSHIP_WORDS)})下")
 LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
 SUPERVISES = re.compile(alternation(SUPERVISION_WORDS))

@@ -267,3 +267,17 @@ def test_a_quantity_opening_a_sentence_refers_back():
 
 def test_units_of_schools_and_students_are_named_parties():
     assert _parties("六、其他\n配合学生会、总务处等单位办理活动。") == [("学生会", "被配合单位"), ("总务处", "被配合单位")]
+
+
+def test_quoted_group_names_keep_their_commas():
+    assert _parties("全区成立“除火患、保平安”冬春专项行动领导小组，负责统筹协调指导。") == [
+        ("“除火患、保平安”冬春专项行动领导小组", "成立")]
+
+
+def test_an_assignment_by_you_reaches_across_clauses():
+    assert _parties("由局安全生产专班采取“四不两直”方式，对各相关单位工作开展情况飞行检查。") == [("局安全生产专班", "检查")]
+
+
+def test_cooperation_partners_of_someone_else_are_not_parties():
+    assert _parties("推动体育竞赛表演组织机构与国际体育组织等建立合作机制。") == []
+    assert _parties("加强与工会等群团组织的配合、协作。") == [("工会", "配合、协作")]
