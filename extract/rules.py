@@ -157,6 +157,7 @@ ORDINAL_STAGE = re.compile(r"^第[一二三四五六七八九十\d]+阶段$")
 # a dated step under a schedule section: 线上初赛（2026 年 4 月）, 动员部署（3月10日至3月25日）
 DATED_STEP = re.compile(r"^(?P<name>[^，。；：:（(]{2,24}?)\s*[（(](?P<when>[^）)]*)[）)]")
 _STEP_WORD = re.compile("^" + alternation(STEP_WORDS))
+_DATE_FIRST = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月")
 
 _WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
@@ -219,7 +220,10 @@ def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple],
         return name, rng, body[0]
     if m:
         when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(m.group("name")) + 40]
-        return m.group("name"), parse_range(when), head
+        rng = parse_range(when)
+        if rng is None and body and (_DATE_FIRST.match(body[0]) or PERIOD_LABELS.match(body[0].strip())):
+            rng = parse_range(body[0][:60])  # 准备阶段 / 时间：2024年3月1日至3月10日 — the date opens the body
+        return m.group("name"), rng, head
     if not schedule:
         return None
     dm = DATED_STEP.match(title)

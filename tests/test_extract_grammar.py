@@ -281,3 +281,12 @@ def test_an_assignment_by_you_reaches_across_clauses():
 def test_cooperation_partners_of_someone_else_are_not_parties():
     assert _parties("推动体育竞赛表演组织机构与国际体育组织等建立合作机制。") == []
     assert _parties("加强与工会等群团组织的配合、协作。") == [("工会", "配合、协作")]
+
+
+def test_a_stage_dated_on_the_line_below_its_heading():
+    tree = [_sec("s1", "三、", "工作步骤", "三、工作步骤", [
+        _sec("s1.1", "（一）", "准备阶段", "（一）准备阶段\n时间：2024年3月1日至3月10日。\n制定方案。"),
+        _sec("s1.2", "（二）", "实施阶段", "（二）实施阶段\n3月11日—5月31日，全面开展整治。"),
+    ])]
+    assert _phases(tree) == [("准备阶段", (2024, 3, 1, None), (2024, 3, 10, None)),
+                             ("实施阶段", (None, 3, 11, None), (None, 5, 31, None))]
