@@ -14,7 +14,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.dates import (BEFORE_DEADLINE_WORD, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS,
-                                  DEADLINE_MODALS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS,
+                                  DEADLINE_MODALS, NOT_ACTIONS, NOT_DEADLINE_BEFORE, WEEKDAY, CLOCK_TIME, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS,
                                   STEP_WORDS)
 from fangan.lexicon.orgs import ORG_SUFFIX  # noqa: F401  (fields.py reads it from here)
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
@@ -76,7 +76,8 @@ def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str
     return action.strip(), party
 
 
-_DL_AFTER = re.compile(rf"^\s*(?:{alternation(BEFORE_DEADLINE_WORD)}){{0,2}}\s*(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?")
+_DL_AFTER = re.compile(rf"^\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
+                       rf"(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?")
 _DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?\s*$")
 _DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
 _DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*[：:]\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
@@ -113,6 +114,17 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
     return None
 
 
+def _action_before(before: str) -> str:
+    """The action of a deadline whose date ends its clause (上交时间：截止2022年12月8日; 经批准后方可延期体检，但不能
+    晚于3月19日): the clause before the deadline words, without labels and conjunctions."""
+    clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
+    for clause in reversed(clauses):
+        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?时间$", "", clause)).strip()
+        if clause and not NOT_ACTIONS.match(clause):
+            return clause
+    return "完成"
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in sentences(text):
         recurring = [(r.start(), r.end()) for r in RECURRING.finditer(sent)]
@@ -130,10 +142,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
             action, party = _action_after(sent, tail_end, len(sent))
             action = action.strip("（）() ")
             if not action and why in ("before", "label"):
-                prev = sent[:m.start()]
-                action = _DL_LABEL.sub("", _DL_BEFORE.sub("", prev)).strip("，,：: （(")
-                action = re.split("[，,]", action)[-1].strip() if action else ""
-                action = action or "完成"
+                action = _action_before(sent[:m.start()])
             if not action:
                 continue
             yield s0 + m.start(), s0 + len(sent), Deadline(due=due, action=action, party=party,

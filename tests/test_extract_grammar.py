@@ -290,3 +290,13 @@ def test_a_stage_dated_on_the_line_below_its_heading():
     ])]
     assert _phases(tree) == [("准备阶段", (2024, 3, 1, None), (2024, 3, 10, None)),
                              ("实施阶段", (None, 3, 11, None), (None, 5, 31, None))]
+
+
+@pytest.mark.parametrize("text,due,action", [
+    ("上交时间：截止2022年12月8日\n", (2022, 12, 8, None), "上交"),
+    ("时间：截止5月28日\n", (None, 5, 28, None), "完成"),
+    ("经学校批准后方可延期体检，但不能晚于3月19日；", (None, 3, 19, None), "经学校批准后方可延期体检"),
+    ("11月16日（周三）中午12：00前报给年级长。", (None, 11, 16, None), "报给年级长"),  # a weekday and a clock time
+])
+def test_deadline_actions_from_before_the_date(text, due, action):
+    assert _deadlines(text) == [(due, action, None)]

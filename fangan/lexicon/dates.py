@@ -23,6 +23,11 @@ RANGE_SEPARATORS: tuple[str, ...] = ("至", "到", "—", "－", "–", "-", "~"
 DEADLINE_AFTER: tuple[str, ...] = ("之前", "以前", "前")
 # words that may stand between a date and its 前: times of the day and of the school or office day
 BEFORE_DEADLINE_WORD: tuple[str, ...] = ("上午", "下午", "中午", "晚上", "下班", "上班", "放学", "午后", "12时", "12点")
+# a weekday or a clock time may also stand between a date and its 前: 11月16日（周三）中午12：00前
+WEEKDAY = r"(?:周|星期)[一二三四五六日天]"
+CLOCK_TIME = r"\d{1,2}\s*(?:[：:]\s*\d{2}|[时点](?:\s*\d{1,2}\s*分)?)"
+# words before a deadline that name no action (时间：截止5月28日, 但不能晚于3月19日)
+NOT_ACTIONS = re.compile(r"^(?:但|并|且|而|或|时间|日期|截止时间|上交时间|报名时间|提交时间)$")
 # before a date: 截止11月5日, 不晚于5月21日
 DEADLINE_BEFORE: tuple[str, ...] = ("截止到", "截止", "截至", "不晚于", "不能晚于", "不得晚于", "不迟于", "最迟于", "最迟", "务必于")
 # a date then a modal and a completion: 12月8日须全部测试完毕
