@@ -161,17 +161,19 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
 # --- phases (from the section tree) ------------------------------------------------------------
 
 # a stage heading: 准备阶段（2024年9月上旬至9月底）, possibly with its body run in after the date
-STAGE_TITLE = re.compile(r"^(?P<name>[^，。；：:（(]{2,20}?阶段)\s*(?:[（(](?P<when>[^）)]*)[）)])?")
+# the name is a noun phrase: no spaces, not a clause about stages (分两个阶段, 为…阶段, 部署…下阶段)
+STAGE_TITLE = re.compile(r"^(?![为分下本该这此在各进])(?P<name>(?:(?!个阶段)[^，。；：:（(\s]){2,20}?阶段)\s*(?:[（(](?P<when>[^）)]*)[）)])?")
 ORDINAL_STAGE = re.compile(r"^第[一二三四五六七八九十\d]+阶段$")
 # a dated step under a schedule section: 线上初赛（2026 年 4 月）, 动员部署（3月10日至3月25日）
 DATED_STEP = re.compile(r"^(?P<name>[^，。；：:（(]{2,24}?)\s*[（(](?P<when>[^）)]*)[）)]")
 _STEP_WORD = re.compile("^" + alternation(STEP_WORDS))
 _DATE_FIRST = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月")
 
+_STAGE_NAME = r"(?![为分下本该这此在各进])(?:(?!个阶段)[^，。；：、\s（(为]){2,10}阶段"  # not 分两个阶段
 _WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
-    re.compile(_WHEN + r"为(?P<name>[^，。；：、\s为]{2,10}阶段)"),
-    re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>[^，。；：、\s（(]{2,10}阶段)[（(：:]\s*" + _WHEN + r"[）)，。；]"),
+    re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")"),
+    re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>" + _STAGE_NAME + r")[（(：:]\s*" + _WHEN + r"[）)，。；]"),
     # 第一阶段为3月16日至4月15日
     re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)"),
 )

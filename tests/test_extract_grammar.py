@@ -300,3 +300,10 @@ def test_a_stage_dated_on_the_line_below_its_heading():
 ])
 def test_deadline_actions_from_before_the_date(text, due, action):
     assert _deadlines(text) == [(due, action, None)]
+
+
+@pytest.mark.parametrize("text", ["分两个阶段：2011年7月3日---2011年7月8日（衔接教育）", "进入下一阶段（3月1日）。"])
+def test_clauses_about_stages_are_not_stages(text):
+    from fangan.extract.rules import find_sentence_phases
+
+    assert find_sentence_phases(text) == []
