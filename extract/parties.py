@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
 from fangan.lexicon.roles import (ASSIGNMENT_VERBS, CLAUSE_OPENERS, COOPERATION_ADVERBS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS,
-                                  SUPERVISOR_MODALS, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
+                                  SUPERVISOR_MODALS, SURNAMES, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
@@ -62,8 +62,12 @@ def _drop_person(name: str) -> str:
     """区交建局住房发展处高兆霞 → 区交建局住房发展处: a unit followed by a 2–3 character personal name."""
     if is_org_name(name):
         return name
+    seg = get_segmenter()
     for k in (2, 3):
-        if len(name) > k + 2 and is_org_name(name[:-k]) and not get_segmenter().has_word(name[-k:]):
+        person = name[-k:]
+        # a personal name opens with a surname and is no dictionary word (社区干部 → 区干部: not a person)
+        if (len(name) > k + 2 and person[0] in SURNAMES and not seg.has_word(person) and not seg.has_word(person[:2])
+                and is_org_name(name[:-k])):
             return name[:-k]
     return name
 

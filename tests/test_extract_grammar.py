@@ -149,7 +149,8 @@ def _parties(text):
     ("配合处室：总务处", [("总务处", "配合处室")]),
     ("责任科室：医政科", [("医政科", "责任科室")]),
     ("主办机关：县教育局", [("县教育局", "主办机关")]),
-    ("协办单位：县团委、县妇联", [("县团委", "协办单位")]),  # 县妇联 has no unit suffix: not emitted
+    ("协办单位：县团委、县妇联、县融媒体中心", [("县团委", "协办单位"), ("县妇联", "协办单位"), ("县融媒体中心", "协办单位")]),
+    ("协办单位：县红十字会、县广播电视台", [("县红十字会", "协办单位"), ("县广播电视台", "协办单位")]),
     ("责任部门：局综合办公室（牵头）", [("局综合办公室", "责任部门")]),
     ("牵头单位联系人：区交建局住房发展处高兆霞", [("区交建局住房发展处", "牵头单位")]),  # the unit, not the person
     ("监督组负责全程监督。", [("监督组", "负责")]),  # group words as subjects
@@ -187,6 +188,8 @@ def test_party_wordings(text, expected):
     "按照县委文明办工作要求开展。",  # a cited authority
     "各单位要按照所承担的责任开展工作。",  # 所 + verb is not a subject
     "确保协同配合工作机制落到实处。",  # 实处 ends like 处 but is no unit
+    "依托信息平台负责数据汇总。",  # 平台 ends like 台 but is no unit
+    "牵头单位联系人：包片干部和社区干部",  # posts, not units with a person's name after them
     "区直各部门参与。",  # 参与 names parties only inside a role parenthetical
     "强化农业农村和财政部门牵头，其他部门支持的联合查处。",  # a verb-led clause
 ])

@@ -15,6 +15,8 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "单位", "组织", "机构", "政府", "街道", "社区", "公司", "学校", "中学", "小学", "幼儿园", "大学", "学院",
     # central and enterprise names that end in none of the above (海关总署, 人民银行, 证监会, 供销合作总社)
     "总署", "总社", "银行", "集团", "监会", "组委会", "联合会", "村委会", "居委会", "乡镇", "县区", "部门", "机关", "团委", "学生会", "家委会",
+    # people's organisations and media written short (县妇联, 市科协, 县红十字会, 县广播电视台, 市图书馆)
+    "妇联", "残联", "科协", "侨联", "文联", "工商联", "红十字会", "共青团", "台", "社", "馆",
 )
 ORG_SUFFIX = "(?:" + "|".join(ORG_SUFFIXES) + r")(?:[（(][^）)]{1,6}[）)])?"
 ORG_END = re.compile(ORG_SUFFIX + "$")

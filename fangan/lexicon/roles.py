@@ -45,6 +45,7 @@ PERSON_ENDINGS: tuple[str, ...] = (
 FALSE_ENDINGS: tuple[str, ...] = (
     "实处", "之处", "好处", "到处", "此处", "场所", "住所", "厕所", "处所", "全部", "内部", "外部", "局部", "学科",
     "网站", "举办", "承办", "主办", "创办", "督办", "交办", "协办", "格局", "布局", "结局", "大局", "全局", "排队", "团队",
+    "平台", "舞台", "讲台", "阳台", "出台", "后台", "前台", "结社", "场馆",
 )
 # a subject that refers to a rule or a means is a clause, not a unit (按照所承担的…)
 CLAUSE_WORDS = re.compile(r"按照|根据|对照|依据|依照|结合|围绕|通过|为了|作为|对于|关于|负责|牵头|配合|所带|在|还要|是指|确保|要求|的")
@@ -92,3 +93,13 @@ LEADERSHIP_WORDS: tuple[str, ...] = ("统一领导", "领导", "统一指挥")
 SUPERVISOR_MODALS: tuple[str, ...] = ("将", "要定期", "定期")
 # adverbs between 与X and the cooperation word (与区总工会密切合作)
 COOPERATION_ADVERBS: tuple[str, ...] = ("密切", "积极", "紧密", "加强", "共同", "相互")
+
+# common surnames, to cut a person's name off a unit in contact lists (区交建局住房发展处高兆霞); one-character
+# surnames that are also common words inside unit names (区, 和, 于, 国, 平, 海, 文, 安, 全, 明, 时, 成, 都, 南) are left out
+SURNAMES: frozenset[str] = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔向汤庄常温康施"
+    "牛樊葛邢齐易乔伍庞颜倪聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁"
+    "冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景宫费卜冷晏席卫米"
+    "柏宗瞿桂佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝封谈匡鞠惠荆乐冀郁胥班储原"
+)
