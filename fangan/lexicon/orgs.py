@@ -30,7 +30,7 @@ from fangan.lexicon.roles import FALSE_ENDINGS, GROUP_WORDS, NOT_UNITS, PERSON_E
 
 NAME_END = re.compile("(?:" + ORG_SUFFIX + "|" + alternation(GROUP_WORDS) + ")$")
 _PERSON_END = re.compile(alternation(PERSON_ENDINGS + FALSE_ENDINGS) + "$")
-_NAME_CHARS = re.compile(r"^(?:[\u4e00-\u9fff「」（）]|“[^”]+”)+$")  # 、 only inside quotes: “除火患、保平安”…
+_NAME_CHARS = re.compile(r"^(?:[^\W\d_a-zA-Z的]|[「」（）]|“[^”]+”)+$")  # hanzi, no 的 outside quotes  # 、 only inside quotes: “除火患、保平安”…
 
 
 def is_org_name(name: str) -> bool:
