@@ -119,29 +119,6 @@ def _metadata(doc: Document, ex: Extraction) -> None:
         ex.year, ex.year_source = int(m.group("year")), "doc_number"
 
 
-def _infer_years(ex: Extraction) -> None:
-    """A phase or deadline that writes no year (7月15日前) happens in the plan's own year, when the plan
-    states one: carried as `year_inferred`, never written into `year` (CONVENTIONS: a date carries the
-    year it writes)."""
-    if ex.year is None:
-        return
-    dates = [d for p in ex.phases for d in (p.start, p.end)] + [d.due for d in ex.deadlines]
-    for d in dates:
-        if d is not None and d.year is None and (d.month or d.part):
-            d.year_inferred = ex.year
-
-
-def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
-    """One goal per text: a clause stated twice keeps its first place and all its targets."""
-    by_text: dict[str, Goal] = {}
-    for g in goals:
-        if g.text in by_text:
-            by_text[g.text].targets.extend(g.targets)
-        else:
-            by_text[g.text] = g
-    return list(by_text.values())
-
-
 def extract_fields(doc: Document) -> Extraction:
     from .nlp import run
 
@@ -186,3 +163,26 @@ def extract_fields(doc: Document) -> Extraction:
     if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
         ex.warnings.append(Warning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))
     return ex
+
+
+def _infer_years(ex: Extraction) -> None:
+    """A phase or deadline that writes no year (7月15日前) happens in the plan's own year, when the plan
+    states one: carried as `year_inferred`, never written into `year` (CONVENTIONS: a date carries the
+    year it writes)."""
+    if ex.year is None:
+        return
+    dates = [d for p in ex.phases for d in (p.start, p.end)] + [d.due for d in ex.deadlines]
+    for d in dates:
+        if d is not None and d.year is None and (d.month or d.part):
+            d.year_inferred = ex.year
+
+
+def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
+    """One goal per text: a clause stated twice keeps its first place and all its targets."""
+    by_text: dict[str, Goal] = {}
+    for g in goals:
+        if g.text in by_text:
+            by_text[g.text].targets.extend(g.targets)
+        else:
+            by_text[g.text] = g
+    return list(by_text.values())
