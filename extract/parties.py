@@ -144,11 +144,14 @@ def _parentheticals(sent: str):
             yield m.start(), m.end(), n, role
 
 
+_ANY_VERB = re.compile(_VERB)
+
+
 def _subjects(sent: str):
     prev_sep, prev_clause = "", ""
-    for m in _CLAUSE.finditer(sent):
+    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) else ():
         clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
-        vm = _SUBJECT_VERB.match(clause)
+        vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
         if prev_sep in "：:" and prev_sep and re.match(rf"^(?:{_ADV})*(?:具体)?负责", clause):
             for n in _subject_names(prev_clause):  # 区综合执法局：负责…
                 yield m.start(), m.end(), n, "负责"

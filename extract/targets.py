@@ -32,7 +32,10 @@ _TRAIL_VERB = re.compile(rf"(?:{alternation(COMMITMENT_VERBS)})+$")
 
 
 def _clause_start(text: str, pos: int, ends: str) -> int:
-    return max(text.rfind(ch, 0, pos) for ch in ends) + 1
+    """Where the clause holding `pos` starts; looks back at most 400 characters, so a long document costs
+    time in proportion to its length."""
+    lo = max(0, pos - 400)
+    return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
 
 
 def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
@@ -66,7 +69,8 @@ def _indicator(text: str, phrase_start: int, end: int) -> str:
 
 def _row_header(text: str, line_start: int) -> str:
     """A table linearised one cell per line: the value's indicator is the cell before it (班主任办公室 / 500元/间)."""
-    prev = text[:max(0, line_start - 1)].rsplit("\n", 1)[-1].strip()
+    end = max(0, line_start - 1)
+    prev = text[text.rfind("\n", 0, end) + 1:end].strip()
     return prev if re.search(r"[\u4e00-\u9fff]", prev) and 2 <= len(prev) <= 20 else ""
 
 
@@ -75,8 +79,9 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     c0 = _clause_start(text, start, _CLAUSE_END)
     before = text[c0:start]
     s0 = _clause_start(text, start, "。；;\n！？")
-    ends = [e for e in (text.find(ch, start) for ch in "。；;\n！？") if e >= 0]
-    sentence = text[s0:min(ends) if ends else len(text)]
+    hi = min(len(text), start + 400)
+    ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
+    sentence = text[s0:min(ends) if ends else hi]
     sentence_head = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", text[s0:start]).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
