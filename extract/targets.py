@@ -17,6 +17,8 @@ from typing import Iterator, Optional
 from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, INDICATOR_LEAD, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
                                        NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
+
+_HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 from fangan.model import Target
 
 _CMP = alternation(COMPARATOR_WORDS)
@@ -51,17 +53,27 @@ def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
     return None, start
 
 
-def _indicator(text: str, phrase_start: int, end: int) -> str:
-    """The noun phrase measured: the words before the comparator in the clause, else the noun after the unit."""
-    before = text[_clause_start(text, phrase_start, _PIECE_END):phrase_start].strip()
-    before = _TRAIL_VERB.sub("", _LEAD.sub("", before))
-    if len(before) >= 2:
-        return before[-40:]
-    after = re.match(rf"[^{_CLAUSE_END}、：:]{{0,24}}", text[end:]).group(0)
-    after = re.sub(r"^[的地]", "", after).strip(" （(）)")
-    if len(after) >= 2:
-        return after
-    clause = text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start].strip(" 、（(")
+def _noun_after(text: str, end: int) -> str:
+    """The noun a quantity counts (建成17座垃圾转运站 → 垃圾转运站; 1条示范街和10家示范店 → 示范街)."""
+    after = re.match(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}", text[end:]).group(0)
+    after = re.sub(r"[和及与并或]$", "", re.sub(r"^(?:的|地|以上|以内|以下|左右)", "", after)).strip()
+    return after if len(re.findall(r"[\u4e00-\u9fff]", after)) >= 2 else ""
+
+
+def _words_before(text: str, phrase_start: int, ends: str) -> str:
+    before = _HEADING_MARK.sub("", text[_clause_start(text, phrase_start, ends):phrase_start].strip(" 、（(")).strip()
+    return _TRAIL_VERB.sub("", _LEAD.sub("", before)).strip()
+
+
+def _indicator(text: str, phrase_start: int, end: int, stated: bool = True) -> str:
+    """The noun phrase measured. A stated comparator measures the words before it (生猪定点屠宰率达到98%);
+    a plain quantity counts the noun after it (推出100项体育精品赛事), else the words before it (对外开放33处)."""
+    before = _words_before(text, phrase_start, _PIECE_END)
+    after = _noun_after(text, end)
+    for candidate in ((before, after) if stated else (after, before)):
+        if len(candidate) >= 2:
+            return candidate[-40:]
+    clause = _words_before(text, phrase_start, _CLAUSE_END)
     if len(clause) >= 2:
         return clause[-40:]
     return _row_header(text, phrase_start) if text[phrase_start - 1:phrase_start] in ("", "\n") else ""
@@ -121,7 +133,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
             continue
         unit = m.group("unit").replace("％", "%")
-        ind = _indicator(text, m.start(), m.end())
+        ind = _indicator(text, m.start(), m.end(), stated=bool(_comparator_before(text, m.start())[0]))
         if not ind:
             continue
         taken.append((m.start(), m.end()))
@@ -140,7 +152,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         if cmp is not None and CONDITION.match(text[_clause_start(text, m.start(), _CLAUSE_END):m.start()].strip()):
             continue
-        ind = _indicator(text, phrase_start, m.end())
+        ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)
         if not ind:
             continue
         target = Target(indicator=ind, comparator=cmp or "==", value=float(m.group("num")), unit=m.group("unit").replace("％", "%"),

@@ -310,3 +310,15 @@ def test_clauses_about_stages_are_not_stages(text):
     from fangan.extract.rules import find_sentence_phases
 
     assert find_sentence_phases(text) == []
+
+
+@pytest.mark.parametrize("text,indicators", [
+    ("推出100项具有较大知名度的体育精品赛事。", ["具有较大知名度的体育精品赛事"]),  # the noun a plain quantity counts
+    ("创建1条餐饮食品安全示范街和10家示范店。", ["餐饮食品安全示范街", "示范店"]),
+    ("全市要创建3—5个县（区）级文明单位。", ["县（区）级文明单位", "县（区）级文明单位"]),
+    ("旧城区附设式社会公厕对外开放33处。", ["旧城区附设式社会公厕对外开放"]),
+    ("3.每人限报 1 门学科。", ["每人"]),  # a stated comparator measures the words before it, without the marker
+    ("拟建公园附属公厕150座左右。", ["公园附属公厕"]),
+])
+def test_indicator_is_the_noun_phrase_without_the_verb(text, indicators):
+    assert [t.indicator for _, _, t in find_targets(text)] == indicators

@@ -30,9 +30,11 @@ COMPARATOR_WORDS: dict[str, str] = {
 ADVERB_COMPARATORS: tuple[str, ...] = ("至少", "最少", "最多")
 # words that open a clause before its indicator (到2020年，…; 要使…; 确保…) and verbs that end it before the
 # number (建成17座): neither belongs to the indicator
-INDICATOR_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内)+")
+INDICATOR_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内|拟建|拟|计划|建议|禁止)+")
 COMMITMENT_VERBS: tuple[str, ...] = (
     "开展", "建成", "建设", "新建", "创建", "完成", "组织", "推荐", "选送", "撰写", "更新", "实现", "达到", "达", "为",
+    "推出", "打造", "改造", "指定", "设立", "培育", "培训", "分别为", "分别", "各", "是", "占",
+    "要", "应", "将", "须", "需", "必须",  # modals left at the end once the verb is gone (中队每周要)
 )
 # words after the number that set the comparator: 95%以上 → >=, 5%以内 → <=
 SUFFIX_COMPARATORS: dict[str, str] = {
