@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, INDICATOR_LEAD, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
+from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION_AFTER,
+                                       CONDITION_BEFORE, INDICATOR_LEAD, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
                                        NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
 
@@ -106,6 +107,14 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     )
 
 
+def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
+    """凡…超过3次的 / 对有2家及以上企业的乡镇: the quantity picks out what a rule applies to."""
+    before = text[_clause_start(text, start, _CLAUSE_END):start]
+    if cmp is not None and CONDITION.match(before.strip()):
+        return True
+    return bool(CONDITION_BEFORE.search(before) and CONDITION_AFTER.match(text[end:]))
+
+
 def _counts_a_list(before: str) -> bool:
     """思想政治、历史、地理 5 门学科: the number counts the list just given (scope), it sets no target."""
     last = before.rsplit("、", 1)[-1]
@@ -150,7 +159,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
         if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
             continue
-        if cmp is not None and CONDITION.match(text[_clause_start(text, m.start(), _CLAUSE_END):m.start()].strip()):
+        if _is_condition(text, m.start(), m.end(), cmp):
             continue
         ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)
         if not ind:

@@ -110,6 +110,8 @@ def test_target_wordings(text, expected):
     "全区共有17个社区。",  # a fact
     "依托49个服务站开展宣传。",
     "凡有2家及以上企业的乡镇，要设立服务点。",  # a condition
+    "对有2家及以上企业的乡镇进行重点检查。",
+    "连续3次未参加学习的，予以通报。",
     "详见表 9-1。",  # a caption
     "会议于8时30分开始。",  # a time of day
     "建设共需资金约2.391亿元。",  # a cost estimate

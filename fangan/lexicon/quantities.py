@@ -85,6 +85,10 @@ ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投
 TIME_OF_DAY = re.compile(r"\d\s*[时点:：]\s*$")
 # the clause is a condition (凡连续2次…的, 有2家及以上…的): the quantity is not a commitment
 CONDITION = re.compile(r"^(?:凡|如果|如|若|一旦|对于|凡是)")
+# …or the quantity sits in a relative clause that picks out what a rule applies to: 对有2家及以上企业的乡镇,
+# 连续3次未参加的
+CONDITION_BEFORE = re.compile(r"(?:有|拥有|连续|累计)\s*$")
+CONDITION_AFTER = re.compile(r"^[^，。；;\n]{0,12}?的")
 # 全覆盖 states a 100% target when it closes the clause after a noun phrase
 FULL_COVERAGE_WORDS: tuple[str, ...] = ("全覆盖",)
 
