@@ -39,7 +39,7 @@ _AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternatio
 _SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:、\n（(“])"
                      rf"{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
 _OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
-_ASSISTED = re.compile(r"配合(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
+_ASSISTED = re.compile(r"配合(?!单位|部门|处室|科室)(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
 _ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
 # a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
@@ -149,12 +149,15 @@ _ANY_VERB = re.compile(_VERB)
 
 def _subjects(sent: str):
     prev_sep, prev_clause = "", ""
-    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) else ():
+    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) or "为" in sent else ():
         clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
         vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
         if prev_sep in "：:" and prev_sep and re.match(rf"^(?:{_ADV})*(?:具体)?负责", clause):
             for n in _subject_names(prev_clause):  # 区综合执法局：负责…
                 yield m.start(), m.end(), n, "负责"
+        elif (rm := _AS_ROLE.match(clause)):
+            for n in _subject_names(rm.group("subj")):  # 区教育局为牵头单位
+                yield m.start(), m.end(), n, rm.group("verb")
         elif vm and vm.group("verb") not in PAREN_ONLY_VERBS:
             for n in _subject_names(vm.group("subj")):
                 yield m.start(), m.end(), n, vm.group("verb")

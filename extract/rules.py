@@ -223,12 +223,18 @@ def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple],
         if hm and hm.group("when") and parse_range(hm.group("when")):
             return hm.group("name"), parse_range(hm.group("when")), head
         return None
-    if m and ORDINAL_STAGE.match(m.group("name")) and body and len(body[0]) <= 40 and "。" not in body[0]:
-        # （一）第一阶段 / 学科组同课异构活动（2025年11月24日- 11月28日）: the line below names the stage
-        nm = DATED_STEP.match(body[0].strip())
-        name = (nm.group("name") if nm else body[0]).strip()
-        rng = (parse_range(nm.group("when")) if nm else None) or _period_in_body(body[1:])
-        return name, rng, body[0]
+    if m and ORDINAL_STAGE.match(m.group("name")) and not m.group("when"):
+        # 第一阶段：动员部署（3月1日-3月15日） — the words after the colon name the stage
+        rest = head[head.find(m.group("name")) + len(m.group("name")):]
+        cm = re.match(r"^\s*[：:]\s*(?P<name>[^，。；：:（(\s]{2,15})\s*[（(](?P<when>[^）)]*)[）)]", rest)
+        if cm and parse_range(cm.group("when")):
+            return cm.group("name"), parse_range(cm.group("when")), head
+        if body and len(body[0]) <= 40 and not re.search("[。，；,;]", body[0]):
+            # （一）第一阶段 / 学科组同课异构活动（2025年11月24日- 11月28日）: the line below names the stage
+            nm = DATED_STEP.match(body[0].strip())
+            name = (nm.group("name") if nm else body[0]).strip()
+            rng = (parse_range(nm.group("when")) if nm else None) or _period_in_body(body[1:])
+            return name, rng, body[0]
     if m:
         when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(m.group("name")) + 40]
         rng = parse_range(when)

@@ -177,6 +177,9 @@ def _parties(text):
     ("区综合执法局：负责查处违法行为。", [("区综合执法局", "负责")]),
     ("由局效能办对各单位工作进行督查。", [("局效能办", "督查")]),
     ("省教育工会和省教育考试院承办。", [("省教育工会", "承办"), ("省教育考试院", "承办")]),
+    ("由区教育局牵头，区财政局、区人社局配合。", [("区教育局", "牵头"), ("区财政局", "配合"), ("区人社局", "配合")]),
+    ("区教育局为牵头单位，区财政局为配合单位。", [("区教育局", "牵头单位"), ("区财政局", "配合单位")]),
+    ("在市卫生局的指导下开展工作。", [("市卫生局", "指导")]),
 ])
 def test_party_wordings(text, expected):
     assert _parties(text) == expected
@@ -324,3 +327,12 @@ def test_clauses_about_stages_are_not_stages(text):
 ])
 def test_indicator_is_the_noun_phrase_without_the_verb(text, indicators):
     assert [t.indicator for _, _, t in find_targets(text)] == indicators
+
+
+def test_ordinal_stages_named_after_the_colon_or_not_by_a_sentence_below():
+    tree = [_sec("s1", "三、", "实施步骤", "三、实施步骤", [
+        _sec("s1.1", "（一）", "第一阶段", "（一）第一阶段：动员部署（3月1日-3月15日）"),
+        _sec("s1.2", "（二）", "第二阶段（3月16日-5月31日）", "（二）第二阶段（3月16日-5月31日）\n成立专班，全面开展整治"),
+    ])]
+    assert _phases(tree) == [("动员部署", (None, 3, 1, None), (None, 3, 15, None)),
+                             ("第二阶段", (None, 3, 16, None), (None, 5, 31, None))]

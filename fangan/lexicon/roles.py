@@ -56,7 +56,7 @@ VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|�
                           r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向|"
                           r"强化|深化|优化|规范|严格|推广|加大|加快|提升|创新|统筹|聚焦|坚持|注重|鼓励|发挥)(?=..)")
 # subjects that are not a particular unit
-NOT_UNITS: tuple[str, ...] = ("本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
+NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
 
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
 DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
@@ -89,7 +89,7 @@ ASSIGNMENT_VERBS: tuple[str, ...] = ("督查", "检查", "督导", "考核", "�
 # the unit that houses a group's office: 办公室设在X, 办公室职能由X兼, 依托X设立办公室
 OFFICE_HOST_WORDS: tuple[str, ...] = ("办公室设在", "办公室职能由", "依托")
 # 在X的统一领导下: X leads
-LEADERSHIP_WORDS: tuple[str, ...] = ("统一领导", "领导", "统一指挥")
+LEADERSHIP_WORDS: tuple[str, ...] = ("统一领导", "领导", "统一指挥", "指导", "统一部署")
 # X将…/X要定期…: the subject of supervision wording (with SUPERVISION_WORDS later in the sentence)
 SUPERVISOR_MODALS: tuple[str, ...] = ("将", "要定期", "定期")
 # adverbs between 与X and the cooperation word (与区总工会密切合作)
