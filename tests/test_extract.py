@@ -113,3 +113,29 @@ def test_year_inferred_from_the_plan_keeps_year_as_written(plan):
     assert (first.start.year, first.start.year_inferred) == (2024, None)  # the date writes its year
     assert (second.start.year, second.start.year_inferred) == (None, 2024)  # 10月 in a 2024 plan
     assert {(d.due.year, d.due.year_inferred) for d in plan.deadlines} == {(None, 2024)}
+
+
+def test_a_plan_in_other_wordings_end_to_end():
+    """Role parentheticals and labels, generic subjects, a duty section, undated-stage steps under 实施步骤
+    with a day range and an open end, deadlines with words between the date and 前, labels and 不能晚于."""
+    doc = process_file(FIX / "county_market_order_plan.txt")
+    assert [(t.comparator, t.value, t.unit) for g in doc.goals for t in g.targets] == [
+        (">=", 80, "%"), (">=", 95, "%"), (">=", 2, "分钟"), ("<=", 40, "分钟"), ("==", 8, "个"), ("==", 500, "人次")]
+    assert [(p.name, _d(p.start), _d(p.end)) for p in doc.phases] == [
+        ("动员部署", (2023, 3, 10, None), (2023, 3, 24, None)),
+        ("集中整治", (2023, 3, 25, None), (2023, 6, 30, None)),
+        ("总结验收", (2023, 7, 1, None), None),
+    ]
+    assert [(_d(d.due), d.due.year_inferred, d.action) for d in doc.deadlines] == [
+        ((None, 7, 10, None), 2023, "报送工作总结"),
+        ((None, 12, 8, None), 2023, "须全部验收完毕"),
+        ((None, 3, 15, None), 2023, "各单位报送"),
+        ((None, 5, 21, None), 2023, "材料报送"),
+    ]
+    assert [(p.name, p.role, p.section_id) for p in doc.responsible_parties] == [
+        ("县市场监管局", "牵头", "s2.1"), ("县商务局", "参与", "s2.1"), ("县公安局", "参与", "s2.1"),
+        ("县市场监管局执法大队", "牵头处室", "s2.2"), ("县商务局流通科", "配合处室", "s2.2"),
+        ("县融媒体中心", "负责", "s2.3"), ("各乡镇", "负责", "s2.3"),
+        ("县商务局", "任务分工", "s4"), ("供电公司", "任务分工", "s4"),
+    ]
+    assert not any(g.text in ("工作目标", "到2023年底") for g in doc.goals)
