@@ -139,3 +139,20 @@ def test_a_plan_in_other_wordings_end_to_end():
         ("县商务局", "任务分工", "s4"), ("供电公司", "任务分工", "s4"),
     ]
     assert not any(g.text in ("工作目标", "到2023年底") for g in doc.goals)
+
+
+def test_a_goal_stated_twice_is_one_goal_with_all_its_targets():
+    from fangan.extract.fields import _merge_duplicates
+    from fangan.model import Goal, Target
+
+    t1, t2 = Target(indicator="覆盖率", value=90, unit="%"), Target(indicator="覆盖率", value=95, unit="%")
+    merged = _merge_duplicates([Goal(text="提高覆盖率", targets=[t1]), Goal(text="完善机制"), Goal(text="提高覆盖率", targets=[t2])])
+    assert [(g.text, [t.value for t in g.targets]) for g in merged] == [("提高覆盖率", [90, 95]), ("完善机制", [])]
+
+
+@pytest.mark.parametrize("clause", ["工作目标", "指导思想", "到2025年", "2015年"])
+def test_heading_labels_and_time_frames_are_not_goals(clause):
+    from fangan.extract.rules import find_goal_statements
+
+    text = f"{clause}，全面提升服务水平"
+    assert [c for _, _, c in find_goal_statements(text, [(0, len(text))])] == ["全面提升服务水平"]
