@@ -15,7 +15,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION_AFTER,
-                                       CONDITION_BEFORE, INDICATOR_LEAD, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
+                                       CONDITION_BEFORE, INDICATOR_LEAD, PROHIBITED, PROHIBITIONS, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
                                        NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
 
@@ -161,6 +161,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         if _is_condition(text, m.start(), m.end(), cmp):
             continue
+        if cmp in PROHIBITED and PROHIBITIONS.search(text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start]):
+            cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
         ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)
         if not ind:
             continue

@@ -41,6 +41,9 @@ SUFFIX_COMPARATORS: dict[str, str] = {
     "及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=",
     "左右": "==",
 }
+# a prohibition before a comparator turns it round: 禁止使用厚度低于0.01毫米的地膜 → the thickness must be >= 0.01
+PROHIBITIONS = re.compile(r"禁止|严禁|不准|不允许|杜绝")
+PROHIBITED: dict[str, str] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 # each negation word and the comparators it allows in the same phrase (the bulk invariant checks this)
 NEGATIONS: dict[str, frozenset[str]] = {
     "不少于": frozenset({">="}), "不低于": frozenset({">="}), "不得少于": frozenset({">="}), "不得低于": frozenset({">="}),
