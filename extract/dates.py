@@ -32,7 +32,8 @@ DAY = rf"(?P<day>{_D})\s*[日号]"
 PART = rf"(?P<part>{alternation(MONTH_PARTS)})"
 _ISO = r"(?P<iso_y>(?:19|20)\d{2})[-/.](?P<iso_m>1[0-2]|0?[1-9])[-/.](?P<iso_d>3[01]|[12]\d|0?[1-9])(?!\d)"
 # 12.5前: month.day, only where a deadline word follows (otherwise it is a decimal)
-_DOTTED = r"(?<![\d.])(?P<dot_m>1[0-2]|0?[1-9])\.(?P<dot_d>3[01]|[12]\d|0?[1-9])(?=\s*(?:之前|以前|前))"
+_DOTTED = (r"(?<![\d.])(?P<dot_m>1[0-2]|0?[1-9])\.(?P<dot_d>3[01]|[12]\d|0?[1-9])"
+           r"(?:(?=\s*(?:之前|以前|前))|(?<=(?:截止日期|截止时间)[：:]\d\.\d)|(?<=(?:截止日期|截止时间)[：:]\d\.\d\d)|(?<=(?:截止日期|截止时间)[：:]\d\d\.\d)|(?<=(?:截止日期|截止时间)[：:]\d\d\.\d\d))(?![\d.])")
 
 # one point in time: ISO | month.day前 | [year] month [day|part] | [year] 年底/上半年… | year
 POINT = re.compile(

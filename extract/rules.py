@@ -76,11 +76,11 @@ def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str
     return action.strip(), party
 
 
-_DL_AFTER = re.compile(rf"^\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
-                       rf"(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?")
+_DL_AFTER = re.compile(rf"^\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*[（(]?(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
+                       rf"(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?[）)]?")  # 10月28日（中午之前）
 _DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?\s*$")
 _DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
-_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*[：:]\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
+_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
 _NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
 
 
@@ -111,7 +111,12 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
         return ("label" if label else "before"), m.end()
     if _DL_MODAL.match(after):
         return "modal", m.end()
+    if label and not _inside_bracket(before):
+        return "label", m.end()  # 报名截止时间：12月3日中午 — the label says the date is a deadline
     return None
+
+
+_NO_ACTION = re.compile(rf"^(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|[\s\d:：.、，,])*$")
 
 
 def _action_before(before: str) -> str:
@@ -119,7 +124,8 @@ def _action_before(before: str) -> str:
     晚于3月19日): the clause before the deadline words, without labels and conjunctions."""
     clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
     for clause in reversed(clauses):
-        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?时间$", "", clause)).strip()
+        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?(?:时间|日期)$", "", clause)).strip()
+        clause = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", clause).strip()
         if clause and not NOT_ACTIONS.match(clause):
             return clause
     return "完成"
@@ -141,6 +147,8 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
             due.raw = sent[m.start():tail_end].strip()
             action, party = _action_after(sent, tail_end, len(sent))
             action = action.strip("（）() ")
+            if _NO_ACTION.match(action):
+                action = ""  # 报名截止时间：12月3日中午 — a time of day is no action
             if not action and why in ("before", "label"):
                 action = _action_before(sent[:m.start()])
             if not action:

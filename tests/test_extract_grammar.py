@@ -307,6 +307,10 @@ def test_a_stage_dated_on_the_line_below_its_heading():
     ("时间：截止5月28日\n", (None, 5, 28, None), "完成"),
     ("经学校批准后方可延期体检，但不能晚于3月19日；", (None, 3, 19, None), "经学校批准后方可延期体检"),
     ("11月16日（周三）中午12：00前报给年级长。", (None, 11, 16, None), "报给年级长"),  # a weekday and a clock time
+    ("报名截止时间：12月3日中午。", (None, 12, 3, None), "报名"),  # a deadline label alone makes the deadline
+    ("5.截止日期：12.4\n", (None, 12, 4, None), "完成"),
+    ("作品截止日期为8月20日24:00。", (None, 8, 20, None), "作品"),
+    ("资料务必提前一天即10月28日（中午之前）准备好。", (None, 10, 28, None), "准备好"),
 ])
 def test_deadline_actions_from_before_the_date(text, due, action):
     assert _deadlines(text) == [(due, action, None)]

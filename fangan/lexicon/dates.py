@@ -34,7 +34,7 @@ DEADLINE_BEFORE: tuple[str, ...] = ("截止到", "截止", "截至", "不晚于"
 DEADLINE_MODALS: tuple[str, ...] = ("必须", "务必", "须", "需", "要", "应")
 COMPLETION_WORDS: tuple[str, ...] = ("完毕", "完成", "结束", "办结", "到位")
 # labels whose value is a deadline even with no action after it (完成时限：4月15日前)
-DEADLINE_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "截止时间", "报送时间", "时间节点", "时限")
+DEADLINE_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "截止时间", "截止日期", "报送时间", "上报时间", "时间节点", "时限")
 # 每季度末前, 每月5日前: recurring deadlines, by their period
 RECURRING_PERIODS: dict[str, str] = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
 # a date that opens a period with no end: （2020年4月4日以后）
