@@ -16,7 +16,7 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (ASSIGNMENT_VERBS, CLAUSE_OPENERS, COOPERATION_ADVERBS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS,
+from fangan.lexicon.roles import (ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, COOPERATION_ADVERBS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS,
                                   SUPERVISOR_MODALS, SURNAMES, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
                                   RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
 from fangan.lexicon.segment import get_segmenter
@@ -25,6 +25,7 @@ from fangan.model import ResponsibleParty
 _HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
 _CONJ = re.compile("[和及与]")
+_LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
 
 # a label's list runs to the end of the clause, a bracket, or the next label on the same line
 _LABEL = re.compile(rf"(?P<role>{alternation(ROLE_LABELS)})(?P<tail>{alternation(LABEL_TAILS)})?\s*[：:]\s*"
@@ -36,8 +37,8 @@ _ADV = alternation(SUBJECT_ADVERBS)
 _SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|制(?![定订作]))")
 _PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
 _AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
-_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:、\n（(“])"
-                     rf"{{2,60}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
+_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:\n（(“])"
+                     rf"{{2,80}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
 _OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
 _ASSISTED = re.compile(r"配合(?!单位|部门|处室|科室)(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
@@ -48,6 +49,7 @@ _CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff]
 
 def _clean(name: str) -> str:
     name = _HEADING_MARK.sub("", name.strip(" \t，,、：:\"'"))
+    name = _LED_BY.sub("", name)  # 以校长为组长的招生领导小组 → 招生领导小组
     if name.count("“") != name.count("”"):
         name = name.strip("“”")
     while True:
@@ -170,7 +172,7 @@ def _subjects(sent: str):
 def _groups(sent: str):
     for m in _SET_UP.finditer(sent):
         names, whole = split_names(_clean(m.group("list")))
-        if whole and not any(_is_clause(n) for n in names):
+        if whole and not any(_is_clause(n) or n in BARE_GROUPS for n in names):
             for n in names:
                 yield m.start(), m.end(), n, "成立"
     for m in _OFFICE_HOST.finditer(sent):

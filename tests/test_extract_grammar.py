@@ -175,6 +175,8 @@ def _parties(text):
     ("加快培育市场。（体育总局、人民银行负责）", [("体育总局", "负责"), ("人民银行", "负责")]),
     ("把好检疫关。（区经济发展局农业处）", [("区经济发展局农业处", "责任单位")]),  # a bare unit parenthetical
     ("成立督查组和考核组，对各村居进行督查。", [("督查组", "成立"), ("考核组", "成立")]),
+    ("学校成立以校长为组长的招生领导小组、分管副校长为组长的工作小组、纪委书记为组长的监督小组，按规定开展工作。",
+     [("招生领导小组", "成立"), ("工作小组", "成立"), ("监督小组", "成立")]),  # who leads a group is no part of its name
     ("领导小组办公室设在县疾控中心。", [("县疾控中心", "领导小组办公室")]),
     ("区综合执法局：负责查处违法行为。", [("区综合执法局", "负责")]),
     ("由局效能办对各单位工作进行督查。", [("局效能办", "督查")]),
@@ -197,6 +199,7 @@ def test_party_wordings(text, expected):
     "确保协同配合工作机制落到实处。",  # 实处 ends like 处 but is no unit
     "依托信息平台负责数据汇总。",  # 平台 ends like 台 but is no unit
     "牵头单位联系人：包片干部和社区干部",  # posts, not units with a person's name after them
+    "试点城市要成立领导小组，健全工作机制。",  # a group every reader should set up, not a particular one
     "区直各部门参与。",  # 参与 names parties only inside a role parenthetical
     "强化农业农村和财政部门牵头，其他部门支持的联合查处。",  # a verb-led clause
 ])

@@ -31,8 +31,10 @@ PAREN_ONLY_VERBS: frozenset[str] = frozenset({"参与", "指导"})
 # a group is a party when a plan sets it up (成立…领导小组) or it acts as a subject
 GROUP_WORDS: tuple[str, ...] = (
     "领导小组", "工作小组", "协调小组", "工作组", "专家组", "督查组", "督导组", "检查组", "考核组", "监督组",
-    "巡查组", "指导组", "筹建组", "教研组", "纪检监察组", "工作专班", "专班", "指挥部", "组委会", "委员会",
+    "巡查组", "指导组", "筹建组", "教研组", "纪检监察组", "工作专班", "专班", "指挥部", "组委会", "委员会", "小组",
 )
+# 成立领导小组 with no qualifier is an instruction to every reader to set one up, not a particular group
+BARE_GROUPS: frozenset[str] = frozenset({"领导小组", "协调小组", "小组"})
 # verbs that set a group up: 成立/设立/设 (组建 objects are not parties by the conventions)
 SET_UP_VERBS: tuple[str, ...] = ("成立", "设立", "设")
 
