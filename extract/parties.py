@@ -204,7 +204,7 @@ UNDER_LEAD = re.compile(rf"在(?P<org>[^，。；]{{2,20}}?)的(?P<role>{alterna
 LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
 SUPERVISES = re.compile(alternation(SUPERVISION_WORDS))
 SUBJECT_WILL = re.compile(rf"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{{2,20}}?)(?:{alternation(SUPERVISOR_MODALS)})")
-_SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")  # one sentence (or a clause closed by ；), never across lines
 
 
 def clean_org(s: str) -> Optional[str]:
@@ -295,7 +295,7 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
         if duty:
             for a, b, name, role in _duty_subjects(line):
                 found.append((pos + a, pos + b, name, role, line))
-        for m in _SENT.finditer(line):
+        for m in SENTENCE.finditer(line):
             for a, b, name, role in _relations(m.group(0)):
                 found.append((pos + m.start() + a, pos + m.start() + b, name, role, m.group(0)))
         pos += len(line) + 1

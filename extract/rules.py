@@ -22,16 +22,13 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .parties import SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
 
-_SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
-
-
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
-    for m in _SENT.finditer(text):
+    for m in SENTENCE.finditer(text):
         s = m.group(0)
         if s.strip():
             yield m.start(), m.end(), s
