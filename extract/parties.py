@@ -22,7 +22,9 @@ from fangan.lexicon.roles import (ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS,
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
 
-_HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
+# a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
+LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
+_HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
 _CONJ = re.compile("[和及与]")
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")

@@ -18,9 +18,9 @@ from fangan.lexicon.quantities import (ADVERB_COMPARATORS, COMMITMENT_VERBS, COM
                                        CONDITION_BEFORE, INDICATOR_LEAD, PROHIBITED, PROHIBITIONS, CONDITION, ESTIMATE_CONTEXT, FACT_RIGHT_BEFORE, FACT_WORDS,
                                        NOT_UNITS, NUMBER, TIME_FRAME_AFTER, TIME_UNITS, RANGE_DASH, SUFFIX_COMPARATORS, TIME_OF_DAY, UNIT)
 from fangan.lexicon.roles import alternation
-
-_HEADING_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 from fangan.model import Target
+
+from .parties import LEADING_MARKER as _HEADING_MARK
 
 _CMP = alternation(COMPARATOR_WORDS)
 _SUFFIX = alternation(SUFFIX_COMPARATORS)
