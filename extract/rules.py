@@ -22,7 +22,7 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def _action_before(before: str) -> str:
     clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
     for clause in reversed(clauses):
         clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?(?:时间|日期)$", "", clause)).strip()
-        clause = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", clause).strip()
+        clause = LEADING_MARKER.sub("", clause).strip()
         if clause and not NOT_ACTIONS.match(clause):
             return clause
     return "完成"

@@ -95,7 +95,7 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     hi = min(len(text), start + 400)
     ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
     sentence = text[s0:min(ends) if ends else hi]
-    sentence_head = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)", "", text[s0:start]).strip()
+    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
         or CONDITION.match(before.strip())
