@@ -5,7 +5,9 @@
 * the items of a role parenthetical after a task (`（X、Y负责）`, `（X牵头，Y参与）`, `（X、Y指导）`), and a
   parenthetical of nothing but unit names after a finished sentence (`…把好检疫关。（区经济发展局农业处）`);
 * the subject of a responsibility verb (`X负责`, `由X牵头负责`, `X、Y和Z负责`, `X：负责…`);
-* groups a plan sets up (`成立X领导小组和Y督查组`) and the units that house their offices.
+* groups a plan sets up (`成立X领导小组和Y督查组`) and the units that house their offices;
+* in a section that shares out duties (任务分工), the unit that opens a sentence before a modal or verb;
+* the relations of the seeds (与X合作, 在X的领导下, 充分发挥X作用, X将…督导检查).
 
 A list is split on 、，and on 和/及/与 only where every piece is a whole name (so 工业和信息化部 stays
 whole); a subject whose pieces are not all names is a clause, and gives nothing (precision first).
@@ -16,9 +18,11 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.roles import (ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, COOPERATION_ADVERBS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS,
-                                  SUPERVISOR_MODALS, SURNAMES, CLAUSE_WORDS, COOPERATION_WORDS, DUTY_SECTIONS, SUPERVISION_WORDS, VERB_OPENERS, FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, PAREN_ONLY_VERBS,
-                                  RESPONSIBILITY_VERBS, ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, alternation)
+from fangan.lexicon.roles import (
+    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
+    FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
+    ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
+)
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
 
