@@ -30,7 +30,8 @@ from fangan.model import ResponsibleParty
 LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 _HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
-_CONJ = re.compile("[和及与]")
+_CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
+_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
 
 # a label's list runs to the end of the clause, a bracket, or the next label on the same line
@@ -40,7 +41,7 @@ _PAREN = re.compile(r"[（(](?P<body>[^（）()\n]{2,400})[）)]")
 _VERB = alternation(RESPONSIBILITY_VERBS)
 _ADV = alternation(SUBJECT_ADVERBS)
 # subject, then adverbs, then the verb; 负责人 (a person) and 负责制 (a system) are not the verb
-_SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|制(?![定订作]))")
+_SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|同志|制(?![定订作]))")
 _PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
 _AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
 _SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:\n（(“])"
@@ -103,6 +104,7 @@ def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]
             part = _drop_person(part)
         pieces += _split_conj(part)
     pieces = [_clean(p) for p in pieces]
+    pieces = [m.group("name") if (m := _AND_OTHERS.match(p)) and is_org_name(m.group("name")) else p for p in pieces]
     names = [p for p in pieces if is_org_name(p)]
     return names, bool(pieces) and len(names) == len(pieces)
 

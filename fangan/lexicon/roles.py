@@ -74,7 +74,7 @@ FIELD_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "时间节点",
 # adverbs and modals between a subject and its responsibility verb (X要切实负责, X具体负责)
 SUBJECT_ADVERBS: tuple[str, ...] = (
     "必须", "实行", "要", "应", "将", "须", "需", "也", "还", "并", "分别", "共同", "切实", "主要", "各自", "积极", "认真", "密切",
-    "主动", "及时", "定期",
+    "主动", "及时", "定期", "按照职责分工", "按职责分工", "按照职责", "按职责", "根据职责", "各司其职",
 )
 # words that open a clause before its subject (同时由X负责, 其中X负责)
 CLAUSE_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外", "并且", "并", "均由", "由", "请", "经", "与", "和", "及", "以", "对")
