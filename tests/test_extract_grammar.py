@@ -349,3 +349,7 @@ def test_ordinal_stages_named_after_the_colon_or_not_by_a_sentence_below():
     ])]
     assert _phases(tree) == [("动员部署", (None, 3, 1, None), (None, 3, 15, None)),
                              ("第二阶段", (None, 3, 16, None), (None, 5, 31, None))]
+
+
+def test_fullwidth_percent_is_read_as_percent():
+    assert _targets("合格率达到95％以上。") == [(">=", 95, "%")]

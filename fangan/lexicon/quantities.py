@@ -54,7 +54,7 @@ NEGATIONS: dict[str, frozenset[str]] = {
 
 # units, longest first when matched (alternation() sorts them)
 UNITS: tuple[str, ...] = (
-    "%", "个百分点", "‰",
+    "%", "％", "个百分点", "‰",
     "万亿元", "亿元", "万元", "千元", "元",
     "万人次", "人次", "万人", "人", "名", "位",
     # 日 is left out: after a number it is nearly always a date (5月20日); spans of days are written 天
