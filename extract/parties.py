@@ -154,7 +154,9 @@ def _parentheticals(sent: str):
             yield m.start(), m.end(), n, role
 
 
-_ANY_VERB = re.compile(_VERB)
+_ANY_VERB = re.compile(_VERB + "|会同")
+# `X：` then a duty: the unit before the colon is its subject
+_DUTY_AFTER_COLON = re.compile(rf"^(?:{_ADV})*(?:具体)?(?P<verb>负责|牵头|会同|协助|配合|承担)")
 
 
 def _subjects(sent: str):
@@ -162,9 +164,9 @@ def _subjects(sent: str):
     for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) or "为" in sent else ():
         clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
         vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
-        if prev_sep in "：:" and prev_sep and re.match(rf"^(?:{_ADV})*(?:具体)?负责", clause):
-            for n in _subject_names(prev_clause):  # 区综合执法局：负责…
-                yield m.start(), m.end(), n, "负责"
+        if prev_sep in "：:" and prev_sep and (dm := _DUTY_AFTER_COLON.match(clause)):
+            for n in _subject_names(prev_clause):  # 区综合执法局：负责…, 区经济发展局：会同区财政金融局研究制定…
+                yield m.start(), m.end(), n, dm.group("verb")
         elif (rm := _AS_ROLE.match(clause)):
             for n in _subject_names(rm.group("subj")):  # 区教育局为牵头单位
                 yield m.start(), m.end(), n, rm.group("verb")
