@@ -65,6 +65,9 @@ def _noun_after(text: str, end: int) -> str:
 
 def _words_before(text: str, phrase_start: int, ends: str) -> str:
     before = _HEADING_MARK.sub("", text[_clause_start(text, phrase_start, ends):phrase_start].strip(" 、（(")).strip()
+    earlier = re.search(rf"{_CMP}\s*{NUMBER}", before)
+    if earlier and earlier.start() >= 2:
+        before = before[:earlier.start()]  # 时间不少于2分钟且不超过40分钟: both bounds measure 时间
     return _TRAIL_VERB.sub("", _LEAD.sub("", before)).strip()
 
 

@@ -338,6 +338,7 @@ def test_clauses_about_stages_are_not_stages(text):
     ("旧城区附设式社会公厕对外开放33处。", ["旧城区附设式社会公厕对外开放"]),
     ("3.每人限报 1 门学科。", ["每人"]),  # a stated comparator measures the words before it, without the marker
     ("拟建公园附属公厕150座左右。", ["公园附属公厕"]),
+    ("投诉处理时间不少于2分钟且不超过40分钟。", ["投诉处理时间", "投诉处理时间"]),  # two bounds of one indicator
 ])
 def test_indicator_is_the_noun_phrase_without_the_verb(text, indicators):
     assert [t.indicator for _, _, t in find_targets(text)] == indicators
