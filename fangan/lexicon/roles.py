@@ -1,12 +1,18 @@
 """Who does what: role labels, responsibility verbs, group words and the sections that share out duties.
 
 The party rules (`fangan.extract.parties`) read only these tables, so a wording a plan uses that the
-rules miss is one entry here. Each table is ordered longest first where one entry contains another
-(`牵头负责` before `牵头`), because the patterns built from them take the first alternative that fits.
+rules miss is one entry here. Patterns are built with `alternation`, which puts longer entries first
+(`牵头负责` before `牵头`), so the order of a table does not matter.
 """
 from __future__ import annotations
 
 import re
+
+
+def alternation(words) -> str:
+    """A regex alternation of `words`, longest first so that no entry hides a longer one (牵头负责 before
+    牵头, 不得少于 before 少于, 分钟 before 分). Every lexicon table is turned into a pattern through it."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 # `LABEL：X、Y` — labels that introduce a list of units (责任单位：县卫生监督所、各乡镇卫生院).
 ROLE_LABELS: tuple[str, ...] = (
@@ -63,10 +69,6 @@ NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
 DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
 
-
-def alternation(words) -> str:
-    """A regex alternation of `words`, longest first so that no entry hides a longer one."""
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 # labels of other fields on the same line as a role label (牵头单位：X配合单位：Y完成时限：6月16日前)
 FIELD_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "时间节点", "时限", "联系电话", "电话", "备注")
