@@ -11,13 +11,14 @@ from fangan.normalizers.years import DATE_LINE
 
 from . import Extraction
 from .dates import parse_point, _year
+from fangan.lexicon.quantities import GOAL_LABEL
+
 from .rules import ORG_SUFFIX, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
-GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
 
 
 class SectionIndex:
@@ -148,7 +149,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
         if holder is None:
             holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))
         holder.targets.append(target)
-    ex.goals = [g for _, g in sorted(goals.items())]
+    ex.goals = _merge_duplicates([g for _, g in sorted(goals.items())])
 
     for a, _b, item in found.get("deadlines", []):
         item.section_id = index.section_at(a)
@@ -166,6 +167,30 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
             phase.section_id = index.section_at(a)
             ex.phases.append(phase)
     _metadata(doc, ex)
+    _infer_years(ex)
     if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
         ex.warnings.append(Warning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))
     return ex
+
+
+def _infer_years(ex: Extraction) -> None:
+    """A phase or deadline that writes no year (7月15日前) happens in the plan's own year, when the plan
+    states one: carried as `year_inferred`, never written into `year` (CONVENTIONS: a date carries the
+    year it writes)."""
+    if ex.year is None:
+        return
+    dates = [d for p in ex.phases for d in (p.start, p.end)] + [d.due for d in ex.deadlines]
+    for d in dates:
+        if d is not None and d.year is None and (d.month or d.part):
+            d.year_inferred = ex.year
+
+
+def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
+    """One goal per text: a clause stated twice keeps its first place and all its targets."""
+    by_text: dict[str, Goal] = {}
+    for g in goals:
+        if g.text in by_text:
+            by_text[g.text].targets.extend(g.targets)
+        else:
+            by_text[g.text] = g
+    return list(by_text.values())

@@ -1,5 +1,8 @@
 """Rule extractors over the clean text of one plan. Each returns (start, end, item) with character
-offsets into the text, so the spaCy components in `pipeline.py` can attach them to the Doc as spans.
+offsets into the text, so the spaCy components in `nlp.py` can attach them to the Doc as spans.
+
+Targets live in `targets.py`, parties in `parties.py`, date parsing in `dates.py`; deadlines, goals
+and phases here. Every word list they read is in `fangan.lexicon` (roles, quantities, dates, orgs).
 
 The rules follow the corpus conventions (../shared/gold/CONVENTIONS.md): what counts as a target,
 a deadline or a responsible party, and what does not (facts, cited authorities, report recipients,
@@ -10,104 +13,30 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from fangan.model import DateValue, Deadline, Goal, Phase, ResponsibleParty, Section, Target
+from fangan.lexicon.dates import (
+    BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
+    NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
+)
+from fangan.lexicon.orgs import ORG_SUFFIX  # noqa: F401  (fields.py reads it from here)
+from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
+from fangan.lexicon.roles import alternation
+from fangan.model import DateValue, Deadline, Phase, Section
 
-from fangan.lexicon.orgs import ORG_END, ORG_SUFFIX
-
-from .dates import POINT, parse_range, point_from_match
-
-# --- organisations ---------------------------------------------------------------------------
-
-_ORG_END = ORG_END
-_NOT_ORG = re.compile(r"(?:领导|人员|同志|负责人|个人|干部|职工|群众|本单位|各方面|本局)$|^(?:各|要|将|并|也)|[“”]")
-
-
-def clean_org(s: str) -> Optional[str]:
-    s = s.strip(" ，,、：:")
-    s = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．])", "", s)  # a heading marker
-    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
-    if not (2 <= len(s) <= 30) or not _ORG_END.search(s) or _NOT_ORG.search(s):
-        return None
-    return s
-
-
-def _generic_ok(s: str) -> bool:
-    """Generic addressees (各单位, 局属各单位) are parties only with 负责 or a role list."""
-    return not s.startswith("各")
-
+from .dates import POINT, RANGE_SEP, parse_range, point_from_match
+from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
 
-_SENT = re.compile(r"[^。；;！？\n]+[。；;！？]?")
-_CLAUSE_SPLIT = re.compile(r"[，,：:]")
-
-
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
-    for m in _SENT.finditer(text):
+    for m in SENTENCE.finditer(text):
         s = m.group(0)
         if s.strip():
             yield m.start(), m.end(), s
 
 
-# --- targets -----------------------------------------------------------------------------------
-
-UNIT = r"(?:%|％|个百分点|人次|万人次|万元|万人|元|次|个|家|所|篇|字|人|名|项|场|期|天|小时|学时|课时|份|条|户|张|台|辆|支|批|门|分|平方米|公里|张床|床)"
-NUM = r"\d+(?:\.\d+)?"
-COMPARATORS: tuple[tuple[str, str], ...] = (
-    ("不少于|不低于|不小于|至少|最少|不少於", ">="),
-    ("不超过|不高于|不大于|最多|控制在|低于或等于", "<="),
-    ("超过|高于|大于|多于", ">"),
-    ("低于|少于|小于", "<"),
-    ("达到|达|提高到|提升到|增加到|增长到|保持在|稳定在|降低到|下降到|降至|提高至|达至", "=="),
-)
-_CMP = "|".join(w for words, _ in COMPARATORS for w in words.split("|"))
-_CMP_OF = {w: c for words, c in COMPARATORS for w in words.split("|")}
-TARGET = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)?")
-BARE_TARGET = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下|及以上)")
-RANGE_TARGET = re.compile(rf"(?<![\d.年月日])(?P<lo>{NUM})\s*[—–\-~～至到]\s*(?P<hi>{NUM})\s*(?P<unit>{UNIT})(?![\d])")
-FULL_COVERAGE = re.compile(r"(?P<ind>[^，。；、]{0,12})全覆盖")
-
-
-def _indicator(text: str, start: int) -> str:
-    clause_start = max(text.rfind(ch, 0, start) for ch in "，。；：\n,;:、") + 1
-    ind = text[clause_start:start].strip()
-    return re.sub(r"^(?:要|使|确保|力争|并|且|和)", "", ind)
-
-
-def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
-    taken: list[tuple[int, int]] = []
-    for m in TARGET.finditer(text):
-        cmp = _CMP_OF[m.group("cmp")]
-        suffix = m.group("suffix")
-        if suffix in ("以上", "及以上"):
-            cmp = ">="
-        elif suffix in ("以内", "以下"):
-            cmp = "<="
-        taken.append((m.start(), m.end()))
-        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
-                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
-    for m in BARE_TARGET.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        cmp = ">=" if m.group("suffix") in ("以上", "及以上") else "<="
-        yield m.start(), m.end(), Target(indicator=_indicator(text, m.start()), comparator=cmp, value=float(m.group("num")),
-                                         unit=m.group("unit").replace("％", "%"), raw=m.group(0))
-    for m in RANGE_TARGET.finditer(text):
-        tail = re.match(r"[^，。；、]{0,20}", text[m.end():]).group(0)
-        ind = tail or _indicator(text, m.start())
-        unit = m.group("unit").replace("％", "%")
-        yield m.start(), m.end(), Target(indicator=ind, comparator=">=", value=float(m.group("lo")), unit=unit, raw=m.group(0))
-        yield m.start(), m.end(), Target(indicator=ind, comparator="<=", value=float(m.group("hi")), unit=unit, raw=m.group(0))
-    for m in FULL_COVERAGE.finditer(text):
-        yield m.start(), m.end(), Target(indicator=(m.group("ind") or "覆盖率") + "覆盖率", comparator="==", value=100.0, unit="%",
-                                         raw=m.group(0))
-
-
 # --- goals -------------------------------------------------------------------------------------
 
-GOAL_TITLE = re.compile(r"目标")
-GOAL_LABEL = re.compile(r"(?:总体目标|工作目标|创建目标|奋斗目标|主要目标|具体目标|目标任务)(?:是|为)?[：:]")
-MEANS_CLAUSE = re.compile(r"^(?:通过|按照|根据|结合|围绕|为了|为|在)[^为]*$")  # how or why, not what: 通过专项整治
 AS_GOAL = re.compile(r"[^，。；：\n]{4,60}为目标")
 
 
@@ -118,7 +47,7 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
         for m in re.finditer(r"[^，。；：\n]+", body):
             clause = m.group(0).strip()
             clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
-            if len(clause) >= 4 and not MEANS_CLAUSE.match(clause):
+            if len(clause) >= 4 and not MEANS_CLAUSE.match(clause) and not NOT_GOALS.match(clause):
                 yield a + m.start(), a + m.end(), clause
     for m in AS_GOAL.finditer(text):
         if not any(a <= m.start() < b for a, b in goal_spans):
@@ -127,8 +56,7 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-PERIODS = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
-RECURRING = re.compile(r"每(?P<period>月|季度|季|半年|年|周)(?P<when>末|底|初|(?P<day>\d{1,2})[日号])?(?:以)?前")
+RECURRING = re.compile(rf"每(?P<period>{alternation(RECURRING_PERIODS)})(?P<when>末|底|初|(?P<day>\d{{1,2}})[日号])?(?:以)?前")
 
 
 def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str]]:
@@ -146,21 +74,81 @@ def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str
     return action.strip(), party
 
 
+_DL_AFTER = re.compile(rf"^\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*[（(]?(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
+                       rf"(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?[）)]?")  # 10月28日（中午之前）
+_DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?\s*$")
+_DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
+_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
+_NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
+
+
+def _in_range(sent: str, m: re.Match) -> bool:
+    """A point that opens or closes a range (3月10日至24日) belongs to a period, not a deadline."""
+    if re.match(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])", sent[m.end():]):
+        return True
+    return bool(re.search(RANGE_SEP + r"$", sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
+
+
+def _inside_bracket(before: str) -> bool:
+    return before.rfind("（") > before.rfind("）") or before.rfind("(") > before.rfind(")")
+
+
+def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
+    """Why the date is a deadline, and where its wording ends: a deadline word after it (7月5日前,
+    6月10日下午下班前), before it (截止11月5日, 不晚于5月21日), a modal and a completion (12月8日须全部测试完毕),
+    or a deadline label (完成时限：4月15日前)."""
+    before, after = sent[:m.start()], sent[m.end():]
+    if _NOT_DL.search(before) or _in_range(sent, m):
+        return None
+    label = bool(_DL_LABEL.search(before))
+    am = _DL_AFTER.match(after)
+    if am:
+        return ("label" if label else "after"), m.end() + am.end()
+    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(re.split("[，,。；]", after + "。")[0]):
+        # 截止2021年6月15日共有在编教职工216名: the date of a fact, not a deadline
+        return ("label" if label else "before"), m.end()
+    if _DL_MODAL.match(after):
+        return "modal", m.end()
+    if label and not _inside_bracket(before):
+        return "label", m.end()  # 报名截止时间：12月3日中午 — the label says the date is a deadline
+    return None
+
+
+_NO_ACTION = re.compile(rf"^(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|[\s\d:：.、，,])*$")
+
+
+def _action_before(before: str) -> str:
+    """The action of a deadline whose date ends its clause (上交时间：截止2022年12月8日; 经批准后方可延期体检，但不能
+    晚于3月19日): the clause before the deadline words, without labels and conjunctions."""
+    clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
+    for clause in reversed(clauses):
+        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?(?:时间|日期)$", "", clause)).strip()
+        clause = LEADING_MARKER.sub("", clause).strip()
+        if clause and not NOT_ACTIONS.match(clause):
+            return clause
+    return "完成"
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in sentences(text):
+        recurring = [(r.start(), r.end()) for r in RECURRING.finditer(sent)]
         for m in POINT.finditer(sent):
-            after = sent[m.end(): m.end() + 3]
-            if not re.match(r"(?:以)?前", after):
+            if any(a <= m.start() < b for a, b in recurring):
+                continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
+            kind = _deadline_kind(sent, m)
+            if not kind:
                 continue
-            before = sent[max(0, m.start() - 2): m.start()]
-            if before.endswith(("年内", "年终")):
-                continue
-            tail = re.match(r"(?:以)?前(?:后)?", after).group(0)
+            why, tail_end = kind
             due = point_from_match(m)
             if due.month is None and due.year is None:
                 continue
-            due.raw = m.group(0) + tail
-            action, party = _action_after(sent, m.end() + len(tail), len(sent))
+            due.raw = sent[m.start():tail_end].strip()
+            action, party = _action_after(sent, tail_end, len(sent))
+            action = action.strip("（）() ")
+            if _NO_ACTION.match(action):
+                action = ""  # 报名截止时间：12月3日中午 — a time of day is no action
+            if not action and why in ("before", "label"):
+                action = _action_before(sent[:m.start()])
             if not action:
                 continue
             yield s0 + m.start(), s0 + len(sent), Deadline(due=due, action=action, party=party,
@@ -173,111 +161,111 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
             if action:
                 yield s0 + m.start(), s0 + len(sent), Deadline(due=DateValue(day=day, part=part, raw=m.group(0)), action=action,
                                                                party=party, raw=sent[m.start():].rstrip("。；;"),
-                                                               recurring=PERIODS[m.group("period")])
-
-
-# --- responsible parties -----------------------------------------------------------------------
-
-ROLE_LIST = re.compile(
-    r"(?P<role>责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|责任科室|责任处室|主办单位|承办单位|参与单位|成员单位|实施单位)"
-    r"[：:](?P<list>[^）)\n。；]+)"
-)
-WITH_ORG = re.compile(r"与(?P<org>[^，。；、与和的]{2,20}?)(?:等[^，。；]{0,10}?)?(?:的)?(?:密切|积极|紧密|加强|共同|相互)?(?P<role>合作|配合、协作|配合|协作|联合)")
-ASSIST_ORG = re.compile(r"(?:^|[，。；])配合(?P<org>[^，。；、的]{2,12}?)[，,]")
-SET_UP = re.compile(r"成立(?P<org>[^，。；]{2,40}?(?:领导小组|工作组|指挥部|委员会|办公室))[，,](?P<role>负责[^，。；]{0,20})")
-OFFICE_IN = re.compile(r"办公室设在(?P<org>[^，。；]{2,20}?)(?:[，,]|$|。)(?P<role>负责[^，。；]{0,20})?")
-UNDER_LEAD = re.compile(r"在(?P<org>[^，。；]{2,20}?)的(?P<role>统一领导|领导|统一指挥)下")
-LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
-BY_ORG = re.compile(r"由(?P<org>[^，。；]{2,20}?)(?P<role>负责|牵头|统一组织)")
-SUBJECT_ROLE = re.compile(
-    r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,30}?)(?:要|应|将)?(?:实行)?(?P<role>统一组织具体实施|统一组织|具体实施|统一领导|牵头|专人负责|负责(?!制(?![定订作])|人))"
-)
-SUBJECT_ASSISTS = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?P<role>配合|协助|协办)(?=[，。；;]|$)")
-SUPERVISES = re.compile(r"督导检查|检查指导|检查和指导|调研指导|模拟检查|检查考核|目标考核|考核|督查|督导|通报批评|指导")
-SUBJECT_WILL = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{2,20}?)(?:将|要定期|定期)")
-
-
-def _split_list(s: str) -> list[str]:
-    parts = re.split(r"[、，,；]|及(?=[^及]{2,})|和(?=[^和]{2,})", s)
-    return [p.strip(" ）)") for p in parts if p.strip(" ）)")]
-
-
-def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
-    for s0, s1, sent in sentences(text):
-        found: list[tuple[int, int, str, str]] = []
-        for m in ROLE_LIST.finditer(sent):
-            for name in _split_list(m.group("list")):
-                if 2 <= len(name) <= 30:
-                    found.append((m.start(), m.end(), name, m.group("role")))
-        for rx in (WITH_ORG, ASSIST_ORG, SET_UP, OFFICE_IN, UNDER_LEAD, LEVERAGE, BY_ORG):
-            for m in rx.finditer(sent):
-                org = clean_org(m.group("org"))
-                if not org:
-                    continue
-                role = (m.groupdict().get("role") or "").strip() or {ASSIST_ORG: "被配合单位", OFFICE_IN: "领导小组办公室",
-                                                                      LEVERAGE: "发挥作用"}.get(rx, "")
-                found.append((m.start(), m.end(), org, role))
-        for m in SUBJECT_ASSISTS.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org:
-                found.append((m.start(), m.end(), org, m.group("role")))
-        for m in SUBJECT_ROLE.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org and not sent[max(0, m.start() - 2): m.start()].endswith("成立"):
-                found.append((m.start(), m.end(), org, m.group("role")))
-        for m in SUBJECT_WILL.finditer(sent):
-            org = clean_org(m.group("org"))
-            if not org or not _generic_ok(org):
-                continue
-            kw = SUPERVISES.search(sent, m.end())
-            if kw:
-                found.append((m.start(), m.end(), org, kw.group(0)))
-        seen = set()
-        for a, b, name, role in found:
-            if name in seen:
-                continue
-            seen.add(name)
-            yield s0 + a, s0 + b, ResponsibleParty(name=name, role=role or "", raw=sent.strip()[:200])
+                                                               recurring=RECURRING_PERIODS[m.group("period")])
 
 
 # --- phases (from the section tree) ------------------------------------------------------------
 
-STAGE_TITLE = re.compile(r"^(?P<name>.{2,20}?阶段)(?:[（(](?P<when>[^）)]*)[）)])?$")
+# a stage heading: 准备阶段（2024年9月上旬至9月底）, possibly with its body run in after the date
+# the name is a noun phrase: no spaces, not a clause about stages (分两个阶段, 为…阶段, 部署…下阶段)
+STAGE_TITLE = re.compile(r"^(?![为分下本该这此在各进])(?P<name>(?:(?!个阶段)[^，。；：:（(\s]){2,20}?阶段)\s*(?:[（(](?P<when>[^）)]*)[）)])?")
+ORDINAL_STAGE = re.compile(r"^第[一二三四五六七八九十\d]+阶段$")
+# a dated step under a schedule section: 线上初赛（2026 年 4 月）, 动员部署（3月10日至3月25日）
+DATED_STEP = re.compile(r"^(?P<name>[^，。；：:（(]{2,24}?)\s*[（(](?P<when>[^）)]*)[）)]")
+_STEP_WORD = re.compile("^" + alternation(STEP_WORDS))
+_DATE_FIRST = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月")
 
-
-_WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}年)?\d{1,2}月[^，。；为]{0,16}?)"
+_STAGE_NAME = r"(?![为分下本该这此在各进])(?:(?!个阶段)[^，。；：、\s（(为]){2,10}阶段"  # not 分两个阶段
+_WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
-    re.compile(_WHEN + r"为(?P<name>[^，。；：、\s为]{2,10}阶段)"),
-    re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>[^，。；：、\s（(]{2,10}阶段)[（(：:]\s*" + _WHEN + r"[）)，。；]"),
+    re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")"),
+    re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>" + _STAGE_NAME + r")[（(：:]\s*" + _WHEN + r"[）)，。；]"),
+    # 第一阶段为3月16日至4月15日
+    re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)"),
 )
 
 
 def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
-    """Stages stated in running text (2024年5月—6月为动员部署阶段；…) when no section names them."""
+    """Stages stated in running text (2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日) when no
+    section names them."""
     found = []
     for rx in PHASE_SENTENCE:
         for m in rx.finditer(text):
+            if any(a <= m.start() < b for a, b, _ in found):
+                continue
             rng = parse_range(m.group("when"))
             if rng:
-                found.append((m.start(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
+                found.append((m.start(), m.end(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
     found.sort(key=lambda x: x[0])
-    for i, (_, p) in enumerate(found, 1):
+    for i, (_, _, p) in enumerate(found, 1):
         p.order = i
-    return found
+    return [(a, p) for a, _, p in found]
+
+
+def _walk(sections: list[Section], schedule: bool = False):
+    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …)."""
+    for sec in sections:
+        yield sec, schedule
+        yield from _walk(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")))
+
+
+def _period_in_body(lines: list[str]) -> Optional[tuple]:
+    """活动时间：…, 时间：… — the dated period a step's body gives."""
+    for ln in lines:
+        if PERIOD_LABELS.match(ln.strip()):
+            return parse_range(ln)
+    return None
+
+
+def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple], str]]:
+    """(name, date range or None, raw) when the section is a stage of the plan's timeline."""
+    title = sec.title or ""
+    lines = sec.text.split("\n")
+    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
+    m = STAGE_TITLE.match(title)
+    if not title:
+        # a stage the structure read as a plain item: （三）组织实施阶段（4月1日至4月7日）全力做好… — only with its date
+        hm = STAGE_TITLE.match(head[len(sec.marker):].strip())
+        if hm and hm.group("when") and parse_range(hm.group("when")):
+            return hm.group("name"), parse_range(hm.group("when")), head
+        return None
+    if m and ORDINAL_STAGE.match(m.group("name")) and not m.group("when"):
+        # 第一阶段：动员部署（3月1日-3月15日） — the words after the colon name the stage
+        rest = head[head.find(m.group("name")) + len(m.group("name")):]
+        cm = re.match(r"^\s*[：:]\s*(?P<name>[^，。；：:（(\s]{2,15})\s*[（(](?P<when>[^）)]*)[）)]", rest)
+        if cm and parse_range(cm.group("when")):
+            return cm.group("name"), parse_range(cm.group("when")), head
+        if body and len(body[0]) <= 40 and not re.search("[。，；,;]", body[0]):
+            # （一）第一阶段 / 学科组同课异构活动（2025年11月24日- 11月28日）: the line below names the stage
+            nm = DATED_STEP.match(body[0].strip())
+            name = (nm.group("name") if nm else body[0]).strip()
+            rng = (parse_range(nm.group("when")) if nm else None) or _period_in_body(body[1:])
+            return name, rng, body[0]
+    if m:
+        when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(m.group("name")) + 40]
+        rng = parse_range(when)
+        if rng is None and body and (_DATE_FIRST.match(body[0]) or PERIOD_LABELS.match(body[0].strip())):
+            rng = parse_range(body[0][:60])  # 准备阶段 / 时间：2024年3月1日至3月10日 — the date opens the body
+        return m.group("name"), rng, head
+    if not schedule:
+        return None
+    dm = DATED_STEP.match(title)
+    if dm and parse_range(dm.group("when")):
+        return dm.group("name").strip(), parse_range(dm.group("when")), head
+    if _STEP_WORD.match(title) and len(title) <= 12:
+        rng = parse_range(head[len(sec.marker):][:60]) or _period_in_body(body)
+        if rng:
+            return title, rng, head
+    return None
 
 
 def find_phases(sections: list[Section]) -> list[Phase]:
-    from fangan.model import iter_sections
-
     phases: list[Phase] = []
-    for sec, _path in iter_sections(sections):
-        m = STAGE_TITLE.match(sec.title or "")
-        if not m:
+    for sec, schedule in _walk(sections):
+        stage = _stage(sec, schedule)
+        if not stage:
             continue
-        name = m.group("name")
-        head = sec.text.split("\n", 1)[0]
-        when = m.group("when") or head[len(sec.marker): len(sec.marker) + len(name) + 40]
-        rng = parse_range(when)
+        name, rng, head = stage
         start, end, raw = rng if rng else (None, None, "")
         phases.append(Phase(name=name, order=len(phases) + 1, start=start, end=end, raw=raw or head[:80], section_id=sec.id))
     return phases

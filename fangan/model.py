@@ -73,6 +73,9 @@ class DateValue(_Model):
     day: Optional[int] = None
     part: Optional[DatePart] = Field(None, description="early (上旬/初), mid (中旬), late (下旬), end (底/末)")
     raw: str = ""
+    year_inferred: Optional[int] = Field(
+        None, description="the plan's own year (from its title, date or document number) for a date that writes no year; "
+                          "`year` stays as written")
 
     @property
     def iso(self) -> Optional[str]:

@@ -106,3 +106,53 @@ def test_phases_stated_in_running_text_and_assisting_parties(repo_dir):
     roles = {(p.name, p.role) for p in doc.responsible_parties}
     assert {("县卫生监督所", "牵头"), ("县疾控中心", "配合"), ("局食品安全科", "领导小组办公室")} <= roles
     assert "通过专项整治" not in [g.text for g in doc.goals]
+
+
+def test_year_inferred_from_the_plan_keeps_year_as_written(plan):
+    first, second = plan.phases[0], plan.phases[1]
+    assert (first.start.year, first.start.year_inferred) == (2024, None)  # the date writes its year
+    assert (second.start.year, second.start.year_inferred) == (None, 2024)  # 10月 in a 2024 plan
+    assert {(d.due.year, d.due.year_inferred) for d in plan.deadlines} == {(None, 2024)}
+
+
+def test_a_plan_in_other_wordings_end_to_end():
+    """Role parentheticals and labels, generic subjects, a duty section, undated-stage steps under 实施步骤
+    with a day range and an open end, deadlines with words between the date and 前, labels and 不能晚于."""
+    doc = process_file(FIX / "county_market_order_plan.txt")
+    assert [(t.comparator, t.value, t.unit) for g in doc.goals for t in g.targets] == [
+        (">=", 80, "%"), (">=", 95, "%"), (">=", 2, "分钟"), ("<=", 40, "分钟"), ("==", 8, "个"), ("==", 500, "人次")]
+    assert [(p.name, _d(p.start), _d(p.end)) for p in doc.phases] == [
+        ("动员部署", (2023, 3, 10, None), (2023, 3, 24, None)),
+        ("集中整治", (2023, 3, 25, None), (2023, 6, 30, None)),
+        ("总结验收", (2023, 7, 1, None), None),
+    ]
+    assert [(_d(d.due), d.due.year_inferred, d.action) for d in doc.deadlines] == [
+        ((None, 7, 10, None), 2023, "报送工作总结"),
+        ((None, 12, 8, None), 2023, "须全部验收完毕"),
+        ((None, 3, 15, None), 2023, "各单位报送"),
+        ((None, 5, 21, None), 2023, "材料报送"),
+    ]
+    assert [(p.name, p.role, p.section_id) for p in doc.responsible_parties] == [
+        ("县市场监管局", "牵头", "s2.1"), ("县商务局", "参与", "s2.1"), ("县公安局", "参与", "s2.1"),
+        ("县市场监管局执法大队", "牵头处室", "s2.2"), ("县商务局流通科", "配合处室", "s2.2"),
+        ("县融媒体中心", "负责", "s2.3"), ("各乡镇", "负责", "s2.3"),
+        ("县商务局", "任务分工", "s4"), ("供电公司", "任务分工", "s4"),
+    ]
+    assert not any(g.text in ("工作目标", "到2023年底") for g in doc.goals)
+
+
+def test_a_goal_stated_twice_is_one_goal_with_all_its_targets():
+    from fangan.extract.fields import _merge_duplicates
+    from fangan.model import Goal, Target
+
+    t1, t2 = Target(indicator="覆盖率", value=90, unit="%"), Target(indicator="覆盖率", value=95, unit="%")
+    merged = _merge_duplicates([Goal(text="提高覆盖率", targets=[t1]), Goal(text="完善机制"), Goal(text="提高覆盖率", targets=[t2])])
+    assert [(g.text, [t.value for t in g.targets]) for g in merged] == [("提高覆盖率", [90, 95]), ("完善机制", [])]
+
+
+@pytest.mark.parametrize("clause", ["工作目标", "指导思想", "到2025年", "2015年"])
+def test_heading_labels_and_time_frames_are_not_goals(clause):
+    from fangan.extract.rules import find_goal_statements
+
+    text = f"{clause}，全面提升服务水平"
+    assert [c for _, _, c in find_goal_statements(text, [(0, len(text))])] == ["全面提升服务水平"]

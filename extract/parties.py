@@ -1,0 +1,314 @@
+"""Responsible parties from the structure of the sentence, read with the vocabulary of
+`fangan.lexicon.roles` and the name shape of `fangan.lexicon.orgs.is_org_name`:
+
+* the items of a role label (`责任单位：X、Y`, `牵头单位联系人：X处某某` → X处);
+* the items of a role parenthetical after a task (`（X、Y负责）`, `（X牵头，Y参与）`, `（X、Y指导）`), and a
+  parenthetical of nothing but unit names after a finished sentence (`…把好检疫关。（区经济发展局农业处）`);
+* the subject of a responsibility verb (`X负责`, `由X牵头负责`, `X、Y和Z负责`, `X：负责…`);
+* groups a plan sets up (`成立X领导小组和Y督查组`) and the units that house their offices;
+* in a section that shares out duties (任务分工), the unit that opens a sentence before a modal or verb;
+* the relations of the seeds (与X合作, 在X的领导下, 充分发挥X作用, X将…督导检查).
+
+A list is split on 、，and on 和/及/与 only where every piece is a whole name (so 工业和信息化部 stays
+whole); a subject whose pieces are not all names is a clause, and gives nothing (precision first).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from fangan.lexicon.orgs import is_org_name
+from fangan.lexicon.roles import (
+    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
+    FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
+    ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
+)
+from fangan.lexicon.segment import get_segmenter
+from fangan.model import ResponsibleParty
+
+# a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
+LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
+_HEADING_MARK = LEADING_MARKER
+_OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
+_CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
+_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
+_LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
+
+# a label's list runs to the end of the clause, a bracket, or the next label on the same line
+_LABEL = re.compile(rf"(?P<role>{alternation(ROLE_LABELS)})(?P<tail>{alternation(LABEL_TAILS)})?\s*[：:]\s*"
+                    rf"(?P<list>(?:(?!{alternation(ROLE_LABELS + FIELD_LABELS)})[^。；;\n（）()])*)")
+_PAREN = re.compile(r"[（(](?P<body>[^（）()\n]{2,400})[）)]")
+_VERB = alternation(RESPONSIBILITY_VERBS)
+_ADV = alternation(SUBJECT_ADVERBS)
+# subject, then adverbs, then the verb; 负责人 (a person) and 负责制 (a system) are not the verb
+_SUBJECT_VERB = re.compile(rf"^(?P<subj>[^，。；]{{2,60}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人|同志|制(?![定订作]))")
+_PAREN_CLAUSE = re.compile(rf"^(?P<subj>[^，。；]{{2,300}}?)(?:{_ADV})*(?P<verb>{_VERB})(?!人)(?P<rest>.{{0,6}})$")
+_AS_ROLE = re.compile(rf"^(?P<subj>[^，。；]{{2,30}}?)为(?P<verb>{alternation(ROLE_LABELS)})$")
+_SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(?:“[^”\n]{{1,20}}”|[^，。；：:\n（(“])"
+                     rf"{{2,80}}?{alternation(GROUP_WORDS)})(?=[，。；：:,（(]|$|由|\n)")
+_OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
+_ASSISTED = re.compile(r"配合(?!单位|部门|处室|科室)(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
+# 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
+_ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
+# a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
+_CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
+
+
+def _clean(name: str) -> str:
+    name = _HEADING_MARK.sub("", name.strip(" \t，,、：:\"'"))
+    name = _LED_BY.sub("", name)  # 以校长为组长的招生领导小组 → 招生领导小组
+    if name.count("“") != name.count("”"):
+        name = name.strip("“”")
+    while True:
+        m = _OPENER.match(name)
+        if not m or len(name) - m.end() < 2 or is_org_name(name):
+            break
+        name = name[m.end():]
+    return name.rstrip("等")
+
+
+def _drop_person(name: str) -> str:
+    """区交建局住房发展处高兆霞 → 区交建局住房发展处: a unit followed by a 2–3 character personal name."""
+    if is_org_name(name):
+        return name
+    seg = get_segmenter()
+    for k in (2, 3):
+        person = name[-k:]
+        # a personal name opens with a surname and is no dictionary word (社区干部 → 区干部: not a person)
+        if (len(name) > k + 2 and person[0] in SURNAMES and not seg.has_word(person) and not seg.has_word(person[:2])
+                and is_org_name(name[:-k])):
+            return name[:-k]
+    return name
+
+
+def _split_conj(part: str) -> list[str]:
+    """X和Y / X及Y / X与Y: two names only when both sides are names (工业和信息化部 is one)."""
+    for m in _CONJ.finditer(part):
+        left, right = part[:m.start()].rstrip("等"), part[m.end():]  # 财政部等和各省级人民政府
+        if is_org_name(left):
+            rest = _split_conj(right)
+            if all(is_org_name(r) for r in rest):
+                return [left] + rest
+    return [part]
+
+
+def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
+    """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
+    pieces = []
+    text = re.sub(r"“[^”]*”", lambda q: q.group(0).replace("、", "\0"), text)  # “除火患、保平安”…领导小组 is one name
+    for part in (p.replace("\0", "、") for p in re.split(r"[、，,/]", text)):
+        part = _clean(part)
+        if not part:
+            continue
+        if person_after:
+            part = _drop_person(part)
+        pieces += _split_conj(part)
+    pieces = [_clean(p) for p in pieces]
+    pieces = [m.group("name") if (m := _AND_OTHERS.match(p)) and is_org_name(m.group("name")) else p for p in pieces]
+    names = [p for p in pieces if is_org_name(p)]
+    return names, bool(pieces) and len(names) == len(pieces)
+
+
+def _is_clause(subj: str) -> bool:
+    return bool(CLAUSE_WORDS.search(subj) or VERB_OPENERS.match(subj))
+
+
+def _subject_names(subj: str, lenient: bool = False) -> list[str]:
+    """The units a subject names, or nothing when it is a clause: 由X负责 → X; 公安、文化等部门 stays whole."""
+    if "由" in subj:
+        subj = subj[subj.rindex("由") + 1:]
+    subj = _clean(subj)
+    if _is_clause(subj):
+        return []
+    names, whole = split_names(subj)
+    if whole or (lenient and names):
+        return names
+    return [subj] if is_org_name(subj.replace("、", "")) and "等" in subj else []
+
+
+def _labels(sent: str):
+    for m in _LABEL.finditer(sent):
+        lst = m.group("list")
+        names, _ = split_names(lst, person_after=bool(m.group("tail")))
+        for n in names:
+            yield m.start(), m.end(), n, m.group("role")
+
+
+def _parentheticals(sent: str):
+    for m in _PAREN.finditer(sent):
+        body = m.group("body")
+        if re.match(r"^(?:责任|牵头|配合|协办|主办)", body):
+            continue  # a role label inside the parenthesis: read by _labels
+        hits = []
+        for clause in re.split(r"[，,。；;]", body):
+            clause = clause.strip()
+            vm = _PAREN_CLAUSE.match(clause) or _AS_ROLE.match(clause)
+            if vm:
+                hits += [(n, vm.group("verb")) for n in _subject_names(vm.group("subj"), lenient=True)]
+        if not hits:
+            before = sent[:m.start()].rstrip()
+            names, whole = split_names(body)
+            if whole and (not before or before[-1] in "。；;！!"):
+                hits = [(n, "责任单位") for n in names]
+        for n, role in hits:
+            yield m.start(), m.end(), n, role
+
+
+_ANY_VERB = re.compile(_VERB + "|会同")
+# `X：` then a duty: the unit before the colon is its subject
+_DUTY_AFTER_COLON = re.compile(rf"^(?:{_ADV})*(?:具体)?(?P<verb>负责|牵头|会同|协助|配合|承担)")
+
+
+def _subjects(sent: str):
+    prev_sep, prev_clause = "", ""
+    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) or "为" in sent else ():
+        clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
+        vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
+        if prev_sep in "：:" and prev_sep and (dm := _DUTY_AFTER_COLON.match(clause)):
+            for n in _subject_names(prev_clause):  # 区综合执法局：负责…, 区经济发展局：会同区财政金融局研究制定…
+                yield m.start(), m.end(), n, dm.group("verb")
+        elif (rm := _AS_ROLE.match(clause)):
+            for n in _subject_names(rm.group("subj")):  # 区教育局为牵头单位
+                yield m.start(), m.end(), n, rm.group("verb")
+        elif vm and vm.group("verb") not in PAREN_ONLY_VERBS:
+            for n in _subject_names(vm.group("subj")):
+                yield m.start(), m.end(), n, vm.group("verb")
+        prev_sep, prev_clause = sep, clause
+    for am in _ASSIGNED.finditer(sent):  # 由局效能办对各单位…进行督查, 由局安全生产专班采取…方式，对…飞行检查
+        for n in _subject_names(am.group("subj")):
+            yield am.start(), am.end(), n, am.group("verb")
+
+
+def _groups(sent: str):
+    for m in _SET_UP.finditer(sent):
+        names, whole = split_names(_clean(m.group("list")))
+        if whole and not any(_is_clause(n) or n in BARE_GROUPS for n in names):
+            for n in names:
+                yield m.start(), m.end(), n, "成立"
+    for m in _OFFICE_HOST.finditer(sent):
+        org = _clean(m.group("org"))
+        if is_org_name(org):
+            yield m.start(), m.end(), org, "领导小组办公室"
+    for m in _ASSISTED.finditer(sent):
+        names, whole = split_names(_clean(m.group("list")))
+        if whole:
+            for n in names:
+                yield m.start(), m.end(), n, "被配合单位"
+
+
+def structural_parties(sent: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, role) for every party the sentence's structure names."""
+    seen = set()
+    for finder in (_labels, _parentheticals, _subjects, _groups):
+        for a, b, name, role in finder(sent):
+            if (name, role) not in seen:  # a role parenthetical is also a clause with a subject: one item
+                seen.add((name, role))
+                yield a, b, name, role
+
+
+# --- relations named around a unit (the seeds' wordings) ----------------------------------------
+
+_COOP = alternation(COOPERATION_WORDS)
+WITH_ORG = re.compile(rf"与(?P<org>[^，。；、与和的]{{2,20}}?)(?:等[^，。；的]{{0,10}}?的|的)?(?:{alternation(COOPERATION_ADVERBS)})?(?P<role>{_COOP})")
+UNDER_LEAD = re.compile(rf"在(?P<org>[^，。；]{{2,20}}?)的(?P<role>{alternation(LEADERSHIP_WORDS)})下")
+LEVERAGE = re.compile(r"充分发挥(?P<org>[^，。；]{2,12}?)(?:的)?作用")
+SUPERVISES = re.compile(alternation(SUPERVISION_WORDS))
+SUBJECT_WILL = re.compile(rf"(?:^|(?<=[，。；：\n]))(?P<org>[^，。；：\n]{{2,20}}?)(?:{alternation(SUPERVISOR_MODALS)})")
+SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")  # one sentence (or a clause closed by ；), never across lines
+
+
+def clean_org(s: str) -> Optional[str]:
+    """A unit name from the words before a relation (与区总工会合作 → 区总工会); `市、区创建指挥部` stays whole."""
+    s = _HEADING_MARK.sub("", s.strip(" ，,、：:"))
+    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
+    if s.startswith(("各", "要", "将", "并", "也")) or not is_org_name(s.replace("、", "")):
+        return None  # generic addressees (各单位要…) are parties only with 负责 or a role list
+    return s
+
+
+def _relations(sent: str):
+    for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
+        for m in rx.finditer(sent):
+            org = clean_org(m.group("org"))
+            if org:
+                yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
+    for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
+        org = clean_org(m.group("org"))
+        kw = SUPERVISES.search(sent, m.end()) if org else None
+        if kw:
+            yield m.start(), m.end(), org, kw.group(0)
+
+
+# --- sections that share out duties (三、任务分工) -------------------------------------------------
+
+_MARKER_STYLES = (r"[一二三四五六七八九十]+、", r"[（(][一二三四五六七八九十]+[)）]", r"\d+[、.．]", r"[（(]\d+[)）]")
+_HEADING = re.compile(r"^\s*(?P<marker>" + "|".join(f"(?:{m})" for m in _MARKER_STYLES) + r")\s*(?P<title>[^。；：:]{2,20})")
+
+
+def _marker_style(marker: str) -> int:
+    return next(i for i, m in enumerate(_MARKER_STYLES) if re.fullmatch(m, marker))
+
+
+def _duty_lines(lines: list[str]) -> list[bool]:
+    """Which lines lie inside a section that shares out duties, up to the next heading of its level."""
+    inside, style, out = False, None, []
+    for line in lines:
+        hm = _HEADING.match(line)
+        if hm and inside and _marker_style(hm.group("marker")) == style:
+            inside = False
+        if hm and DUTY_SECTIONS.search(hm.group("title")) and len(hm.group("title")) <= 12:
+            inside, style = True, _marker_style(hm.group("marker"))
+            out.append(False)
+            continue
+        out.append(inside)
+    return out
+
+
+_DUTY_NEXT = re.compile(rf"^(?:{_ADV}|应当|会同|{_VERB})")
+
+
+def _duty_subjects(line: str):
+    """In a duty section each sentence may open with the unit it gives a task: 供电公司要排查…,
+    公安机关消防机构应会同…, 公安、文化等部门，联合检查…. The unit must be followed by a modal or a
+    responsibility verb (a plain action verb after a generic type, 中队每周要…, is not enough)."""
+    for m in re.finditer(r"[^。；;！？]+", line):
+        sent = _HEADING_MARK.sub("", m.group(0).strip())
+        sm = re.search(r"[，,：:（(]", sent)
+        clause, rest = (sent[:sm.start()], sent[sm.end():]) if sm else (sent, "")
+        names: list[str] = []
+        if "等" in clause and rest and is_org_name(clause.replace("、", "")):
+            names = _subject_names(clause)  # 公安、文化、安监等部门，联合检查…
+        else:
+            pos = 0
+            for word in get_segmenter().cut(clause):  # the shortest run of whole words that names units
+                pos += len(word)
+                if pos > 40:
+                    break
+                head = clause[:pos]
+                if _DUTY_NEXT.match(clause[pos:]) and not _is_clause(head):
+                    found, whole = split_names(head)
+                    if whole:
+                        names = found
+                        break
+        for n in names:
+            yield m.start(), m.end(), n, "任务分工"
+
+
+def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
+    """Every party of the text, as (start, end, item) in text order."""
+    found: list[tuple[int, int, str, str, str]] = []
+    pos = 0
+    lines = text.split("\n")
+    for line, duty in zip(lines, _duty_lines(lines)):
+        for a, b, name, role in structural_parties(line):
+            found.append((pos + a, pos + b, name, role, line))
+        if duty:
+            for a, b, name, role in _duty_subjects(line):
+                found.append((pos + a, pos + b, name, role, line))
+        for m in SENTENCE.finditer(line):
+            for a, b, name, role in _relations(m.group(0)):
+                found.append((pos + m.start() + a, pos + m.start() + b, name, role, m.group(0)))
+        pos += len(line) + 1
+    found.sort(key=lambda f: f[0])
+    for a, b, name, role, raw in found:
+        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

@@ -1,0 +1,186 @@
+"""Quantified targets: a number with its unit, the comparator its phrase states, and the indicator (the
+noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
+
+* comparators are read from the whole phrase, negation included (不得少于2分钟 → >= 2 分钟; 不能超过40分
+  → <= 40 分), and a following 以上/以内/以下/左右 settles them (达到95%以上 → >=);
+* a range (1—2个, 80%—90%) gives two targets, >= low and <= high;
+* a plain quantified commitment (建成17座, 新增就业岗位500个, 每人限报1门) is ==;
+* not targets: facts and scope (共有17个, 依托49个, 共14人, 第9次), cost estimates (共需资金约2.391亿元),
+  conditions (凡…2次以上的), times of day (8时30分), a quantity that only scopes another target's
+  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from fangan.lexicon.quantities import (
+    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ESTIMATE_CONTEXT,
+    FACT_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH,
+    SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+)
+from fangan.lexicon.roles import alternation
+from fangan.model import Target
+
+from .parties import LEADING_MARKER as _HEADING_MARK
+
+_CMP = alternation(COMPARATOR_WORDS)
+_SUFFIX = alternation(SUFFIX_COMPARATORS)
+# adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
+_ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。；、\d\n]{{0,8}}$")
+_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_CLAUSE_END = "，。；;\n！？"
+_PIECE_END = _CLAUSE_END + "、：:（）()"
+_LEAD = INDICATOR_LEAD
+_TRAIL_VERB = re.compile(rf"(?:{alternation(COMMITMENT_VERBS)})+$")
+
+
+def _clause_start(text: str, pos: int, ends: str) -> int:
+    """Where the clause holding `pos` starts; looks back at most 400 characters, so a long document costs
+    time in proportion to its length."""
+    lo = max(0, pos - 400)
+    return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
+
+
+def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
+    """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
+    few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
+    before = text[max(0, start - 12):start]
+    m = re.search(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$", before)
+    if m:
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    m = _ADVERB_CMP.search(before)
+    if m:
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    return None, start
+
+
+def _noun_after(text: str, end: int) -> str:
+    """The noun a quantity counts (建成17座垃圾转运站 → 垃圾转运站; 1条示范街和10家示范店 → 示范街)."""
+    after = re.match(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}", text[end:]).group(0)
+    after = re.sub(r"[和及与并或]$", "", re.sub(r"^(?:的|地|以上|以内|以下|左右)", "", after)).strip()
+    return after if len(re.findall(r"[\u4e00-\u9fff]", after)) >= 2 else ""
+
+
+def _words_before(text: str, phrase_start: int, ends: str) -> str:
+    before = _HEADING_MARK.sub("", text[_clause_start(text, phrase_start, ends):phrase_start].strip(" 、（(")).strip()
+    earlier = re.search(rf"{_CMP}\s*{NUMBER}", before)
+    if earlier and earlier.start() >= 2:
+        before = before[:earlier.start()]  # 时间不少于2分钟且不超过40分钟: both bounds measure 时间
+    return _TRAIL_VERB.sub("", _LEAD.sub("", before)).strip()
+
+
+def _indicator(text: str, phrase_start: int, end: int, stated: bool = True) -> str:
+    """The noun phrase measured. A stated comparator measures the words before it (生猪定点屠宰率达到98%);
+    a plain quantity counts the noun after it (推出100项体育精品赛事), else the words before it (对外开放33处)."""
+    before = _words_before(text, phrase_start, _PIECE_END)
+    after = _noun_after(text, end)
+    for candidate in ((before, after) if stated else (after, before)):
+        if len(candidate) >= 2:
+            return candidate[-40:]
+    clause = _words_before(text, phrase_start, _CLAUSE_END)
+    if len(clause) >= 2:
+        return clause[-40:]
+    return _row_header(text, phrase_start) if text[phrase_start - 1:phrase_start] in ("", "\n") else ""
+
+
+def _row_header(text: str, line_start: int) -> str:
+    """A table linearised one cell per line: the value's indicator is the cell before it (班主任办公室 / 500元/间)."""
+    end = max(0, line_start - 1)
+    prev = text[text.rfind("\n", 0, end) + 1:end].strip()
+    return prev if re.search(r"[\u4e00-\u9fff]", prev) and 2 <= len(prev) <= 20 else ""
+
+
+def _is_fact(text: str, start: int, unit: str) -> bool:
+    """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition."""
+    c0 = _clause_start(text, start, _CLAUSE_END)
+    before = text[c0:start]
+    s0 = _clause_start(text, start, "。；;\n！？")
+    hi = min(len(text), start + 400)
+    ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
+    sentence = text[s0:min(ends) if ends else hi]
+    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
+    return bool(
+        FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+        or CONDITION.match(before.strip())
+        or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
+        or _counts_a_list(before)
+        # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
+        # (a table cell holding nothing but the quantity, 300元/间, is a value)
+        or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
+    )
+
+
+def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
+    """凡…超过3次的 / 对有2家及以上企业的乡镇: the quantity picks out what a rule applies to."""
+    before = text[_clause_start(text, start, _CLAUSE_END):start]
+    if cmp is not None and CONDITION.match(before.strip()):
+        return True
+    return bool(CONDITION_BEFORE.search(before) and CONDITION_AFTER.match(text[end:]))
+
+
+def _counts_a_list(before: str) -> bool:
+    """思想政治、历史、地理 5 门学科: the number counts the list just given (scope), it sets no target."""
+    last = before.rsplit("、", 1)[-1]
+    return before.count("、") >= 2 and not re.search(r"\d", before) and len(last.strip()) <= 6 and not re.search(r"各|为|是|每|均", last)
+
+
+def _is_date_part(text: str, m: re.Match) -> bool:
+    """2015年, 96 年 8 月, 2020-2022年: a year, not a quantity of years."""
+    if not m.group("unit").startswith(("年", "周")):
+        return False
+    value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
+    return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
+
+
+def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, Target, bool]] = []  # (start, end, target, has a comparator)
+    for m in _RANGE.finditer(text):
+        if m.group("unit") in NOT_UNITS:
+            taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
+            continue
+        if _is_date_part(text, m):
+            continue
+        if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
+            continue
+        unit = m.group("unit").replace("％", "%")
+        ind = _indicator(text, m.start(), m.end(), stated=bool(_comparator_before(text, m.start())[0]))
+        if not ind:
+            continue
+        taken.append((m.start(), m.end()))
+        for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
+            found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
+    for m in _QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS:
+            continue
+        cmp, phrase_start = _comparator_before(text, m.start())
+        suffix = m.group("suffix")
+        if cmp is None and m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end() - len(suffix or ""):]):
+            continue  # 3个月内, 用3年时间: a time frame
+        if suffix:
+            cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
+        if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
+            continue
+        if _is_condition(text, m.start(), m.end(), cmp):
+            continue
+        if cmp in PROHIBITED and PROHIBITIONS.search(text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start]):
+            cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
+        ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)
+        if not ind:
+            continue
+        target = Target(indicator=ind, comparator=cmp or "==", value=float(m.group("num")), unit=m.group("unit").replace("％", "%"),
+                        raw=text[phrase_start:m.end()])
+        found.append((phrase_start, m.end(), target, cmp is not None))
+    # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
+    clauses_with_cmp = {_clause_start(text, a, _CLAUSE_END) for a, _, _, has in found if has}
+    for a, b, target, has in sorted(found, key=lambda f: f[0]):
+        if not has and _clause_start(text, a, _CLAUSE_END) in clauses_with_cmp:
+            continue
+        yield a, b, target
+    for m in re.finditer(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)", text):
+        ind = _LEAD.sub("", m.group("ind")).strip()
+        if len(ind) >= 2:
+            yield m.start(), m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
