@@ -19,12 +19,12 @@ from typing import Callable, Iterable
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 
 from fangan.lexicon.segment import get_segmenter
 
 from . import rules
 
+MAX_CHARS = 200_000_000
 COMPONENTS = ("fangan_targets", "fangan_deadlines", "fangan_parties", "fangan_goal_statements")
 
 
@@ -48,13 +48,54 @@ def _component(kind: str, finder: Callable[[Doc], Iterable]) -> Callable[[Doc], 
     return run
 
 
-Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(d.text)))
-Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(d.text)))
-Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(d.text)))
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once: `Doc.text` joins every token again on each access, so the
+    tokenizer stores the text it was given and the components read that."""
+    text = doc.user_data.get("fangan_text")
+    if text is None:  # a Doc from another tokenizer (a trained pipeline): join once, then reuse
+        text = doc.user_data["fangan_text"] = doc.text
+    return text
+
+
+Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(doc_text(d))))
+Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(doc_text(d))))
+Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(doc_text(d))))
 Language.component(
     "fangan_goal_statements",
-    func=_component("goal_statements", lambda d: rules.find_goal_statements(d.text, d.user_data.get("fangan_goal_spans", []))),
+    func=_component("goal_statements",
+                    lambda d: rules.find_goal_statements(doc_text(d), d.user_data.get("fangan_goal_spans", []))),
 )
+
+
+def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's `get_words_and_spaces`, in one pass over `text`.
+
+    spaCy's version searches `text[pos:]` for each word, copying the rest of the text every time
+    (quadratic: 4 ms/KB at 2.5 MB). Here each word is looked for from the current offset, so the
+    work is proportional to the text; the output is the same (a single space after a word becomes
+    that word's trailing space, any other gap becomes a token of its own)."""
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    pos, n = 0, len(text)
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(f"segmenter returned a word that is not in the text at offset {pos}: {word!r}")
+        if start > pos:
+            out_words.append(text[pos:start])
+            spaces.append(False)
+        out_words.append(word)
+        spaces.append(False)
+        pos = start + len(word)
+        if pos < n and text[pos] == " ":
+            spaces[-1] = True
+            pos += 1
+    if pos < n:
+        out_words.append(text[pos:])
+        spaces.append(False)
+    return out_words, spaces
 
 
 class JiebaTokenizer:
@@ -69,8 +110,10 @@ class JiebaTokenizer:
         self.backend = segmenter.name
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces([w for w in self.cut(text) if not w.isspace()], text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = words_and_spaces(self.cut(text), text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["fangan_text"] = text
+        return doc
 
     # the pipeline can be saved with nlp.to_disk; the tokenizer has no state of its own
     def to_bytes(self, **kwargs) -> bytes:
@@ -102,6 +145,9 @@ def load_pipeline(name: str | None = None) -> Language:
         nlp = spacy.load(name)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "fangan.jieba_tokenizer.v1", "fast": True}}})
+        # the blank pipeline holds no model whose memory grows with the text, and the rules are
+        # linear: a plan of any length is one Doc (spaCy's default refuses texts over 1,000,000 characters)
+        nlp.max_length = max(nlp.max_length, MAX_CHARS)
     for comp in COMPONENTS:
         if comp not in nlp.pipe_names:
             nlp.add_pipe(comp)
