@@ -1,19 +1,19 @@
 """The pipeline: ingest → parse → normalize → structure → extract → corpus.
 
 `process_item` turns one input into a `Document` or raises `StageError` naming the stage that
-failed; `build` runs it over a batch, never letting one input stop the others, and writes the
-corpus atomically. A re-run skips inputs whose content (sha256) is already built.
+failed; `build` runs it over a batch, never letting one input stop the others, and streams the
+corpus to disk batch by batch. A re-run skips inputs whose content (sha256) is already built.
 """
 from __future__ import annotations
 
-import pickle
-import shutil
+import json
 import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, SourceItem, SourceRef, iter_inputs
@@ -22,7 +22,7 @@ from fangan.normalizers import NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, parse
 from fangan.structure import build_structure
 
-from .corpus.store import CorpusStore, atomic_write_bytes
+from .corpus.store import CorpusStore, dump_document
 
 
 class StageError(Exception):
@@ -147,12 +147,15 @@ def process_file(path: str | Path, options: Optional[Options] = None) -> Documen
 
 @dataclass
 class BuildReport:
-    built: list[str] = field(default_factory=list)  # ids written this run
+    built: list[str] = field(default_factory=list)  # ids written this run (new, forced or rebuilt)
     skipped: list[str] = field(default_factory=list)  # ids already built (resume)
     errors: list[ErrorRecord] = field(default_factory=list)
     times: StageTimes = field(default_factory=StageTimes)
     bytes_in: int = 0
     seconds: float = 0.0
+    rebuilt: list[str] = field(default_factory=list)  # ids rebuilt because the learned boilerplate changed for them
+    learned: int = 0  # documents whose lines the learner read this run
+    jobs: int = 1  # worker processes used for the documents
 
     @property
     def ok(self) -> bool:
@@ -163,142 +166,310 @@ def _error(path: str, sha: Optional[str], stage: str, error: str, reason: str) -
     return ErrorRecord(path=path, sha256=sha, stage=stage, error=error, reason=reason, time=_now())
 
 
+@dataclass
+class BuiltDocument:
+    """One document as the main process writes it: everything computed in the worker that built it."""
+
+    id: str
+    record_json: str  # documents/<id>.json
+    line: str  # its corpus.jsonl line
+    index: Any  # fangan.corpus.search.IndexEntry: table rows, facets and the segmented text
+    learned: Optional[tuple[str, list[str], list[str]]]  # (site, asked, chrome) when the learner ran
+
+
 # Tasks run in worker processes or on a Dask cluster: module-level, and they return errors rather than raise.
-def _parse_task(item: SourceItem):
-    times = StageTimes()
-    try:
-        return item.reference(), parse_item(item, times), times
-    except StageError as e:
-        return item.reference(), e, times
+def _learn_task(item: SourceItem):
+    """Pass 1: parse, and the line shapes the learner counts."""
+    from fangan.normalizers.batch import document_shapes
 
-
-def _process_task(args):
-    ref, parsed, options, batch = args
     times = StageTimes()
+    ref = item.reference()
     try:
-        return ref, process_parsed(ref, parsed, options, batch, times), times
+        parsed = parse_item(item, times)
     except StageError as e:
         return ref, e, times
+    t0 = time.perf_counter()
+    shapes = document_shapes(parsed.text)
+    times.add("learn", time.perf_counter() - t0)
+    return ref, (parsed.site or item.site, shapes), times
 
 
-CHUNK = 64  # documents in flight at once: bounds memory whatever the archive size
+def _build_task(item: SourceItem):
+    """Pass 2: the whole document, down to its table rows and index entry (context: options, learned)."""
+    from .executors import context
+
+    options, learned = context()
+    times = StageTimes()
+    ref = item.reference()
+    view = learned.for_document() if learned is not None else None
+    try:
+        doc = process_parsed(ref, parse_item(item, times), options, view, times)
+        t0 = time.perf_counter()
+        built = _serialize(doc, view)
+        times.add("serialize", time.perf_counter() - t0)
+        return ref, built, times
+    except StageError as e:
+        return ref, e, times
+    except Exception as e:  # serializing: a record the model or the tables cannot hold
+        return ref, StageError("write", "internal_error", f"{type(e).__name__}: {e}"), times
+
+
+def _serialize(doc: Document, view) -> BuiltDocument:
+    from fangan.lexicon.segment import get_segmenter
+
+    from .corpus.search import index_entry
+    from .corpus.tables import rows_for
+
+    record_json = dump_document(doc)
+    record = json.loads(record_json)
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    entry = index_entry(record, rows_for(record, doc), get_segmenter("auto"))
+    return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
+
+
+BATCH = 64  # documents per write: one part per table, one transaction, one fsync of the JSONL
 
 
 def _chunks(iterable, n: int):
-    chunk = []
-    for x in iterable:
-        chunk.append(x)
-        if len(chunk) == n:
-            yield chunk
-            chunk = []
-    if chunk:
+    it = iter(iterable)
+    while chunk := list(islice(it, n)):
         yield chunk
 
 
+def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:
+    """The first `n` items, and an iterator over all of them (to decide serial or parallel lazily)."""
+    it = iter(items)
+    head = list(islice(it, n))
+    return head, chain(head, it)
+
+
+class _Inputs:
+    """The inputs, read as often as a pass needs them, each content once: ingest errors and
+    duplicates are reported the first time only."""
+
+    def __init__(self, inputs: Iterable[str | Path], options: Options, report: BuildReport) -> None:
+        self.inputs = list(inputs)
+        self.options = options
+        self.report = report
+        self.reported = False
+
+    def items(self) -> Iterator[SourceItem]:
+        seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
+        report, first = self.report, not self.reported
+        for item in iter_inputs(self.inputs, self.options.limits):
+            if isinstance(item, IngestError):
+                if first:
+                    report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+                continue
+            sha = item.sha256
+            if sha in seen:
+                if first:
+                    report.bytes_in += item.size
+                    report.errors.append(_error(item.path, sha, "ingest", "duplicate",
+                                                f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
+                continue
+            seen[sha] = item.path
+            if first:
+                report.bytes_in += item.size
+            yield item
+        self.reported = True
+
+
+class _Writer:
+    """The main process's side of a build: it appends each batch of built documents to the corpus."""
+
+    def __init__(self, store: CorpusStore, log, report: BuildReport) -> None:
+        from .corpus.search import IndexWriter
+        from .corpus.tables import TablesWriter
+
+        self.store, self.log, self.report = store, log, report
+        self.tables = TablesWriter(store.root)
+        self.index = IndexWriter(store.root)
+
+    def write(self, results: list) -> None:
+        from .corpus.tables import record_fingerprint
+
+        t0 = time.perf_counter()
+        done: list[BuiltDocument] = []
+        for ref, result, times in results:
+            _merge_times(self.report.times, times)
+            if isinstance(result, StageError):
+                self.report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
+            else:
+                done.append(result)
+        if done:
+            store = self.store
+            store.begin_batch([b.id for b in done])  # a kill from here on is repaired by the next build
+            written = []
+            for b in done:
+                try:
+                    store.write_record(b.id, b.record_json)
+                    written.append(b)
+                except OSError as e:
+                    self.report.errors.append(_error(store.document_path(b.id).name, None, "write", "write_failed",
+                                                     f"{type(e).__name__}: {e}"))
+            fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
+            store.append_jsonl([b.line for b in written])
+            self.tables.append([b.index.rows for b in written], fps)
+            self.index.add([b.index for b in written], fps)
+            if self.log is not None:
+                self.log.append([self.log.built_entry(b.id, *b.learned) for b in written if b.learned is not None])
+            store.end_batch()
+            self.report.built.extend(b.id for b in written)
+        self.report.times.add("write", time.perf_counter() - t0)
+
+    def close(self) -> None:
+        self.index.close()
+
+
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
-          progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: int = 1,
+          progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: Optional[int] = None,
           dask_address: Optional[str] = None) -> BuildReport:
     """Build (or resume building) the corpus in `out` from `inputs`.
 
-    Two passes, both streaming in chunks so memory stays bounded on large archives. The first reads
-    and parses every new input, lets the boilerplate learner see it (lines recurring across a site's
-    documents are chrome) and caches the parsed text under DIR/.cache; the second normalizes,
-    structures and extracts each document and writes it. `jobs` > 1 runs the per-document work in
-    local processes (0 = one per core); `dask_address` sends it to a Dask cluster.
+    Pass 1 reads every input the boilerplate learner has not seen yet and adds its line shapes to
+    the statistics stored with the corpus (DIR/learner.jsonl), so the learner knows every document
+    ever built, not only this run's. Pass 2 builds each new document against those statistics in a
+    worker — parse, normalize, structure, extract, and its record, JSONL line, table rows and index
+    entry — and the main process appends them batch by batch. Documents built before whose learned
+    chrome changed with the new statistics are rebuilt, so a corpus is the same however its inputs
+    were split, ordered or interrupted.
+
+    `jobs`: worker processes; 0 = one per core; None (the default) = one per core when there are more
+    than a few documents. `dask_address` sends the per-document work to a Dask cluster.
     """
-    from .executors import make_executor
+    from fangan.normalizers.batch import LearnerLog
 
     options = options or Options()
-    store = CorpusStore(out)
-    cache = store.root / ".cache" / "parsed"
     report = BuildReport()
     t_start = time.perf_counter()
-    seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
-    batch = _new_batch_learner() if options.learn_boilerplate else None
-    refs: list[SourceRef] = []
+    store = CorpusStore(out)
+    store.root.mkdir(parents=True, exist_ok=True)
+    interrupted = store.recover()
+    log = LearnerLog(store.root) if options.learn_boilerplate else None
+    if log is not None and interrupted:  # a killed batch: its records may not match what the log says
+        log.append([{"unbuilt": d} for d in interrupted])
+    existing = store.document_ids()
+    source = _Inputs(inputs, options, report)
 
-    def new_items():
-        for item in iter_inputs(inputs, options.limits):
-            if isinstance(item, IngestError):
-                report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+    failed: set[str] = set()
+    learned = None
+    if log is not None:
+        failed = _learn(source.items(), log, report, jobs, dask_address, progress)
+        learned = log.stats.learned()
+        stale = log.stale(learned, existing)
+    else:
+        stale = set()
+        for _ in source.items():  # ingest errors and duplicates, reported once
+            pass
+
+    def todo(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
+        for item in items:
+            doc_id = doc_id_for(item.sha256)
+            if doc_id in failed:
                 continue
-            sha = item.sha256
-            report.bytes_in += item.size
-            if sha in seen:
-                report.errors.append(_error(item.path, sha, "ingest", "duplicate", f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
+            if doc_id in existing and not options.force and doc_id not in stale:
+                report.skipped.append(doc_id)
                 continue
-            seen[sha] = item.path
-            if store.has(doc_id_for(sha)) and not options.force:
-                report.skipped.append(doc_id_for(sha))
-                continue
+            if doc_id in stale and doc_id in existing:
+                report.rebuilt.append(doc_id)
+            stale.discard(doc_id)
             yield item
 
-    executor = make_executor(jobs, dask_address)
+    items = chain(todo(source.items()), _sources_of(store, stale, options))
+    writer = _Writer(store, log, report)
+    head, items = _peek(items, BATCH)
+    executor = None
     try:
-        for chunk in _chunks(new_items(), CHUNK):
-            for _, (ref, result, times) in executor.map(_parse_task, chunk):
-                _merge_times(report.times, times)
-                if isinstance(result, StageError):
-                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-                    continue
-                if batch is not None:
-                    batch.add(result.text, site=result.site or ref.site)
-                atomic_write_bytes(cache / f"{doc_id_for(ref.sha256)}.pickle", pickle.dumps(result))
-                refs.append(ref)
-            if progress:
-                progress("read", len(refs), None)
+        t0 = time.perf_counter()
+        from .executors import make_executor
+
+        executor = make_executor(jobs, dask_address, context=(options, learned), n_items=len(head))
+        report.jobs = executor.workers
+        report.times.add("start", time.perf_counter() - t0)
         done = 0
-        for chunk in _chunks(refs, CHUNK):
-            tasks = [(ref, _load_parsed(cache, ref), options, batch) for ref in chunk]
-            for _, (ref, result, times) in executor.map(_process_task, tasks):
-                _merge_times(report.times, times)
-                done += 1
-                if progress:
-                    progress("build", done, len(refs))
-                if isinstance(result, StageError):
-                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-                    continue
-                t0 = time.perf_counter()
-                try:
-                    store.write_document(result)
-                    report.built.append(result.id)
-                except OSError as e:
-                    report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
-                report.times.add("write", time.perf_counter() - t0)
+        for batch in _chunks(executor.map(_build_task, items), BATCH):
+            writer.write(batch)
+            done += len(batch)
+            if progress:
+                progress("build", done, None)
     finally:
-        executor.close()
-        shutil.rmtree(cache, ignore_errors=True)
+        writer.close()
+        if executor is not None:
+            executor.close()
     report.errors.sort(key=lambda e: e.path)
     t0 = time.perf_counter()
-    store.write_jsonl()
-    store.write_errors(report.errors)
-    _write_tables(store)
+    _finish(store, report)
     report.times.add("corpus", time.perf_counter() - t0)
     report.seconds = time.perf_counter() - t_start
     return report
 
 
-def _load_parsed(cache: Path, ref: SourceRef) -> ParsedDocument:
-    return pickle.loads((cache / f"{doc_id_for(ref.sha256)}.pickle").read_bytes())
+def _learn(items: Iterable[SourceItem], log, report: BuildReport, jobs: Optional[int], dask_address: Optional[str],
+           progress) -> set[str]:
+    """Pass 1: add the line shapes of every input the learner has not seen to the stored statistics.
+    Returns the ids of inputs that failed to parse (reported here, not built)."""
+    from .executors import make_executor
+
+    failed: set[str] = set()
+    new = (item for item in items if doc_id_for(item.sha256) not in log.stats)
+    head, new = _peek(new, BATCH)
+    if not head:
+        return failed
+    executor = make_executor(jobs, dask_address, n_items=len(head))
+    try:
+        for batch in _chunks(executor.map(_learn_task, new), BATCH):
+            entries = []
+            for ref, result, times in batch:
+                _merge_times(report.times, times)
+                if isinstance(result, StageError):
+                    failed.add(doc_id_for(ref.sha256))
+                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
+                    continue
+                site, shapes = result
+                entries.append(log.learn_entry(doc_id_for(ref.sha256), site, shapes))
+            log.append(entries)
+            report.learned += len(entries)
+            if progress:
+                progress("read", report.learned, None)
+    finally:
+        executor.close()
+    return failed
+
+
+def _sources_of(store: CorpusStore, doc_ids: set[str], options: Options) -> Iterator[SourceItem]:
+    """Inputs of documents built by an earlier run that must be rebuilt but were not given this time,
+    read again from the source path in their record (a member of an archive: from the archive)."""
+    if not doc_ids:
+        return
+    wanted: dict[str, set[str]] = {}
+    for doc_id in sorted(doc_ids):
+        try:
+            src = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))["source"]
+        except (OSError, ValueError, KeyError):
+            continue
+        root = src["path"].split("!/", 1)[0]
+        if Path(root).exists():
+            wanted.setdefault(root, set()).add(src["sha256"])
+    for root, shas in wanted.items():
+        for item in iter_inputs([root], options.limits):
+            if isinstance(item, SourceItem) and item.sha256 in shas:
+                shas.discard(item.sha256)
+                yield item
+
+
+def _finish(store: CorpusStore, report: BuildReport) -> None:
+    """Derived outputs brought in line with documents/: corpus.jsonl compacted if records were replaced,
+    the tables' replaced rows dropped, anything a killed build left out of step re-done. When nothing
+    changed, this only reads."""
+    from .corpus import search, tables
+
+    store.compact_jsonl()
+    store.write_errors(report.errors)
+    tables.update_tables(store.root)
+    search.build_index(store.root)
 
 
 def _merge_times(into: StageTimes, other: StageTimes) -> None:
     for stage, secs in other.seconds.items():
         into.add(stage, secs)
-
-
-def _new_batch_learner():
-    try:
-        from fangan.normalizers.batch import BatchLearner
-    except ImportError:
-        return None
-    return BatchLearner()
-
-
-def _write_tables(store: CorpusStore) -> None:
-    """Derived outputs, brought up to date incrementally: Parquet tables (DIR/tables/) and the
-    full-text index (DIR/corpus.sqlite)."""
-    from .corpus import search, tables
-
-    tables.write_tables(store.root)
-    search.build_index(store.root)
