@@ -178,36 +178,36 @@ class BuiltDocument:
 
 
 # Tasks run in worker processes or on a Dask cluster: module-level, and they return errors rather than raise.
-def _learn_task(item: SourceItem):
-    """Pass 1: parse, and the line shapes the learner counts."""
+LEARN, BUILD = "learn", "build"
+
+
+def _task(job: tuple[str, SourceItem]):
+    """One input: BUILD = the whole document, down to its record, JSONL line, table rows and index
+    entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built before
+    the learner kept statistics). The context (options, learned boilerplate) came with the worker."""
     from fangan.normalizers.batch import document_shapes
 
+    from .executors import context
+
+    mode, item = job
+    options, learned = context()
     times = StageTimes()
     ref = item.reference()
     try:
         parsed = parse_item(item, times)
-    except StageError as e:
-        return ref, e, times
-    t0 = time.perf_counter()
-    shapes = document_shapes(parsed.text)
-    times.add("learn", time.perf_counter() - t0)
-    return ref, (parsed.site or item.site, shapes), times
-
-
-def _build_task(item: SourceItem):
-    """Pass 2: the whole document, down to its table rows and index entry (context: options, learned)."""
-    from .executors import context
-
-    options, learned = context()
-    times = StageTimes()
-    ref = item.reference()
-    view = learned.for_document() if learned is not None else None
-    try:
-        doc = process_parsed(ref, parse_item(item, times), options, view, times)
+        shapes = None
+        if learned is not None:
+            t0 = time.perf_counter()
+            shapes = (parsed.site or item.site, document_shapes(parsed.text))
+            times.add("learn", time.perf_counter() - t0)
+        if mode == LEARN:
+            return ref, (None, shapes), times
+        view = learned.for_document() if learned is not None else None
+        doc = process_parsed(ref, parsed, options, view, times)
         t0 = time.perf_counter()
         built = _serialize(doc, view)
         times.add("serialize", time.perf_counter() - t0)
-        return ref, built, times
+        return ref, (built, shapes), times
     except StageError as e:
         return ref, e, times
     except Exception as e:  # serializing: a record the model or the tables cannot hold
@@ -285,37 +285,49 @@ class _Writer:
         self.store, self.log, self.report = store, log, report
         self.tables = TablesWriter(store.root)
         self.index = IndexWriter(store.root)
+        self._built: set[str] = set()
 
     def write(self, results: list) -> None:
         from .corpus.tables import record_fingerprint
 
         t0 = time.perf_counter()
         done: list[BuiltDocument] = []
+        learn: list[dict] = []
         for ref, result, times in results:
             _merge_times(self.report.times, times)
             if isinstance(result, StageError):
                 self.report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-            else:
-                done.append(result)
+                continue
+            built, shapes = result
+            if shapes is not None and self.log is not None and doc_id_for(ref.sha256) not in self.log.stats:
+                learn.append(self.log.learn_entry(doc_id_for(ref.sha256), *shapes))
+            if built is not None:
+                done.append(built)
+        store = self.store
         if done:
-            store = self.store
             store.begin_batch([b.id for b in done])  # a kill from here on is repaired by the next build
-            written = []
-            for b in done:
-                try:
-                    store.write_record(b.id, b.record_json)
-                    written.append(b)
-                except OSError as e:
-                    self.report.errors.append(_error(store.document_path(b.id).name, None, "write", "write_failed",
-                                                     f"{type(e).__name__}: {e}"))
+        written = []
+        for b in done:
+            try:
+                store.write_record(b.id, b.record_json)
+                written.append(b)
+            except OSError as e:
+                self.report.errors.append(_error(store.document_path(b.id).name, None, "write", "write_failed",
+                                                 f"{type(e).__name__}: {e}"))
+        if written:
             fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
             store.append_jsonl([b.line for b in written])
             self.tables.append([b.index.rows for b in written], fps)
             self.index.add([b.index for b in written], fps)
-            if self.log is not None:
-                self.log.append([self.log.built_entry(b.id, *b.learned) for b in written if b.learned is not None])
+        if self.log is not None:
+            self.log.append(learn + [self.log.built_entry(b.id, *b.learned) for b in written if b.learned is not None])
+            self.report.learned += len(learn)
+        if done:
             store.end_batch()
-            self.report.built.extend(b.id for b in written)
+        for b in written:
+            if b.id not in self._built:
+                self._built.add(b.id)
+                self.report.built.append(b.id)
         self.report.times.add("write", time.perf_counter() - t0)
 
     def close(self) -> None:
@@ -327,13 +339,13 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
           dask_address: Optional[str] = None) -> BuildReport:
     """Build (or resume building) the corpus in `out` from `inputs`.
 
-    Pass 1 reads every input the boilerplate learner has not seen yet and adds its line shapes to
-    the statistics stored with the corpus (DIR/learner.jsonl), so the learner knows every document
-    ever built, not only this run's. Pass 2 builds each new document against those statistics in a
-    worker — parse, normalize, structure, extract, and its record, JSONL line, table rows and index
-    entry — and the main process appends them batch by batch. Documents built before whose learned
-    chrome changed with the new statistics are rebuilt, so a corpus is the same however its inputs
-    were split, ordered or interrupted.
+    Each new document is built once, in a worker — parse, normalize, structure, extract, and its
+    record, JSONL line, table rows and index entry — and the main process appends them batch by
+    batch. The boilerplate learner's statistics are stored with the corpus (DIR/learner.jsonl) and
+    cover every document ever built, not only this run's: documents are built against the statistics
+    as they stood when the run began, and this run's documents are added to them as they are read;
+    at the end, the few documents (of this run or earlier ones) whose learned chrome changed are
+    rebuilt. So the corpus is the same however its inputs were split, ordered or interrupted.
 
     `jobs`: worker processes; 0 = one per core; None (the default) = one per core when there are more
     than a few documents. `dask_address` sends the per-document work to a Dask cluster.
@@ -351,52 +363,40 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
         log.append([{"unbuilt": d} for d in interrupted])
     existing = store.document_ids()
     source = _Inputs(inputs, options, report)
+    learned = log.stats.learned() if log is not None else None
+    stale = log.stale(learned, existing) if log is not None else set()
 
-    failed: set[str] = set()
-    learned = None
-    if log is not None:
-        failed = _learn(source.items(), log, report, jobs, dask_address, progress)
-        learned = log.stats.learned()
-        stale = log.stale(learned, existing)
-    else:
-        stale = set()
-        for _ in source.items():  # ingest errors and duplicates, reported once
-            pass
-
-    def todo(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
+    def jobs_of(items: Iterable[SourceItem]) -> Iterator[tuple[str, SourceItem]]:
         for item in items:
             doc_id = doc_id_for(item.sha256)
-            if doc_id in failed:
-                continue
             if doc_id in existing and not options.force and doc_id not in stale:
                 report.skipped.append(doc_id)
+                if log is not None and doc_id not in log.stats:
+                    yield LEARN, item  # built before the learner kept statistics: count its lines
                 continue
-            if doc_id in stale and doc_id in existing:
+            if doc_id in stale:
                 report.rebuilt.append(doc_id)
-            stale.discard(doc_id)
-            yield item
+                stale.discard(doc_id)
+            yield BUILD, item
 
-    items = chain(todo(source.items()), _sources_of(store, stale, options))
     writer = _Writer(store, log, report)
-    head, items = _peek(items, BATCH)
-    executor = None
     try:
-        t0 = time.perf_counter()
-        from .executors import make_executor
+        _run_pass(jobs_of(source.items()), (options, learned), writer, jobs, dask_address, progress, "build")
+        if log is not None:
+            final = log.stats.learned()
 
-        executor = make_executor(jobs, dask_address, context=(options, learned), n_items=len(head))
-        report.jobs = executor.workers
-        report.times.add("start", time.perf_counter() - t0)
-        done = 0
-        for batch in _chunks(executor.map(_build_task, items), BATCH):
-            writer.write(batch)
-            done += len(batch)
-            if progress:
-                progress("build", done, None)
+            def again() -> Iterator[tuple[str, SourceItem]]:
+                for item in _stale_items(source, store, log, final, options):
+                    report.rebuilt.append(doc_id_for(item.sha256))
+                    yield BUILD, item
+
+            # what this run learned changes some documents (of this run or earlier): build them against it
+            _run_pass(again(), (options, final), writer, jobs, dask_address, progress, "rebuild")
     finally:
         writer.close()
-        if executor is not None:
-            executor.close()
+    rebuilt = set(report.rebuilt)
+    report.skipped = [d for d in report.skipped if d not in rebuilt]
+    report.rebuilt = sorted(rebuilt)
     report.errors.sort(key=lambda e: e.path)
     t0 = time.perf_counter()
     _finish(store, report)
@@ -405,36 +405,37 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     return report
 
 
-def _learn(items: Iterable[SourceItem], log, report: BuildReport, jobs: Optional[int], dask_address: Optional[str],
-           progress) -> set[str]:
-    """Pass 1: add the line shapes of every input the learner has not seen to the stored statistics.
-    Returns the ids of inputs that failed to parse (reported here, not built)."""
+def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: Options) -> Iterator[SourceItem]:
+    """Inputs of the documents whose record no longer matches the learned boilerplate: from this run's
+    inputs, else read again from the source path in the record."""
+    stale = log.stale(learned, store.document_ids())
+    for item in source.items():
+        if doc_id_for(item.sha256) in stale:
+            stale.discard(doc_id_for(item.sha256))
+            yield item
+    yield from _sources_of(store, stale, options)
+
+
+def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer, jobs: Optional[int],
+              dask_address: Optional[str], progress, phase: str) -> None:
     from .executors import make_executor
 
-    failed: set[str] = set()
-    new = (item for item in items if doc_id_for(item.sha256) not in log.stats)
-    head, new = _peek(new, BATCH)
+    head, items = _peek(jobs_iter, BATCH)
     if not head:
-        return failed
-    executor = make_executor(jobs, dask_address, n_items=len(head))
+        return
+    t0 = time.perf_counter()
+    executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
+    writer.report.jobs = max(writer.report.jobs, executor.workers)
+    writer.report.times.add("start", time.perf_counter() - t0)
     try:
-        for batch in _chunks(executor.map(_learn_task, new), BATCH):
-            entries = []
-            for ref, result, times in batch:
-                _merge_times(report.times, times)
-                if isinstance(result, StageError):
-                    failed.add(doc_id_for(ref.sha256))
-                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-                    continue
-                site, shapes = result
-                entries.append(log.learn_entry(doc_id_for(ref.sha256), site, shapes))
-            log.append(entries)
-            report.learned += len(entries)
+        done = 0
+        for batch in _chunks(executor.map(_task, items), BATCH):
+            writer.write(batch)
+            done += len(batch)
             if progress:
-                progress("read", report.learned, None)
+                progress(phase, done, None)
     finally:
         executor.close()
-    return failed
 
 
 def _sources_of(store: CorpusStore, doc_ids: set[str], options: Options) -> Iterator[SourceItem]:
