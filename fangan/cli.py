@@ -33,7 +33,8 @@ def build(
     script: str = ScriptOpt,
     force: bool = typer.Option(False, help="rebuild documents that are already built"),
     timings: bool = typer.Option(False, help="print seconds per stage"),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (0 = one per core)"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", show_default=False,
+                                       help="worker processes (0 = one per core; default: one per core for more than a few documents)"),
     dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
@@ -54,7 +55,7 @@ def build(
 
         def progress(phase: str, done: int, total: Optional[int]) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task({"read": "reading", "build": "building"}.get(phase, phase), total=total)
+                tasks[phase] = bar.add_task({"build": "building", "rebuild": "rebuilding"}.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
         report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)

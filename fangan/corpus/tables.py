@@ -339,6 +339,7 @@ def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
     if not manifest:
         _clear_parts(root)
     parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
+    seq = _next_seq(root, parts)  # taken before any part is deleted: a new part never reuses a name
     for name in list(parts):  # a part the manifest lists but a table lacks: its records are re-added
         if not all(part_path(root, t, name).exists() for t in TABLES):
             for t in TABLES:
@@ -361,7 +362,7 @@ def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
             removed.append(name)
     missing = sorted(set(current) - set(owner))
     if missing or not parts:
-        name = part_name(_next_seq(root, parts))
+        name = part_name(seq)
         acc: dict[str, list[tuple]] = {t: [] for t in TABLES}
         for doc_id in missing:
             record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
@@ -420,7 +421,9 @@ def read_table(root: str | Path, name: str) -> pd.DataFrame:
     if not parts:
         return to_pandas(schema.empty_table())
     table = pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
-    return to_pandas(table)
+    # parts hold batches in build order; rows come sorted by document (a stable sort keeps each
+    # document's own order), as they do when read from the JSON records
+    return to_pandas(table.sort_by("doc_id"))
 
 
 def load_corpus(root: str | Path) -> Corpus:
