@@ -7,6 +7,8 @@ corpus to disk batch by batch. A re-run skips inputs whose content (sha256) is a
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -190,7 +192,8 @@ def _task(job: tuple[str, SourceItem]):
     from .executors import context
 
     mode, item = job
-    options, learned = context()
+    options, learned, learned_path = context()
+    learned = _learned_now(learned, learned_path)
     times = StageTimes()
     ref = item.reference()
     try:
@@ -214,6 +217,38 @@ def _task(job: tuple[str, SourceItem]):
         return ref, StageError("write", "internal_error", f"{type(e).__name__}: {e}"), times
 
 
+LEARNED_FILE = ".learned.pickle"  # the learned chrome as it grows during a build, for local workers
+_learned_cache: dict[str, Any] = {}
+
+
+def _learned_now(learned, path: Optional[str]):
+    """The newest learned chrome the main process has published (re-read only when the file changed);
+    the context's copy where the file is not visible (a remote Dask worker). Which one a document was
+    built with never changes the corpus: the build checks every decision against the final statistics
+    and rebuilds what differs. A fresher copy only means fewer rebuilds."""
+    if learned is None or path is None:
+        return learned
+    try:
+        st = os.stat(path)
+    except OSError:
+        return learned
+    key = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+    if _learned_cache.get("key") != key:
+        try:
+            with open(path, "rb") as f:
+                value = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return learned
+        _learned_cache.update(key=key, value=value)
+    return _learned_cache["value"]
+
+
+def _publish_learned(store: CorpusStore, learned) -> None:
+    from .corpus.store import atomic_write_bytes
+
+    atomic_write_bytes(store.root / LEARNED_FILE, pickle.dumps(learned), fsync=False)
+
+
 def _serialize(doc: Document, view) -> BuiltDocument:
     from fangan.lexicon.segment import get_segmenter
 
@@ -230,10 +265,14 @@ def _serialize(doc: Document, view) -> BuiltDocument:
 BATCH = 64  # documents per write: one part per table, one transaction, one fsync of the JSONL
 
 
-def _chunks(iterable, n: int):
+def _chunks(iterable, n: int, first: Optional[int] = None):
+    """Lists of `n` items; with `first`, the sizes ramp up from it (first, 2·first, … n), so what the
+    first documents teach the learner reaches the workers early."""
     it = iter(iterable)
-    while chunk := list(islice(it, n)):
+    size = min(first or n, n)
+    while chunk := list(islice(it, size)):
         yield chunk
+        size = min(2 * size, n)
 
 
 def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:
@@ -286,6 +325,7 @@ class _Writer:
         self.tables = TablesWriter(store.root)
         self.index = IndexWriter(store.root)
         self._built: set[str] = set()
+        self.published = None
 
     def write(self, results: list) -> None:
         from .corpus.tables import record_fingerprint
@@ -329,6 +369,15 @@ class _Writer:
                 self._built.add(b.id)
                 self.report.built.append(b.id)
         self.report.times.add("write", time.perf_counter() - t0)
+
+    def publish(self, learned=None) -> None:
+        """Hand the learned chrome (grown by the last batch) to the workers, when it changed."""
+        if self.log is None:
+            return
+        learned = learned if learned is not None else self.log.stats.learned()
+        if learned != self.published:
+            _publish_learned(self.store, learned)
+            self.published = learned
 
     def close(self) -> None:
         self.index.close()
@@ -380,8 +429,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
             yield BUILD, item
 
     writer = _Writer(store, log, report)
+    learned_path = str(store.root / LEARNED_FILE) if log is not None else None
     try:
-        _run_pass(jobs_of(source.items()), (options, learned), writer, jobs, dask_address, progress, "build")
+        _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
         if log is not None:
             final = log.stats.learned()
 
@@ -391,9 +441,10 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
                     yield BUILD, item
 
             # what this run learned changes some documents (of this run or earlier): build them against it
-            _run_pass(again(), (options, final), writer, jobs, dask_address, progress, "rebuild")
+            _run_pass(again(), (options, final, learned_path), writer, jobs, dask_address, progress, "rebuild")
     finally:
         writer.close()
+        (store.root / LEARNED_FILE).unlink(missing_ok=True)
     rebuilt = set(report.rebuilt)
     report.skipped = [d for d in report.skipped if d not in rebuilt]
     report.rebuilt = sorted(rebuilt)
@@ -423,14 +474,16 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     head, items = _peek(jobs_iter, BATCH)
     if not head:
         return
+    writer.publish(ctx[1])
     t0 = time.perf_counter()
     executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     writer.report.times.add("start", time.perf_counter() - t0)
     try:
         done = 0
-        for batch in _chunks(executor.map(_task, items), BATCH):
+        for batch in _chunks(executor.map(_task, items), BATCH, first=4):
             writer.write(batch)
+            writer.publish()
             done += len(batch)
             if progress:
                 progress(phase, done, None)

@@ -69,6 +69,7 @@ class BoilerplateStats:
         self.site_of: dict[str, str] = {}  # doc id → site key
         self.docs_per_site: Counter[str] = Counter()
         self.shape_docs: dict[str, Counter[str]] = defaultdict(Counter)
+        self.frequent: dict[str, set[str]] = defaultdict(set)  # shapes in ≥ MIN_DOCUMENTS documents: the only candidates
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.site_of
@@ -80,7 +81,11 @@ class BoilerplateStats:
         key = site or ""
         self.site_of[doc_id] = key
         self.docs_per_site[key] += 1
-        self.shape_docs[key].update(shapes)
+        counts, frequent = self.shape_docs[key], self.frequent[key]
+        for s in shapes:
+            counts[s] += 1
+            if counts[s] >= MIN_DOCUMENTS:
+                frequent.add(s)
         return True
 
     def learned(self) -> "LearnedBoilerplate":
@@ -88,7 +93,8 @@ class BoilerplateStats:
         for key, n in self.docs_per_site.items():
             if n < MIN_DOCUMENTS:
                 continue
-            chrome = frozenset(s for s, k in self.shape_docs[key].items() if k >= MIN_DOCUMENTS and k / n >= MIN_SHARE)
+            counts = self.shape_docs[key]
+            chrome = frozenset(s for s in self.frequent[key] if counts[s] / n >= MIN_SHARE)
             if chrome:
                 sites[key] = chrome
         return LearnedBoilerplate(sites)
@@ -99,6 +105,9 @@ class LearnedBoilerplate:
 
     def __init__(self, sites: Optional[dict[str, frozenset]] = None) -> None:
         self.sites = sites or {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LearnedBoilerplate) and self.sites == other.sites
 
     def is_chrome(self, line: str, site: Optional[str] = None) -> bool:
         chrome = self.sites.get(site or "")
