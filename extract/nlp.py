@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from itertools import compress
+from operator import and_
 from typing import Callable, Iterable
 
 import spacy
@@ -67,13 +69,21 @@ Language.component(
 )
 
 
-def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
     """spaCy's `get_words_and_spaces`, in one pass over `text`.
 
     spaCy's version searches `text[pos:]` for each word, copying the rest of the text every time
     (quadratic: 4 ms/KB at 2.5 MB). Here each word is looked for from the current offset, so the
     work is proportional to the text; the output is the same (a single space after a word becomes
-    that word's trailing space, any other gap becomes a token of its own)."""
+    that word's trailing space, any other gap becomes a token of its own).
+
+    When the words are the text cut without loss and no two whitespace words are adjacent (what
+    jieba gives for a normalized plan), only the whitespace words need a look: `_fast_words_and_spaces`.
+    """
+    if "".join(words) == text:
+        fast = _fast_words_and_spaces(list(words))
+        if fast is not None:
+            return fast
     out_words: list[str] = []
     spaces: list[bool] = []
     pos, n = 0, len(text)
@@ -98,6 +108,47 @@ def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[b
     return out_words, spaces
 
 
+_last_cut: dict[str, object] = {"text": None, "words": None}
+
+
+def segmented(text: str) -> list[str] | None:
+    """The words the tokenizer cut `text` into, if it was the last text it cut (the same object):
+    the search index reuses the cut instead of segmenting the text a second time."""
+    return _last_cut["words"] if _last_cut["text"] is text else None  # type: ignore[return-value]
+
+
+def _fast_words_and_spaces(words: list[str]) -> tuple[list[str], list[bool]] | None:
+    """The same result as the loop below for a lossless cut, visiting only the whitespace words
+    (about one per line): a whitespace word after a word gives its first space to that word as
+    trailing space and stays a token with the rest; None when two whitespace words are adjacent."""
+    n = len(words)
+    flags = list(map(str.isspace, words))
+    if any(map(and_, flags, flags[1:])):
+        return None
+    spaces = [False] * n
+    drop = []
+    for i in compress(range(n), flags):
+        w = words[i]
+        if i > 0 and w[0] == " ":
+            spaces[i - 1] = True
+            if len(w) == 1:
+                drop.append(i)
+            else:
+                words[i] = w[1:]
+    if not drop:
+        return words, spaces
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    start = 0
+    for i in drop:
+        out_words += words[start:i]
+        out_spaces += spaces[start:i]
+        start = i + 1
+    out_words += words[start:]
+    out_spaces += spaces[start:]
+    return out_words, out_spaces
+
+
 class JiebaTokenizer:
     """jieba's cuts for spaCy, through rjieba (jieba-rs) when installed: near-identical cuts at
     ~20 MB/s against jieba's ~0.8 MB/s (benchmarks/bench_build.py), which made tokenizing the
@@ -110,7 +161,9 @@ class JiebaTokenizer:
         self.backend = segmenter.name
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = words_and_spaces(self.cut(text), text)
+        cut = self.cut(text)
+        _last_cut["text"], _last_cut["words"] = text, cut
+        words, spaces = words_and_spaces(cut, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["fangan_text"] = text
         return doc

@@ -250,6 +250,7 @@ def _publish_learned(store: CorpusStore, learned) -> None:
 
 
 def _serialize(doc: Document, view) -> BuiltDocument:
+    from fangan.extract.nlp import segmented
     from fangan.lexicon.segment import get_segmenter
 
     from .corpus.search import index_entry
@@ -258,8 +259,17 @@ def _serialize(doc: Document, view) -> BuiltDocument:
     record_json = dump_document(doc)
     record = json.loads(record_json)
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    entry = index_entry(record, rows_for(record, doc), get_segmenter("auto"))
+    tok = get_segmenter("auto")
+    # the index cuts the text with the same segmenter as extraction did: reuse that cut when it is one
+    words = segmented(doc.text) if _same_segmenter(tok) else None
+    entry = index_entry(record, rows_for(record, doc), tok, words)
     return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
+
+
+def _same_segmenter(tok) -> bool:
+    from fangan.extract.nlp import load_pipeline
+
+    return getattr(load_pipeline().tokenizer, "backend", None) == tok.name
 
 
 BATCH = 64  # documents per write: one part per table, one transaction, one fsync of the JSONL

@@ -70,10 +70,12 @@ def _is_token(w: str) -> bool:
     return any(ch.isalnum() for ch in w)
 
 
-def index_columns(title: str, text: str, tok: Tokenizer) -> tuple[str, str, str]:
-    """The three FTS columns (title, body, extra) for one document."""
+def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[list[str]] = None) -> tuple[str, str, str]:
+    """The three FTS columns (title, body, extra) for one document (`body_words`: `text` already cut
+    by the same segmenter, e.g. by the extraction pipeline's tokenizer)."""
     title_words = tok.cut(title)
-    body_words = tok.cut(text)
+    if body_words is None:
+        body_words = tok.cut(text)
     extra = [s for w in title_words + body_words if len(w) > 2 for s in tok.subwords(w)]
     return SEP.join(title_words), SEP.join(body_words), " ".join(extra)
 
@@ -200,14 +202,15 @@ class IndexEntry:
     fts: tuple[str, str, str]  # title, body, extra (index_columns)
 
 
-def index_entry(record: dict, rows: dict[str, list[dict]], tok: Tokenizer) -> IndexEntry:
+def index_entry(record: dict, rows: dict[str, list[dict]], tok: Tokenizer,
+                body_words: Optional[list[str]] = None) -> IndexEntry:
     from .tables import row_tuples
 
     parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
                                  [d["party"] for d in rows["deadlines"] if d["party"]]))
     months = sorted({d["due_month"] for d in rows["deadlines"] if d["due_month"]})
     return IndexEntry(record["id"], row_tuples(rows), json.dumps(parties, ensure_ascii=False), json.dumps(months),
-                      index_columns(record.get("title") or "", record.get("text") or "", tok))
+                      index_columns(record.get("title") or "", record.get("text") or "", tok, body_words))
 
 
 def _insert_sql(table: str, extra: Sequence[str] = ()) -> str:
