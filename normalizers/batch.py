@@ -216,14 +216,13 @@ class LearnerLog:
             self.built.pop(e["unbuilt"], None)
 
     def append(self, entries: list[dict]) -> None:
-        """Append entries and make them durable (one fsync for the lot)."""
+        """Append entries. No fsync: after a power loss, a document whose entry is lost has no
+        recorded decision, so the next build rebuilds it — the log can lag, never mislead."""
         if not entries:
             return
         data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         for e in entries:
             self._apply(e)
 

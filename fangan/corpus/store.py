@@ -7,14 +7,14 @@
 
 A build writes documents in batches (`CorpusStore.begin_batch` … `end_batch`): the ids of the batch
 are noted in DIR/.pending first, so a build killed in the middle of a batch is repaired by the next
-one (`recover`): the JSONL lines of those documents are taken again from their records.
+one (`recover`): the JSONL lines of those documents are taken again from their records. A batch
+costs one fsync, of the JSONL it appended (records are renamed into place without one).
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -105,9 +105,16 @@ class CorpusStore:
         return p
 
     def write_record(self, doc_id: str, record_json: str) -> Path:
-        """A record already serialized (by a worker); durability comes with the batch's fsyncs."""
+        """A record already serialized (by a worker), renamed into place; its durability is the
+        batch's: the JSONL holds the same record and is fsynced once per batch."""
         p = self.document_path(doc_id)
-        atomic_write_bytes(p, record_json.encode("utf-8"), fsync=False)
+        tmp = p.with_name(f".{p.name}.tmp")  # one writer per corpus: a fixed temporary name is enough
+        try:
+            tmp.write_bytes(record_json.encode("utf-8"))
+        except FileNotFoundError:
+            self.documents_dir.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(record_json.encode("utf-8"))
+        os.replace(tmp, p)
         return p
 
     def iter_documents(self) -> Iterator[Document]:
@@ -138,35 +145,41 @@ class CorpusStore:
         only read."""
         retake = set(retake)
         docs = self.document_ids()
-        last: dict[str, int] = {}
-        counts: Counter[str] = Counter()
-        torn = False
+        first: dict[str, int] = {}  # id → line number of its first line (its place in the file)
+        last: dict[str, int] = {}  # id → byte offset of its last line (its current record)
+        torn = dup = False
         if self.jsonl_path.exists():
             with open(self.jsonl_path, "rb") as f:
+                offset = 0
                 for i, line in enumerate(f):
                     if not line.endswith(b"\n"):
                         torn = True
                         break
                     doc_id = _line_id(line)
                     if doc_id is not None:
-                        last[doc_id] = i
-                        counts[doc_id] += 1
+                        dup = dup or doc_id in last
+                        first.setdefault(doc_id, i)
+                        last[doc_id] = offset
+                    offset += len(line)
         missing = (docs - set(last)) | (retake & docs)
         extra = set(last) - docs
-        dup = any(n > 1 for n in counts.values())
         if not (torn or missing or extra or dup or not self.jsonl_path.exists()):
             return False
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{JSONL}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
                 if self.jsonl_path.exists():
-                    with open(self.jsonl_path, "rb") as f:
+                    with open(self.jsonl_path, "rb") as f, open(self.jsonl_path, "rb") as latest:
                         for i, line in enumerate(f):
                             if not line.endswith(b"\n"):
                                 break
                             doc_id = _line_id(line)
-                            if doc_id in docs and doc_id not in missing and last.get(doc_id) == i:
-                                out.write(line)
+                            if doc_id not in docs or doc_id in missing or first.get(doc_id) != i:
+                                continue
+                            # a replaced record keeps the place of its first line, so the file's order
+                            # is the order documents were first built in, however often they were rebuilt
+                            latest.seek(last[doc_id])
+                            out.write(latest.readline())
                 for doc_id in sorted(missing):
                     out.write((jsonl_line(self.document_path(doc_id).read_text(encoding="utf-8")) + "\n").encode("utf-8"))
                 out.flush()
@@ -188,11 +201,12 @@ class CorpusStore:
     # ------------------------------------------------------------ batches and recovery
 
     def begin_batch(self, doc_ids: list[str]) -> None:
+        # no fsync: this guards against a killed process, whose writes the OS keeps; after a power
+        # loss, records missing from documents/ are dropped from the JSONL and simply built again
         self.root.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.pending_path, json.dumps(sorted(doc_ids)).encode("utf-8"))
+        atomic_write_bytes(self.pending_path, json.dumps(sorted(doc_ids)).encode("utf-8"), fsync=False)
 
     def end_batch(self) -> None:
-        fsync_dir(self.documents_dir)
         self.pending_path.unlink(missing_ok=True)
 
     def pending(self) -> list[str]:
@@ -206,6 +220,9 @@ class CorpusStore:
         """Repair what a killed build left: corpus.jsonl torn, out of step with documents/, or
         missing the batch that was being written. Returns the ids of that batch."""
         pending = self.pending()
+        if self.documents_dir.is_dir():
+            for tmp in self.documents_dir.glob(".*.tmp"):  # a record the kill caught half-written
+                tmp.unlink(missing_ok=True)
         if self.documents_dir.is_dir() or self.jsonl_path.exists():
             self.compact_jsonl(retake=pending)
         self.pending_path.unlink(missing_ok=True)
