@@ -218,3 +218,18 @@ def test_build_writes_tables_and_a_forced_rebuild_rewrites_only_its_part(tmp_pat
     assert changed == {f"tables/{t}/{name}" for t in TABLES for name in (new[0], old[0]) if name in parts}
     assert tables.tables_are_current(out)
     assert sorted(load_corpus(out).documents.doc_id) == sorted(report.built)
+
+
+def test_many_small_parts_are_merged(tmp_path):
+    records = json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+    for i in range(tables.MERGE_AT):  # one document added per build, as a daily update does
+        rec = dict(records[i % len(records)], id=f"{i:016x}")
+        store.write_document(Document.model_validate(rec))
+        update_tables(root)
+    parts = json.loads((root / "tables" / "_manifest.json").read_text())["parts"]
+    assert len(parts) == 1 and len(next(iter(parts.values()))) == tables.MERGE_AT
+    assert sorted(p.name for p in (root / "tables" / "targets").iterdir()) == list(parts)
+    assert tables.tables_are_current(root)
+    assert len(load_corpus(root).documents) == tables.MERGE_AT

@@ -371,11 +371,32 @@ def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
         _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
         parts[name] = {d: current[d] for d in missing}
         rewritten.append(name)
+    merged = _merge_small_parts(root, parts, _next_seq(root, parts))
+    if merged:
+        rewritten.append(merged)
     unlisted = _remove_unlisted(root, parts)
     changed = bool(rewritten or removed or unlisted or not manifest)
     if changed:
         _write_manifest(root, parts)
     return TablesUpdate(tables_dir(root), rewritten, removed, len(current))
+
+
+SMALL_PART = 16  # documents: parts this small come from builds that added a few documents …
+MERGE_AT = 32  # … and once there are this many, they are merged into one, so the file count stays bounded
+
+
+def _merge_small_parts(root: Path, parts: dict[str, dict[str, str]], seq: int) -> Optional[str]:
+    small = sorted(n for n, docs in parts.items() if 0 < len(docs) < SMALL_PART)
+    if len(small) < MERGE_AT:
+        return None
+    name = part_name(seq)
+    _write_part(root, name, {t: pa.concat_tables(pq.read_table(part_path(root, t, n), schema=SCHEMAS[t]) for n in small)
+                             for t in TABLES})
+    parts[name] = {d: fp for n in small for d, fp in parts.pop(n).items()}
+    for n in small:
+        for t in TABLES:
+            part_path(root, t, n).unlink(missing_ok=True)
+    return name
 
 
 def _filter_part(root: Path, table: str, name: str, keep: set[str]) -> pa.Table:
