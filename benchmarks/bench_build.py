@@ -60,7 +60,7 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
     print(json.dumps({
         "wall": wall, "cpu": cpu, "cpu_children": kids.ru_utime + kids.ru_stime, "built": len(report.built),
         "rebuilt": len(report.rebuilt), "errors": len(report.errors), "bytes_in": report.bytes_in, "written": written,
-        "jobs": report.jobs, "times": report.times.seconds,
+        "jobs": report.jobs, "times": report.times.seconds, "cpu_times": report.times.cpu,
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024,
     }))
 
@@ -88,8 +88,10 @@ def report_build(label: str, r: dict, mb: float) -> None:
           f"{r['jobs']} worker(s)")
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s)")
     print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s)")
-    for stage, secs in sorted(r["times"].items(), key=lambda kv: -kv[1]):
-        print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} s)")
+    print("  per stage (CPU seconds of the process that ran it; rates add like rates, not like times):")
+    for stage, secs in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]):
+        share = 100 * secs / cpu if cpu else 0
+        print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} CPU s, {share:4.1f}%)")
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 

@@ -11,6 +11,7 @@ import os
 import pickle
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,16 +55,28 @@ def _now() -> str:
 
 @dataclass
 class StageTimes:
-    """Seconds spent per stage over a batch, for `benchmarks/` and `--timings`."""
+    """Seconds spent per stage over a batch, for `benchmarks/` and `--timings`: wall seconds, and the
+    CPU seconds of the process that ran the stage (the fair figure on a shared machine)."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
-    def add(self, stage: str, dt: float) -> None:
+    def add(self, stage: str, dt: float, cpu: Optional[float] = None) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
+        if cpu is not None:
+            self.cpu[stage] = self.cpu.get(stage, 0.0) + cpu
+
+    @contextmanager
+    def timed(self, stage: str):
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def _run(stage: str, fn: Callable, *args, times: Optional[StageTimes] = None, **kwargs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         return fn(*args, **kwargs)
     except StageError:
@@ -75,7 +88,7 @@ def _run(stage: str, fn: Callable, *args, times: Optional[StageTimes] = None, **
         raise StageError(stage, "internal_error", f"{type(e).__name__}: {e} (at {Path(tb.filename).name}:{tb.lineno})") from e
     finally:
         if times is not None:
-            times.add(stage, time.perf_counter() - t0)
+            times.add(stage, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def parse_item(item: SourceItem, times: Optional[StageTimes] = None) -> ParsedDocument:
@@ -200,16 +213,14 @@ def _task(job: tuple[str, SourceItem]):
         parsed = parse_item(item, times)
         shapes = None
         if learned is not None:
-            t0 = time.perf_counter()
-            shapes = (parsed.site or item.site, document_shapes(parsed.text))
-            times.add("learn", time.perf_counter() - t0)
+            with times.timed("learn"):
+                shapes = (parsed.site or item.site, document_shapes(parsed.text))
         if mode == LEARN:
             return ref, (None, shapes), times
         view = learned.for_document() if learned is not None else None
         doc = process_parsed(ref, parsed, options, view, times)
-        t0 = time.perf_counter()
-        built = _serialize(doc, view)
-        times.add("serialize", time.perf_counter() - t0)
+        with times.timed("serialize"):
+            built = _serialize(doc, view)
         return ref, (built, shapes), times
     except StageError as e:
         return ref, e, times
@@ -338,9 +349,12 @@ class _Writer:
         self.published = None
 
     def write(self, results: list) -> None:
+        with self.report.times.timed("write"):
+            self._write(results)
+
+    def _write(self, results: list) -> None:
         from .corpus.tables import record_fingerprint
 
-        t0 = time.perf_counter()
         done: list[BuiltDocument] = []
         learn: list[dict] = []
         for ref, result, times in results:
@@ -367,7 +381,7 @@ class _Writer:
         if written:
             fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
             store.append_jsonl([b.line for b in written])
-            self.tables.append([b.index.rows for b in written], fps)
+            self.tables.append([b.index.rows for b in written], fps)  # fps: in the order of `written`
             self.index.add([b.index for b in written], fps)
         if self.log is not None:
             self.log.append(learn + [self.log.built_entry(b.id, *b.learned) for b in written if b.learned is not None])
@@ -378,7 +392,6 @@ class _Writer:
             if b.id not in self._built:
                 self._built.add(b.id)
                 self.report.built.append(b.id)
-        self.report.times.add("write", time.perf_counter() - t0)
 
     def publish(self, learned=None) -> None:
         """Hand the learned chrome (grown by the last batch) to the workers, when it changed."""
@@ -390,7 +403,10 @@ class _Writer:
             self.published = learned
 
     def close(self) -> None:
-        self.index.close()
+        try:
+            self.tables.close()
+        finally:
+            self.index.close()
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
@@ -459,9 +475,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     report.skipped = [d for d in report.skipped if d not in rebuilt]
     report.rebuilt = sorted(rebuilt)
     report.errors.sort(key=lambda e: e.path)
-    t0 = time.perf_counter()
-    _finish(store, report)
-    report.times.add("corpus", time.perf_counter() - t0)
+    with report.times.timed("corpus"):
+        _finish(store, report)
     report.seconds = time.perf_counter() - t_start
     return report
 
@@ -485,10 +500,9 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     if not head:
         return
     writer.publish(ctx[1])
-    t0 = time.perf_counter()
-    executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
+    with writer.report.times.timed("start"):
+        executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
     writer.report.jobs = max(writer.report.jobs, executor.workers)
-    writer.report.times.add("start", time.perf_counter() - t0)
     try:
         done = 0
         for batch in _chunks(executor.map(_task, items), BATCH, first=4):
@@ -536,4 +550,4 @@ def _finish(store: CorpusStore, report: BuildReport) -> None:
 
 def _merge_times(into: StageTimes, other: StageTimes) -> None:
     for stage, secs in other.seconds.items():
-        into.add(stage, secs)
+        into.add(stage, secs, other.cpu.get(stage))

@@ -268,27 +268,43 @@ def _write_part(root: Path, name: str, tables: dict[str, pa.Table]) -> None:
 
 
 class TablesWriter:
-    """Appends one part per batch of documents to every table; the manifest says which record
-    (and which version of it, by fingerprint) each part holds. Rows of replaced records stay in
-    their old part until `update_tables` rewrites it at the end of the build."""
+    """Appends the rows of built documents to every table, one part per `flush_docs` documents (the
+    fixed cost of a Parquet file is paid per part, not per document); the manifest says which record
+    (and which version of it, by fingerprint) each part holds. Rows of replaced records stay in their
+    old part until `update_tables` rewrites it at the end of the build; rows not yet flushed when a
+    build is killed are added back from the records by the next build's `update_tables`."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, flush_docs: int = 256) -> None:
         self.root = Path(root)
+        self.flush_docs = flush_docs
         manifest = _read_manifest(self.root)
         self.parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
         if not manifest:
             _clear_parts(self.root)
         self.next_seq = _next_seq(self.root, self.parts)
+        self.pending: dict[str, tuple[dict[str, list[tuple]], str]] = {}  # id → (rows, fingerprint), in order
 
-    def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> str:
-        """Write the rows of one batch (one `row_tuples` per document) as a new part of every table."""
+    def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
+        """Rows of one batch (one `row_tuples` per document, in the order of `fingerprints`)."""
+        for doc_id, doc_rows in zip(fingerprints, rows):
+            self.pending.pop(doc_id, None)  # rebuilt within the build: only its last version is kept
+            self.pending[doc_id] = (doc_rows, fingerprints[doc_id])
+        if len(self.pending) >= self.flush_docs:
+            self.flush()
+
+    def flush(self) -> Optional[str]:
+        if not self.pending:
+            return None
         name = part_name(self.next_seq)
         self.next_seq += 1
-        merged = {t: [r for doc in rows for r in doc[t]] for t in TABLES}
+        merged = {t: [r for doc_rows, _ in self.pending.values() for r in doc_rows[t]] for t in TABLES}
         _write_part(self.root, name, {t: arrow_from_tuples(t, merged[t]) for t in TABLES})
-        self.parts[name] = dict(sorted(fingerprints.items()))
+        self.parts[name] = dict(sorted((d, fp) for d, (_, fp) in self.pending.items()))
         _write_manifest(self.root, self.parts)
+        self.pending = {}
         return name
+
+    close = flush
 
 
 def _clear_parts(root: Path) -> None:
