@@ -87,7 +87,8 @@ def report_build(label: str, r: dict, mb: float) -> None:
     print(f"\n{label}: {n} documents ({r['rebuilt']} rebuilt for learned chrome), {r['errors']} errors, "
           f"{r['jobs']} worker(s)")
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s)")
-    print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s)")
+    print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s; "
+          f"{cpu / r['wall']:.2f} cores busy on average — less than the workers means a shared machine)")
     print("  per stage (CPU seconds of the process that ran it; rates add like rates, not like times):")
     for stage, secs in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]):
         share = 100 * secs / cpu if cpu else 0

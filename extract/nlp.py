@@ -207,8 +207,20 @@ def load_pipeline(name: str | None = None) -> Language:
     return nlp
 
 
+MAX_VOCAB = 200_000  # lexemes: the vocab keeps every word it has seen, so a long build would grow without end
+
+
+def _pipeline() -> Language:
+    nlp = load_pipeline()
+    if len(nlp.vocab) > MAX_VOCAB and not os.environ.get("FANGAN_SPACY_PIPELINE"):
+        # the blank pipeline holds nothing but those words: a fresh one (~20 ms) keeps memory flat
+        load_pipeline.cache_clear()
+        nlp = load_pipeline()
+    return nlp
+
+
 def run(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None = None) -> Doc:
-    nlp = nlp or load_pipeline()
+    nlp = nlp or _pipeline()
     doc = nlp.make_doc(text)
     doc.user_data["fangan_goal_spans"] = goal_spans
     for _name, proc in nlp.pipeline:

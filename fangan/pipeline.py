@@ -485,7 +485,11 @@ def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: O
     """Inputs of the documents whose record no longer matches the learned boilerplate: from this run's
     inputs, else read again from the source path in the record."""
     stale = log.stale(learned, store.document_ids())
+    if not stale:
+        return
     for item in source.items():
+        if not stale:
+            break
         if doc_id_for(item.sha256) in stale:
             stale.discard(doc_id_for(item.sha256))
             yield item
