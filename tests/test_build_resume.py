@@ -202,9 +202,10 @@ def _killed_build(inputs: Path, out: Path, target: str, at: int) -> None:
 
 
 @pytest.mark.parametrize("target,at", [
-    ("learn", 3),  # reading inputs into the learner
+    ("learn", 3),  # appending what the learner read
     ("record", 11),  # in the middle of a batch of records
-    ("jsonl", 2), ("part", 3), ("index", 4),  # between the writes of one batch
+    ("jsonl", 2), ("index", 4),  # between the writes of one batch
+    ("record", 40),  # rebuilding the documents whose learned chrome changed
     ("compact", 1), ("tables", 2), ("reindex", 2),  # the table and index phase at the end
 ])
 def test_a_killed_build_resumes_to_the_same_corpus(inputs, reference, tmp_path, target, at):
