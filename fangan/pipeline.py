@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import time
 import traceback
 from contextlib import contextmanager
@@ -228,7 +227,7 @@ def _task(job: tuple[str, SourceItem]):
         return ref, StageError("write", "internal_error", f"{type(e).__name__}: {e}"), times
 
 
-LEARNED_FILE = ".learned.pickle"  # the learned chrome as it grows during a build, for local workers
+LEARNED_FILE = ".learned.json"  # the learned chrome as it grows during a build, for local workers
 _learned_cache: dict[str, Any] = {}
 
 
@@ -245,11 +244,14 @@ def _learned_now(learned, path: Optional[str]):
         return learned
     key = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
     if _learned_cache.get("key") != key:
+        from fangan.normalizers.batch import LearnedBoilerplate
+
         try:
             with open(path, "rb") as f:
-                value = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError):
+                sites = json.load(f)["sites"]
+        except (OSError, ValueError, KeyError):
             return learned
+        value = LearnedBoilerplate({site: frozenset(shapes) for site, shapes in sites.items()})
         _learned_cache.update(key=key, value=value)
     return _learned_cache["value"]
 
@@ -257,7 +259,8 @@ def _learned_now(learned, path: Optional[str]):
 def _publish_learned(store: CorpusStore, learned) -> None:
     from .corpus.store import atomic_write_bytes
 
-    atomic_write_bytes(store.root / LEARNED_FILE, pickle.dumps(learned), fsync=False)
+    data = {"sites": {site: sorted(shapes) for site, shapes in sorted(learned.sites.items())}}
+    atomic_write_bytes(store.root / LEARNED_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"), fsync=False)
 
 
 def _serialize(doc: Document, view) -> BuiltDocument:
