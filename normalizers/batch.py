@@ -81,11 +81,9 @@ class BoilerplateStats:
         key = site or ""
         self.site_of[doc_id] = key
         self.docs_per_site[key] += 1
-        counts, frequent = self.shape_docs[key], self.frequent[key]
-        for s in shapes:
-            counts[s] += 1
-            if counts[s] >= MIN_DOCUMENTS:
-                frequent.add(s)
+        counts = self.shape_docs[key]
+        counts.update(shapes)  # C-accelerated counting
+        self.frequent[key].update(s for s in shapes if counts[s] >= MIN_DOCUMENTS)
         return True
 
     def learned(self) -> "LearnedBoilerplate":
