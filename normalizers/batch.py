@@ -175,6 +175,7 @@ class LearnerLog:
         {"unbuilt": id}                                        its record may not match the last decision
 
     Appending one document writes a few KB; a torn last line (a killed build) is ignored and cut off.
+    When rebuilds have left more superseded lines than live ones, loading compacts the file.
     """
 
     def __init__(self, root: str | os.PathLike) -> None:
@@ -183,7 +184,8 @@ class LearnerLog:
         self.built: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
         self._load()
 
-    def _entries(self) -> Iterator[dict]:
+    def _entries(self) -> Iterator[tuple[int, dict]]:
+        """(byte offset, entry) for every whole line."""
         if not self.path.exists():
             return
         good = 0
@@ -195,15 +197,41 @@ class LearnerLog:
                     entry = json.loads(raw)
                 except ValueError:
                     break
+                yield good, entry
                 good += len(raw)
-                yield entry
         if good != self.path.stat().st_size:
             with open(self.path, "r+b") as f:
                 f.truncate(good)
 
     def _load(self) -> None:
-        for e in self._entries():
+        keep: set[int] = set()  # offsets of the lines that still say something
+        last_built: dict[str, int] = {}
+        lines = 0
+        for offset, e in self._entries():
+            lines += 1
+            if "learn" in e and e["learn"] not in self.stats:
+                keep.add(offset)
+            elif "built" in e:
+                last_built[e["built"]] = offset
+            elif "unbuilt" in e:
+                last_built.pop(e["unbuilt"], None)
             self._apply(e)
+        keep.update(last_built.values())
+        if lines > 2 * len(keep) + 64:
+            self._compact(keep)
+
+    def _compact(self, keep: set[int]) -> None:
+        """Rewrite the log with only its live lines (streaming; the state it gives is the same)."""
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        with open(self.path, "rb") as src, open(tmp, "wb") as out:
+            offset = 0
+            for raw in src:
+                if offset in keep:
+                    out.write(raw)
+                offset += len(raw)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.path)
 
     def _apply(self, e: dict) -> None:
         if "learn" in e:

@@ -230,3 +230,27 @@ def test_a_build_killed_at_a_random_moment_resumes_to_the_same_corpus(inputs, re
     build([inputs], tmp_path, jobs=1)
     assert_same_corpus(tmp_path, reference)
     assert not (tmp_path / ".pending").exists()
+
+
+def test_the_learner_log_is_compacted_when_rebuilds_pile_up(inputs, reference, tmp_path):
+    import shutil
+
+    from fangan.normalizers.batch import LearnerLog
+
+    out = tmp_path / "c"
+    shutil.copytree(reference, out)
+    state = LearnerLog(out)
+
+    def lines() -> int:
+        return len((out / "learner.jsonl").read_text(encoding="utf-8").splitlines())
+
+    for _ in range(4):  # forced rebuilds: superseded decisions pile up …
+        build([inputs], out, Options(force=True), jobs=1)
+        assert lines() <= 2 * (2 * N_DOCS) + 64 + 2 * N_DOCS  # … but never far: each build's load compacts
+        if lines() > 2 * (2 * N_DOCS) + 64:
+            break
+    assert lines() > 2 * (2 * N_DOCS) + 64
+    again = LearnerLog(out)  # loading compacts …
+    assert len((out / "learner.jsonl").read_text(encoding="utf-8").splitlines()) == 2 * N_DOCS
+    assert again.built == state.built and again.stats.shape_docs == state.stats.shape_docs  # … and keeps the state
+    assert_same_corpus(out, reference)
