@@ -25,13 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-import pandas as pd
+from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
 from .store import CorpusStore, atomic_write_bytes
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: a build never needs it (0.4 s per run)
+    import pandas as pd
 
 TABLES = ("documents", "sections", "goals", "targets", "phases", "deadlines", "parties", "repairs")
 
@@ -173,12 +176,12 @@ def arrow_table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_PANDAS_TYPES = {_I32: pd.Int32Dtype(), _I64: pd.Int64Dtype(), _F64: pd.Float64Dtype()}
-
-
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """Nullable integer/float dtypes (Int32, Int64, Float64), so a missing month stays <NA>, not 5.0."""
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    import pandas as pd
+
+    types = {_I32: pd.Int32Dtype(), _I64: pd.Int64Dtype(), _F64: pd.Float64Dtype()}
+    return table.to_pandas(types_mapper=types.get)
 
 
 def frames_from_records(records: Iterable[dict]) -> Corpus:
