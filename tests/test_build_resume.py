@@ -254,3 +254,30 @@ def test_the_learner_log_is_compacted_when_rebuilds_pile_up(inputs, reference, t
     assert len((out / "learner.jsonl").read_text(encoding="utf-8").splitlines()) == 2 * N_DOCS
     assert again.built == state.built and again.stats.shape_docs == state.stats.shape_docs  # … and keeps the state
     assert_same_corpus(out, reference)
+
+
+def test_adding_one_document_touches_only_what_holds_it(inputs, tmp_path):
+    files = sorted(inputs.iterdir())
+    out = tmp_path / "c"
+    build(files[:-1], out, jobs=1)
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.is_file()}
+    report = build([files[-1]], out, jobs=1)
+    assert len(report.built) == 1
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.is_file()}
+    changed = sorted(str(p.relative_to(out)) for p in after if before.get(p) != after[p])
+    new_part = [c for c in changed if c.startswith("tables/documents/")]
+    assert len(new_part) == 1 and new_part[0] not in {str(p.relative_to(out)) for p in before}
+    part = new_part[0].rsplit("/", 1)[1]
+    assert changed == sorted([f"documents/{report.built[0]}.json", "corpus.jsonl", "corpus.sqlite", "learner.jsonl",
+                              "tables/_manifest.json", *(f"tables/{t}/{part}" for t in tables.TABLES)])
+    written = sum(after[p][1] for p in after if before.get(p) != after[p] and p.name not in ("corpus.jsonl", "corpus.sqlite", "learner.jsonl"))
+    grown = sum(after[p][1] - before[p][1] for p in after if p.name in ("corpus.jsonl", "learner.jsonl"))
+    assert written + grown < 200_000  # the appends are the new document's; nothing else is rewritten
+
+
+def test_more_than_a_few_documents_use_every_core_by_default(inputs, tmp_path):
+    from fangan.executors import AUTO_MIN_ITEMS, cpu_count
+
+    assert N_DOCS >= AUTO_MIN_ITEMS
+    assert build([inputs], tmp_path / "many").jobs == cpu_count()
+    assert build([sorted(inputs.iterdir())[0]], tmp_path / "one").jobs == 1
