@@ -172,6 +172,24 @@ def long_documents(files: list[Path], tmp: Path) -> None:
               f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
 
 
+def _whole(tmp: Path, files: list[Path], mb: float) -> None:
+    from fangan.executors import cpu_count
+
+    one = measure([tmp / "in"], tmp / "out-1", jobs=1)
+    report_build("--jobs 1", one, mb)
+    if cpu_count() > 1:
+        alln = measure([tmp / "in"], tmp / "out-n", jobs=0)
+        report_build(f"--jobs 0 ({cpu_count()} cores)", alln, mb)
+        cpu1, cpun = one["cpu"] + one["cpu_children"], alln["cpu"] + alln["cpu_children"]
+        print(f"  speed-up over --jobs 1: {one['wall'] / alln['wall']:.2f}× wall as measured; "
+              f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
+              f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} workers)")
+        same = all((tmp / "out-1" / "documents" / p.name).read_bytes() == p.read_bytes()
+                   for p in (tmp / "out-n" / "documents").iterdir())
+        print(f"  --jobs 0 records identical to --jobs 1: {same}")
+    floors(files, mb)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[4:], sys.argv[2], int(sys.argv[3]))
@@ -181,6 +199,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--add-corpus", type=int, default=1000, help="documents in the corpus one document is added to")
     ap.add_argument("--quick", action="store_true", help="skip the long documents and the add-one measurement")
+    ap.add_argument("--no-builds", action="store_true", help="skip the whole-corpus builds and the floors")
     a = ap.parse_args()
     from corpus_gen import generate
     from fangan.executors import cpu_count
@@ -190,19 +209,8 @@ def main() -> None:
         files = generate(tmp / "in", mb=a.mb, seed=a.seed)
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"corpus: {len(files)} distinct plans, {mb:.1f} MB (seed {a.seed}); {cpu_count()} cores")
-        one = measure([tmp / "in"], tmp / "out-1", jobs=1)
-        report_build("--jobs 1", one, mb)
-        if cpu_count() > 1:
-            alln = measure([tmp / "in"], tmp / "out-n", jobs=0)
-            report_build(f"--jobs 0 ({cpu_count()} cores)", alln, mb)
-            cpu1, cpun = one["cpu"] + one["cpu_children"], alln["cpu"] + alln["cpu_children"]
-            print(f"  speed-up over --jobs 1: {one['wall'] / alln['wall']:.2f}× wall as measured; "
-                  f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
-                  f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} workers)")
-            same = all((tmp / "out-1" / "documents" / p.name).read_bytes() == p.read_bytes()
-                       for p in (tmp / "out-n" / "documents").iterdir())
-            print(f"  --jobs 0 records identical to --jobs 1: {same}")
-        floors(files, mb)
+        if not a.no_builds:
+            _whole(tmp, files, mb)
         if not a.quick:
             add_one(files, min(a.add_corpus, len(files) - 1), tmp)
             long_documents(files, tmp)

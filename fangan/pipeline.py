@@ -286,7 +286,7 @@ def _same_segmenter(tok) -> bool:
     return getattr(load_pipeline().tokenizer, "backend", None) == tok.name
 
 
-BATCH = 64  # documents per write: one part per table, one transaction, one fsync of the JSONL
+BATCH = 64  # documents per write: one index transaction, one fsync of the JSONL (table parts: per 256)
 
 
 def _chunks(iterable, n: int, first: Optional[int] = None):
