@@ -48,20 +48,6 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
     atomic_write_bytes(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
-def fsync_dir(path: Path) -> None:
-    """Make renames inside `path` durable (one call per batch, not one fsync per file)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def dump_document(doc: Document) -> str:
     return doc.model_dump_json(indent=2)
 
