@@ -358,7 +358,7 @@ class _Writer:
     def _write(self, results: list) -> None:
         from .corpus.tables import record_fingerprint
 
-        done: list[BuiltDocument] = []
+        done: list[tuple[SourceRef, BuiltDocument]] = []
         learn: list[dict] = []
         for ref, result, times in results:
             _merge_times(self.report.times, times)
@@ -369,18 +369,17 @@ class _Writer:
             if shapes is not None and self.log is not None and doc_id_for(ref.sha256) not in self.log.stats:
                 learn.append(self.log.learn_entry(doc_id_for(ref.sha256), *shapes))
             if built is not None:
-                done.append(built)
+                done.append((ref, built))
         store = self.store
         if done:
-            store.begin_batch([b.id for b in done])  # a kill from here on is repaired by the next build
+            store.begin_batch([b.id for _, b in done])  # a kill from here on is repaired by the next build
         written = []
-        for b in done:
+        for ref, b in done:
             try:
                 store.write_record(b.id, b.record_json)
                 written.append(b)
             except OSError as e:
-                self.report.errors.append(_error(store.document_path(b.id).name, None, "write", "write_failed",
-                                                 f"{type(e).__name__}: {e}"))
+                self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
         if written:
             fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
             store.append_jsonl([b.line for b in written])
