@@ -341,11 +341,11 @@ class _Inputs:
 class _Writer:
     """The main process's side of a build: it appends each batch of built documents to the corpus."""
 
-    def __init__(self, store: CorpusStore, log, report: BuildReport) -> None:
+    def __init__(self, store: CorpusStore, log, report: BuildReport, existing: set[str]) -> None:
         from .corpus.search import IndexWriter
         from .corpus.tables import TablesWriter
 
-        self.store, self.log, self.report = store, log, report
+        self.store, self.log, self.report, self.existing = store, log, report, existing
         self.tables = TablesWriter(store.root)
         self.index = IndexWriter(store.root)
         self._built: set[str] = set()
@@ -382,7 +382,8 @@ class _Writer:
                 self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
         if written:
             fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
-            store.append_jsonl([b.line for b in written])
+            store.append_jsonl([b.line for b in written],
+                               replacing=any(b.id in self.existing or b.id in self._built for b in written))
             self.tables.append([b.index.rows for b in written], fps)  # fps: in the order of `written`
             self.index.add([b.index for b in written], fps)
         if self.log is not None:
@@ -456,7 +457,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
                 stale.discard(doc_id)
             yield BUILD, item
 
-    writer = _Writer(store, log, report)
+    writer = _Writer(store, log, report, existing)
     learned_path = str(store.root / LEARNED_FILE) if log is not None else None
     try:
         _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
@@ -548,7 +549,7 @@ def _finish(store: CorpusStore, report: BuildReport) -> None:
     changed, this only reads."""
     from .corpus import search, tables
 
-    store.compact_jsonl()
+    store.finish_jsonl()
     store.write_errors(report.errors)
     tables.update_tables(store.root)
     search.build_index(store.root)

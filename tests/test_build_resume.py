@@ -269,10 +269,29 @@ def test_adding_one_document_touches_only_what_holds_it(inputs, tmp_path):
     assert len(new_part) == 1 and new_part[0] not in {str(p.relative_to(out)) for p in before}
     part = new_part[0].rsplit("/", 1)[1]
     assert changed == sorted([f"documents/{report.built[0]}.json", "corpus.jsonl", "corpus.sqlite", "learner.jsonl",
-                              "tables/_manifest.json", *(f"tables/{t}/{part}" for t in tables.TABLES)])
-    written = sum(after[p][1] for p in after if before.get(p) != after[p] and p.name not in ("corpus.jsonl", "corpus.sqlite", "learner.jsonl"))
+                              ".jsonl-state.json", "tables/_manifest.json", *(f"tables/{t}/{part}" for t in tables.TABLES)])
+    written = sum(after[p][1] for p in after
+                  if before.get(p) != after[p] and p.name not in ("corpus.jsonl", "corpus.sqlite", "learner.jsonl"))
     grown = sum(after[p][1] - before[p][1] for p in after if p.name in ("corpus.jsonl", "learner.jsonl"))
     assert written + grown < 200_000  # the appends are the new document's; nothing else is rewritten
+
+
+def test_a_resumed_build_reads_the_jsonl_only_when_it_may_be_out_of_step(inputs, reference, tmp_path, monkeypatch):
+    from fangan.corpus.store import CorpusStore
+
+    files = sorted(inputs.iterdir())
+    out = tmp_path / "c"
+    build(files[:-1], out, jobs=1)
+    calls = []
+    original = CorpusStore.compact_jsonl
+    monkeypatch.setattr(CorpusStore, "compact_jsonl", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    build([files[-1]], out, jobs=1)
+    assert calls == []  # in step when the last build finished, one record appended: nothing to check
+    with open(out / "corpus.jsonl", "ab") as f:  # someone else touched the file
+        f.write(b'{"id":"0000000000000000"}\n')
+    build([files[-1]], out, jobs=1)
+    assert calls == [1]
+    assert_same_corpus(out, reference)
 
 
 def test_more_than_a_few_documents_use_every_core_by_default(inputs, tmp_path):

@@ -22,6 +22,7 @@ from fangan.model import Document, ErrorRecord
 
 JSONL = "corpus.jsonl"
 PENDING = ".pending"
+JSONL_STATE = ".jsonl-state.json"  # size and stamp of corpus.jsonl when it was last known in step
 
 
 def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> None:
@@ -73,6 +74,8 @@ class CorpusStore:
         self.documents_dir = self.root / "documents"
         self.jsonl_path = self.root / JSONL
         self.pending_path = self.root / PENDING
+        self.state_path = self.root / JSONL_STATE
+        self.in_step = False  # corpus.jsonl holds exactly the records of documents/ (checked or kept so)
 
     def document_path(self, doc_id: str) -> Path:
         return self.documents_dir / f"{doc_id}.json"
@@ -113,10 +116,13 @@ class CorpusStore:
 
     # ------------------------------------------------------------ corpus.jsonl
 
-    def append_jsonl(self, lines: list[str]) -> None:
-        """Append lines and make them durable: the batch's one fsync of record data."""
+    def append_jsonl(self, lines: list[str], replacing: bool = False) -> None:
+        """Append lines and make them durable: the batch's one fsync of record data. `replacing`:
+        some of them replace records already in the file (the file is compacted at the end)."""
         if not lines:
             return
+        if replacing:
+            self.in_step = False
         with open(self.jsonl_path, "ab") as f:
             f.write("".join(line + "\n" for line in lines).encode("utf-8"))
             f.flush()
@@ -182,7 +188,43 @@ class CorpusStore:
     def write_jsonl(self) -> Path:
         """Bring corpus.jsonl in line with documents/ (rewritten only when it is not)."""
         self.compact_jsonl()
+        self._save_state()
         return self.jsonl_path
+
+    def finish_jsonl(self) -> None:
+        """End of a build: compact the file if records were replaced, and note that it is in step,
+        so the next build need not read it to know (a build that adds one document to a large
+        corpus reads none of it)."""
+        if not self.in_step:
+            self.compact_jsonl()
+        self._save_state()
+
+    def _state(self) -> Optional[dict]:
+        try:
+            st = self.jsonl_path.stat()
+        except OSError:
+            return None
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "records": len(self.document_ids())}
+
+    def _save_state(self) -> None:
+        state = self._state()
+        if state is None:
+            return
+        data = json.dumps(state).encode("utf-8")
+        try:
+            if self.state_path.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        atomic_write_bytes(self.state_path, data, fsync=False)
+        self.in_step = True
+
+    def _state_matches(self) -> bool:
+        try:
+            saved = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return saved == self._state()
 
     # ------------------------------------------------------------ batches and recovery
 
@@ -209,8 +251,10 @@ class CorpusStore:
         if self.documents_dir.is_dir():
             for tmp in self.documents_dir.glob(".*.tmp"):  # a record the kill caught half-written
                 tmp.unlink(missing_ok=True)
-        if self.documents_dir.is_dir() or self.jsonl_path.exists():
-            self.compact_jsonl(retake=pending)
+        if pending or not self._state_matches():
+            if self.documents_dir.is_dir() or self.jsonl_path.exists():
+                self.compact_jsonl(retake=pending)
+        self.in_step = True
         self.pending_path.unlink(missing_ok=True)
         return pending
 
