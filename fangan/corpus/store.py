@@ -195,7 +195,7 @@ class CorpusStore:
         """End of a build: compact the file if records were replaced, and note that it is in step,
         so the next build need not read it to know (a build that adds one document to a large
         corpus reads none of it)."""
-        if not self.in_step:
+        if not self.in_step or not self.jsonl_path.exists():  # (a corpus with no records has an empty file)
             self.compact_jsonl()
         self._save_state()
 
