@@ -20,7 +20,7 @@ from fangan.model import Change
 from . import NormalizeContext, StepReport, step
 
 SAMPLE = 50000  # characters read for detection: a plan's script does not change halfway
-_CJK = [chr(c) for c in range(0x3400, 0x4DC0)] + [chr(c) for c in range(0x4E00, 0xA000)]
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000))  # extension A and the unified ideographs
 
 
 @lru_cache(maxsize=None)
@@ -29,11 +29,12 @@ def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
 
     Each ideograph is converted alone (newline-separated, so no phrase rule applies): one that t2s
     changes is written only in traditional script, one that s2t changes only in simplified."""
-    block = "\n".join(_CJK)
+    cjk = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi)]
+    block = "\n".join(cjk)
     as_simplified = converter("t2s").convert(block).split("\n")
     as_traditional = converter("s2t").convert(block).split("\n")
-    trad = "".join(c for c, s in zip(_CJK, as_simplified) if s != c)
-    simp = "".join(c for c, t in zip(_CJK, as_traditional) if t != c)
+    trad = "".join(c for c, s in zip(cjk, as_simplified) if s != c)
+    simp = "".join(c for c, t in zip(cjk, as_traditional) if t != c)
     return re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
 
 
