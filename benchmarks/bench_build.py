@@ -1,88 +1,219 @@
-"""Whole-build throughput, and per stage, in MB/s and docs/s.
+"""Whole-build throughput on a reproducible corpus, and what it is competing with, in one run.
 
-    python benchmarks/bench_build.py [--copies 40] [INPUT ...]
+    python benchmarks/bench_build.py [--mb 20] [--seed 12] [--add-corpus 1000] [--quick]
 
-Inputs default to data/samples plus ../shared/corpus/seeds when present. Each input is copied
-`--copies` times with a distinguishing trailer line (so the copies are different documents, not
-duplicates), then `fangan.build` runs on a fresh output folder. Per-stage figures divide the stage's
-seconds into the bytes of all inputs, so stage MB/s add up like rates, not like times.
-The bare-library lines show what the stage is competing with: charset-normalizer detection
-for parsing text, OpenCC t2s for normalizing.
+Prints:
+  * MB/s and docs/s end to end and per stage, for `--jobs 1` and for every core, with CPU time
+    (the machine may be shared: CPU seconds are the fair figure; wall seconds are printed too);
+  * the floors: bare OpenCC t2s and rjieba cut over the same text;
+  * unstructured's `partition_text` per document, where it is installed;
+  * the cost of adding one document to a corpus of `--add-corpus` documents (seconds, bytes written),
+    against building that document alone, and the bytes a build that changes nothing writes;
+  * peak RSS of each build (main process and its workers);
+  * CPU time per KB for one document of 10 KB, 1 MB and 5 MB.
+
+The corpus is `benchmarks/corpus_gen.py` (paragraphs of the shared texts recombined with a seeded RNG).
+Every build runs in a fresh child process, so its peak RSS and bytes written are its own.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from fangan.pipeline import Options, build
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _inputs(paths: list[str]) -> list[Path]:
-    if paths:
-        return [Path(p) for p in paths]
-    out = [REPO / "data" / "samples"]
-    seeds = REPO.parent / "shared" / "corpus" / "seeds"
-    if seeds.is_dir():
-        out.append(seeds)
-    return out
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 
-def _copies(inputs: list[Path], n: int, dest: Path) -> list[Path]:
-    files = []
-    for root in inputs:
-        files.extend(sorted(p for p in (root.rglob("*") if root.is_dir() else [root]) if p.is_file()))
-    made = []
-    for i in range(n):
-        for f in files:
-            data = f.read_bytes()
-            trailer = f"\n{i}".encode("utf-16-le" if data[:2] in (b"\xff\xfe",) else "ascii")
-            target = dest / f"{i:04d}_{f.name}"
-            target.write_bytes(data + trailer)
-            made.append(target)
-    return made
+# ---------------------------------------------------------------- child: one measured build
+
+def _wchar() -> int:
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("wchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+def child(inputs: list[str], out: str, jobs: int) -> None:
+    from fangan.pipeline import build
+
+    # imports and the models load before the clock starts: a long build pays them once
+    from fangan.extract.nlp import load_pipeline
+    from fangan.lexicon.segment import get_segmenter
+
+    load_pipeline()
+    get_segmenter("auto").cut("预热")
+    w0, c0, t0 = _wchar(), time.process_time(), time.perf_counter()
+    report = build(inputs, out, jobs=jobs)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    written = _wchar() - w0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "wall": wall, "cpu": cpu, "cpu_children": kids.ru_utime + kids.ru_stime, "built": len(report.built),
+        "rebuilt": len(report.rebuilt), "errors": len(report.errors), "bytes_in": report.bytes_in, "written": written,
+        "jobs": report.jobs, "times": report.times.seconds, "cpu_times": report.times.cpu,
+        "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024,
+    }))
+
+
+def measure(inputs: list[Path], out: Path, jobs: int) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(out), str(jobs), *map(str, inputs)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- parent: the report
+
+def _rate(mb: float, n: int, secs: float) -> str:
+    if secs <= 0:
+        return f"{'—':>8}      {'—':>9}       "
+    return f"{mb / secs:8.2f} MB/s {n / secs:9.1f} docs/s"
+
+
+def report_build(label: str, r: dict, mb: float) -> None:
+    n = r["built"]
+    cpu = r["cpu"] + r["cpu_children"]
+    print(f"\n{label}: {n} documents ({r['rebuilt']} rebuilt for learned chrome), {r['errors']} errors, "
+          f"{r['jobs']} worker(s)")
+    print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s)")
+    print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s; "
+          f"{cpu / r['wall']:.2f} cores busy on average — less than the workers means a shared machine)")
+    print("  per stage (CPU seconds of the process that ran it; rates add like rates, not like times):")
+    for stage, secs in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]):
+        share = 100 * secs / cpu if cpu else 0
+        print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} CPU s, {share:4.1f}%)")
+    print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
+
+
+def floors(files: list[Path], mb: float) -> None:
+    from fangan.lexicon.script import converter
+    from fangan.lexicon.segment import get_segmenter
+
+    texts = []
+    for f in files:
+        data = f.read_bytes()
+        try:
+            texts.append(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(data.decode("gb18030", "replace"))
+    t2s, seg = converter("t2s"), get_segmenter("auto")
+    print("\nfloors over the same text:")
+    for name, fn in (("bare OpenCC t2s", t2s.convert), (f"bare {seg.name} cut", seg.cut)):
+        c0 = time.process_time()
+        for t in texts:
+            fn(t)
+        secs = time.process_time() - c0
+        print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s)")
+    try:
+        from unstructured.partition.text import partition_text
+    except ImportError:
+        print(f"  {'unstructured':<20} not installed")
+        return
+    sample = texts[:200]
+    c0 = time.process_time()
+    for t in sample:
+        partition_text(text=t)
+    secs = time.process_time() - c0
+    print(f"  {'unstructured':<20} partition_text {1000 * secs / len(sample):.1f} ms per document")
+
+
+def add_one(files: list[Path], n: int, tmp: Path) -> None:
+    base = tmp / "base"
+    base.mkdir()
+    for f in files[:n]:
+        os.link(f, base / f.name)
+    extra = files[n]
+    out = tmp / "add-corpus"
+    r0 = measure([base], out, jobs=0)
+    print(f"\nadding one document to a {r0['built']}-document corpus "
+          f"(built in {r0['wall']:.1f} s wall; peak RSS main {r0['rss_main_mb']:.0f} MB):")
+    add = measure([extra], out, jobs=1)
+    alone = measure([extra], tmp / "alone", jobs=1)
+    same = measure([base, extra], out, jobs=1)
+    print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written")
+    print(f"  build it alone: {alone['cpu']:.3f} CPU s, {alone['wall']:.3f} s wall, {alone['written'] / 1e6:.3f} MB written")
+    print(f"  ratio:          {add['cpu'] / alone['cpu']:.2f}× the CPU time of building it alone")
+    print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written, "
+          f"{same['cpu']:.2f} CPU s")
+
+
+def long_documents(files: list[Path], tmp: Path) -> None:
+    body = "".join(f.read_bytes().decode("utf-8", "ignore") for f in files[:800])
+    lines = [ln for ln in body.split("\n") if ln and not ln[0] in "一二三四五六七八九十（"]
+    print("\none long document (CPU time per KB, whole build):")
+    for size in (10_000, 1_000_000, 5_000_000):
+        text, i = ["长宁县2024年健康促进工作方案", "一、工作目标"], 0
+        total = 0
+        k = 1
+        while total < size:
+            ln = lines[i % len(lines)]
+            if i % 40 == 39:
+                k += 1
+                ln = f"（{k}）{ln}"
+            text.append(ln)
+            total += len(ln.encode("utf-8")) + 1
+            i += 1
+        p = tmp / f"long_{size}.txt"
+        p.write_text("\n".join(text) + "\n", encoding="utf-8")
+        r = measure([p], tmp / f"long-out-{size}", jobs=1)
+        kb = p.stat().st_size / 1000
+        print(f"  {p.stat().st_size / 1e6:6.2f} MB   {1000 * r['cpu'] / kb:7.3f} ms/KB   "
+              f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
+
+
+def _whole(tmp: Path, files: list[Path], mb: float) -> None:
+    from fangan.executors import cpu_count
+
+    one = measure([tmp / "in"], tmp / "out-1", jobs=1)
+    report_build("--jobs 1", one, mb)
+    if cpu_count() > 1:
+        alln = measure([tmp / "in"], tmp / "out-n", jobs=0)
+        report_build(f"--jobs 0 ({cpu_count()} cores)", alln, mb)
+        cpu1, cpun = one["cpu"] + one["cpu_children"], alln["cpu"] + alln["cpu_children"]
+        print(f"  speed-up over --jobs 1: {one['wall'] / alln['wall']:.2f}× wall as measured; "
+              f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
+              f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} workers)")
+        same = all((tmp / "out-1" / "documents" / p.name).read_bytes() == p.read_bytes()
+                   for p in (tmp / "out-n" / "documents").iterdir())
+        print(f"  --jobs 0 records identical to --jobs 1: {same}")
+    floors(files, mb)
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[4:], sys.argv[2], int(sys.argv[3]))
+        return
     ap = argparse.ArgumentParser()
-    ap.add_argument("inputs", nargs="*")
-    ap.add_argument("--copies", type=int, default=40)
+    ap.add_argument("--mb", type=float, default=20.0, help="size of the generated corpus")
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--add-corpus", type=int, default=1000, help="documents in the corpus one document is added to")
+    ap.add_argument("--quick", action="store_true", help="skip the long documents and the add-one measurement")
+    ap.add_argument("--no-builds", action="store_true", help="skip the whole-corpus builds and the floors")
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in"
-        src.mkdir()
-        files = _copies(_inputs(a.inputs), a.copies, src)
-        total = sum(f.stat().st_size for f in files)
-        t0 = time.perf_counter()
-        report = build([src], Path(tmp) / "out", Options())
-        wall = time.perf_counter() - t0
-        mb = total / 1e6
-        n = len(report.built)
-        print(f"inputs: {len(files)} files, {mb:.2f} MB; built {n}, errors {len(report.errors)}")
-        print(f"{'whole build':<14} {mb / wall:8.2f} MB/s {n / wall:9.1f} docs/s   ({wall:.2f} s)")
-        for stage, secs in report.times.seconds.items():
-            print(f"{stage:<14} {mb / secs if secs else float('inf'):8.2f} MB/s {n / secs if secs else float('inf'):9.1f} docs/s   ({secs:.2f} s)")
-        _bare_libraries(files, mb, n)
+    from corpus_gen import generate
+    from fangan.executors import cpu_count
 
-
-def _bare_libraries(files: list[Path], mb: float, n: int) -> None:
-    from charset_normalizer import from_bytes
-    import opencc
-
-    datas = [f.read_bytes() for f in files]
-    t0 = time.perf_counter()
-    texts = [str(from_bytes(d).best() or "") for d in datas]
-    secs = time.perf_counter() - t0
-    print(f"{'bare charset-normalizer':<24} {mb / secs:8.2f} MB/s {len(datas) / secs:9.1f} docs/s   (detect+decode only)")
-    conv = opencc.OpenCC("t2s")
-    t0 = time.perf_counter()
-    for t in texts:
-        conv.convert(t)
-    secs = time.perf_counter() - t0
-    print(f"{'bare OpenCC t2s':<24} {mb / secs:8.2f} MB/s {len(texts) / secs:9.1f} docs/s")
+    with tempfile.TemporaryDirectory(prefix="fangan-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        files = generate(tmp / "in", mb=a.mb, seed=a.seed)
+        mb = sum(f.stat().st_size for f in files) / 1e6
+        print(f"corpus: {len(files)} distinct plans, {mb:.1f} MB (seed {a.seed}); {cpu_count()} cores")
+        if not a.no_builds:
+            _whole(tmp, files, mb)
+        if not a.quick:
+            add_one(files, min(a.add_corpus, len(files) - 1), tmp)
+            long_documents(files, tmp)
 
 
 if __name__ == "__main__":

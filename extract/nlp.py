@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from itertools import compress
+from operator import and_
 from typing import Callable, Iterable
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 
 from fangan.lexicon.segment import get_segmenter
 
 from . import rules
 
+MAX_CHARS = 200_000_000
 COMPONENTS = ("fangan_targets", "fangan_deadlines", "fangan_parties", "fangan_goal_statements")
 
 
@@ -48,13 +50,103 @@ def _component(kind: str, finder: Callable[[Doc], Iterable]) -> Callable[[Doc], 
     return run
 
 
-Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(d.text)))
-Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(d.text)))
-Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(d.text)))
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once: `Doc.text` joins every token again on each access, so the
+    tokenizer stores the text it was given and the components read that."""
+    text = doc.user_data.get("fangan_text")
+    if text is None:  # a Doc from another tokenizer (a trained pipeline): join once, then reuse
+        text = doc.user_data["fangan_text"] = doc.text
+    return text
+
+
+Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(doc_text(d))))
+Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(doc_text(d))))
+Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(doc_text(d))))
 Language.component(
     "fangan_goal_statements",
-    func=_component("goal_statements", lambda d: rules.find_goal_statements(d.text, d.user_data.get("fangan_goal_spans", []))),
+    func=_component("goal_statements",
+                    lambda d: rules.find_goal_statements(doc_text(d), d.user_data.get("fangan_goal_spans", []))),
 )
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's `get_words_and_spaces`, in one pass over `text`.
+
+    spaCy's version searches `text[pos:]` for each word, copying the rest of the text every time
+    (quadratic: 4 ms/KB at 2.5 MB). Here each word is looked for from the current offset, so the
+    work is proportional to the text; the output is the same (a single space after a word becomes
+    that word's trailing space, any other gap becomes a token of its own).
+
+    When the words are the text cut without loss and no two whitespace words are adjacent (what
+    jieba gives for a normalized plan), only the whitespace words need a look: `_fast_words_and_spaces`.
+    """
+    if "".join(words) == text:
+        fast = _fast_words_and_spaces(list(words))
+        if fast is not None:
+            return fast
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    pos, n = 0, len(text)
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(f"segmenter returned a word that is not in the text at offset {pos}: {word!r}")
+        if start > pos:
+            out_words.append(text[pos:start])
+            spaces.append(False)
+        out_words.append(word)
+        spaces.append(False)
+        pos = start + len(word)
+        if pos < n and text[pos] == " ":
+            spaces[-1] = True
+            pos += 1
+    if pos < n:
+        out_words.append(text[pos:])
+        spaces.append(False)
+    return out_words, spaces
+
+
+_last_cut: dict[str, object] = {"text": None, "words": None}
+
+
+def segmented(text: str) -> list[str] | None:
+    """The words the tokenizer cut `text` into, if it was the last text it cut (the same object):
+    the search index reuses the cut instead of segmenting the text a second time."""
+    return _last_cut["words"] if _last_cut["text"] is text else None  # type: ignore[return-value]
+
+
+def _fast_words_and_spaces(words: list[str]) -> tuple[list[str], list[bool]] | None:
+    """The same result as the loop below for a lossless cut, visiting only the whitespace words
+    (about one per line): a whitespace word after a word gives its first space to that word as
+    trailing space and stays a token with the rest; None when two whitespace words are adjacent."""
+    n = len(words)
+    flags = list(map(str.isspace, words))
+    if any(map(and_, flags, flags[1:])):
+        return None
+    spaces = [False] * n
+    drop = []
+    for i in compress(range(n), flags):
+        w = words[i]
+        if i > 0 and w[0] == " ":
+            spaces[i - 1] = True
+            if len(w) == 1:
+                drop.append(i)
+            else:
+                words[i] = w[1:]
+    if not drop:
+        return words, spaces
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    start = 0
+    for i in drop:
+        out_words += words[start:i]
+        out_spaces += spaces[start:i]
+        start = i + 1
+    out_words += words[start:]
+    out_spaces += spaces[start:]
+    return out_words, out_spaces
 
 
 class JiebaTokenizer:
@@ -69,8 +161,12 @@ class JiebaTokenizer:
         self.backend = segmenter.name
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces([w for w in self.cut(text) if not w.isspace()], text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        cut = self.cut(text)
+        _last_cut["text"], _last_cut["words"] = text, cut
+        words, spaces = words_and_spaces(cut, text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["fangan_text"] = text
+        return doc
 
     # the pipeline can be saved with nlp.to_disk; the tokenizer has no state of its own
     def to_bytes(self, **kwargs) -> bytes:
@@ -102,14 +198,29 @@ def load_pipeline(name: str | None = None) -> Language:
         nlp = spacy.load(name)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "fangan.jieba_tokenizer.v1", "fast": True}}})
+        # the blank pipeline holds no model whose memory grows with the text, and the rules are
+        # linear: a plan of any length is one Doc (spaCy's default refuses texts over 1,000,000 characters)
+        nlp.max_length = max(nlp.max_length, MAX_CHARS)
     for comp in COMPONENTS:
         if comp not in nlp.pipe_names:
             nlp.add_pipe(comp)
     return nlp
 
 
+MAX_VOCAB = 200_000  # lexemes: the vocab keeps every word it has seen, so a long build would grow without end
+
+
+def _pipeline() -> Language:
+    nlp = load_pipeline()
+    if len(nlp.vocab) > MAX_VOCAB and not os.environ.get("FANGAN_SPACY_PIPELINE"):
+        # the blank pipeline holds nothing but those words: a fresh one (~20 ms) keeps memory flat
+        load_pipeline.cache_clear()
+        nlp = load_pipeline()
+    return nlp
+
+
 def run(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None = None) -> Doc:
-    nlp = nlp or load_pipeline()
+    nlp = nlp or _pipeline()
     doc = nlp.make_doc(text)
     doc.user_data["fangan_goal_spans"] = goal_spans
     for _name, proc in nlp.pipeline:

@@ -89,7 +89,8 @@ def build(
     script: str = ScriptOpt,
     force: bool = typer.Option(False, "--force", help="rebuild documents that are already built"),
     timings: bool = typer.Option(False, "--timings", help="print seconds per stage"),
-    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N", help="worker processes (0 = one per core)"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", show_default=False,
+                                       help="worker processes (0 = one per core; default: one per core for more than a few documents)"),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
 ):
@@ -109,7 +110,7 @@ def build(
 
     _check_inputs(inputs)
     _check_out(out)
-    if jobs < 0:
+    if jobs is not None and jobs < 0:
         fail(f"--jobs {jobs} is negative; give 0 (one per core) or a positive number", 2)
     options = Options(script=script, force=force, follow_symlinks=follow_symlinks)
     show_bar = sys.stderr.isatty()
@@ -120,7 +121,7 @@ def build(
 
             def progress(phase: str, done: int, total: Optional[int]) -> None:
                 if phase not in tasks:
-                    tasks[phase] = bar.add_task({"read": "reading", "build": "building"}.get(phase, phase), total=total)
+                    tasks[phase] = bar.add_task({"build": "building", "rebuild": "rebuilding"}.get(phase, phase), total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
             report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)

@@ -1,29 +1,83 @@
 """Where the per-document work runs: in this process, in local worker processes, or on a Dask cluster.
 
-All three expose `map(fn, items)` yielding `(index, result)` pairs as they complete, so the pipeline
-writes each document as soon as it is ready and one slow document does not hold up the others.
-`fn` must be a module-level function (it is pickled for workers) and must not raise: it returns
-either a result or an error value.
+All three expose `map(fn, items)`, yielding results in the order of `items` while keeping a bounded
+window of tasks in flight, so the pipeline can write each batch as it completes, memory stays flat
+however many items there are, and the output does not depend on how many workers there were.
+
+`context` is state every task needs (the learned boilerplate): it is sent to each worker once, when
+the worker starts (a pool initializer; on Dask, scattered to every worker), and tasks read it with
+`context()` — it is never pickled into each task. `fn` must be a module-level function (it is
+pickled for workers) and must not raise: it returns either a result or an error value.
 """
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Callable, Iterator, Optional, Sequence, TypeVar
+import threading
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+_CONTEXT: Any = None
+AUTO_MIN_ITEMS = 16  # with `jobs=None`, fewer items than this run in this process: a pool costs more than it gives
+
+
+def context() -> Any:
+    """The context of the executor this task runs under."""
+    return _CONTEXT
+
+
+def _set_context(value: Any) -> None:
+    global _CONTEXT
+    _CONTEXT = value
+
+
+def _init_worker(value: Any) -> None:
+    """A local worker's start: drop the parent's output lock, exit when the parent dies (a killed build
+    must not leave workers behind), then take the context."""
+    from .corpus.lock import close_inherited_locks
+
+    close_inherited_locks()
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="fangan-parent-watch", daemon=True).start()
+    _set_context(value)
+
+
+def _with_context(fn: Callable, item: Any, ctx: Any):  # Dask: the scattered context arrives as an argument
+    _set_context(ctx)
+    return fn(item)
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
 
 class SerialExecutor:
     name = "serial"
+    workers = 1
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
-        for i, item in enumerate(items):
-            yield i, fn(item)
+    def __init__(self, context: Any = None):
+        _set_context(context)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        for item in items:
+            yield fn(item)
 
     def close(self) -> None:
-        pass
+        _set_context(None)
 
 
 class ProcessExecutor:
@@ -31,16 +85,22 @@ class ProcessExecutor:
 
     name = "processes"
 
-    def __init__(self, jobs: int):
-        self.pool = ProcessPoolExecutor(max_workers=jobs)
+    def __init__(self, jobs: int, context: Any = None, window: Optional[int] = None):
+        self.workers = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(context,))
+        self.window = window or 4 * jobs
 
     def map(self, fn, items):
-        futures = {self.pool.submit(fn, item): i for i, item in enumerate(items)}
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+        pending: deque = deque()
+        for item in items:
+            pending.append(self.pool.submit(fn, item))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
-        self.pool.shutdown()
+        self.pool.shutdown(cancel_futures=True)
 
 
 class DaskExecutor:
@@ -48,27 +108,41 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, address: str):
-        from dask.distributed import Client, as_completed as dask_completed
+    def __init__(self, address: str, context: Any = None, window: int = 64):
+        from dask.distributed import Client
 
         self.client = Client(address)
-        self._as_completed = dask_completed
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.context = self.client.scatter(context, broadcast=True) if context is not None else None
+        self.window = window
 
     def map(self, fn, items):
-        futures = self.client.map(fn, list(items), pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
-        for fut in self._as_completed(futures):
-            yield index[fut.key], fut.result()
+        pending: deque = deque()
+        for item in items:
+            pending.append(self.client.submit(_with_context, fn, item, self.context, pure=False))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
         self.client.close()
 
 
-def make_executor(jobs: int = 1, dask_address: Optional[str] = None):
+def resolve_jobs(jobs: Optional[int], n_items: Optional[int] = None) -> int:
+    """`jobs`: None = every core when there are more than a few items, else 1; 0 = every core."""
+    if jobs is None:
+        return cpu_count() if n_items is None or n_items >= AUTO_MIN_ITEMS else 1
+    if jobs <= 0:
+        return cpu_count()
+    return jobs
+
+
+def make_executor(jobs: Optional[int] = 1, dask_address: Optional[str] = None, context: Any = None,
+                  n_items: Optional[int] = None):
     if dask_address:
-        return DaskExecutor(dask_address)
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
+        return DaskExecutor(dask_address, context)
+    jobs = resolve_jobs(jobs, n_items)
     if jobs > 1:
-        return ProcessExecutor(jobs)
-    return SerialExecutor()
+        return ProcessExecutor(jobs, context)
+    return SerialExecutor(context)

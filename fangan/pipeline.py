@@ -1,19 +1,21 @@
 """The pipeline: ingest → parse → normalize → structure → extract → corpus.
 
 `process_item` turns one input into a `Document` or raises `StageError` naming the stage that
-failed; `build` runs it over a batch, never letting one input stop the others, and writes the
-corpus atomically. A re-run skips inputs whose content (sha256) is already built.
+failed; `build` runs it over a batch, never letting one input stop the others, and streams the
+corpus to disk batch by batch. A re-run skips inputs whose content (sha256) is already built.
 """
 from __future__ import annotations
 
-import pickle
-import shutil
+import json
+import os
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
@@ -22,8 +24,8 @@ from fangan.normalizers import Explanation, NormalizeContext, normalize_and_expl
 from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
 
-from .corpus.lock import holds_output_lock, new_build_dir
-from .corpus.store import CorpusStore, atomic_write_bytes
+from .corpus.lock import holds_output_lock
+from .corpus.store import CorpusStore, dump_document
 
 
 class StageError(Exception):
@@ -54,16 +56,28 @@ def _now() -> str:
 
 @dataclass
 class StageTimes:
-    """Seconds spent per stage over a batch, for `benchmarks/` and `--timings`."""
+    """Seconds spent per stage over a batch, for `benchmarks/` and `--timings`: wall seconds, and the
+    CPU seconds of the process that ran the stage (the fair figure on a shared machine)."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
-    def add(self, stage: str, dt: float) -> None:
+    def add(self, stage: str, dt: float, cpu: Optional[float] = None) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
+        if cpu is not None:
+            self.cpu[stage] = self.cpu.get(stage, 0.0) + cpu
+
+    @contextmanager
+    def timed(self, stage: str):
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def _run(stage: str, fn: Callable, *args, times: Optional[StageTimes] = None, **kwargs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         return fn(*args, **kwargs)
     except StageError:
@@ -75,7 +89,7 @@ def _run(stage: str, fn: Callable, *args, times: Optional[StageTimes] = None, **
         raise StageError(stage, "internal_error", f"{type(e).__name__}: {e} (at {Path(tb.filename).name}:{tb.lineno})") from e
     finally:
         if times is not None:
-            times.add(stage, time.perf_counter() - t0)
+            times.add(stage, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def parse_item(item: SourceItem, times: Optional[StageTimes] = None) -> ParsedDocument:
@@ -190,7 +204,7 @@ def process_file(path: str | Path, options: Optional[Options] = None) -> Documen
 
 @dataclass
 class BuildReport:
-    built: list[str] = field(default_factory=list)  # ids written this run
+    built: list[str] = field(default_factory=list)  # ids written this run (new, forced or rebuilt)
     skipped: list[str] = field(default_factory=list)  # ids already built (resume)
     errors: list[ErrorRecord] = field(default_factory=list)
     # inputs deliberately not read (hidden, OS metadata, duplicates, links out of the inputs), with reasons:
@@ -199,6 +213,9 @@ class BuildReport:
     times: StageTimes = field(default_factory=StageTimes)
     bytes_in: int = 0
     seconds: float = 0.0
+    rebuilt: list[str] = field(default_factory=list)  # ids rebuilt because the learned boilerplate changed for them
+    learned: int = 0  # documents whose lines the learner read this run
+    jobs: int = 1  # worker processes used for the documents
 
     @property
     def ok(self) -> bool:
@@ -209,148 +226,387 @@ def _error(path: str, sha: Optional[str], stage: str, error: str, reason: str) -
     return ErrorRecord(path=path, sha256=sha, stage=stage, error=error, reason=reason, time=_now())
 
 
+@dataclass
+class BuiltDocument:
+    """One document as the main process writes it: everything computed in the worker that built it."""
+
+    id: str
+    record_json: str  # documents/<id>.json
+    line: str  # its corpus.jsonl line
+    index: Any  # fangan.corpus.search.IndexEntry: table rows, facets and the segmented text
+    learned: Optional[tuple[str, list[str], list[str]]]  # (site, asked, chrome) when the learner ran
+
+
 # Tasks run in worker processes or on a Dask cluster: module-level, and they return errors rather than raise.
-def _parse_task(item: SourceItem):
-    times = StageTimes()
-    try:
-        return item.reference(), parse_item(item, times), times
-    except StageError as e:
-        return item.reference(), e, times
+LEARN, BUILD = "learn", "build"
 
 
-def _process_task(args):
-    ref, parsed, options, batch = args
+def _task(job: tuple[str, SourceItem]):
+    """One input: BUILD = the whole document, down to its record, JSONL line, table rows and index
+    entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built before
+    the learner kept statistics). The context (options, learned boilerplate) came with the worker."""
+    from fangan.normalizers.batch import document_shapes
+
+    from .executors import context
+
+    mode, item = job
+    options, learned, learned_path = context()
+    learned = _learned_now(learned, learned_path)
     times = StageTimes()
+    ref = item.reference()
     try:
-        return ref, process_parsed(ref, parsed, options, batch, times), times
+        parsed = parse_item(item, times)
+        shapes = None
+        if learned is not None:
+            with times.timed("learn"):
+                shapes = (parsed.site or item.site, document_shapes(parsed.text))
+        if mode == LEARN:
+            return ref, (None, shapes), times
+        view = learned.for_document() if learned is not None else None
+        doc = process_parsed(ref, parsed, options, view, times)
+        with times.timed("serialize"):
+            built = _serialize(doc, view)
+        return ref, (built, shapes), times
     except StageError as e:
         return ref, e, times
+    except Exception as e:  # serializing: a record the model or the tables cannot hold
+        return ref, StageError("write", "internal_error", f"{type(e).__name__}: {e}"), times
 
 
-CHUNK = 64  # documents in flight at once: bounds memory whatever the archive size
+LEARNED_FILE = ".learned.json"  # the learned chrome as it grows during a build, for local workers
+_learned_cache: dict[str, Any] = {}
 
 
-def _chunks(iterable, n: int):
-    chunk = []
-    for x in iterable:
-        chunk.append(x)
-        if len(chunk) == n:
-            yield chunk
-            chunk = []
-    if chunk:
+def _learned_now(learned, path: Optional[str]):
+    """The newest learned chrome the main process has published (re-read only when the file changed);
+    the context's copy where the file is not visible (a remote Dask worker). Which one a document was
+    built with never changes the corpus: the build checks every decision against the final statistics
+    and rebuilds what differs. A fresher copy only means fewer rebuilds."""
+    if learned is None or path is None:
+        return learned
+    try:
+        st = os.stat(path)
+    except OSError:
+        return learned
+    key = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+    if _learned_cache.get("key") != key:
+        from fangan.normalizers.batch import LearnedBoilerplate
+
+        try:
+            with open(path, "rb") as f:
+                sites = json.load(f)["sites"]
+        except (OSError, ValueError, KeyError):
+            return learned
+        value = LearnedBoilerplate({site: frozenset(shapes) for site, shapes in sites.items()})
+        _learned_cache.update(key=key, value=value)
+    return _learned_cache["value"]
+
+
+def _publish_learned(store: CorpusStore, learned) -> None:
+    from .corpus.store import atomic_write_bytes
+
+    data = {"sites": {site: sorted(shapes) for site, shapes in sorted(learned.sites.items())}}
+    atomic_write_bytes(store.root / LEARNED_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"), fsync=False)
+
+
+def _serialize(doc: Document, view) -> BuiltDocument:
+    from fangan.extract.nlp import segmented
+    from fangan.lexicon.segment import get_segmenter
+
+    from .corpus.search import index_entry
+    from .corpus.tables import rows_for
+
+    record_json = dump_document(doc)
+    record = json.loads(record_json)
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    tok = get_segmenter("auto")
+    # the index cuts the text with the same segmenter as extraction did: reuse that cut when it is one
+    words = segmented(doc.text) if _same_segmenter(tok) else None
+    entry = index_entry(record, rows_for(record, doc), tok, words)
+    return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
+
+
+def _same_segmenter(tok) -> bool:
+    from fangan.extract.nlp import load_pipeline
+
+    return getattr(load_pipeline().tokenizer, "backend", None) == tok.name
+
+
+BATCH = 64  # documents per write: one index transaction, one fsync of the JSONL (table parts: per 256)
+
+
+def _chunks(iterable, n: int, first: Optional[int] = None):
+    """Lists of `n` items; with `first`, the sizes ramp up from it (first, 2·first, … n), so what the
+    first documents teach the learner reaches the workers early."""
+    it = iter(iterable)
+    size = min(first or n, n)
+    while chunk := list(islice(it, size)):
         yield chunk
+        size = min(2 * size, n)
+
+
+def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:
+    """The first `n` items, and an iterator over all of them (to decide serial or parallel lazily)."""
+    it = iter(items)
+    head = list(islice(it, n))
+    return head, chain(head, it)
+
+
+class _Inputs:
+    """The inputs, read as often as a pass needs them, each content once: ingest errors and
+    duplicates are reported the first time only."""
+
+    def __init__(self, inputs: Iterable[str | Path], options: Options, report: BuildReport) -> None:
+        self.inputs = list(inputs)
+        self.options = options
+        self.report = report
+        self.reported = False
+
+    def items(self) -> Iterator[SourceItem]:
+        seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
+        report, first = self.report, not self.reported
+        for item in iter_inputs(self.inputs, self.options.limits, follow_symlinks=self.options.follow_symlinks):
+            if isinstance(item, Skipped):  # before IngestError: a Skipped is one
+                if first:
+                    report.skipped_inputs.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+                continue
+            if isinstance(item, IngestError):
+                if first:
+                    report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+                continue
+            sha = item.sha256
+            if sha in seen:
+                if first:
+                    report.bytes_in += item.size
+                    report.skipped_inputs.append(_error(item.path, sha, "ingest", "duplicate",
+                                                        f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
+                continue
+            seen[sha] = item.path
+            if first:
+                report.bytes_in += item.size
+            yield item
+        self.reported = True
+
+
+class _Writer:
+    """The main process's side of a build: it appends each batch of built documents to the corpus."""
+
+    def __init__(self, store: CorpusStore, log, report: BuildReport, existing: set[str]) -> None:
+        from .corpus.search import IndexWriter
+        from .corpus.tables import TablesWriter
+
+        self.store, self.log, self.report, self.existing = store, log, report, existing
+        self.tables = TablesWriter(store.root)
+        self.index = IndexWriter(store.root)
+        self._built: set[str] = set()
+        self.published = None
+
+    def write(self, results: list) -> None:
+        with self.report.times.timed("write"):
+            self._write(results)
+
+    def _write(self, results: list) -> None:
+        from .corpus.tables import record_fingerprint
+
+        done: list[tuple[SourceRef, BuiltDocument]] = []
+        learn: list[dict] = []
+        for ref, result, times in results:
+            _merge_times(self.report.times, times)
+            if isinstance(result, StageError):
+                self.report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
+                continue
+            built, shapes = result
+            if shapes is not None and self.log is not None and doc_id_for(ref.sha256) not in self.log.stats:
+                learn.append(self.log.learn_entry(doc_id_for(ref.sha256), *shapes))
+            if built is not None:
+                done.append((ref, built))
+        store = self.store
+        if done:
+            store.begin_batch([b.id for _, b in done])  # a kill from here on is repaired by the next build
+        written = []
+        for ref, b in done:
+            try:
+                store.write_record(b.id, b.record_json)
+                written.append(b)
+            except OSError as e:
+                self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
+        if written:
+            fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
+            store.append_jsonl([b.line for b in written],
+                               replacing=any(b.id in self.existing or b.id in self._built for b in written))
+            self.tables.append([b.index.rows for b in written], fps)  # fps: in the order of `written`
+            self.index.add([b.index for b in written], fps)
+        if self.log is not None:
+            self.log.append(learn + [self.log.built_entry(b.id, *b.learned) for b in written if b.learned is not None])
+            self.report.learned += len(learn)
+        if done:
+            store.end_batch()
+        for b in written:
+            if b.id not in self._built:
+                self._built.add(b.id)
+                self.report.built.append(b.id)
+
+    def publish(self, learned=None) -> None:
+        """Hand the learned chrome (grown by the last batch) to the workers, when it changed."""
+        if self.log is None:
+            return
+        learned = learned if learned is not None else self.log.stats.learned()
+        if learned != self.published:
+            _publish_learned(self.store, learned)
+            self.published = learned
+
+    def close(self) -> None:
+        try:
+            self.tables.close()
+        finally:
+            self.index.close()
 
 
 @holds_output_lock
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
-          progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: int = 1,
+          progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: Optional[int] = None,
           dask_address: Optional[str] = None) -> BuildReport:
     """Build (or resume building) the corpus in `out` from `inputs`.
 
-    Two passes, both streaming in chunks so memory stays bounded on large archives. The first reads
-    and parses every new input, lets the boilerplate learner see it (lines recurring across a site's
-    documents are chrome) and caches the parsed text in this build's own temporary folder (DIR/.build-*); the second normalizes,
-    structures and extracts each document and writes it. `jobs` > 1 runs the per-document work in
-    local processes (0 = one per core); `dask_address` sends it to a Dask cluster.
+    Each new document is built once, in a worker — parse, normalize, structure, extract, and its
+    record, JSONL line, table rows and index entry — and the main process appends them batch by
+    batch. The boilerplate learner's statistics are stored with the corpus (DIR/learner.jsonl) and
+    cover every document ever built, not only this run's: documents are built against the statistics
+    as they stood when the run began, and this run's documents are added to them as they are read;
+    at the end, the few documents (of this run or earlier ones) whose learned chrome changed are
+    rebuilt. So the corpus is the same however its inputs were split, ordered or interrupted.
+
+    `jobs`: worker processes; 0 = one per core; None (the default) = one per core when there are more
+    than a few documents. `dask_address` sends the per-document work to a Dask cluster.
     """
-    from .executors import make_executor
+    from fangan.normalizers.batch import LearnerLog
 
     options = options or Options()
-    store = CorpusStore(out)
-    cache = new_build_dir(store.root)
     report = BuildReport()
     t_start = time.perf_counter()
-    seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
-    batch = _new_batch_learner() if options.learn_boilerplate else None
-    refs: list[SourceRef] = []
+    store = CorpusStore(out)
+    store.root.mkdir(parents=True, exist_ok=True)
+    interrupted = store.recover()
+    log = LearnerLog(store.root) if options.learn_boilerplate else None
+    if log is not None and interrupted:  # a killed batch: its records may not match what the log says
+        log.append([{"unbuilt": d} for d in interrupted])
+    existing = store.document_ids()
+    source = _Inputs(inputs, options, report)
+    learned = log.stats.learned() if log is not None else None
+    stale = log.stale(learned, existing) if log is not None else set()
 
-    def new_items():
-        for item in iter_inputs(inputs, options.limits, follow_symlinks=options.follow_symlinks):
-            if isinstance(item, Skipped):
-                report.skipped_inputs.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
+    def jobs_of(items: Iterable[SourceItem]) -> Iterator[tuple[str, SourceItem]]:
+        for item in items:
+            doc_id = doc_id_for(item.sha256)
+            if doc_id in existing and not options.force and doc_id not in stale:
+                report.skipped.append(doc_id)
+                if log is not None and doc_id not in log.stats:
+                    yield LEARN, item  # built before the learner kept statistics: count its lines
                 continue
-            if isinstance(item, IngestError):
-                report.errors.append(_error(item.path, item.sha256, "ingest", item.error, item.reason))
-                continue
-            sha = item.sha256
-            report.bytes_in += item.size
-            if sha in seen:
-                report.skipped_inputs.append(_error(item.path, sha, "ingest", "duplicate",
-                                                    f"same content as {seen[sha]} (document {doc_id_for(sha)})"))
-                continue
-            seen[sha] = item.path
-            if store.has(doc_id_for(sha)) and not options.force:
-                report.skipped.append(doc_id_for(sha))
-                continue
-            yield item
+            if doc_id in stale:
+                report.rebuilt.append(doc_id)
+                stale.discard(doc_id)
+            yield BUILD, item
 
-    executor = make_executor(jobs, dask_address)
+    writer = _Writer(store, log, report, existing)
+    learned_path = str(store.root / LEARNED_FILE) if log is not None else None
     try:
-        for chunk in _chunks(new_items(), CHUNK):
-            for _, (ref, result, times) in executor.map(_parse_task, chunk):
-                _merge_times(report.times, times)
-                if isinstance(result, StageError):
-                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-                    continue
-                if batch is not None:
-                    batch.add(result.text, site=result.site or ref.site)
-                atomic_write_bytes(cache / f"{doc_id_for(ref.sha256)}.pickle", pickle.dumps(result))
-                refs.append(ref)
-            if progress:
-                progress("read", len(refs), None)
-        done = 0
-        for chunk in _chunks(refs, CHUNK):
-            tasks = [(ref, _load_parsed(cache, ref), options, batch) for ref in chunk]
-            for _, (ref, result, times) in executor.map(_process_task, tasks):
-                _merge_times(report.times, times)
-                done += 1
-                if progress:
-                    progress("build", done, len(refs))
-                if isinstance(result, StageError):
-                    report.errors.append(_error(ref.path, ref.sha256, result.stage, result.error, result.reason))
-                    continue
-                t0 = time.perf_counter()
-                try:
-                    store.write_document(result)
-                    report.built.append(result.id)
-                except (OSError, ValueError) as e:  # ValueError: a value JSON cannot hold
-                    report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
-                report.times.add("write", time.perf_counter() - t0)
+        _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
+        if log is not None:
+            final = log.stats.learned()
+
+            def again() -> Iterator[tuple[str, SourceItem]]:
+                for item in _stale_items(source, store, log, final, options):
+                    report.rebuilt.append(doc_id_for(item.sha256))
+                    yield BUILD, item
+
+            # what this run learned changes some documents (of this run or earlier): build them against it
+            _run_pass(again(), (options, final, learned_path), writer, jobs, dask_address, progress, "rebuild")
     finally:
-        executor.close()
-        shutil.rmtree(cache, ignore_errors=True)
+        writer.close()
+        (store.root / LEARNED_FILE).unlink(missing_ok=True)
+    rebuilt = set(report.rebuilt)
+    report.skipped = [d for d in report.skipped if d not in rebuilt]
+    report.rebuilt = sorted(rebuilt)
     report.errors.sort(key=lambda e: e.path)
-    t0 = time.perf_counter()
-    store.write_jsonl()
-    store.write_errors(report.errors)
-    store.write_skipped(report.skipped_inputs)
-    _write_tables(store)
-    report.times.add("corpus", time.perf_counter() - t0)
+    with report.times.timed("corpus"):
+        _finish(store, report)
     report.seconds = time.perf_counter() - t_start
     return report
 
 
-def _load_parsed(cache: Path, ref: SourceRef) -> ParsedDocument:
-    return pickle.loads((cache / f"{doc_id_for(ref.sha256)}.pickle").read_bytes())
+def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: Options) -> Iterator[SourceItem]:
+    """Inputs of the documents whose record no longer matches the learned boilerplate: from this run's
+    inputs, else read again from the source path in the record."""
+    stale = log.stale(learned, store.document_ids())
+    if not stale:
+        return
+    for item in source.items():
+        if not stale:
+            break
+        if doc_id_for(item.sha256) in stale:
+            stale.discard(doc_id_for(item.sha256))
+            yield item
+    yield from _sources_of(store, stale, options)
+
+
+def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer, jobs: Optional[int],
+              dask_address: Optional[str], progress, phase: str) -> None:
+    from .executors import make_executor
+
+    head, items = _peek(jobs_iter, BATCH)
+    if not head:
+        return
+    writer.publish(ctx[1])
+    with writer.report.times.timed("start"):
+        executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
+    writer.report.jobs = max(writer.report.jobs, executor.workers)
+    try:
+        done = 0
+        for batch in _chunks(executor.map(_task, items), BATCH, first=4):
+            writer.write(batch)
+            writer.publish()
+            done += len(batch)
+            if progress:
+                progress(phase, done, None)
+    finally:
+        executor.close()
+
+
+def _sources_of(store: CorpusStore, doc_ids: set[str], options: Options) -> Iterator[SourceItem]:
+    """Inputs of documents built by an earlier run that must be rebuilt but were not given this time,
+    read again from the source path in their record (a member of an archive: from the archive)."""
+    if not doc_ids:
+        return
+    wanted: dict[str, set[str]] = {}
+    for doc_id in sorted(doc_ids):
+        try:
+            src = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))["source"]
+        except (OSError, ValueError, KeyError):
+            continue
+        root = src["path"].split("!/", 1)[0]
+        if Path(root).exists():
+            wanted.setdefault(root, set()).add(src["sha256"])
+    for root, shas in wanted.items():
+        for item in iter_inputs([root], options.limits):
+            if isinstance(item, SourceItem) and item.sha256 in shas:
+                shas.discard(item.sha256)
+                yield item
+
+
+def _finish(store: CorpusStore, report: BuildReport) -> None:
+    """Derived outputs brought in line with documents/: corpus.jsonl compacted if records were replaced,
+    the tables' replaced rows dropped, anything a killed build left out of step re-done. When nothing
+    changed, this only reads."""
+    from .corpus import search, tables
+
+    store.finish_jsonl()
+    store.write_errors(report.errors)
+    store.write_skipped(report.skipped_inputs)
+    tables.update_tables(store.root)
+    search.build_index(store.root)
 
 
 def _merge_times(into: StageTimes, other: StageTimes) -> None:
     for stage, secs in other.seconds.items():
-        into.add(stage, secs)
-
-
-def _new_batch_learner():
-    try:
-        from fangan.normalizers.batch import BatchLearner
-    except ImportError:
-        return None
-    return BatchLearner()
-
-
-def _write_tables(store: CorpusStore) -> None:
-    """Derived outputs, brought up to date incrementally: Parquet tables (DIR/tables/) and the
-    full-text index (DIR/corpus.sqlite)."""
-    from .corpus import search, tables
-
-    tables.write_tables(store.root)
-    search.build_index(store.root)
+        into.add(stage, secs, other.cpu.get(stage))

@@ -1,19 +1,41 @@
-"""Learning site chrome from a batch: lines (or line shapes) that recur across many documents of
-one site are the site's, not the plans'. The pipeline feeds every parsed document to `add` before
-normalizing any, and the `remove_learned_boilerplate` step asks `is_chrome`."""
+"""Learning site chrome from a corpus: lines (or line shapes) that recur across many documents of
+one site are the site's, not the plans'. The `remove_learned_boilerplate` step asks `is_chrome`.
+
+The statistics are those of every document the corpus has ever seen, not of one run, so the same
+set of inputs gives the same records however a build was split, ordered or interrupted:
+
+* `BoilerplateStats` counts, per site, how many documents hold each line shape. A document counts
+  once (by id), whatever order documents arrive in, so the counts are a function of the set only.
+  `fangan.pipeline.build` stores them with the corpus (DIR/learner.jsonl, see `LearnerLog`) and
+  reads every new input into them before it builds any document.
+* `LearnedBoilerplate` is what the statistics decide: per site, the shapes that are chrome. It is
+  small, so it is sent to each worker once. `for_document()` gives a view that records which shapes
+  one document asked about and which of them were chrome; the build stores that decision, and a
+  document whose decision changes when later documents arrive is rebuilt.
+
+Shapes are kept as 64-bit hashes: a corpus of thousands of documents stores a few bytes per line.
+An issuer's signature and date lines are never chrome: one issuer's documents share them because
+that is how the issuer signs, and they are the body (`fangan.lexicon.orgs.is_org_line`).
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import Counter, defaultdict
-from typing import Optional
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_line
 
 from .years import DATE_LINE
 
 _DIGITS = re.compile(r"\d+")
-# 落款: a date line, or a short issuer name, recurs in every document of one issuer
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)")
+MAX_LINE = 200  # longer lines are paragraphs, never chrome
+MIN_DOCUMENTS = 3  # a shape must recur in at least this many documents …
+MIN_SHARE = 0.5  # … and in at least this share of its site's documents
 
 
 def line_shape(line: str) -> str:
@@ -21,29 +43,229 @@ def line_shape(line: str) -> str:
     return _DIGITS.sub("#", line.strip())
 
 
-class BatchLearner:
-    min_documents = 3  # a shape must recur in at least this many documents …
-    min_share = 0.5  # … and in at least this share of its site's documents
+def shape_key(shape: str) -> str:
+    return hashlib.blake2b(shape.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def document_shapes(text: str) -> list[str]:
+    """The keys of the line shapes one document contributes to the statistics (sorted, unique)."""
+    return sorted({shape_key(line_shape(ln)) for ln in text.split("\n") if 0 < len(ln.strip()) <= MAX_LINE})
+
+
+def may_be_chrome(line: str) -> bool:
+    """Whether statistics may call this line chrome at all (headings, dates and signatures never)."""
+    shape = line_shape(line)
+    if not shape or _HEADING.match(shape):
+        return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
+    if DATE_LINE.match(line.strip()) or is_org_line(line):
+        return False  # one issuer's documents share a signature and a date shape: that is the body
+    return True
+
+
+class BoilerplateStats:
+    """Per site: documents seen, and for each shape the number of documents that hold it."""
 
     def __init__(self) -> None:
+        self.site_of: dict[str, str] = {}  # doc id → site key
         self.docs_per_site: Counter[str] = Counter()
         self.shape_docs: dict[str, Counter[str]] = defaultdict(Counter)
+        self.frequent: dict[str, set[str]] = defaultdict(set)  # shapes in ≥ MIN_DOCUMENTS documents: the only candidates
 
-    def add(self, text: str, site: Optional[str] = None) -> None:
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self.site_of
+
+    def add(self, doc_id: str, site: Optional[str], shapes: Iterable[str]) -> bool:
+        """Count one document (once: a document already counted is ignored). True if it was new."""
+        if doc_id in self.site_of:
+            return False
         key = site or ""
+        self.site_of[doc_id] = key
         self.docs_per_site[key] += 1
-        shapes = {line_shape(ln) for ln in text.split("\n") if 0 < len(ln.strip()) <= 200}
-        self.shape_docs[key].update(shapes)
+        counts = self.shape_docs[key]
+        counts.update(shapes)  # C-accelerated counting
+        self.frequent[key].update(s for s in shapes if counts[s] >= MIN_DOCUMENTS)
+        return True
+
+    def learned(self) -> "LearnedBoilerplate":
+        sites = {}
+        for key, n in self.docs_per_site.items():
+            if n < MIN_DOCUMENTS:
+                continue
+            counts = self.shape_docs[key]
+            chrome = frozenset(s for s in self.frequent[key] if counts[s] / n >= MIN_SHARE)
+            if chrome:
+                sites[key] = chrome
+        return LearnedBoilerplate(sites)
+
+
+class LearnedBoilerplate:
+    """The chrome shapes per site; `is_chrome` is what the normalization step asks."""
+
+    def __init__(self, sites: Optional[dict[str, frozenset]] = None) -> None:
+        self.sites = sites or {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LearnedBoilerplate) and self.sites == other.sites
 
     def is_chrome(self, line: str, site: Optional[str] = None) -> bool:
-        key = site or ""
-        n = self.docs_per_site.get(key, 0)
-        if n < self.min_documents:
+        chrome = self.sites.get(site or "")
+        return bool(chrome) and may_be_chrome(line) and shape_key(line_shape(line)) in chrome
+
+    def decision(self, site: Optional[str], asked: Iterable[str]) -> list[str]:
+        """Which of the shapes a document asked about are chrome now (sorted)."""
+        chrome = self.sites.get(site or "", frozenset())
+        return sorted(s for s in asked if s in chrome)
+
+    def for_document(self) -> "DocumentLearner":
+        return DocumentLearner(self)
+
+
+class DocumentLearner:
+    """One document's view of the learned chrome: answers like `LearnedBoilerplate` and records the
+    shapes asked about (only lines the statistics could decide), so the build can tell later whether
+    new statistics would change this document."""
+
+    def __init__(self, learned: LearnedBoilerplate) -> None:
+        self.learned = learned
+        self.asked: set[str] = set()
+        self.site: Optional[str] = None
+
+    def is_chrome(self, line: str, site: Optional[str] = None) -> bool:
+        self.site = site or ""
+        if not may_be_chrome(line):
             return False
-        shape = line_shape(line)
-        if not shape or _HEADING.match(shape):
-            return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
-        if DATE_LINE.match(line.strip()) or is_org_line(line):
-            return False  # one issuer's documents share a signature and a date shape: that is the body
-        k = self.shape_docs[key].get(shape, 0)
-        return k >= self.min_documents and k / n >= self.min_share
+        key = shape_key(line_shape(line))
+        self.asked.add(key)
+        return key in self.learned.sites.get(site or "", ())
+
+    def decision(self) -> tuple[str, list[str], list[str]]:
+        """(site, asked shapes, chrome shapes), sorted: what the build stores for this document."""
+        asked = sorted(self.asked)
+        return self.site or "", asked, self.learned.decision(self.site, asked)
+
+
+class BatchLearner:
+    """The learner over an in-memory batch (`add` each text, then ask `is_chrome`), for callers that
+    normalize a handful of texts without a corpus; the build uses `BoilerplateStats` + `LearnerLog`."""
+
+    def __init__(self) -> None:
+        self.stats = BoilerplateStats()
+        self._learned: Optional[LearnedBoilerplate] = None
+
+    def add(self, text: str, site: Optional[str] = None, doc_id: Optional[str] = None) -> None:
+        self.stats.add(doc_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], site, document_shapes(text))
+        self._learned = None
+
+    def is_chrome(self, line: str, site: Optional[str] = None) -> bool:
+        if self._learned is None:
+            self._learned = self.stats.learned()
+        return self._learned.is_chrome(line, site)
+
+
+# ---------------------------------------------------------------- stored with the corpus
+
+LOG_NAME = "learner.jsonl"
+
+
+class LearnerLog:
+    """DIR/learner.jsonl, append-only: what the learner knows about every document of the corpus.
+
+        {"learn": id, "site": s, "shapes": [...]}              a document's shapes, counted in the statistics
+        {"built": id, "site": s, "asked": [...], "chrome": [...]}  the decision its record was built with
+        {"unbuilt": id}                                        its record may not match the last decision
+
+    Appending one document writes a few KB; a torn last line (a killed build) is ignored and cut off.
+    When rebuilds have left more superseded lines than live ones, loading compacts the file.
+    """
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.path = Path(root) / LOG_NAME
+        self.stats = BoilerplateStats()
+        self.built: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self._load()
+
+    def _entries(self) -> Iterator[tuple[int, dict]]:
+        """(byte offset, entry) for every whole line."""
+        if not self.path.exists():
+            return
+        good = 0
+        with open(self.path, "rb") as f:
+            for raw in f:
+                if not raw.endswith(b"\n"):
+                    break  # torn by a kill: the rest is rewritten by the run that resumes
+                try:
+                    entry = json.loads(raw)
+                except ValueError:
+                    break
+                yield good, entry
+                good += len(raw)
+        if good != self.path.stat().st_size:
+            with open(self.path, "r+b") as f:
+                f.truncate(good)
+
+    def _load(self) -> None:
+        keep: set[int] = set()  # offsets of the lines that still say something
+        last_built: dict[str, int] = {}
+        lines = 0
+        for offset, e in self._entries():
+            lines += 1
+            if "learn" in e and e["learn"] not in self.stats:
+                keep.add(offset)
+            elif "built" in e:
+                last_built[e["built"]] = offset
+            elif "unbuilt" in e:
+                last_built.pop(e["unbuilt"], None)
+            self._apply(e)
+        keep.update(last_built.values())
+        if lines > 2 * len(keep) + 64:
+            self._compact(keep)
+
+    def _compact(self, keep: set[int]) -> None:
+        """Rewrite the log with only its live lines (streaming; the state it gives is the same)."""
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        with open(self.path, "rb") as src, open(tmp, "wb") as out:
+            offset = 0
+            for raw in src:
+                if offset in keep:
+                    out.write(raw)
+                offset += len(raw)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.path)
+
+    def _apply(self, e: dict) -> None:
+        if "learn" in e:
+            self.stats.add(e["learn"], e.get("site"), e.get("shapes", ()))
+        elif "built" in e:
+            self.built[e["built"]] = (e.get("site") or "", tuple(e.get("asked", ())), tuple(e.get("chrome", ())))
+        elif "unbuilt" in e:
+            self.built.pop(e["unbuilt"], None)
+
+    def append(self, entries: list[dict]) -> None:
+        """Append entries. No fsync: after a power loss, a document whose entry is lost has no
+        recorded decision, so the next build rebuilds it — the log can lag, never mislead."""
+        if not entries:
+            return
+        data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(data)
+        for e in entries:
+            self._apply(e)
+
+    @staticmethod
+    def learn_entry(doc_id: str, site: Optional[str], shapes: list[str]) -> dict:
+        return {"learn": doc_id, "site": site or "", "shapes": shapes}
+
+    @staticmethod
+    def built_entry(doc_id: str, site: str, asked: list[str], chrome: list[str]) -> dict:
+        return {"built": doc_id, "site": site, "asked": asked, "chrome": chrome}
+
+    def stale(self, learned: LearnedBoilerplate, doc_ids: Iterable[str]) -> set[str]:
+        """Documents (of `doc_ids`, the records on disk) whose record was built with another decision
+        than `learned` gives now, or with none recorded."""
+        out = set()
+        for doc_id in doc_ids:
+            b = self.built.get(doc_id)
+            if b is None or tuple(learned.decision(b[0], b[1])) != b[2]:
+                out.add(doc_id)
+        return out

@@ -121,40 +121,62 @@ def test_parquet_opens_in_duckdb_and_polars(corpus):
     assert docs["year"].to_list() == [2024, 2012, 2006]
 
 
-def test_tables_are_rewritten_only_where_documents_changed(corpus):
-    stamps = {p: p.stat().st_mtime_ns for p in (corpus / "tables").rglob("*.parquet")}
-    assert len(stamps) == 2 * len(TABLES)  # buckets a1 and b2
-    assert update_tables(corpus).rewritten == []  # nothing changed: nothing rewritten
-    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+def _stamps(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in (root / "tables").rglob("*.parquet")}
 
-    store = CorpusStore(corpus)
+
+def test_tables_are_rewritten_only_where_documents_changed(tmp_path):
+    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
+    root = tmp_path / "corpus"
+    store = write_records(root, [records[A], records[C]])
+    assert update_tables(root).rewritten == ["part-000000.parquet"]
+    first = _stamps(root)
+    assert len(first) == len(TABLES)
+    assert update_tables(root).rewritten == []  # nothing changed: nothing rewritten
+    assert _stamps(root) == first
+
+    write_records(root, [records[B]])  # a new record: a new part, the old one untouched
+    assert update_tables(root).rewritten == ["part-000001.parquet"]
+    assert {k: v for k, v in _stamps(root).items() if k in first} == first
+
     rec = json.loads(store.document_path(B).read_text(encoding="utf-8"))
     rec["title"] = "区卫生局2006年健康教育实施方案（修订）"
     rec["responsible_parties"].append({"name": "区疾控中心", "role": "配合单位", "section_id": "s2", "raw": ""})
     store.write_document(Document.model_validate(rec))
-    upd = update_tables(corpus)
-    assert upd.rewritten == ["b2"] and upd.removed == []
-    for p, ns in stamps.items():
-        assert (p.stat().st_mtime_ns == ns) == ("part-a1" in p.name), p
-    c = load_corpus(corpus)
+    upd = update_tables(root)  # the replaced record's part goes, its new version is added
+    assert upd.rewritten == ["part-000002.parquet"] and upd.removed == ["part-000001.parquet"]
+    assert {k: v for k, v in _stamps(root).items() if k in first} == first
+    c = load_corpus(root)
     assert c.documents.set_index("doc_id").loc[B, "title"].endswith("（修订）")
     assert list(c.parties[c.parties.doc_id == B].name) == ["健康教育科", "区疾控中心"]
 
-    store.document_path(B).unlink()  # a removed document leaves the tables too
-    upd = update_tables(corpus)
-    assert upd.removed == ["b2"] and not part_path(corpus, "deadlines", "b2").exists()
-    assert set(load_corpus(corpus).documents.doc_id) == {A, C}
+    store.document_path(A).unlink()  # a removed document leaves the tables too; its part keeps C
+    upd = update_tables(root)
+    assert upd.rewritten == ["part-000000.parquet"] and upd.removed == []
+    assert set(load_corpus(root).documents.doc_id) == {B, C}
+    assert tables.tables_are_current(root)
 
 
 def test_manifest_version_change_or_missing_part_rewrites(corpus):
-    part_path(corpus, "phases", "a1").unlink()
+    part_path(corpus, "phases", "part-000000.parquet").unlink()
     assert not tables.tables_are_current(corpus)
-    assert update_tables(corpus).rewritten == ["a1"]
+    assert update_tables(corpus).rewritten == ["part-000001.parquet"]
+    assert tables.tables_are_current(corpus)
+    assert not part_path(corpus, "documents", "part-000000.parquet").exists()
     manifest = corpus / "tables" / "_manifest.json"
     m = json.loads(manifest.read_text())
     m["tables_version"] = "0.9.0"
     manifest.write_text(json.dumps(m))
-    assert update_tables(corpus).rewritten == ["a1", "b2"]
+    assert update_tables(corpus).rewritten == ["part-000000.parquet"]
+    assert sorted(p.name for p in (corpus / "tables" / "phases").iterdir()) == ["part-000000.parquet"]
+
+
+def test_files_a_killed_build_left_are_cleaned_up(corpus):
+    stray = part_path(corpus, "goals", "part-000007.parquet")
+    shutil.copy(part_path(corpus, "goals", "part-000000.parquet"), stray)
+    assert update_tables(corpus).rewritten == []
+    assert not stray.exists()
+    assert len(load_corpus(corpus).goals) == 2
 
 
 def test_load_corpus_reads_json_when_tables_are_stale(corpus):
@@ -167,7 +189,7 @@ def test_load_corpus_reads_json_when_tables_are_stale(corpus):
     assert load_corpus(corpus).documents.set_index("doc_id").loc[C, "year"] == 2013
 
 
-def test_build_writes_tables_and_a_rebuild_of_one_document_rewrites_one_bucket(tmp_path):
+def test_build_writes_tables_and_a_forced_rebuild_rewrites_only_its_part(tmp_path):
     out = tmp_path / "corpus"
     report = build([SAMPLES], out)
     assert len(report.built) == 5
@@ -177,15 +199,37 @@ def test_build_writes_tables_and_a_rebuild_of_one_document_rewrites_one_bucket(t
     assert set(c.sections.doc_id) <= set(report.built) and len(c.sections) == c.documents.n_sections.sum()
     assert c.sections.path.notna().all()
     assert len(c.deadlines) == c.documents.n_deadlines.sum() and len(c.parties) == c.documents.n_parties.sum()
-    # rebuilding one input (forced) rewrites that document's bucket only
-    stamps = {p: p.stat().st_mtime_ns for p in (out / "tables").rglob("*.parquet")}
+    # rebuilding one input (forced): its new rows go to a new part, its old part is rewritten without them
+    stamps = _stamps(out)
     src = tmp_path / "one"
     src.mkdir()
     shutil.copy(SAMPLES / "county_summer_food_safety_plan_utf16.txt", src)
     from fangan.pipeline import Options
 
+    before = json.loads((out / "tables" / "_manifest.json").read_text())["parts"]
     rebuilt = build([src], out, Options(force=True)).built
     assert len(rebuilt) == 1
-    changed = {p.name for p, ns in stamps.items() if p.stat().st_mtime_ns != ns}
-    assert changed == {f"part-{rebuilt[0][:2]}.parquet"}
-    assert len([p for p, ns in stamps.items() if p.stat().st_mtime_ns != ns]) == len(TABLES)
+    parts = json.loads((out / "tables" / "_manifest.json").read_text())["parts"]
+    new = [name for name in parts if name not in before]
+    assert len(new) == 1 and list(parts[new[0]]) == rebuilt  # its new rows: a new part
+    old = [name for name in before if rebuilt[0] in before[name]]
+    assert len(old) == 1 and rebuilt[0] not in parts.get(old[0], {})  # its old part: rewritten without it
+    changed = {k for k, v in _stamps(out).items() if stamps.get(k) != v}
+    assert changed == {f"tables/{t}/{name}" for t in TABLES for name in (new[0], old[0]) if name in parts}
+    assert tables.tables_are_current(out)
+    assert sorted(load_corpus(out).documents.doc_id) == sorted(report.built)
+
+
+def test_many_small_parts_are_merged(tmp_path):
+    records = json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+    for i in range(tables.MERGE_AT):  # one document added per build, as a daily update does
+        rec = dict(records[i % len(records)], id=f"{i:016x}")
+        store.write_document(Document.model_validate(rec))
+        update_tables(root)
+    parts = json.loads((root / "tables" / "_manifest.json").read_text())["parts"]
+    assert len(parts) == 1 and len(next(iter(parts.values()))) == tables.MERGE_AT
+    assert sorted(p.name for p in (root / "tables" / "targets").iterdir()) == list(parts)
+    assert tables.tables_are_current(root)
+    assert len(load_corpus(root).documents) == tables.MERGE_AT

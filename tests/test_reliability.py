@@ -359,7 +359,9 @@ def _snapshot(out: Path):
         df = pd.concat(frames) if frames else pd.DataFrame()
         tables[t.name] = df.sort_values(list(df.columns)).reset_index(drop=True).to_json() if len(df) else ""
     hits = [(h.doc_id, h.title) for h in search("工作", out, limit=50)]
-    return docs, (out / "corpus.jsonl").read_text(encoding="utf-8"), errors, tables, hits
+    # corpus.jsonl holds the lines in the order they were built: the same lines, whatever the order
+    lines = sorted((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines())
+    return docs, lines, errors, tables, hits
 
 
 @pytest.mark.slow

@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 LOCK_NAME = ".fangan.lock"
 BUILD_DIR_PREFIX = ".build-"
+_HELD: set[int] = set()  # descriptors of the locks this process holds (a forked worker inherits them)
 
 
 class OutputLocked(RuntimeError):
@@ -70,10 +70,23 @@ def output_lock(root: os.PathLike | str) -> Iterator[Path]:
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         remove_stale_build_dirs(root)
+        _HELD.add(fd)
         yield root
         os.ftruncate(fd, 0)  # the file stays (deleting it would race a waiting writer); the lock goes with the fd
     finally:
+        _HELD.discard(fd)
         os.close(fd)
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: close its copies of the parent's lock descriptors (never unlock them), so
+    that the lock goes when the parent goes, even if the parent is killed and a worker lingers."""
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
 
 
 def holds_output_lock(fn):
@@ -85,13 +98,6 @@ def holds_output_lock(fn):
             return fn(inputs, out, *args, **kwargs)
 
     return wrapper
-
-
-def new_build_dir(root: os.PathLike | str) -> Path:
-    """A temporary folder of this build alone, inside the corpus folder (same file system, so files
-    can be renamed into place). Call `shutil.rmtree` on it when done; the next locked build removes
-    it if this one is killed first."""
-    return Path(tempfile.mkdtemp(prefix=f"{BUILD_DIR_PREFIX}{os.getpid()}-", dir=root))
 
 
 def remove_stale_build_dirs(root: Path) -> None:

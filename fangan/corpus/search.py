@@ -34,7 +34,7 @@ import pyarrow as pa
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
 from .store import CorpusStore
-from .tables import SCHEMAS, TABLES, TABLES_VERSION, _fingerprints, rows_for
+from .tables import SCHEMAS, TABLES, TABLES_VERSION, _fingerprints
 
 DB_NAME = "corpus.sqlite"
 INDEX_VERSION = "1"
@@ -60,10 +60,12 @@ get_tokenizer = get_segmenter
 from .query import QueryError, _is_token, _quote, fts_query, to_simplified  # noqa: E402,F401
 
 
-def index_columns(title: str, text: str, tok: Tokenizer) -> tuple[str, str, str]:
-    """The three FTS columns (title, body, extra) for one document."""
+def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[list[str]] = None) -> tuple[str, str, str]:
+    """The three FTS columns (title, body, extra) for one document (`body_words`: `text` already cut
+    by the same segmenter, e.g. by the extraction pipeline's tokenizer)."""
     title_words = tok.cut(title)
-    body_words = tok.cut(text)
+    if body_words is None:
+        body_words = tok.cut(text)
     extra = [s for w in title_words + body_words if len(w) > 2 for s in tok.subwords(w)]
     return SEP.join(title_words), SEP.join(body_words), " ".join(extra)
 
@@ -127,19 +129,6 @@ def _delete_doc(con: sqlite3.Connection, doc_id: str) -> None:
     con.execute("DELETE FROM _fangan_files WHERE doc_id = ?", (doc_id,))
 
 
-def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict], extra: Optional[dict] = None) -> Optional[int]:
-    """Insert rows (with the table's schema columns, plus `extra`); returns the last rowid."""
-    if not rows:
-        return None
-    names = SCHEMAS[table].names + (list(extra) if extra else [])
-    sql = f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
-    if len(rows) == 1:
-        r = {**rows[0], **(extra or {})}
-        return con.execute(sql, [r.get(n) for n in names]).lastrowid
-    con.executemany(sql, ([{**r, **(extra or {})}.get(n) for n in names] for r in rows))
-    return None
-
-
 def _open_for_writing(path: Path) -> sqlite3.Connection:
     """A connection to the index; a file that is not an SQLite database (a torn copy) is replaced."""
     con = sqlite3.connect(path)
@@ -152,51 +141,128 @@ def _open_for_writing(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _prepare(con: sqlite3.Connection, want: dict[str, str], full: bool = False) -> None:
+    """Create the schema (or drop and recreate it for another tokenizer or version); writes only
+    when something is missing or different."""
+    if full or any(_meta(con).get(k) != v for k, v in want.items()):
+        with con:
+            _drop_all(con)
+            _create_schema(con)
+            con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)", list(want.items()))
+    else:
+        _create_schema(con)  # IF NOT EXISTS: a no-op on a current index
+
+
+def _want(tok: Tokenizer) -> dict[str, str]:
+    return {"index_version": INDEX_VERSION, "tables_version": TABLES_VERSION, "tokenizer": tok.name}
+
+
+@dataclass
+class IndexEntry:
+    """What the index needs of one document, computed where the document was built."""
+
+    doc_id: str
+    rows: dict[str, list[tuple]]  # tables.row_tuples of the record
+    parties: str  # JSON arrays for Datasette's array facets
+    deadline_months: str
+    fts: tuple[str, str, str]  # title, body, extra (index_columns)
+
+
+def index_entry(record: dict, rows: dict[str, list[dict]], tok: Tokenizer,
+                body_words: Optional[list[str]] = None) -> IndexEntry:
+    from .tables import row_tuples
+
+    parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
+                                 [d["party"] for d in rows["deadlines"] if d["party"]]))
+    months = sorted({d["due_month"] for d in rows["deadlines"] if d["due_month"]})
+    return IndexEntry(record["id"], row_tuples(rows), json.dumps(parties, ensure_ascii=False), json.dumps(months),
+                      index_columns(record.get("title") or "", record.get("text") or "", tok, body_words))
+
+
+def _insert_sql(table: str, extra: Sequence[str] = ()) -> str:
+    names = SCHEMAS[table].names + list(extra)
+    return f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _insert_entries(con: sqlite3.Connection, entries: list[IndexEntry], fingerprints: dict[str, str]) -> None:
+    """Insert (or replace) documents in one transaction: the batch's one commit."""
+    doc_sql = _insert_sql("documents", ("parties", "deadline_months"))
+    with con:
+        indexed = {d for (d,) in con.execute(
+            f"SELECT doc_id FROM _fangan_files WHERE doc_id IN ({', '.join('?' * len(entries))})",
+            [e.doc_id for e in entries])} if entries else set()
+        for e in entries:
+            if e.doc_id in indexed:
+                _delete_doc(con, e.doc_id)
+            rowid = con.execute(doc_sql, (*e.rows["documents"][0], e.parties, e.deadline_months)).lastrowid
+            con.execute("INSERT INTO documents_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)", (rowid, *e.fts))
+            con.execute("INSERT OR REPLACE INTO _fangan_files VALUES (?, ?)", (e.doc_id, fingerprints[e.doc_id]))
+        for t in TABLES[1:]:
+            rows = [r for e in entries for r in e.rows[t]]
+            if rows:
+                con.executemany(_insert_sql(t), rows)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = _open_for_writing(path)
+    # derived data, checked against the records at the end of every build: a kill or a crash costs a
+    # re-index of what is out of step, never a wrong answer, so SQLite need not fsync every commit
+    con.execute("PRAGMA synchronous=OFF")
+    return con
+
+
+class IndexWriter:
+    """Adds the documents of each batch to DIR/corpus.sqlite as the build writes them."""
+
+    def __init__(self, root: str | Path, tokenizer: str = "auto") -> None:
+        self.root = Path(root)
+        self.tok = get_tokenizer(tokenizer)
+        self.con: Optional[sqlite3.Connection] = None
+
+    def add(self, entries: list[IndexEntry], fingerprints: dict[str, str]) -> None:
+        if not entries:
+            return
+        if self.con is None:
+            self.con = _connect(db_path(self.root))
+            _prepare(self.con, _want(self.tok))
+        _insert_entries(self.con, entries, fingerprints)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
 def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -> IndexUpdate:
     """Create or bring up to date DIR/corpus.sqlite: the tables and the FTS5 index over DIR/documents/.
 
-    Only documents whose record changed since the last run are re-indexed; a different tokenizer or
-    index version rebuilds everything.
+    Only documents whose record changed since they were indexed (by fingerprint) are re-indexed; a
+    different tokenizer or index version rebuilds everything; an index that is current is only read.
     """
+    from .tables import rows_for
+
     root = Path(root)
     store = CorpusStore(root)
     tok = get_tokenizer(tokenizer)
     path = db_path(root)
-    con = _open_for_writing(path)
-    want = {"index_version": INDEX_VERSION, "tables_version": TABLES_VERSION, "tokenizer": tok.name}
+    con = _connect(path)
     try:
-        with con:
-            meta = _meta(con)
-            if full or any(meta.get(k) != v for k, v in want.items()):
-                _drop_all(con)
-            _create_schema(con)
-            con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)", list(want.items()))
-            current = _fingerprints(store)
-            indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
-            gone = sorted(set(indexed_fp) - set(current))
-            todo = sorted(d for d, fp in current.items() if indexed_fp.get(d) != fp)
-            for doc_id in gone:
-                _delete_doc(con, doc_id)
-            for doc_id in todo:
-                if doc_id in indexed_fp:
+        _prepare(con, _want(tok), full)
+        current = _fingerprints(store)
+        indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
+        gone = sorted(set(indexed_fp) - set(current))
+        todo = sorted(d for d, fp in current.items() if indexed_fp.get(d) != fp)
+        if gone:
+            with con:
+                for doc_id in gone:
                     _delete_doc(con, doc_id)
+        for i in range(0, len(todo), 64):
+            entries = []
+            for doc_id in todo[i:i + 64]:
                 record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
-                rows = rows_for(record)
-                parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
-                                             [d["party"] for d in rows["deadlines"] if d["party"]]))
-                months = sorted({d["due_month"] for d in rows["deadlines"] if d["due_month"]})
-                rowid = _insert_rows(con, "documents", rows["documents"], {
-                    "parties": json.dumps(parties, ensure_ascii=False), "deadline_months": json.dumps(months)})
-                for t in TABLES[1:]:
-                    _insert_rows(con, t, rows[t])
-                title, body, extra = index_columns(record.get("title") or "", record.get("text") or "", tok)
-                con.execute("INSERT INTO documents_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)",
-                            (rowid, title, body, extra))
-                con.execute("INSERT INTO _fangan_files VALUES (?, ?)", (doc_id, current[doc_id]))
-            n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        if todo or gone:
-            con.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
-            con.commit()
+                entries.append(index_entry(record, rows_for(record), tok))
+            _insert_entries(con, entries, current)
+        n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:
         con.close()
     from .serve import write_metadata

@@ -1,9 +1,15 @@
-"""The on-disk corpus layout, written atomically so an interrupted build never leaves half a file.
+"""The on-disk corpus layout, written so an interrupted build never leaves half a file.
 
-    DIR/documents/<id>.json   one record per document
-    DIR/corpus.jsonl          every record, one per line (rewritten from documents/ at the end of a build)
+    DIR/documents/<id>.json   one record per document (written to a temporary name, renamed into place)
+    DIR/corpus.jsonl          every record, one per line, appended batch by batch; rewritten (compacted)
+                              only when records were replaced or a killed build left it out of step
     DIR/errors.jsonl          one entry per input of the last run that did not become a document
     DIR/skipped.jsonl         one entry per input of the last run deliberately not read (hidden, duplicate …)
+
+A build writes documents in batches (`CorpusStore.begin_batch` … `end_batch`): the ids of the batch
+are noted in DIR/.pending first, so a build killed in the middle of a batch is repaired by the next
+one (`recover`): the JSONL lines of those documents are taken again from their records. A batch
+costs one fsync, of the JSONL it appended (records are renamed into place without one).
 """
 from __future__ import annotations
 
@@ -11,19 +17,26 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from fangan.model import Document, ErrorRecord
 
+JSONL = "corpus.jsonl"
+PENDING = ".pending"
+JSONL_STATE = ".jsonl-state.json"  # size and stamp of corpus.jsonl when it was last known in step
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+
+def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> None:
+    """Write to a temporary name and rename into place. `fsync=False` leaves durability to the
+    caller's batch (a kill still never leaves half a file: the rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -41,10 +54,29 @@ def dump_document(doc: Document) -> str:
     return doc.model_dump_json(indent=2)
 
 
+def jsonl_line(record_json: str) -> str:
+    """A record (as stored in documents/<id>.json) as one compact corpus.jsonl line."""
+    return json.dumps(json.loads(record_json), ensure_ascii=False, separators=(",", ":"))
+
+
+def _line_id(line: bytes) -> Optional[str]:
+    # every line starts with {"id":"<16 hex>" (the model's first field): no need to parse the record
+    if line.startswith(b'{"id":"') and line[23:24] == b'"':
+        return line[7:23].decode("ascii", "replace")
+    try:
+        return json.loads(line).get("id")
+    except ValueError:
+        return None
+
+
 class CorpusStore:
     def __init__(self, root: os.PathLike | str):
         self.root = Path(root)
         self.documents_dir = self.root / "documents"
+        self.jsonl_path = self.root / JSONL
+        self.pending_path = self.root / PENDING
+        self.state_path = self.root / JSONL_STATE
+        self.in_step = False  # corpus.jsonl holds exactly the records of documents/ (checked or kept so)
 
     def document_path(self, doc_id: str) -> Path:
         return self.documents_dir / f"{doc_id}.json"
@@ -52,9 +84,27 @@ class CorpusStore:
     def has(self, doc_id: str) -> bool:
         return self.document_path(doc_id).exists()
 
-    def write_document(self, doc: Document) -> Path:
+    def document_ids(self) -> set[str]:
+        if not self.documents_dir.is_dir():
+            return set()
+        return {p.stem for p in self.documents_dir.glob("*.json")}
+
+    def write_document(self, doc: Document, fsync: bool = True) -> Path:
         p = self.document_path(doc.id)
-        atomic_write_bytes(p, dump_document(doc).encode("utf-8"))
+        atomic_write_bytes(p, dump_document(doc).encode("utf-8"), fsync=fsync)
+        return p
+
+    def write_record(self, doc_id: str, record_json: str) -> Path:
+        """A record already serialized (by a worker), renamed into place; its durability is the
+        batch's: the JSONL holds the same record and is fsynced once per batch."""
+        p = self.document_path(doc_id)
+        tmp = p.with_name(f".{p.name}.tmp")  # one writer per corpus: a fixed temporary name is enough
+        try:
+            tmp.write_bytes(record_json.encode("utf-8"))
+        except FileNotFoundError:
+            self.documents_dir.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(record_json.encode("utf-8"))
+        os.replace(tmp, p)
         return p
 
     def iter_documents(self) -> Iterator[Document]:
@@ -65,23 +115,180 @@ class CorpusStore:
         for p in sorted(self.documents_dir.glob("*.json")):
             yield json.loads(p.read_text(encoding="utf-8"))
 
+    # ------------------------------------------------------------ corpus.jsonl
+
+    def append_jsonl(self, lines: list[str], replacing: bool = False) -> None:
+        """Append lines and make them durable: the batch's one fsync of record data. `replacing`:
+        some of them replace records already in the file (the file is compacted at the end)."""
+        if not lines:
+            return
+        if replacing:
+            self.in_step = False
+        with open(self.jsonl_path, "ab") as f:
+            f.write("".join(line + "\n" for line in lines).encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+
+    def compact_jsonl(self, retake: Iterable[str] = ()) -> bool:
+        """Make corpus.jsonl hold exactly one line per record in documents/, streaming.
+
+        Keeps the last line of each id (a replaced record is appended after the old one), drops ids
+        with no record, and takes the lines of `retake` ids (and of records missing from the file)
+        again from their records. Returns whether the file was rewritten; an up-to-date file is
+        only read."""
+        retake = set(retake)
+        docs = self.document_ids()
+        first: dict[str, int] = {}  # id → line number of its first line (its place in the file)
+        last: dict[str, int] = {}  # id → byte offset of its last line (its current record)
+        torn = dup = False
+        if self.jsonl_path.exists():
+            with open(self.jsonl_path, "rb") as f:
+                offset = 0
+                for i, line in enumerate(f):
+                    if not line.endswith(b"\n"):
+                        torn = True
+                        break
+                    doc_id = _line_id(line)
+                    if doc_id is not None:
+                        dup = dup or doc_id in last
+                        first.setdefault(doc_id, i)
+                        last[doc_id] = offset
+                    offset += len(line)
+        missing = (docs - set(last)) | (retake & docs)
+        extra = set(last) - docs
+        if not (torn or missing or extra or dup or not self.jsonl_path.exists()):
+            return False
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{JSONL}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if self.jsonl_path.exists():
+                    with open(self.jsonl_path, "rb") as f, open(self.jsonl_path, "rb") as latest:
+                        for i, line in enumerate(f):
+                            if not line.endswith(b"\n"):
+                                break
+                            doc_id = _line_id(line)
+                            if doc_id not in docs or doc_id in missing or first.get(doc_id) != i:
+                                continue
+                            # a replaced record keeps the place of its first line, so the file's order
+                            # is the order documents were first built in, however often they were rebuilt
+                            latest.seek(last[doc_id])
+                            out.write(latest.readline())
+                for doc_id in sorted(missing):
+                    out.write((jsonl_line(self.document_path(doc_id).read_text(encoding="utf-8")) + "\n").encode("utf-8"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.jsonl_path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        return True
+
     def write_jsonl(self) -> Path:
-        p = self.root / "corpus.jsonl"
-        atomic_write_lines(p, (json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in self.iter_raw()))
-        return p
+        """Bring corpus.jsonl in line with documents/ (rewritten only when it is not)."""
+        self.compact_jsonl()
+        self._save_state()
+        return self.jsonl_path
+
+    def finish_jsonl(self) -> None:
+        """End of a build: compact the file if records were replaced, and note that it is in step,
+        so the next build need not read it to know (a build that adds one document to a large
+        corpus reads none of it)."""
+        if not self.in_step or not self.jsonl_path.exists():  # (a corpus with no records has an empty file)
+            self.compact_jsonl()
+        self._save_state()
+
+    def _state(self) -> Optional[dict]:
+        try:
+            st = self.jsonl_path.stat()
+        except OSError:
+            return None
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "records": len(self.document_ids())}
+
+    def _save_state(self) -> None:
+        state = self._state()
+        if state is None:
+            return
+        data = json.dumps(state).encode("utf-8")
+        try:
+            if self.state_path.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        atomic_write_bytes(self.state_path, data, fsync=False)
+        self.in_step = True
+
+    def _state_matches(self) -> bool:
+        try:
+            saved = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return saved == self._state()
+
+    # ------------------------------------------------------------ batches and recovery
+
+    def begin_batch(self, doc_ids: list[str]) -> None:
+        # no fsync: this guards against a killed process, whose writes the OS keeps; after a power
+        # loss, records missing from documents/ are dropped from the JSONL and simply built again
+        self.root.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.pending_path, json.dumps(sorted(doc_ids)).encode("utf-8"), fsync=False)
+
+    def end_batch(self) -> None:
+        self.pending_path.unlink(missing_ok=True)
+
+    def pending(self) -> list[str]:
+        """Ids of the batch a killed build was writing ([] when the last build finished its batches)."""
+        try:
+            return list(json.loads(self.pending_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return []
+
+    def recover(self) -> list[str]:
+        """Repair what a killed build left: corpus.jsonl torn, out of step with documents/, or
+        missing the batch that was being written. Returns the ids of that batch."""
+        pending = self.pending()
+        if self.documents_dir.is_dir():
+            for tmp in self.documents_dir.glob(".*.tmp"):  # a record the kill caught half-written
+                tmp.unlink(missing_ok=True)
+        if pending or not self._state_matches():
+            if self.documents_dir.is_dir() or self.jsonl_path.exists():
+                self.compact_jsonl(retake=pending)
+        self.in_step = True
+        self.pending_path.unlink(missing_ok=True)
+        return pending
+
+    # ------------------------------------------------------------ errors
 
     def write_errors(self, errors: list[ErrorRecord]) -> Path:
-        p = self.root / "errors.jsonl"
-        atomic_write_lines(p, (e.model_dump_json() for e in errors))
-        return p
+        """errors.jsonl for this run; not rewritten when it already lists the same failures."""
+        return self._write_entries("errors.jsonl", errors)
 
     def write_skipped(self, skipped: list[ErrorRecord]) -> Path:
-        p = self.root / "skipped.jsonl"
-        atomic_write_lines(p, (e.model_dump_json() for e in skipped))
+        """skipped.jsonl for this run (inputs deliberately not read, with reasons); likewise."""
+        return self._write_entries("skipped.jsonl", skipped)
+
+    def _write_entries(self, name: str, entries: list[ErrorRecord]) -> Path:
+        p = self.root / name
+        if p.exists() and _error_keys(self._read_entries(name)) == _error_keys(entries):
+            return p
+        atomic_write_lines(p, (e.model_dump_json() for e in entries))
         return p
 
     def read_errors(self) -> list[ErrorRecord]:
-        p = self.root / "errors.jsonl"
+        return self._read_entries("errors.jsonl")
+
+    def _read_entries(self, name: str) -> list[ErrorRecord]:
+        p = self.root / name
         if not p.exists():
             return []
-        return [ErrorRecord.model_validate_json(ln) for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        try:
+            return [ErrorRecord.model_validate_json(ln) for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except ValueError:
+            return []
+
+
+def _error_keys(errors: list[ErrorRecord]) -> list[tuple]:
+    # the same failures, whenever they were seen (`time` differs from run to run)
+    return [tuple(v for k, v in e.model_dump().items() if k != "time") for e in errors]

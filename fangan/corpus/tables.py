@@ -3,12 +3,14 @@ deadline, party and repair, each with the document id (and section path where it
 
 `fangan build` writes them as Parquet under DIR/tables/ (`write_tables`):
 
-    DIR/tables/<table>/part-<bb>.parquet    rows of the documents whose id starts with the hex digits <bb>
-    DIR/tables/_manifest.json               which documents (and which version of each) every part holds
+    DIR/tables/<table>/part-<NNNNNN>.parquet   the rows of one batch of documents
+    DIR/tables/_manifest.json                  which documents (and which version of each) every part holds
 
-Documents are spread over 256 buckets by the first two hex digits of their id, so a rebuild that
-changes a few documents rewrites only the few buckets that hold them. Every bucket has a part for
-every table, even an empty one, so `read_parquet('DIR/tables/deadlines/*.parquet')` always works.
+`fangan build` computes each document's rows in the worker that built it and appends one part per
+batch of documents (`TablesWriter`), so adding documents writes only their rows. When records are
+replaced or removed, `update_tables` rewrites just the parts that held them; a build that changes
+nothing writes nothing. Every table always has at least one part (an empty one for an empty corpus),
+so `read_parquet('DIR/tables/deadlines/*.parquet')` always works.
 
 Column names and dtypes are fixed by `SCHEMAS` (the compatibility policy is in the README): dates are
 flat nullable integers `<prefix>_year/_month/_day`, a `<prefix>_part` (early/mid/late/end), a
@@ -17,18 +19,21 @@ flat nullable integers `<prefix>_year/_month/_day`, a `<prefix>_part` (early/mid
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-import pandas as pd
+from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
 from .store import CorpusStore, atomic_write_bytes
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: a build never needs it (0.4 s per run)
+    import pandas as pd
 
 TABLES = ("documents", "sections", "goals", "targets", "phases", "deadlines", "parties", "repairs")
 
@@ -110,10 +115,11 @@ def _date_cols(prefix: str, d) -> dict:
     }
 
 
-def rows_for(doc: dict) -> dict[str, list[dict]]:
-    """Every table's rows for one record (a dict as stored in documents/*.json)."""
+def rows_for(doc: dict, model: Optional[Document] = None) -> dict[str, list[dict]]:
+    """Every table's rows for one record (a dict as stored in documents/*.json; `model` is the same
+    record as a Document when the caller has it, which saves validating it again)."""
     did = doc["id"]
-    d = Document.model_validate(doc)
+    d = model if model is not None else Document.model_validate(doc)
     paths: dict[str, str] = {}
     sections = []
     for order, (s, path) in enumerate(iter_sections(d.sections)):
@@ -169,12 +175,12 @@ def arrow_table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_PANDAS_TYPES = {_I32: pd.Int32Dtype(), _I64: pd.Int64Dtype(), _F64: pd.Float64Dtype()}
-
-
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """Nullable integer/float dtypes (Int32, Int64, Float64), so a missing month stays <NA>, not 5.0."""
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    import pandas as pd
+
+    types = {_I32: pd.Int32Dtype(), _I64: pd.Int64Dtype(), _F64: pd.Float64Dtype()}
+    return table.to_pandas(types_mapper=types.get)
 
 
 def frames_from_records(records: Iterable[dict]) -> Corpus:
@@ -188,18 +194,24 @@ def frames_from_records(records: Iterable[dict]) -> Corpus:
 # ---------------------------------------------------------------- Parquet on disk
 
 MANIFEST = "_manifest.json"
-
-
-def bucket_of(doc_id: str) -> str:
-    return doc_id[:2].lower()
+LAYOUT = "parts-1"  # parts written per batch of documents (before: 256 hash buckets, rewritten per document)
 
 
 def tables_dir(root: str | Path) -> Path:
     return Path(root) / "tables"
 
 
-def part_path(root: str | Path, table: str, bucket: str) -> Path:
-    return tables_dir(root) / table / f"part-{bucket}.parquet"
+def part_name(seq: int) -> str:
+    return f"part-{seq:06d}.parquet"
+
+
+def part_path(root: str | Path, table: str, part: str) -> Path:
+    return tables_dir(root) / table / part
+
+
+def _fingerprint(p: Path) -> str:
+    st = p.stat()
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
 
 
 def _fingerprints(store: CorpusStore) -> dict[str, str]:
@@ -208,16 +220,12 @@ def _fingerprints(store: CorpusStore) -> dict[str, str]:
     out = {}
     if store.documents_dir.is_dir():
         for p in store.documents_dir.glob("*.json"):
-            st = p.stat()
-            out[p.stem] = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+            out[p.stem] = _fingerprint(p)
     return out
 
 
-def _by_bucket(fps: dict[str, str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for doc_id, fp in fps.items():
-        out[bucket_of(doc_id)][doc_id] = fp
-    return {b: dict(sorted(d.items())) for b, d in out.items()}
+def record_fingerprint(root: str | Path, doc_id: str) -> str:
+    return _fingerprint(CorpusStore(root).document_path(doc_id))
 
 
 def _read_manifest(root: Path) -> dict:
@@ -226,53 +234,205 @@ def _read_manifest(root: Path) -> dict:
         m = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if m.get("tables_version") != TABLES_VERSION or m.get("schema_version") != SCHEMA_VERSION:
+    if (m.get("tables_version") != TABLES_VERSION or m.get("schema_version") != SCHEMA_VERSION
+            or m.get("layout") != LAYOUT):
         return {}
     return m
+
+
+def _write_manifest(root: Path, parts: dict[str, dict[str, str]]) -> None:
+    manifest = {"tables_version": TABLES_VERSION, "schema_version": SCHEMA_VERSION, "layout": LAYOUT,
+                "tables": list(TABLES), "parts": dict(sorted(parts.items()))}
+    atomic_write_bytes(tables_dir(root) / MANIFEST, json.dumps(manifest, separators=(",", ":")).encode("utf-8"),
+                       fsync=False)
+
+
+def row_tuples(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
+    """Rows as tuples in each table's column order: compact to send from a worker, fast to write."""
+    return {t: [tuple(r.get(n) for n in SCHEMAS[t].names) for r in rows[t]] for t in TABLES}
+
+
+def arrow_from_tuples(name: str, rows: list[tuple]) -> pa.Table:
+    schema = SCHEMAS[name]
+    if not rows:
+        return schema.empty_table()
+    cols = list(zip(*rows))
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, schema)], schema=schema)
+
+
+def _write_part(root: Path, name: str, tables: dict[str, pa.Table]) -> None:
+    for t in TABLES:
+        path = part_path(root, t, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        pq.write_table(tables[t], tmp, compression="zstd")
+        os.replace(tmp, path)  # derived data: a kill leaves the old part or the new, and the manifest decides
+
+
+class TablesWriter:
+    """Appends the rows of built documents to every table, one part per `flush_docs` documents (the
+    fixed cost of a Parquet file is paid per part, not per document); the manifest says which record
+    (and which version of it, by fingerprint) each part holds. Rows of replaced records stay in their
+    old part until `update_tables` rewrites it at the end of the build; rows not yet flushed when a
+    build is killed are added back from the records by the next build's `update_tables`."""
+
+    def __init__(self, root: str | Path, flush_docs: int = 256) -> None:
+        self.root = Path(root)
+        self.flush_docs = flush_docs
+        manifest = _read_manifest(self.root)
+        self.parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
+        if not manifest:
+            _clear_parts(self.root)
+        self.next_seq = _next_seq(self.root, self.parts)
+        self.pending: dict[str, tuple[dict[str, list[tuple]], str]] = {}  # id → (rows, fingerprint), in order
+
+    def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
+        """Rows of one batch (one `row_tuples` per document, in the order of `fingerprints`)."""
+        for doc_id, doc_rows in zip(fingerprints, rows):
+            self.pending.pop(doc_id, None)  # rebuilt within the build: only its last version is kept
+            self.pending[doc_id] = (doc_rows, fingerprints[doc_id])
+        if len(self.pending) >= self.flush_docs:
+            self.flush()
+
+    def flush(self) -> Optional[str]:
+        if not self.pending:
+            return None
+        name = part_name(self.next_seq)
+        self.next_seq += 1
+        merged = {t: [r for doc_rows, _ in self.pending.values() for r in doc_rows[t]] for t in TABLES}
+        _write_part(self.root, name, {t: arrow_from_tuples(t, merged[t]) for t in TABLES})
+        self.parts[name] = dict(sorted((d, fp) for d, (_, fp) in self.pending.items()))
+        _write_manifest(self.root, self.parts)
+        self.pending = {}
+        return name
+
+    close = flush
+
+
+def _clear_parts(root: Path) -> None:
+    """A table layout or version this code does not write: start the tables afresh."""
+    for t in TABLES:
+        d = tables_dir(root) / t
+        if d.is_dir():
+            for p in d.glob("*.parquet"):
+                p.unlink()
+
+
+def _next_seq(root: Path, parts: dict[str, dict[str, str]]) -> int:
+    seqs = [int(n[5:11]) for n in parts if n[5:11].isdigit()]
+    for t in TABLES:
+        d = tables_dir(root) / t
+        if d.is_dir():
+            seqs += [int(p.name[5:11]) for p in d.glob("part-*.parquet") if p.name[5:11].isdigit()]
+    return max(seqs, default=-1) + 1
 
 
 @dataclass
 class TablesUpdate:
     path: Path
-    rewritten: list[str]  # buckets whose parts were (re)written
-    removed: list[str]  # buckets that no longer hold any document
+    rewritten: list[str]  # parts that were (re)written
+    removed: list[str]  # parts deleted (they no longer held a current record)
     documents: int  # documents in the tables
 
 
+def _live(parts: dict[str, dict[str, str]], current: dict[str, str]) -> dict[str, str]:
+    """doc id → the part that holds its current version (the newest part whose stamp matches)."""
+    owner: dict[str, str] = {}
+    for name in sorted(parts):
+        for doc_id, fp in parts[name].items():
+            if current.get(doc_id) == fp:
+                owner[doc_id] = name
+    return owner
+
+
 def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
-    """Bring DIR/tables/ in line with DIR/documents/, rewriting only the buckets that changed."""
+    """Bring DIR/tables/ in line with DIR/documents/: parts holding rows of replaced or removed records
+    are rewritten without them, records missing from every part are added as one new part, and files
+    the manifest does not list (left by a killed build) are deleted. Nothing is written when the tables
+    are current."""
     root = Path(root)
     store = CorpusStore(root)
-    current = _by_bucket(_fingerprints(store))
+    current = _fingerprints(store)
     manifest = {} if full else _read_manifest(root)
-    old: dict[str, dict[str, str]] = manifest.get("buckets", {})
-    rewritten, removed = [], []
-    for b in sorted(set(current) | set(old)):
-        docs = current.get(b)
-        if docs is None:
+    if not manifest:
+        _clear_parts(root)
+    parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
+    seq = _next_seq(root, parts)  # taken before any part is deleted: a new part never reuses a name
+    for name in list(parts):  # a part the manifest lists but a table lacks: its records are re-added
+        if not all(part_path(root, t, name).exists() for t in TABLES):
             for t in TABLES:
-                part_path(root, t, b).unlink(missing_ok=True)
-            removed.append(b)
+                part_path(root, t, name).unlink(missing_ok=True)
+            del parts[name]
+    owner = _live(parts, current)
+    rewritten, removed = [], []
+    for name in sorted(parts):
+        keep = {d: fp for d, fp in parts[name].items() if owner.get(d) == name}
+        if len(keep) == len(parts[name]):
             continue
-        if old.get(b) == docs and all(part_path(root, t, b).exists() for t in TABLES):
-            continue
-        acc: dict[str, list[dict]] = {t: [] for t in TABLES}
-        for doc_id in docs:
+        if keep:
+            _write_part(root, name, {t: _filter_part(root, t, name, set(keep)) for t in TABLES})
+            parts[name] = keep
+            rewritten.append(name)
+        else:
+            for t in TABLES:
+                part_path(root, t, name).unlink(missing_ok=True)
+            del parts[name]
+            removed.append(name)
+    missing = sorted(set(current) - set(owner))
+    if missing or not parts:
+        name = part_name(seq)
+        acc: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        for doc_id in missing:
             record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
-            for t, rows in rows_for(record).items():
+            for t, rows in row_tuples(rows_for(record)).items():
                 acc[t].extend(rows)
+        _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
+        parts[name] = {d: current[d] for d in missing}
+        rewritten.append(name)
+    merged = _merge_small_parts(root, parts, _next_seq(root, parts))
+    if merged:
+        rewritten.append(merged)
+    unlisted = _remove_unlisted(root, parts)
+    changed = bool(rewritten or removed or unlisted or not manifest)
+    if changed:
+        _write_manifest(root, parts)
+    return TablesUpdate(tables_dir(root), rewritten, removed, len(current))
+
+
+SMALL_PART = 16  # documents: parts this small come from builds that added a few documents …
+MERGE_AT = 32  # … and once there are this many, they are merged into one, so the file count stays bounded
+
+
+def _merge_small_parts(root: Path, parts: dict[str, dict[str, str]], seq: int) -> Optional[str]:
+    small = sorted(n for n, docs in parts.items() if 0 < len(docs) < SMALL_PART)
+    if len(small) < MERGE_AT:
+        return None
+    name = part_name(seq)
+    _write_part(root, name, {t: pa.concat_tables(pq.read_table(part_path(root, t, n), schema=SCHEMAS[t]) for n in small)
+                             for t in TABLES})
+    parts[name] = {d: fp for n in small for d, fp in parts.pop(n).items()}
+    for n in small:
         for t in TABLES:
-            sink = pa.BufferOutputStream()
-            pq.write_table(arrow_table(t, acc[t]), sink, compression="zstd")
-            atomic_write_bytes(part_path(root, t, b), sink.getvalue().to_pybytes())
-        rewritten.append(b)
+            part_path(root, t, n).unlink(missing_ok=True)
+    return name
+
+
+def _filter_part(root: Path, table: str, name: str, keep: set[str]) -> pa.Table:
+    t = pq.read_table(part_path(root, table, name), schema=SCHEMAS[table])
+    mask = pa.array([d in keep for d in t.column("doc_id").to_pylist()], type=pa.bool_())
+    return t.filter(mask)
+
+
+def _remove_unlisted(root: Path, parts: dict[str, dict[str, str]]) -> bool:
+    found = False
     for t in TABLES:
-        (tables_dir(root) / t).mkdir(parents=True, exist_ok=True)
-    if rewritten or removed or not manifest:
-        manifest = {"tables_version": TABLES_VERSION, "schema_version": SCHEMA_VERSION, "tables": list(TABLES),
-                    "buckets": current}
-        atomic_write_bytes(tables_dir(root) / MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
-    return TablesUpdate(tables_dir(root), rewritten, removed, sum(len(d) for d in current.values()))
+        d = tables_dir(root) / t
+        d.mkdir(parents=True, exist_ok=True)
+        for p in d.iterdir():
+            if p.name not in parts and (p.suffix == ".parquet" or p.name.endswith(".tmp")):
+                p.unlink()
+                found = True
+    return found
 
 
 def write_tables(root: str | Path) -> Optional[Path]:
@@ -281,14 +441,16 @@ def write_tables(root: str | Path) -> Optional[Path]:
 
 
 def tables_are_current(root: str | Path) -> bool:
-    """True when DIR/tables/ holds exactly the records now in DIR/documents/."""
+    """True when DIR/tables/ holds exactly the records now in DIR/documents/, each once."""
     root = Path(root)
     manifest = _read_manifest(root)
     if not manifest:
         return False
-    current = _by_bucket(_fingerprints(CorpusStore(root)))
-    return manifest.get("buckets") == current and all(
-        part_path(root, t, b).exists() for b in current for t in TABLES)
+    parts = manifest.get("parts", {})
+    current = _fingerprints(CorpusStore(root))
+    held = [d for name in parts for d in parts[name]]
+    return (len(held) == len(set(held)) and set(held) == set(current) and len(_live(parts, current)) == len(current)
+            and all(part_path(root, t, name).exists() for name in parts for t in TABLES))
 
 
 def read_table(root: str | Path, name: str) -> pd.DataFrame:
@@ -298,7 +460,9 @@ def read_table(root: str | Path, name: str) -> pd.DataFrame:
     if not parts:
         return to_pandas(schema.empty_table())
     table = pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
-    return to_pandas(table)
+    # parts hold batches in build order; rows come sorted by document (a stable sort keeps each
+    # document's own order), as they do when read from the JSON records
+    return to_pandas(table.sort_by("doc_id"))
 
 
 def load_corpus(root: str | Path) -> Corpus:

@@ -1,0 +1,303 @@
+"""The build's shape: however a build is split, ordered, parallelized or killed, the corpus is the same.
+
+A small corpus is generated here (no ../shared needed): plans that share an outline, an issuer's
+signature and date, and a site chrome line that only some of them carry — so the learned boilerplate
+depends on which documents the learner has seen, which is what makes the order matter.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from fangan.corpus import search, tables
+from fangan.corpus.store import CorpusStore
+from fangan.pipeline import Options, build
+
+N_DOCS = 30
+CHROME = "本站文章编号：{n} 浏览次数：{m} 打印本页 关闭窗口"
+SIGNATURE = "长宁县人民政府办公室"
+SENTENCES = [
+    "各单位要高度重视，加强组织领导，明确责任分工，确保各项工作落到实处。",
+    "到{y}年底，全县中小学生健康知识知晓率达到{p}%以上。",
+    "各乡镇于{m}月{d}日前完成摸底排查工作，并将结果报县卫生健康局。",
+    "（责任单位：县教育局、县卫生健康局）",
+    "坚持以人民为中心的发展思想，统筹推进各项重点工作。",
+    "加大宣传力度，营造全社会共同参与的良好氛围。",
+    "建立健全工作台账，实行销号管理，定期通报工作进展。",
+]
+
+
+def _plan(i: int, rng: random.Random) -> str:
+    y = 2018 + i % 6
+    lines = [f"长宁县{y}年第{i + 1}批健康促进工作方案", "各乡镇人民政府，县直各单位："]
+    if i >= N_DOCS - 18:  # 18 of 30 carry the chrome line: 60% of the whole set, 20% of its first half
+        lines.insert(1, CHROME.format(n=1000 + i, m=rng.randint(10, 999)))
+    for k, head in enumerate(("工作目标", "主要任务", "保障措施")):
+        lines.append(f"{'一二三'[k]}、{head}")
+        for _ in range(rng.randint(1, 3)):
+            lines.append(rng.choice(SENTENCES).format(y=y, p=rng.randint(80, 99), m=rng.randint(1, 12), d=rng.randint(1, 28)))
+    lines += [SIGNATURE, f"{y}年{i % 12 + 1}月{i % 27 + 1}日"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    src = tmp_path_factory.mktemp("plans")
+    rng = random.Random(14)
+    for i in range(N_DOCS):
+        (src / f"plan_{i:02d}.txt").write_text(_plan(i, rng), encoding="utf-8")
+    return src
+
+
+@pytest.fixture(scope="module")
+def reference(inputs, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reference")
+    report = build([inputs], out, jobs=1)
+    assert len(report.built) == N_DOCS and not report.errors
+    return out
+
+
+def _documents(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "documents").glob("*.json"))}
+
+
+def _jsonl(out: Path) -> dict[str, str]:
+    lines = (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    by_id = {json.loads(ln)["id"]: ln for ln in lines}
+    assert len(by_id) == len(lines), "one line per record"
+    return by_id
+
+
+def _tables(out: Path) -> dict[str, list]:
+    assert tables.tables_are_current(out)
+    got = {}
+    for t in tables.TABLES:
+        rows = [tuple(r.values()) for p in sorted((out / "tables" / t).glob("*.parquet")) for r in pq.read_table(p).to_pylist()]
+        got[t] = sorted(rows, key=repr)
+    return got
+
+
+def _hits(out: Path) -> list:
+    return [[(h.doc_id, h.snippet) for h in search.search(q, out)] for q in ("健康", "知晓率", "宣传 氛围", "本站文章编号")]
+
+
+def assert_same_corpus(out: Path, reference: Path) -> None:
+    assert _documents(out) == _documents(reference)
+    assert _jsonl(out) == _jsonl(reference)
+    assert _tables(out) == _tables(reference)
+    assert _hits(out) == _hits(reference)
+
+
+def test_learned_chrome_goes_and_the_issuers_signature_stays(reference):
+    docs = [json.loads(b) for b in _documents(reference).values()]
+    with_chrome = [d for d in docs if any(r["text"].startswith("本站文章编号") for r in d["removed"])]
+    assert len(with_chrome) == 18
+    assert all("本站文章编号" not in d["text"] for d in docs)
+    assert all(SIGNATURE in d["text"] for d in docs)
+    assert {d["issuer"] for d in docs} == {SIGNATURE}
+
+
+def test_two_workers_give_the_same_corpus(inputs, reference, tmp_path):
+    report = build([inputs], tmp_path, jobs=2)
+    assert report.jobs == 2 and len(report.built) == N_DOCS
+    assert_same_corpus(tmp_path, reference)
+    assert (tmp_path / "corpus.jsonl").read_bytes() == (reference / "corpus.jsonl").read_bytes()
+
+
+def test_two_halves_give_the_same_corpus(inputs, reference, tmp_path):
+    files = sorted(inputs.iterdir())
+    first = build(files[: N_DOCS // 2], tmp_path, jobs=1)
+    # alone, the first half does not see the chrome line often enough to learn it
+    assert not any(r["text"].startswith("本站文章编号") for b in _documents(tmp_path).values()
+                   for r in json.loads(b)["removed"])
+    second = build(files[N_DOCS // 2:], tmp_path, jobs=1)
+    assert len(set(first.built) | set(second.built)) == N_DOCS
+    carriers_in_first_half = {p.stem for p in _chrome_carriers(inputs, reference)[:3]}
+    assert carriers_in_first_half <= set(second.rebuilt) <= set(second.built)
+    assert_same_corpus(tmp_path, reference)
+
+
+def _chrome_carriers(inputs: Path, reference: Path) -> list[Path]:
+    from fangan.pipeline import doc_id_for
+    import hashlib
+
+    ids = []
+    for p in sorted(inputs.iterdir()):
+        if "本站文章编号" in p.read_text(encoding="utf-8"):
+            ids.append(Path(doc_id_for(hashlib.sha256(p.read_bytes()).hexdigest())))
+    return ids
+
+
+def test_reversed_order_gives_the_same_corpus(inputs, reference, tmp_path):
+    for p in reversed(sorted(inputs.iterdir())):
+        build([p], tmp_path, jobs=1)
+    assert_same_corpus(tmp_path, reference)
+
+
+def test_a_build_that_changes_nothing_writes_nothing(inputs, reference, tmp_path):
+    out = tmp_path / "c"
+    build([inputs], out, jobs=1)
+    # the output lock holds the PID of the build that has it: the one file every build writes
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.name != ".fangan.lock"}
+    report = build([inputs], out, jobs=1)
+    assert report.built == [] and len(report.skipped) == N_DOCS
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.name != ".fangan.lock"}
+    assert after == before
+
+
+def test_forced_rebuild_replaces_records_in_place(inputs, reference, tmp_path):
+    import shutil
+
+    out = tmp_path / "c"
+    shutil.copytree(reference, out)
+    report = build([inputs], out, Options(force=True), jobs=1)
+    assert len(report.built) == N_DOCS
+    assert_same_corpus(out, reference)
+
+
+# --- killed builds ---------------------------------------------------------------------------------
+
+KILLER = """
+import os, signal, sys
+from fangan import pipeline
+from fangan.corpus import search, store, tables
+from fangan.normalizers import batch
+
+pipeline.BATCH = 4
+target, at = sys.argv[1], int(sys.argv[2])
+owner, name = {
+    "learn": (batch.LearnerLog, "append"), "record": (store.CorpusStore, "write_record"),
+    "jsonl": (store.CorpusStore, "append_jsonl"), "part": (tables.TablesWriter, "append"),
+    "index": (search.IndexWriter, "add"), "tables": (tables, "update_tables"),
+    "reindex": (search, "build_index"), "compact": (store.CorpusStore, "compact_jsonl"),
+}[target]
+original = getattr(owner, name)
+calls = [0]
+
+def killing(*args, **kwargs):
+    calls[0] += 1
+    if calls[0] == at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    result = original(*args, **kwargs)
+    if calls[0] == at - 1 and target in ("tables", "reindex"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+setattr(owner, name, killing)
+pipeline.build([sys.argv[3]], sys.argv[4], jobs=1)
+print("finished")
+"""
+
+
+def _killed_build(inputs: Path, out: Path, target: str, at: int) -> None:
+    proc = subprocess.run([sys.executable, "-c", KILLER, target, str(at), str(inputs), str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -9, (target, at, proc.returncode, proc.stderr[-2000:])
+
+
+@pytest.mark.parametrize("target,at", [
+    ("learn", 3),  # appending what the learner read
+    ("record", 11),  # in the middle of a batch of records
+    ("jsonl", 2), ("index", 4),  # between the writes of one batch
+    ("record", 40),  # rebuilding the documents whose learned chrome changed
+    ("compact", 1), ("tables", 2), ("reindex", 2),  # the table and index phase at the end
+])
+def test_a_killed_build_resumes_to_the_same_corpus(inputs, reference, tmp_path, target, at):
+    _killed_build(inputs, tmp_path, target, at)
+    build([inputs], tmp_path, jobs=1)
+    assert_same_corpus(tmp_path, reference)
+    assert not (tmp_path / ".pending").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_build_killed_at_a_random_moment_resumes_to_the_same_corpus(inputs, reference, tmp_path):
+    import signal
+    import time
+
+    rng = random.Random(11)
+    for attempt in range(2):
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from fangan import pipeline; pipeline.BATCH = 3; "
+                                 "pipeline.build([sys.argv[1]], sys.argv[2], jobs=1)", str(inputs), str(tmp_path)])
+        time.sleep(rng.uniform(1.0, 4.0))  # the interpreter and spaCy load first: the build runs after ~1 s
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    build([inputs], tmp_path, jobs=1)
+    assert_same_corpus(tmp_path, reference)
+    assert not (tmp_path / ".pending").exists()
+
+
+def test_the_learner_log_is_compacted_when_rebuilds_pile_up(inputs, reference, tmp_path):
+    import shutil
+
+    from fangan.normalizers.batch import LearnerLog
+
+    out = tmp_path / "c"
+    shutil.copytree(reference, out)
+    state = LearnerLog(out)
+
+    def lines() -> int:
+        return len((out / "learner.jsonl").read_text(encoding="utf-8").splitlines())
+
+    for _ in range(4):  # forced rebuilds: superseded decisions pile up …
+        build([inputs], out, Options(force=True), jobs=1)
+        assert lines() <= 2 * (2 * N_DOCS) + 64 + 2 * N_DOCS  # … but never far: each build's load compacts
+        if lines() > 2 * (2 * N_DOCS) + 64:
+            break
+    assert lines() > 2 * (2 * N_DOCS) + 64
+    again = LearnerLog(out)  # loading compacts …
+    assert len((out / "learner.jsonl").read_text(encoding="utf-8").splitlines()) == 2 * N_DOCS
+    assert again.built == state.built and again.stats.shape_docs == state.stats.shape_docs  # … and keeps the state
+    assert_same_corpus(out, reference)
+
+
+def test_adding_one_document_touches_only_what_holds_it(inputs, tmp_path):
+    files = sorted(inputs.iterdir())
+    out = tmp_path / "c"
+    build(files[:-1], out, jobs=1)
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.is_file()}
+    report = build([files[-1]], out, jobs=1)
+    assert len(report.built) == 1
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.is_file()}
+    changed = sorted(str(p.relative_to(out)) for p in after if before.get(p) != after[p] and p.name != ".fangan.lock")
+    new_part = [c for c in changed if c.startswith("tables/documents/")]
+    assert len(new_part) == 1 and new_part[0] not in {str(p.relative_to(out)) for p in before}
+    part = new_part[0].rsplit("/", 1)[1]
+    assert changed == sorted([f"documents/{report.built[0]}.json", "corpus.jsonl", "corpus.sqlite", "learner.jsonl",
+                              ".jsonl-state.json", "tables/_manifest.json", *(f"tables/{t}/{part}" for t in tables.TABLES)])
+    written = sum(after[p][1] for p in after
+                  if before.get(p) != after[p] and p.name not in ("corpus.jsonl", "corpus.sqlite", "learner.jsonl"))
+    grown = sum(after[p][1] - before[p][1] for p in after if p.name in ("corpus.jsonl", "learner.jsonl"))
+    assert written + grown < 200_000  # the appends are the new document's; nothing else is rewritten
+
+
+def test_a_resumed_build_reads_the_jsonl_only_when_it_may_be_out_of_step(inputs, reference, tmp_path, monkeypatch):
+    from fangan.corpus.store import CorpusStore
+
+    files = sorted(inputs.iterdir())
+    out = tmp_path / "c"
+    build(files[:-1], out, jobs=1)
+    calls = []
+    original = CorpusStore.compact_jsonl
+    monkeypatch.setattr(CorpusStore, "compact_jsonl", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    build([files[-1]], out, jobs=1)
+    assert calls == []  # in step when the last build finished, one record appended: nothing to check
+    with open(out / "corpus.jsonl", "ab") as f:  # someone else touched the file
+        f.write(b'{"id":"0000000000000000"}\n')
+    build([files[-1]], out, jobs=1)
+    assert calls == [1]
+    assert_same_corpus(out, reference)
+
+
+def test_more_than_a_few_documents_use_every_core_by_default(inputs, tmp_path):
+    from fangan.executors import AUTO_MIN_ITEMS, cpu_count
+
+    assert N_DOCS >= AUTO_MIN_ITEMS
+    assert build([inputs], tmp_path / "many").jobs == cpu_count()
+    assert build([sorted(inputs.iterdir())[0]], tmp_path / "one").jobs == 1

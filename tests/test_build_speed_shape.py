@@ -1,0 +1,47 @@
+"""Linear building blocks of the build (no timings here: speed is measured in benchmarks/)."""
+from __future__ import annotations
+
+import random
+
+from spacy.util import get_words_and_spaces
+
+from fangan.extract.nlp import load_pipeline, run, segmented, words_and_spaces
+from fangan.lexicon.segment import get_segmenter
+from fangan.normalizers.script import detect_script
+
+
+def test_linear_alignment_gives_spacys_words_and_spaces():
+    seg = get_segmenter()
+    rng = random.Random(12)
+    alphabet = ["中", "文", "。", " ", "  ", "\n", " \n", "\t", "a", "b", "1"]
+    cases = ["中文\n\n测试 abc  d\n", " 中文", "中文 ", "a  b", "中 \n文", "", "\n\n"]
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in cases:
+        words = seg.cut(text)
+        assert words_and_spaces(words, text) == get_words_and_spaces([w for w in words if not w.isspace()], text), text
+
+
+def test_a_document_over_spacys_default_limit_is_extracted_whole():
+    line = "各乡镇于7月15日前完成摸底排查工作。（责任单位：县卫生监督所）\n"
+    text = line * (1_000_000 // len(line) + 10)
+    assert len(text) > 1_000_000
+    doc = run(text, [])
+    assert doc.text == text
+    found = doc.user_data["fangan"]
+    assert len(found["deadlines"]) == text.count("7月15日前")
+    assert found["parties"] and found["parties"][-1][1] <= len(text)
+    assert segmented(text) is not None  # the index reuses this cut instead of segmenting again
+
+
+def test_components_read_the_text_the_tokenizer_was_given():
+    nlp = load_pipeline()
+    doc = nlp.make_doc("到2025年底，覆盖率达到95%以上。")
+    assert doc.user_data["fangan_text"] == doc.text
+
+
+def test_script_is_read_from_chinese_characters_only():
+    taiwan_md = "# 臺北市內湖區都市計畫\n\n**Disaster prevention** plan, see https://example.tw/a_b?c=d\n\n| 項目 | 經費 |\n|---|---|\n| 防災 | NT$ 100 |\n"
+    assert detect_script(taiwan_md) == "traditional"
+    assert detect_script("县卫生健康局2024年夏季食品安全专项整治工作方案") == "simplified"
+    assert detect_script("Only Latin text, 2024.") == "unknown"
+    assert detect_script("衛生局" * 5 + "卫生局" * 5) == "mixed"
