@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from fangan.lexicon import chrome as chrome_words
+
 from . import NormalizeContext, StepReport, step
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
@@ -80,47 +82,151 @@ def _looks_like_title(t: str) -> bool:
     return 4 <= len(t) <= 80 and not re.search("[。；]", t)
 
 
+# ---- generic detectors (any site): label:value metadata, crawler headers, breadcrumbs, share bars, footers ----
+
+_LABELS = sorted(chrome_words.METADATA_LABELS, key=len, reverse=True)
+# a label at the start of the line or after a space/punctuation, never inside a word (会议时间：is not 时间：)
+_LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜/、，,；;]))(?P<label>" + "|".join(chrome_words.spaced(x) for x in _LABELS) + r")\s*" + _C)
+_LONG_VALUE_LABELS = {"标题", "文章标题", "题名", "原文链接", "原文地址", "本地目录", "主题分类", "名称"}
+_POST_STAMP = re.compile(chrome_words.POST_STAMP)
+_CRAWLER = re.compile("^(?:" + "|".join(chrome_words.CRAWLER_LINES) + ")$")
+_DOCSHARE = re.compile("^(?:" + "|".join(chrome_words.DOCSHARE_LINES) + ")$")
+_SHARE = "|".join(map(re.escape, sorted(chrome_words.SHARE_WORDS, key=len, reverse=True)))
+_FOOTER = "|".join(map(re.escape, sorted(chrome_words.FOOTER_WORDS, key=len, reverse=True)))
+_WIDGETS_LINE = re.compile(rf"^(?:(?:{_SHARE}|{_FOOTER})[\s|/·]*)+$")
+# a head of a flattened page: 当前位置：首页…栏目 [title] 时间：2015-04-30 10:09 微信 微博 QQ空间
+_HEADS = "|".join(map(re.escape, chrome_words.BREADCRUMB_HEADS))
+_CRUMB_HEAD = re.compile(
+    rf"^(?:{_HEADS}){_C}\s*(?P<crumb>\S[^\n]{{0,200}}?)\s*(?P<stamp>(?:发布|更新)?(?:时间|日期){_C}\s*{chrome_words.POST_STAMP})"
+    rf"(?P<share>(?:\s*(?:{_SHARE}))*)\s*")
+_SHARE_HEAD = re.compile(rf"^(?:(?:{_SHARE})\s*){{2,}}(?=\S)")
+# the end of a flattened page: 来源：中国平潭 附件下载 / 【打印】【关闭】
+_SOURCE_TAIL = re.compile(rf"\s*(?:(?:信息|文章)?来源{_C}\s*\S{{1,40}}?)?(?:\s*(?:{_FOOTER}))+\s*$")
+_KIND_END = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排|批复|报告|公告|通告)(?:[（(][^（）()]{1,20}[）)])?$")
+
+
+def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
+    """The (label, value) pairs of a line made only of metadata labels and their values, else None.
+
+    索 引 号： 000014349/2018-00217 主题分类： 卫生、体育\\体育 → [("索引号", "000014349/2018-00217"), ("主题分类", …)].
+    A value runs to the next label. Lines whose labels are all common body words (时间, 来源, 作者) count only
+    when a value is a post stamp or there are several of them: `时间：3月20日` in a schedule stays."""
+    hits = list(_LABEL_RE.finditer(line))
+    if not hits or hits[0].start() != 0:
+        return None
+    pairs = []
+    for i, m in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(line)
+        label = re.sub(r"\s+", "", m.group("label"))
+        value = line[m.end():end].strip()
+        limit = 240 if label in _LONG_VALUE_LABELS else 60
+        if len(value) > limit or value.endswith(("。", "；")):
+            return None
+        pairs.append((label, value))
+    labels = {lb for lb, _ in pairs}
+    if labels <= chrome_words.WEAK_LABELS:
+        if len(pairs) < 2 and not any(_POST_STAMP.match(v) for _, v in pairs):
+            return None
+    return pairs
+
+
+def _whole_line_rule(stripped: str) -> Optional[tuple[str, Optional[str], bool]]:
+    """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
+    for rule in LINE_RULES:
+        if len(stripped) <= rule.max_len:
+            m = rule.pattern.match(stripped)
+            if m:
+                title = m.groupdict().get(rule.title_group) if rule.title_group else None
+                return rule.name, title, rule.docshare
+    if len(stripped) <= 400:
+        if _CRAWLER.match(stripped):
+            return "crawler_header", None, False
+        if _DOCSHARE.match(stripped):
+            return "docshare_line", None, True
+        if _WIDGETS_LINE.match(stripped):
+            return "share_widgets", None, False
+    return None
+
+
+def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
+    """Chrome at the head or tail of a line that also holds text (a page flattened to one line)."""
+    m = _CRUMB_HEAD.match(line)
+    if m:
+        crumb = m.group("crumb")
+        # the page title stands after the breadcrumb's last segment: 首页政务公开…文件 关于印发…的通知
+        sep = re.search(r"^(.*(?:>|›|»|&gt;))\s*(.+)$", crumb)
+        parts = [sep.group(1), sep.group(2)] if sep else crumb.split(" ", 1)
+        if len(parts) == 2 and _KIND_END.search(parts[1]):
+            report.remove(line[: m.start("crumb")] + parts[0], "site chrome: breadcrumb")
+            ctx.add_title_candidate(_clean_title(parts[1]), "chrome")
+        else:
+            report.remove(line[: m.end("crumb")], "site chrome: breadcrumb")
+        report.remove(m.group("stamp"), "site chrome: post_time")
+        if m.group("share").strip():
+            report.remove(m.group("share").strip(), "site chrome: share_widgets")
+        line = line[m.end():]
+    m = _SHARE_HEAD.match(line)
+    if m:
+        report.remove(m.group(0).strip(), "site chrome: share_widgets")
+        line = line[m.end():]
+    if chrome_words.WORD_CSS_HINT.search(line):
+        for css in reversed(list(chrome_words.WORD_CSS.finditer(line))):
+            if css.group(0).strip() and chrome_words.WORD_CSS_HINT.search(css.group(0)):
+                report.remove(css.group(0).strip(), "site chrome: word_css (style sheet of a pasted Word document)")
+                line = line[: css.start()] + " " + line[css.end():]
+        line = line.strip()
+    m = _SOURCE_TAIL.search(line)
+    if m and m.start() > 0 and m.group(0).strip():
+        report.remove(m.group(0).strip(), "site chrome: source_footer")
+        line = line[: m.start()]
+    return line
+
+
 @step("remove_site_chrome")
 def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
     kept: list[str] = []
     docshare = False
-    for line in lines:
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+    for i, line in enumerate(lines):
         stripped = line.strip()
-        hit = None
-        for rule in LINE_RULES:
-            if len(stripped) <= rule.max_len:
-                m = rule.pattern.match(stripped)
-                if m:
-                    hit = (rule, m)
-                    break
+        hit = _whole_line_rule(stripped) if stripped else None
         if hit:
-            rule, m = hit
-            report.remove(stripped, f"site chrome: {rule.name}")
-            docshare = docshare or rule.docshare
-            if rule.title_group and m.groupdict().get(rule.title_group):
-                cand = _clean_title(m.group(rule.title_group))
-                if _looks_like_title(cand) and cand not in ctx.title_candidates:
-                    ctx.title_candidates.append(cand)
+            name, title, sign = hit
+            report.remove(stripped, f"site chrome: {name}")
+            docshare = docshare or sign
+            if title:
+                cand = _clean_title(title)
+                if _looks_like_title(cand):
+                    ctx.add_title_candidate(cand, "chrome")
             continue
+        pairs = label_pairs(stripped) if stripped else None
+        if pairs:
+            report.remove(stripped, "site chrome: metadata labels (" + "、".join(lb for lb, _ in pairs) + ")")
+            for label, value in pairs:
+                if label in chrome_words.TITLE_LABELS and _looks_like_title(_clean_title(value)):
+                    ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
+            continue
+        line = _strip_edges(line, report, ctx)
         for rule in TAIL_RULES:
             m = rule.pattern.search(line)
             if m and m.start() > 0:
                 report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
                 docshare = docshare or rule.docshare
                 line = line[: m.start()]
-        kept.append(line)
+        if line.strip():
+            kept.append(line)
 
     # a title repeated after the chrome that separated it from the body (范文 sites print it twice)
     if kept:
-        first = kept[0].strip()
+        first_line = kept[0].strip()
         for i in range(1, min(len(kept), 6)):
-            if kept[i].strip() == first and _looks_like_title(first):
+            if kept[i].strip() == first_line and _looks_like_title(first_line):
                 report.remove(kept[i].strip(), "repeated title")
                 del kept[i]
                 break
     if docshare:
-        ctx.metadata.setdefault("site_family", "docshare")
+        ctx.site_family = "docshare"
     return "\n".join(kept)
 
 

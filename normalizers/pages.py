@@ -56,7 +56,7 @@ def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
-    picks = set(find_page_markers(lines, ctx.metadata.get("site_family") == "docshare"))
+    picks = set(find_page_markers(lines, ctx.site_family == "docshare"))
     if not picks:
         return text
     out: list[str] = []

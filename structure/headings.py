@@ -21,6 +21,7 @@ from fangan.lexicon.segment import cut
 from fangan.model import Repair, Section, Change
 
 from . import StructureResult
+from .title import choose_title
 from .numerals import cn_to_int
 
 _CN = "[一二三四五六七八九十]+|[壹贰叁肆伍陆柒捌玖拾]+"
@@ -271,23 +272,8 @@ def _title_after_issuer(lines: list[str]) -> Optional[tuple[int, int, str]]:
 def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candidates: list[str]) -> StructureResult:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     repairs: list[Repair] = []
-    title = ""
-    if lines:
-        split = _strip_title_prefix(lines[0], list(title_candidates) + ([title_hint] if title_hint else []))
-        if split and split[1]:
-            title = split[0]
-            lines[0] = split[1]
-            repairs.append(Repair(step="split_run_in_title", count=1,
-                                  changes=[Change(before=split[0] + split[1][:10], after=split[0] + " ⏎ " + split[1][:10])]))
-        elif (found := _title_after_issuer(lines)) is not None:
-            i, n, title = found
-            del lines[i: i + n]
-        elif _is_title_line(lines[0]):
-            title = lines.pop(0)
-        elif title_hint and _is_title_line(title_hint):
-            title = title_hint
-        elif title_candidates:
-            title = title_candidates[0]
+    chosen = choose_title(lines, title_candidates, title_hint)
+    title, lines, repairs = chosen.title, chosen.lines, list(chosen.repairs)
 
     tree = TreeBuilder()
     # flattened documents: several top-level markers hidden after finished sentences
