@@ -168,7 +168,8 @@ def normalize(
         except ParseError as e:
             err_console.print(f"[red]error[/red] {item.path}: {e.error}: {e.reason}")
             raise typer.Exit(1)
-        ctx = NormalizeContext(script_variant=script, site=parsed.site, title_hint=parsed.title_hint)
+        ctx = NormalizeContext(script_variant=script, site=parsed.site, title_hint=parsed.title_hint,
+                               title_candidates=list(parsed.title_candidates))
         result = normalize_and_explain(parsed.text, ctx)
         console.print(result.text, markup=False, highlight=False, soft_wrap=True)
         if explain:

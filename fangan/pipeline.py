@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, SourceItem, SourceRef, iter_inputs
-from fangan.model import Document, ErrorRecord, Source, Warning
+from fangan.model import Document, ErrorRecord, Removed, Source, Warning
 from fangan.normalizers import NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, parse
 from fangan.structure import build_structure
@@ -89,6 +89,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         title_hint=parsed.title_hint,
         batch=batch,
         metadata=dict(parsed.metadata),
+        title_candidates=list(parsed.title_candidates),
     )
     explained = _run("normalize", normalize_and_explain, parsed.text, ctx, times=times)
     st = _run(
@@ -118,7 +119,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         text=st.text,
         sections=st.sections,
         repairs=explained.repairs + st.repairs,
-        removed=explained.removed,
+        removed=[Removed(step="parse", text=t, reason=r) for t, r in parsed.removed] + explained.removed,
         warnings=warnings,
         metadata=ctx.metadata,
     )

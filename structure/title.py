@@ -42,7 +42,9 @@ _FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|pptx?|xlsx?|txt|rtf|html?|aspx?)$",
 _LABEL_START = re.compile("^(?:" + "|".join(chrome_words.spaced(x) for x in sorted(chrome_words.METADATA_LABELS, key=len, reverse=True)) + r")\s*[：:]\s*")
 _CHROME_WORDS = re.compile(r"标题[：:]|索\s*引\s*号|当前位置|您的位置|来源[：:]|发布时间|下载|分享|举报|收藏|浏览次数|首页\s*[>›»]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]{1,2}\s|(?<![0-9A-Za-z])-(?![0-9A-Za-z]))\s*[^_|｜\-—–]{2,30}$")
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff“”《》「」（）])[ \u3000\xa0]+(?=[\u3400-\u9fff“”《》「」（）])")
+# a stray space before the document kind at the end (大排查 实施方案》的通知); a space between two phrases of a
+# title (“先锋工程”建设 深入开展…) is the title's own
+_KIND_GAP = re.compile(r"(?<=[\u3400-\u9fff”》」）])[ \u3000\xa0]+(?=[\u3400-\u9fff]{0,4}(?:方案|计划|规划|意见|办法|细则|要点)(?:[（(][^）)]{1,12}[）)])?》?(?:的通知)?$)")
 _SENTENCE_END = ("。", "；", "：", ":", "！", "？", "，", ",")
 
 
@@ -62,7 +64,7 @@ def clean_candidate(text: str) -> str:
     m = _SITE_SUFFIX.search(t)
     if m and chrome_words.SITE_WORDS.search(m.group(0).strip(" _|｜-—–")) or (m and _is_site_part(m.group(0))):
         t = t[: m.start()]
-    t = _CJK_GAP.sub("", t)
+    t = _KIND_GAP.sub("", t)
     return t.strip(" \t-_|｜·:：")
 
 
@@ -146,6 +148,10 @@ def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[
             if _kind_end(joined) and shape_score(joined) > 0 and not any(_ends_sentence(x) for x in lines[i: i + n]):
                 if n > 1 and is_org_line(lines[i]):
                     break  # a letterhead above the title is not part of it
+                # a short tail finishes a wrapped title (关于印发…实施方案 / 的通知)
+                nxt = lines[i + n] if i + n < len(lines) else ""
+                if nxt and len(nxt) <= 12 and _kind_end(nxt) and not _ends_sentence(nxt) and nxt.startswith(("的", "之")):
+                    joined, n = joined + nxt, n + 1
                 return i, n, clean_candidate(joined), "body title line" + ("s" if n > 1 else "")
         # only a letterhead, a document number, a date or a short label may stand above the title
         if not (is_org_line(ln) or _DOC_NUMBER.match(ln) or _DATE_LINE.match(ln) or (len(ln) <= 12 and not _ends_sentence(ln))):
@@ -167,7 +173,8 @@ def _run_in(first: str, candidates: Iterable[TitleCandidate]) -> Optional[tuple[
 
 def choose_title(lines: list[str], candidates: list[TitleCandidate], title_hint: Optional[str] = None) -> TitleChoice:
     lines = list(lines)
-    cands = [TitleCandidate(clean_candidate(c.text), c.source, c.leading) for c in candidates if c.text]
+    cands = [c if isinstance(c, TitleCandidate) else TitleCandidate(str(c), "chrome") for c in candidates]
+    cands = [TitleCandidate(clean_candidate(c.text), c.source, c.leading) for c in cands if c.text]
     if title_hint and all(c.text != title_hint for c in cands):
         cands.append(TitleCandidate(clean_candidate(title_hint), "hint"))
     cands = [c for c in cands if c.text]
@@ -195,7 +202,8 @@ def choose_title(lines: list[str], candidates: list[TitleCandidate], title_hint:
     best = _best(cands)
     if best is not None:
         return _chosen(best.text, lines, best.source)
-    if not is_not_a_title(lines[0]) and len(lines[0]) <= 60 and not re.search("[，。]", lines[0]):
+    why = is_not_a_title(lines[0])
+    if (why is None or why == "too short") and len(lines[0]) <= 60 and not re.search("[，。]", lines[0]):
         title = lines.pop(0)
         return _chosen(title, lines, "first line")
     return TitleChoice("", lines)

@@ -118,7 +118,7 @@ def test_fanwen_site_chrome_is_cut_and_listed(tmp_path):
     reasons = [r.reason for r in e.removed]
     assert any("breadcrumb" in r for r in reasons) and any("repeated title" in r for r in reasons)
     assert len(e.removed) == 6
-    assert "乡镇卫生院健康扶贫工作方案" in e.context.title_candidates
+    assert "乡镇卫生院健康扶贫工作方案" in [c.text for c in e.context.title_candidates]
 
 
 def test_learned_boilerplate_needs_a_recurring_shape_across_a_sites_documents():
