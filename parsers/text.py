@@ -1,9 +1,11 @@
 """Plain text and Markdown: bytes with no declared encoding → text.
 
 Candidates come from the BOM, charset-normalizer's guesses and the codecs Chinese archives use;
-the winner is the decoding that reads most like Chinese (`chinese.plausibility`), not the first
-codec that does not raise. GBK/GB2312 are decoded as GB18030 (their superset), Big5 as cp950,
-never big5hkscs (which turns ①–⑧ into katakana).
+the winner is the decoding that reads most like Chinese (`fangan.lexicon.chars`: class score plus the
+bigram model), not the first codec that does not raise. Bytes that are valid UTF-8 with multi-byte
+sequences are UTF-8 (Italian, Greek or Russian UTF-8 must not become hanzi; text that was mojibake
+before it was saved is undone by `repair_mojibake`). GBK/GB2312 are decoded as GB18030 (their
+superset), Big5 as cp950, never big5hkscs (which turns ①–⑧ into katakana).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Optional
 from fangan.ingest import SourceItem
 
 from . import Block, ParsedDocument, ParseError, register
-from .chinese import plausibility
+from .chinese import logprob, plausibility
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -72,6 +74,18 @@ def is_binary(data: bytes) -> bool:
     return bad / len(sample) > 0.01
 
 
+def _is_multibyte_utf8(data: bytes) -> bool:
+    """Valid UTF-8 holding multi-byte sequences: other codecs' bytes almost never are (a declared charset that
+    says otherwise is wrong more often than the bytes)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
     for bom, codec in _BOMS:
@@ -86,6 +100,8 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     u16 = _looks_utf16(data)
     if u16:
         candidates.append(u16)
+    elif _is_multibyte_utf8(data):
+        return data.decode("utf-8"), "utf-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -107,9 +123,8 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-        score = plausibility(text)
-        if codec == "utf-8":
-            score += 0.05  # an exact UTF-8 decode of non-ASCII bytes is strong evidence on its own
+        # class score (debris, rare hanzi) plus the bigram model (pairs that never stand together)
+        score = plausibility(text) + 0.1 * logprob(text)
         if best is None or score > best[0]:
             best = (score, codec, text)
     if best is None:
