@@ -102,6 +102,7 @@ _CRUMB_HEAD = re.compile(
 _SHARE_HEAD = re.compile(rf"^(?:(?:{_SHARE})\s*){{2,}}(?=\S)")
 # the end of a flattened page: 来源：中国平潭 附件下载 / 【打印】【关闭】
 _SOURCE_TAIL = re.compile(rf"\s*(?:(?:信息|文章)?来源{_C}\s*\S{{1,40}}?)?(?:\s*(?:{_FOOTER}))+\s*$")
+_FOOTER_ENDS = tuple(chrome_words.FOOTER_WORDS)
 _KIND_END = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排|批复|报告|公告|通告)(?:[（(][^（）()]{1,20}[）)])?$")
 
 
@@ -111,9 +112,9 @@ def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
     索 引 号： 000014349/2018-00217 主题分类： 卫生、体育\\体育 → [("索引号", "000014349/2018-00217"), ("主题分类", …)].
     A value runs to the next label. Lines whose labels are all common body words (时间, 来源, 作者) count only
     when a value is a post stamp or there are several of them: `时间：3月20日` in a schedule stays."""
-    hits = list(_LABEL_RE.finditer(line))
-    if not hits or hits[0].start() != 0:
+    if not _LABEL_RE.match(line):  # cheap: most lines do not open with a label
         return None
+    hits = list(_LABEL_RE.finditer(line))
     pairs = []
     for i, m in enumerate(hits):
         end = hits[i + 1].start() if i + 1 < len(hits) else len(line)
@@ -150,7 +151,7 @@ def _whole_line_rule(stripped: str) -> Optional[tuple[str, Optional[str], bool]]
 
 def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
     """Chrome at the head or tail of a line that also holds text (a page flattened to one line)."""
-    m = _CRUMB_HEAD.match(line)
+    m = _CRUMB_HEAD.match(line) if line.startswith(chrome_words.BREADCRUMB_HEADS) else None
     if m:
         crumb = m.group("crumb")
         # the page title stands after the breadcrumb's last segment: 首页政务公开…文件 关于印发…的通知
@@ -165,17 +166,19 @@ def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
         if m.group("share").strip():
             report.remove(m.group("share").strip(), "site chrome: share_widgets")
         line = line[m.end():]
-    m = _SHARE_HEAD.match(line)
+    m = _SHARE_HEAD.match(line) if line.startswith(chrome_words.SHARE_WORDS) else None
     if m:
         report.remove(m.group(0).strip(), "site chrome: share_widgets")
         line = line[m.end():]
-    if chrome_words.WORD_CSS_HINT.search(line):
+    if "{" in line and chrome_words.WORD_CSS_HINT.search(line):
         for css in reversed(list(chrome_words.WORD_CSS.finditer(line))):
             if css.group(0).strip() and chrome_words.WORD_CSS_HINT.search(css.group(0)):
                 report.remove(css.group(0).strip(), "site chrome: word_css (style sheet of a pasted Word document)")
                 line = line[: css.start()] + " " + line[css.end():]
         line = line.strip()
-    m = _SOURCE_TAIL.search(line)
+    m = _SOURCE_TAIL.search(line[-80:]) if line.rstrip().endswith(_FOOTER_ENDS) else None
+    if m:
+        m = _SOURCE_TAIL.search(line, len(line) - 80 + m.start() if len(line) > 80 else m.start())
     if m and m.start() > 0 and m.group(0).strip():
         report.remove(m.group(0).strip(), "site chrome: source_footer")
         line = line[: m.start()]

@@ -99,28 +99,44 @@ def _gap_sequence(buf: bytearray, g: int) -> tuple[int, int, range]:
 
 
 def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
-    """The line as a list of slots: one character where the bytes survived, the candidates where one was lost."""
+    """The line as a list of slots: one character where the bytes survived, the candidates where bytes were lost
+    (one or two lost bytes in a character: at most 64 × 64 byte values, of which the model keeps real characters)."""
+    import itertools
+
     slots: list[list[str]] = []
     pos = 0
     for g in gaps:
+        if g < pos:
+            continue  # a second lost byte of a character already handled
         start, length, values = _gap_sequence(buf, g)
-        if start < pos:  # two lost bytes in one character: nothing to choose from
+        inside = [x for x in gaps if start <= x < start + length]
+        if start < pos or len(inside) > 2 or not values:  # nothing to choose from: one U+FFFD
+            slots += _known(buf, pos, g)
+            slots.append(["\ufffd"])
+            pos = g + 1
             continue
-        slots += [[c] for c in bytes(buf[pos:start]).replace(b"\x00", b"\xff").decode("utf-8", errors="replace")]
+        slots += _known(buf, pos, start)
         cands = []
-        for v in values:
-            buf[g] = v
+        for combo in itertools.product(values, *[range(0x80, 0xC0)] * (len(inside) - 1)):
+            for x, v in zip(inside, combo):
+                buf[x] = v
             try:
                 ch = bytes(buf[start: start + length]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
             if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
                 cands.append(ch)
-        buf[g] = 0
+        for x in inside:
+            buf[x] = 0
         slots.append(cands or ["\ufffd"])
         pos = start + length
-    slots += [[c] for c in bytes(buf[pos:]).replace(b"\x00", b"\xff").decode("utf-8", errors="replace")]
+    slots += _known(buf, pos, len(buf))
     return slots
+
+
+def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
+    """Slots of one character each for bytes that survived (a stray placeholder decodes as U+FFFD)."""
+    return [[c] for c in bytes(buf[start:end]).replace(b"\x00", b"\xff").decode("utf-8", errors="replace")]
 
 
 def _viterbi(slots: list[list[str]]) -> str:

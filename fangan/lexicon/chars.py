@@ -32,6 +32,8 @@ from typing import Optional
 DATA = Path(__file__).parent / "data" / "chars.json.gz"
 DEBRIS_LOGP = -18.0  # a character no Chinese text is made of
 ASCII_LOGP = -7.0  # ASCII printables: neutral-ish (numbers, dates and codes stand in plans)
+COMMON_RANK = 3500  # rank below which a hanzi is common (class score 1)
+FREQUENT_RANK = 6000  # rank below which it is still frequent (0.2); rarer ones are where mojibake lands
 PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·●■□◆○①②③④⑤⑥⑦⑧⑨⑩※№「」『』％"
 
 
@@ -92,9 +94,9 @@ def char_score(ch: str) -> float:
         if rank is None:
             return -1.0
         # the ~3,500 most frequent characters carry 99 % of running text; wrong decodings land past them
-        if rank < 3500:
+        if rank < COMMON_RANK:
             return 1.0
-        if rank < 6000:
+        if rank < FREQUENT_RANK:
             return 0.2
         return -0.6
     if ch in PUNCT or 0x3000 <= cp <= 0x303F or 0xFF01 <= cp <= 0xFF5E:
@@ -148,14 +150,34 @@ _SUSPECT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e
                       r"\u2039\u203a\ufffd\ue000-\uf8ff\u3040-\u30ff\uff61-\uff9f\u2500-\u257f\uac00-\ud7af]")
 
 
+_HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _rare_hanzi() -> re.Pattern:
+    """A character class of the basic-plane hanzi that are not frequent (where wrong decodings land)."""
+    frequent = {c for c, r in model().rank.items() if r < FREQUENT_RANK}
+    rare = [cp for cp in range(0x3400, 0xA000) if chr(cp) not in frequent]
+    ranges, start, prev = [], rare[0], rare[0]
+    for cp in rare[1:] + [None]:
+        if cp is None or cp != prev + 1:
+            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            if cp is not None:
+                start = cp
+        if cp is not None:
+            prev = cp
+    return re.compile("[" + "".join(ranges) + "]")
+
+
 def suspicious(line: str) -> bool:
     """Cheap one-pass check: debris characters, or many rare hanzi (UTF-8 shown as GBK: 浣犲ソ)."""
     if _SUSPECT.search(line):
         return True
-    wide = [c for c in line if is_hanzi(c)]
-    if len(wide) < 2:
+    rare = len(_rare_hanzi().findall(line))
+    if rare == 0:
         return False
-    return sum(1 for c in wide if char_score(c) <= 0.2) / len(wide) > 0.2
+    wide = len(_HANZI.findall(line))
+    return wide >= 2 and rare / wide > 0.2
 
 
 def reads_better(candidate: str, original: str, margin: float = 1.5) -> bool:
