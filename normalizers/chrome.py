@@ -29,13 +29,18 @@ class ChromeRule:
     title_group: Optional[str] = None  # named group holding the document title, if the line carries it
     docshare: bool = False  # the line is a sign of a document-sharing site (page markers expected)
     max_len: int = 400  # a longer line is body text that happens to match
+    top_only: bool = False  # only among the first lines (a file name heads a 文库 page; in a body it is an attachment)
 
 
-def _r(name: str, pattern: str, title_group: Optional[str] = None, docshare: bool = False, max_len: int = 400) -> ChromeRule:
+def _r(name: str, pattern: str, title_group: Optional[str] = None, docshare: bool = False, max_len: int = 400,
+       top_only: bool = False) -> ChromeRule:
     compiled = re.compile(pattern)
     if title_group is None and "title" in compiled.groupindex:
         title_group = "title"
-    return ChromeRule(name, compiled, title_group, docshare, max_len)
+    return ChromeRule(name, compiled, title_group, docshare, max_len, top_only)
+
+
+TOP_LINES = 12
 
 
 LINE_RULES: tuple[ChromeRule, ...] = (
@@ -56,7 +61,7 @@ LINE_RULES: tuple[ChromeRule, ...] = (
     _r("print_share", r"^(?:【?字体[：:]?\s*大\s*中\s*小】?|打印本页|关闭窗口|分享到[：:]?.*|微信扫一扫.*|扫一扫.*)$", max_len=80),
     # document-sharing sites
     _r("share_bar", r"^收藏\s*分享(?:（赏）|\(赏\))?$", docshare=True),
-    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s《》]{{4,80}}?){_DOC_EXT}$", docshare=True),
+    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s。；：:，][^。；：:，]{{3,120}}?){_DOC_EXT}$", docshare=True, top_only=True),
     _r("uploader", rf"^.*(?:上传人{_C}|文档编号{_C}|上传时间{_C}.*格式{_C}).*$", docshare=True),
     _r("download_bar", r"^下载\s*相关\s*举报$|^(?:下载文档|立即下载|点击下载|文档下载)$", docshare=True),
     _r("page_list", rf"^.*{_DOC_EXT}_第\d+页$|^第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|^第\s*\d+\s*页\s*共\s*\d+\s*页$", docshare=True),
@@ -93,7 +98,7 @@ _CRAWLER = re.compile("^(?:" + "|".join(chrome_words.CRAWLER_LINES) + ")$")
 _DOCSHARE = re.compile("^(?:" + "|".join(chrome_words.DOCSHARE_LINES) + ")$")
 _SHARE = "|".join(map(re.escape, sorted(chrome_words.SHARE_WORDS, key=len, reverse=True)))
 _FOOTER = "|".join(map(re.escape, sorted(chrome_words.FOOTER_WORDS, key=len, reverse=True)))
-_WIDGETS_LINE = re.compile(rf"^(?:(?:{_SHARE}|{_FOOTER})[\s|/·]*)+$")
+_WIDGETS_LINE = re.compile(rf"^(?:[【\[]?(?:{_SHARE}|{_FOOTER})[】\]]?[\s|/·：:]*)+$")
 # a head of a flattened page: 当前位置：首页…栏目 [title] 时间：2015-04-30 10:09 微信 微博 QQ空间
 _HEADS = "|".join(map(re.escape, chrome_words.BREADCRUMB_HEADS))
 _CRUMB_HEAD = re.compile(
@@ -131,10 +136,10 @@ def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
     return pairs
 
 
-def _whole_line_rule(stripped: str) -> Optional[tuple[str, Optional[str], bool]]:
+def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Optional[str], bool]]:
     """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
     for rule in LINE_RULES:
-        if len(stripped) <= rule.max_len:
+        if len(stripped) <= rule.max_len and (top or not rule.top_only):
             m = rule.pattern.match(stripped)
             if m:
                 title = m.groupdict().get(rule.title_group) if rule.title_group else None
@@ -193,7 +198,7 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
     first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     for i, line in enumerate(lines):
         stripped = line.strip()
-        hit = _whole_line_rule(stripped) if stripped else None
+        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES) if stripped else None
         if hit:
             name, title, sign = hit
             report.remove(stripped, f"site chrome: {name}")
@@ -220,14 +225,11 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
         if line.strip():
             kept.append(line)
 
-    # a title repeated after the chrome that separated it from the body (范文 sites print it twice)
-    if kept:
-        first_line = kept[0].strip()
-        for i in range(1, min(len(kept), 6)):
-            if kept[i].strip() == first_line and _looks_like_title(first_line):
-                report.remove(kept[i].strip(), "repeated title")
-                del kept[i]
-                break
+    # a title repeated right after the chrome that separated it from the body (范文 sites print it twice); a
+    # heading further down (below a document number and a letterhead) is the document's own and stays
+    if len(kept) > 1 and kept[1].strip() == kept[0].strip() and _looks_like_title(kept[0].strip()):
+        report.remove(kept[1].strip(), "repeated title")
+        del kept[1]
     if docshare:
         ctx.site_family = "docshare"
     return "\n".join(kept)
