@@ -154,7 +154,8 @@ def _viterbi(slots: list[list[str]]) -> str:
             ch: (s, path + [ch]) for ch, (s, path) in nxt.items()}
     if not best:
         return ""
-    return "".join(max(best.values(), key=lambda v: v[0])[1])
+    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
+    return "".join(max(best.values(), key=lambda v: v[0] + chars.char_logp(v[1][-1] if v[1] else None, chars.EOL, m))[1])
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 MAX_BIGRAMS = 150_000
+EOL = "\n"
 TEXT_WEIGHT = 20  # one running-text occurrence counts like this many dictionary occurrences
 
 
@@ -62,13 +63,17 @@ def build(gold_dirs, corpus_dirs=()) -> dict:
     uni: Counter = Counter()
     bi: Counter = Counter()
 
-    def add(text: str, weight: int) -> None:
+    def add(text: str, weight: int, line_end: bool = False) -> None:
         for i, ch in enumerate(text):
             if ch.isspace():
                 continue
             uni[ch] += weight
             if i and not text[i - 1].isspace():
                 bi[text[i - 1] + ch] += weight
+        if line_end and text and not text[-1].isspace():
+            # how lines end (。 ： ； rather than 、 ，): the model's end-of-line symbol is "\n"
+            uni[EOL] += weight
+            bi[text[-1] + EOL] += weight
 
     for word, freq in _jieba_words():
         add(word, freq)
@@ -77,10 +82,10 @@ def build(gold_dirs, corpus_dirs=()) -> dict:
             add(trad, freq)
     for text in list(_gold_texts(gold_dirs)) + list(_corpus_texts(corpus_dirs)):
         for line in text.split("\n"):
-            add(line, TEXT_WEIGHT)
+            add(line, TEXT_WEIGHT, line_end=True)
             trad = s2t.convert(line)
             if trad != line:
-                add(trad, TEXT_WEIGHT)
+                add(trad, TEXT_WEIGHT, line_end=True)
     top = dict(bi.most_common(MAX_BIGRAMS))
     return {"total": sum(uni.values()), "uni": dict(uni), "bi": top}
 

@@ -34,6 +34,7 @@ DEBRIS_LOGP = -18.0  # a character no Chinese text is made of
 ASCII_LOGP = -7.0  # ASCII printables: neutral-ish (numbers, dates and codes stand in plans)
 COMMON_RANK = 3500  # rank below which a hanzi is common (class score 1)
 FREQUENT_RANK = 6000  # rank below which it is still frequent (0.2); rarer ones are where mojibake lands
+EOL = "\n"  # the model's end-of-line symbol (how lines end: 。 ： ； rather than 、 ，)
 PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·●■□◆○①②③④⑤⑥⑦⑧⑨⑩※№「」『』％"
 
 
@@ -117,7 +118,7 @@ def plausibility(text: str, sample: int = 20000) -> float:
 def char_logp(prev: Optional[str], ch: str, m: Optional[_Model] = None) -> float:
     """log P(ch | prev) under the interpolated bigram model (prev None: no left context)."""
     m = m or model()
-    if is_hanzi(ch) or ch in PUNCT:
+    if is_hanzi(ch) or ch in PUNCT or ch == EOL:
         p_uni = m.uni.get(ch, 0) / m.total
         if not p_uni:
             return DEBRIS_LOGP + 4
