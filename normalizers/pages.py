@@ -20,8 +20,9 @@ _MARKER_START = re.compile(
 
 
 def _continues(prev: str) -> bool:
+    """The line leaves its sentence open (a page broke inside it): no final punctuation, or only a marker (2.)."""
     prev = prev.rstrip()
-    return bool(prev) and prev[-1] not in TERMINAL
+    return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
 
 
 def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
@@ -85,6 +86,11 @@ def _is_break(paragraph: str, following: str) -> bool:
         return False
     if paragraph[-1] in TERMINAL or _MARKER_START.match(following):
         return True
+    # a space between a number or Latin word and hanzi (教育部 96 年 8 月) is spacing, not a break; after a
+    # heading (1．开展宣传教育活动 2013 年春节前…) it is a break
+    if re.search(r"[0-9A-Za-z]$", paragraph) or (
+            re.fullmatch(r"[0-9A-Za-z.%]+", following) and not _MARKER_START.match(paragraph)):
+        return False
     # a short unpunctuated line before the space: a title, issuer, addressee or heading line
     return len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph)
 
