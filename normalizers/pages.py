@@ -84,6 +84,8 @@ _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 def _is_break(paragraph: str, following: str) -> bool:
     if not paragraph or not following:
         return False
+    if _MARKER_START.fullmatch(paragraph.strip()):
+        return False  # a bare marker (（一）) and its text were one paragraph
     if paragraph[-1] in TERMINAL or _MARKER_START.match(following):
         return True
     # a space between a number or Latin word and hanzi (教育部 96 年 8 月) is spacing, not a break; after a
