@@ -88,6 +88,9 @@ def _is_break(paragraph: str, following: str) -> bool:
         return False  # a bare marker (（一）) and its text were one paragraph
     if paragraph[-1] in TERMINAL or _MARKER_START.match(following):
         return True
+    # a paragraph closed by its role list（X牵头，Y参与）/（Z负责）
+    if re.search(r"[（(][^（）()]*(?:负责|牵头|参与|配合|责任单位|责任部门)[^（）()]*[）)]$", paragraph):
+        return True
     # a space between a number or Latin word and hanzi (教育部 96 年 8 月) is spacing, not a break; after a
     # heading (1．开展宣传教育活动 2013 年春节前…) it is a break
     if re.search(r"[0-9A-Za-z]$", paragraph) or (
