@@ -109,7 +109,8 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
     out: list[str] = []
     for line in text.split("\n"):
         breaks = len(re.findall(f"[{TERMINAL}] (?=\\S)", line))
-        if len(line) < 150 or breaks < 3:
+        # a document-sharing page is flattened page by page: one break is evidence enough there
+        if len(line) < 150 or breaks < (1 if ctx.site_family == "docshare" else 3):
             out.append(line)
             continue
         tokens = line.split(" ")

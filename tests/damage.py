@@ -48,6 +48,18 @@ def gold_documents(gold_dirs: list[Path]) -> list[CleanDoc]:
     return docs
 
 
+def text_documents(paths: list[Path]) -> list[CleanDoc]:
+    """Clean plans kept as text files (fixtures, samples): the first line is the title."""
+    from fangan.parsers.text import decode_bytes
+
+    docs = []
+    for p in paths:
+        lines = [ln.strip() for ln in decode_bytes(Path(p).read_bytes())[0].splitlines() if ln.strip()]
+        if len(lines) >= 4:
+            docs.append(CleanDoc(Path(p).stem, lines[0], lines[1:]))
+    return docs
+
+
 # --------------------------------------------------------------------------------------------------------------
 # damage kinds: (doc, rng) -> (bytes, suffix) or None
 
