@@ -39,6 +39,7 @@ class NormalizeContext:
     script: str = "unknown"
     title_candidates: list[TitleCandidate] = field(default_factory=list)
     site_family: Optional[str] = None  # "docshare" once chrome of a document-sharing site is seen (page markers expected)
+    page_count: Optional[int] = None  # pages of the original a document-sharing site states (共5页, 页数:5)
     template_year: Optional[str] = None  # a template year (202*年) the document uses, flagged by flag_template_years
 
     def add_title_candidate(self, text: str, source: str, leading: bool = False) -> None:

@@ -108,6 +108,7 @@ _SHARE_HEAD = re.compile(rf"^(?:(?:{_SHARE})\s*){{2,}}(?=\S)")
 # the end of a flattened page: 来源：中国平潭 附件下载 / 【打印】【关闭】
 _SOURCE_TAIL = re.compile(rf"\s*(?:(?:信息|文章)?来源{_C}\s*\S{{1,40}}?)?(?:\s*(?:{_FOOTER}))+\s*$")
 _FOOTER_ENDS = tuple(chrome_words.FOOTER_WORDS)
+_PAGE_COUNT = re.compile(r"(?:共\s*|页数[：:]\s*|总共)(\d{1,3})\s*页?")
 _KIND_END = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排|批复|报告|公告|通告)(?:[（(][^（）()]{1,20}[）)])?$")
 
 
@@ -232,6 +233,9 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
         del kept[1]
     if docshare:
         ctx.site_family = "docshare"
+        counts = [int(m.group(1)) for r in report.removed for m in [_PAGE_COUNT.search(r.text)] if m]
+        if counts:
+            ctx.page_count = max(counts)
     return "\n".join(kept)
 
 

@@ -9,6 +9,7 @@ line left open. Real items `1、` follow a finished sentence and stay.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from . import NormalizeContext, StepReport, step
 
@@ -25,8 +26,10 @@ def _continues(prev: str) -> bool:
     return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
 
 
-def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
-    """Indexes of lines that begin with a page number, or [] when the numbers are a real list."""
+def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = None) -> list[int]:
+    """Indexes of lines that begin with a page number, or [] when the numbers are a real list. Past `pages`, the
+    count the site states (which may be short of its markers), only a number inside a sentence continues the
+    chain: a real item `3、` after a finished sentence past page 2 of 2 is the document's."""
     if not lines or not _PAGE_NO.match(lines[0]) or _PAGE_NO.match(lines[0]).group(1) != "1":
         return []
     picks = [0]
@@ -38,7 +41,7 @@ def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
         mid = [j for j in candidates if _continues(lines[j - 1])]
         if mid:
             pick = mid[0]
-        elif docshare:
+        elif docshare and (pages is None or k <= pages):
             pick = candidates[0]
         else:
             break
@@ -57,7 +60,7 @@ def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
-    picks = set(find_page_markers(lines, ctx.site_family == "docshare"))
+    picks = set(find_page_markers(lines, ctx.site_family == "docshare", ctx.page_count))
     if not picks:
         return text
     out: list[str] = []
