@@ -555,11 +555,6 @@ def _squash(s: str) -> str:
     return re.sub(r"[\s\xa0\u3000]+", "", s)
 
 
-def _same(a: str, b: str) -> bool:
-    squash = lambda s: re.sub(r"[\s\xa0\u3000]+", "", s)
-    return squash(a) == squash(b)
-
-
 def _title_candidates(root) -> tuple[Optional[str], list[str]]:
     t = root.find(".//title")
     page_title = clean_inline(t.text_content()) if t is not None else None
