@@ -129,7 +129,9 @@ def _squash(s: str) -> str:
 
 def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[tuple[int, int, str, str]]:
     """(first line, number of lines, title, how) of the body's own title among its first lines."""
-    wanted = {_squash(c.text): c for c in candidates if len(c.text) >= 4}
+    # the most trusted source names a text that several sources share
+    ordered = sorted(candidates, key=lambda c: SOURCE_PRIOR.get(c.source, 0.5))
+    wanted = {_squash(c.text): c for c in ordered if len(c.text) >= 4 and shape_score(c.text) > 0}
     for i in range(min(4, len(lines))):
         ln = lines[i]
         for n in (1, 2, 3):
