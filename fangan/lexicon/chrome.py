@@ -25,13 +25,14 @@ METADATA_LABELS: tuple[str, ...] = (
     "标题", "文章标题", "题名", "名称", "发文字号", "文号", "文件编号", "主题词", "关键词", "关键字",
     "公开方式", "公开范围", "公开时限", "公开形式", "栏目", "所属栏目", "原文链接", "原文地址", "本地目录",
     "来源", "信息来源", "文章来源", "作者", "责任编辑", "编辑", "审核", "录入", "浏览次数", "点击数", "阅读次数",
-    "访问量", "字号", "时间",
+    "访问量", "访问次数", "点击", "浏览", "阅读量", "发布者", "供稿", "撰稿", "录入时间", "发稿时间", "字号", "时间",
 )
 # labels whose value is the page's title (a title candidate when its line is cut)
 TITLE_LABELS: tuple[str, ...] = ("标题", "文章标题", "题名", "名称")
 # labels common in plan bodies too (时间：3月20日 is a schedule line): a line with only these is chrome only when
 # its value looks like a post stamp, or when it stands with a distinctive label
-WEAK_LABELS: frozenset[str] = frozenset({"时间", "来源", "作者", "编辑", "审核", "名称", "分类", "关键词", "关键字", "字号"})
+WEAK_LABELS: frozenset[str] = frozenset({"时间", "来源", "作者", "编辑", "审核", "名称", "分类", "关键词", "关键字", "字号",
+                                        "点击", "浏览", "供稿", "撰稿"})
 
 # breadcrumb heads (当前位置：首页 > …)
 BREADCRUMB_HEADS: tuple[str, ...] = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "现在位置", "位置")
@@ -53,7 +54,7 @@ CRAWLER_LINES: tuple[str, ...] = (
 # document-sharing sites (文库): lines about the upload, not the document
 DOCSHARE_LINES: tuple[str, ...] = (
     r"本文档共\s*\d+\s*页[，,]?\s*已全部预览完毕.*",
-    r".*(?:全部预览完了|已全部预览完毕|预览已结束|剩余\d+页未读).*",
+    r".*(?:全部预览完了|已全部预览完毕|预览已结束|全文阅读已结束|剩余\d+页未读|还剩\d+页未读).*",
     r"(?:资源描述|文档介绍|内容简介|文本预览|文档简介){COLON}?.*".replace("{COLON}", COLON),
     r"《.+?》文档由用户上传分享.*",
     r".*由(?:会员|用户)上传分享.*",
