@@ -148,7 +148,7 @@ def logprob(text: str, sample: int = 4000) -> float:
 
 
 _SUSPECT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030"
-                      r"\u2039\u203a\ufffd\ue000-\uf8ff\u3040-\u30ff\uff61-\uff9f\u2500-\u257f\uac00-\ud7af]")
+                      r"\u2039\u203a\ufffd\ue000-\uf8ff\u3040-\u30ff\uff61-\uff9f\u2500-\u259f\uac00-\ud7af]")
 
 
 _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -156,8 +156,8 @@ _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 @lru_cache(maxsize=1)
 def _rare_hanzi() -> re.Pattern:
-    """A character class of the basic-plane hanzi that are not frequent (where wrong decodings land)."""
-    frequent = {c for c, r in model().rank.items() if r < FREQUENT_RANK}
+    """A character class of the basic-plane hanzi that are not common (where wrong decodings land)."""
+    frequent = {c for c, r in model().rank.items() if r < COMMON_RANK}
     rare = [cp for cp in range(0x3400, 0xA000) if chr(cp) not in frequent]
     ranges, start, prev = [], rare[0], rare[0]
     for cp in rare[1:] + [None]:
@@ -178,7 +178,7 @@ def suspicious(line: str) -> bool:
     if rare == 0:
         return False
     wide = len(_HANZI.findall(line))
-    return wide >= 2 and rare / wide > 0.2
+    return wide >= 2 and rare / wide > 0.3
 
 
 def reads_better(candidate: str, original: str, margin: float = 1.5) -> bool:
