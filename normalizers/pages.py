@@ -14,10 +14,19 @@ from typing import Optional
 from . import NormalizeContext, StepReport, step
 
 TERMINAL = "。！？；：…”」』.!?;:"
+MIN_PAGE_CHARS = 150
 _PAGE_NO = re.compile(r"^(\d{1,3})、")
 _MARKER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]|第[一二三四五六七八九十]+[阶部]?[段分章条节])"
 )
+
+
+_CLOSERS = ("）", ")", "”", "」", "』")
+
+
+def _surely_open(prev: str) -> bool:
+    """Open, and not closed by a bracket or a quote (which may end a finished item: …（暨十佳歌手比赛））."""
+    return _continues(prev) and not prev.rstrip().endswith(_CLOSERS)
 
 
 def _continues(prev: str) -> bool:
@@ -35,13 +44,18 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
     picks = [0]
     k, i = 2, 1
     while i < len(lines):
-        candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k]
+        # a page holds a few hundred characters at least: numbers on consecutive short lines are a list
+        candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k
+                      and sum(len(x) for x in lines[picks[-1]: j]) >= MIN_PAGE_CHARS]
         if not candidates:
             break
         mid = [j for j in candidates if _continues(lines[j - 1])]
-        if mid:
-            pick = mid[0]
-        elif docshare and (pages is None or k <= pages):
+        # a line closed by a bracket or a quote may be a finished item; one broken inside a word is surely open
+        strong = [j for j in mid if _surely_open(lines[j - 1])]
+        past_count = pages is not None and k > pages
+        if strong or (mid and not past_count):
+            pick = (strong or mid)[0]
+        elif docshare and not past_count:
             pick = candidates[0]
         else:
             break
@@ -71,7 +85,7 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         m = _PAGE_NO.match(line)
         rest = line[m.end():]
         report.remove(m.group(0), "page marker of a document-sharing site")
-        if out and _continues(out[-1]):
+        if out and _surely_open(out[-1]):
             prev = out[-1].rstrip()
             report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
             out[-1] = prev + rest
