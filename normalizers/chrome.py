@@ -61,7 +61,7 @@ LINE_RULES: tuple[ChromeRule, ...] = (
     _r("print_share", r"^(?:【?字体[：:]?\s*大\s*中\s*小】?|打印本页|关闭窗口|分享到[：:]?.*|微信扫一扫.*|扫一扫.*)$", max_len=80),
     # document-sharing sites
     _r("share_bar", r"^收藏\s*分享(?:（赏）|\(赏\))?$", docshare=True),
-    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s。；：:，][^。；：:，]{{3,120}}?){_DOC_EXT}$", docshare=True, top_only=True),
+    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s。；：:，][^。；]{{3,120}}?){_DOC_EXT}$", docshare=True, top_only=True),
     _r("uploader", rf"^.*(?:上传人{_C}|文档编号{_C}|上传时间{_C}.*格式{_C}).*$", docshare=True),
     _r("download_bar", r"^下载\s*相关\s*举报$|^(?:下载文档|立即下载|点击下载|文档下载)$", docshare=True),
     _r("page_list", rf"^.*{_DOC_EXT}_第\d+页$|^第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|^第\s*\d+\s*页\s*共\s*\d+\s*页$", docshare=True),

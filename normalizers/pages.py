@@ -26,7 +26,8 @@ _CLOSERS = ("）", ")", "”", "」", "』")
 
 def _surely_open(prev: str) -> bool:
     """Open, and not closed by a bracket or a quote (which may end a finished item: …（暨十佳歌手比赛））."""
-    return _continues(prev) and not prev.rstrip().endswith(_CLOSERS)
+    prev = prev.rstrip()
+    return _continues(prev) and (not prev.endswith(_CLOSERS) or _MARKER_START.fullmatch(prev) is not None)
 
 
 def _continues(prev: str) -> bool:

@@ -98,8 +98,8 @@ def is_not_a_title(t: str) -> Optional[str]:
         return "letterhead"
     if match_marker(s) is not None:
         return "numbered item"
-    if re.match(r"^\S{1,10}[：:]", s):
-        return "label"
+    if re.match(r"^\S{1,10}[：:]", s) and not _kind_end(s):
+        return "label"  # (2020寒假社会实践：高一年级开展方案 is a title)
     if s.endswith(_SENTENCE_END):
         return "sentence"
     if chrome_words.SITE_WORDS.search(s) and not _kind_end(s):
