@@ -165,6 +165,7 @@ def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
         parts = [sep.group(1), sep.group(2)] if sep else crumb.split(" ", 1)
         if len(parts) == 2 and _KIND_END.search(parts[1]):
             report.remove(line[: m.start("crumb")] + parts[0], "site chrome: breadcrumb")
+            report.remove(parts[1], "site chrome: page title after the breadcrumb (kept as a title candidate)")
             ctx.add_title_candidate(_clean_title(parts[1]), "chrome")
         else:
             report.remove(line[: m.end("crumb")], "site chrome: breadcrumb")
