@@ -98,7 +98,8 @@ _CRAWLER = re.compile("^(?:" + "|".join(chrome_words.CRAWLER_LINES) + ")$")
 _DOCSHARE = re.compile("^(?:" + "|".join(chrome_words.DOCSHARE_LINES) + ")$")
 _SHARE = "|".join(map(re.escape, sorted(chrome_words.SHARE_WORDS, key=len, reverse=True)))
 _FOOTER = "|".join(map(re.escape, sorted(chrome_words.FOOTER_WORDS, key=len, reverse=True)))
-_WIDGETS_LINE = re.compile(rf"^(?:[【\[]?(?:{_SHARE}|{_FOOTER})[】\]]?[\s|/·：:]*)+$")
+_FONT_SIZE = r"字体{_C}?\s*大\s*中\s*小".replace("{_C}", _C)
+_WIDGETS_LINE = re.compile(rf"^(?:[【\[]?(?:{_SHARE}|{_FOOTER}|{_FONT_SIZE})[】\]]?[\s|/·：:]*)+$")
 # a head of a flattened page: 当前位置：首页…栏目 [title] 时间：2015-04-30 10:09 微信 微博 QQ空间
 _HEADS = "|".join(map(re.escape, chrome_words.BREADCRUMB_HEADS))
 _CRUMB_HEAD = re.compile(

@@ -148,8 +148,8 @@ def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[
             if len(joined) > 120:
                 break
             if _kind_end(joined) and shape_score(joined) > 0 and not any(_ends_sentence(x) for x in lines[i: i + n]):
-                if n > 1 and is_org_line(lines[i]):
-                    break  # a letterhead above the title is not part of it
+                if n > 1 and (is_org_line(lines[i]) or is_not_a_title(lines[i]) not in (None, "too short")):
+                    break  # a letterhead (or a label, a widget) above the title is not part of it
                 # a short tail finishes a wrapped title (关于印发…实施方案 / 的通知)
                 nxt = lines[i + n] if i + n < len(lines) else ""
                 if nxt and len(nxt) <= 12 and _kind_end(nxt) and not _ends_sentence(nxt) and nxt.startswith(("的", "之")):

@@ -134,3 +134,16 @@ def test_bulk_titles_hold_no_label_or_chrome_word_and_none_is_empty(shared_dir, 
     bad = [t for t in titles if not t.strip() or CHROME_WORDS.search(t)]
     print(f"bulk: {len(titles)} titles, {len(bad)} with a label or chrome word or empty")
     assert len(titles) >= 200 and bad == []
+
+
+@pytest.mark.parametrize("name,title", [
+    ("label_header_other_order.txt", "某县教育局关于开展2022年校园安全专项整治的实施方案"),
+    ("info_line_and_widgets.txt", "某县教育局关于开展2022年校园安全专项整治的实施方案"),
+    ("generic_cms_page.html", "关于印发某镇2023年防汛工作方案的通知"),
+])
+def test_pages_of_other_sites_give_the_plan_title_and_a_clean_body(fixtures_dir, name, title):
+    doc = process_file(fixtures_dir / "chrome" / name)
+    assert doc.title == title
+    first = doc.text.split("\n")[0]
+    assert first in ("各中小学校：", "各村（社区）、镇直各单位：")
+    assert not CHROME_WORDS.search(doc.text) and "字体" not in doc.text and "上一篇" not in doc.text
