@@ -44,10 +44,12 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
         return []
     picks = [0]
     k, i = 2, 1
+    # (a short text, a snippet, has no page length to speak of)
+    min_page = MIN_PAGE_CHARS if sum(map(len, lines)) >= 3 * MIN_PAGE_CHARS else 0
     while i < len(lines):
         # a page holds a few hundred characters at least: numbers on consecutive short lines are a list
         candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k
-                      and sum(len(x) for x in lines[picks[-1]: j]) >= MIN_PAGE_CHARS]
+                      and sum(len(x) for x in lines[picks[-1]: j]) >= min_page]
         if not candidates:
             break
         mid = [j for j in candidates if _continues(lines[j - 1])]
