@@ -3,8 +3,9 @@
 The parser already picked the most plausible decoding of the bytes. What reaches us here is text
 that was *already* wrong when it was saved: UTF-8 shown through GBK (浣犲ソ), GBK shown through
 Latin-1/cp1252 (ÄãºÃ), UTF-8 shown through Latin-1 (ftfy's case), Big5 shown through GBK, and
-two of these in a row. A chain is reversed only where the result reads clearly more like Chinese
-than the input; everything else is left as it is.
+two of these in a row. A chain is reversed only where the result reads as Chinese by a clear margin
+under the character model (`fangan.lexicon.chars`); everything else is left as it is. Bytes that a
+lossy wrong decoding lost are chosen back by the same model where it can (see `_reverse_lossy`).
 """
 from __future__ import annotations
 
@@ -140,22 +141,29 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 
 
 def _viterbi(slots: list[list[str]]) -> str:
-    """The most probable path through the slots under the character bigram model."""
+    """The most probable path through the slots under the character bigram model (back pointers per slot)."""
     m = chars.model()
-    best: dict[str, tuple[float, list[str]]] = {"": (0.0, [])}
+    scores: dict[str, float] = {"": 0.0}
+    back: list[dict[str, str]] = []
     for cands in slots:
-        nxt: dict[str, tuple[float, list[str]]] = {}
+        nxt: dict[str, float] = {}
+        ptr: dict[str, str] = {}
         for ch in cands:
-            for prev, (score, path) in best.items():
+            for prev, score in scores.items():
                 s = score + chars.char_logp(prev or None, ch, m)
-                if ch not in nxt or s > nxt[ch][0]:
-                    nxt[ch] = (s, path)
-        best = {ch: (s, path + [ch]) for ch, (s, path) in nxt.items()} if len(cands) > 1 else {
-            ch: (s, path + [ch]) for ch, (s, path) in nxt.items()}
-    if not best:
+                if ch not in nxt or s > nxt[ch]:
+                    nxt[ch], ptr[ch] = s, prev
+        scores = nxt
+        back.append(ptr)
+    if not back:
         return ""
     # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
-    return "".join(max(best.values(), key=lambda v: v[0] + chars.char_logp(v[1][-1] if v[1] else None, chars.EOL, m))[1])
+    last = max(scores, key=lambda ch: scores[ch] + chars.char_logp(ch or None, chars.EOL, m))
+    out = []
+    for ptr in reversed(back):
+        out.append(last)
+        last = ptr[last]
+    return "".join(reversed(out))
 
 
 @lru_cache(maxsize=1)
