@@ -165,7 +165,9 @@ def _ends_sentence(ln: str) -> bool:
     return ln.rstrip().endswith(_SENTENCE_END) or bool(re.search("[。；]", ln))
 
 
-def _run_in(first: str, candidates: Iterable[TitleCandidate]) -> Optional[tuple[str, str]]:
+def _run_in(first: str, candidates: list[TitleCandidate]) -> Optional[tuple[str, str]]:
+    if any(_squash(c.text) == _squash(first) for c in candidates):
+        return None  # the whole line is a title some source names: nothing runs into it
     for c in candidates:
         t = c.text.strip()
         if len(t) >= 4 and first.startswith(t) and len(first) > len(t):

@@ -147,3 +147,10 @@ def test_pages_of_other_sites_give_the_plan_title_and_a_clean_body(fixtures_dir,
     first = doc.text.split("\n")[0]
     assert first in ("各中小学校：", "各村（社区）、镇直各单位：")
     assert not CHROME_WORDS.search(doc.text) and "字体" not in doc.text and "上一篇" not in doc.text
+
+
+def test_a_whole_title_line_is_not_split_by_a_shorter_candidate():
+    full = "6月份主题党日活动方案暨参观“建党百年 初心如磐”——长三角红色档案珍品展方案"
+    cands = [TitleCandidate(full, "site_title"), TitleCandidate("6月份主题党日活动方案暨参观“建党百年 初心如磐”", "page_title")]
+    choice = choose_title([full, "各支部：", "一、活动目的"], cands, full)
+    assert choice.title == full and choice.lines[0] == "各支部："
