@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
 
@@ -110,7 +111,6 @@ _SHARE_HEAD = re.compile(rf"^(?:(?:{_SHARE})\s*){{2,}}(?=\S)")
 _SOURCE_TAIL = re.compile(rf"\s*(?:(?:信息|文章)?来源{_C}\s*\S{{1,40}}?)?(?:\s*(?:{_FOOTER}))+\s*$")
 _FOOTER_ENDS = tuple(chrome_words.FOOTER_WORDS)
 _PAGE_COUNT = re.compile(r"(?:共\s*|页数[：:]\s*|总共)(\d{1,3})\s*页?")
-_KIND_END = re.compile(r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排|批复|报告|公告|通告)(?:[（(][^（）()]{1,20}[）)])?$")
 
 
 def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
@@ -164,7 +164,7 @@ def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
         # the page title stands after the breadcrumb's last segment: 首页政务公开…文件 关于印发…的通知
         sep = re.search(r"^(.*(?:>|›|»|&gt;))\s*(.+)$", crumb)
         parts = [sep.group(1), sep.group(2)] if sep else crumb.split(" ", 1)
-        if len(parts) == 2 and _KIND_END.search(parts[1]):
+        if len(parts) == 2 and ends_in_kind(parts[1]):
             report.remove(line[: m.start("crumb")] + parts[0], "site chrome: breadcrumb")
             report.remove(parts[1], "site chrome: page title after the breadcrumb (kept as a title candidate)")
             ctx.add_title_candidate(_clean_title(parts[1]), "chrome")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.kinds import ends_in_kind
 from fangan.lexicon.orgs import is_org_line
 from fangan.model import Change, Repair
 from fangan.parsers import TitleCandidate
@@ -32,10 +33,6 @@ from fangan.parsers import TitleCandidate
 # how much a source is trusted, other things equal (a CMS's own title element most, `<title>` least)
 SOURCE_PRIOR = {"site_title": 1.0, "label": 0.9, "meta": 0.8, "hint": 0.7, "core": 0.6, "h1": 0.6, "chrome": 0.5,
                 "page_title": 0.4, "body": 0.7}
-KIND_WORD = re.compile(
-    r"(?:方案|计划|规划|意见|通知|办法|细则|要点|决定|通报|规定|纲要|措施|安排|批复|报告|公告|通告|决议|指南|制度|章程|"
-    r"条例|预案|函|总结|倡议书|实施意见|工作要点)$")
-_TRAILING_BRACKETS = re.compile(r"(?:\s*[（(【\[][^（）()【】\[\]]{1,24}[）)】\]])+$")
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*[-/年.]\s*\d{1,2}\s*[-/月.]?\s*(?:\d{1,2}\s*[日号]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _DOC_NUMBER = re.compile(r"^\S{0,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")
 _FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|pptx?|xlsx?|txt|rtf|html?|aspx?)$", re.I)
@@ -70,11 +67,11 @@ def clean_candidate(text: str) -> str:
 
 def _is_site_part(part: str) -> bool:
     p = part.strip(" _|｜-—–")
-    return bool(re.search(r"(?:人民政府|政府门户网站|门户网站|网站|网|文库|委员会|中学|小学|大学|学院|学校)$", p)) and not KIND_WORD.search(p)
+    return bool(re.search(r"(?:人民政府|政府门户网站|门户网站|网站|网|文库|委员会|中学|小学|大学|学院|学校)$", p)) and not ends_in_kind(p)
 
 
 def _kind_end(t: str) -> bool:
-    return bool(KIND_WORD.search(_TRAILING_BRACKETS.sub("", t)))
+    return ends_in_kind(t)
 
 
 def is_not_a_title(t: str) -> Optional[str]:
