@@ -58,7 +58,7 @@ LINE_RULES: tuple[ChromeRule, ...] = (
     _r("related", r"^(?:相关资源|猜你喜欢|相关搜索|相关推荐|相关文章|热门文章|推荐阅读|延伸阅读|上一篇|下一篇)(?:[：:].*)?$", max_len=120),
     _r("expand", r"^(?:展开阅读全文|阅读全文|点击查看全文|查看更多|收起)$"),
     _r("copyright", r"^(?:copyright|Copyright|COPYRIGHT|©|版权所有).*$|^.*(?:网站版权所有|版权所有\s*©?).*$", max_len=160),
-    _r("icp", r"^.*(?:ICP备|ICP证|经营许可证编号|公网安备).*$", max_len=160),
+    _r("icp", r"^.*(?:ICP备|ICP证|经营许可证编号|公网安备|网站标识码).*$", max_len=160),
     _r("print_share", r"^(?:【?字体[：:]?\s*大\s*中\s*小】?|打印本页|关闭窗口|分享到[：:]?.*|微信扫一扫.*|扫一扫.*)$", max_len=80),
     # document-sharing sites
     _r("share_bar", r"^收藏\s*分享(?:（赏）|\(赏\))?$", docshare=True),
@@ -119,6 +119,8 @@ def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
     索 引 号： 000014349/2018-00217 主题分类： 卫生、体育\\体育 → [("索引号", "000014349/2018-00217"), ("主题分类", …)].
     A value runs to the next label. Lines whose labels are all common body words (时间, 来源, 作者) count only
     when a value is a post stamp or there are several of them: `时间：3月20日` in a schedule stays."""
+    if line[:1] in "【[":  # 【发布时间：2020-03-13】【来源：县教育局】: the brackets are decoration
+        line = re.sub(r"[【】\[\]]", " ", line).strip()
     if not _LABEL_RE.match(line):  # cheap: most lines do not open with a label
         return None
     hits = list(_LABEL_RE.finditer(line))

@@ -154,3 +154,12 @@ def test_a_whole_title_line_is_not_split_by_a_shorter_candidate():
     cands = [TitleCandidate(full, "site_title"), TitleCandidate("6月份主题党日活动方案暨参观“建党百年 初心如磐”", "page_title")]
     choice = choose_title([full, "各支部：", "一、活动目的"], cands, full)
     assert choice.title == full and choice.lines[0] == "各支部："
+
+
+def test_bracketed_info_lines_site_navigation_and_site_codes_are_cut():
+    text = ("某县防汛工作方案\n【发布时间：2020-03-13】【来源：县水利局】【字号：大 中 小】\n一、工作目标\n确保安全度汛。\n"
+            "网站地图 | 联系我们 | 设为首页\n政府网站标识码：3306000001 浙ICP备12345号")
+    e = normalize_and_explain(text, NormalizeContext())
+    assert e.text == "某县防汛工作方案\n一、工作目标\n确保安全度汛。"
+    assert [r.reason.split(" (")[0] for r in e.removed] == ["site chrome: metadata labels", "site chrome: share_widgets",
+                                                          "site chrome: icp"]

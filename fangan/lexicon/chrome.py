@@ -44,7 +44,8 @@ SHARE_WORDS: tuple[str, ...] = (
 # widgets that end a page (after 来源：…)
 FOOTER_WORDS: tuple[str, ...] = (
     "附件下载", "打印本页", "关闭窗口", "【打印】", "【关闭】", "【打印正文】", "【关闭窗口】", "[打印]", "[关闭]",
-    "返回顶部", "分享到",
+    "返回顶部", "分享到", "网站地图", "联系我们", "设为首页", "加入收藏", "关于我们", "网站声明", "返回首页", "无障碍浏览",
+    "无障碍", "English", "繁体版", "简体版",
 )
 # lines a crawler writes between its header and the page text
 CRAWLER_LINES: tuple[str, ...] = (
