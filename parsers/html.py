@@ -38,7 +38,7 @@ from fangan.lexicon import chrome as chrome_words
 
 from . import Block, ParsedDocument, ParseError, TitleCandidate, register
 from . import sites as site_registry
-from .text import canonical_codec, decode_bytes
+from .text import canonical_codec, decode_bytes, is_multibyte_utf8
 
 # --------------------------------------------------------------------------------------------------------------
 # 1. charset
@@ -98,23 +98,12 @@ def decode_html(data: bytes, content_type: Optional[str] = None) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             warnings.append(("declared_charset_wrong", f"the page declares {codec} ({where}) but its bytes are not {codec}"))
             continue
-        if codec != "utf-8" and _is_utf8_text(data):
+        if codec != "utf-8" and is_multibyte_utf8(data):
             warnings.append(("declared_charset_wrong", f"the page declares {codec} ({where}) but is UTF-8"))
             return Decoded(data.decode("utf-8"), "utf-8", "detected", warnings)
         return Decoded(text, codec, where, warnings)
     text, codec = decode_bytes(data, declared[0][0] if declared else None)
     return Decoded(text, codec, "detected", warnings)
-
-
-def _is_utf8_text(data: bytes) -> bool:
-    """Valid UTF-8 with multi-byte sequences: GBK text practically never is."""
-    if not any(b >= 0x80 for b in data[:65536]):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def is_binary(data: bytes) -> bool:
     return bad / len(sample) > 0.01
 
 
-def _is_multibyte_utf8(data: bytes) -> bool:
+def is_multibyte_utf8(data: bytes) -> bool:
     """Valid UTF-8 holding multi-byte sequences: other codecs' bytes almost never are (a declared charset that
     says otherwise is wrong more often than the bytes)."""
     if data.isascii():
@@ -100,7 +100,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     u16 = _looks_utf16(data)
     if u16:
         candidates.append(u16)
-    elif _is_multibyte_utf8(data):
+    elif is_multibyte_utf8(data):
         return data.decode("utf-8"), "utf-8"
     try:
         from charset_normalizer import from_bytes

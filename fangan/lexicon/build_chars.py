@@ -32,28 +32,16 @@ def _jieba_words():
                 yield parts[0], int(parts[1])
 
 
-def _gold_texts(dirs):
-    for d in dirs:
-        for p in sorted(Path(d).glob("*.json")):
-            try:
-                rec = json.loads(p.read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            for key in ("title", "clean_text"):
-                if isinstance(rec.get(key), str):
-                    yield rec[key]
-
-
-def _corpus_texts(dirs):
-    """The `text` of records in built corpora (`DIR/documents/*.json`): running text of real plans."""
-    for d in dirs:
-        for p in sorted(Path(d).glob("documents/*.json")):
-            try:
-                rec = json.loads(p.read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            if isinstance(rec.get("text"), str):
-                yield rec["text"]
+def _record_texts(files, keys):
+    """The string fields `keys` of the JSON records in `files` (gold answers, built corpus records)."""
+    for p in files:
+        try:
+            rec = json.loads(Path(p).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        for key in keys:
+            if isinstance(rec.get(key), str):
+                yield rec[key]
 
 
 def build(gold_dirs, corpus_dirs=()) -> dict:
@@ -80,7 +68,9 @@ def build(gold_dirs, corpus_dirs=()) -> dict:
         trad = s2t.convert(word)
         if trad != word:
             add(trad, freq)
-    for text in list(_gold_texts(gold_dirs)) + list(_corpus_texts(corpus_dirs)):
+    gold = [p for d in gold_dirs for p in sorted(Path(d).glob("*.json"))]
+    records = [p for d in corpus_dirs for p in sorted(Path(d).glob("documents/*.json"))]
+    for text in list(_record_texts(gold, ("title", "clean_text"))) + list(_record_texts(records, ("text",))):
         for line in text.split("\n"):
             add(line, TEXT_WEIGHT, line_end=True)
             trad = s2t.convert(line)
