@@ -56,6 +56,7 @@ class TitleChoice:
 def clean_candidate(text: str) -> str:
     """A candidate without site decoration: label, site suffix, file extension, stray spaces between hanzi."""
     t = (text or "").strip()
+    t = re.sub(r"^Microsoft\s+(?:Word|Office Word)\s*-\s*", "", t, flags=re.I)  # a PDF printed from Word
     t = _LABEL_START.sub("", t)
     t = re.sub(r"\s*\.(?:docx?|wps|pdf|txt)\s*$", "", t, flags=re.I)
     m = _SITE_SUFFIX.search(t)

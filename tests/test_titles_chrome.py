@@ -79,6 +79,7 @@ def test_body_lines_with_label_words_stay(line):
     ("2023年区卫生系统创建实施方案 .doc", "2023年区卫生系统创建实施方案"),
     ("标题： 关于印发《安全隐患大排查 实施方案》的通知", "关于印发《安全隐患大排查实施方案》的通知"),
     ("关于深化“先锋工程”建设 深入开展创先争优活动的实施意见", "关于深化“先锋工程”建设 深入开展创先争优活动的实施意见"),
+    ("Microsoft Word - 某县防汛工作方案.doc", "某县防汛工作方案"),
 ])
 def test_candidates_are_cleaned_of_site_decoration(raw, clean):
     assert clean_candidate(raw) == clean
