@@ -35,6 +35,7 @@ from typing import Iterable, Optional
 
 from fangan.ingest import SourceItem
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.kinds import ends_in_kind
 
 from . import Block, ParsedDocument, ParseError, TitleCandidate, register
 from . import sites as site_registry
@@ -565,7 +566,11 @@ def choose_title(root, site_title: Optional[str]) -> Optional[str]:
         for h in heads:
             if re.sub(r"\s+", "", h) in squashed:
                 return clean_title(h)
-    return clean_title(page_title) or (clean_title(heads[0]) if heads else None)
+    title = clean_title(page_title)
+    if title and _SITE_LIKE.search(title) and not ends_in_kind(title):
+        # `<title>` names only the site (某县人民政府): a heading that names a document is the title, else none
+        return next((clean_title(h) for h in heads if ends_in_kind(clean_title(h) or "")), None)
+    return title or (clean_title(heads[0]) if heads else None)
 
 
 # --------------------------------------------------------------------------------------------------------------

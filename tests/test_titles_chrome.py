@@ -164,3 +164,9 @@ def test_bracketed_info_lines_site_navigation_and_site_codes_are_cut():
     assert e.text == "某县防汛工作方案\n一、工作目标\n确保安全度汛。"
     assert [r.reason.split(" (")[0] for r in e.removed] == ["site chrome: metadata labels", "site chrome: share_widgets",
                                                           "site chrome: icp"]
+
+
+def test_a_page_title_that_names_only_the_site_gives_way_to_the_documents_heading(fixtures_dir):
+    doc = process_file(fixtures_dir / "chrome" / "site_name_as_page_title.html")
+    assert doc.title == "某县2023年森林防火工作方案"
+    assert doc.text.startswith("为做好2023年森林防火工作") and "某县人民政府" not in doc.text.split("\n")[0]
