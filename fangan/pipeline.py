@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
-from fangan.model import Document, ErrorRecord, Source, Warning
+from fangan.model import Document, ErrorRecord, Removed, Source, Warning
 from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
@@ -119,6 +119,7 @@ def parse_and_normalize(item: SourceItem | SourceRef, options: Optional[Options]
         title_hint=parsed.title_hint,
         batch=batch,
         metadata=dict(parsed.metadata),
+        title_candidates=list(parsed.title_candidates),
     )
     explained = _run("normalize", normalize_and_explain, parsed.text, ctx, times=times)
     noise = noise_reason(explained.text)
@@ -162,7 +163,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         sections=st.sections,
         attachments=st.attachments,
         repairs=explained.repairs + st.repairs,
-        removed=explained.removed,
+        removed=[Removed(step="parse", text=t, reason=r) for t, r in parsed.removed] + explained.removed,
         warnings=warnings,
         metadata=ctx.metadata,
     )
@@ -245,8 +246,6 @@ def _task(job: tuple[str, SourceItem]):
     """One input: BUILD = the whole document, down to its record, JSONL line, table rows and index
     entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built before
     the learner kept statistics). The context (options, learned boilerplate) came with the worker."""
-    from fangan.normalizers.batch import document_shapes
-
     from .executors import context
 
     mode, item = job
@@ -256,14 +255,13 @@ def _task(job: tuple[str, SourceItem]):
     ref = item.reference()
     try:
         parsed = parse_item(item, times)
-        shapes = None
-        if learned is not None:
-            with times.timed("learn"):
-                shapes = (parsed.site or item.site, document_shapes(parsed.text))
-        if mode == LEARN:
-            return ref, (None, shapes), times
+        # the learner's view records the shapes of the lines its step sees: the document's share of the statistics
         view = learned.for_document() if learned is not None else None
+        if mode == LEARN:
+            parse_and_normalize(ref, options, view, times, parsed=parsed)
+            return ref, (None, view.shapes()), times
         doc = process_parsed(ref, parsed, options, view, times)
+        shapes = view.shapes() if view is not None else None
         with times.timed("serialize"):
             built = _serialize(doc, view)
         return ref, (built, shapes), times

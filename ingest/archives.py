@@ -128,45 +128,21 @@ def _sniff_kind(data: bytes) -> Optional[str]:
 # member names
 
 
-def _common_share(text: str, codec: str, is_common) -> float:
-    """Share of characters that are ASCII or, encoded in `codec`, pass `is_common(lead byte)`."""
-    good = 0
-    for ch in text:
-        if ch.isascii():
-            good += 1
-            continue
-        try:
-            b = ch.encode(codec)
-        except UnicodeEncodeError:
-            continue
-        if len(b) == 2 and is_common(b[0]):
-            good += 1
-    return good / max(1, len(text))
-
-
-def _score_gb(text: str) -> float:
-    """Common simplified hanzi (GB2312 level 1), CJK punctuation and fullwidth forms."""
-    return _common_share(text, "gb2312", lambda lead: 0xB0 <= lead <= 0xD7 or lead in (0xA1, 0xA3))
-
-
-def _score_big5(text: str) -> float:
-    """Frequent traditional hanzi (Big5 A440–C67E) and Big5 punctuation."""
-    return _common_share(text, "cp950", lambda lead: 0xA4 <= lead <= 0xC6 or 0xA1 <= lead <= 0xA3)
-
-
 def decode_name(raw: bytes) -> str:
     """A member name stored as bytes with no declared encoding: UTF-8, else GBK/GB18030, else Big5, else cp437."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    from fangan.lexicon.chars import logprob  # the one character model (GBK vs Big5 readings of the same bytes)
+
     candidates = []
-    for codec, score in (("gb18030", _score_gb), ("cp950", _score_big5)):
+    for codec in ("gb18030", "cp950"):
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        candidates.append((score(text), codec == "gb18030", text))
+        candidates.append((round(logprob(text), 6), codec == "gb18030", text))
     if candidates:
         return max(candidates)[2]
     return raw.decode("cp437")

@@ -8,25 +8,43 @@ fix (`Warning`), so a record always says which repairs ran and what they did —
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Protocol, runtime_checkable
 
 from fangan.model import Change, Removed, Repair, Warning
+from fangan.parsers import TitleCandidate
 
 MAX_EXAMPLES = 40
 
 
+@runtime_checkable
+class BoilerplateLearner(Protocol):
+    """Batch-level knowledge of recurring chrome lines (`normalizers/batch.py`), as steps see it."""
+
+    def is_chrome(self, line: str, site: Optional[str]) -> bool: ...
+
+
 @dataclass
 class NormalizeContext:
-    """What a step may know beyond the text itself."""
+    """What a step may know beyond the text itself, and what steps hand to each other and to later stages.
+
+    Every field a step shares is declared here (no hidden channels through `metadata`, which holds the
+    source's own metadata only and goes to the record as is)."""
 
     script_variant: str = "auto"  # auto | t2s | tw2s | hk2s
     site: Optional[str] = None
     title_hint: Optional[str] = None
-    batch: Optional[object] = None  # learned, batch-level knowledge (recurring chrome lines), see boilerplate
-    # filled by steps for later stages to read
+    batch: Optional[BoilerplateLearner] = None  # learned recurring chrome lines, see batch.py
+    metadata: dict[str, str] = field(default_factory=dict)  # source metadata (parser), for the record
+    # filled by steps for later steps and stages to read
     script: str = "unknown"
-    title_candidates: list[str] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
+    title_candidates: list[TitleCandidate] = field(default_factory=list)
+    site_family: Optional[str] = None  # "docshare" once chrome of a document-sharing site is seen (page markers expected)
+    page_count: Optional[int] = None  # pages of the original a document-sharing site states (共5页, 页数:5)
+    template_year: Optional[str] = None  # a template year (202*年) the document uses, flagged by flag_template_years
+
+    def add_title_candidate(self, text: str, source: str, leading: bool = False) -> None:
+        if text and all(c.text != text for c in self.title_candidates):
+            self.title_candidates.append(TitleCandidate(text, source, leading))
 
 
 class StepReport:

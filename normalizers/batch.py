@@ -129,14 +129,24 @@ class DocumentLearner:
         self.learned = learned
         self.asked: set[str] = set()
         self.site: Optional[str] = None
+        # the shapes of every line the step saw: what this document contributes to the statistics. They
+        # are taken here, not from the parsed text, because the steps before this one (generic chrome)
+        # may already have cut or trimmed lines: the statistics must count the lines they judge.
+        self.lines: set[str] = set()
 
     def is_chrome(self, line: str, site: Optional[str] = None) -> bool:
         self.site = site or ""
+        if 0 < len(line.strip()) <= MAX_LINE:
+            self.lines.add(shape_key(line_shape(line)))
         if not may_be_chrome(line):
             return False
         key = shape_key(line_shape(line))
         self.asked.add(key)
         return key in self.learned.sites.get(site or "", ())
+
+    def shapes(self) -> tuple[str, list[str]]:
+        """(site, the shape keys of the document's lines as the step saw them), for the statistics."""
+        return self.site or "", sorted(self.lines)
 
     def decision(self) -> tuple[str, list[str], list[str]]:
         """(site, asked shapes, chrome shapes), sorted: what the build stores for this document."""

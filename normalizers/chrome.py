@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.kinds import ends_in_kind
+
 from . import NormalizeContext, StepReport, step
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
@@ -27,13 +30,18 @@ class ChromeRule:
     title_group: Optional[str] = None  # named group holding the document title, if the line carries it
     docshare: bool = False  # the line is a sign of a document-sharing site (page markers expected)
     max_len: int = 400  # a longer line is body text that happens to match
+    top_only: bool = False  # only among the first lines (a file name heads a 文库 page; in a body it is an attachment)
 
 
-def _r(name: str, pattern: str, title_group: Optional[str] = None, docshare: bool = False, max_len: int = 400) -> ChromeRule:
+def _r(name: str, pattern: str, title_group: Optional[str] = None, docshare: bool = False, max_len: int = 400,
+       top_only: bool = False) -> ChromeRule:
     compiled = re.compile(pattern)
     if title_group is None and "title" in compiled.groupindex:
         title_group = "title"
-    return ChromeRule(name, compiled, title_group, docshare, max_len)
+    return ChromeRule(name, compiled, title_group, docshare, max_len, top_only)
+
+
+TOP_LINES = 12
 
 
 LINE_RULES: tuple[ChromeRule, ...] = (
@@ -43,18 +51,18 @@ LINE_RULES: tuple[ChromeRule, ...] = (
     _r("tags", rf"^(?P<title>.*?)\s*标签{_C}.*$", max_len=200),
     _r("site_meta", rf"^(?:手机{_C}.*|分类{_C}.*编辑{_C}.*|.*\s分类{_C}\S+\s+编辑{_C}.*)$", max_len=120),
     _r("post_time", rf"^(?:发布|更新|上传|发表)?时间{_C}\s*\d{{4}}[-/年.]\d{{1,2}}[-/月.]\d{{1,2}}.*$", max_len=120),
-    _r("post_meta", rf"^(?:来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|字号|发布者|发布人){_C}.{{0,60}}$", max_len=100),
+    _r("post_meta", rf"^(?:来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|字号|发布者|发布人){_C}[^，。；！？]{{0,60}}$", max_len=100),  # a sentence is body
     _r("lead_disclaimer", rf"^导语{_C}\s*(?P<title>.+?)一文来源于.*$"),
     _r("disclaimer", r"^.*(?:不代表本站观点|仅供参考|版权归原作者|如有侵权|请联系删除|若需要原创文章).*$", max_len=200),
     _r("comments", r"^(?:网友评论|发表评论|我要评论|评论列表|相关评论|(?P<title>.*?)\s*暂无评论)$"),
     _r("related", r"^(?:相关资源|猜你喜欢|相关搜索|相关推荐|相关文章|热门文章|推荐阅读|延伸阅读|上一篇|下一篇)(?:[：:].*)?$", max_len=120),
     _r("expand", r"^(?:展开阅读全文|阅读全文|点击查看全文|查看更多|收起)$"),
     _r("copyright", r"^(?:copyright|Copyright|COPYRIGHT|©|版权所有).*$|^.*(?:网站版权所有|版权所有\s*©?).*$", max_len=160),
-    _r("icp", r"^.*(?:ICP备|ICP证|经营许可证编号|公网安备).*$", max_len=160),
+    _r("icp", r"^.*(?:ICP备|ICP证|经营许可证编号|公网安备|网站标识码).*$", max_len=160),
     _r("print_share", r"^(?:【?字体[：:]?\s*大\s*中\s*小】?|打印本页|关闭窗口|分享到[：:]?.*|微信扫一扫.*|扫一扫.*)$", max_len=80),
     # document-sharing sites
     _r("share_bar", r"^收藏\s*分享(?:（赏）|\(赏\))?$", docshare=True),
-    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s《》]{{4,80}}?){_DOC_EXT}$", docshare=True),
+    _r("doc_file_title", rf"^(?!附件)(?:\d{{4}}年)?(?P<title>[^\s。；：:，][^。；]{{3,120}}?){_DOC_EXT}$", docshare=True, top_only=True),
     _r("uploader", rf"^.*(?:上传人{_C}|文档编号{_C}|上传时间{_C}.*格式{_C}).*$", docshare=True),
     _r("download_bar", r"^下载\s*相关\s*举报$|^(?:下载文档|立即下载|点击下载|文档下载)$", docshare=True),
     _r("page_list", rf"^.*{_DOC_EXT}_第\d+页$|^第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|^第\s*\d+\s*页\s*共\s*\d+\s*页$", docshare=True),
@@ -80,47 +88,158 @@ def _looks_like_title(t: str) -> bool:
     return 4 <= len(t) <= 80 and not re.search("[。；]", t)
 
 
+# ---- generic detectors (any site): label:value metadata, crawler headers, breadcrumbs, share bars, footers ----
+
+_LABELS = sorted(chrome_words.METADATA_LABELS, key=len, reverse=True)
+# a label at the start of the line or after a space/punctuation, never inside a word (会议时间：is not 时间：)
+_LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜/、，,；;]))(?P<label>" + "|".join(chrome_words.spaced(x) for x in _LABELS) + r")\s*" + _C)
+_LONG_VALUE_LABELS = {"标题", "文章标题", "题名", "原文链接", "原文地址", "本地目录", "主题分类", "名称"}
+_POST_STAMP = re.compile(chrome_words.POST_STAMP)
+_CRAWLER = re.compile("^(?:" + "|".join(chrome_words.CRAWLER_LINES) + ")$")
+_DOCSHARE = re.compile("^(?:" + "|".join(chrome_words.DOCSHARE_LINES) + ")$")
+_SHARE = "|".join(map(re.escape, sorted(chrome_words.SHARE_WORDS, key=len, reverse=True)))
+_FOOTER = "|".join(map(re.escape, sorted(chrome_words.FOOTER_WORDS, key=len, reverse=True)))
+_FONT_SIZE = r"字体{_C}?\s*大\s*中\s*小".replace("{_C}", _C)
+_WIDGETS_LINE = re.compile(rf"^(?:[【\[]?(?:{_SHARE}|{_FOOTER}|{_FONT_SIZE})[】\]]?[\s|/·：:]*)+$")
+# a head of a flattened page: 当前位置：首页…栏目 [title] 时间：2015-04-30 10:09 微信 微博 QQ空间
+_HEADS = "|".join(map(re.escape, chrome_words.BREADCRUMB_HEADS))
+_CRUMB_HEAD = re.compile(
+    rf"^(?:{_HEADS}){_C}\s*(?P<crumb>\S[^\n]{{0,200}}?)\s*(?P<stamp>(?:发布|更新)?(?:时间|日期){_C}\s*{chrome_words.POST_STAMP})"
+    rf"(?P<share>(?:\s*(?:{_SHARE}))*)\s*")
+_SHARE_HEAD = re.compile(rf"^(?:(?:{_SHARE})\s*){{2,}}(?=\S)")
+# the end of a flattened page: 来源：中国平潭 附件下载 / 【打印】【关闭】
+_SOURCE_TAIL = re.compile(rf"\s*(?:(?:信息|文章)?来源{_C}\s*\S{{1,40}}?)?(?:\s*(?:{_FOOTER}))+\s*$")
+_FOOTER_ENDS = tuple(chrome_words.FOOTER_WORDS)
+_PAGE_COUNT = re.compile(r"(?:共\s*|页数[：:]\s*|总共)(\d{1,3})\s*页?")
+
+
+def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
+    """The (label, value) pairs of a line made only of metadata labels and their values, else None.
+
+    索 引 号： 000014349/2018-00217 主题分类： 卫生、体育\\体育 → [("索引号", "000014349/2018-00217"), ("主题分类", …)].
+    A value runs to the next label. Lines whose labels are all common body words (时间, 来源, 作者) count only
+    when a value is a post stamp or there are several of them: `时间：3月20日` in a schedule stays."""
+    if line[:1] in "【[":  # 【发布时间：2020-03-13】【来源：县教育局】: the brackets are decoration
+        line = re.sub(r"[【】\[\]]", " ", line).strip()
+    if not _LABEL_RE.match(line):  # cheap: most lines do not open with a label
+        return None
+    hits = list(_LABEL_RE.finditer(line))
+    pairs = []
+    for i, m in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(line)
+        label = re.sub(r"\s+", "", m.group("label"))
+        value = line[m.end():end].strip()
+        limit = 240 if label in _LONG_VALUE_LABELS else 60
+        if len(value) > limit or value.endswith(("。", "；")):
+            return None
+        pairs.append((label, value))
+    labels = {lb for lb, _ in pairs}
+    if labels <= chrome_words.WEAK_LABELS:
+        if len(pairs) < 2 and not any(_POST_STAMP.match(v) for _, v in pairs):
+            return None
+    return pairs
+
+
+def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Optional[str], bool]]:
+    """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
+    for rule in LINE_RULES:
+        if len(stripped) <= rule.max_len and (top or not rule.top_only):
+            m = rule.pattern.match(stripped)
+            if m:
+                title = m.groupdict().get(rule.title_group) if rule.title_group else None
+                return rule.name, title, rule.docshare
+    if len(stripped) <= 400:
+        if _CRAWLER.match(stripped):
+            return "crawler_header", None, False
+        if _DOCSHARE.match(stripped):
+            return "docshare_line", None, True
+        if _WIDGETS_LINE.match(stripped):
+            return "share_widgets", None, False
+    return None
+
+
+def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
+    """Chrome at the head or tail of a line that also holds text (a page flattened to one line)."""
+    m = _CRUMB_HEAD.match(line) if line.startswith(chrome_words.BREADCRUMB_HEADS) else None
+    if m:
+        crumb = m.group("crumb")
+        # the page title stands after the breadcrumb's last segment: 首页政务公开…文件 关于印发…的通知
+        sep = re.search(r"^(.*(?:>|›|»|&gt;))\s*(.+)$", crumb)
+        parts = [sep.group(1), sep.group(2)] if sep else crumb.split(" ", 1)
+        if len(parts) == 2 and ends_in_kind(parts[1]):
+            report.remove(line[: m.start("crumb")] + parts[0], "site chrome: breadcrumb")
+            report.remove(parts[1], "site chrome: page title after the breadcrumb (kept as a title candidate)")
+            ctx.add_title_candidate(_clean_title(parts[1]), "chrome")
+        else:
+            report.remove(line[: m.end("crumb")], "site chrome: breadcrumb")
+        report.remove(m.group("stamp"), "site chrome: post_time")
+        if m.group("share").strip():
+            report.remove(m.group("share").strip(), "site chrome: share_widgets")
+        line = line[m.end():]
+    m = _SHARE_HEAD.match(line) if line.startswith(chrome_words.SHARE_WORDS) else None
+    if m:
+        report.remove(m.group(0).strip(), "site chrome: share_widgets")
+        line = line[m.end():]
+    if "{" in line and chrome_words.WORD_CSS_HINT.search(line):
+        for css in reversed(list(chrome_words.WORD_CSS.finditer(line))):
+            if css.group(0).strip() and chrome_words.WORD_CSS_HINT.search(css.group(0)):
+                report.remove(css.group(0).strip(), "site chrome: word_css (style sheet of a pasted Word document)")
+                line = line[: css.start()] + " " + line[css.end():]
+        line = line.strip()
+    m = _SOURCE_TAIL.search(line[-80:]) if line.rstrip().endswith(_FOOTER_ENDS) else None
+    if m:
+        m = _SOURCE_TAIL.search(line, len(line) - 80 + m.start() if len(line) > 80 else m.start())
+    if m and m.start() > 0 and m.group(0).strip():
+        report.remove(m.group(0).strip(), "site chrome: source_footer")
+        line = line[: m.start()]
+    return line
+
+
 @step("remove_site_chrome")
 def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
     kept: list[str] = []
     docshare = False
-    for line in lines:
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+    for i, line in enumerate(lines):
         stripped = line.strip()
-        hit = None
-        for rule in LINE_RULES:
-            if len(stripped) <= rule.max_len:
-                m = rule.pattern.match(stripped)
-                if m:
-                    hit = (rule, m)
-                    break
+        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES) if stripped else None
         if hit:
-            rule, m = hit
-            report.remove(stripped, f"site chrome: {rule.name}")
-            docshare = docshare or rule.docshare
-            if rule.title_group and m.groupdict().get(rule.title_group):
-                cand = _clean_title(m.group(rule.title_group))
-                if _looks_like_title(cand) and cand not in ctx.title_candidates:
-                    ctx.title_candidates.append(cand)
+            name, title, sign = hit
+            report.remove(stripped, f"site chrome: {name}")
+            docshare = docshare or sign
+            if title:
+                cand = _clean_title(title)
+                if _looks_like_title(cand):
+                    ctx.add_title_candidate(cand, "chrome")
             continue
+        pairs = label_pairs(stripped) if stripped else None
+        if pairs:
+            report.remove(stripped, "site chrome: metadata labels (" + "、".join(lb for lb, _ in pairs) + ")")
+            for label, value in pairs:
+                if label in chrome_words.TITLE_LABELS and _looks_like_title(_clean_title(value)):
+                    ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
+            continue
+        line = _strip_edges(line, report, ctx)
         for rule in TAIL_RULES:
             m = rule.pattern.search(line)
             if m and m.start() > 0:
                 report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
                 docshare = docshare or rule.docshare
                 line = line[: m.start()]
-        kept.append(line)
+        if line.strip():
+            kept.append(line)
 
-    # a title repeated after the chrome that separated it from the body (范文 sites print it twice)
-    if kept:
-        first = kept[0].strip()
-        for i in range(1, min(len(kept), 6)):
-            if kept[i].strip() == first and _looks_like_title(first):
-                report.remove(kept[i].strip(), "repeated title")
-                del kept[i]
-                break
+    # a title repeated right after the chrome that separated it from the body (范文 sites print it twice); a
+    # heading further down (below a document number and a letterhead) is the document's own and stays
+    if len(kept) > 1 and kept[1].strip() == kept[0].strip() and _looks_like_title(kept[0].strip()):
+        report.remove(kept[1].strip(), "repeated title")
+        del kept[1]
     if docshare:
-        ctx.metadata.setdefault("site_family", "docshare")
+        ctx.site_family = "docshare"
+        counts = [int(m.group(1)) for r in report.removed for m in [_PAGE_COUNT.search(r.text)] if m]
+        if counts:
+            ctx.page_count = max(counts)
     return "\n".join(kept)
 
 

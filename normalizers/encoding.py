@@ -3,13 +3,16 @@
 The parser already picked the most plausible decoding of the bytes. What reaches us here is text
 that was *already* wrong when it was saved: UTF-8 shown through GBK (浣犲ソ), GBK shown through
 Latin-1/cp1252 (ÄãºÃ), UTF-8 shown through Latin-1 (ftfy's case), Big5 shown through GBK, and
-two of these in a row. A chain is reversed only where the result reads clearly more like Chinese
-than the input; everything else is left as it is.
+two of these in a row. A chain is reversed only where the result reads as Chinese by a clear margin
+under the character model (`fangan.lexicon.chars`); everything else is left as it is. Bytes that a
+lossy wrong decoding lost are chosen back by the same model where it can (see `_reverse_lossy`).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from fangan.lexicon import chars
 
 from . import NormalizeContext, StepReport, step
 
@@ -26,71 +29,141 @@ CHAINS: tuple[tuple[str, str], ...] = (
     ("cp1252", "cp950"),
 )
 MAX_DEPTH = 2  # double encodings: UTF-8 → GBK → Latin-1 and the like
-
-_LATIN1_DEBRIS = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039\u203a]")
-
-
-@lru_cache(maxsize=65536)
-def _char_weight(ch: str) -> float:
-    """Stricter than the parser's score: only the most frequent hanzi count as Chinese, because
-    UTF-8-through-GBK debris lands on GB2312's second (rare) level: 鍗 鐢 绱 鎻."""
-    cp = ord(ch)
-    if cp < 0x80:
-        return 0.1 if ch.isprintable() else -2.0
-    if 0x4E00 <= cp <= 0x9FFF:
-        try:
-            b = ch.encode("gb2312")
-            return 1.0 if 0xB0 <= b[0] <= 0xD7 else -0.5
-        except UnicodeEncodeError:
-            pass
-        try:
-            b = ch.encode("big5")
-            return 1.0 if 0xA440 <= ((b[0] << 8) | b[1]) <= 0xC67E else -0.8
-        except UnicodeEncodeError:
-            return -1.0
-    if 0x3000 <= cp <= 0x303F or 0xFF01 <= cp <= 0xFF5E or ch in "“”‘’—…·①②③④⑤⑥⑦⑧⑨⑩":
-        return 0.3
-    if cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF or 0x3040 <= cp <= 0x30FF or 0xFF61 <= cp <= 0xFF9F:
-        return -2.0
-    if 0x80 <= cp <= 0x24F or 0x2500 <= cp <= 0x257F or 0xAC00 <= cp <= 0xD7AF or 0x370 <= cp <= 0x4FF:
-        return -1.0
-    return -0.5
+MARGIN = 1.5  # mean log-probability gain per character a reversal must bring (about 4.5× likelier per character)
+READS_AS_CHINESE = -9.0  # and the result must read as Chinese on its own (clean plans ≈ −5 … −7)
+DOC_SHARE = 0.5  # one chain decided for the whole document when it repairs at least this share of the suspects
 
 
 def chinese_score(s: str) -> float:
-    chars = [c for c in s if not c.isspace()]
-    if not chars:
-        return 0.0
-    return sum(_char_weight(c) for c in chars) / len(chars)
+    """Mean per-character log probability under the character model (`fangan.lexicon.chars`)."""
+    return chars.logprob(s)
 
 
 def _looks_damaged(line: str) -> bool:
-    if _LATIN1_DEBRIS.search(line):
-        return True
-    # ASCII-heavy lines (时间:2022-07-05) are not suspects: judge the wide characters only
-    wide = [c for c in line if ord(c) > 0x2E80]
-    if len(wide) < 2:
-        return False
-    return sum(1 for c in wide if _char_weight(c) <= 0) / len(wide) > 0.2
+    return chars.suspicious(line)
 
 
 def _reverse(s: str, shown_as: str, really: str) -> str | None:
+    if "\ufffd" in s:  # (gb18030 can encode U+FFFD itself: never take it for the lost bytes)
+        return _reverse_lossy(s, shown_as, really)
     try:
         data = s.encode(shown_as, errors="strict")
     except UnicodeEncodeError:
         if "\ufffd" not in s:
             return None
-        # the wrong decoding was itself lossy (errors="replace"): reverse what survived; the
-        # replacement characters that remain are then reported by flag_irrecoverable
-        try:
-            data = s.replace("\ufffd", "?").encode(shown_as, errors="strict")
-        except UnicodeEncodeError:
-            return None
+        return _reverse_lossy(s, shown_as, really)
     try:
         return data.decode(really, errors="strict")
     except UnicodeDecodeError:
         out = data.decode(really, errors="replace")
         return out if out.count("\ufffd") <= max(2, len(out) // 8) else None
+
+
+def _reverse_lossy(s: str, shown_as: str, really: str) -> str | None:
+    """The wrong decoding was itself lossy (`errors="replace"`: one byte lost per U+FFFD). Re-encode what
+    survived; for UTF-8, each lost byte leaves a small set of characters that make the sequence valid, and the
+    character model picks the one that fits its neighbours. What stays unknown is one U+FFFD per character."""
+    try:
+        parts = [p.encode(shown_as, errors="strict") for p in s.split("\ufffd")]
+    except UnicodeEncodeError:
+        return None
+    if really != "utf-8":  # a lost byte there cannot be told from its neighbours: keep the U+FFFD where it was
+        out = "\ufffd".join(p.decode(really, errors="replace") for p in parts)
+        return out if out.count("\ufffd") <= max(2, len(out) // 8) + len(parts) - 1 else None
+    buf = bytearray(parts[0])
+    gaps = []
+    for p in parts[1:]:
+        gaps.append(len(buf))
+        buf += b"\x00" + p
+    return _viterbi(_slots(buf, gaps))
+
+
+def _utf8_len(lead: int) -> int:
+    return 2 if 0xC0 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF7 else 1
+
+
+def _gap_sequence(buf: bytearray, g: int) -> tuple[int, int, range]:
+    """(start, length, values the lost byte may take) of the UTF-8 sequence holding the lost byte at `g`."""
+    for back in range(1, 4):  # the gap inside a sequence whose lead byte survived
+        if g - back < 0:
+            break
+        b = buf[g - back]
+        if 0x80 <= b <= 0xBF:
+            continue
+        if _utf8_len(b) > back:
+            return g - back, _utf8_len(b), range(0x80, 0xC0)
+        break
+    n = 0  # the gap is a lead byte: count the continuation bytes after it
+    while g + 1 + n < len(buf) and 0x80 <= buf[g + 1 + n] <= 0xBF and n < 3:
+        n += 1
+    return g, n + 1, (range(0xE0, 0xF0) if n == 2 else range(0xC0, 0xE0) if n == 1 else range(0))
+
+
+def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
+    """The line as a list of slots: one character where the bytes survived, the candidates where bytes were lost
+    (one or two lost bytes in a character: at most 64 × 64 byte values, of which the model keeps real characters)."""
+    import itertools
+
+    slots: list[list[str]] = []
+    pos = 0
+    for g in gaps:
+        if g < pos:
+            continue  # a second lost byte of a character already handled
+        start, length, values = _gap_sequence(buf, g)
+        inside = [x for x in gaps if start <= x < start + length]
+        if start < pos or len(inside) > 2 or not values:  # nothing to choose from: one U+FFFD
+            slots += _known(buf, pos, g)
+            slots.append(["\ufffd"])
+            pos = g + 1
+            continue
+        slots += _known(buf, pos, start)
+        cands = []
+        for combo in itertools.product(values, *[range(0x80, 0xC0)] * (len(inside) - 1)):
+            for x, v in zip(inside, combo):
+                buf[x] = v
+            try:
+                ch = bytes(buf[start: start + length]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
+                cands.append(ch)
+        for x in inside:
+            buf[x] = 0
+        slots.append(cands or ["\ufffd"])
+        pos = start + length
+    slots += _known(buf, pos, len(buf))
+    return slots
+
+
+def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
+    """Slots of one character each for bytes that survived (a stray placeholder decodes as U+FFFD)."""
+    return [[c] for c in bytes(buf[start:end]).replace(b"\x00", b"\xff").decode("utf-8", errors="replace")]
+
+
+def _viterbi(slots: list[list[str]]) -> str:
+    """The most probable path through the slots under the character bigram model (back pointers per slot)."""
+    m = chars.model()
+    scores: dict[str, float] = {"": 0.0}
+    back: list[dict[str, str]] = []
+    for cands in slots:
+        nxt: dict[str, float] = {}
+        ptr: dict[str, str] = {}
+        for ch in cands:
+            for prev, score in scores.items():
+                s = score + chars.char_logp(prev or None, ch, m)
+                if ch not in nxt or s > nxt[ch]:
+                    nxt[ch], ptr[ch] = s, prev
+        scores = nxt
+        back.append(ptr)
+    if not back:
+        return ""
+    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
+    last = max(scores, key=lambda ch: scores[ch] + chars.char_logp(ch or None, chars.EOL, m))
+    out = []
+    for ptr in reversed(back):
+        out.append(last)
+        last = ptr[last]
+    return "".join(reversed(out))
 
 
 @lru_cache(maxsize=1)
@@ -108,14 +181,26 @@ def _ftfy(line: str) -> str:
     return ftfy.fix_text(line, _ftfy_config())
 
 
+FTFY = ("latin-1/cp1252 (ftfy)", "utf-8")
+
+
+def apply_chain(line: str, chain: list[tuple[str, str]]) -> str | None:
+    """`line` with the reversals of `chain` applied in order, or None when one does not apply."""
+    for shown_as, really in chain:
+        line = _ftfy(line) if (shown_as, really) == FTFY else _reverse(line, shown_as, really)
+        if line is None:
+            return None
+    return line
+
+
 def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
-    """The most Chinese-looking reversal of up to MAX_DEPTH chains, with the chain used.
+    """The most Chinese-reading reversal of up to MAX_DEPTH chains, with the chain used.
     UTF-8 shown through Latin-1/cp1252 is ftfy's case (it knows the sloppy cp1252 variants);
     the GBK/Big5 chains are ours."""
     best, best_chain, best_score = line, [], chinese_score(line)
     fixed = _ftfy(line)
     if fixed != line and chinese_score(fixed) > best_score:
-        best, best_chain, best_score = fixed, [("latin-1/cp1252 (ftfy)", "utf-8")], chinese_score(fixed)
+        best, best_chain, best_score = fixed, [FTFY], chinese_score(fixed)
     frontier = [(line, [])] + ([(fixed, best_chain)] if best_chain else [])
     for _ in range(MAX_DEPTH):
         nxt = []
@@ -132,27 +217,66 @@ def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     return best, best_chain, best_score
 
 
+def _accept(before: float, after: float) -> bool:
+    return after >= READS_AS_CHINESE and after - before >= MARGIN
+
+
+def _chain_name(chain) -> str:
+    return " then ".join(f"{really} shown as {shown}" for shown, really in reversed(chain))
+
+
 @step("repair_mojibake")
 def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str:
-    """Reverse wrong-codec chains line by line, only where the result is clearly more Chinese."""
-    out_lines = []
+    """Reverse wrong-codec chains where the result reads as Chinese by a clear margin (character model).
+
+    A cheap check finds the suspect lines first. When most of them share one chain, the chain is decided for the
+    whole document and applied to every line it reads better on, the title line and short lines included (their
+    own evidence is thin); otherwise each line is decided alone."""
+    lines = text.split("\n")
+    suspects = [i for i, ln in enumerate(lines) if _looks_damaged(ln)]
+    if not suspects:
+        return text
+    found = {}
+    for i in suspects:
+        before = chinese_score(lines[i])
+        fixed, chain, after = best_reversal(lines[i])
+        found[i] = (fixed, chain, before, after)
+    votes: dict[tuple, int] = {}
+    for fixed, chain, before, after in found.values():
+        if chain and _accept(before, after):
+            votes[tuple(chain)] = votes.get(tuple(chain), 0) + 1
+    doc_chain = None
+    if votes:
+        top, n = max(votes.items(), key=lambda kv: (kv[1], -len(kv[0])))
+        if n >= DOC_SHARE * len(suspects) and n >= 2:
+            doc_chain = list(top)
     chains_used: dict[str, int] = {}
-    for line in text.split("\n"):
-        if not _looks_damaged(line):
-            out_lines.append(line)
-            continue
-        before = chinese_score(line)
-        fixed, chain, after = best_reversal(line)
-        if chain and after >= 0.55 and after - before >= 0.4:
-            name = " then ".join(f"{really} shown as {shown}" for shown, really in reversed(chain))
-            chains_used[name] = chains_used.get(name, 0) + 1
-            report.change(line[:40], fixed[:40], context=name)
-            out_lines.append(fixed)
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if doc_chain is not None and not line.isascii():
+            fixed = apply_chain(line, doc_chain)
+            if fixed is not None and fixed != line and chinese_score(fixed) >= chinese_score(line) + 0.3:
+                chain = doc_chain
+            elif i in found and found[i][1] and _accept(found[i][2], found[i][3]):
+                fixed, chain = found[i][0], found[i][1]
+            else:
+                continue
+        elif i in found and found[i][1] and _accept(found[i][2], found[i][3]):
+            fixed, chain = found[i][0], found[i][1]
         else:
-            out_lines.append(line)
+            continue
+        name = _chain_name(chain)
+        chains_used[name] = chains_used.get(name, 0) + 1
+        report.change(line[:40], fixed[:40], context=name)
+        out[i] = fixed
     if chains_used:
-        report.detail = "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
-    return "\n".join(out_lines)
+        scope = "decided for the document" if doc_chain else "decided per line"
+        report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
+    remaining = sum(o.count("\ufffd") for o, ln in zip(out, lines) if o != ln)
+    if remaining:
+        report.warn("lost_bytes", f"{remaining} character(s) lost in a lossy wrong decoding could not be recovered "
+                    "(one U+FFFD each)", count=remaining)
+    return "\n".join(out)
 
 
 # Damage no reversal can undo: the bytes are gone.

@@ -11,6 +11,7 @@ on its 创立. A correct document comes out unchanged.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from dataclasses import dataclass
 
 from . import NormalizeContext, StepReport, step
@@ -80,5 +81,5 @@ def repair_lexical_damage(text: str, ctx: NormalizeContext, report: StepReport) 
     report.detail = f"machine-translation round-trip signature: {', '.join(forms)}"
     text = repair_lexical_text(text, report)
     # title candidates from site chrome went through the same round trip
-    ctx.title_candidates = [repair_lexical_text(t) for t in ctx.title_candidates]
+    ctx.title_candidates = [replace(c, text=repair_lexical_text(c.text)) for c in ctx.title_candidates]
     return text

@@ -9,33 +9,54 @@ line left open. Real items `1、` follow a finished sentence and stay.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from . import NormalizeContext, StepReport, step
 from fangan.lexicon.markers import LINE_MARKER as _MARKER_START  # one marker table for every stage
 
 TERMINAL = "。！？；：…”」』.!?;:"
+MIN_PAGE_CHARS = 150
 _PAGE_NO = re.compile(r"^(\d{1,3})、")
 
 
-def _continues(prev: str) -> bool:
+_CLOSERS = ("）", ")", "”", "」", "』")
+
+
+def _surely_open(prev: str) -> bool:
+    """Open, and not closed by a bracket or a quote (which may end a finished item: …（暨十佳歌手比赛））."""
     prev = prev.rstrip()
-    return bool(prev) and prev[-1] not in TERMINAL
+    return _continues(prev) and (not prev.endswith(_CLOSERS) or _MARKER_START.fullmatch(prev) is not None)
 
 
-def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
-    """Indexes of lines that begin with a page number, or [] when the numbers are a real list."""
+def _continues(prev: str) -> bool:
+    """The line leaves its sentence open (a page broke inside it): no final punctuation, or only a marker (2.)."""
+    prev = prev.rstrip()
+    return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
+
+
+def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = None) -> list[int]:
+    """Indexes of lines that begin with a page number, or [] when the numbers are a real list. Past `pages`, the
+    count the site states (which may be short of its markers), only a number inside a sentence continues the
+    chain: a real item `3、` after a finished sentence past page 2 of 2 is the document's."""
     if not lines or not _PAGE_NO.match(lines[0]) or _PAGE_NO.match(lines[0]).group(1) != "1":
         return []
     picks = [0]
     k, i = 2, 1
+    # (a short text, a snippet, has no page length to speak of)
+    min_page = MIN_PAGE_CHARS if sum(map(len, lines)) >= 3 * MIN_PAGE_CHARS else 0
     while i < len(lines):
-        candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k]
+        # a page holds a few hundred characters at least: numbers on consecutive short lines are a list
+        candidates = [j for j in range(i, len(lines)) if (m := _PAGE_NO.match(lines[j])) and int(m.group(1)) == k
+                      and sum(len(x) for x in lines[picks[-1]: j]) >= min_page]
         if not candidates:
             break
         mid = [j for j in candidates if _continues(lines[j - 1])]
-        if mid:
-            pick = mid[0]
-        elif docshare:
+        # a line closed by a bracket or a quote may be a finished item; one broken inside a word is surely open
+        strong = [j for j in mid if _surely_open(lines[j - 1])]
+        past_count = pages is not None and k > pages
+        if strong or (mid and not past_count):
+            pick = (strong or mid)[0]
+        elif docshare and not past_count:
             pick = candidates[0]
         else:
             break
@@ -54,7 +75,7 @@ def find_page_markers(lines: list[str], docshare: bool) -> list[int]:
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
-    picks = set(find_page_markers(lines, ctx.metadata.get("site_family") == "docshare"))
+    picks = set(find_page_markers(lines, ctx.site_family == "docshare", ctx.page_count))
     if not picks:
         return text
     out: list[str] = []
@@ -65,7 +86,7 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         m = _PAGE_NO.match(line)
         rest = line[m.end():]
         report.remove(m.group(0), "page marker of a document-sharing site")
-        if out and _continues(out[-1]):
+        if out and _surely_open(out[-1]):
             prev = out[-1].rstrip()
             report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
             out[-1] = prev + rest
@@ -81,8 +102,18 @@ _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 def _is_break(paragraph: str, following: str) -> bool:
     if not paragraph or not following:
         return False
+    if _MARKER_START.fullmatch(paragraph.strip()):
+        return False  # a bare marker (（一）) and its text were one paragraph
     if paragraph[-1] in TERMINAL or _MARKER_START.match(following):
         return True
+    # a paragraph closed by its role list（X牵头，Y参与）/（Z负责）
+    if re.search(r"[（(][^（）()]*(?:负责|牵头|参与|配合|责任单位|责任部门)[^（）()]*[）)]$", paragraph):
+        return True
+    # a space between a number or Latin word and hanzi (教育部 96 年 8 月) is spacing, not a break; after a
+    # heading (1．开展宣传教育活动 2013 年春节前…) it is a break
+    if re.search(r"[0-9A-Za-z]$", paragraph) or (
+            re.fullmatch(r"[0-9A-Za-z.%]+", following) and not _MARKER_START.match(paragraph)):
+        return False
     # a short unpunctuated line before the space: a title, issuer, addressee or heading line
     return len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph)
 
@@ -96,7 +127,8 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
     out: list[str] = []
     for line in text.split("\n"):
         breaks = len(re.findall(f"[{TERMINAL}] (?=\\S)", line))
-        if len(line) < 150 or breaks < 3:
+        # a document-sharing page is flattened page by page: one break is evidence enough there
+        if len(line) < 150 or breaks < (1 if ctx.site_family == "docshare" else 3):
             out.append(line)
             continue
         tokens = line.split(" ")

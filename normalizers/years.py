@@ -22,5 +22,5 @@ def flag_template_years(text: str, ctx: NormalizeContext, report: StepReport) ->
         distinct = sorted(set(hits))
         report.warn("template_year", f"template year(s) {', '.join(distinct)} ({len(hits)} place(s)); no year is read from them",
                     count=len(hits), examples=distinct)
-        ctx.metadata["template_year"] = distinct[0]
+        ctx.template_year = distinct[0]
     return text

@@ -30,6 +30,22 @@ class Block:
     marker: Optional[str] = None  # numbering that existed only as list numbering (already prefixed to `text`)
 
 
+@dataclass(frozen=True)
+class TitleCandidate:
+    """A string that may be the document's title, and where it was found.
+
+    `source` is one of: `site_title` (the CMS title element of a known site), `meta` (ArticleTitle, og:title),
+    `h1`, `page_title` (`<title>` without its site suffix), `label` (a `标题：` line of a crawler header or a
+    metadata box), `chrome` (a breadcrumb, a 文库 file name), `core` (a docx/pdf title property).
+    `leading` says the candidate was the document's very first line (a crawler header's `标题：…`): then that
+    line is the title line and the body below it is kept whole (../shared/gold/CONVENTIONS.md, Title).
+    Structure ranks all candidates (`structure/document_title.py`)."""
+
+    text: str
+    source: str
+    leading: bool = False
+
+
 @dataclass
 class ParsedDocument:
     blocks: list[Block]
@@ -41,6 +57,8 @@ class ParsedDocument:
     captured_at: Optional[str] = None
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, message)
+    title_candidates: list[TitleCandidate] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (text, reason) of what the parser cut as chrome
 
     @property
     def text(self) -> str:

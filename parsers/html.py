@@ -34,10 +34,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from fangan.ingest import SourceItem
+from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.kinds import ends_in_kind
 
-from . import Block, ParsedDocument, ParseError, register
+from . import Block, ParsedDocument, ParseError, TitleCandidate, register
 from . import sites as site_registry
-from .text import canonical_codec, decode_bytes
+from .text import canonical_codec, decode_bytes, is_multibyte_utf8
 
 # --------------------------------------------------------------------------------------------------------------
 # 1. charset
@@ -97,23 +99,12 @@ def decode_html(data: bytes, content_type: Optional[str] = None) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             warnings.append(("declared_charset_wrong", f"the page declares {codec} ({where}) but its bytes are not {codec}"))
             continue
-        if codec != "utf-8" and _is_utf8_text(data):
+        if codec != "utf-8" and is_multibyte_utf8(data):
             warnings.append(("declared_charset_wrong", f"the page declares {codec} ({where}) but is UTF-8"))
             return Decoded(data.decode("utf-8"), "utf-8", "detected", warnings)
         return Decoded(text, codec, where, warnings)
     text, codec = decode_bytes(data, declared[0][0] if declared else None)
     return Decoded(text, codec, "detected", warnings)
-
-
-def _is_utf8_text(data: bytes) -> bool:
-    """Valid UTF-8 with multi-byte sequences: GBK text practically never is."""
-    if not any(b >= 0x80 for b in data[:65536]):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -508,19 +499,23 @@ def clean_title(raw: Optional[str]) -> Optional[str]:
     parts = [p for p in _TITLE_SEP.split(t) if p and p.strip()]
     if len(parts) > 1:
         content = [p for p in parts if not _SITE_LIKE.search(p.strip())]
-        t = max(content or parts[:1], key=len)
+        # a dash between two title phrases (…活动方案——长三角…展方案) is the title's own when no part is a site
+        if len(content) < len(parts) or not re.search(r"[\u4e00-\u9fff”》]——[\u4e00-\u9fff“《]", t):
+            t = max(content or parts[:1], key=len)
     t = _FILE_EXT.sub("", t.strip())
     return t.strip(_EDGE) or None
 
 
-def reconcile_title(title: Optional[str], body: list[Block]) -> tuple[Optional[str], list[Block]]:
+def reconcile_title(title: Optional[str], body: list[Block], fuzzy: bool = True) -> tuple[Optional[str], list[Block]]:
     """The body usually opens with the document's own title, which the page title repeats (sometimes split over
-    two lines, or worded a little differently: '6日下午' added), maybe after a short section label ('教学处').
-    Those opening lines are the title: they leave the body, and the document's own wording wins over the page's."""
+    two lines), maybe after a short section label ('教学处'). Those opening lines are the title: they leave the body.
+    With `fuzzy` (a continuation page), a heading worded a little differently ('6日下午' added) leaves too, and the
+    document's own wording wins; on a first page such a heading stays in the body and the page's (CMS) title is
+    the title, as ../shared/gold/CONVENTIONS.md and the dev judgement calls have it."""
     if not title or not body:
         return title, body
     while True:
-        hit = _title_at(title, body)
+        hit = _title_at(title, body, fuzzy)
         if hit is None:
             return title, body
         k, n, own = hit
@@ -529,7 +524,7 @@ def reconcile_title(title: Optional[str], body: list[Block]) -> tuple[Optional[s
         body = body[k + n:]
 
 
-def _title_at(title: str, body: list[Block]) -> Optional[tuple[int, int, Optional[str]]]:
+def _title_at(title: str, body: list[Block], fuzzy: bool = True) -> Optional[tuple[int, int, Optional[str]]]:
     """(index, number of lines, the document's own wording or None) of the title among the first lines."""
     target = _squash(title)
     for k in range(min(4, len(body))):
@@ -543,7 +538,7 @@ def _title_at(title: str, body: list[Block]) -> Optional[tuple[int, int, Optiona
             if not target.startswith(joined):
                 break
         first = body[k].text
-        if len(first) <= 80 and not first.endswith(("。", "；", "：", ":")):
+        if fuzzy and len(first) <= 80 and not first.endswith(("。", "；", "：", ":")):
             from rapidfuzz import fuzz
 
             if fuzz.ratio(_squash(first), target) >= 85:
@@ -553,11 +548,6 @@ def _title_at(title: str, body: list[Block]) -> Optional[tuple[int, int, Optiona
 
 def _squash(s: str) -> str:
     return re.sub(r"[\s\xa0\u3000]+", "", s)
-
-
-def _same(a: str, b: str) -> bool:
-    squash = lambda s: re.sub(r"[\s\xa0\u3000]+", "", s)
-    return squash(a) == squash(b)
 
 
 def _title_candidates(root) -> tuple[Optional[str], list[str]]:
@@ -581,7 +571,11 @@ def choose_title(root, site_title: Optional[str]) -> Optional[str]:
         for h in heads:
             if re.sub(r"\s+", "", h) in squashed:
                 return clean_title(h)
-    return clean_title(page_title) or (clean_title(heads[0]) if heads else None)
+    title = clean_title(page_title)
+    if title and _SITE_LIKE.search(title) and not ends_in_kind(title):
+        # `<title>` names only the site (某县人民政府): a heading that names a document is the title, else none
+        return next((clean_title(h) for h in heads if ends_in_kind(clean_title(h) or "")), None)
+    return title or (clean_title(heads[0]) if heads else None)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -597,6 +591,8 @@ class Page:
     url: Optional[str]
     warnings: list[tuple[str, str]]
     canonical_url: Optional[str] = None
+    candidates: list[TitleCandidate] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (text, reason) cut as chrome
 
 
 def read_page(html: str, url: Optional[str] = None) -> Page:
@@ -610,26 +606,81 @@ def read_page(html: str, url: Optional[str] = None) -> Page:
         if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").startswith("http"):
             canonical = link.get("href")
             break
+    removed: list[tuple[str, str]] = []
+    candidates = page_title_candidates(root)
     if site is not None:
         page_text = _page_text(root) if any(rule.select is None for rule in site.metadata) else ""
         metadata.update(site.read_metadata(root, page_text))
-        title = choose_title(root, site.title_text(root))
+        site_title = site.title_text(root)
+        if site_title:
+            candidates.insert(0, TitleCandidate(clean_title(site_title) or site_title, "site_title"))
+        title = choose_title(root, site_title)
+        removed += [(txt, f"parser: {site.name} chrome ({sel})") for txt, sel in site.chrome_texts(root)]
         site.drop_chrome(root)
         body = site.content_elements(root)
         if body:
             blocks, images = blocks_from_elements(body)
         else:
-            blocks, images = _generic_blocks(root, url)
-        blocks = [blk for blk in blocks if not site.is_chrome_line(blk.text) and not is_pager(blk.text)]
+            blocks, images = _generic_blocks(root, url, removed)
+        blocks = _cut_lines(blocks, lambda t: "site chrome line" if site.is_chrome_line(t) else None, removed)
         site_name = _site_label(site, url)
     else:
         title = choose_title(root, None)
-        blocks, images = _generic_blocks(root, url)
-        blocks = [blk for blk in blocks if not is_pager(blk.text)]
+        blocks, images = _generic_blocks(root, url, removed)
         site_name = site_registry.generic_site_name(url or canonical)
         metadata.update(_generic_metadata(root, html))
+    blocks = _cut_lines(blocks, lambda t: "pager" if is_pager(t) else None, removed)
     return Page(blocks=blocks, title=title, site=site_name, metadata=metadata, images=images, url=url,
-                warnings=warnings, canonical_url=canonical)
+                warnings=warnings, canonical_url=canonical, candidates=candidates, removed=removed)
+
+
+def _cut_lines(blocks: list[Block], why, removed: list[tuple[str, str]]) -> list[Block]:
+    """Blocks for which `why(text)` gives no reason; the others are listed in `removed` as parser cuts."""
+    kept = []
+    for blk in blocks:
+        reason = why(blk.text)
+        if reason:
+            removed.append((blk.text, f"parser: {reason}"))
+        else:
+            kept.append(blk)
+    return kept
+
+
+_TITLE_LABEL_CELL = re.compile(
+    "^(?:" + "|".join(chrome_words.spaced(x) for x in chrome_words.TITLE_LABELS) + r")\s*[：:]?$")
+
+
+def _label_cell_titles(root) -> list[TitleCandidate]:
+    """`标　　题：` in one cell of a metadata box (gov.cn 索引号 table) and the title in the next cell."""
+    out = []
+    for td in root.iter("td", "th"):
+        if _TITLE_LABEL_CELL.match(clean_inline(td.text_content())):
+            nxt = td.getnext()
+            while nxt is not None and not isinstance(nxt.tag, str):
+                nxt = nxt.getnext()
+            value = clean_inline(nxt.text_content()) if nxt is not None else ""
+            if 4 <= len(value) <= 160:
+                out.append(TitleCandidate(value, "label"))
+    return out
+
+
+_META_TITLE_NAMES = ("articletitle", "og:title", "title", "dc.title", "twitter:title", "contentsubject")
+
+
+def page_title_candidates(root) -> list[TitleCandidate]:
+    """Every place a page names its title: meta ArticleTitle/og:title, `<h1>`…`<h3>`, `<title>` (site suffix cut)."""
+    out: list[TitleCandidate] = []
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = clean_inline(meta.get("content") or "")
+        if name in _META_TITLE_NAMES and 4 <= len(content) <= 160:
+            out.append(TitleCandidate(clean_title(content) or content, "meta"))
+    out += _label_cell_titles(root)
+    page_title, heads = _title_candidates(root)
+    out += [TitleCandidate(clean_title(h) or h, "h1") for h in heads[:3]]
+    if page_title and clean_title(page_title):
+        out.append(TitleCandidate(clean_title(page_title), "page_title"))
+    return out
 
 
 def _site_label(site, url: Optional[str]) -> str:
@@ -652,12 +703,13 @@ def _page_text(root) -> str:
     return "\n".join(b.text for b in blocks)
 
 
-def _generic_blocks(root, url: Optional[str]) -> tuple[list[Block], int]:
+def _generic_blocks(root, url: Optional[str], removed: Optional[list] = None) -> tuple[list[Block], int]:
+    removed = removed if removed is not None else []
     drop_generic_chrome(root)
     body = word_body(root)
     if body:
         blocks, images = blocks_from_elements(body)
-        return _drop_info_lines(blocks), images
+        return _drop_info_lines(blocks, removed), images
     images = sum(1 for _ in root.iter("img"))  # after the chrome went: the page's own pictures
     import copy
 
@@ -671,8 +723,8 @@ def _generic_blocks(root, url: Optional[str]) -> tuple[list[Block], int]:
         # the container may hold more than the main text (a wrapper with the title, info line, prev/next);
         # accept it only when it is not much larger than what trafilatura judged to be the main text
         if sum(len(b.text) for b in blocks) <= 1.5 * sum(len(b.text) for b in located) + 200:
-            return _drop_info_lines(blocks), images
-    return _drop_info_lines(located), 0
+            return _drop_info_lines(blocks, removed), images
+    return _drop_info_lines(located, removed), 0
 
 
 def locate_container(root, located: list[Block]):
@@ -713,13 +765,15 @@ def is_pager(text: str) -> bool:
     return len(text) <= 80 and bool(_PAGER_WORD.search(text)) and bool(_PAGER.match(text))
 
 
-def _drop_info_lines(blocks: list[Block]) -> list[Block]:
+def _drop_info_lines(blocks: list[Block], removed: Optional[list] = None) -> list[Block]:
     """'发布时间：2021-04-12　来源：镇卫生院　浏览次数：326' near the top is page metadata (kept in `metadata`)."""
     out = []
     for i, b in enumerate(blocks):
         if i < 6 and len(b.text) <= 120 and _INFO_BLOCK.match(b.text) and _INFO_LINE.search(b.text) or (
                 i < 6 and len(b.text) <= 60 and re.match(r"^(?:来源|文章来源|作者)[:：]", b.text)
                 and ("发布" in b.text or "时间" in b.text or "浏览" in b.text or "点击" in b.text)):
+            if removed is not None:
+                removed.append((b.text, "parser: article info line"))
             continue
         out.append(b)
     return out
@@ -823,15 +877,22 @@ def parse_html(item: SourceItem) -> ParsedDocument:
     first = pages[0]
     title = next((p.title for p in pages if p.title), None)
     blocks: list[Block] = []
+    removed: list[tuple[str, str]] = []
+    candidates: list[TitleCandidate] = []
     images = 0
     for i, page in enumerate(pages):
         body = list(page.blocks)
+        before = len(body)
         if i == 0:
-            title, body = reconcile_title(title, body)
+            title, body = reconcile_title(title, body, fuzzy=False)
         else:
             # a continuation page repeats the title (and often the first page's heading): drop it
             for t in filter(None, (title, page.title)):
                 _, body = reconcile_title(t, body)
+        removed += [(b.text, "parser: title repeated at the top of the page body")
+                    for b in page.blocks[: before - len(body)]]
+        removed += page.removed
+        candidates += [c for c in page.candidates if c not in candidates]
         blocks.extend(body)
         images += page.images
     if not any(b.text.strip() for b in blocks):
@@ -855,6 +916,8 @@ def parse_html(item: SourceItem) -> ParsedDocument:
         captured_at=item.captured_at,
         metadata=metadata,
         warnings=_dedupe(warnings),
+        title_candidates=candidates,
+        removed=removed,
     )
 
 

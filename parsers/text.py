@@ -1,9 +1,11 @@
 """Plain text and Markdown: bytes with no declared encoding → text.
 
 Candidates come from the BOM, charset-normalizer's guesses and the codecs Chinese archives use;
-the winner is the decoding that reads most like Chinese (`chinese.plausibility`), not the first
-codec that does not raise. GBK/GB2312 are decoded as GB18030 (their superset), Big5 as cp950,
-never big5hkscs (which turns ①–⑧ into katakana).
+the winner is the decoding that reads most like Chinese (`fangan.lexicon.chars`: class score plus the
+bigram model), not the first codec that does not raise. Bytes that are valid UTF-8 with multi-byte
+sequences are UTF-8 (Italian, Greek or Russian UTF-8 must not become hanzi; text that was mojibake
+before it was saved is undone by `repair_mojibake`). GBK/GB2312 are decoded as GB18030 (their
+superset), Big5 as cp950, never big5hkscs (which turns ①–⑧ into katakana).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Optional
 from fangan.ingest import SourceItem
 
 from . import Block, ParsedDocument, ParseError, register
-from .chinese import plausibility
+from .chinese import logprob, plausibility
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -72,6 +74,18 @@ def is_binary(data: bytes) -> bool:
     return bad / len(sample) > 0.01
 
 
+def is_multibyte_utf8(data: bytes) -> bool:
+    """Valid UTF-8 holding multi-byte sequences: other codecs' bytes almost never are (a declared charset that
+    says otherwise is wrong more often than the bytes)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
     for bom, codec in _BOMS:
@@ -88,6 +102,8 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     u16 = _looks_utf16(data)
     if u16:
         candidates.append(u16)
+    elif is_multibyte_utf8(data):
+        return data.decode("utf-8"), "utf-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -109,9 +125,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-        score = plausibility(text)
-        if codec == "utf-8":
-            score += 0.05  # an exact UTF-8 decode of non-ASCII bytes is strong evidence on its own
+        score = _reads_as_text(text)
         if best is None or score > best[0]:
             best = (score, codec, text)
     # a damaged file (a flipped bit, a cut-off download) fails its own codec strictly at a few bytes and is
@@ -119,13 +133,19 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
         lenient = _lenient(data, codec)
         if lenient is not None:
-            score = plausibility(lenient)
+            score = _reads_as_text(lenient)
             if best is None or score > best[0]:
                 best = (score, codec, lenient)
     if best is None:
         # nothing decodes strictly: keep every character we can and say so (normalizers warn on U+FFFD)
         return data.decode("gb18030", errors="replace"), "gb18030"
     return best[2], best[1]
+
+
+def _reads_as_text(text: str) -> float:
+    """How well a decoding reads: the class score (debris, rare hanzi, U+FFFD) plus the bigram model
+    (pairs that never stand together). Strict and lenient decodings are compared on this one scale."""
+    return plausibility(text) + 0.1 * logprob(text)
 
 
 def _lenient(data: bytes, codec: str, max_share: float = 0.05) -> Optional[str]:

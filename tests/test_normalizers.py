@@ -52,7 +52,8 @@ def test_lossy_wrong_decoding_is_reversed_where_possible_and_the_loss_reported()
     damaged = CLEAN.encode("utf-8").decode("gb18030", errors="replace")
     text, e = _norm(damaged)
     assert "素质提升指导方案" in text and "扎实有效地做好居民素质提升工作" in text
-    assert "replacement_chars" in {w.code for w in e.warnings}
+    # the one byte gb18030 lost (the final 。) is chosen back by the character model
+    assert text == CLEAN and "repair_mojibake" in _steps(e)
 
 
 def test_big5_shown_as_gbk_is_reversed_to_the_traditional_original():
@@ -118,7 +119,7 @@ def test_fanwen_site_chrome_is_cut_and_listed(tmp_path):
     reasons = [r.reason for r in e.removed]
     assert any("breadcrumb" in r for r in reasons) and any("repeated title" in r for r in reasons)
     assert len(e.removed) == 6
-    assert "乡镇卫生院健康扶贫工作方案" in e.context.title_candidates
+    assert "乡镇卫生院健康扶贫工作方案" in [c.text for c in e.context.title_candidates]
 
 
 def test_learned_boilerplate_needs_a_recurring_shape_across_a_sites_documents():

@@ -46,7 +46,7 @@ def test_run_in_headings_of_a_flattened_document_are_split():
     assert _tree(st.sections) == ["一、指导思想", "二、工作目标", "三、主要措施", "  （一）抓好政治理论学习", "  （二）营造良好氛围",
                                   "    1.参与主题活动", "    2.深化道德建设"]
     assert st.lines[:4] == ["为做好工作，特制定本方案。", "一、指导思想", "增强服务意识，提升服务水平。", "二、工作目标"]
-    assert {r.step for r in st.repairs} == {"split_run_in_title", "split_run_in_headings"}
+    assert {r.step for r in st.repairs} == {"choose_title", "split_run_in_title", "split_run_in_headings"}
 
 
 def test_an_inline_list_in_a_normal_paragraph_is_not_split():

@@ -37,9 +37,10 @@ PAGES = {
     "school_gaokao_epidemic_control_plan_2022.html": (
         "2022年高考绍兴市第一中学考点 疫情防控工作方案",
         ["家贤楼1楼设置备用", "同时做好舆情管控"]),
+    # the CMS title wins over the body's own, differently worded heading, which stays in the text (dev d11)
     "school_gaokao_drill_plan_2026_table.html": (
-        "2026年6月高考模拟演练工作方案",
-        ["一、工作小组", "6月5日考务培训", "考生到达休息室", "拉起警戒线"]),
+        "2026年6月高考6日下午模拟演练工作方案",
+        ["2026年6月高考模拟演练工作方案", "一、工作小组", "6月5日考务培训", "考生到达休息室", "拉起警戒线"]),
     "school_teacher_rotation_plan_2021_large.html": (
         "2021年绍兴市第一中学“县管校聘”实施方案",
         ["学校核定编制", "一、学校基本情况", "校长签名（盖章）"]),

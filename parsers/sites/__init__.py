@@ -120,6 +120,19 @@ class Site:
         return found >= max(1, need)
 
     # -- reading a page ------------------------------------------------------------------------------------
+    def chrome_texts(self, root) -> list[tuple[str, str]]:
+        """(text, selector) of the visible text that `drop_chrome` will cut from inside the document's container."""
+        inside = self.content_elements(root)
+        out = []
+        for sel in self.drop:
+            for el in _css(root, sel):
+                if not isinstance(el.tag, str) or el.tag.lower() in ("script", "style", "noscript"):
+                    continue
+                txt = re.sub(r"\s+", " ", _text(el)).strip()
+                if txt and any(c is el or _is_ancestor(c, el) for c in inside):
+                    out.append((txt[:200], sel))
+        return out
+
     def drop_chrome(self, root) -> int:
         n = 0
         for sel in self.drop:

@@ -1,0 +1,186 @@
+"""Character classes and a character language model of modern Chinese: how much a string reads like Chinese.
+
+One scorer behind every encoding decision (the parser choosing a codec, `repair_mojibake` choosing a reversal,
+archive member names choosing GBK or Big5). A decoding that does not raise is not a correct one: GBK bytes decode
+as Big5, UTF-8 decodes as GBK. Wrong decodings land on rare characters and on pairs of characters that never stand
+together (浣犲ソ, 鍗遍櫓); right ones on frequent characters in frequent pairs.
+
+The model is a unigram + bigram model over characters, interpolated, built at development time from jieba's
+dictionary (word frequencies of modern Chinese; each word gives its characters and the pairs inside it), the same
+words in traditional script (OpenCC s2t, so Big5 text reads as Chinese too), and the clean texts of the gold
+answers (pairs across word boundaries, punctuation). `python -m fangan.lexicon.build_chars` regenerates
+`data/chars.json.gz` (about 1 MB); it is loaded once, lazily.
+
+* `char_score(ch)` — one character's class score in [-3, 1] (+ frequent hanzi, − decoding debris: private use,
+  controls, kana, Latin-1 letters, box drawing, rare hanzi): a quick, context-free view of the model.
+* `plausibility(text)` — the mean of `char_score` over a sample (clean plans score above 0.6).
+* `logprob(text)` — the mean per-character log probability under the bigram model (clean Chinese ≈ −7,
+  GBK-shown UTF-8 ≈ −12): what candidate decodings are ranked by.
+* `suspicious(line)` — a cheap one-pass check before any expensive scoring.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+DATA = Path(__file__).parent / "data" / "chars.json.gz"
+DEBRIS_LOGP = -18.0  # a character no Chinese text is made of
+ASCII_LOGP = -7.0  # ASCII printables: neutral-ish (numbers, dates and codes stand in plans)
+COMMON_RANK = 3500  # rank below which a hanzi is common (class score 1)
+FREQUENT_RANK = 6000  # rank below which it is still frequent (0.2); rarer ones are where mojibake lands
+EOL = "\n"  # the model's end-of-line symbol (how lines end: 。 ： ； rather than 、 ，)
+PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·●■□◆○①②③④⑤⑥⑦⑧⑨⑩※№「」『』％"
+
+
+class _Model:
+    def __init__(self, data: dict):
+        self.total = float(data["total"])
+        self.uni: dict[str, int] = data["uni"]
+        self.bi: dict[str, int] = data["bi"]
+        self.rank: dict[str, int] = {c: i for i, (c, _) in enumerate(sorted(self.uni.items(), key=lambda kv: -kv[1]))}
+        self.unseen = math.log(0.5 / self.total)
+        # Witten-Bell: a character followed by many different ones leaves more mass for unseen pairs
+        self.types: dict[str, int] = {}
+        self.follow: dict[str, int] = {}
+        for pair, n in self.bi.items():
+            self.types[pair[0]] = self.types.get(pair[0], 0) + 1
+            self.follow[pair[0]] = self.follow.get(pair[0], 0) + n
+
+    def uni_logp(self, ch: str) -> float:
+        n = self.uni.get(ch)
+        return math.log(n / self.total) if n else self.unseen
+
+
+@lru_cache(maxsize=1)
+def model() -> _Model:
+    with gzip.open(DATA, "rt", encoding="utf-8") as fh:
+        return _Model(json.load(fh))
+
+
+def is_hanzi(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2FFFF or 0xF900 <= cp <= 0xFAFF
+
+
+def is_debris(ch: str) -> bool:
+    """A character that, in a Chinese plan, means a wrong decoding."""
+    cp = ord(ch)
+    if cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF:
+        return True
+    if 0x3040 <= cp <= 0x30FF or 0xFF61 <= cp <= 0xFF9F:  # kana, halfwidth katakana (big5hkscs, Shift-JIS)
+        return True
+    if 0x00C0 <= cp <= 0x024F or 0x2500 <= cp <= 0x257F or 0xAC00 <= cp <= 0xD7AF:  # Latin-1 letters, box, Hangul
+        return True
+    if cp < 0x20 and ch not in "\n\r\t":
+        return True
+    return unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t"
+
+
+@lru_cache(maxsize=65536)
+def char_score(ch: str) -> float:
+    """One character's class score in [-3, 1]: + for what Chinese documents are made of, − for decoding debris."""
+    cp = ord(ch)
+    if ch in "\n\r\t ":
+        return 0.0
+    if cp < 0x80:
+        return 0.2 if ch.isprintable() else -3.0
+    if is_hanzi(ch):
+        rank = model().rank.get(ch)
+        if rank is None:
+            return -1.0
+        # the ~3,500 most frequent characters carry 99 % of running text; wrong decodings land past them
+        if rank < COMMON_RANK:
+            return 1.0
+        if rank < FREQUENT_RANK:
+            return 0.2
+        return -0.6
+    if ch in PUNCT or 0x3000 <= cp <= 0x303F or 0xFF01 <= cp <= 0xFF5E:
+        return 0.2
+    if is_debris(ch):
+        return -3.0 if (cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF or cp < 0x20) else -1.5
+    if 0x0370 <= cp <= 0x04FF:
+        return -1.0  # Greek/Cyrillic: debris in a Chinese plan (but never decided alone: see decode_bytes)
+    return -0.3
+
+
+def plausibility(text: str, sample: int = 20000) -> float:
+    """Mean per-character class score in [-3, 1]; clean Chinese plans score above 0.6."""
+    scored = [char_score(c) for c in text[:sample] if c not in "\n\r\t "]
+    return sum(scored) / len(scored) if scored else 0.0
+
+
+def char_logp(prev: Optional[str], ch: str, m: Optional[_Model] = None) -> float:
+    """log P(ch | prev) under the interpolated bigram model (prev None: no left context)."""
+    m = m or model()
+    if is_hanzi(ch) or ch in PUNCT or ch == EOL:
+        p_uni = m.uni.get(ch, 0) / m.total
+        if not p_uni:
+            return DEBRIS_LOGP + 4
+        if prev is not None and prev in m.types:
+            t, n = m.types[prev], m.follow[prev]
+            return math.log((m.bi.get(prev + ch, 0) + t * p_uni) / (n + t))
+        return math.log(p_uni)
+    if ord(ch) < 0x80:
+        return ASCII_LOGP if ch.isprintable() else DEBRIS_LOGP
+    if is_debris(ch) or 0x0370 <= ord(ch) <= 0x04FF:
+        return DEBRIS_LOGP
+    return ASCII_LOGP - 2
+
+
+def logprob(text: str, sample: int = 4000) -> float:
+    """Mean per-character log probability of `text` (whitespace skipped) under the bigram model."""
+    m = model()
+    total, n, prev = 0.0, 0, None
+    for ch in text[:sample]:
+        if ch.isspace():
+            prev = None
+            continue
+        total += char_logp(prev, ch, m)
+        n += 1
+        prev = ch if (is_hanzi(ch) or ch in PUNCT) else None
+    return total / n if n else 0.0
+
+
+_SUSPECT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030"
+                      r"\u2039\u203a\ufffd\ue000-\uf8ff\u3040-\u30ff\uff61-\uff9f\u2500-\u259f\uac00-\ud7af]")
+
+
+_HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _rare_hanzi() -> re.Pattern:
+    """A character class of the basic-plane hanzi that are not common (where wrong decodings land)."""
+    frequent = {c for c, r in model().rank.items() if r < COMMON_RANK}
+    rare = [cp for cp in range(0x3400, 0xA000) if chr(cp) not in frequent]
+    ranges, start, prev = [], rare[0], rare[0]
+    for cp in rare[1:] + [None]:
+        if cp is None or cp != prev + 1:
+            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            if cp is not None:
+                start = cp
+        if cp is not None:
+            prev = cp
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def suspicious(line: str) -> bool:
+    """Cheap one-pass check: debris characters, or many rare hanzi (UTF-8 shown as GBK: 浣犲ソ)."""
+    if _SUSPECT.search(line):
+        return True
+    rare = len(_rare_hanzi().findall(line))
+    if rare == 0:
+        return False
+    wide = len(_HANZI.findall(line))
+    return wide >= 2 and rare / wide > 0.3
+
+
+def reads_better(candidate: str, original: str, margin: float = 1.5) -> bool:
+    """`candidate` reads as Chinese by a clear margin over `original` (mean log probability per character)."""
+    return logprob(candidate) - logprob(original) >= margin
