@@ -205,9 +205,10 @@ def docshare(doc: CleanDoc, rng: random.Random, flatten: bool = False):
     pages_n = rng.randint(2, 4)
     text = "\n".join([doc.title] + doc.body)
     # pages of a few hundred characters at least (a page of the original holds that much)
-    pages_n = max(1, min(pages_n, len(text) // 300))
-    cuts = sorted(rng.sample(range(300, max(301, len(text) - 5), 300), pages_n - 1)) if pages_n > 1 else []
-    cuts = [c + rng.randint(0, 299) for c in cuts]
+    # (breaks on a 400-character grid, each moved by less than half a step: no page under 200 characters)
+    pages_n = max(1, min(pages_n, len(text) // 400))
+    cuts = sorted(rng.sample(range(400, max(401, len(text) - 205), 400), pages_n - 1)) if pages_n > 1 else []
+    cuts = [c + rng.randint(0, 199) for c in cuts]
     pages, prev = [], 0
     for c in cuts + [len(text)]:
         while c < len(text) and text[c] == "\n":
