@@ -19,7 +19,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
 from fangan.lexicon.roles import (
-    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
+    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
     ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
 )
@@ -30,6 +30,7 @@ from fangan.model import ResponsibleParty
 LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 _HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
+_ONLY_OPENER = re.compile("^" + alternation(CLAUSE_ONLY_OPENERS) + "(?=..)")
 _CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
 _AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
@@ -59,6 +60,7 @@ def _clean(name: str) -> str:
     name = _LED_BY.sub("", name)  # 以校长为组长的招生领导小组 → 招生领导小组
     if name.count("“") != name.count("”"):
         name = name.strip("“”")
+    name = _ONLY_OPENER.sub("", name)
     while True:
         m = _OPENER.match(name)
         if not m or len(name) - m.end() < 2 or is_org_name(name):
@@ -229,14 +231,24 @@ def clean_org(s: str) -> Optional[str]:
 def _relations(sent: str):
     for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
         for m in rx.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org:
+            for org in _relation_names(m.group("org")):
                 yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
     for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
-        org = clean_org(m.group("org"))
-        kw = SUPERVISES.search(sent, m.end()) if org else None
+        orgs = _relation_names(m.group("org"))
+        kw = SUPERVISES.search(sent, m.end()) if orgs else None
         if kw:
-            yield m.start(), m.end(), org, kw.group(0)
+            for org in orgs:
+                yield m.start(), m.end(), org, kw.group(0)
+
+
+def _relation_names(s: str) -> list[str]:
+    """The units before a relation: one name (市、区创建指挥部 stays whole, its pieces are no names), or a
+    list whose every piece is a name (校党委和上级团组织, 市心指办、研究院学生发展研究室)."""
+    org = clean_org(s)
+    if not org:
+        return []
+    names, whole = split_names(org)
+    return names if whole and len(names) > 1 else [org]
 
 
 # --- sections that share out duties (三、任务分工) -------------------------------------------------

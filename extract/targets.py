@@ -16,8 +16,8 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
     ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ESTIMATE_CONTEXT,
-    FACT_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH,
-    SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    FACT_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS,
+    RANGE_DASH, SCORE_UNITS, SCORE_WORDS, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.model import Target
@@ -28,8 +28,11 @@ _CMP = alternation(COMPARATOR_WORDS)
 _SUFFIX = alternation(SUFFIX_COMPARATORS)
 # adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
 _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。；、\d\n]{{0,8}}$")
-_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
-_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# spaces may stand between a number and its unit (5 米), a line break may not: a number ending a line and a
+# word opening the next (a telephone number, then 所在…) are two table cells
+_SPACE = r"[ \t\u3000]*"
+_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = INDICATOR_LEAD
@@ -43,7 +46,10 @@ def _clause_start(text: str, pos: int, ends: str) -> int:
     return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
 
 
-def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
+_SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
+
+
+def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Optional[str], int]:
     """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
     few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
     before = text[max(0, start - 12):start]
@@ -53,6 +59,11 @@ def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
     m = _ADVERB_CMP.search(before)
     if m:
         return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    if share:
+        wide = text[max(0, start - 30):start]
+        m = _SHARE_CMP.search(wide)
+        if m:  # 不少于本单位执法人员总数的5%: the comparator stands before the whole the share is of
+            return COMPARATOR_WORDS[m.group("cmp")], start - len(wide) + m.start()
     return None, start
 
 
@@ -127,11 +138,25 @@ def _counts_a_list(before: str) -> bool:
 
 
 def _is_date_part(text: str, m: re.Match) -> bool:
-    """2015年, 96 年 8 月, 2020-2022年: a year, not a quantity of years."""
+    """2015年, 96 年 8 月, 2020-2022年, 80年代: a year or a decade, not a quantity of years."""
     if not m.group("unit").startswith(("年", "周")):
         return False
+    if m.group("unit") == "年" and text[m.end():m.end() + 1] == "代":
+        return True
     value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
     return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
+
+
+def _is_identifier(num: str) -> bool:
+    """15381666576: a telephone, postcode or document number."""
+    return len(num.split(".")[0]) >= MIN_IDENTIFIER_DIGITS
+
+
+def _is_outline_number(text: str, m: re.Match) -> bool:
+    """3.1 家庭环境分析: a decimal heading number opening a line, with a space after it, is a heading's
+    number; the character after it only looks like a unit."""
+    line_head = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+    return not line_head.strip() and "." in m.group("num") and m.group(0)[len(m.group("num")):len(m.group("num")) + 1].isspace()
 
 
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
@@ -142,6 +167,9 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
             continue
         if _is_date_part(text, m):
+            continue
+        if m.group("unit") in SCORE_UNITS and not _comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 优秀8-10分: a rubric's band
             continue
         if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
@@ -154,9 +182,10 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
     for m in _QUANTITY.finditer(text):
-        if any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS:
+        if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
+                or _is_identifier(m.group("num")) or _is_outline_number(text, m)):
             continue
-        cmp, phrase_start = _comparator_before(text, m.start())
+        cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")
         if cmp is None and m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end() - len(suffix or ""):]):
             continue  # 3个月内, 用3年时间: a time frame
@@ -166,6 +195,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         if _is_condition(text, m.start(), m.end(), cmp):
             continue
+        if m.group("unit") in SCORE_UNITS and (cmp is None or SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
+            continue  # a rubric's points (集队2分, 扣2分) weigh an assessment
         if cmp in PROHIBITED and PROHIBITIONS.search(text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start]):
             cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
         ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)

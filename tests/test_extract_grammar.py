@@ -103,6 +103,10 @@ def _targets(text):
     ("每人限报1门学科。", [("<=", 1, "门")]),
     ("每个月至少快速检测抽检1次。", [(">=", 1, "次")]),
     ("办公室美化标准为300元/间。", [("==", 300, "元/间")]),
+    ("公示期不少于5个工作日。", [(">=", 5, "个工作日")]),  # 个工作日 not 个
+    ("审核人员不少于本单位执法人员总数的5%。", [(">=", 5, "%")]),  # the comparator before the whole of a share
+    ("担保费率原则上不超过1%。", [("<=", 1, "%")]),
+    ("考核评分90分以上为优秀。", [(">=", 90, "分")]),  # points with a stated comparator are a requirement
 ])
 def test_target_wordings(text, expected):
     assert _targets(text) == expected
@@ -126,6 +130,16 @@ def test_target_wordings(text, expected):
     "3个月内完成整改。",
     "体温恢复正常24-48小时后才能返校。",
     "上午第2、3节有课的老师讲话。",  # ordinals
+    "集队2分，口号1分，队形3分。",  # the points of a scoring rubric
+    "迟到一次扣5分，表现突出的可加1分。",
+    "本项满分150分。",
+    "每项评分8-10分为优秀。",
+    "联系电话：13912345678\n所在学校：实验中学",  # a telephone number, and the next line is no unit
+    "3.1 家庭环境分析",  # a decimal heading number
+    "项目占地面积约38000平方米。",  # an approximate description
+    "当年全省共发生4级以上地震12次，死亡36人。",  # events and casualties that happened
+    "20世纪80年代以来，灾害频发。",  # a decade
+    "收到申请后20个工作日内办结。",  # a time frame in working days
 ])
 def test_not_targets(text):
     assert _targets(text) == []
@@ -188,6 +202,9 @@ def _parties(text):
     ("县卫健局负责牵头，县教育局、县民政局等部门配合。", [("县卫健局", "负责"), ("县教育局", "配合"), ("县民政局", "配合")]),
     ("由县应急管理局会同县消防救援大队负责。", [("县应急管理局", "负责"), ("县消防救援大队", "负责")]),
     ("县委宣传部、县文明办按职责分工负责。", [("县委宣传部", "负责"), ("县文明办", "负责")]),
+    ("在县委和县政府的统一领导下开展工作。", [("县委", "统一领导"), ("县政府", "统一领导")]),  # a list of names split on 和
+    ("市教研室、县教研室将开展督导检查。", [("市教研室", "督导检查"), ("县教研室", "督导检查")]),  # …and on 、
+    ("原则上县融资担保公司和合作银行负责核实。", [("县融资担保公司", "负责"), ("合作银行", "负责")]),  # a hedge is no part of a name
 ])
 def test_party_wordings(text, expected):
     assert _parties(text) == expected
@@ -207,6 +224,9 @@ def test_party_wordings(text, expected):
     "试点城市要成立领导小组，健全工作机制。",  # a group every reader should set up, not a particular one
     "区直各部门参与。",  # 参与 names parties only inside a role parenthetical
     "强化农业农村和财政部门牵头，其他部门支持的联合查处。",  # a verb-led clause
+    "兜底保障由政府负责。",  # a bare kind of body, no particular one
+    "学校将对每位教师进行考核。",  # the plan's own body
+    "要充分发挥主管部门的作用。",
 ])
 def test_not_parties(text):
     assert _parties(text) == []

@@ -30,11 +30,12 @@ COMPARATOR_WORDS: dict[str, str] = {
 ADVERB_COMPARATORS: tuple[str, ...] = ("至少", "最少", "最多")
 # words that open a clause before its indicator (到2020年，…; 要使…; 确保…) and verbs that end it before the
 # number (建成17座): neither belongs to the indicator
-INDICATOR_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|要|使|确保|力争|并|且|和|其中|同时|每年|年内|拟建|拟|计划|建议|禁止)+")
+INDICATOR_LEAD = re.compile(r"^(?:(?:到|至)\d{4}年(?:底|末)?|原则上|要|使|确保|力争|并|且|和|其中|同时|每年|年内|拟建|拟|计划|建议|禁止)+")
 COMMITMENT_VERBS: tuple[str, ...] = (
     "开展", "建成", "建设", "新建", "创建", "完成", "组织", "推荐", "选送", "撰写", "更新", "实现", "达到", "达", "为",
     "推出", "打造", "改造", "指定", "设立", "培育", "培训", "分别为", "分别", "各", "是", "占",
     "要", "应", "将", "须", "需", "必须",  # modals left at the end once the verb is gone (中队每周要)
+    "原则上", "一般", "均",  # hedges between an indicator and its comparator (费率原则上不高于1%)
 )
 # words after the number that set the comparator: 95%以上 → >=, 5%以内 → <=
 SUFFIX_COMPARATORS: dict[str, str] = {
@@ -58,7 +59,7 @@ UNITS: tuple[str, ...] = (
     "万亿元", "亿元", "万元", "千元", "元",
     "万人次", "人次", "万人", "人", "名", "位",
     # 日 is left out: after a number it is nearly always a date (5月20日); spans of days are written 天
-    "个月", "分钟", "小时", "学时", "课时", "天", "周", "年", "秒",
+    "个月", "分钟", "小时", "学时", "课时", "个工作日", "工作日", "天", "周", "年", "秒",
     "个", "家", "座", "处", "项", "节", "门", "条", "场", "期", "篇", "份", "户", "张", "台", "辆", "所", "批", "次", "遍",
     "套", "块", "册", "本", "件", "株", "棵", "间", "床", "张床", "支", "分", "字",
     "平方米", "平方公里", "立方米", "公里", "千米", "毫米", "厘米", "米", "吨", "万吨", "公斤", "千克", "亩", "万亩", "公顷",
@@ -74,16 +75,28 @@ RANGE_DASH = r"\s*(?:—+|–|-|－|~|～|〜|至|到)\s*"
 # (共有17个, 共需资金约2.391亿元, 依托49个, 已建成5个, 选择10个左右, 包括语文4人)
 FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已经|已建|已有|已完成|依托|目前|去年|上年|包括|选择|涉及"
                         # spreading or honouring what exists (普及20字公民基本道德规范, 宣传文明20条, 围绕建党85周年)
-                        r"|宣传|普及|学习|贯彻|践行|围绕|纪念|庆祝")
+                        r"|宣传|普及|学习|贯彻|践行|围绕|纪念|庆祝"
+                        # what has happened: events, casualties and losses (共发生5级以上地震48次, 死亡365人), not their rates
+                        r"|(?:发生|死亡|伤亡|受伤|重伤|遇难|损失)(?!率)|以来")
 # …and right before the number: 共14人, 第9次 (an ordinal), 等10门学科 (the count of a list just given)
 # and a formula's factor (…/同期出院患者总人次数×100%)
-FACT_RIGHT_BEFORE = re.compile(r"(?:共|等|计|近|逾|×|\*|/|第[\d、，,\s]*)\s*$")  # 第2、3节: ordinals
+# an approximate figure (面积约9.39公顷, 直接经济损失约46亿元) describes, it does not commit
+FACT_RIGHT_BEFORE = re.compile(r"(?:共|等|计|近|逾|约|大约|约为|×|\*|/|第[\d、，,\s]*)\s*$")  # 第2、3节: ordinals
 # a span of time followed by these is a time frame (用3年时间, 3个月内, 24-48小时后), not a target, unless a
 # comparator states it (建设周期不超过3年)
-TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "周", "小时", "分钟")
+TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "周", "小时", "分钟", "个工作日", "工作日")
 TIME_FRAME_AFTER = re.compile(r"^\s*(?:以内|之内|内|时间|左右|以来|来|后|之后|以后|期间)")
 # bare quantities of money are cost estimates unless a comparator caps them
 ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投入")
+# points of a scoring rubric (集队2分, 无故缺席每人扣2分, 满分150分) weigh an assessment, they require nothing:
+# a quantity in these units is a target only when a comparator states it (考核评分90分以上, 不能超过40分),
+# and never when it is a penalty or a bonus (扣, 加) or the maximum (满分)
+SCORE_UNITS: tuple[str, ...] = ("分",)
+SCORE_WORDS = re.compile(r"(?:扣|加|扣除|奖励|满分|总分|得|计)\s*$")
+# a run of this many digits is a telephone, postcode or document number, never a quantity (15381666576)
+MIN_IDENTIFIER_DIGITS = 7
+# a comparator may stand before the whole a share is taken of: 不少于本单位执法人员总数的5%
+SHARE_UNITS: tuple[str, ...] = ("%", "％", "‰", "个百分点")
 # a number right after these is a time of day or a date part, not a quantity (8时30分, 96 年 8 月)
 TIME_OF_DAY = re.compile(r"\d\s*[时点:：]\s*$")
 # the clause is a condition (凡连续2次…的, 有2家及以上…的): the quantity is not a commitment

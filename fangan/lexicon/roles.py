@@ -64,7 +64,12 @@ VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|�
                           r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向|"
                           r"强化|深化|优化|规范|严格|推广|加大|加快|提升|创新|统筹|聚焦|坚持|注重|鼓励|发挥)(?=..)")
 # subjects that are not a particular unit
-NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
+NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面",
+                             # a bare kind of body is no particular one (各级政府部门要…, 学校将…, 发挥主管部门的作用)
+                             "政府", "学校", "本校", "我校", "主管部门", "有关部门", "相关部门", "上级部门")
+# clause openers of two or more characters that never open a unit's name (原则上国家融资担保基金…负责): they
+# are cut even when what follows them ends like a name
+CLAUSE_ONLY_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外", "并且", "均由", "此外", "今后")
 
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
 DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
