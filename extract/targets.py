@@ -15,8 +15,8 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ESTIMATE_CONTEXT,
-    FACT_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS,
+    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ERA_BEFORE,
+    ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FIGURE_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS,
     RANGE_DASH, SCORE_UNITS, SCORE_WORDS, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
@@ -114,6 +114,7 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+        or FIGURE_RIGHT_BEFORE.search(before)
         or CONDITION.match(before.strip())
         or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         or _counts_a_list(before)
@@ -141,7 +142,7 @@ def _is_date_part(text: str, m: re.Match) -> bool:
     """2015年, 96 年 8 月, 2020-2022年, 80年代: a year or a decade, not a quantity of years."""
     if not m.group("unit").startswith(("年", "周")):
         return False
-    if m.group("unit") == "年" and text[m.end():m.end() + 1] == "代":
+    if m.group("unit") == "年" and (text[m.end():m.end() + 1] == "代" or ERA_BEFORE.search(text[max(0, m.start() - 6):m.start()])):
         return True
     value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
     return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
@@ -168,6 +169,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         if _is_date_part(text, m):
             continue
+        if float(m.group("hi")) <= float(m.group("lo")):
+            continue  # 表 9-1: a caption's number, no range runs downwards
         if m.group("unit") in SCORE_UNITS and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 优秀8-10分: a rubric's band
             continue
@@ -183,7 +186,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
     for m in _QUANTITY.finditer(text):
         if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
-                or _is_identifier(m.group("num")) or _is_outline_number(text, m)):
+                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])):
             continue
         cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")

@@ -140,6 +140,10 @@ def test_target_wordings(text, expected):
     "当年全省共发生4级以上地震12次，死亡36人。",  # events and casualties that happened
     "20世纪80年代以来，灾害频发。",  # a decade
     "收到申请后20个工作日内办结。",  # a time frame in working days
+    "住宅区 381.32 12.08%\n商业区 37.35 1.18%",  # a data table's rows, figures linearised with spaces
+    "开发进度预计自民国 102 年起，至民国 106 年完成。",  # years of the Republic of China calendar
+    "见表 9-1 台北市公共设施经费表。",  # a caption's number, then a place name opening with 台
+    "测试项目：50米跑、800米（女）、1000米（男）。",  # distances that name athletic events
 ])
 def test_not_targets(text):
     assert _targets(text) == []

@@ -66,7 +66,16 @@ UNITS: tuple[str, ...] = (
 )
 # words that start like a unit but measure nothing the plan commits to (85周年 an anniversary, 35周岁 an age)
 # (周三 a weekday, 周末 a weekend)
-NOT_UNITS: tuple[str, ...] = ("周年", "周岁", "岁", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周天", "周末")
+NOT_UNITS: tuple[str, ...] = ("周年", "周岁", "岁", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周天", "周末",
+                             # place names that open with a unit character (6080 台北市政府工务局: a table cell, then a name)
+                             "台北", "台湾", "台中", "台南", "台东", "台州")
+# the Republic of China calendar of Taiwan plans: 民国102年 is a year (2013), not 102 years
+ERA_BEFORE = re.compile(r"民国[-－—\s]*$")
+# a distance that names an athletic event, not a target (50米跑, 800米（女）, 1000米(男))
+EVENT_AFTER = re.compile(r"^\s*(?:跑|短跑|长跑|接力|游泳|自由泳|蛙泳|仰泳|[（(][男女][）)]|[男女]子)")
+# a table row of figures linearised with spaces (住宅区 381.32 12.08%): the quantity is a cell of a data
+# table, not a commitment, when another bare figure stands right before it
+FIGURE_RIGHT_BEFORE = re.compile(r"\d[\d,]*(?:\.\d+)?[ \t\u3000]+$")
 UNIT = alternation(UNITS) + r"(?:/(?:间|人|次|年|月|天|个|户|平方米|吨))?"  # 元/间, 元/人: a rate is one unit
 NUMBER = r"\d+(?:\.\d+)?"
 RANGE_DASH = r"\s*(?:—+|–|-|－|~|～|〜|至|到)\s*"
