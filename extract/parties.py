@@ -31,6 +31,8 @@ LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）
 _HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
 _ONLY_OPENER = re.compile("^" + alternation(CLAUSE_ONLY_OPENERS) + "(?=..)")
+# a page number with 、 between two hanzi; a list of units never numbers its items inside a clause
+_PAGE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}、(?=[\u4e00-\u9fff])")
 _CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
 _AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
@@ -97,6 +99,7 @@ def _split_conj(part: str) -> list[str]:
 def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
     pieces = []
+    text = _PAGE_MARK.sub("", text)  # 国家发展3、改革委: a document-sharing site's page marker inside a name
     text = re.sub(r"“[^”]*”", lambda q: q.group(0).replace("、", "\0"), text)  # “除火患、保平安”…领导小组 is one name
     for part in (p.replace("\0", "、") for p in re.split(r"[、，,/]", text)):
         part = _clean(part)

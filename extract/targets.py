@@ -15,11 +15,12 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ERA_BEFORE,
+    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, COUNT_UNITS, CONDITION_AFTER, CONDITION_BEFORE, ERA_BEFORE,
     ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FIGURE_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS,
     RANGE_DASH, SCORE_UNITS, SCORE_WORDS, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
+from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
 from .parties import LEADING_MARKER as _HEADING_MARK
@@ -31,7 +32,9 @@ _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。�
 # spaces may stand between a number and its unit (5 米), a line break may not: a number ending a line and a
 # word opening the next (a telephone number, then 所在…) are two table cells
 _SPACE = r"[ \t\u3000]*"
-_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# a number right after `N、` is the second half of a number a page marker split (20 3、15年), or the second of
+# two alternatives (2、3人): neither states a target alone
+_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
@@ -154,10 +157,16 @@ def _is_identifier(num: str) -> bool:
 
 
 def _is_outline_number(text: str, m: re.Match) -> bool:
-    """3.1 家庭环境分析: a decimal heading number opening a line, with a space after it, is a heading's
-    number; the character after it only looks like a unit."""
+    """3.1 家庭环境分析, 17.1天然橡胶初加工机械: a decimal heading number; the character after it only looks
+    like a unit. It opens a line with a space after it, or counts whole things (3.1 家), or its "unit" is
+    the first character of a word (天然, 台北) — also when a crawler ran the lines together."""
+    num = m.group("num")
+    if "." not in num:
+        return False
     line_head = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-    return not line_head.strip() and "." in m.group("num") and m.group(0)[len(m.group("num")):len(m.group("num")) + 1].isspace()
+    unit = m.group("unit")
+    return ((not line_head.strip() and m.group(0)[len(num):len(num) + 1].isspace()) or unit in COUNT_UNITS
+            or get_segmenter().has_word(unit + text[m.end():m.end() + 1]))
 
 
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:

@@ -144,6 +144,8 @@ def test_target_wordings(text, expected):
     "开发进度预计自民国 102 年起，至民国 106 年完成。",  # years of the Republic of China calendar
     "见表 9-1 台北市公共设施经费表。",  # a caption's number, then a place name opening with 台
     "测试项目：50米跑、800米（女）、1000米（男）。",  # distances that name athletic events
+    "16.2.5茶叶烘干机17.天然橡胶初加工机械17.1天然橡胶初加工机械",  # outline numbers of lines a crawler ran together
+    "预计于2014、15年完成。",  # a number a page marker split (or the second of two alternatives)
 ])
 def test_not_targets(text):
     assert _targets(text) == []
@@ -208,6 +210,7 @@ def _parties(text):
     ("县委宣传部、县文明办按职责分工负责。", [("县委宣传部", "负责"), ("县文明办", "负责")]),
     ("在县委和县政府的统一领导下开展工作。", [("县委", "统一领导"), ("县政府", "统一领导")]),  # a list of names split on 和
     ("市教研室、县教研室将开展督导检查。", [("市教研室", "督导检查"), ("县教研室", "督导检查")]),  # …and on 、
+    ("加快培育市场。（体育总局、国家发展12、改革委负责）", [("体育总局", "负责"), ("国家发展改革委", "负责")]),  # a page marker inside a name
     ("原则上县融资担保公司和合作银行负责核实。", [("县融资担保公司", "负责"), ("合作银行", "负责")]),  # a hedge is no part of a name
 ])
 def test_party_wordings(text, expected):

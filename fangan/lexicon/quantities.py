@@ -69,6 +69,8 @@ UNITS: tuple[str, ...] = (
 NOT_UNITS: tuple[str, ...] = ("周年", "周岁", "岁", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周天", "周末",
                              # place names that open with a unit character (6080 台北市政府工务局: a table cell, then a name)
                              "台北", "台湾", "台中", "台南", "台东", "台州")
+# units that count whole things: a decimal before one (3.1 家庭环境分析, 17.1 个案) is an outline number
+COUNT_UNITS: frozenset[str] = frozenset("个家座处项节门条场期篇份户张台辆所批次遍套块册本件株棵间支名位人")
 # the Republic of China calendar of Taiwan plans: 民国102年 is a year (2013), not 102 years
 ERA_BEFORE = re.compile(r"民国[-－—\s]*$")
 # a distance that names an athletic event, not a target (50米跑, 800米（女）, 1000米(男))
