@@ -15,9 +15,10 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, COUNT_UNITS, CONDITION_AFTER, CONDITION_BEFORE, ERA_BEFORE,
-    ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FIGURE_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS,
-    RANGE_DASH, SCORE_UNITS, SCORE_WORDS, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, COUNT_UNITS,
+    ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD,
+    MIN_IDENTIFIER_DIGITS, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH, SCORE_UNITS, SCORE_WORDS,
+    SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
@@ -32,9 +33,9 @@ _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。�
 # spaces may stand between a number and its unit (5 米), a line break may not: a number ending a line and a
 # word opening the next (a telephone number, then 所在…) are two table cells
 _SPACE = r"[ \t\u3000]*"
-# a number right after `N、` is the second half of a number a page marker split (20 3、15年), or the second of
-# two alternatives (2、3人): neither states a target alone
-_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# a number right after a backslash is part of a path (文件夹\\24年艺术节); one right after `N、` is the second
+# half of a number a page marker split (20 3、15年), or the second of two alternatives (2、3人): no target alone
+_QUANTITY = re.compile(rf"(?<![\d.\-—/\\])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
@@ -195,7 +196,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
     for m in _QUANTITY.finditer(text):
         if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
-                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])):
+                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
+                or SENIORITY_AFTER.match(text[m.end():])):
             continue
         cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")

@@ -146,6 +146,9 @@ def test_target_wordings(text, expected):
     "测试项目：50米跑、800米（女）、1000米（男）。",  # distances that name athletic events
     "16.2.5茶叶烘干机17.天然橡胶初加工机械17.1天然橡胶初加工机械",  # outline numbers of lines a crawler ran together
     "预计于2014、15年完成。",  # a number a page marker split (or the second of two alternatives)
+    "请从教龄满30年的老师中推荐。",  # eligibility
+    "邀请30年教龄老师上台领奖。",  # seniority picks people out
+    "作品上传到公共文件夹\\24年艺术节\\绘画比赛。",  # a path
 ])
 def test_not_targets(text):
     assert _targets(text) == []

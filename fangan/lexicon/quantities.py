@@ -114,7 +114,9 @@ TIME_OF_DAY = re.compile(r"\d\s*[时点:：]\s*$")
 CONDITION = re.compile(r"^(?:凡|如果|如|若|一旦|对于|凡是)")
 # …or the quantity sits in a relative clause that picks out what a rule applies to: 对有2家及以上企业的乡镇,
 # 连续3次未参加的
-CONDITION_BEFORE = re.compile(r"(?:有|拥有|连续|累计)\s*$")
+CONDITION_BEFORE = re.compile(r"(?:有|拥有|连续|累计|满|年满|工作满|任职满)\s*$")  # 工作满30年的教师: eligibility
+# a span of years that is a person's seniority (30年教龄老师): an attribute that picks people out, not a target
+SENIORITY_AFTER = re.compile(r"^\s*(?:以上|及以上)?(?:教龄|工龄|党龄|驾龄|校龄|团龄)")
 CONDITION_AFTER = re.compile(r"^[^，。；;\n]{0,12}?的")
 # 全覆盖 states a 100% target when it closes the clause after a noun phrase
 FULL_COVERAGE_WORDS: tuple[str, ...] = ("全覆盖",)
