@@ -132,7 +132,12 @@ GOAL_LABEL = re.compile(rf"{alternation(GOAL_LABEL_WORDS)}(?:是|为)?[：:]")
 # heading labels and bare time frames that a goal section's clauses may repeat: not goals
 NOT_GOALS = re.compile(
     rf"^(?:{alternation(GOAL_LABEL_WORDS)}|指导思想|基本原则|工作原则|工作任务|主要任务|重点任务|工作要求|保障措施|目标)$"
+    r"|^(?:活动|培养|建设|发展|实施)(?:目标|主题|宗旨)$"
+    # connectives and the levels of a list (具体来说, ●宏观层面; Word's bullet survives as a Latin l)
+    r"|^(?:具体来说|具体而言|总的来说|总体来说|总体而言|一方面|另一方面)$|^\W?[a-zA-Z]?(?:宏观|中观|微观)层面$"
     r"|^(?:到|至|在|截至)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?$"
+    # bare time frames: 争取用5年时间, 三到五年时间内
+    r"|^(?:争取|力争)?(?:用|在)?[\d一二三四五六七八九十两]+(?:[到至—-][\d一二三四五六七八九十两]+)?(?:年|个月)(?:时间)?(?:内|左右)?$"
 )
 # how or why, not what: 通过专项整治
 MEANS_CLAUSE = re.compile(r"^(?:通过|按照|根据|结合|围绕|为了|为|在)[^为]*$")
