@@ -26,6 +26,8 @@ COMPARATOR_WORDS: dict[str, str] = {
     "达到": "==", "达": "==", "提高到": "==", "提升到": "==", "增加到": "==", "增长到": "==", "保持在": "==", "稳定在": "==",
     "降低到": "==", "下降到": "==", "降至": "==", "提高至": "==", "提升至": "==", "达至": "==",
 }
+# characters that make a comparator word part of another verb: 到达50米跑道 (arrive), 送达, 下达, 抵达, 传达
+NOT_COMPARATOR_AFTER: dict[str, str] = {"达": "到送下抵传表转直通发"}
 # adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
 ADVERB_COMPARATORS: tuple[str, ...] = ("至少", "最少", "最多")
 # words that open a clause before its indicator (到2020年，…; 要使…; 确保…) and verbs that end it before the
@@ -59,7 +61,7 @@ UNITS: tuple[str, ...] = (
     "万亿元", "亿元", "万元", "千元", "元",
     "万人次", "人次", "万人", "人", "名", "位",
     # 日 is left out: after a number it is nearly always a date (5月20日); spans of days are written 天
-    "个月", "分钟", "小时", "学时", "课时", "个工作日", "工作日", "天", "周", "年", "秒",
+    "个月", "个小时", "个学时", "个课时", "个星期", "分钟", "小时", "学时", "课时", "个工作日", "工作日", "天", "周", "年", "秒",
     "个", "家", "座", "处", "项", "节", "门", "条", "场", "期", "篇", "份", "户", "张", "台", "辆", "所", "批", "次", "遍",
     "套", "块", "册", "本", "件", "株", "棵", "间", "床", "张床", "支", "分", "字",
     "平方米", "平方公里", "立方米", "公里", "千米", "毫米", "厘米", "米", "吨", "万吨", "公斤", "千克", "亩", "万亩", "公顷",
@@ -95,7 +97,7 @@ FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已�
 FACT_RIGHT_BEFORE = re.compile(r"(?:共|等|计|近|逾|约|大约|约为|×|\*|/|第[\d、，,\s]*)\s*$")  # 第2、3节: ordinals
 # a span of time followed by these is a time frame (用3年时间, 3个月内, 24-48小时后), not a target, unless a
 # comparator states it (建设周期不超过3年)
-TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "周", "小时", "分钟", "个工作日", "工作日")
+TIME_UNITS: tuple[str, ...] = ("年", "个月", "天", "周", "小时", "个小时", "个星期", "分钟", "个工作日", "工作日")
 TIME_FRAME_AFTER = re.compile(r"^\s*(?:以内|之内|内|时间|左右|以来|来|后|之后|以后|期间)")
 # bare quantities of money are cost estimates unless a comparator caps them
 ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投入")
@@ -104,6 +106,10 @@ ESTIMATE_CONTEXT = re.compile(r"资金|投资|经费|测算|估算|费用|总投
 # and never when it is a penalty or a bonus (扣, 加) or the maximum (满分)
 SCORE_UNITS: tuple[str, ...] = ("分",)
 SCORE_WORDS = re.compile(r"(?:扣|加|扣除|奖励|满分|总分|得|计)\s*$")
+# …and a quantity that a penalty or bonus follows is its condition (无故缺席1人次扣1分, 迟到3次加扣2分)
+SCORE_CONSEQUENCE_AFTER = re.compile(r"^\s*(?:的|者)?[，,]?\s*(?:扣|加|扣除|记|得|计)\s*\d")
+# a threshold of service or age picks people out (工作满30年, 年满18周岁): never a target
+THRESHOLD_BEFORE = re.compile(r"(?:满|年满|工作满|任职满|计满)\s*$")
 # a run of this many digits is a telephone, postcode or document number, never a quantity (15381666576)
 MIN_IDENTIFIER_DIGITS = 7
 # a comparator may stand before the whole a share is taken of: 不少于本单位执法人员总数的5%
