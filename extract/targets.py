@@ -18,7 +18,7 @@ from fangan.lexicon.quantities import (
     ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, COUNT_UNITS,
     ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD,
     MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH, SCORE_UNITS, SCORE_WORDS,
-    SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, SHARE_UNITS, THRESHOLD_BEFORE, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
@@ -199,8 +199,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
     for m in _QUANTITY.finditer(text):
         if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
                 or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
-                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])
-                or THRESHOLD_BEFORE.search(text[max(0, m.start() - 4):m.start()])):
+                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])):
             continue
         cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")

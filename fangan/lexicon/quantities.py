@@ -15,6 +15,7 @@ COMPARATOR_WORDS: dict[str, str] = {
     # at least
     "不少于": ">=", "不低于": ">=", "不小于": ">=", "不得少于": ">=", "不得低于": ">=", "不能少于": ">=", "不能低于": ">=",
     "不应少于": ">=", "不应低于": ">=", "不宜少于": ">=", "不少於": ">=", "至少": ">=", "最少": ">=", "最低": ">=",
+    "满": ">=", "年满": ">=",  # 工作满2年: at least two years of service
     # at most
     "不超过": "<=", "不得超过": "<=", "不能超过": "<=", "不应超过": "<=", "不宜超过": "<=", "不高于": "<=", "不得高于": "<=",
     "不大于": "<=", "不多于": "<=", "不得多于": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于或等于": "<=", "限报": "<=",
@@ -108,8 +109,6 @@ SCORE_UNITS: tuple[str, ...] = ("分",)
 SCORE_WORDS = re.compile(r"(?:扣|加|扣除|奖励|满分|总分|得|计)\s*$")
 # …and a quantity that a penalty or bonus follows is its condition (无故缺席1人次扣1分, 迟到3次加扣2分)
 SCORE_CONSEQUENCE_AFTER = re.compile(r"^\s*(?:的|者)?[，,]?\s*(?:扣|加|扣除|记|得|计)\s*\d")
-# a threshold of service or age picks people out (工作满30年, 年满18周岁): never a target
-THRESHOLD_BEFORE = re.compile(r"(?:满|年满|工作满|任职满|计满)\s*$")
 # a run of this many digits is a telephone, postcode or document number, never a quantity (15381666576)
 MIN_IDENTIFIER_DIGITS = 7
 # a comparator may stand before the whole a share is taken of: 不少于本单位执法人员总数的5%
