@@ -57,6 +57,10 @@ def _deadlines(text):
     ("评审规则（11月25日前完成）。", (None, 11, 25, None), "完成"),  # the action never ends in a bracket
     ("3月底前完成整改。", (None, 3, None, "end"), "完成整改"),
     ("2013年3月前完成排查。", (2013, 3, None, None), "完成排查"),
+    ("征文截至时间：12月13日以前。", (None, 12, 13, None), "征文"),  # 截至 as well as 截止
+    ("报名截止时间11月27日前。", (None, 11, 27, None), "报名"),  # a label with no colon
+    ("请提前一周（11月21日）前交教务处。", (None, 11, 21, None), "交教务处"),  # the date in brackets, then 前
+    ("新生8月19日下午两点前报到。", (None, 8, 19, None), "报到"),  # a clock time in Chinese numerals
 ])
 def test_deadline_wordings(text, due, action):
     assert _deadlines(text) == [(due, action, None)]
