@@ -34,7 +34,8 @@ _ONLY_OPENER = re.compile("^" + alternation(CLAUSE_ONLY_OPENERS) + "(?=..)")
 # a page number with 、 between two hanzi; a list of units never numbers its items inside a clause
 _PAGE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}、(?=[\u4e00-\u9fff])")
 _CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
-_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
+# 县民政局等部门 → 县民政局; 教育部等有关部门和单位 → 教育部
+_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)(?:[和及、](?:部门|单位|机构))?$")
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
 
 # a label's list runs to the end of the clause, a bracket, or the next label on the same line
@@ -234,6 +235,8 @@ def clean_org(s: str) -> Optional[str]:
 def _relations(sent: str):
     for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
         for m in rx.finditer(sent):
+            if rx is WITH_ORG and "的" not in m.group(0) and _inside_a_name(sent[:m.start()], m.group("org")):
+                continue
             for org in _relation_names(m.group("org")):
                 yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
     for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
@@ -242,6 +245,19 @@ def _relations(sent: str):
         if kw:
             for org in orgs:
                 yield m.start(), m.end(), org, kw.group(0)
+
+
+_NAME_HEAD = re.compile(r"[^，。；：:、\s由在与和及]*$")
+_NOT_NAME_HEAD = re.compile(_ADV + "|要|应|将|并|也|还|须|需|加强|注重|充分|进一步")
+
+
+def _inside_a_name(before: str, org: str) -> bool:
+    """区交通与建设局等区直部门配合: the 与 joins two words of one name, it does not name a partner; the
+    words before it are no name themselves, no adverb or dictionary word, and with it make one name."""
+    head = _NAME_HEAD.search(before).group(0)
+    return (2 <= len(head) <= 6 and not is_org_name(head) and not _NOT_NAME_HEAD.search(head)
+            and not get_segmenter().has_word(head)  # 增强与工会…: a verb, not the head of a name
+            and is_org_name(re.sub(r"等.*$", "", head + "与" + org)))
 
 
 def _relation_names(s: str) -> list[str]:

@@ -222,6 +222,9 @@ def _parties(text):
     ("在县委和县政府的统一领导下开展工作。", [("县委", "统一领导"), ("县政府", "统一领导")]),  # a list of names split on 和
     ("市教研室、县教研室将开展督导检查。", [("市教研室", "督导检查"), ("县教研室", "督导检查")]),  # …and on 、
     ("加快培育市场。（体育总局、国家发展12、改革委负责）", [("体育总局", "负责"), ("国家发展改革委", "负责")]),  # a page marker inside a name
+    ("由区交通与建设局等区直部门配合。", [("区交通与建设局等区直部门", "配合")]),  # 与 inside a name names no partner
+    ("加强培训。（教育部等有关部门和单位负责）", [("教育部", "负责")]),
+    ("增强与工会合作。", [("工会", "合作")]),  # …but a verb before 与 leaves the partner a party
     ("原则上县融资担保公司和合作银行负责核实。", [("县融资担保公司", "负责"), ("合作银行", "负责")]),  # a hedge is no part of a name
 ])
 def test_party_wordings(text, expected):
