@@ -248,6 +248,8 @@ def test_party_wordings(text, expected):
     "兜底保障由政府负责。",  # a bare kind of body, no particular one
     "学校将对每位教师进行考核。",  # the plan's own body
     "要充分发挥主管部门的作用。",
+    "在上级主管部门的指导下开展工作。",
+    "做好与社区合作的共建工作。",
 ])
 def test_not_parties(text):
     assert _parties(text) == []

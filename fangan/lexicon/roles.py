@@ -66,7 +66,8 @@ VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|�
 # subjects that are not a particular unit
 NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面",
                              # a bare kind of body is no particular one (各级政府部门要…, 学校将…, 发挥主管部门的作用)
-                             "政府", "学校", "本校", "我校", "主管部门", "有关部门", "相关部门", "上级部门")
+                             "政府", "学校", "本校", "我校", "主管部门", "有关部门", "相关部门", "上级部门", "上级主管部门",
+                             "上级有关部门", "职能部门", "有关单位", "相关单位", "社区")
 # clause openers of two or more characters that never open a unit's name (原则上国家融资担保基金…负责): they
 # are cut even when what follows them ends like a name
 CLAUSE_ONLY_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外", "并且", "均由", "此外", "今后")
