@@ -15,10 +15,11 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, COUNT_UNITS,
-    ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD,
-    MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH, SCORE_UNITS, SCORE_WORDS,
-    SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE,
+    CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FACT_WORDS,
+    FIGURE_RIGHT_BEFORE, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PROHIBITED,
+    PROHIBITIONS, RANGE_DASH, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
+    SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
@@ -120,7 +121,7 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
-        or FIGURE_RIGHT_BEFORE.search(before)
+        or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
         or CONDITION.match(before.strip())
         or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         or _counts_a_list(before)
@@ -130,12 +131,19 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     )
 
 
+def _casualties(text: str, start: int, unit: str) -> bool:
+    """365人死亡: a count of casualties, what happened."""
+    m = re.match(rf"{NUMBER}{_SPACE}{re.escape(unit)}", text[start:])
+    return bool(m and CASUALTY_AFTER.match(text[start + m.end():]))
+
+
 def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
     """凡…超过3次的 / 对有2家及以上企业的乡镇: the quantity picks out what a rule applies to."""
     before = text[_clause_start(text, start, _CLAUSE_END):start]
     if cmp is not None and CONDITION.match(before.strip()):
         return True
-    return bool(CONDITION_BEFORE.search(before) and CONDITION_AFTER.match(text[end:]))
+    opener = _HEADING_MARK.sub("", before.strip())
+    return bool((CONDITION_BEFORE.search(before) or CONDITION_OPENER.match(opener)) and CONDITION_AFTER.match(text[end:]))
 
 
 def _counts_a_list(before: str) -> bool:

@@ -157,6 +157,8 @@ def test_target_wordings(text, expected):
     "作品上传到公共文件夹\\24年艺术节\\绘画比赛。",  # a path
     "班级学生无故不参加跑操1人次扣1分。",  # the condition of a penalty
     "从西门出，到达50米跑道起点。",  # 到达 is arriving, not reaching a level
+    "地震灾害共造成36人死亡，402人重伤。",  # casualties
+    "对单户担保金额500万元及以下的小微企业给予支持。",  # 对…的 picks out what a measure applies to
 ])
 def test_not_targets(text):
     assert _targets(text) == []

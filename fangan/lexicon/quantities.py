@@ -78,6 +78,8 @@ COUNT_UNITS: frozenset[str] = frozenset("个家座处项节门条场期篇份户
 ERA_BEFORE = re.compile(r"民国[-－—\s]*$")
 # a distance that names an athletic event, not a target (50米跑, 800米（女）, 1000米(男))
 EVENT_AFTER = re.compile(r"^\s*(?:跑|短跑|长跑|接力|游泳|自由泳|蛙泳|仰泳|[（(][男女][）)]|[男女]子)")
+# casualties counted after their number (365人死亡，4026人重伤): what happened, not a target
+CASUALTY_AFTER = re.compile(r"^\s*(?:死亡|重伤|轻伤|受伤|遇难|失踪|伤亡)")
 # a table row of figures linearised with spaces (住宅区 381.32 12.08%): the quantity is a cell of a data
 # table, not a commitment, when another bare figure stands right before it
 FIGURE_RIGHT_BEFORE = re.compile(r"\d[\d,]*(?:\.\d+)?[ \t\u3000]+$")
@@ -91,7 +93,7 @@ FACT_WORDS = re.compile(r"共有|现有|共需|共计|合计|总计|累计|已�
                         # spreading or honouring what exists (普及20字公民基本道德规范, 宣传文明20条, 围绕建党85周年)
                         r"|宣传|普及|学习|贯彻|践行|围绕|纪念|庆祝"
                         # what has happened: events, casualties and losses (共发生5级以上地震48次, 死亡365人), not their rates
-                        r"|(?:发生|死亡|伤亡|受伤|重伤|遇难|损失)(?!率)|以来")
+                        r"|(?:发生|死亡|伤亡|受伤|重伤|遇难|损失|造成)(?!率)|以来")
 # …and right before the number: 共14人, 第9次 (an ordinal), 等10门学科 (the count of a list just given)
 # and a formula's factor (…/同期出院患者总人次数×100%)
 # an approximate figure (面积约9.39公顷, 直接经济损失约46亿元) describes, it does not commit
@@ -123,6 +125,8 @@ CONDITION_BEFORE = re.compile(r"(?:有|拥有|连续|累计|满|年满|工作满
 # a span of years that is a person's seniority (30年教龄老师): an attribute that picks people out, not a target
 SENIORITY_AFTER = re.compile(r"^\s*(?:以上|及以上)?(?:教龄|工龄|党龄|驾龄|校龄|团龄)")
 CONDITION_AFTER = re.compile(r"^[^，。；;\n]{0,12}?的")
+# …or in a clause that opens with 对 and picks out what a measure applies to (对单户担保金额500万元及以下的小微企业)
+CONDITION_OPENER = re.compile(r"^(?:对|针对|对于|凡)")
 # 全覆盖 states a 100% target when it closes the clause after a noun phrase
 FULL_COVERAGE_WORDS: tuple[str, ...] = ("全覆盖",)
 
