@@ -15,11 +15,12 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE,
-    CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER, FACT_RIGHT_BEFORE, FACT_WORDS,
-    FIGURE_RIGHT_BEFORE, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PROHIBITED,
-    PROHIBITIONS, RANGE_DASH, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
-    SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, COMPOUND_TIME_BEFORE, CONDITION,
+    CONDITION_AFTER, CONDITION_BEFORE, CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER,
+    EVENT_BEFORE, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS,
+    NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS, RANGE_DASH,
+    SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS,
+    TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
@@ -207,7 +208,10 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
     for m in _QUANTITY.finditer(text):
         if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
                 or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
-                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])):
+                or (m.group("unit") in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
+                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])
+                or (m.group("unit") in ("年", "周岁") and PEOPLE_AFTER.match(text[m.end():]))
+                or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue
         cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")

@@ -159,6 +159,8 @@ def test_target_wordings(text, expected):
     "从西门出，到达50米跑道起点。",  # 到达 is arriving, not reaching a level
     "地震灾害共造成36人死亡，402人重伤。",  # casualties
     "对单户担保金额500万元及以下的小微企业给予支持。",  # 对…的 picks out what a measure applies to
+    "宣读工作满30年老师名单。",  # years that describe people
+    "男子1000米成绩4分30秒以内为满分。",  # the seconds of a compound time
 ])
 def test_not_targets(text):
     assert _targets(text) == []

@@ -77,7 +77,12 @@ COUNT_UNITS: frozenset[str] = frozenset("个家座处项节门条场期篇份户
 # the Republic of China calendar of Taiwan plans: 民国102年 is a year (2013), not 102 years
 ERA_BEFORE = re.compile(r"民国[-－—\s]*$")
 # a distance that names an athletic event, not a target (50米跑, 800米（女）, 1000米(男))
+EVENT_BEFORE = re.compile(r"(?:男子|女子|男生|女生)\s*$")  # 男子1000米
 EVENT_AFTER = re.compile(r"^\s*(?:跑|短跑|长跑|接力|游泳|自由泳|蛙泳|仰泳|[（(][男女][）)]|[男女]子)")
+# years that describe people (工作满30年老师名单, 30年党龄的党员): they pick people out, they require nothing
+PEOPLE_AFTER = re.compile(r"^\s*(?:以上|及以上)?(?:的)?(?:老师|教师|教工|职工|员工|人员|干部|党员|同志|学生|校友)")
+# the seconds of a compound duration (4分30秒以内): half of one time, never a target alone
+COMPOUND_TIME_BEFORE = re.compile(r"\d\s*(?:分|分钟|小时|时)\s*$")
 # casualties counted after their number (365人死亡，4026人重伤): what happened, not a target
 CASUALTY_AFTER = re.compile(r"^\s*(?:死亡|重伤|轻伤|受伤|遇难|失踪|伤亡)")
 # a table row of figures linearised with spaces (住宅区 381.32 12.08%): the quantity is a cell of a data
