@@ -19,7 +19,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
 from fangan.lexicon.roles import (
-    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
+    ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
     ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
 )
@@ -154,7 +154,7 @@ def _parentheticals(sent: str):
         if not hits:
             before = sent[:m.start()].rstrip()
             names, whole = split_names(body)
-            if whole and (not before or before[-1] in "。；;！!"):
+            if whole and (not before or before[-1] in "。；;！!") and not any(CLASS_WORDS.search(n) for n in names):
                 hits = [(n, "责任单位") for n in names]
         for n, role in hits:
             yield m.start(), m.end(), n, role

@@ -254,6 +254,7 @@ def test_party_wordings(text, expected):
     "要充分发挥主管部门的作用。",
     "在上级主管部门的指导下开展工作。",
     "做好与社区合作的共建工作。",
+    "病历证明须由医院出具。（县级以上医院）",  # a class of bodies in a bare parenthetical
 ])
 def test_not_parties(text):
     assert _parties(text) == []

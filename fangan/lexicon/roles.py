@@ -72,6 +72,10 @@ NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位
 # are cut even when what follows them ends like a name
 CLAUSE_ONLY_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外", "并且", "均由", "此外", "今后")
 
+# words that make a name a class of bodies (县级以上医院): a bare parenthetical of one names no responsible
+# unit, it says where something must come from
+CLASS_WORDS = re.compile(r"以上|以下|及以上|或以上|等级")
+
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
 DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
 
