@@ -21,6 +21,8 @@ ROLE_LABELS: tuple[str, ...] = (
     "配合单位", "配合部门", "配合处室", "配合科室",
     "协办单位", "协办部门", "主办单位", "主办机关", "承办单位", "协作单位",
     "参与单位", "参与部门", "成员单位", "实施单位", "落实单位", "业主单位", "组织单位",
+    # the labels of activity plans and of Taiwan plans (指导单位：教育部, 执行单位, 权责单位, 主管机关)
+    "指导单位", "执行单位", "权责单位", "负责单位", "办理单位", "主管单位", "主管机关", "执行机关", "承办机关", "协办机关",
 )
 # words that may follow a label before its colon: 牵头单位联系人：区交建局住房发展处高兆霞 (the unit is the party)
 LABEL_TAILS: tuple[str, ...] = ("联系人", "责任人", "负责人")
