@@ -18,7 +18,7 @@ from fangan.lexicon.quantities import (
     ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, COMPOUND_TIME_BEFORE, CONDITION,
     CONDITION_AFTER, CONDITION_BEFORE, CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER,
     EVENT_BEFORE, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS,
-    NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS, RANGE_DASH,
+    NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS, RANGE_DASH, RANK_BEFORE,
     SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS,
     TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
@@ -195,6 +195,9 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         if m.group("unit") in SCORE_UNITS and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 优秀8-10分: a rubric's band
             continue
+        if RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            taken.append((m.start(), m.end()))  # 获全省前6-10名: a band of ranks
+            continue
         if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
             continue
@@ -210,6 +213,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
                 or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
                 or (m.group("unit") in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
                 or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])
+                or (RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and CONDITION_AFTER.match(text[m.end():]))
                 or (m.group("unit") in ("年", "周岁") and PEOPLE_AFTER.match(text[m.end():]))
                 or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue

@@ -109,6 +109,7 @@ def _targets(text):
     ("办公室美化标准为300元/间。", [("==", 300, "元/间")]),
     ("公示期不少于5个工作日。", [(">=", 5, "个工作日")]),  # 个工作日 not 个
     ("每位教师完成24个学时的培训。", [("==", 24, "个学时")]),
+    ("根据初赛成绩，每学科前30名晋级决赛。", [("==", 30, "名")]),  # a quota of ranks that advance
     ("参赛教师从事教学工作满2年。", [(">=", 2, "年")]),  # a stated minimum of service, not followed by 的
     ("审核人员不少于本单位执法人员总数的5%。", [(">=", 5, "%")]),  # the comparator before the whole of a share
     ("担保费率原则上不超过1%。", [("<=", 1, "%")]),
@@ -161,6 +162,8 @@ def test_target_wordings(text, expected):
     "对单户担保金额500万元及以下的小微企业给予支持。",  # 对…的 picks out what a measure applies to
     "宣读工作满30年老师名单。",  # years that describe people
     "男子1000米成绩4分30秒以内为满分。",  # the seconds of a compound time
+    "单项得分前3名的学生优先录取。",  # ranks pick out who qualifies
+    "获全省前6-10名者获二等奖。",
 ])
 def test_not_targets(text):
     assert _targets(text) == []

@@ -83,6 +83,9 @@ EVENT_AFTER = re.compile(r"^\s*(?:跑|短跑|长跑|接力|游泳|自由泳|蛙�
 PEOPLE_AFTER = re.compile(r"^\s*(?:以上|及以上)?(?:的)?(?:老师|教师|教工|职工|员工|人员|干部|党员|同志|学生|校友)")
 # the seconds of a compound duration (4分30秒以内): half of one time, never a target alone
 COMPOUND_TIME_BEFORE = re.compile(r"\d\s*(?:分|分钟|小时|时)\s*$")
+# a rank that picks out who qualifies (得分前3名的学生, a band 获全省前6-10名) sets no target; a quota of ranks
+# that advance (每学科前30名晋级决赛) does; 提前3天 is no rank
+RANK_BEFORE = re.compile(r"(?<!提)(?<!之)前\s*$")
 # casualties counted after their number (365人死亡，4026人重伤): what happened, not a target
 CASUALTY_AFTER = re.compile(r"^\s*(?:死亡|重伤|轻伤|受伤|遇难|失踪|伤亡)")
 # a table row of figures linearised with spaces (住宅区 381.32 12.08%): the quantity is a cell of a data
