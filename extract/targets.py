@@ -16,11 +16,11 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
     ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, COMPOUND_TIME_BEFORE, CONDITION,
-    CONDITION_AFTER, CONDITION_BEFORE, CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE, ESTIMATE_CONTEXT, EVENT_AFTER,
-    EVENT_BEFORE, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD, MIN_IDENTIFIER_DIGITS,
-    NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS, RANGE_DASH, RANK_BEFORE,
-    SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS, SUFFIX_COMPARATORS,
-    TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
+    CONDITION_AFTER, CONDITION_BEFORE, CONDITION_BEFORE_COMPARATOR, CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE,
+    ESTIMATE_CONTEXT, EVENT_AFTER, EVENT_BEFORE, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD,
+    MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS,
+    RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
+    SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
@@ -225,7 +225,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
         if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
             continue
-        if _is_condition(text, m.start(), m.end(), cmp):
+        if _is_condition(text, m.start(), m.end(), cmp) or (
+                cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
             continue
         if m.group("unit") in SCORE_UNITS and (cmp is None or SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
             continue  # a rubric's points (集队2分, 扣2分) weigh an assessment

@@ -164,6 +164,7 @@ def test_target_wordings(text, expected):
     "男子1000米成绩4分30秒以内为满分。",  # the seconds of a compound time
     "单项得分前3名的学生优先录取。",  # ranks pick out who qualifies
     "获全省前6-10名者获二等奖。",
+    "考场人数如多于1人，须分开就座。",  # a conditional before the comparator
 ])
 def test_not_targets(text):
     assert _targets(text) == []

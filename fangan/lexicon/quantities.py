@@ -133,6 +133,8 @@ CONDITION_BEFORE = re.compile(r"(?:有|拥有|连续|累计|满|年满|工作满
 # a span of years that is a person's seniority (30年教龄老师): an attribute that picks people out, not a target
 SENIORITY_AFTER = re.compile(r"^\s*(?:以上|及以上)?(?:教龄|工龄|党龄|驾龄|校龄|团龄)")
 CONDITION_AFTER = re.compile(r"^[^，。；;\n]{0,12}?的")
+# …or a conditional right before the comparator (人数如多于1人, 若超过3次): what happens then, not a target
+CONDITION_BEFORE_COMPARATOR = re.compile(r"(?:如果|假如|如|若|一旦)\s*$")
 # …or in a clause that opens with 对 and picks out what a measure applies to (对单户担保金额500万元及以下的小微企业)
 CONDITION_OPENER = re.compile(r"^(?:对|针对|对于|凡)")
 # 全覆盖 states a 100% target when it closes the clause after a noun phrase
