@@ -7,7 +7,11 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 * a plain quantified commitment (建成17座, 新增就业岗位500个, 每人限报1门) is ==;
 * not targets: facts and scope (共有17个, 依托49个, 共14人, 第9次), cost estimates (共需资金约2.391亿元),
   conditions (凡…2次以上的), times of day (8时30分), a quantity that only scopes another target's
-  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject.
+  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject;
+* nor, on real plans: a rubric's points (集队2分, 扣5分), approximate, past and casualty figures (约, 共发生, 365人死亡),
+  ranks that pick people out (前3名的), telephone numbers, paths, decimal outline numbers (3.1 家庭…, 17.1天然…),
+  rows of a data table (住宅区 381.32 12.08%), years of the ROC calendar and decades (民国102年, 80年代),
+  athletic event distances (50米跑) and numbers a page marker split (20 3、15年) — each a table in the lexicon.
 """
 from __future__ import annotations
 
