@@ -19,7 +19,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.orgs import is_org_name
 from fangan.lexicon.roles import (
-    ASSIGNMENT_VERBS, BARE_GROUPS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
+    ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
     ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
 )
@@ -30,8 +30,12 @@ from fangan.model import ResponsibleParty
 LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
 _HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
+_ONLY_OPENER = re.compile("^" + alternation(CLAUSE_ONLY_OPENERS) + "(?=..)")
+# a page number with 、 between two hanzi; a list of units never numbers its items inside a clause
+_PAGE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}、(?=[\u4e00-\u9fff])")
 _CONJ = re.compile("会同|[和及与]")  # 由县应急管理局会同县消防救援大队负责
-_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)$")  # 县民政局等部门 → 县民政局
+# 县民政局等部门 → 县民政局; 教育部等有关部门和单位 → 教育部
+_AND_OTHERS = re.compile(r"^(?P<name>.+?)等(?:有关|相关)?(?:部门|单位|机构)(?:[和及、](?:部门|单位|机构))?$")
 _LED_BY = re.compile(r"^以?[^、，,。；]{1,12}?为(?:组长|主任|指挥长|负责人|召集人)的")
 
 # a label's list runs to the end of the clause, a bracket, or the next label on the same line
@@ -59,6 +63,7 @@ def _clean(name: str) -> str:
     name = _LED_BY.sub("", name)  # 以校长为组长的招生领导小组 → 招生领导小组
     if name.count("“") != name.count("”"):
         name = name.strip("“”")
+    name = _ONLY_OPENER.sub("", name)
     while True:
         m = _OPENER.match(name)
         if not m or len(name) - m.end() < 2 or is_org_name(name):
@@ -95,6 +100,7 @@ def _split_conj(part: str) -> list[str]:
 def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
     pieces = []
+    text = _PAGE_MARK.sub("", text)  # 国家发展3、改革委: a document-sharing site's page marker inside a name
     text = re.sub(r"“[^”]*”", lambda q: q.group(0).replace("、", "\0"), text)  # “除火患、保平安”…领导小组 is one name
     for part in (p.replace("\0", "、") for p in re.split(r"[、，,/]", text)):
         part = _clean(part)
@@ -148,7 +154,7 @@ def _parentheticals(sent: str):
         if not hits:
             before = sent[:m.start()].rstrip()
             names, whole = split_names(body)
-            if whole and (not before or before[-1] in "。；;！!"):
+            if whole and (not before or before[-1] in "。；;！!") and not any(CLASS_WORDS.search(n) for n in names):
                 hits = [(n, "责任单位") for n in names]
         for n, role in hits:
             yield m.start(), m.end(), n, role
@@ -229,14 +235,39 @@ def clean_org(s: str) -> Optional[str]:
 def _relations(sent: str):
     for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
         for m in rx.finditer(sent):
-            org = clean_org(m.group("org"))
-            if org:
+            if rx is WITH_ORG and "的" not in m.group(0) and _inside_a_name(sent[:m.start()], m.group("org")):
+                continue
+            for org in _relation_names(m.group("org")):
                 yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
     for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
-        org = clean_org(m.group("org"))
-        kw = SUPERVISES.search(sent, m.end()) if org else None
+        orgs = _relation_names(m.group("org"))
+        kw = SUPERVISES.search(sent, m.end()) if orgs else None
         if kw:
-            yield m.start(), m.end(), org, kw.group(0)
+            for org in orgs:
+                yield m.start(), m.end(), org, kw.group(0)
+
+
+_NAME_HEAD = re.compile(r"[^，。；：:、\s由在与和及]*$")
+_NOT_NAME_HEAD = re.compile(_ADV + "|要|应|将|并|也|还|须|需|加强|注重|充分|进一步")
+
+
+def _inside_a_name(before: str, org: str) -> bool:
+    """区交通与建设局等区直部门配合: the 与 joins two words of one name, it does not name a partner; the
+    words before it are no name themselves, no adverb or dictionary word, and with it make one name."""
+    head = _NAME_HEAD.search(before).group(0)
+    return (2 <= len(head) <= 6 and not is_org_name(head) and not _NOT_NAME_HEAD.search(head)
+            and not get_segmenter().has_word(head)  # 增强与工会…: a verb, not the head of a name
+            and is_org_name(re.sub(r"等.*$", "", head + "与" + org)))
+
+
+def _relation_names(s: str) -> list[str]:
+    """The units before a relation: one name (市、区创建指挥部 stays whole, its pieces are no names), or a
+    list whose every piece is a name (校党委和上级团组织, 市心指办、研究院学生发展研究室)."""
+    org = clean_org(s)
+    if not org:
+        return []
+    names, whole = split_names(org)
+    return names if whole and len(names) > 1 else [org]
 
 
 # --- sections that share out duties (三、任务分工) -------------------------------------------------

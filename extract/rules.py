@@ -74,11 +74,11 @@ def _action_after(text: str, end: int, sent_end: int) -> tuple[str, Optional[str
     return action.strip(), party
 
 
-_DL_AFTER = re.compile(rf"^\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*[（(]?(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
+_DL_AFTER = re.compile(rf"^[）)]?\s*(?:[（(]{WEEKDAY}[）)]|{WEEKDAY})?\s*[（(]?(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|\s){{0,4}}"
                        rf"(?P<word>{alternation(DEADLINE_AFTER)})(?:后)?[）)]?")  # 10月28日（中午之前）
 _DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?\s*$")
 _DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
-_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
+_DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)?\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
 _NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
 
 

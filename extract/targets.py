@@ -7,7 +7,11 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 * a plain quantified commitment (建成17座, 新增就业岗位500个, 每人限报1门) is ==;
 * not targets: facts and scope (共有17个, 依托49个, 共14人, 第9次), cost estimates (共需资金约2.391亿元),
   conditions (凡…2次以上的), times of day (8时30分), a quantity that only scopes another target's
-  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject.
+  indicator (10个街道办事处覆盖率达到100%), and a quantity that opens a sentence as its subject;
+* nor, on real plans: a rubric's points (集队2分, 扣5分), approximate, past and casualty figures (约, 共发生, 365人死亡),
+  ranks that pick people out (前3名的), telephone numbers, paths, decimal outline numbers (3.1 家庭…, 17.1天然…),
+  rows of a data table (住宅区 381.32 12.08%), years of the ROC calendar and decades (民国102年, 80年代),
+  athletic event distances (50米跑) and numbers a page marker split (20 3、15年) — each a table in the lexicon.
 """
 from __future__ import annotations
 
@@ -15,11 +19,15 @@ import re
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
-    ADVERB_COMPARATORS, COMMITMENT_VERBS, COMPARATOR_WORDS, CONDITION, CONDITION_AFTER, CONDITION_BEFORE, ESTIMATE_CONTEXT,
-    FACT_RIGHT_BEFORE, FACT_WORDS, INDICATOR_LEAD, NOT_UNITS, NUMBER, PROHIBITED, PROHIBITIONS, RANGE_DASH,
+    ADVERB_COMPARATORS, CASUALTY_AFTER, COMMITMENT_VERBS, COMPARATOR_WORDS, COMPOUND_TIME_BEFORE, CONDITION,
+    CONDITION_AFTER, CONDITION_BEFORE, CONDITION_BEFORE_COMPARATOR, CONDITION_OPENER, COUNT_UNITS, ERA_BEFORE,
+    ESTIMATE_CONTEXT, EVENT_AFTER, EVENT_BEFORE, FACT_RIGHT_BEFORE, FACT_WORDS, FIGURE_RIGHT_BEFORE, INDICATOR_LEAD,
+    MIN_IDENTIFIER_DIGITS, NOT_COMPARATOR_AFTER, NOT_UNITS, NUMBER, PEOPLE_AFTER, PROHIBITED, PROHIBITIONS,
+    RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
 from fangan.lexicon.roles import alternation
+from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
 from .parties import LEADING_MARKER as _HEADING_MARK
@@ -28,8 +36,13 @@ _CMP = alternation(COMPARATOR_WORDS)
 _SUFFIX = alternation(SUFFIX_COMPARATORS)
 # adverbs that may stand a few words before their number: 至少建成1个, 每个月至少快速检测抽检1次
 _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。；、\d\n]{{0,8}}$")
-_QUANTITY = re.compile(rf"(?<![\d.\-—/])(?P<num>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
-_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER})\s*(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER})\s*(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# spaces may stand between a number and its unit (5 米), a line break may not: a number ending a line and a
+# word opening the next (a telephone number, then 所在…) are two table cells
+_SPACE = r"[ \t\u3000]*"
+# a number right after a backslash is part of a path (文件夹\\24年艺术节); one right after `N、` is the second
+# half of a number a page marker split (20 3、15年), or the second of two alternatives (2、3人): no target alone
+_QUANTITY = re.compile(rf"(?<![\d.\-—/\\])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = INDICATOR_LEAD
@@ -43,16 +56,26 @@ def _clause_start(text: str, pos: int, ends: str) -> int:
     return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
 
 
-def _comparator_before(text: str, start: int) -> tuple[Optional[str], int]:
+_SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
+
+
+def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Optional[str], int]:
     """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
     few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
     before = text[max(0, start - 12):start]
     m = re.search(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$", before)
+    if m and before[m.start() - 1:m.start()] and before[m.start() - 1] in NOT_COMPARATOR_AFTER.get(m.group("cmp"), ""):
+        return None, start  # 到达50米处: a verb of motion, not a comparator
     if m:
         return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
     m = _ADVERB_CMP.search(before)
     if m:
         return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+    if share:
+        wide = text[max(0, start - 30):start]
+        m = _SHARE_CMP.search(wide)
+        if m:  # 不少于本单位执法人员总数的5%: the comparator stands before the whole the share is of
+            return COMPARATOR_WORDS[m.group("cmp")], start - len(wide) + m.start()
     return None, start
 
 
@@ -103,6 +126,7 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+        or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
         or CONDITION.match(before.strip())
         or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         or _counts_a_list(before)
@@ -112,12 +136,19 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     )
 
 
+def _casualties(text: str, start: int, unit: str) -> bool:
+    """365人死亡: a count of casualties, what happened."""
+    m = re.match(rf"{NUMBER}{_SPACE}{re.escape(unit)}", text[start:])
+    return bool(m and CASUALTY_AFTER.match(text[start + m.end():]))
+
+
 def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
     """凡…超过3次的 / 对有2家及以上企业的乡镇: the quantity picks out what a rule applies to."""
     before = text[_clause_start(text, start, _CLAUSE_END):start]
     if cmp is not None and CONDITION.match(before.strip()):
         return True
-    return bool(CONDITION_BEFORE.search(before) and CONDITION_AFTER.match(text[end:]))
+    opener = _HEADING_MARK.sub("", before.strip())
+    return bool((CONDITION_BEFORE.search(before) or CONDITION_OPENER.match(opener)) and CONDITION_AFTER.match(text[end:]))
 
 
 def _counts_a_list(before: str) -> bool:
@@ -127,11 +158,31 @@ def _counts_a_list(before: str) -> bool:
 
 
 def _is_date_part(text: str, m: re.Match) -> bool:
-    """2015年, 96 年 8 月, 2020-2022年: a year, not a quantity of years."""
+    """2015年, 96 年 8 月, 2020-2022年, 80年代: a year or a decade, not a quantity of years."""
     if not m.group("unit").startswith(("年", "周")):
         return False
+    if m.group("unit") == "年" and (text[m.end():m.end() + 1] == "代" or ERA_BEFORE.search(text[max(0, m.start() - 6):m.start()])):
+        return True
     value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
     return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
+
+
+def _is_identifier(num: str) -> bool:
+    """15381666576: a telephone, postcode or document number."""
+    return len(num.split(".")[0]) >= MIN_IDENTIFIER_DIGITS
+
+
+def _is_outline_number(text: str, m: re.Match) -> bool:
+    """3.1 家庭环境分析, 17.1天然橡胶初加工机械: a decimal heading number; the character after it only looks
+    like a unit. It opens a line with a space after it, or counts whole things (3.1 家), or its "unit" is
+    the first character of a word (天然, 台北) — also when a crawler ran the lines together."""
+    num = m.group("num")
+    if "." not in num:
+        return False
+    line_head = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+    unit = m.group("unit")
+    return ((not line_head.strip() and m.group(0)[len(num):len(num) + 1].isspace()) or unit in COUNT_UNITS
+            or get_segmenter().has_word(unit + text[m.end():m.end() + 1]))
 
 
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
@@ -142,6 +193,14 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
             continue
         if _is_date_part(text, m):
+            continue
+        if float(m.group("hi")) <= float(m.group("lo")):
+            continue  # 表 9-1: a caption's number, no range runs downwards
+        if m.group("unit") in SCORE_UNITS and not _comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 优秀8-10分: a rubric's band
+            continue
+        if RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            taken.append((m.start(), m.end()))  # 获全省前6-10名: a band of ranks
             continue
         if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
@@ -154,9 +213,15 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
     for m in _QUANTITY.finditer(text):
-        if any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS:
+        if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
+                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
+                or (m.group("unit") in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
+                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])
+                or (RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and CONDITION_AFTER.match(text[m.end():]))
+                or (m.group("unit") in ("年", "周岁") and PEOPLE_AFTER.match(text[m.end():]))
+                or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue
-        cmp, phrase_start = _comparator_before(text, m.start())
+        cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")
         if cmp is None and m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end() - len(suffix or ""):]):
             continue  # 3个月内, 用3年时间: a time frame
@@ -164,8 +229,11 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
         if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
             continue
-        if _is_condition(text, m.start(), m.end(), cmp):
+        if _is_condition(text, m.start(), m.end(), cmp) or (
+                cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
             continue
+        if m.group("unit") in SCORE_UNITS and (cmp is None or SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
+            continue  # a rubric's points (集队2分, 扣2分) weigh an assessment
         if cmp in PROHIBITED and PROHIBITIONS.search(text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start]):
             cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
         ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)

@@ -150,7 +150,8 @@ def test_a_goal_stated_twice_is_one_goal_with_all_its_targets():
     assert [(g.text, [t.value for t in g.targets]) for g in merged] == [("提高覆盖率", [90, 95]), ("完善机制", [])]
 
 
-@pytest.mark.parametrize("clause", ["工作目标", "指导思想", "到2025年", "2015年"])
+@pytest.mark.parametrize("clause", ["工作目标", "指导思想", "到2025年", "2015年", "活动目标", "具体来说", "l宏观层面",
+                                    "争取用5年时间", "三到五年时间内"])
 def test_heading_labels_and_time_frames_are_not_goals(clause):
     from fangan.extract.rules import find_goal_statements
 

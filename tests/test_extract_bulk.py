@@ -2,15 +2,19 @@
 
 Built once into a temporary directory (about 15–40 s). Each count is printed and must be 0:
 no party shorter than 2 or longer than 30 characters, no one-character indicator, no target whose
-comparator contradicts a negation word in its raw text (不少于 with <, 不超过 with >, …).
+comparator contradicts a negation word in its raw text (不少于 with <, 不超过 with >, …); and no party that is a
+bare kind of body (学校, 主管部门) or holds a digit (a page marker or a date run into a name), no telephone or
+document number taken as a target's value.
 """
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from fangan.lexicon.quantities import NEGATIONS
+from fangan.lexicon.quantities import MIN_IDENTIFIER_DIGITS, NEGATIONS
+from fangan.lexicon.roles import NOT_UNITS
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -39,6 +43,9 @@ def test_bulk_field_invariants(bulk_records):
         "one_character_indicator": sum(len(t["indicator"]) < 2 for t in targets),
         "comparator_against_negation": sum(
             any(word in t["raw"] and t["comparator"] not in allowed for word, allowed in NEGATIONS.items()) for t in targets),
+        "party_is_a_bare_kind": sum(n in NOT_UNITS for n in names),
+        "party_with_a_digit": sum(bool(re.search(r"\d", n)) for n in names),
+        "identifier_as_value": sum(len(str(int(t["value"]))) >= MIN_IDENTIFIER_DIGITS for t in targets),
     }
     print(f"bulk: {len(bulk_records)} records, {len(names)} parties, {len(targets)} targets; invariant counts {counts}")
     assert counts == dict.fromkeys(counts, 0)

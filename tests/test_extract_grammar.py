@@ -57,6 +57,10 @@ def _deadlines(text):
     ("评审规则（11月25日前完成）。", (None, 11, 25, None), "完成"),  # the action never ends in a bracket
     ("3月底前完成整改。", (None, 3, None, "end"), "完成整改"),
     ("2013年3月前完成排查。", (2013, 3, None, None), "完成排查"),
+    ("征文截至时间：12月13日以前。", (None, 12, 13, None), "征文"),  # 截至 as well as 截止
+    ("报名截止时间11月27日前。", (None, 11, 27, None), "报名"),  # a label with no colon
+    ("请提前一周（11月21日）前交教务处。", (None, 11, 21, None), "交教务处"),  # the date in brackets, then 前
+    ("新生8月19日下午两点前报到。", (None, 8, 19, None), "报到"),  # a clock time in Chinese numerals
 ])
 def test_deadline_wordings(text, due, action):
     assert _deadlines(text) == [(due, action, None)]
@@ -103,6 +107,13 @@ def _targets(text):
     ("每人限报1门学科。", [("<=", 1, "门")]),
     ("每个月至少快速检测抽检1次。", [(">=", 1, "次")]),
     ("办公室美化标准为300元/间。", [("==", 300, "元/间")]),
+    ("公示期不少于5个工作日。", [(">=", 5, "个工作日")]),  # 个工作日 not 个
+    ("每位教师完成24个学时的培训。", [("==", 24, "个学时")]),
+    ("根据初赛成绩，每学科前30名晋级决赛。", [("==", 30, "名")]),  # a quota of ranks that advance
+    ("参赛教师从事教学工作满2年。", [(">=", 2, "年")]),  # a stated minimum of service, not followed by 的
+    ("审核人员不少于本单位执法人员总数的5%。", [(">=", 5, "%")]),  # the comparator before the whole of a share
+    ("担保费率原则上不超过1%。", [("<=", 1, "%")]),
+    ("考核评分90分以上为优秀。", [(">=", 90, "分")]),  # points with a stated comparator are a requirement
 ])
 def test_target_wordings(text, expected):
     assert _targets(text) == expected
@@ -126,6 +137,34 @@ def test_target_wordings(text, expected):
     "3个月内完成整改。",
     "体温恢复正常24-48小时后才能返校。",
     "上午第2、3节有课的老师讲话。",  # ordinals
+    "集队2分，口号1分，队形3分。",  # the points of a scoring rubric
+    "迟到一次扣5分，表现突出的可加1分。",
+    "本项满分150分。",
+    "每项评分8-10分为优秀。",
+    "联系电话：13912345678\n所在学校：实验中学",  # a telephone number, and the next line is no unit
+    "3.1 家庭环境分析",  # a decimal heading number
+    "项目占地面积约38000平方米。",  # an approximate description
+    "当年全省共发生4级以上地震12次，死亡36人。",  # events and casualties that happened
+    "20世纪80年代以来，灾害频发。",  # a decade
+    "收到申请后20个工作日内办结。",  # a time frame in working days
+    "住宅区 381.32 12.08%\n商业区 37.35 1.18%",  # a data table's rows, figures linearised with spaces
+    "开发进度预计自民国 102 年起，至民国 106 年完成。",  # years of the Republic of China calendar
+    "见表 9-1 台北市公共设施经费表。",  # a caption's number, then a place name opening with 台
+    "测试项目：50米跑、800米（女）、1000米（男）。",  # distances that name athletic events
+    "16.2.5茶叶烘干机17.天然橡胶初加工机械17.1天然橡胶初加工机械",  # outline numbers of lines a crawler ran together
+    "预计于2014、15年完成。",  # a number a page marker split (or the second of two alternatives)
+    "请从教龄满30年的老师中推荐。",  # eligibility
+    "邀请30年教龄老师上台领奖。",  # seniority picks people out
+    "作品上传到公共文件夹\\24年艺术节\\绘画比赛。",  # a path
+    "班级学生无故不参加跑操1人次扣1分。",  # the condition of a penalty
+    "从西门出，到达50米跑道起点。",  # 到达 is arriving, not reaching a level
+    "地震灾害共造成36人死亡，402人重伤。",  # casualties
+    "对单户担保金额500万元及以下的小微企业给予支持。",  # 对…的 picks out what a measure applies to
+    "宣读工作满30年老师名单。",  # years that describe people
+    "男子1000米成绩4分30秒以内为满分。",  # the seconds of a compound time
+    "单项得分前3名的学生优先录取。",  # ranks pick out who qualifies
+    "获全省前6-10名者获二等奖。",
+    "考场人数如多于1人，须分开就座。",  # a conditional before the comparator
 ])
 def test_not_targets(text):
     assert _targets(text) == []
@@ -153,6 +192,8 @@ def _parties(text):
     ("配合处室：总务处", [("总务处", "配合处室")]),
     ("责任科室：医政科", [("医政科", "责任科室")]),
     ("主办机关：县教育局", [("县教育局", "主办机关")]),
+    ("指导单位：市教育局；执行单位：学务处", [("市教育局", "指导单位"), ("学务处", "执行单位")]),  # activity and Taiwan labels
+    ("权责单位：总务处、学生会", [("总务处", "权责单位"), ("学生会", "权责单位")]),
     ("协办单位：县团委、县妇联、县融媒体中心", [("县团委", "协办单位"), ("县妇联", "协办单位"), ("县融媒体中心", "协办单位")]),
     ("协办单位：县红十字会、县广播电视台", [("县红十字会", "协办单位"), ("县广播电视台", "协办单位")]),
     ("责任部门：局综合办公室（牵头）", [("局综合办公室", "责任部门")]),
@@ -188,6 +229,13 @@ def _parties(text):
     ("县卫健局负责牵头，县教育局、县民政局等部门配合。", [("县卫健局", "负责"), ("县教育局", "配合"), ("县民政局", "配合")]),
     ("由县应急管理局会同县消防救援大队负责。", [("县应急管理局", "负责"), ("县消防救援大队", "负责")]),
     ("县委宣传部、县文明办按职责分工负责。", [("县委宣传部", "负责"), ("县文明办", "负责")]),
+    ("在县委和县政府的统一领导下开展工作。", [("县委", "统一领导"), ("县政府", "统一领导")]),  # a list of names split on 和
+    ("市教研室、县教研室将开展督导检查。", [("市教研室", "督导检查"), ("县教研室", "督导检查")]),  # …and on 、
+    ("加快培育市场。（体育总局、国家发展12、改革委负责）", [("体育总局", "负责"), ("国家发展改革委", "负责")]),  # a page marker inside a name
+    ("由区交通与建设局等区直部门配合。", [("区交通与建设局等区直部门", "配合")]),  # 与 inside a name names no partner
+    ("加强培训。（教育部等有关部门和单位负责）", [("教育部", "负责")]),
+    ("增强与工会合作。", [("工会", "合作")]),  # …but a verb before 与 leaves the partner a party
+    ("原则上县融资担保公司和合作银行负责核实。", [("县融资担保公司", "负责"), ("合作银行", "负责")]),  # a hedge is no part of a name
 ])
 def test_party_wordings(text, expected):
     assert _parties(text) == expected
@@ -207,6 +255,12 @@ def test_party_wordings(text, expected):
     "试点城市要成立领导小组，健全工作机制。",  # a group every reader should set up, not a particular one
     "区直各部门参与。",  # 参与 names parties only inside a role parenthetical
     "强化农业农村和财政部门牵头，其他部门支持的联合查处。",  # a verb-led clause
+    "兜底保障由政府负责。",  # a bare kind of body, no particular one
+    "学校将对每位教师进行考核。",  # the plan's own body
+    "要充分发挥主管部门的作用。",
+    "在上级主管部门的指导下开展工作。",
+    "做好与社区合作的共建工作。",
+    "病历证明须由医院出具。（县级以上医院）",  # a class of bodies in a bare parenthetical
 ])
 def test_not_parties(text):
     assert _parties(text) == []

@@ -25,7 +25,8 @@ DEADLINE_AFTER: tuple[str, ...] = ("之前", "以前", "前")
 BEFORE_DEADLINE_WORD: tuple[str, ...] = ("上午", "下午", "中午", "晚上", "下班", "上班", "放学", "午后", "12时", "12点")
 # a weekday or a clock time may also stand between a date and its 前: 11月16日（周三）中午12：00前
 WEEKDAY = r"(?:周|星期)[一二三四五六日天]"
-CLOCK_TIME = r"\d{1,2}\s*(?:[：:]\s*\d{2}|[时点](?:\s*\d{1,2}\s*分)?)"
+CLOCK_TIME = (r"(?:\d{1,2}\s*(?:[：:]\s*\d{2}|[时点](?:\s*\d{1,2}\s*分)?)"
+              r"|[一二三四五六七八九十两]{1,3}\s*[时点](?:半|\s*[一二三四五六七八九十]{1,3}\s*分)?)")  # 下午两点前
 # words before a deadline that name no action (时间：截止5月28日, 但不能晚于3月19日)
 NOT_ACTIONS = re.compile(r"^(?:但|并|且|而|或|时间|日期|截止时间|上交时间|报名时间|提交时间)$")
 # before a date: 截止11月5日, 不晚于5月21日
@@ -34,7 +35,8 @@ DEADLINE_BEFORE: tuple[str, ...] = ("截止到", "截止", "截至", "不晚于"
 DEADLINE_MODALS: tuple[str, ...] = ("必须", "务必", "须", "需", "要", "应")
 COMPLETION_WORDS: tuple[str, ...] = ("完毕", "完成", "结束", "办结", "到位")
 # labels whose value is a deadline even with no action after it (完成时限：4月15日前)
-DEADLINE_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "截止时间", "截止日期", "报送时间", "上报时间", "时间节点", "时限")
+DEADLINE_LABELS: tuple[str, ...] = ("完成时限", "完成时间", "截止时间", "截止日期", "截至时间", "截至日期", "截止时限", "报送时间",
+                                    "上报时间", "时间节点", "时限")
 # 每季度末前, 每月5日前: recurring deadlines, by their period
 RECURRING_PERIODS: dict[str, str] = {"月": "monthly", "季度": "quarterly", "季": "quarterly", "半年": "half-yearly", "年": "yearly", "周": "weekly"}
 # a date that opens a period with no end: （2020年4月4日以后）

@@ -21,6 +21,8 @@ ROLE_LABELS: tuple[str, ...] = (
     "配合单位", "配合部门", "配合处室", "配合科室",
     "协办单位", "协办部门", "主办单位", "主办机关", "承办单位", "协作单位",
     "参与单位", "参与部门", "成员单位", "实施单位", "落实单位", "业主单位", "组织单位",
+    # the labels of activity plans and of Taiwan plans (指导单位：教育部, 执行单位, 权责单位, 主管机关)
+    "指导单位", "执行单位", "权责单位", "负责单位", "办理单位", "主管单位", "主管机关", "执行机关", "承办机关", "协办机关",
 )
 # words that may follow a label before its colon: 牵头单位联系人：区交建局住房发展处高兆霞 (the unit is the party)
 LABEL_TAILS: tuple[str, ...] = ("联系人", "责任人", "负责人")
@@ -64,7 +66,17 @@ VERB_OPENERS = re.compile(r"^(?:建立|确保|是|还要|要|需|加强|做好|�
                           r"组织|协调|检查|离开|建设|提高|实施|认真|切实|充分|积极|全面|进一步|以|把|将|让|使|向|"
                           r"强化|深化|优化|规范|严格|推广|加大|加快|提升|创新|统筹|聚焦|坚持|注重|鼓励|发挥)(?=..)")
 # subjects that are not a particular unit
-NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面")
+NOT_UNITS: tuple[str, ...] = ("单位", "部门", "机构", "组织", "本单位", "各方面", "本局", "我局", "全局", "全区", "全市", "全县", "全省", "各地", "有关方面",
+                             # a bare kind of body is no particular one (各级政府部门要…, 学校将…, 发挥主管部门的作用)
+                             "政府", "学校", "本校", "我校", "主管部门", "有关部门", "相关部门", "上级部门", "上级主管部门",
+                             "上级有关部门", "职能部门", "有关单位", "相关单位", "社区")
+# clause openers of two or more characters that never open a unit's name (原则上国家融资担保基金…负责): they
+# are cut even when what follows them ends like a name
+CLAUSE_ONLY_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外", "并且", "均由", "此外", "今后")
+
+# words that make a name a class of bodies (县级以上医院): a bare parenthetical of one names no responsible
+# unit, it says where something must come from
+CLASS_WORDS = re.compile(r"以上|以下|及以上|或以上|等级")
 
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
 DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
