@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import BinaryIO, Iterable, Iterator, Optional
 
 from fangan.model import Document, ErrorRecord
 
@@ -26,14 +27,16 @@ PENDING = ".pending"
 JSONL_STATE = ".jsonl-state.json"  # size and stamp of corpus.jsonl when it was last known in step
 
 
-def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> None:
-    """Write to a temporary name and rename into place. `fsync=False` leaves durability to the
-    caller's batch (a kill still never leaves half a file: the rename is atomic)."""
+@contextmanager
+def replacing(path: Path, fsync: bool = True) -> Iterator[BinaryIO]:
+    """A file opened under a temporary name beside `path` and renamed onto it when the block ends
+    (removed instead if the block raises). `fsync=False` leaves durability to the caller's batch
+    (a kill still never leaves half a file: the rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             if fsync:
                 f.flush()
                 os.fsync(f.fileno())
@@ -44,6 +47,12 @@ def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> None:
+    """Write to a temporary name and rename into place."""
+    with replacing(path, fsync) as f:
+        f.write(data)
 
 
 def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
@@ -158,32 +167,21 @@ class CorpusStore:
         extra = set(last) - docs
         if not (torn or missing or extra or dup or not self.jsonl_path.exists()):
             return False
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{JSONL}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                if self.jsonl_path.exists():
-                    with open(self.jsonl_path, "rb") as f, open(self.jsonl_path, "rb") as latest:
-                        for i, line in enumerate(f):
-                            if not line.endswith(b"\n"):
-                                break
-                            doc_id = _line_id(line)
-                            if doc_id not in docs or doc_id in missing or first.get(doc_id) != i:
-                                continue
-                            # a replaced record keeps the place of its first line, so the file's order
-                            # is the order documents were first built in, however often they were rebuilt
-                            latest.seek(last[doc_id])
-                            out.write(latest.readline())
-                for doc_id in sorted(missing):
-                    out.write((jsonl_line(self.document_path(doc_id).read_text(encoding="utf-8")) + "\n").encode("utf-8"))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.jsonl_path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        with replacing(self.jsonl_path) as out:
+            if self.jsonl_path.exists():
+                with open(self.jsonl_path, "rb") as f, open(self.jsonl_path, "rb") as latest:
+                    for i, line in enumerate(f):
+                        if not line.endswith(b"\n"):
+                            break
+                        doc_id = _line_id(line)
+                        if doc_id not in docs or doc_id in missing or first.get(doc_id) != i:
+                            continue
+                        # a replaced record keeps the place of its first line, so the file's order
+                        # is the order documents were first built in, however often they were rebuilt
+                        latest.seek(last[doc_id])
+                        out.write(latest.readline())
+            for doc_id in sorted(missing):
+                out.write((jsonl_line(self.document_path(doc_id).read_text(encoding="utf-8")) + "\n").encode("utf-8"))
         return True
 
     def write_jsonl(self) -> Path:
