@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DatePart = Literal["early", "mid", "late", "end"]
 Script = Literal["traditional", "simplified", "mixed", "unknown"]
