@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
+from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
@@ -27,7 +28,7 @@ from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
-LEADING_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|[①-⑳])\s*")
+LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
 _HEADING_MARK = LEADING_MARKER
 _OPENER = re.compile("^" + alternation(CLAUSE_OPENERS))
 _ONLY_OPENER = re.compile("^" + alternation(CLAUSE_ONLY_OPENERS) + "(?=..)")
@@ -272,23 +273,28 @@ def _relation_names(s: str) -> list[str]:
 
 # --- sections that share out duties (三、任务分工) -------------------------------------------------
 
-_MARKER_STYLES = (r"[一二三四五六七八九十]+、", r"[（(][一二三四五六七八九十]+[)）]", r"\d+[、.．]", r"[（(]\d+[)）]")
-_HEADING = re.compile(r"^\s*(?P<marker>" + "|".join(f"(?:{m})" for m in _MARKER_STYLES) + r")\s*(?P<title>[^。；：:]{2,20})")
+def _heading(line: str) -> Optional[tuple[str, str]]:
+    """(marker style, title phrase) of a numbered heading line, or None."""
+    m = match_marker(line.lstrip())
+    if m is None or m.style.name in ("①", "第N阶段"):
+        return None
+    tm = _HEADING_TITLE.match(line.lstrip()[m.end:])
+    # 1、 and 1. are one list (twins): a duty section opened by 1、 ends at the next 2. as well
+    return (min(m.style.name, TWINS.get(m.style.name, m.style.name)), tm.group(0)) if tm else None
 
 
-def _marker_style(marker: str) -> int:
-    return next(i for i, m in enumerate(_MARKER_STYLES) if re.fullmatch(m, marker))
+_HEADING_TITLE = re.compile(r"[^。；：:]{2,20}")
 
 
 def _duty_lines(lines: list[str]) -> list[bool]:
     """Which lines lie inside a section that shares out duties, up to the next heading of its level."""
     inside, style, out = False, None, []
     for line in lines:
-        hm = _HEADING.match(line)
-        if hm and inside and _marker_style(hm.group("marker")) == style:
+        hm = _heading(line)
+        if hm and inside and hm[0] == style:
             inside = False
-        if hm and DUTY_SECTIONS.search(hm.group("title")) and len(hm.group("title")) <= 12:
-            inside, style = True, _marker_style(hm.group("marker"))
+        if hm and DUTY_SECTIONS.search(hm[1]) and len(hm[1]) <= 12:
+            inside, style = True, hm[0]
             out.append(False)
             continue
         out.append(inside)

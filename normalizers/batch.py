@@ -27,12 +27,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import is_org_line
 
 from .years import DATE_LINE
 
 _DIGITS = re.compile(r"\d+")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)")
 MAX_LINE = 200  # longer lines are paragraphs, never chrome
 MIN_DOCUMENTS = 3  # a shape must recur in at least this many documents …
 MIN_SHARE = 0.5  # … and in at least this share of its site's documents
@@ -55,7 +55,7 @@ def document_shapes(text: str) -> list[str]:
 def may_be_chrome(line: str) -> bool:
     """Whether statistics may call this line chrome at all (headings, dates and signatures never)."""
     shape = line_shape(line)
-    if not shape or _HEADING.match(shape):
+    if not shape or LINE_MARKER.match(line.strip()):
         return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
     if DATE_LINE.match(line.strip()) or is_org_line(line):
         return False  # one issuer's documents share a signature and a date shape: that is the body

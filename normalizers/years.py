@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from fangan.lexicon.dates import SIGNATURE_DATE_LINE as DATE_LINE  # noqa: F401  (read by the learner and the metadata)
+
 from . import NormalizeContext, StepReport, step
 
 #: a date alone on its line, as in a 落款 (2024年8月20日, 二〇二四年八月二十日)
-DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}[日号]$")
 TEMPLATE_YEAR = re.compile(r"(?<!\d)(?:20[0-9\*＊×xX]{0,2}[\*＊×xX]{1,3}|20\d{4,}|[Xx×]{4})(?=年)")
 
 

@@ -35,6 +35,7 @@ from typing import Iterable, Optional
 
 from fangan.ingest import SourceItem
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.dates import DATE_ONLY_LINE as _DATE_LINE
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import Block, ParsedDocument, ParseError, TitleCandidate, register
@@ -166,7 +167,6 @@ _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v]*\n[ \t\n\r\f\v]*(?=[{_CJK}])")
 _EDGE = " \t\n\r\f\v\xa0\u3000\u200b\ufeff"
 _HEADING_END = tuple("。；;，,：:！!？?")
-_DATE_LINE = re.compile(r"^(?:[0-9〇零一二三四五六七八九十]{2,4}\s*年)?\s*[0-9〇一二三四五六七八九十]{1,2}\s*月\s*[0-9〇一二三四五六七八九十]{1,3}\s*日$")
 
 
 _ESCAPED_ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|middot|mdash|hellip|#\d{2,6}|#x[0-9a-f]{2,5});", re.I)

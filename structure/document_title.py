@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.dates import DATE_ONLY_LINE as _DATE_LINE
 from fangan.lexicon.kinds import ends_in_kind
 from fangan.lexicon.markers import match_marker
 from fangan.lexicon.orgs import is_org_line
@@ -34,7 +35,6 @@ from fangan.parsers import TitleCandidate
 # how much a source is trusted, other things equal (a CMS's own title element most, `<title>` least)
 SOURCE_PRIOR = {"site_title": 1.0, "label": 0.9, "meta": 0.8, "hint": 0.7, "core": 0.6, "h1": 0.6, "chrome": 0.5,
                 "page_title": 0.4, "body": 0.7}
-_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*[-/年.]\s*\d{1,2}\s*[-/月.]?\s*(?:\d{1,2}\s*[日号]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _DOC_NUMBER = re.compile(r"^\S{0,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")
 _FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|pptx?|xlsx?|txt|rtf|html?|aspx?)$", re.I)
 _LABEL_START = re.compile("^(?:" + "|".join(chrome_words.spaced(x) for x in sorted(chrome_words.METADATA_LABELS, key=len, reverse=True)) + r")\s*[：:]\s*")

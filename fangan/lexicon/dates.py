@@ -55,3 +55,15 @@ STEP_WORDS: tuple[str, ...] = (
 )
 # 活动时间：…, 时间：… — the dated period of an activity
 PERIOD_LABELS = re.compile(r"^(?:活动|比赛|竞赛|评选|培训|实施|整治|工作)?时间[：:]")
+
+# --- lines that are nothing but a date ------------------------------------------------------------
+
+# the 落款 date under a signature: a whole date, year first (2024年5月20日, 二〇二四年五月二十日); the learner never
+# takes it for chrome and the metadata reads the plan's date from it
+SIGNATURE_DATE_LINE = re.compile(
+    r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}[日号]$")
+# any line that only dates something: a 落款 date with or without its year and with spaces (2026 年 4 月 6 日, 5月20日),
+# or a timestamp (2019-03-02 09:12:45): never a heading, never a title
+DATE_ONLY_LINE = re.compile(
+    r"^\s*(?:(?:[0-9〇○零一二三四五六七八九十]{2,4}\s*年)?\s*[0-9〇○一二三四五六七八九十]{1,2}\s*月\s*[0-9〇○一二三四五六七八九十]{1,3}\s*[日号]"
+    r"|(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*[-/年.]\s*\d{1,2}\s*[-/月.]?\s*(?:\d{1,2}\s*[日号]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
