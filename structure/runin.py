@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START
-from fangan.lexicon.markers import Marker, match_marker
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START, is_known_heading
+from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
@@ -57,8 +57,30 @@ _PUNCT = "，,。；;：:、）)”！？!?"
 # outside flattened text: a known heading that a sentence follows (known + sentence start)
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
+HEAD_FINAL_WORDS = tuple(HEAD_FINAL)
 # a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
 MAX_SKIP = 1
+
+
+# flattened text keeps a space where a heading line ended: 二、参与人员 高三师生… (the head has no
+# punctuation and no digit at its end, so 2019年 8月 and 组 长 are not cut)
+_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?、]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)])" % (MIN_HEAD, MAX_HEAD))
+
+
+def space_cut(rest: str) -> Optional[int]:
+    """In flattened text: where a heading phrase ends at the space its line break left (二、参与人员
+    高三师生…), or None. The head must read as a heading phrase, not a clause."""
+    m = _SPACE_AFTER_HEAD.match(rest)
+    if m is None or not is_title_phrase(m.group(1)) or len(rest) - m.end() < MIN_HEAD:
+        return None
+    if re.search(r"\d\s*[年月日号时点分]?$", m.group(1)):
+        return None  # a date or time that goes on after its space (2019年 8月)
+    head = m.group(1)
+    if re.fullmatch(r"[\u4e00-\u9fff）)]", head[-1]) is None:
+        return None  # “我型我秀” 环保服饰…: a quoted name inside its heading
+    if any(head.count(a) != head.count(b) for a, b in ("“”", "（）", "()", "《》", "「」")):
+        return None  # a space inside a quote or bracket (“红歌歌唱比赛 ”)
+    return m.end()
 
 
 def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
@@ -79,7 +101,8 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
         score = 0
-        if head in KNOWN_HEADINGS:
+        if head in KNOWN_HEADINGS or (is_known_heading(head, tail) and not tail.startswith(HEAD_FINAL_WORDS)):
+            # a phrase built by the field grammar goes on when a heading noun follows (参与主题 / 活动…)
             score += KNOWN_HEADING_SCORE
         if w in HEAD_FINAL:
             score += HEAD_FINAL_SCORE
@@ -125,8 +148,37 @@ def _ends_with_spaced(text: str, label: str) -> Optional[int]:
 
 
 def is_flattened(lines: list[str]) -> bool:
-    """Several top-level markers hidden after finished sentences: the document lost its line breaks."""
-    return sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines) >= FLAT_MIN_MARKERS
+    """Several markers hidden after finished sentences, or headings run straight into the next
+    heading: the document lost its line breaks (flattened page, crawler output)."""
+    hidden = sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines)
+    return hidden + _run_in_headings(lines) >= FLAT_MIN_MARKERS
+
+
+# a heading that runs into the next one leaves this little text between the two markers
+# (三、工作要点（一）日常工作1．…, 一、活动时间：11月18日上午二、活动内容)
+RUN_IN_SPAN = 40
+
+
+def _run_in_headings(lines: list[str]) -> int:
+    """Markers right after the short text of a heading line that the numbering takes as the very
+    next heading (the next sibling, or the first child): headings that lost their line break."""
+    numbering = Numbering()
+    count = 0
+    for ln in lines:
+        first = match_marker(ln)
+        if first is None:
+            continue
+        numbering.take(first, numbering.place(first))
+        for m in _AFTER_ANY.finditer(ln, first.end, min(len(ln), first.end + RUN_IN_SPAN)):
+            marker = match_marker(ln, m.end())
+            if marker is None or marker.style.name == "①" or is_enumeration(ln, marker):
+                continue
+            placement = numbering.place(marker)
+            if placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1):
+                count += 1
+                numbering.take(marker, placement)
+                break
+    return count
 
 
 def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> bool:
@@ -202,7 +254,7 @@ def _continues_heading(heading: str, following: str) -> bool:
     marker = match_marker(heading)
     if not m or m.end() >= len(following) or marker is None or len(heading) < MIN_WRAPPED_HEADING:
         return False
-    return heading[marker.end:].strip() not in KNOWN_HEADINGS
+    return not is_known_heading(heading[marker.end:].strip())
 
 
 def _closes_parenthesis(heading: str, following: str) -> bool:
@@ -266,13 +318,17 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             dated = _DATED_STAGE.match(rest)
             if dated or rest:
                 # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-                at = dated.end() if dated else split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
+                at = dated.end() if dated else None
+                if at is None and flat:
+                    at = space_cut(rest)
+                if at is None:
+                    at = split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
                     cut_body = ln[head_end:]
                     queue.insert(0, cut_body)
-                    ln = ln[:head_end]
+                    ln = ln[:head_end].rstrip()
         out.append(ln)
     # pieces cut out of flattened lines may end in a wrapped heading too
     out = _join_wrapped_headings(out, changes, frozenset(bodies))

@@ -11,7 +11,7 @@ KNOWN_HEADINGS = frozenset(
     "工作重点 主要内容 活动内容 工作内容 讨论内容 实施范围 适用范围 活动主题 活动时间 活动对象 参加对象 实施步骤 方法步骤 工作步骤 "
     "步骤安排 进度安排 时间安排 活动安排 实施安排 工作安排 组织领导 组织机构 组织保障 保障措施 工作措施 创建措施 主要措施 具体措施 "
     "工作要求 创建要求 有关要求 具体要求 活动要求 责任分工 职责分工 工作职责 考核评估 监督检查 督导检查 考核办法 检查验收 经费保障 "
-    "督查内容 督查方式 阶段安排 整治重点 实施目的 实施对象 实施时间 实施流程 其他事项".split()
+    "督查内容 督查方式 阶段安排 整治重点 实施目的 实施对象 实施时间 实施流程 其他事项 组织分工".split()
 )
 # the noun a heading phrase usually ends in
 HEAD_FINAL = frozenset(
@@ -31,3 +31,46 @@ NOT_SENTENCE_START = ("及", "和", "与", "或", "、", "等", "的", "之", "�
 # （一）基层工作效能督查组 / 组长：…); compound labels peel one at a time (牵头单位 + 联系人)
 BODY_LABELS = ("治理指标", "治理目标", "工作任务", "工作目标", "副组长", "组长", "成员", "联系人", "负责人", "牵头单位", "责任单位",
                "落实单位", "配合单位")
+
+# A heading phrase of the "field" kind is written as [what] + field (活动 + 时间, 比赛 + 地点, 报名 +
+# 方式, 参加 + 人员), or the field alone (时间, 地点, 议程). Written as a small grammar rather than a
+# list, so that 演练目的, 会议议程 and 评选方式 are known without being listed one by one.
+HEADING_FIELDS = (
+    "时间", "地点", "主题", "对象", "人员", "目的", "宗旨", "背景", "流程", "议程", "程序", "安排", "内容", "要求", "方式", "形式",
+    "标准", "分工", "范围", "条件", "名额", "办法", "步骤", "措施", "意义", "目标", "原则", "任务", "事项", "职责", "说明",
+)
+HEADING_SUBJECTS = (
+    "活动", "会议", "比赛", "竞赛", "演练", "工作", "实施", "测试", "考试", "报名", "评选", "评比", "评分", "评审", "培训", "参加",
+    "参与", "参赛", "主要", "具体", "注意", "奖励", "训练", "教育", "大会", "仪式", "招生", "推荐", "选拔", "申报", "提交",
+    "作品", "进度", "时间", "检查", "考核", "督查", "整治", "宣传", "报送", "录取", "体检", "开放", "讲座",
+)
+# fields may be paired: 时间地点, 时间、地点, 时间与内容, 目的和意义
+_PAIR = ("", "、", "与", "和", "及")
+
+
+def is_known_heading(phrase: str, following: str = "") -> bool:
+    """A heading phrase plans use again and again: listed (指导思想, 保障措施) or built by the field
+    grammar above (活动时间, 比赛地点, 参加人员, 时间、地点, 活动主题与内容). A bare field (时间, 主题)
+    counts only before text that cannot continue the word (时间11月…, 主题“…”; not 主题讲座)."""
+    if phrase in KNOWN_HEADINGS:
+        return True
+    if phrase in HEADING_FIELDS and following and "\u4e00" <= following[0] <= "\u9fff":
+        return False
+    for subject in ("",) + HEADING_SUBJECTS:
+        if phrase.startswith(subject) and _is_fields(phrase[len(subject):]):
+            return True
+    return False
+
+
+def _is_fields(rest: str) -> bool:
+    if rest in HEADING_FIELDS:
+        return True
+    for field in HEADING_FIELDS:
+        if rest.startswith(field):
+            tail = rest[len(field):]
+            for joint in _PAIR:
+                if joint and tail.startswith(joint) and tail[len(joint):] in HEADING_FIELDS:
+                    return True
+                if not joint and tail in HEADING_FIELDS:
+                    return True
+    return False

@@ -126,6 +126,17 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
     return None
 
 
+# a numeral marker followed by another numeral is an enumeration of numbers, not a heading
+# (一、二、三等奖, 二、三节课, （1）、（2）班)
+_ENUMERATION_AFTER = re.compile(rf"(?:{PLAIN_NUMERAL}|\d{{1,2}})[、．.]|[（(](?:{PLAIN_NUMERAL}|\d{{1,2}})[)）]|{PLAIN_NUMERAL}[等个节次名项]")
+
+
+def is_enumeration(s: str, marker: Marker) -> bool:
+    """The marker opens a list of numbers (一、二、三等奖, （1）、（2）、（5）班), not a heading."""
+    return _ENUMERATION_AFTER.match(s, marker.end) is not None or (
+        s[marker.end: marker.end + 1] == "、" and marker.text.endswith(("）", ")")))
+
+
 def _alternation() -> str:
     parts = [s.pattern.pattern.replace("?P<n>", "") for s in STYLES]
     # other numbered divisions that break a paragraph although they are not sections

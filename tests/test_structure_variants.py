@@ -1,0 +1,61 @@
+"""The same plan gives the same heading tree when its text was damaged on the way: line breaks
+replaced by spaces (a flattened page) or headings run into the next line with no break at all
+(crawler output)."""
+from __future__ import annotations
+
+import re
+
+from fangan.lexicon.markers import match_marker
+from fangan.structure import build_structure
+
+
+def _tree(sections, depth=0):
+    out = []
+    for s in sections:
+        out.append(("  " * depth) + s.marker + s.title)
+        out.extend(_tree(s.children, depth + 1))
+    return out
+
+
+def _clean(fixtures_dir):
+    return (fixtures_dir / "structure" / "multilevel_clean.txt").read_text("utf-8").strip().split("\n")
+
+
+def flatten(lines):
+    """Every line break of the body becomes a space (the title keeps its line)."""
+    return lines[0] + "\n" + " ".join(lines[1:])
+
+
+def run_in(lines):
+    """A short heading line loses its break: it runs straight into the next line."""
+    out = []
+    for ln in lines:
+        if out and match_marker(out[-1]) and len(out[-1]) <= 30 and not re.search("[。；：:]$", out[-1]):
+            out[-1] += ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+EXPECTED = ["一、活动时间", "二、参与人员", "三、活动内容", "  （一）听一场讲座", "    1．校长讲话", "    2．主题讲座",
+            "  （二）开展课堂观摩活动", "四、组织领导", "五、工作要求", "  1．各班主任提前统计参加人数", "  2．总务处做好后勤保障",
+            "  3．安全处做好车辆停放引导"]
+
+
+def test_clean_plan_tree(fixtures_dir):
+    assert _tree(build_structure("\n".join(_clean(fixtures_dir))).sections) == EXPECTED
+
+
+def test_flattened_copy_gives_the_same_tree(fixtures_dir):
+    st = build_structure(flatten(_clean(fixtures_dir)))
+    assert _tree(st.sections) == EXPECTED
+    # the space a line break left ends the heading phrase; the body goes to its own line
+    assert "二、参与人员" in st.lines and "高一、高二学生家长，全体班主任" in st.lines
+
+
+def test_run_in_copy_gives_the_same_tree(fixtures_dir):
+    text = run_in(_clean(fixtures_dir))
+    assert "三、活动内容（一）听一场讲座1．校长讲话。" in text  # the damage the test is about
+    st = build_structure(text)
+    assert _tree(st.sections) == EXPECTED
+    assert any(r.step == "split_run_in_headings" for r in st.repairs)
