@@ -59,3 +59,15 @@ def test_run_in_copy_gives_the_same_tree(fixtures_dir):
     st = build_structure(text)
     assert _tree(st.sections) == EXPECTED
     assert any(r.step == "split_run_in_headings" for r in st.repairs)
+
+
+def test_marker_forms_of_real_plans(fixtures_dir):
+    """A year after 1、 opens the text; a closed bracket ends the number (（1）18级); 1） with one
+    bracket is a marker; 一、二、三等奖 and 高一（1）班 are not."""
+    text = (fixtures_dir / "structure" / "marker_forms.txt").read_text("utf-8")
+    st = build_structure(text)
+    assert _tree(st.sections) == [
+        "一、主要议程", "  1、2025届高三学长引领发言", "  2、2026届家长代表发言", "  3、校长致辞",
+        "二、工作安排", "  （1）18级创新班代表发言", "  （2）高一（1）班负责会场布置", "  （3）组长负责小组协调",
+        "三、奖项设置", "四、分工", "  1）多媒体PPT制作（负责人：王老师）", "  2）暖场音乐播放（负责人：李老师）", "  3）摄像"]
+    assert "一、二、三等奖若干名，颁发证书。" in st.sections[2].text

@@ -55,6 +55,8 @@ STYLES: tuple[Style, ...] = (
     # 1、 and 1./1． are twins: a list may switch between them (1、 then 2.), or nest one in the other
     Style("1、", re.compile(r"(?P<n>\d{1,2})、"), rank=3, arabic=True),
     Style("1.", re.compile(r"(?P<n>\d{1,2})[.．](?![\d.．])"), rank=3, arabic=True),
+    # 1） with only its closing bracket (crawled and hand-typed lists): the depth of （1）
+    Style("1）", re.compile(r"(?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
     Style("①", re.compile(r"(?P<n>[①-⑳])"), rank=5),
 )
 STYLE = {s.name: s for s in STYLES}
@@ -65,6 +67,23 @@ TWINS = {"1、": "1.", "1.": "1、"}
 _QUANTITY_AFTER = "%％年月日号元万个"
 # what a 1. marker is followed by: a heading or sentence, not 1.A or a version number
 _DOT_BODY = re.compile(r"[\u4e00-\u9fff“「『《（(【]")
+
+
+# a year right after 1、 opens the item's text (1、2019届高三学长发言), it is not part of the number
+_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+# what follows a bracketed number that names a class, not an item: 高一（1）班 (（1）组长 is an item)
+_BRACKET_NAME_AFTER = "班"
+
+
+def _quantity_follows(style: Style, s: str, end: int) -> bool:
+    """The arabic number is a quantity, a date, a decimal or a name, not a marker (3、4个, 2020年,
+    （1）班); a closed bracket ends the number, so （3）18级 is a marker."""
+    after = s[end]
+    if style.name in ("（1）", "1）"):
+        return after in _BRACKET_NAME_AFTER
+    if after.isdigit():
+        return _YEAR.match(s, end) is None
+    return after in _QUANTITY_AFTER
 
 
 @dataclass(slots=True)
@@ -88,6 +107,8 @@ def _canonical(style: Style, m: re.Match) -> str:
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
         return f"（{m.group('n')}）"
+    if style.name == "1）":
+        return f"{m.group('n')}）"
     return text
 
 
@@ -110,7 +131,7 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
             continue
         end = m.end()
         after = s[end: end + 1]
-        if style.arabic and after and (after.isdigit() or after in _QUANTITY_AFTER):
+        if style.arabic and after and _quantity_follows(style, s, end):
             continue
         if style.name == "1." and m.group(0)[-1] in ".．":
             # 1. with a space before its text is a marker too (Markdown, Word lists); 1.A is not
@@ -122,19 +143,21 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
         elif style.name == "一、" and m.group(0)[-1] in ".．":
             while end < len(s) and s[end] == " ":
                 end += 1
-        return Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+        marker = Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+        return None if is_enumeration(s, marker) else marker
     return None
 
 
 # a numeral marker followed by another numeral is an enumeration of numbers, not a heading
 # (一、二、三等奖, 二、三节课, （1）、（2）班)
-_ENUMERATION_AFTER = re.compile(rf"(?:{PLAIN_NUMERAL}|\d{{1,2}})[、．.]|[（(](?:{PLAIN_NUMERAL}|\d{{1,2}})[)）]|{PLAIN_NUMERAL}[等个节次名项]")
+_ENUMERATION_AFTER = re.compile(
+    rf"、?(?:(?:{PLAIN_NUMERAL}|\d{{1,2}})[、．.]|[（(](?:{PLAIN_NUMERAL}|\d{{1,2}})[)）]|{PLAIN_NUMERAL}[等个节次名项之])")
 
 
 def is_enumeration(s: str, marker: Marker) -> bool:
-    """The marker opens a list of numbers (一、二、三等奖, （1）、（2）、（5）班), not a heading."""
-    return _ENUMERATION_AFTER.match(s, marker.end) is not None or (
-        s[marker.end: marker.end + 1] == "、" and marker.text.endswith(("）", ")")))
+    """The marker opens a list of numbers (一、二、三等奖, （1）、（2）、（5）班), not a heading;
+    （二）、“欢乐青春” (a stray 、 after the marker) is a heading."""
+    return _ENUMERATION_AFTER.match(s, marker.end) is not None
 
 
 def _alternation() -> str:
