@@ -150,14 +150,18 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
 
 # a numeral marker followed by another numeral is an enumeration of numbers, not a heading
 # (一、二、三等奖, 二、三节课, （1）、（2）班)
-_ENUMERATION_AFTER = re.compile(
-    rf"、?(?:(?:{PLAIN_NUMERAL}|\d{{1,2}})[、．.]|[（(](?:{PLAIN_NUMERAL}|\d{{1,2}})[)）]|{PLAIN_NUMERAL}[等个节次名项之])")
+_ENUMERATION_AFTER = {
+    True: re.compile(r"、?(?:\d{1,2}[、．.]|[（(]\d{1,2}[)）])"),
+    False: re.compile(rf"、?(?:{PLAIN_NUMERAL}[、．.]|[（(]{PLAIN_NUMERAL}[)）]|{PLAIN_NUMERAL}[等节次之])"),
+}
 
 
 def is_enumeration(s: str, marker: Marker) -> bool:
-    """The marker opens a list of numbers (一、二、三等奖, （1）、（2）、（5）班), not a heading;
-    （二）、“欢乐青春” (a stray 、 after the marker) is a heading."""
-    return _ENUMERATION_AFTER.match(s, marker.end) is not None
+    """The marker opens a list of numbers written the same way (一、二、三等奖, 二、三节课,
+    （1）、（2）、（5）班), not a heading; （二）、“欢乐青春” (a stray 、) and 一、1.加强… are headings."""
+    m = _ENUMERATION_AFTER[marker.style.arabic].match(s, marker.end)
+    # 一、二节课: a numeral after 一、 counts a list; after （一） it is the item's text (（一）三个班级)
+    return m is not None and (m.group(0)[-1] not in "等节次之" or marker.text.endswith("、"))
 
 
 def _alternation() -> str:
