@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START, is_known_heading
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, is_known_heading, opens_sentence
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
@@ -83,6 +83,15 @@ def space_cut(rest: str) -> Optional[int]:
     return m.end()
 
 
+# an item whose first clause runs this long without punctuation is a heading run into its body
+# (（二）投资规模按照2015、2016年两年行动计划的工作目标…): the heading ended somewhere inside it
+RUN_ON_CLAUSE = 22
+
+
+def _runs_on(rest: str) -> bool:
+    return len(re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
+
+
 def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
@@ -92,21 +101,28 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         return None  # a heading alone on its line
     # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
     finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
-    words = cut(clause[:40])
+    # a heading of comma parts may run in after its last part (明确建设主体，分工实施 / 依照…)
+    phrase = re.split("[。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    if phrase != clause and not is_title_phrase(phrase[: phrase.find("，") if "，" in phrase else len(phrase)]):
+        phrase = clause
+    words = cut(phrase[:40])
     best = None
     pos = 0
-    for w in words[:-1] if len(clause) == len(rest) else words:
+    for w in words[:-1] if len(phrase) == len(rest) else words:
         pos += len(w)
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
+        if tail.startswith(HEAD_FINAL_WORDS) and head not in KNOWN_HEADINGS:
+            continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
+        if pos > len(clause) and not is_title_phrase(head):
+            continue  # past the first comma only a phrase of short parts is a heading
         score = 0
-        if head in KNOWN_HEADINGS or (is_known_heading(head, tail) and not tail.startswith(HEAD_FINAL_WORDS)):
-            # a phrase built by the field grammar goes on when a heading noun follows (参与主题 / 活动…)
+        if is_known_heading(head, tail):
             score += KNOWN_HEADING_SCORE
-        if w in HEAD_FINAL:
+        if head.endswith(HEAD_FINAL_WORDS):
             score += HEAD_FINAL_SCORE
-        if tail.startswith(SENTENCE_START):
+        if opens_sentence(tail):
             score += SENTENCE_START_SCORE
         if score >= max(threshold, KNOWN_HEADING_SCORE if finished else 0) and (best is None or score > best[0]):
             best = (score, pos)
@@ -322,7 +338,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                 if at is None and flat:
                     at = space_cut(rest)
                 if at is None:
-                    at = split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
+                    at = split_run_in_heading(rest, CUT_THRESHOLD if flat or _runs_on(rest) else SURE_CUT)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))

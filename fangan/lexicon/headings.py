@@ -5,6 +5,10 @@ punctuation: `一、指导思想增强…`) ends, and to tell a title from an op
 """
 from __future__ import annotations
 
+import re
+
+from fangan.lexicon.orgs import ORG_SUFFIX
+
 # whole headings that plans use again and again
 KNOWN_HEADINGS = frozenset(
     "指导思想 总体思路 总体要求 总体目标 工作目标 创建目标 奋斗目标 目标任务 主要目标 基本原则 工作原则 主要任务 重点任务 工作任务 "
@@ -16,14 +20,16 @@ KNOWN_HEADINGS = frozenset(
 # the noun a heading phrase usually ends in
 HEAD_FINAL = frozenset(
     "思想 目标 任务 步骤 措施 要求 领导 保障 原则 内容 安排 范围 对象 重点 方式 方法 依据 职责 分工 机制 建设 学习 氛围 创建 "
-    "活动 工作 管理 宣传 监督 考核 责任 意义 形式 成果 纪律 作用 教育 服务 体系 制度 队伍 能力 水平 环境 文化 落实 方面 环节".split()
+    "活动 工作 管理 宣传 监督 考核 责任 意义 形式 成果 纪律 作用 教育 服务 体系 制度 队伍 能力 水平 环境 文化 落实 方面 环节 "
+    "标准 规模 来源 实施 标志 设施 项目 程序 流程".split()
 )
 # how a body sentence opens right after its heading
 SENTENCE_START = (
     "以", "为", "根据", "按照", "通过", "坚持", "增强", "讲清楚", "充分", "加强", "要", "各", "全面", "进一步", "深入", "围绕", "结合",
     "认真", "切实", "积极", "紧紧", "严格", "建立", "成立", "由", "对", "在", "从", "把", "将", "本", "全县", "全市", "全区", "全省",
     "今年", "到20", "力争", "确保", "着力", "主要", "采取", "组织", "做好", "贯彻", "落实", "坚决", "大力", "不断", "努力", "使", "实现",
-    "局", "县", "市", "区", "各级", "创建工作", "活动", "工作", "重点", "我局", "我委", "我院",
+    "局", "县", "市", "区", "各级", "创建工作", "活动", "工作", "重点", "我局", "我委", "我院", "依照", "依据", "此次", "本次",
+    "目前", "今后", "凡",
 )
 # words a body never opens with: a cut before them splits a heading phrase (组织领导 / 及各部门工作职责)
 NOT_SENTENCE_START = ("及", "和", "与", "或", "、", "等", "的", "之", "中")
@@ -74,3 +80,24 @@ def _is_fields(rest: str) -> bool:
                 if not joint and tail in HEADING_FIELDS:
                     return True
     return False
+
+
+# a body sentence whose subject is a unit that is charged with the work: 区交通与建设局要牵头…,
+# 各乡镇政府负责…, 市卫生局会同… (the heading before it ran in without punctuation)
+_UNIT_SUBJECT = re.compile(rf"^[\u4e00-\u9fff、]{{1,10}}?{ORG_SUFFIX}(?:要|应|负责|牵头|会同|联合|组织|统一|按照|根据|结合|对|将|在)")
+
+
+# openers that also continue a noun phrase in mid-sentence (…工作 / 各方面的情况, …活动 / 对象)
+MID_PHRASE = ("各方面", "各项", "各类", "各种", "各个", "对象", "对于", "工作量", "活动中", "区域", "市场", "县域", "市级", "区级",
+              "县级", "局部", "重点工作", "工作中")
+
+
+# the end of a unit's name: a cut before it splits the name (校评选工作 / 领导小组根据…)
+NAME_END = ("领导小组", "工作小组", "小组", "委员会", "办公室", "指挥部", "工作组", "专班")
+
+
+def opens_sentence(text: str) -> bool:
+    """The text opens like a body sentence: a sentence opener (以…, 按照…) or a unit as subject."""
+    if text.startswith(MID_PHRASE) or text.startswith(NAME_END):
+        return False
+    return text.startswith(SENTENCE_START) or _UNIT_SUBJECT.match(text) is not None
