@@ -31,7 +31,7 @@ _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳�
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
-_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*" + _MARKER_AHEAD)
+_AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
@@ -197,10 +197,12 @@ def _run_in_headings(lines: list[str]) -> int:
     return count
 
 
-def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> bool:
+def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False) -> bool:
     placement = numbering.place(marker)
     if placement.kind in ("next", "continue"):
         return True
+    if anywhere and after_label and marker.value == 1:
+        return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
     # flattened text: a style already open may skip or repeat a number, as the tree keeps it
     if not anywhere or placement.depth >= len(numbering.stack):
         return False
@@ -227,7 +229,7 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
-        if _accepts_run_in(sim, marker, anywhere):
+        if _accepts_run_in(sim, marker, anywhere, line[:pos].rstrip()[-1:] in "：:"):
             sim.take(marker, sim.place(marker))
             cuts.append(pos)
     return cuts
