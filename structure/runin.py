@@ -312,6 +312,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = list(lines)
     cut_body: Optional[str] = None
+    run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
     while queue:
         ln = queue.pop(0)
         if cut_body is not None and ln is cut_body:
@@ -340,7 +341,11 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                 if at is None and flat:
                     at = space_cut(rest)
                 if at is None:
-                    at = split_run_in_heading(rest, CUT_THRESHOLD if flat or _runs_on(rest) else SURE_CUT)
+                    # a sibling that already ran into its body says this list is written that way
+                    loose = flat or _runs_on(rest) or marker.style.name in run_in_styles
+                    at = split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT)
+                    if at and not flat:
+                        run_in_styles.add(marker.style.name)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))

@@ -71,3 +71,21 @@ def test_marker_forms_of_real_plans(fixtures_dir):
         "二、工作安排", "  （1）18级创新班代表发言", "  （2）高一（1）班负责会场布置", "  （3）组长负责小组协调",
         "三、奖项设置", "四、分工", "  1）多媒体PPT制作（负责人：王老师）", "  2）暖场音乐播放（负责人：李老师）", "  3）摄像"]
     assert "一、二、三等奖若干名，颁发证书。" in st.sections[2].text
+
+
+def test_run_in_items_end_where_the_body_sentence_begins(fixtures_dir):
+    """A heading phrase run into its body without punctuation ends before a unit that is the body's
+    subject (区交通与建设局要…) or a sentence opener (按照…, 依照…); a heading noun or a unit's name
+    is never cut in two."""
+    st = build_structure((fixtures_dir / "structure" / "runin_items.txt").read_text("utf-8"))
+    titles = [s.title for s in st.sections[0].children]
+    assert titles == ["完善主干道交通指示标志", "投资规模", "明确建设主体，分工实施", "加快辖区交通安全基础设施建设", ""]
+    assert "区交通与建设局要牵头相关单位开展主干道标志标线排查，年底前完成。" in st.lines
+
+
+def test_flattened_label_opens_a_new_list():
+    text = "开学典礼方案\n一、流程： 1. 奏唱国歌 2. 校长讲话 3. 典礼结束 要求： 1. 全体学生统一着装。 2. 班主任随班坐。 二、其他 另行通知。"
+    st = build_structure(text)
+    assert _tree(st.sections) == ["一、流程", "  1.奏唱国歌", "  2.校长讲话", "  3.典礼结束", "  1.全体学生统一着装", "  2.班主任随班坐",
+                                  "二、其他"]
+    assert {w.code for w in st.warnings} == {"numbering_repeat"}
