@@ -41,7 +41,9 @@ def first_delimiter(text: str) -> Optional[re.Match]:
         if sum(before.count(c) for c in _OPEN) <= sum(before.count(c) for c in _CLOSE):
             return m
     # a bracket that never closes (damaged text) hides nothing
-    return _DELIM.search(text)
+    if sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE):
+        return _DELIM.search(text)
+    return None
 
 
 def heading_title(rest: str, whole_line: bool) -> str:
@@ -66,9 +68,18 @@ def is_run_in_title(seg: str) -> bool:
             and seg.count("、") <= MAX_ENUMERATION and "的" not in seg)
 
 
+# a parenthetical note after a heading phrase (颁奖仪式（颁奖曲，领导颁发）（10分钟）) is part of the
+# title but not of the phrase whose shape is judged
+_PARENTHETICAL = re.compile(r"[（(][^（()）]*[)）]")
+
+
 def is_title_phrase(seg: str) -> bool:
     """A heading phrase, not an opening sentence: short; at most a couple of short comma parts
-    (提高认识，加强领导) and no enumeration that runs on (围绕政治鉴别、依法行政、…)."""
+    (提高认识，加强领导) and no enumeration that runs on (围绕政治鉴别、依法行政、…); a parenthetical
+    note does not count."""
+    core = _PARENTHETICAL.sub("", seg).strip()
+    if core and core != seg:
+        seg = core
     if not seg or len(seg) > MAX_TITLE:
         return False
     parts = re.split("[，,]", seg)

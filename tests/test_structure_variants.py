@@ -89,3 +89,11 @@ def test_flattened_label_opens_a_new_list():
     assert _tree(st.sections) == ["一、流程", "  1.奏唱国歌", "  2.校长讲话", "  3.典礼结束", "  1.全体学生统一着装", "  2.班主任随班坐",
                                   "二、其他"]
     assert {w.code for w in st.warnings} == {"numbering_repeat"}
+
+
+def test_parentheticals_belong_to_the_title():
+    text = ("活动方案\n一、流程（主持：陈书记）\n1.颁奖仪式（颁奖曲 各班班长上台领奖，领导颁发。10分钟）\n2.校长讲话\n"
+            "二、比赛项目\n（一）、美术类比赛\n（二）、歌曲比赛")
+    st = build_structure(text)
+    assert _tree(st.sections) == ["一、流程（主持：陈书记）", "  1.颁奖仪式（颁奖曲各班班长上台领奖，领导颁发。10分钟）", "  2.校长讲话",
+                                  "二、比赛项目", "  （一）美术类比赛", "  （二）歌曲比赛"]

@@ -143,6 +143,8 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
         elif style.name == "一、" and m.group(0)[-1] in ".．":
             while end < len(s) and s[end] == " ":
                 end += 1
+        elif style.name in ("（一）", "（1）") and s[end: end + 1] in ("、", "．", "."):
+            end += 1  # （三）、美术类比赛: a stray mark after the bracket is part of the marker
         marker = Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
         return None if is_enumeration(s, marker) else marker
     return None
