@@ -314,7 +314,7 @@ class TreeBuilder:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
         if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
-            marker = "附件" + (m.group("n") or "")
+            marker = m.group("kind") + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
             # hint 0: no heading level of the format closes an attachment, only the next 附件 does
             self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))

@@ -97,3 +97,14 @@ def test_parentheticals_belong_to_the_title():
     st = build_structure(text)
     assert _tree(st.sections) == ["一、流程（主持：陈书记）", "  1.颁奖仪式（颁奖曲各班班长上台领奖，领导颁发。10分钟）", "  2.校长讲话",
                                   "二、比赛项目", "  （一）美术类比赛", "  （二）歌曲比赛"]
+
+
+def test_school_style_appendix_is_an_attachment():
+    """附：《…》 (and 附表, 附录) after the plan opens an attachment like 附件 does; a plan inside it
+    keeps its own headings."""
+    text = ("演练方案\n一、组织机构\n成员若干。\n二、演练目的\n提高能力。\n附：《疫情防控演练工作安排》\n"
+            "一、演练工作安排\n（一）演练指挥组：王某\n（二）技术指导：李某\n二、演练工作流程\n按流程进行。")
+    st = build_structure(text)
+    assert _tree(st.sections) == ["一、组织机构", "二、演练目的"]
+    assert _tree(st.attachments) == ["附《疫情防控演练工作安排》", "  一、演练工作安排", "    （一）演练指挥组",
+                                     "    （二）技术指导", "  二、演练工作流程"]

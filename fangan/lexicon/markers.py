@@ -177,4 +177,5 @@ def _alternation() -> str:
 LINE_MARKER = re.compile(rf"^(?:{_alternation()})")
 
 # an attachment block: 附件 / 附件1 / 附件：… / 附件1：… at the start of a line
-ATTACHMENT = re.compile(r"^附件(?:\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*[：:．.、]?|\s*[：:]|\s*$|\s+)\s*(?P<rest>.*)$")
+# (附件1：…, 附表2, 附录, and 附：《…》 as school pages write it)
+ATTACHMENT = re.compile(r"^(?P<kind>附件|附表|附录|附(?=\s*[：:]))(?:\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*[：:．.、]?|\s*[：:]|\s*$|\s+)\s*(?P<rest>.*)$")
