@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, is_known_heading, opens_sentence
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, is_known_heading, opens_sentence, unit_subject
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
@@ -54,7 +54,7 @@ HEAD_FINAL_SCORE = 2  # the head ends in a heading noun (…措施)
 SENTENCE_START_SCORE = 2  # the tail opens like a sentence (以…, 加强…)
 CUT_THRESHOLD = 4  # in flattened text: a known heading, or a heading noun before a sentence opener
 _PUNCT = "，,。；;：:、）)”！？!?"
-# outside flattened text: a known heading that a sentence follows (known + sentence start)
+# outside flattened text only a known heading that a sentence follows is cut (一、指导思想以…)
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
 HEAD_FINAL_WORDS = tuple(HEAD_FINAL)
@@ -113,8 +113,10 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
-        if tail.startswith(HEAD_FINAL_WORDS) and head not in KNOWN_HEADINGS:
+        if tail.startswith(HEAD_FINAL_WORDS + HEADING_FIELDS) and head not in KNOWN_HEADINGS:
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
+        if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
+            continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
         if pos > len(clause) and not is_title_phrase(head):
             continue  # past the first comma only a phrase of short parts is a heading
         score = 0
@@ -127,11 +129,11 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         if score >= max(threshold, KNOWN_HEADING_SCORE if finished else 0) and (best is None or score > best[0]):
             best = (score, pos)
     if best is None:
-        return _label_cut(rest, clause) if threshold <= CUT_THRESHOLD else None
+        return _label_cut(rest, clause, known_only=threshold > CUT_THRESHOLD)
     return best[1]
 
 
-def _label_cut(rest: str, clause: str) -> Optional[int]:
+def _label_cut(rest: str, clause: str, known_only: bool = False) -> Optional[int]:
     """A heading phrase followed by a label that opens its body (畜禽生产环节 / 治理指标：…,
     基层工作效能督查组 / 组 长：林华, 卫生保洁 / 牵头单位联系人：…)."""
     if rest[len(clause): len(clause) + 1] not in ("：", ":"):
@@ -147,6 +149,8 @@ def _label_cut(rest: str, clause: str) -> Optional[int]:
                 break
     if end == len(clause):
         return None
+    if known_only and not is_known_heading(rest[:end]):
+        return None  # outside flattened text: 组织领导 / 组长：…, but 集合地点负责人： is one label
     return end if MIN_HEAD <= end <= MAX_HEAD else None
 
 

@@ -96,6 +96,11 @@ MID_PHRASE = ("各方面", "各项", "各类", "各种", "各个", "对象", "�
 NAME_END = ("领导小组", "工作小组", "小组", "委员会", "办公室", "指挥部", "工作组", "专班")
 
 
+def unit_subject(text: str) -> bool:
+    """The text opens with a unit that is the subject of a sentence (领导小组办公室负责…)."""
+    return _UNIT_SUBJECT.match(text) is not None
+
+
 def opens_sentence(text: str) -> bool:
     """The text opens like a body sentence: a sentence opener (以…, 按照…) or a unit as subject."""
     if text.startswith(MID_PHRASE) or text.startswith(NAME_END):
