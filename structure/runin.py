@@ -201,12 +201,15 @@ def _run_in_headings(lines: list[str]) -> int:
     return count
 
 
-def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False) -> bool:
+def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False,
+                    after_break: bool = False) -> bool:
     placement = numbering.place(marker)
     if placement.kind in ("next", "continue"):
         return True
     if anywhere and after_label and marker.value == 1:
         return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
+    if anywhere and after_break and marker.style.rank <= 1 and placement.kind == "gap" and marker.value > placement.expected:
+        return True  # a chapter (四、) after a line break that skipped numbers: the tree keeps it with a warning
     # flattened text: a style already open may skip or repeat a number, as the tree keeps it
     if not anywhere or placement.depth >= len(numbering.stack):
         return False
@@ -233,7 +236,9 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
-        if _accepts_run_in(sim, marker, anywhere, line[:pos].rstrip()[-1:] in "：:"):
+        before = line[:pos]
+        broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
+        if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
             sim.take(marker, sim.place(marker))
             cuts.append(pos)
     return cuts
