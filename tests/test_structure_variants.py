@@ -108,3 +108,16 @@ def test_school_style_appendix_is_an_attachment():
     assert _tree(st.sections) == ["一、组织机构", "二、演练目的"]
     assert _tree(st.attachments) == ["附《疫情防控演练工作安排》", "  一、演练工作安排", "    （一）演练指挥组",
                                      "    （二）技术指导", "  二、演练工作流程"]
+
+
+def test_markers_with_alignment_spaces():
+    """二 、 and （ 3 ） (a space a converter or typist left inside the marker) are markers, written
+    without the space."""
+    st = build_structure("方案\n一、总体要求\n正文。\n二 、保障措施\n（ 一 ）加强领导。要重视。\n2 、完善制度")
+    assert _tree(st.sections) == ["一、总体要求", "二、保障措施", "  （一）加强领导", "    2、完善制度"]
+
+
+def test_flattened_chapter_that_skips_a_number_is_still_a_heading():
+    st = build_structure("方案\n一、主题 迎新 2、时间 9月1日 3、地点 体育馆 四、流程 1.升旗 2.讲话 五、要求 着装整齐。")
+    assert [s.marker for s in st.sections] == ["一、", "四、", "五、"]
+    assert "numbering_gap" in {w.code for w in st.warnings}

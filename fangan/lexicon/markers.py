@@ -45,15 +45,18 @@ class Style:
     arabic: bool = False  # numbers written in digits: 1.5, 3个, 2020年 are not markers
 
 
+# one alignment space a converter or a typist left inside a marker (二 、, （ 一 ）)
+_SP = "[ \u3000]?"
+
 STYLES: tuple[Style, ...] = (
     Style("第N阶段", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})阶段[：:]?"), rank=2.5),
-    Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL})[、．.]"), rank=0),
+    Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL}){_SP}[、．.]"), rank=0),
     # 一、 一． 一. (the dot form in Word-converted and Taiwan plans); not 一.5
-    Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL})(?:、|[．.](?![\d．.]))"), rank=1),
-    Style("（一）", re.compile(rf"[（(](?P<n>{PLAIN_NUMERAL})[)）]"), rank=2),
-    Style("（1）", re.compile(r"[（(](?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
+    Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL}){_SP}(?:、|[．.](?![\d．.]))"), rank=1),
+    Style("（一）", re.compile(rf"[（(]{_SP}(?P<n>{PLAIN_NUMERAL}){_SP}[)）]"), rank=2),
+    Style("（1）", re.compile(rf"[（(]{_SP}(?P<n>\d{{1,2}}){_SP}[)）]"), rank=4, arabic=True),
     # 1、 and 1./1． are twins: a list may switch between them (1、 then 2.), or nest one in the other
-    Style("1、", re.compile(r"(?P<n>\d{1,2})、"), rank=3, arabic=True),
+    Style("1、", re.compile(rf"(?P<n>\d{{1,2}}){_SP}、"), rank=3, arabic=True),
     Style("1.", re.compile(r"(?P<n>\d{1,2})[.．](?![\d.．])"), rank=3, arabic=True),
     # 1） with only its closing bracket (crawled and hand-typed lists): the depth of （1）
     Style("1）", re.compile(r"(?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
@@ -102,7 +105,7 @@ def _value(style: Style, n: str) -> int:
 
 
 def _canonical(style: Style, m: re.Match) -> str:
-    text = m.group(0)
+    text = re.sub(r"[ \u3000]", "", m.group(0))
     if style.name == "第N阶段":
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
