@@ -341,7 +341,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         if marker is not None:
             numbering.take(marker, numbering.place(marker))
             rest = ln[marker.end:]
-            if marker.style.name == "第N阶段":
+            if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")
             dated = _DATED_STAGE.match(rest)
             if dated or rest:

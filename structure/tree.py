@@ -263,7 +263,7 @@ class TreeBuilder:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
         self._note_restart(marker, placement, line)
         rest = line[marker.end:]
-        if marker.style.name == "第N阶段":
+        if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
         whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)

@@ -121,3 +121,13 @@ def test_flattened_chapter_that_skips_a_number_is_still_a_heading():
     st = build_structure("方案\n一、主题 迎新 2、时间 9月1日 3、地点 体育馆 四、流程 1.升旗 2.讲话 五、要求 着装整齐。")
     assert [s.marker for s in st.sections] == ["一、", "四、", "五、"]
     assert "numbering_gap" in {w.code for w in st.warnings}
+
+
+def test_regulation_style_chapters_and_articles():
+    """第一章 heads a chapter and 第一条 is an item in it (its （一） items below it); 第一节课 and
+    演练第一部分 in school plans are not headings."""
+    text = ("某某管理办法\n第一章 总则\n第一条 为了加强管理，制定本办法。\n第二条 本办法适用于下列单位：\n（一）学校；\n"
+            "（二）医院。\n第二章 职责分工\n第三条 各单位负责实施。\n第一节课后集合。")
+    st = build_structure(text)
+    assert _tree(st.sections) == ["第一章总则", "  第一条为了加强管理，制定本办法", "  第二条本办法适用于下列单位",
+                                  "    （一）学校", "    （二）医院", "第二章职责分工", "  第三条各单位负责实施"]

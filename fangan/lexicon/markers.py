@@ -50,6 +50,11 @@ _SP = "[ \u3000]?"
 
 STYLES: tuple[Style, ...] = (
     Style("第N阶段", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})阶段[：:]?"), rank=2.5),
+    # the divisions of regulation-style plans (办法, 细则): 第一章 → 第一条, each a numbered heading or
+    # item; 第一条 sits above the （一） items it lists. 第一部分 and 第一节 are not styles: school plans
+    # use them loosely inside a section (演练第一部分：…, 第二节下课铃声…).
+    Style("第N章", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})章[：:]?"), rank=-1),
+    Style("第N条", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})条[：:]?"), rank=0.5),
     Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL}){_SP}[、．.]"), rank=0),
     # 一、 一． 一. (the dot form in Word-converted and Taiwan plans); not 一.5
     Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL}){_SP}(?:、|[．.](?![\d．.]))"), rank=1),
@@ -106,7 +111,7 @@ def _value(style: Style, n: str) -> int:
 
 def _canonical(style: Style, m: re.Match) -> str:
     text = re.sub(r"[ \u3000]", "", m.group(0))
-    if style.name == "第N阶段":
+    if style.name.startswith("第"):
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
         return f"（{m.group('n')}）"
