@@ -31,7 +31,9 @@ _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳�
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
-_AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+_AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
+                        # a numeral or bracket marker right after a time or date (15:30二、主题)
+                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
@@ -117,8 +119,8 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
         if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
             continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
-        if pos > len(clause) and not is_title_phrase(head):
-            continue  # past the first comma only a phrase of short parts is a heading
+        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in re.split("[，,]", head)[1:])):
+            continue  # past the first comma only a phrase of short parts is a heading (not …机会，对工作)
         score = 0
         if is_known_heading(head, tail):
             score += KNOWN_HEADING_SCORE
@@ -194,7 +196,8 @@ def _run_in_headings(lines: list[str]) -> int:
             if marker is None or marker.style.name == "①" or is_enumeration(ln, marker):
                 continue
             placement = numbering.place(marker)
-            if placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1):
+            if placement.kind == "continue" or (
+                    placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
                 count += 1
                 numbering.take(marker, placement)
                 break
@@ -234,6 +237,9 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue
         if marker.style.name == "①":
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
+        if marker.style.name.startswith("第") and not re.search(r"[\s。；;！？!?：:]$", line[:pos]) and not (
+                first is not None and pos == first.end):
+            continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
         before = line[:pos]
