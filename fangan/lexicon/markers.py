@@ -81,6 +81,8 @@ _DOT_BODY = re.compile(r"[\u4e00-\u9fff“「『《（(【]")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 # what follows a bracketed number that names a class, not an item: 高一（1）班 (（1）组长 is an item)
 _BRACKET_NAME_AFTER = "班"
+# 班 that starts a word of its own (班主任, 班长, 班委, 班干部, 班级, 班会) rather than naming a class
+_CLASS_WORD_AFTER = tuple("主长委干级会组风务")
 
 
 def _quantity_follows(style: Style, s: str, end: int) -> bool:
@@ -88,7 +90,8 @@ def _quantity_follows(style: Style, s: str, end: int) -> bool:
     （1）班); a closed bracket ends the number, so （3）18级 is a marker."""
     after = s[end]
     if style.name in ("（1）", "1）"):
-        return after in _BRACKET_NAME_AFTER
+        # 高一（1）班 is a class; （3）班主任：…, （2）班级管理 are items
+        return after in _BRACKET_NAME_AFTER and s[end + 1: end + 2] not in _CLASS_WORD_AFTER
     if after.isdigit():
         return _YEAR.match(s, end) is None
     return after in _QUANTITY_AFTER
