@@ -131,3 +131,13 @@ def test_regulation_style_chapters_and_articles():
     st = build_structure(text)
     assert _tree(st.sections) == ["第一章总则", "  第一条为了加强管理，制定本办法", "  第二条本办法适用于下列单位",
                                   "    （一）学校", "    （二）医院", "第二章职责分工", "  第三条各单位负责实施"]
+
+
+def test_run_in_chapters_after_a_time_and_numbered_on_subsections():
+    """Crawler text: 二、 right after a clock time, and a subsection numbered on across chapters
+    （五） run into the chapter heading, are split off."""
+    text = ("会议方案\n一、时间：7月6日下午13:30—15:30二、主题：心怀广宇\n三、主要议程\n（一）校长致辞。讲话十分钟。\n"
+            "（二）学生发言。代表两名。\n四、工作安排（三）会场布置。由总务处负责。\n（四）摄影。由宣传处负责。")
+    st = build_structure(text)
+    assert _tree(st.sections) == ["一、时间", "二、主题", "三、主要议程", "  （一）校长致辞", "  （二）学生发言",
+                                  "四、工作安排", "  （三）会场布置", "  （四）摄影"]
