@@ -22,7 +22,7 @@ from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from .titles import is_title_phrase
+from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
@@ -66,7 +66,7 @@ MAX_SKIP = 1
 
 # flattened text keeps a space where a heading line ended: 二、参与人员 高三师生… (the head has no
 # punctuation and no digit at its end, so 2019年 8月 and 组 长 are not cut)
-_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)])" % (MIN_HEAD, MAX_HEAD))
+_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)])" % (MIN_HEAD, MAX_TITLE))
 
 
 def space_cut(rest: str) -> Optional[int]:
