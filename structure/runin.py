@@ -65,8 +65,9 @@ MAX_SKIP = 1
 
 
 # flattened text keeps a space where a heading line ended: 二、参与人员 高三师生… (the head has no
-# punctuation and no digit at its end, so 2019年 8月 and 组 长 are not cut)
-_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)])" % (MIN_HEAD, MAX_TITLE))
+# punctuation and no digit at its end, so 2019年 8月 and 组 长 are not cut; a parenthetical after
+# the space, 致辞 （5分钟）, stays with its heading)
+_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)（(])" % (MIN_HEAD, MAX_TITLE))
 
 
 def space_cut(rest: str) -> Optional[int]:
