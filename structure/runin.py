@@ -3,11 +3,19 @@
 * After a finished sentence (`…本方案。一、指导思想`) a marker starts a new line when the numbering
   accepts it at that place (the next number, or a continuation across parents; in a flattened
   document also a skipped or repeated number of a style already open, as the tree would keep it).
-* A document is flattened when markers hide after finished sentences or spaces in its lines; then
-  markers also start a line right after any hanzi, and a heading phrase that runs straight into its
-  body (`一、指导思想增强…`, `（一）畜禽生产环节治理指标：…`) ends where the phrase ends
-  (`split_run_in_heading`). In any text a known heading run into a sentence (`一、指导思想以…`) and a
-  stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`) are cut off.
+* A document is flattened when markers hide after finished sentences or spaces in its lines, or
+  when heading lines run straight into the next heading (`三、工作要点（一）日常工作1．…`, crawler
+  output); then markers also start a line right after any hanzi, a time or a space (a label's colon
+  may open a new list: `要求： 1.`), and a heading phrase ends at the space its line break left
+  (`二、参与人员 高三师生…`, `space_cut`) or where the phrase ends (`split_run_in_heading`).
+* Where a heading phrase with no punctuation ends is a ranking of word-boundary cuts: a known heading
+  (listed, or built by the field grammar of `fangan.lexicon.headings`: 活动时间, 参加人员, 投资规模),
+  a heading noun at the end of the head, and a body that opens like a sentence (按照…, or a unit as its
+  subject: 区交通局要牵头…). A cut never splits a heading noun phrase (基础设施 / 建设) or a unit's name
+  (校评选工作 / 领导小组). Clean text needs a known heading and a sentence opener (`一、指导思想以…`);
+  flattened text, an item whose first clause runs on without punctuation, and the later items of a
+  list whose items ran in need less. A stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`)
+  is cut off in any text.
 * A marker left dangling at the end of a line (`…工作任务：1.` / `加强…`) or alone on its line moves to
   the text it numbers; a heading wrapped over two lines (`…食品安全保障` / `工作。…`) is joined.
 Every change is reported (`Repair` step `split_run_in_headings`).
@@ -354,8 +362,8 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             if dated or rest:
                 # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
                 at = dated.end() if dated else None
-                if at is None and flat:
-                    at = space_cut(rest)
+                if at is None and (flat or _runs_on(rest)):
+                    at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
                 if at is None:
                     # a sibling that already ran into its body says this list is written that way
                     loose = flat or _runs_on(rest) or marker.style.name in run_in_styles
