@@ -18,7 +18,7 @@ under 二、, as central documents number their subsections) is a continuation, 
 
 Only one kind of marker line is refused, and named in a `heading_rejected` warning: an `N、` out of
 sequence right after a paragraph that stops mid-sentence (a page number of a document-sharing site).
-`附件` lines after the plan open top-level parts; a top-level numbering that starts again at 1 after
+`附件` lines after the plan (also 附表, 附录 and the school pages' 附：《…》) open top-level parts; a top-level numbering that starts again at 1 after
 a full sequence says the page may hold several plans (`several_plans`).
 """
 from __future__ import annotations
