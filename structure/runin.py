@@ -222,8 +222,9 @@ def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_
         return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
     if anywhere and after_break and marker.style.rank <= 1 and placement.kind == "gap" and marker.value > placement.expected:
         return True  # a chapter (四、) after a line break that skipped numbers: the tree keeps it with a warning
-    # flattened text: a style already open may skip or repeat a number, as the tree keeps it
-    if not anywhere or placement.depth >= len(numbering.stack):
+    # flattened text: a style already open may skip or repeat a number, as the tree keeps it; not right
+    # after a hanzi, where a numeral is often part of a word (统一、权威, 高一、高二)
+    if not anywhere or placement.depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
         return False
     if numbering.stack[placement.depth].style != marker.style.name:
         return False

@@ -141,3 +141,12 @@ def test_run_in_chapters_after_a_time_and_numbered_on_subsections():
     st = build_structure(text)
     assert _tree(st.sections) == ["一、时间", "二、主题", "三、主要议程", "  （一）校长致辞", "  （二）学生发言",
                                   "四、工作安排", "  （三）会场布置", "  （四）摄影"]
+
+
+def test_flattened_numeral_inside_a_word_is_not_a_heading():
+    """统一、权威 and 高一、高二 in flattened text: a repeated 一、 right after a hanzi is part of a word."""
+    text = ("意见\n一、总体要求 （一）指导思想。 建立统一、权威高效的执法体系。 （二）基本原则。 坚持依法规范。 "
+            "二、场地安排 高一、高二年级在田径场。 三、工作要求 按时完成。")
+    st = build_structure(text)
+    assert [s.marker for s in st.sections] == ["一、", "二、", "三、"]
+    assert [c.marker for c in st.sections[0].children] == ["（一）", "（二）"]
