@@ -228,11 +228,21 @@ def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_
         return False
     if numbering.stack[placement.depth].style != marker.style.name:
         return False
-    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP
+    # …专业点评 1.由专业老师…: after a break a list may start again at 1 under an unnumbered label
+    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP or (after_break and marker.value == 1)
+
+
+# an attachment run into the text before it in flattened text: …军训最佳连队。 附：活动安排表 …
+_RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表|附录)\s*\d{0,2}\s*[：:]|附\s*[：:])")
 
 
 def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
-    """Positions inside `line` where a run-in heading starts."""
+    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
+    if anywhere and after is None:
+        for m in _RUN_IN_ATTACHMENT.finditer(line):
+            if 0 < m.end() < len(line) - 2:
+                head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
+                return head + [m.end()]
     cuts = []
     sim = numbering.copy()
     first = match_marker(line)

@@ -150,3 +150,14 @@ def test_flattened_numeral_inside_a_word_is_not_a_heading():
     st = build_structure(text)
     assert [s.marker for s in st.sections] == ["一、", "二、", "三、"]
     assert [c.marker for c in st.sections[0].children] == ["（一）", "（二）"]
+
+
+def test_flattened_attachment_and_restarted_list():
+    """Flattened text: 附：… after a sentence opens the attachment (its table's numbers stay out of
+    the plan), and a list that starts again at 1 after an unnumbered label is kept."""
+    text = ("军训方案\n一、训练内容 队列训练。 二、评选方式 第一次评选：大众公投 1.每班派代表投票。 2.当场计票。 "
+            "第二次评选：专业点评 1.由专业老师打分。 2.公布结果。 附：活动安排表 1. 8月24日 报到 2. 8月25日 训练")
+    st = build_structure(text)
+    assert _tree(st.sections)[:2] == ["一、训练内容", "二、评选方式"]
+    assert [c.marker for c in st.sections[1].children] == ["1.", "2.", "1.", "2."]
+    assert [a.marker for a in st.attachments] == ["附"]
