@@ -39,4 +39,4 @@ def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candi
 
 
 def is_attachment(section: Section) -> bool:
-    return section.marker.startswith("附件")
+    return section.marker.startswith("附")  # 附件, 附表, 附录, 附

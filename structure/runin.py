@@ -3,11 +3,19 @@
 * After a finished sentence (`…本方案。一、指导思想`) a marker starts a new line when the numbering
   accepts it at that place (the next number, or a continuation across parents; in a flattened
   document also a skipped or repeated number of a style already open, as the tree would keep it).
-* A document is flattened when markers hide after finished sentences or spaces in its lines; then
-  markers also start a line right after any hanzi, and a heading phrase that runs straight into its
-  body (`一、指导思想增强…`, `（一）畜禽生产环节治理指标：…`) ends where the phrase ends
-  (`split_run_in_heading`). In any text a known heading run into a sentence (`一、指导思想以…`) and a
-  stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`) are cut off.
+* A document is flattened when markers hide after finished sentences or spaces in its lines, or
+  when heading lines run straight into the next heading (`三、工作要点（一）日常工作1．…`, crawler
+  output); then markers also start a line right after any hanzi, a time or a space (a label's colon
+  may open a new list: `要求： 1.`), and a heading phrase ends at the space its line break left
+  (`二、参与人员 高三师生…`, `space_cut`) or where the phrase ends (`split_run_in_heading`).
+* Where a heading phrase with no punctuation ends is a ranking of word-boundary cuts: a known heading
+  (listed, or built by the field grammar of `fangan.lexicon.headings`: 活动时间, 参加人员, 投资规模),
+  a heading noun at the end of the head, and a body that opens like a sentence (按照…, or a unit as its
+  subject: 区交通局要牵头…). A cut never splits a heading noun phrase (基础设施 / 建设) or a unit's name
+  (校评选工作 / 领导小组). Clean text needs a known heading and a sentence opener (`一、指导思想以…`);
+  flattened text, an item whose first clause runs on without punctuation, and the later items of a
+  list whose items ran in need less. A stage with its dates (`（三）组织实施阶段（4月1日至4月7日）全力…`)
+  is cut off in any text.
 * A marker left dangling at the end of a line (`…工作任务：1.` / `加强…`) or alone on its line moves to
   the text it numbers; a heading wrapped over two lines (`…食品安全保障` / `工作。…`) is joined.
 Every change is reported (`Repair` step `split_run_in_headings`).
@@ -17,12 +25,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, KNOWN_HEADINGS, NOT_SENTENCE_START, SENTENCE_START
-from fangan.lexicon.markers import Marker, match_marker
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, is_known_heading, opens_sentence, unit_subject
+from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from .titles import is_title_phrase
+from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
@@ -31,7 +39,9 @@ _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳�
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
-_AFTER_ANY = re.compile(r"[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*" + _MARKER_AHEAD)
+_AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
+                        # a numeral or bracket marker right after a time or date (15:30二、主题)
+                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
@@ -54,11 +64,43 @@ HEAD_FINAL_SCORE = 2  # the head ends in a heading noun (…措施)
 SENTENCE_START_SCORE = 2  # the tail opens like a sentence (以…, 加强…)
 CUT_THRESHOLD = 4  # in flattened text: a known heading, or a heading noun before a sentence opener
 _PUNCT = "，,。；;：:、）)”！？!?"
-# outside flattened text: a known heading that a sentence follows (known + sentence start)
+# outside flattened text only a known heading that a sentence follows is cut (一、指导思想以…)
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
+HEAD_FINAL_WORDS = tuple(HEAD_FINAL)
 # a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
 MAX_SKIP = 1
+
+
+# flattened text keeps a space where a heading line ended: 二、参与人员 高三师生… (the head has no
+# punctuation and no digit at its end, so 2019年 8月 and 组 长 are not cut; a parenthetical after
+# the space, 致辞 （5分钟）, stays with its heading)
+_SPACE_AFTER_HEAD = re.compile(r"^(?=[^\s]*?[\u4e00-\u9fff].*?[\u4e00-\u9fff])([^\s，,。；;：:！？!?]{%d,%d}?)(?<![\d])\s+(?=[^\s，,。；;：:！？!?、）)（(])" % (MIN_HEAD, MAX_TITLE))
+
+
+def space_cut(rest: str) -> Optional[int]:
+    """In flattened text: where a heading phrase ends at the space its line break left (二、参与人员
+    高三师生…), or None. The head must read as a heading phrase, not a clause."""
+    m = _SPACE_AFTER_HEAD.match(rest)
+    if m is None or not is_title_phrase(m.group(1)) or len(rest) - m.end() < MIN_HEAD:
+        return None
+    if re.search(r"\d\s*[年月日号时点分]?$", m.group(1)):
+        return None  # a date or time that goes on after its space (2019年 8月)
+    head = m.group(1)
+    if re.fullmatch(r"[\u4e00-\u9fff）)]", head[-1]) is None:
+        return None  # “我型我秀” 环保服饰…: a quoted name inside its heading
+    if any(head.count(a) != head.count(b) for a, b in ("“”", "（）", "()", "《》", "「」")):
+        return None  # a space inside a quote or bracket (“红歌歌唱比赛 ”)
+    return m.end()
+
+
+# an item whose first clause runs this long without punctuation is a heading run into its body
+# (（二）投资规模按照2015、2016年两年行动计划的工作目标…): the heading ended somewhere inside it
+RUN_ON_CLAUSE = 22
+
+
+def _runs_on(rest: str) -> bool:
+    return len(re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
 
 
 def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
@@ -70,29 +112,39 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         return None  # a heading alone on its line
     # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
     finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
-    words = cut(clause[:40])
+    # a heading of comma parts may run in after its last part (明确建设主体，分工实施 / 依照…)
+    phrase = re.split("[。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    if phrase != clause and not is_title_phrase(phrase[: phrase.find("，") if "，" in phrase else len(phrase)]):
+        phrase = clause
+    words = cut(phrase[:40])
     best = None
     pos = 0
-    for w in words[:-1] if len(clause) == len(rest) else words:
+    for w in words[:-1] if len(phrase) == len(rest) else words:
         pos += len(w)
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
+        if tail.startswith(HEAD_FINAL_WORDS + HEADING_FIELDS) and head not in KNOWN_HEADINGS:
+            continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
+        if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
+            continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
+        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in re.split("[，,]", head)[1:])):
+            continue  # past the first comma only a phrase of short parts is a heading (not …机会，对工作)
         score = 0
-        if head in KNOWN_HEADINGS:
+        if is_known_heading(head, tail):
             score += KNOWN_HEADING_SCORE
-        if w in HEAD_FINAL:
+        if head.endswith(HEAD_FINAL_WORDS):
             score += HEAD_FINAL_SCORE
-        if tail.startswith(SENTENCE_START):
+        if opens_sentence(tail):
             score += SENTENCE_START_SCORE
         if score >= max(threshold, KNOWN_HEADING_SCORE if finished else 0) and (best is None or score > best[0]):
             best = (score, pos)
     if best is None:
-        return _label_cut(rest, clause) if threshold <= CUT_THRESHOLD else None
+        return _label_cut(rest, clause, known_only=threshold > CUT_THRESHOLD)
     return best[1]
 
 
-def _label_cut(rest: str, clause: str) -> Optional[int]:
+def _label_cut(rest: str, clause: str, known_only: bool = False) -> Optional[int]:
     """A heading phrase followed by a label that opens its body (畜禽生产环节 / 治理指标：…,
     基层工作效能督查组 / 组 长：林华, 卫生保洁 / 牵头单位联系人：…)."""
     if rest[len(clause): len(clause) + 1] not in ("：", ":"):
@@ -108,6 +160,8 @@ def _label_cut(rest: str, clause: str) -> Optional[int]:
                 break
     if end == len(clause):
         return None
+    if known_only and not is_known_heading(rest[:end]):
+        return None  # outside flattened text: 组织领导 / 组长：…, but 集合地点负责人： is one label
     return end if MIN_HEAD <= end <= MAX_HEAD else None
 
 
@@ -125,24 +179,70 @@ def _ends_with_spaced(text: str, label: str) -> Optional[int]:
 
 
 def is_flattened(lines: list[str]) -> bool:
-    """Several top-level markers hidden after finished sentences: the document lost its line breaks."""
-    return sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines) >= FLAT_MIN_MARKERS
+    """Several markers hidden after finished sentences, or headings run straight into the next
+    heading: the document lost its line breaks (flattened page, crawler output)."""
+    hidden = sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines)
+    return hidden + _run_in_headings(lines) >= FLAT_MIN_MARKERS
 
 
-def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool) -> bool:
+# a heading that runs into the next one leaves this little text between the two markers
+# (三、工作要点（一）日常工作1．…, 一、活动时间：11月18日上午二、活动内容)
+RUN_IN_SPAN = 40
+
+
+def _run_in_headings(lines: list[str]) -> int:
+    """Markers right after the short text of a heading line that the numbering takes as the very
+    next heading (the next sibling, or the first child): headings that lost their line break."""
+    numbering = Numbering()
+    count = 0
+    for ln in lines:
+        first = match_marker(ln)
+        if first is None:
+            continue
+        numbering.take(first, numbering.place(first))
+        for m in _AFTER_ANY.finditer(ln, first.end, min(len(ln), first.end + RUN_IN_SPAN)):
+            marker = match_marker(ln, m.end())
+            if marker is None or marker.style.name == "①" or is_enumeration(ln, marker):
+                continue
+            placement = numbering.place(marker)
+            if placement.kind == "continue" or (
+                    placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
+                count += 1
+                numbering.take(marker, placement)
+                break
+    return count
+
+
+def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False,
+                    after_break: bool = False) -> bool:
     placement = numbering.place(marker)
     if placement.kind in ("next", "continue"):
         return True
-    # flattened text: a style already open may skip or repeat a number, as the tree keeps it
-    if not anywhere or placement.depth >= len(numbering.stack):
+    if anywhere and after_label and marker.value == 1:
+        return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
+    if anywhere and after_break and marker.style.rank <= 1 and placement.kind == "gap" and marker.value > placement.expected:
+        return True  # a chapter (四、) after a line break that skipped numbers: the tree keeps it with a warning
+    # flattened text: a style already open may skip or repeat a number, as the tree keeps it; not right
+    # after a hanzi, where a numeral is often part of a word (统一、权威, 高一、高二)
+    if not anywhere or placement.depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
         return False
     if numbering.stack[placement.depth].style != marker.style.name:
         return False
-    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP
+    # …专业点评 1.由专业老师…: after a break a list may start again at 1 under an unnumbered label
+    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP or (after_break and marker.value == 1)
+
+
+# an attachment run into the text before it in flattened text: …军训最佳连队。 附：活动安排表 …
+_RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表|附录)\s*\d{0,2}\s*[：:]|附\s*[：:])")
 
 
 def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
-    """Positions inside `line` where a run-in heading starts."""
+    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
+    if anywhere and after is None:
+        for m in _RUN_IN_ATTACHMENT.finditer(line):
+            if 0 < m.end() < len(line) - 2:
+                head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
+                return head + [m.end()]
     cuts = []
     sim = numbering.copy()
     first = match_marker(line)
@@ -157,9 +257,14 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue
         if marker.style.name == "①":
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
+        if marker.style.name.startswith("第") and not re.search(r"[\s。；;！？!?：:]$", line[:pos]) and not (
+                first is not None and pos == first.end):
+            continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
-        if _accepts_run_in(sim, marker, anywhere):
+        before = line[:pos]
+        broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
+        if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
             sim.take(marker, sim.place(marker))
             cuts.append(pos)
     return cuts
@@ -202,7 +307,7 @@ def _continues_heading(heading: str, following: str) -> bool:
     marker = match_marker(heading)
     if not m or m.end() >= len(following) or marker is None or len(heading) < MIN_WRAPPED_HEADING:
         return False
-    return heading[marker.end:].strip() not in KNOWN_HEADINGS
+    return not is_known_heading(heading[marker.end:].strip())
 
 
 def _closes_parenthesis(heading: str, following: str) -> bool:
@@ -242,6 +347,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = list(lines)
     cut_body: Optional[str] = None
+    run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
     while queue:
         ln = queue.pop(0)
         if cut_body is not None and ln is cut_body:
@@ -261,18 +367,26 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         if marker is not None:
             numbering.take(marker, numbering.place(marker))
             rest = ln[marker.end:]
-            if marker.style.name == "第N阶段":
+            if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")
             dated = _DATED_STAGE.match(rest)
             if dated or rest:
                 # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-                at = dated.end() if dated else split_run_in_heading(rest, CUT_THRESHOLD if flat else SURE_CUT)
+                at = dated.end() if dated else None
+                if at is None and (flat or _runs_on(rest)):
+                    at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
+                if at is None:
+                    # a sibling that already ran into its body says this list is written that way
+                    loose = flat or _runs_on(rest) or marker.style.name in run_in_styles
+                    at = split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT)
+                    if at and not flat:
+                        run_in_styles.add(marker.style.name)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
                     cut_body = ln[head_end:]
                     queue.insert(0, cut_body)
-                    ln = ln[:head_end]
+                    ln = ln[:head_end].rstrip()
         out.append(ln)
     # pieces cut out of flattened lines may end in a wrapped heading too
     out = _join_wrapped_headings(out, changes, frozenset(bodies))

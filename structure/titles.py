@@ -8,6 +8,7 @@ own title. Alignment and conversion spaces are not part of a title (其 他 → 
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter
@@ -29,13 +30,30 @@ def clean_title(title: str) -> str:
     return _SPACE_BY_CJK.sub("", title).strip()
 
 
+_OPEN, _CLOSE = "（(《“「『【", "）)》”」』】"
+
+
+def first_delimiter(text: str) -> Optional[re.Match]:
+    """The first 。 or ： that ends a title, outside brackets and quotes: a colon inside a
+    parenthetical (活动一（负责人：杨佩琼）) belongs to the title, as a date parenthetical does."""
+    for m in _DELIM.finditer(text):
+        before = text[: m.start()]
+        if sum(before.count(c) for c in _OPEN) <= sum(before.count(c) for c in _CLOSE):
+            return m
+    # a bracket that never closes (damaged text) hides nothing
+    if sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE):
+        return _DELIM.search(text)
+    return None
+
+
 def heading_title(rest: str, whole_line: bool) -> str:
     rest = rest.strip()
     if not rest:
         return ""
-    if whole_line and not _DELIM.search(rest.rstrip(_TRAIL)):
+    if whole_line and not first_delimiter(rest.rstrip(_TRAIL)):
         return clean_title(rest.rstrip(_TRAIL))
-    parts = _DELIM.split(rest, maxsplit=1)
+    m = first_delimiter(rest)
+    parts = [rest[: m.start()], rest[m.end():]] if m else [rest]
     seg = clean_title(parts[0].rstrip(_TRAIL))
     body_follows = len(parts) > 1 and len(parts[1].strip()) > 0
     # a phrase with its body after it is a run-in heading; a lone sentence is a plain item
@@ -50,9 +68,18 @@ def is_run_in_title(seg: str) -> bool:
             and seg.count("、") <= MAX_ENUMERATION and "的" not in seg)
 
 
+# a parenthetical note after a heading phrase (颁奖仪式（颁奖曲，领导颁发）（10分钟）) is part of the
+# title but not of the phrase whose shape is judged
+_PARENTHETICAL = re.compile(r"[（(][^（()）]*[)）]")
+
+
 def is_title_phrase(seg: str) -> bool:
     """A heading phrase, not an opening sentence: short; at most a couple of short comma parts
-    (提高认识，加强领导) and no enumeration that runs on (围绕政治鉴别、依法行政、…)."""
+    (提高认识，加强领导) and no enumeration that runs on (围绕政治鉴别、依法行政、…); a parenthetical
+    note does not count."""
+    core = _PARENTHETICAL.sub("", seg).strip()
+    if core and core != seg:
+        seg = core
     if not seg or len(seg) > MAX_TITLE:
         return False
     parts = re.split("[，,]", seg)

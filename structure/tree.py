@@ -18,7 +18,7 @@ under 二、, as central documents number their subsections) is a continuation, 
 
 Only one kind of marker line is refused, and named in a `heading_rejected` warning: an `N、` out of
 sequence right after a paragraph that stops mid-sentence (a page number of a document-sharing site).
-`附件` lines after the plan open top-level parts; a top-level numbering that starts again at 1 after
+`附件` lines after the plan (also 附表, 附录 and the school pages' 附：《…》) open top-level parts; a top-level numbering that starts again at 1 after
 a full sequence says the page may hold several plans (`several_plans`).
 """
 from __future__ import annotations
@@ -263,7 +263,7 @@ class TreeBuilder:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
         self._note_restart(marker, placement, line)
         rest = line[marker.end:]
-        if marker.style.name == "第N阶段":
+        if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
         whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
@@ -314,7 +314,7 @@ class TreeBuilder:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
         if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
-            marker = "附件" + (m.group("n") or "")
+            marker = m.group("kind") + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
             # hint 0: no heading level of the format closes an attachment, only the next 附件 does
             self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))

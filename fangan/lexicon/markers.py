@@ -45,16 +45,26 @@ class Style:
     arabic: bool = False  # numbers written in digits: 1.5, 3个, 2020年 are not markers
 
 
+# one alignment space a converter or a typist left inside a marker (二 、, （ 一 ）)
+_SP = "[ \u3000]?"
+
 STYLES: tuple[Style, ...] = (
     Style("第N阶段", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})阶段[：:]?"), rank=2.5),
-    Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL})[、．.]"), rank=0),
+    # the divisions of regulation-style plans (办法, 细则): 第一章 → 第一条, each a numbered heading or
+    # item; 第一条 sits above the （一） items it lists. 第一部分 and 第一节 are not styles: school plans
+    # use them loosely inside a section (演练第一部分：…, 第二节下课铃声…).
+    Style("第N章", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})章[：:]?"), rank=-1),
+    Style("第N条", re.compile(rf"第(?P<n>{PLAIN_NUMERAL})条[：:]?"), rank=0.5),
+    Style("壹、", re.compile(rf"(?P<n>{FORMAL_NUMERAL}){_SP}[、．.]"), rank=0),
     # 一、 一． 一. (the dot form in Word-converted and Taiwan plans); not 一.5
-    Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL})(?:、|[．.](?![\d．.]))"), rank=1),
-    Style("（一）", re.compile(rf"[（(](?P<n>{PLAIN_NUMERAL})[)）]"), rank=2),
-    Style("（1）", re.compile(r"[（(](?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
+    Style("一、", re.compile(rf"(?P<n>{PLAIN_NUMERAL}){_SP}(?:、|[．.](?![\d．.]))"), rank=1),
+    Style("（一）", re.compile(rf"[（(]{_SP}(?P<n>{PLAIN_NUMERAL}){_SP}[)）]"), rank=2),
+    Style("（1）", re.compile(rf"[（(]{_SP}(?P<n>\d{{1,2}}){_SP}[)）]"), rank=4, arabic=True),
     # 1、 and 1./1． are twins: a list may switch between them (1、 then 2.), or nest one in the other
-    Style("1、", re.compile(r"(?P<n>\d{1,2})、"), rank=3, arabic=True),
+    Style("1、", re.compile(rf"(?P<n>\d{{1,2}}){_SP}、"), rank=3, arabic=True),
     Style("1.", re.compile(r"(?P<n>\d{1,2})[.．](?![\d.．])"), rank=3, arabic=True),
+    # 1） with only its closing bracket (crawled and hand-typed lists): the depth of （1）
+    Style("1）", re.compile(r"(?P<n>\d{1,2})[)）]"), rank=4, arabic=True),
     Style("①", re.compile(r"(?P<n>[①-⑳])"), rank=5),
 )
 STYLE = {s.name: s for s in STYLES}
@@ -65,6 +75,26 @@ TWINS = {"1、": "1.", "1.": "1、"}
 _QUANTITY_AFTER = "%％年月日号元万个"
 # what a 1. marker is followed by: a heading or sentence, not 1.A or a version number
 _DOT_BODY = re.compile(r"[\u4e00-\u9fff“「『《（(【]")
+
+
+# a year right after 1、 opens the item's text (1、2019届高三学长发言), it is not part of the number
+_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+# what follows a bracketed number that names a class, not an item: 高一（1）班 (（1）组长 is an item)
+_BRACKET_NAME_AFTER = "班"
+# 班 that starts a word of its own (班主任, 班长, 班委, 班干部, 班级, 班会) rather than naming a class
+_CLASS_WORD_AFTER = tuple("主长委干级会组风务")
+
+
+def _quantity_follows(style: Style, s: str, end: int) -> bool:
+    """The arabic number is a quantity, a date, a decimal or a name, not a marker (3、4个, 2020年,
+    （1）班); a closed bracket ends the number, so （3）18级 is a marker."""
+    after = s[end]
+    if style.name in ("（1）", "1）"):
+        # 高一（1）班 is a class; （3）班主任：…, （2）班级管理 are items
+        return after in _BRACKET_NAME_AFTER and s[end + 1: end + 2] not in _CLASS_WORD_AFTER
+    if after.isdigit():
+        return _YEAR.match(s, end) is None
+    return after in _QUANTITY_AFTER
 
 
 @dataclass(slots=True)
@@ -83,11 +113,13 @@ def _value(style: Style, n: str) -> int:
 
 
 def _canonical(style: Style, m: re.Match) -> str:
-    text = m.group(0)
-    if style.name == "第N阶段":
+    text = re.sub(r"[ \u3000]", "", m.group(0))
+    if style.name.startswith("第"):
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
         return f"（{m.group('n')}）"
+    if style.name == "1）":
+        return f"{m.group('n')}）"
     return text
 
 
@@ -110,7 +142,7 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
             continue
         end = m.end()
         after = s[end: end + 1]
-        if style.arabic and after and (after.isdigit() or after in _QUANTITY_AFTER):
+        if style.arabic and after and _quantity_follows(style, s, end):
             continue
         if style.name == "1." and m.group(0)[-1] in ".．":
             # 1. with a space before its text is a marker too (Markdown, Word lists); 1.A is not
@@ -122,8 +154,27 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
         elif style.name == "一、" and m.group(0)[-1] in ".．":
             while end < len(s) and s[end] == " ":
                 end += 1
-        return Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+        elif style.name in ("（一）", "（1）") and s[end: end + 1] in ("、", "．", "."):
+            end += 1  # （三）、美术类比赛: a stray mark after the bracket is part of the marker
+        marker = Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+        return None if is_enumeration(s, marker) else marker
     return None
+
+
+# a numeral marker followed by another numeral is an enumeration of numbers, not a heading
+# (一、二、三等奖, 二、三节课, （1）、（2）班)
+_ENUMERATION_AFTER = {
+    True: re.compile(r"、?(?:\d{1,2}[、．.]|[（(]\d{1,2}[)）])"),
+    False: re.compile(rf"、?(?:{PLAIN_NUMERAL}[、．.]|[（(]{PLAIN_NUMERAL}[)）]|{PLAIN_NUMERAL}[等节次之])"),
+}
+
+
+def is_enumeration(s: str, marker: Marker) -> bool:
+    """The marker opens a list of numbers written the same way (一、二、三等奖, 二、三节课,
+    （1）、（2）、（5）班), not a heading; （二）、“欢乐青春” (a stray 、) and 一、1.加强… are headings."""
+    m = _ENUMERATION_AFTER[marker.style.arabic].match(s, marker.end)
+    # 一、二节课: a numeral after 一、 counts a list; after （一） it is the item's text (（一）三个班级)
+    return m is not None and (m.group(0)[-1] not in "等节次之" or marker.text.endswith("、"))
 
 
 def _alternation() -> str:
@@ -137,4 +188,5 @@ def _alternation() -> str:
 LINE_MARKER = re.compile(rf"^(?:{_alternation()})")
 
 # an attachment block: 附件 / 附件1 / 附件：… / 附件1：… at the start of a line
-ATTACHMENT = re.compile(r"^附件(?:\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*[：:．.、]?|\s*[：:]|\s*$|\s+)\s*(?P<rest>.*)$")
+# (附件1：…, 附表2, 附录, and 附：《…》 as school pages write it)
+ATTACHMENT = re.compile(r"^(?P<kind>附件|附表|附录|附(?=\s*[：:]))(?:\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*[：:．.、]?|\s*[：:]|\s*$|\s+)\s*(?P<rest>.*)$")
