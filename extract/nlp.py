@@ -59,11 +59,16 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-Language.component("fangan_targets", func=_component("targets", lambda d: rules.find_targets(doc_text(d))))
-Language.component("fangan_deadlines", func=_component("deadlines", lambda d: rules.find_deadlines(doc_text(d))))
-Language.component("fangan_parties", func=_component("parties", lambda d: rules.find_parties(doc_text(d))))
+# Each component reads the text the tokenizer kept (user_data["fangan_text"]) and writes one span group,
+# as declared here (spaCy's `requires`/`assigns`, shown by `nlp.analyze_pipes()`).
+Language.component("fangan_targets", assigns=["doc.spans"],
+                   func=_component("targets", lambda d: rules.find_targets(doc_text(d))))
+Language.component("fangan_deadlines", assigns=["doc.spans"],
+                   func=_component("deadlines", lambda d: rules.find_deadlines(doc_text(d))))
+Language.component("fangan_parties", assigns=["doc.spans"],
+                   func=_component("parties", lambda d: rules.find_parties(doc_text(d))))
 Language.component(
-    "fangan_goal_statements",
+    "fangan_goal_statements", assigns=["doc.spans"],  # also reads user_data["fangan_goal_spans"] (goal sections)
     func=_component("goal_statements",
                     lambda d: rules.find_goal_statements(doc_text(d), d.user_data.get("fangan_goal_spans", []))),
 )

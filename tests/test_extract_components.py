@@ -47,3 +47,11 @@ def test_fangan_goal_statements_alone():
     start = TEXT.index("全区")
     _, items = _items("fangan_goal_statements", "goal_statements", [(start, TEXT.index("\n", start))])
     assert [text for _, _, text in items] == ["全区生猪定点屠宰率达到98%以上"]
+
+
+def test_every_component_declares_what_it_writes():
+    from fangan.extract.nlp import COMPONENTS, load_pipeline
+
+    summary = load_pipeline().analyze_pipes()["summary"]
+    assert set(COMPONENTS) <= set(summary)
+    assert all(summary[name]["assigns"] == ["doc.spans"] for name in COMPONENTS)

@@ -67,32 +67,28 @@ def check_text(value: Optional[str], what: str, max_chars: int = MAX_QUERY_CHARS
     return value
 
 
+def _whole_number(value, what: str, lo: int, hi: int, hint: str) -> int:
+    """`value` as an int in [lo, hi], or a QueryError that says what to give instead."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"{what} {value!r} is not a number; give {hint}") from None
+    if not lo <= n <= hi:
+        raise QueryError(f"{what} {n} is out of range; give {hint}")
+    return n
+
+
 def check_years(year: int | str | Iterable[int | str] | None) -> list[int]:
     if year is None:
         return []
     years = [year] if isinstance(year, (int, str)) else list(year)
-    out = []
-    for y in years:
-        try:
-            y = int(y)
-        except (TypeError, ValueError):
-            raise QueryError(f"year {y!r} is not a number; give a year such as 2024") from None
-        if not 1 <= y <= 9999:
-            raise QueryError(f"year {y} is out of range; give a year between 1 and 9999, such as 2024")
-        out.append(y)
-    return out
+    return [_whole_number(y, "year", 1, 9999, "a year between 1 and 9999, such as 2024") for y in years]
 
 
 def check_month(month: Optional[int | str]) -> Optional[int]:
     if month is None or month == "":
         return None
-    try:
-        m = int(month)
-    except (TypeError, ValueError):
-        raise QueryError(f"deadline month {month!r} is not a number; give 1 to 12") from None
-    if not 1 <= m <= 12:
-        raise QueryError(f"deadline month {m} is out of range; give 1 to 12")
-    return m
+    return _whole_number(month, "deadline month", 1, 12, "1 to 12")
 
 
 def check_limit(limit: int) -> int:
