@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from fangan.model import DateValue, Deadline, Document, Goal, Phase, ResponsibleParty, Warning
+from fangan.model import DateValue, Deadline, Document, Goal, Phase, ResponsibleParty, RecordWarning
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Extraction:
     phases: list[Phase] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     responsible_parties: list[ResponsibleParty] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
 
 
 def extract(doc: Document, structure=None) -> Extraction:

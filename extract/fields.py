@@ -6,7 +6,7 @@ import bisect
 import re
 from typing import Optional
 
-from fangan.model import DateValue, Document, Goal, Section, Warning, iter_sections
+from fangan.model import DateValue, Document, Goal, Section, RecordWarning, iter_sections
 from fangan.normalizers.years import DATE_LINE
 
 from . import Extraction
@@ -169,7 +169,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     _metadata(doc, ex)
     _infer_years(ex)
     if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
-        ex.warnings.append(Warning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))
+        ex.warnings.append(RecordWarning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))
     return ex
 
 

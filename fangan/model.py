@@ -170,7 +170,9 @@ class Removed(_Model):
     reason: str = ""
 
 
-class Warning(_Model):
+class RecordWarning(_Model):
+    """What a stage could not fix or had to guess (named so as not to shadow the builtin `Warning`)."""
+
     code: str = Field(..., description="machine-readable, e.g. template_year, irrecoverable_encoding")
     message: str
     step: Optional[str] = None
@@ -199,7 +201,7 @@ class Document(_Model):
     responsible_parties: list[ResponsibleParty] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list)
     removed: list[Removed] = Field(default_factory=list)
-    warnings: list[Warning] = Field(default_factory=list)
+    warnings: list[RecordWarning] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict, description="source metadata (uploader, upload date, category …)")
 
 

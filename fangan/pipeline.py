@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
-from fangan.model import Document, ErrorRecord, Removed, Source, Warning
+from fangan.model import Document, ErrorRecord, Removed, Source, RecordWarning
 from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
@@ -143,7 +143,7 @@ def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options
         source_format=parsed.format,
         times=times,
     )
-    warnings = ([Warning(code=code, message=msg, step="parse") for code, msg in parsed.warnings] + explained.warnings
+    warnings = ([RecordWarning(code=code, message=msg, step="parse") for code, msg in parsed.warnings] + explained.warnings
                 + st.warnings)
     doc = Document(
         id=doc_id_for(item.sha256),

@@ -2,7 +2,7 @@
 
 Each repair is a small named step, `fn(text, ctx, report) -> text`, registered with `@step(name)`.
 The report records what the step changed (`Repair`), what it cut (`Removed`) and what it could not
-fix (`Warning`), so a record always says which repairs ran and what they did — the model is ftfy's
+fix (`RecordWarning`), so a record always says which repairs ran and what they did — the model is ftfy's
 `fix_and_explain`. `DEFAULT_STEPS` is the order; callers may pass their own list of names.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Protocol, runtime_checkable
 
-from fangan.model import Change, Removed, Repair, Warning
+from fangan.model import Change, Removed, Repair, RecordWarning
 from fangan.parsers import TitleCandidate
 
 MAX_EXAMPLES = 40
@@ -55,7 +55,7 @@ class StepReport:
         self.count = 0
         self.changes: list[Change] = []
         self.removed: list[Removed] = []
-        self.warnings: list[Warning] = []
+        self.warnings: list[RecordWarning] = []
         self.detail: Optional[str] = None
 
     def change(self, before: str, after: str, context: str = "", n: int = 1) -> None:
@@ -68,7 +68,7 @@ class StepReport:
         self.removed.append(Removed(step=self.step, text=text, reason=reason))
 
     def warn(self, code: str, message: str, count: int = 1, examples: Optional[list[str]] = None) -> None:
-        self.warnings.append(Warning(code=code, message=message, step=self.step, count=count, examples=(examples or [])[:10]))
+        self.warnings.append(RecordWarning(code=code, message=message, step=self.step, count=count, examples=(examples or [])[:10]))
 
 
 StepFn = Callable[[str, NormalizeContext, StepReport], str]
@@ -92,7 +92,7 @@ class Explanation:
     script: str
     repairs: list[Repair]
     removed: list[Removed]
-    warnings: list[Warning]
+    warnings: list[RecordWarning]
     context: NormalizeContext
 
 
@@ -113,7 +113,7 @@ def normalize_and_explain(text: str, ctx: Optional[NormalizeContext] = None, ste
     _load_builtin_steps()
     repairs: list[Repair] = []
     removed: list[Removed] = []
-    warnings: list[Warning] = []
+    warnings: list[RecordWarning] = []
     for name in names:
         fn = STEPS[name]
         report = StepReport(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from fangan.model import Repair, Section, Warning
+from fangan.model import Repair, Section, RecordWarning
 
 
 @dataclass
@@ -23,7 +23,7 @@ class StructureResult:
     # line index in `lines` where each section's heading sits, by section id
     section_lines: dict[str, int] = field(default_factory=dict)
     # what the tree could not take as written: numbering gaps and repeats, level conflicts, attachments
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
 
     @property
     def text(self) -> str:

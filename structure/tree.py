@@ -30,7 +30,7 @@ from typing import Optional
 
 from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
 from fangan.lexicon.script import to_simplified
-from fangan.model import Section, Warning
+from fangan.model import Section, RecordWarning
 
 from .titles import clean_title, heading_title
 
@@ -165,26 +165,26 @@ def hint_key(text: str, simplified: bool = False) -> str:
 class TreeResult:
     sections: list[Section] = field(default_factory=list)
     section_lines: dict[str, int] = field(default_factory=dict)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
 
 
 class _Warnings:
     """Collects one warning per code, with a count and example lines."""
 
     def __init__(self) -> None:
-        self.by_code: dict[str, Warning] = {}
+        self.by_code: dict[str, RecordWarning] = {}
 
     def add(self, code: str, message: str, example: str, keep_all: bool = False) -> None:
         """`keep_all`: every example is kept (lines left out of the tree are each named)."""
         w = self.by_code.get(code)
         if w is None:
-            self.by_code[code] = Warning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
+            self.by_code[code] = RecordWarning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
             return
         w.count += 1
         if keep_all or len(w.examples) < EXAMPLES:
             w.examples.append(example[:40])
 
-    def list(self) -> list[Warning]:
+    def list(self) -> list[RecordWarning]:
         return list(self.by_code.values())
 
 
