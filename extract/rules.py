@@ -131,7 +131,9 @@ def _action_before(before: str) -> str:
 
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in sentences(text):
-        recurring = [(r.start(), r.end()) for r in RECURRING.finditer(sent)]
+        # every recurring deadline opens with 每: most sentences are spared both scans
+        recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
+        recurring = [(r.start(), r.end()) for r in recurring_matches]
         for m in POINT.finditer(sent):
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
@@ -153,7 +155,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
                 continue
             yield s0 + m.start(), s0 + len(sent), Deadline(due=due, action=action, party=party,
                                                            raw=sent[m.start():].rstrip("。；;"))
-        for m in RECURRING.finditer(sent):
+        for m in recurring_matches:
             when = m.group("when") or ""
             part = "end" if when in ("末", "底") else ("early" if when == "初" else None)
             day = int(m.group("day")) if m.group("day") else None

@@ -79,9 +79,22 @@ def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Opti
     return None, start
 
 
+def _at(rx: re.Pattern) -> re.Pattern:
+    """`rx` (anchored with ^) made to match at a position: `_at(rx).match(text, pos)` is `rx.match(text[pos:])`
+    without copying the rest of the text for every quantity (the patterns look neither behind nor at the end)."""
+    assert rx.pattern.startswith("^") and "(?<" not in rx.pattern and "$" not in rx.pattern, rx.pattern
+    return re.compile(rx.pattern[1:], rx.flags)
+
+
+_CASUALTY_AT, _CONDITION_AT, _EVENT_AT, _PEOPLE_AT = map(_at, (CASUALTY_AFTER, CONDITION_AFTER, EVENT_AFTER, PEOPLE_AFTER))
+_SCORE_CONSEQUENCE_AT, _SENIORITY_AT, _TIME_FRAME_AT = map(_at, (SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, TIME_FRAME_AFTER))
+_NOUN_RUN = re.compile(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}")
+_MONTH_AT = re.compile(r"\s*\d{1,2}\s*月")
+
+
 def _noun_after(text: str, end: int) -> str:
     """The noun a quantity counts (建成17座垃圾转运站 → 垃圾转运站; 1条示范街和10家示范店 → 示范街)."""
-    after = re.match(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}", text[end:]).group(0)
+    after = _NOUN_RUN.match(text, end).group(0)
     after = re.sub(r"[和及与并或]$", "", re.sub(r"^(?:的|地|以上|以内|以下|左右)", "", after)).strip()
     return after if len(re.findall(r"[\u4e00-\u9fff]", after)) >= 2 else ""
 
@@ -138,8 +151,8 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
 
 def _casualties(text: str, start: int, unit: str) -> bool:
     """365人死亡: a count of casualties, what happened."""
-    m = re.match(rf"{NUMBER}{_SPACE}{re.escape(unit)}", text[start:])
-    return bool(m and CASUALTY_AFTER.match(text[start + m.end():]))
+    m = re.compile(rf"{NUMBER}{_SPACE}{re.escape(unit)}").match(text, start)
+    return bool(m and _CASUALTY_AT.match(text, m.end()))
 
 
 def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
@@ -148,7 +161,7 @@ def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
     if cmp is not None and CONDITION.match(before.strip()):
         return True
     opener = _HEADING_MARK.sub("", before.strip())
-    return bool((CONDITION_BEFORE.search(before) or CONDITION_OPENER.match(opener)) and CONDITION_AFTER.match(text[end:]))
+    return bool((CONDITION_BEFORE.search(before) or CONDITION_OPENER.match(opener)) and _CONDITION_AT.match(text, end))
 
 
 def _counts_a_list(before: str) -> bool:
@@ -164,7 +177,7 @@ def _is_date_part(text: str, m: re.Match) -> bool:
     if m.group("unit") == "年" and (text[m.end():m.end() + 1] == "代" or ERA_BEFORE.search(text[max(0, m.start() - 6):m.start()])):
         return True
     value = float(m.group("num") if "num" in m.groupdict() else m.group("hi"))
-    return value >= 1900 or bool(re.match(r"\s*\d{1,2}\s*月", text[m.end():]))
+    return value >= 1900 or bool(_MONTH_AT.match(text, m.end()))
 
 
 def _is_identifier(num: str) -> bool:
@@ -202,7 +215,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         if RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
             taken.append((m.start(), m.end()))  # 获全省前6-10名: a band of ranks
             continue
-        if m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end():]) and not _comparator_before(text, m.start())[0]:
+        if m.group("unit") in TIME_UNITS and _TIME_FRAME_AT.match(text, m.end()) and not _comparator_before(text, m.start())[0]:
             taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
             continue
         unit = m.group("unit").replace("％", "%")
@@ -214,16 +227,16 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
     for m in _QUANTITY.finditer(text):
         if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
-                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or EVENT_AFTER.match(text[m.end():])
+                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or _EVENT_AT.match(text, m.end())
                 or (m.group("unit") in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
-                or SENIORITY_AFTER.match(text[m.end():]) or SCORE_CONSEQUENCE_AFTER.match(text[m.end():])
-                or (RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and CONDITION_AFTER.match(text[m.end():]))
-                or (m.group("unit") in ("年", "周岁") and PEOPLE_AFTER.match(text[m.end():]))
+                or _SENIORITY_AT.match(text, m.end()) or _SCORE_CONSEQUENCE_AT.match(text, m.end())
+                or (RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and _CONDITION_AT.match(text, m.end()))
+                or (m.group("unit") in ("年", "周岁") and _PEOPLE_AT.match(text, m.end()))
                 or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue
         cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
         suffix = m.group("suffix")
-        if cmp is None and m.group("unit") in TIME_UNITS and TIME_FRAME_AFTER.match(text[m.end() - len(suffix or ""):]):
+        if cmp is None and m.group("unit") in TIME_UNITS and _TIME_FRAME_AT.match(text, m.end() - len(suffix or "")):
             continue  # 3个月内, 用3年时间: a time frame
         if suffix:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp

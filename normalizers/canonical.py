@@ -7,6 +7,7 @@ from . import NormalizeContext, StepReport, step
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_SPACE_RUN = re.compile(" {2,}")
 _CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
 
 
@@ -23,7 +24,8 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
     if n_sp:
         text = _SPACES.sub(" ", text)
         report.change("NBSP/ideographic space", " ", n=n_sp)
-    lines = [re.sub(" {2,}", " ", ln).strip() for ln in text.split("\n")]
+    # runs of spaces never cross a line break: one pass over the text squeezes them all
+    lines = [ln.strip() for ln in _SPACE_RUN.sub(" ", text).split("\n")]
     blank = sum(1 for ln in lines if not ln)
     if blank:
         report.detail = f"dropped {blank} blank lines"

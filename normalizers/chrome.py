@@ -140,9 +140,19 @@ def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
     return pairs
 
 
+def _any_line_rule(rules: tuple[ChromeRule, ...]) -> re.Pattern:
+    """One pattern that matches where any of `rules` does (their groups made plain): most lines are text,
+    and one failed match rules them all out before the rules are tried one by one."""
+    assert all(r.pattern.flags == re.UNICODE and "(?P=" not in r.pattern.pattern for r in rules)
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[A-Za-z_][A-Za-z_0-9]*>', '(?:', r.pattern.pattern)})" for r in rules))
+
+
+_ANY_LINE_RULE = _any_line_rule(LINE_RULES)
+
+
 def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Optional[str], bool]]:
     """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
-    for rule in LINE_RULES:
+    for rule in (LINE_RULES if _ANY_LINE_RULE.match(stripped) else ()):
         if len(stripped) <= rule.max_len and (top or not rule.top_only):
             m = rule.pattern.match(stripped)
             if m:

@@ -289,9 +289,15 @@ IRRECOVERABLE = (
 )
 
 
+# matches wherever one of the patterns does (none captures a group, so their union is exact)
+_ANY_IRRECOVERABLE = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in IRRECOVERABLE))
+
+
 @step("flag_irrecoverable")
 def flag_irrecoverable(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Count and report damage that cannot be reversed; the text is left as it is."""
+    if not _ANY_IRRECOVERABLE.search(text):  # one scan for the common case: an undamaged text
+        return text
     for code, pattern, message in IRRECOVERABLE:
         hits = pattern.findall(text)
         if hits:

@@ -208,7 +208,7 @@ class _Builder:
         if not s:
             return
         self.buf.append(s)
-        n = sum(1 for ch in s if not ch.isspace())
+        n = len("".join(s.split()))  # visible characters: str.split() drops exactly what str.isspace() calls space
         self.chars += n
         if self.emph_depth:
             self.emph_chars += n

@@ -63,6 +63,10 @@ def _looks_utf16(data: bytes) -> Optional[str]:
     return None
 
 
+# every byte but the control bytes a text file never has (is_binary counts those in one C pass)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10, 12, 13, 26, 27)))
+
+
 def is_binary(data: bytes) -> bool:
     """Control bytes a text file never has (NUL outside UTF-16, and the C0 range bar \\t\\n\\r\\f\\x1a\\x1b)."""
     sample = data[:8192]
@@ -70,7 +74,7 @@ def is_binary(data: bytes) -> bool:
         return False
     if _looks_utf16(sample) or any(sample.startswith(b) for b, _ in _BOMS):
         return False
-    bad = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 26, 27))
+    bad = len(sample.translate(None, _NOT_CONTROL))  # what is left once every other byte is deleted
     return bad / len(sample) > 0.01
 
 

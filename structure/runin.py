@@ -243,12 +243,15 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             if 0 < m.end() < len(line) - 2:
                 head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
                 return head + [m.end()]
+    candidates = list((after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)).finditer(line))
+    if not candidates:  # most lines: no marker after a break, and no copy of the numbering to test one
+        return []
     cuts = []
     sim = numbering.copy()
     first = match_marker(line)
     if first:
         sim.take(first, sim.place(first))
-    for m in (after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)).finditer(line):
+    for m in candidates:
         pos = m.end()
         if pos == 0 or pos >= len(line) - 2:
             continue

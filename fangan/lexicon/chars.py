@@ -111,7 +111,8 @@ def char_score(ch: str) -> float:
 
 def plausibility(text: str, sample: int = 20000) -> float:
     """Mean per-character class score in [-3, 1]; clean Chinese plans score above 0.6."""
-    scored = [char_score(c) for c in text[:sample] if c not in "\n\r\t "]
+    visible = text[:sample].replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "")
+    scored = list(map(char_score, visible))  # same order, same sum as a loop
     return sum(scored) / len(scored) if scored else 0.0
 
 
@@ -133,17 +134,30 @@ def char_logp(prev: Optional[str], ch: str, m: Optional[_Model] = None) -> float
     return ASCII_LOGP - 2
 
 
+# (previous character, character) → (its log probability, the context it leaves): candidate decodings and
+# mojibake lines are scored character by character, and the same pairs recur across documents
+_LOGP_CACHE: dict[str, tuple[float, Optional[str]]] = {}
+_LOGP_CACHE_MAX = 1_000_000
+
+
 def logprob(text: str, sample: int = 4000) -> float:
     """Mean per-character log probability of `text` (whitespace skipped) under the bigram model."""
     m = model()
+    cache = _LOGP_CACHE
+    if len(cache) > _LOGP_CACHE_MAX:
+        cache.clear()
     total, n, prev = 0.0, 0, None
     for ch in text[:sample]:
         if ch.isspace():
             prev = None
             continue
-        total += char_logp(prev, ch, m)
+        key = ch if prev is None else prev + ch
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = (char_logp(prev, ch, m), ch if (is_hanzi(ch) or ch in PUNCT) else None)
+        total += hit[0]
         n += 1
-        prev = ch if (is_hanzi(ch) or ch in PUNCT) else None
+        prev = hit[1]
     return total / n if n else 0.0
 
 

@@ -6,6 +6,7 @@ punctuation: `一、指导思想增强…`) ends, and to tell a title from an op
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fangan.lexicon.orgs import ORG_SUFFIX
 
@@ -62,7 +63,13 @@ def is_known_heading(phrase: str, following: str = "") -> bool:
     counts only before text that cannot continue the word (时间11月…, 主题“…”; not 主题讲座)."""
     if phrase in KNOWN_HEADINGS:
         return True
-    if phrase in HEADING_FIELDS and following and "\u4e00" <= following[0] <= "\u9fff":
+    # only whether the next character is a hanzi matters: the answer is cached per (phrase, that)
+    return _is_known_heading(phrase, bool(following) and "\u4e00" <= following[0] <= "\u9fff")
+
+
+@lru_cache(maxsize=65536)
+def _is_known_heading(phrase: str, hanzi_follows: bool) -> bool:
+    if phrase in HEADING_FIELDS and hanzi_follows:
         return False
     for subject in ("",) + HEADING_SUBJECTS:
         if phrase.startswith(subject) and _is_fields(phrase[len(subject):]):

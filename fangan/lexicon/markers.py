@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -97,7 +98,7 @@ def _quantity_follows(style: Style, s: str, end: int) -> bool:
     return after in _QUANTITY_AFTER
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)  # shared by the cache of match_marker
 class Marker:
     style: Style
     value: int
@@ -112,8 +113,13 @@ def _value(style: Style, n: str) -> int:
     return cn_to_int(n)
 
 
+_ALIGNMENT_SPACE = re.compile(r"[ \u3000]")
+
+
 def _canonical(style: Style, m: re.Match) -> str:
-    text = re.sub(r"[ \u3000]", "", m.group(0))
+    text = m.group(0)
+    if " " in text or "\u3000" in text:
+        text = _ALIGNMENT_SPACE.sub("", text)
     if style.name.startswith("第"):
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
@@ -133,6 +139,13 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
     """The marker that opens `s` at `pos`, or None (1.5, 3、4个, 2020年 and 1.A are not markers)."""
     if pos >= len(s) or s[pos] not in _FIRST:
         return None
+    return _match_marker(s, pos)
+
+
+# the structure stage, the run-in splitter and the party finder each ask about the same lines: the answer is
+# a function of (line, position) and a Marker is never changed once made, so it is shared
+@lru_cache(maxsize=8192)
+def _match_marker(s: str, pos: int) -> Optional[Marker]:
     first = _ANY_STYLE.match(s, pos)
     if first is None:
         return None
