@@ -97,6 +97,30 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
 
 
 _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
+# brackets a plan line never breaks inside: a space within them is spacing (（颁奖曲 集体奖 获奖学生…）)
+_PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+# how far back an opener still holds a space inside its brackets (an unclosed typo must not glue a page)
+MAX_BRACKET_SPAN = 80
+
+
+def _open_bracket(paragraph: str) -> bool:
+    """The paragraph ends inside a bracket or quote opened within its last MAX_BRACKET_SPAN characters."""
+    tail = paragraph[-MAX_BRACKET_SPAN:]
+    stack: list[str] = []
+    for ch in tail:
+        if ch in _PAIRS:
+            stack.append(_PAIRS[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+    return bool(stack)
+
+
+def _inside_line(paragraph: str, following: str) -> bool:
+    """A space a line break cannot have left: inside brackets, or after a single character (组 长：, 一 指导思想),
+    which is never a whole line of a plan."""
+    if _MARKER_START.match(following):
+        return False
+    return _open_bracket(paragraph) or len(paragraph.strip()) == 1
 
 
 def _is_break(paragraph: str, following: str) -> bool:
@@ -137,7 +161,9 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
         for tok in tokens[1:]:
             if not tok:
                 continue
-            if _is_break(paragraph, tok):
+            if _inside_line(paragraph, tok):
+                paragraph = paragraph + " " + tok  # spacing inside a line: kept as it was
+            elif _is_break(paragraph, tok):
                 pieces.append(paragraph)
                 paragraph = tok
             else:
