@@ -139,7 +139,21 @@ def _is_break(paragraph: str, following: str) -> bool:
             re.fullmatch(r"[0-9A-Za-z.%]+", following) and not _MARKER_START.match(paragraph)):
         return False
     # a short unpunctuated line before the space: a title, issuer, addressee or heading line
-    return len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph)
+    if len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph):
+        return True
+    # a numbered heading phrase whose clauses are joined by commas, not finished (2. 搭建学习平台，促进教师…素养
+    # 定期向教师…): the space is the only trace of its line break, so it stays a break
+    return _is_heading_phrase(paragraph)
+
+
+# the longest numbered heading phrase with commas that a line break may end
+MAX_HEADING_PHRASE = 60
+
+
+def _is_heading_phrase(paragraph: str) -> bool:
+    m = _MARKER_START.match(paragraph)
+    return (m is not None and len(paragraph) <= MAX_HEADING_PHRASE and not _open_bracket(paragraph)
+            and not re.search("[。；;！？!?：:]", paragraph[m.end():]))
 
 
 @step("split_space_separated_paragraphs")
