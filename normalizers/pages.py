@@ -120,7 +120,18 @@ def _inside_line(paragraph: str, following: str) -> bool:
     which is never a whole line of a plan."""
     if _MARKER_START.match(following):
         return False
-    return _open_bracket(paragraph) or len(paragraph.strip()) == 1
+    return _open_bracket(paragraph) or len(paragraph.split(" ")[-1].strip()) == 1 or _in_name_list(paragraph, following)
+
+
+# a list of names or short cells after a label (组员：冯王亮 周文龙 汪陈帅): short hanzi runs joined by spaces
+_LIST_CELL = r"[\u4e00-\u9fff·]{2,4}"
+_LIST_TAIL = re.compile(r"[：:\s]" + _LIST_CELL + "$")
+
+
+def _in_name_list(paragraph: str, following: str) -> bool:
+    """The space is one more gap of a list the line already opened: a short cell after a label's colon or a space
+    ends the paragraph, and the next token is such a cell too."""
+    return re.fullmatch(_LIST_CELL, following) is not None and _LIST_TAIL.search(paragraph) is not None
 
 
 def _is_break(paragraph: str, following: str) -> bool:
@@ -152,7 +163,9 @@ MAX_HEADING_PHRASE = 60
 
 def _is_heading_phrase(paragraph: str) -> bool:
     m = _MARKER_START.match(paragraph)
+    # (a clause left open by a comma continues on the next line whatever its length)
     return (m is not None and len(paragraph) <= MAX_HEADING_PHRASE and not _open_bracket(paragraph)
+            and paragraph[-1] not in "，,、"
             and not re.search("[。；;！？!?：:]", paragraph[m.end():]))
 
 
