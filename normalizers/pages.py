@@ -120,7 +120,17 @@ def _inside_line(paragraph: str, following: str) -> bool:
     which is never a whole line of a plan."""
     if _MARKER_START.match(following):
         return False
-    return _open_bracket(paragraph) or len(paragraph.split(" ")[-1].strip()) == 1 or _in_name_list(paragraph, following)
+    return (_open_bracket(paragraph) or _single_character_tail(paragraph) or _in_name_list(paragraph, following)
+            or following[0] in "（(")  # a parenthetical after a space stays with its line: 致辞 （5分钟）
+
+
+def _single_character_tail(paragraph: str) -> bool:
+    """The paragraph ends in one character after a space or a marker: a spaced-out word (组 长, 6.摄 影, 一 指导思想)."""
+    last = paragraph.split(" ")[-1].strip()
+    m = _MARKER_START.match(last)
+    if m and m.end() < len(last):
+        last = last[m.end():]
+    return len(last) == 1
 
 
 # a list of names or short cells after a label (组员：冯王亮 周文龙 汪陈帅): short hanzi runs joined by spaces
