@@ -121,7 +121,12 @@ def _inside_line(paragraph: str, following: str) -> bool:
     if _MARKER_START.match(following):
         return False
     return (_open_bracket(paragraph) or _single_character_tail(paragraph) or _in_name_list(paragraph, following)
-            or following[0] in "（(")  # a parenthetical after a space stays with its line: 致辞 （5分钟）
+            or _SHORT_NOTE.match(following) is not None)
+
+
+# a short parenthetical after a space stays with its line (致辞 （5分钟）, 评卷 （评卷老师待定））; a long one may
+# be a line of its own (（之后毕业生…就餐）)
+_SHORT_NOTE = re.compile(r"^[（(][^（）()\s]{1,12}[）)]")
 
 
 def _single_character_tail(paragraph: str) -> bool:
