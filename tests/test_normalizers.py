@@ -152,6 +152,41 @@ def test_docshare_document_comes_out_as_the_original():
     assert doc.year is None
 
 
+def test_flattened_page_keeps_spaces_inside_lines_and_breaks_after_headings():
+    """A flattened 文库 page: spaces inside a line (spaced-out labels, name lists, brackets, a short note after a
+    heading) are not paragraph breaks; the space after a numbered heading phrase with commas is one."""
+    doc = process_file(FIX / "docshare_flattened_inline_spaces.txt")
+    lines = doc.text.split("\n")
+    assert "组 长：张明" in lines
+    assert "副 组 长：王月琴 李建国 赵小红" in lines and "组 员：冯王亮 周文龙 汪陈帅" in lines
+    assert "1. 搭建展示平台，促进学生提高综合素养" in lines  # the heading keeps its own line
+    assert lines[lines.index("1. 搭建展示平台，促进学生提高综合素养") + 1].startswith("各班组织学生")
+    assert "2. 校领导致辞 （5分钟）" in lines
+    assert "（颁奖曲 集体奖 获奖学生上台领奖，领导颁发）" in lines
+    activities = [s for s in doc.sections if s.marker == "二、"][0]
+    assert [c.title for c in activities.children] == ["搭建展示平台，促进学生提高综合素养", "校领导致辞（5分钟）",
+                                                      "颁发毕业证书", "主持人宣布典礼结束"]
+    assert [s.marker + s.title for s in doc.sections] == ["一、领导小组", "二、活动安排", "三、工作要求", "四、其他事项"]
+
+
+@pytest.mark.parametrize("line, pieces", [
+    # a space inside brackets is spacing, even long after the sentence began
+    ("各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。 二、督查内容 督查各项重点工作的推进情况。",
+     ["各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。", "二、督查内容", "督查各项重点工作的推进情况。"]),
+    # a clause left open by a comma is not a finished heading line
+    ("学校决定开展评选活动，现将有关事项通知如下。 4.推荐名单在高二年段的名单中产生， 候选人需有先进荣誉或获奖的经历。",
+     ["学校决定开展评选活动，现将有关事项通知如下。", "4.推荐名单在高二年段的名单中产生，候选人需有先进荣誉或获奖的经历。"]),
+])
+def test_flattened_line_breaks_only_where_a_line_ended(line, pieces):
+    from fangan.normalizers.pages import split_space_separated_paragraphs
+    from fangan.normalizers import StepReport
+
+    # (only a long line with finished sentences is a flattened page)
+    line = line + " 以上工作要求各单位认真落实，确保各项工作按时完成，取得实效，并及时报送工作总结。" * 3
+    out = split_space_separated_paragraphs(line, NormalizeContext(site_family="docshare"), StepReport("s"))
+    assert out.split("\n")[:len(pieces)] == pieces
+
+
 def test_real_numbered_items_are_not_page_markers():
     raw = "卫生院工作方案\n一、主要任务\n1、加强培训。\n2、完善制度。\n3、强化考核。"
     text, e = _norm(raw)
