@@ -34,6 +34,29 @@ def _continues(prev: str) -> bool:
     return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
 
 
+# how many lines apart two items of one list may stand (an item's body may take a line or two)
+LIST_REACH = 3
+
+
+def _in_a_list(lines: list[str], j: int, k: int, last_pick: int) -> bool:
+    """Line j's number k has neighbours of its own list: k-1 a few lines above (not the page marker before it),
+    or k+1 a few lines below on a line a sentence finished before (a page marker after it breaks a sentence)."""
+    def number(i: int) -> Optional[int]:
+        m = _PAGE_NO.match(lines[i])
+        return int(m.group(1)) if m else None
+
+    above = any(number(i) == k - 1 and i != last_pick for i in range(max(0, j - LIST_REACH), j))
+    below = any(number(i) == k + 1 and not _continues(lines[i - 1])
+                for i in range(j + 1, min(len(lines), j + 1 + LIST_REACH)))
+    return above or below
+
+
+def _prefer_unlisted(lines: list[str], candidates: list[int], k: int, last_pick: int) -> list[int]:
+    """The candidates that are not items of a visible list, when there are any (else all of them)."""
+    unlisted = [j for j in candidates if not _in_a_list(lines, j, k, last_pick)]
+    return unlisted or candidates
+
+
 def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = None) -> list[int]:
     """Indexes of lines that begin with a page number, or [] when the numbers are a real list. Past `pages`, the
     count the site states (which may be short of its markers), only a number inside a sentence continues the
@@ -50,7 +73,9 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
                       and sum(len(x) for x in lines[picks[-1]: j]) >= min_page]
         if not candidates:
             break
-        mid = [j for j in candidates if _continues(lines[j - 1])]
+        # a number whose list is there (its item k-1 just above, or k+1 just below) is the document's own
+        candidates = _prefer_unlisted(lines, candidates, k, picks[-1])
+        mid = _prefer_unlisted(lines, [j for j in candidates if _continues(lines[j - 1])], k, picks[-1])
         # a line closed by a bracket or a quote may be a finished item; one broken inside a word is surely open
         strong = [j for j in mid if _surely_open(lines[j - 1])]
         past_count = pages is not None and k > pages
