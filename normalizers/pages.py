@@ -34,6 +34,8 @@ def _continues(prev: str) -> bool:
     return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
 
 
+# characters no line of a plan starts with: a page marker before them broke a sentence
+_NO_LINE_START = "：:，,。、；;）)】》”！？"
 # how many lines apart two items of one list may stand (an item's body may take a line or two)
 LIST_REACH = 3
 
@@ -45,6 +47,8 @@ def _in_a_list(lines: list[str], j: int, k: int, last_pick: int) -> bool:
         m = _PAGE_NO.match(lines[i])
         return int(m.group(1)) if m else None
 
+    if lines[j][_PAGE_NO.match(lines[j]).end():][:1] in _NO_LINE_START:
+        return False  # no item opens with a colon or a comma: 2、试场安排 / 2、：试场编排好 is a page break
     above = any(number(i) == k - 1 and i != last_pick for i in range(max(0, j - LIST_REACH), j))
     below = any(number(i) == k + 1 and not _continues(lines[i - 1])
                 for i in range(j + 1, min(len(lines), j + 1 + LIST_REACH)))
@@ -79,6 +83,9 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
         # a line closed by a bracket or a quote may be a finished item; one broken inside a word is surely open
         strong = [j for j in mid if _surely_open(lines[j - 1])]
         past_count = pages is not None and k > pages
+        if past_count:
+            # past the stated count only a break inside a sentence that no list explains continues the chain
+            strong = [j for j in strong if not _in_a_list(lines, j, k, picks[-1])]
         if strong or (mid and not past_count):
             pick = (strong or mid)[0]
         elif docshare and not past_count:
@@ -111,7 +118,8 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         m = _PAGE_NO.match(line)
         rest = line[m.end():]
         report.remove(m.group(0), "page marker of a document-sharing site")
-        if out and _surely_open(out[-1]):
+        # (a page that opens with a heading marker, 2、5.绍兴一中…, starts a line of its own)
+        if out and _surely_open(out[-1]) and (not _MARKER_START.match(rest) or out[-1].rstrip().endswith(("（", "(", "第"))):
             prev = out[-1].rstrip()
             report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
             out[-1] = prev + rest
