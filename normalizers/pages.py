@@ -104,6 +104,12 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
     return []
 
 
+def _marker_cut(prev: str) -> bool:
+    """The page broke inside a marker (（ / 2、4）, 1 / 2、0）): the rest's marker is the tail of the line's own."""
+    prev = prev.rstrip()
+    return bool(prev) and (prev[-1] in "（(第" or prev[-1].isdigit())
+
+
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
@@ -119,7 +125,7 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         rest = line[m.end():]
         report.remove(m.group(0), "page marker of a document-sharing site")
         # (a page that opens with a heading marker, 2、5.绍兴一中…, starts a line of its own)
-        if out and _surely_open(out[-1]) and (not _MARKER_START.match(rest) or out[-1].rstrip().endswith(("（", "(", "第"))):
+        if out and _surely_open(out[-1]) and (not _MARKER_START.match(rest) or _marker_cut(out[-1])):
             prev = out[-1].rstrip()
             report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
             out[-1] = prev + rest
