@@ -194,6 +194,32 @@ def test_real_numbered_items_are_not_page_markers():
     assert "remove_page_markers" not in _steps(e)
 
 
+_FILL = "各校要进行充分的动员，认真组织考生报名，做好考前的各项准备工作，确保考试工作顺利进行。" * 3
+
+
+def test_an_unpunctuated_list_on_a_docshare_page_is_not_a_chain_of_page_numbers():
+    """1、 报名条件：…考生 / 2、 报名地点 is the document's list (its item 1 is just above, 3 just below); the page
+    marker is the number that breaks the sentence further on (…到达考 / 2、点)."""
+    from fangan.normalizers.pages import find_page_markers
+
+    lines = ["1、音乐模拟考试方案", _FILL, "一、报名", "1、 报名条件：全县普通高中音乐应届考生", "2、 报名地点：鉴湖中学音乐办公室",
+             "3、 报名方法：各校集体报名。", _FILL + "各校带队老师要提前到达考", "2、点，安排好考生进休息室准备。", _FILL]
+    assert find_page_markers(lines, docshare=True, pages=2) == [0, 7]
+    # past the stated count (1 page), a numbered line with its list around it is never a page marker
+    assert find_page_markers(lines[:6], docshare=True, pages=1) == [0]
+
+
+def test_a_page_opening_with_a_heading_starts_a_line_and_a_page_broken_in_a_marker_joins():
+    from fangan.normalizers.pages import remove_page_markers
+    from fangan.normalizers import StepReport
+
+    ctx = NormalizeContext(site_family="docshare", page_count=3)
+    lines = ["1、活动方案", _FILL, "4.全体教师及部分教师代表", "2、5.全体学生及部分学生代表", _FILL + "（", "3、4）工作量不足的；", _FILL]
+    out = remove_page_markers("\n".join(lines), ctx, StepReport("remove_page_markers")).split("\n")
+    assert "5.全体学生及部分学生代表" in out and "4.全体教师及部分教师代表" in out
+    assert out[-2].endswith("（4）工作量不足的；")
+
+
 def test_page_markers_without_site_chrome_need_breaks_inside_sentences():
     raw = "1、某县卫生健康局关于开展健康促进工作的实施方\n2、案为推进健康促进工作，特制定本方案。一、工作目标全面提升健康素养水\n3、平。"
     text, e = _norm(raw)
