@@ -137,7 +137,8 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
 
 _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 # brackets a plan line never breaks inside: a space within them is spacing (（颁奖曲 集体奖 获奖学生…）)
-_PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+# (a bracket of either width closes either: (一）, 《…>》 are common typos)
+_PAIRS = {"（": "）)", "(": "）)", "《": "》>", "“": "”\"", "【": "】]", "〔": "〕]"}
 # how far back an opener still holds a space inside its brackets (an unclosed typo must not glue a page)
 MAX_BRACKET_SPAN = 80
 
@@ -149,7 +150,7 @@ def _open_bracket(paragraph: str) -> bool:
     for ch in tail:
         if ch in _PAIRS:
             stack.append(_PAIRS[ch])
-        elif stack and ch == stack[-1]:
+        elif stack and ch in stack[-1]:
             stack.pop()
     return bool(stack)
 

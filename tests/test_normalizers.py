@@ -173,6 +173,9 @@ def test_flattened_page_keeps_spaces_inside_lines_and_breaks_after_headings():
     # a space inside brackets is spacing, even long after the sentence began
     ("各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。 二、督查内容 督查各项重点工作的推进情况。",
      ["各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。", "二、督查内容", "督查各项重点工作的推进情况。"]),
+    # a bracket pair of mixed widths (一）is closed: the space after the heading is its line break
+    ("二、目标任务 (一）畜禽生产环节 治理指标：全区生猪定点屠宰率达到98%以上。",
+     ["二、目标任务", "(一）畜禽生产环节", "治理指标：全区生猪定点屠宰率达到98%以上。"]),
     # a clause left open by a comma is not a finished heading line
     ("学校决定开展评选活动，现将有关事项通知如下。 4.推荐名单在高二年段的名单中产生， 候选人需有先进荣誉或获奖的经历。",
      ["学校决定开展评选活动，现将有关事项通知如下。", "4.推荐名单在高二年段的名单中产生，候选人需有先进荣誉或获奖的经历。"]),
