@@ -34,6 +34,33 @@ def _continues(prev: str) -> bool:
     return bool(prev) and (prev[-1] not in TERMINAL or _MARKER_START.fullmatch(prev) is not None)
 
 
+# characters no line of a plan starts with: a page marker before them broke a sentence
+_NO_LINE_START = "：:，,。、；;）)】》”！？"
+# how many lines apart two items of one list may stand (an item's body may take a line or two)
+LIST_REACH = 3
+
+
+def _in_a_list(lines: list[str], j: int, k: int, last_pick: int) -> bool:
+    """Line j's number k has neighbours of its own list: k-1 a few lines above (not the page marker before it),
+    or k+1 a few lines below on a line a sentence finished before (a page marker after it breaks a sentence)."""
+    def number(i: int) -> Optional[int]:
+        m = _PAGE_NO.match(lines[i])
+        return int(m.group(1)) if m else None
+
+    if lines[j][_PAGE_NO.match(lines[j]).end():][:1] in _NO_LINE_START:
+        return False  # no item opens with a colon or a comma: 2、试场安排 / 2、：试场编排好 is a page break
+    above = any(number(i) == k - 1 and i != last_pick for i in range(max(0, j - LIST_REACH), j))
+    below = any(number(i) == k + 1 and not _continues(lines[i - 1])
+                for i in range(j + 1, min(len(lines), j + 1 + LIST_REACH)))
+    return above or below
+
+
+def _prefer_unlisted(lines: list[str], candidates: list[int], k: int, last_pick: int) -> list[int]:
+    """The candidates that are not items of a visible list, when there are any (else all of them)."""
+    unlisted = [j for j in candidates if not _in_a_list(lines, j, k, last_pick)]
+    return unlisted or candidates
+
+
 def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = None) -> list[int]:
     """Indexes of lines that begin with a page number, or [] when the numbers are a real list. Past `pages`, the
     count the site states (which may be short of its markers), only a number inside a sentence continues the
@@ -50,10 +77,15 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
                       and sum(len(x) for x in lines[picks[-1]: j]) >= min_page]
         if not candidates:
             break
-        mid = [j for j in candidates if _continues(lines[j - 1])]
+        # a number whose list is there (its item k-1 just above, or k+1 just below) is the document's own
+        candidates = _prefer_unlisted(lines, candidates, k, picks[-1])
+        mid = _prefer_unlisted(lines, [j for j in candidates if _continues(lines[j - 1])], k, picks[-1])
         # a line closed by a bracket or a quote may be a finished item; one broken inside a word is surely open
         strong = [j for j in mid if _surely_open(lines[j - 1])]
         past_count = pages is not None and k > pages
+        if past_count:
+            # past the stated count only a break inside a sentence that no list explains continues the chain
+            strong = [j for j in strong if not _in_a_list(lines, j, k, picks[-1])]
         if strong or (mid and not past_count):
             pick = (strong or mid)[0]
         elif docshare and not past_count:
@@ -72,6 +104,12 @@ def find_page_markers(lines: list[str], docshare: bool, pages: Optional[int] = N
     return []
 
 
+def _marker_cut(prev: str) -> bool:
+    """The page broke inside a marker (（ / 2、4）, 1 / 2、0）): the rest's marker is the tail of the line's own."""
+    prev = prev.rstrip()
+    return bool(prev) and (prev[-1] in "（(第" or prev[-1].isdigit())
+
+
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     lines = text.split("\n")
@@ -86,7 +124,8 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         m = _PAGE_NO.match(line)
         rest = line[m.end():]
         report.remove(m.group(0), "page marker of a document-sharing site")
-        if out and _surely_open(out[-1]):
+        # (a page that opens with a heading marker, 2、5.绍兴一中…, starts a line of its own)
+        if out and _surely_open(out[-1]) and (not _MARKER_START.match(rest) or _marker_cut(out[-1])):
             prev = out[-1].rstrip()
             report.change(f"{prev[-2:]} / {m.group(0)}{rest[:2]}", f"{prev[-2:]}{rest[:2]}", context=prev[-10:] + rest[:10])
             out[-1] = prev + rest
@@ -97,6 +136,57 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
 
 
 _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
+# brackets a plan line never breaks inside: a space within them is spacing (（颁奖曲 集体奖 获奖学生…）)
+# (a bracket of either width closes either: (一）, 《…>》 are common typos)
+_PAIRS = {"（": "）)", "(": "）)", "《": "》>", "“": "”\"", "【": "】]", "〔": "〕]"}
+# how far back an opener still holds a space inside its brackets (an unclosed typo must not glue a page)
+MAX_BRACKET_SPAN = 80
+
+
+def _open_bracket(paragraph: str) -> bool:
+    """The paragraph ends inside a bracket or quote opened within its last MAX_BRACKET_SPAN characters."""
+    tail = paragraph[-MAX_BRACKET_SPAN:]
+    stack: list[str] = []
+    for ch in tail:
+        if ch in _PAIRS:
+            stack.append(_PAIRS[ch])
+        elif stack and ch in stack[-1]:
+            stack.pop()
+    return bool(stack)
+
+
+def _inside_line(paragraph: str, following: str) -> bool:
+    """A space a line break cannot have left: inside brackets, or after a single character (组 长：, 一 指导思想),
+    which is never a whole line of a plan."""
+    if _MARKER_START.match(following):
+        return False
+    return (_open_bracket(paragraph) or _single_character_tail(paragraph) or _in_name_list(paragraph, following)
+            or _SHORT_NOTE.match(following) is not None)
+
+
+# a short parenthetical after a space stays with its line (致辞 （5分钟）, 评卷 （评卷老师待定））; a long one may
+# be a line of its own (（之后毕业生…就餐）)
+_SHORT_NOTE = re.compile(r"^[（(][^（）()\s]{1,12}[）)]")
+
+
+def _single_character_tail(paragraph: str) -> bool:
+    """The paragraph ends in one character after a space or a marker: a spaced-out word (组 长, 6.摄 影, 一 指导思想)."""
+    last = paragraph.split(" ")[-1].strip()
+    m = _MARKER_START.match(last)
+    if m and m.end() < len(last):
+        last = last[m.end():]
+    return len(last) == 1
+
+
+# a list of names or short cells after a label (组员：冯王亮 周文龙 汪陈帅): short hanzi runs joined by spaces
+_LIST_CELL = r"[\u4e00-\u9fff·]{2,4}"
+_LIST_TAIL = re.compile(r"[：:\s]" + _LIST_CELL + "$")
+
+
+def _in_name_list(paragraph: str, following: str) -> bool:
+    """The space is one more gap of a list the line already opened: a short cell after a label's colon or a space
+    ends the paragraph, and the next token is such a cell too."""
+    return re.fullmatch(_LIST_CELL, following) is not None and _LIST_TAIL.search(paragraph) is not None
 
 
 def _is_break(paragraph: str, following: str) -> bool:
@@ -115,7 +205,23 @@ def _is_break(paragraph: str, following: str) -> bool:
             re.fullmatch(r"[0-9A-Za-z.%]+", following) and not _MARKER_START.match(paragraph)):
         return False
     # a short unpunctuated line before the space: a title, issuer, addressee or heading line
-    return len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph)
+    if len(paragraph) <= 40 and not re.search("[，。；,;]", paragraph):
+        return True
+    # a numbered heading phrase whose clauses are joined by commas, not finished (2. 搭建学习平台，促进教师…素养
+    # 定期向教师…): the space is the only trace of its line break, so it stays a break
+    return _is_heading_phrase(paragraph)
+
+
+# the longest numbered heading phrase with commas that a line break may end
+MAX_HEADING_PHRASE = 60
+
+
+def _is_heading_phrase(paragraph: str) -> bool:
+    m = _MARKER_START.match(paragraph)
+    # (a clause left open by a comma continues on the next line whatever its length)
+    return (m is not None and len(paragraph) <= MAX_HEADING_PHRASE and not _open_bracket(paragraph)
+            and paragraph[-1] not in "，,、"
+            and not re.search("[。；;！？!?：:]", paragraph[m.end():]))
 
 
 @step("split_space_separated_paragraphs")
@@ -137,7 +243,9 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
         for tok in tokens[1:]:
             if not tok:
                 continue
-            if _is_break(paragraph, tok):
+            if _inside_line(paragraph, tok):
+                paragraph = paragraph + " " + tok  # spacing inside a line: kept as it was
+            elif _is_break(paragraph, tok):
                 pieces.append(paragraph)
                 paragraph = tok
             else:

@@ -152,11 +152,75 @@ def test_docshare_document_comes_out_as_the_original():
     assert doc.year is None
 
 
+def test_flattened_page_keeps_spaces_inside_lines_and_breaks_after_headings():
+    """A flattened 文库 page: spaces inside a line (spaced-out labels, name lists, brackets, a short note after a
+    heading) are not paragraph breaks; the space after a numbered heading phrase with commas is one."""
+    doc = process_file(FIX / "docshare_flattened_inline_spaces.txt")
+    lines = doc.text.split("\n")
+    assert "组 长：张明" in lines
+    assert "副 组 长：王月琴 李建国 赵小红" in lines and "组 员：冯王亮 周文龙 汪陈帅" in lines
+    assert "1. 搭建展示平台，促进学生提高综合素养" in lines  # the heading keeps its own line
+    assert lines[lines.index("1. 搭建展示平台，促进学生提高综合素养") + 1].startswith("各班组织学生")
+    assert "2. 校领导致辞 （5分钟）" in lines
+    assert "（颁奖曲 集体奖 获奖学生上台领奖，领导颁发）" in lines
+    activities = [s for s in doc.sections if s.marker == "二、"][0]
+    assert [c.title for c in activities.children] == ["搭建展示平台，促进学生提高综合素养", "校领导致辞（5分钟）",
+                                                      "颁发毕业证书", "主持人宣布典礼结束"]
+    assert [s.marker + s.title for s in doc.sections] == ["一、领导小组", "二、活动安排", "三、工作要求", "四、其他事项"]
+
+
+@pytest.mark.parametrize("line, pieces", [
+    # a space inside brackets is spacing, even long after the sentence began
+    ("各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。 二、督查内容 督查各项重点工作的推进情况。",
+     ["各单位要高度重视（按照 县委 要求），认真配合督查组开展工作。", "二、督查内容", "督查各项重点工作的推进情况。"]),
+    # a bracket pair of mixed widths (一）is closed: the space after the heading is its line break
+    ("二、目标任务 (一）畜禽生产环节 治理指标：全区生猪定点屠宰率达到98%以上。",
+     ["二、目标任务", "(一）畜禽生产环节", "治理指标：全区生猪定点屠宰率达到98%以上。"]),
+    # a clause left open by a comma is not a finished heading line
+    ("学校决定开展评选活动，现将有关事项通知如下。 4.推荐名单在高二年段的名单中产生， 候选人需有先进荣誉或获奖的经历。",
+     ["学校决定开展评选活动，现将有关事项通知如下。", "4.推荐名单在高二年段的名单中产生，候选人需有先进荣誉或获奖的经历。"]),
+])
+def test_flattened_line_breaks_only_where_a_line_ended(line, pieces):
+    from fangan.normalizers.pages import split_space_separated_paragraphs
+    from fangan.normalizers import StepReport
+
+    # (only a long line with finished sentences is a flattened page)
+    line = line + " 以上工作要求各单位认真落实，确保各项工作按时完成，取得实效，并及时报送工作总结。" * 3
+    out = split_space_separated_paragraphs(line, NormalizeContext(site_family="docshare"), StepReport("s"))
+    assert out.split("\n")[:len(pieces)] == pieces
+
+
 def test_real_numbered_items_are_not_page_markers():
     raw = "卫生院工作方案\n一、主要任务\n1、加强培训。\n2、完善制度。\n3、强化考核。"
     text, e = _norm(raw)
     assert text == raw
     assert "remove_page_markers" not in _steps(e)
+
+
+_FILL = "各校要进行充分的动员，认真组织考生报名，做好考前的各项准备工作，确保考试工作顺利进行。" * 3
+
+
+def test_an_unpunctuated_list_on_a_docshare_page_is_not_a_chain_of_page_numbers():
+    """1、 报名条件：…考生 / 2、 报名地点 is the document's list (its item 1 is just above, 3 just below); the page
+    marker is the number that breaks the sentence further on (…到达考 / 2、点)."""
+    from fangan.normalizers.pages import find_page_markers
+
+    lines = ["1、音乐模拟考试方案", _FILL, "一、报名", "1、 报名条件：全县普通高中音乐应届考生", "2、 报名地点：鉴湖中学音乐办公室",
+             "3、 报名方法：各校集体报名。", _FILL + "各校带队老师要提前到达考", "2、点，安排好考生进休息室准备。", _FILL]
+    assert find_page_markers(lines, docshare=True, pages=2) == [0, 7]
+    # past the stated count (1 page), a numbered line with its list around it is never a page marker
+    assert find_page_markers(lines[:6], docshare=True, pages=1) == [0]
+
+
+def test_a_page_opening_with_a_heading_starts_a_line_and_a_page_broken_in_a_marker_joins():
+    from fangan.normalizers.pages import remove_page_markers
+    from fangan.normalizers import StepReport
+
+    ctx = NormalizeContext(site_family="docshare", page_count=3)
+    lines = ["1、活动方案", _FILL, "4.全体教师及部分教师代表", "2、5.全体学生及部分学生代表", _FILL + "（", "3、4）工作量不足的；", _FILL]
+    out = remove_page_markers("\n".join(lines), ctx, StepReport("remove_page_markers")).split("\n")
+    assert "5.全体学生及部分学生代表" in out and "4.全体教师及部分教师代表" in out
+    assert out[-2].endswith("（4）工作量不足的；")
 
 
 def test_page_markers_without_site_chrome_need_breaks_inside_sentences():
