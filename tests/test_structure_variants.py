@@ -7,14 +7,7 @@ import re
 
 from fangan.lexicon.markers import match_marker
 from fangan.structure import build_structure
-
-
-def _tree(sections, depth=0):
-    out = []
-    for s in sections:
-        out.append(("  " * depth) + s.marker + s.title)
-        out.extend(_tree(s.children, depth + 1))
-    return out
+from test_structure import _tree  # the tree as indented "marker+title" lines
 
 
 def _clean(fixtures_dir):
