@@ -17,7 +17,7 @@ from fangan.lexicon.dates import HALF_YEARS, MONTH_PARTS, OPEN_END, RANGE_SEPARA
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue
 from fangan.normalizers.years import is_template_year
-from fangan.structure.numerals import cn_to_int
+from fangan.lexicon.markers import cn_to_int
 
 PARTS = MONTH_PARTS
 

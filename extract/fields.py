@@ -6,14 +6,15 @@ import bisect
 import re
 from typing import Optional
 
-from fangan.model import DateValue, Document, Goal, Section, RecordWarning, iter_sections
-from fangan.normalizers.years import DATE_LINE
+from fangan.lexicon.dates import SIGNATURE_DATE_LINE
+from fangan.lexicon.orgs import ORG_SUFFIX
+from fangan.model import Document, Goal, RecordWarning, Section, iter_sections
 
 from . import Extraction
 from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
 
-from .rules import ORG_SUFFIX, find_phases, find_sentence_phases
+from .rules import find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
@@ -99,7 +100,7 @@ def _metadata(doc: Document, ex: Extraction) -> None:
         ex.doc_number = m.group(0)
     # 落款: a date alone on one of the last lines, the issuer on the line before it
     for i in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
-        if DATE_LINE.match(lines[i]):
+        if SIGNATURE_DATE_LINE.match(lines[i]):
             ex.date = parse_point(lines[i])
             if ex.date:
                 ex.date.raw = lines[i]

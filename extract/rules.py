@@ -17,7 +17,6 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
-from fangan.lexicon.orgs import ORG_SUFFIX  # noqa: F401  (fields.py reads it from here)
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section

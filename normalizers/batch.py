@@ -27,10 +27,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import is_org_line
 
-from .years import DATE_LINE
 
 _DIGITS = re.compile(r"\d+")
 MAX_LINE = 200  # longer lines are paragraphs, never chrome
@@ -57,7 +57,7 @@ def may_be_chrome(line: str) -> bool:
     shape = line_shape(line)
     if not shape or LINE_MARKER.match(line.strip()):
         return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
-    if DATE_LINE.match(line.strip()) or is_org_line(line):
+    if SIGNATURE_DATE_LINE.match(line.strip()) or is_org_line(line):
         return False  # one issuer's documents share a signature and a date shape: that is the body
     return True
 

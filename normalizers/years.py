@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from fangan.lexicon.dates import SIGNATURE_DATE_LINE as DATE_LINE  # noqa: F401  (read by the learner and the metadata)
-
 from . import NormalizeContext, StepReport, step
 
 #: a date alone on its line, as in a 落款 (2024年8月20日, 二〇二四年八月二十日)

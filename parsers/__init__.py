@@ -161,7 +161,7 @@ def check_content(item: SourceItem, fmt: str) -> tuple[str, Optional[tuple[str, 
 def _reads_as_text(data: bytes) -> bool:
     """Positive evidence that bytes under a binary format's name are text: they decode to something that
     reads like a language (a few random bytes can lack control bytes by chance)."""
-    from .chinese import plausibility
+    from fangan.lexicon.chars import plausibility
     from .text import decode_bytes
 
     text, _ = decode_bytes(data[:65536])
@@ -171,7 +171,7 @@ def _reads_as_text(data: bytes) -> bool:
 def noise_reason(text: str) -> Optional[str]:
     """Why a document's text (after normalization, so repaired mojibake is judged repaired) is noise, or
     None. The bar is low — English text passes, damaged Chinese passes — only decoding debris fails."""
-    from .chinese import plausibility
+    from fangan.lexicon.chars import plausibility
 
     score = plausibility(text)
     if score < NOISE_BELOW:
@@ -189,7 +189,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     """Refuse a text over the length budget; warn when a document holds no Chinese."""
     from fangan.ingest import Limits
 
-    from .chinese import han_share, plausibility
+    from fangan.lexicon.chars import han_share, plausibility
 
     _replace_lone_surrogates(parsed)
     limit = max_text_chars or Limits().max_text_chars

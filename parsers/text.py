@@ -15,9 +15,9 @@ import codecs
 from typing import Optional
 
 from fangan.ingest import SourceItem
+from fangan.lexicon.chars import logprob, plausibility
 
 from . import Block, ParsedDocument, ParseError, register
-from .chinese import logprob, plausibility
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.dates import DATE_ONLY_LINE as _DATE_LINE

@@ -22,10 +22,8 @@ queries use the same one.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -55,9 +53,6 @@ Tokenizer = Segmenter
 RJiebaTokenizer = RJiebaSegmenter
 get_tokenizer = get_segmenter
 
-
-# the query side lives in fangan.corpus.query (one translation for the CLI, the API, Datasette and SQL)
-from .query import QueryError, _is_token, _quote, fts_query, to_simplified  # noqa: E402,F401
 
 
 def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[list[str]] = None) -> tuple[str, str, str]:

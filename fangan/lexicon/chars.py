@@ -198,3 +198,16 @@ def suspicious(line: str) -> bool:
 def reads_better(candidate: str, original: str, margin: float = 1.5) -> bool:
     """`candidate` reads as Chinese by a clear margin over `original` (mean log probability per character)."""
     return logprob(candidate) - logprob(original) >= margin
+
+
+# one C-level pass each instead of a Python loop per character (`\s` is exactly `str.isspace`; a hanzi is never space)
+_SPACE = re.compile(r"\s")
+_ANY_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def han_share(text: str, sample: int = 200_000) -> float:
+    """Share of hanzi (any CJK ideograph block) among the visible characters of `text`."""
+    head = text[:sample]
+    visible = len(head) - len(_SPACE.findall(head))
+    han = len(_ANY_HAN.findall(head))
+    return han / visible if visible else 0.0

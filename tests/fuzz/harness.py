@@ -84,7 +84,7 @@ def is_garbage(record: dict) -> bool:
     """A record of noise: what it read (its text, title and removed spans: learned boilerplate may take most
     of a batch of near-identical plans) reads like no language. 0.0 sits between damaged Chinese (≈ 0.8),
     English (≈ 0.2) and decoded random bytes (< 0)."""
-    from fangan.parsers.chinese import plausibility
+    from fangan.lexicon.chars import plausibility
 
     read = "\n".join([record.get("title", ""), record.get("text", "")] + [r["text"] for r in record.get("removed", [])])
     return plausibility(read) < 0.0
