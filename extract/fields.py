@@ -129,14 +129,13 @@ def _metadata(doc: Document, ex: Extraction) -> None:
 
 
 def extract_fields(doc: Document, structure=None) -> Extraction:
-    from .nlp import run
+    from .nlp import find_all
 
     ex = Extraction()
     text = doc.text
     index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None)
     spans = _goal_spans(text, index, doc.sections)
-    nlp_doc = run(text, spans)
-    found = nlp_doc.user_data.get("fangan", {})
+    found = find_all(text, spans)
 
     # goals: stated aims, and every clause that carries a quantified target
     goals: dict[tuple[int, int], Goal] = {}

@@ -55,3 +55,37 @@ def test_every_component_declares_what_it_writes():
     summary = load_pipeline().analyze_pipes()["summary"]
     assert set(COMPONENTS) <= set(summary)
     assert all(summary[name]["assigns"] == ["doc.spans"] for name in COMPONENTS)
+
+
+def _dump(found: dict) -> dict:
+    return {kind: [(a, b, repr(item)) for a, b, item in items] for kind, items in found.items()}
+
+
+def test_the_default_pipeline_finds_without_a_doc_what_the_doc_path_finds():
+    start = TEXT.index("全区")
+    spans = [(start, TEXT.index("\n", start))]
+    nlp = fnlp.load_pipeline()
+    assert fnlp._is_default(nlp)
+    via_doc = fnlp.run(TEXT, spans, nlp=nlp).user_data["fangan"]
+    direct = fnlp.find_all(TEXT, spans, nlp=nlp)
+    assert _dump(direct) == _dump(via_doc)
+    assert {k for k, v in direct.items() if v} == {"targets", "deadlines", "parties", "goal_statements"}
+
+
+def test_a_pipeline_with_a_component_of_its_own_runs_on_a_doc():
+    from spacy.language import Language
+
+    seen = []
+
+    @Language.component("test_reads_tokens")
+    def reads_tokens(doc):
+        seen.append(len(doc))
+        doc.user_data.setdefault("fangan", {})["tokens"] = [(0, len(doc.text), len(doc))]
+        return doc
+
+    nlp = _alone("fangan_deadlines")
+    nlp.add_pipe("test_reads_tokens")
+    assert not fnlp._is_default(nlp)
+    found = fnlp.find_all(TEXT, [], nlp=nlp)
+    assert seen and found["tokens"][0][2] == seen[0]  # the added component ran, on real tokens
+    assert [d.due.day for _, _, d in found["deadlines"]] == [5]
