@@ -61,8 +61,7 @@ def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[li
     title_words = tok.cut(title)
     if body_words is None:
         body_words = tok.cut(text)
-    extra = [s for w in title_words + body_words if len(w) > 2 for s in tok.subwords(w)]
-    return SEP.join(title_words), SEP.join(body_words), " ".join(extra)
+    return SEP.join(title_words), SEP.join(body_words), tok.subwords_text(title_words + body_words)
 
 
 # ---------------------------------------------------------------- the index

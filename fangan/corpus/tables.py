@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -249,7 +251,20 @@ def _write_manifest(root: Path, parts: dict[str, dict[str, str]]) -> None:
 
 def row_tuples(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
     """Rows as tuples in each table's column order: compact to send from a worker, fast to write."""
-    return {t: [tuple(r.get(n) for n in SCHEMAS[t].names) for r in rows[t]] for t in TABLES}
+    return {t: _tuples(t, rows[t]) for t in TABLES}
+
+
+@lru_cache(maxsize=None)
+def _columns(table: str):
+    names = SCHEMAS[table].names
+    return itemgetter(*names) if len(names) > 1 else (lambda r, n=names[0]: (r[n],))
+
+
+def _tuples(table: str, rows: list[dict]) -> list[tuple]:
+    try:  # rows_for writes every column: one C-level lookup per row
+        return list(map(_columns(table), rows))
+    except KeyError:  # rows from elsewhere may leave columns out: those are null
+        return [tuple(r.get(n) for n in SCHEMAS[table].names) for r in rows]
 
 
 def arrow_from_tuples(name: str, rows: list[tuple]) -> pa.Table:

@@ -21,6 +21,7 @@ class Segmenter:
         self._jieba = jieba.dt
         self._jieba.check_initialized()
         self._sub: dict[str, list[str]] = {}
+        self._joined: dict[str, str] = {}
 
     def cut(self, text: str) -> list[str]:
         return list(self._jieba.cut(text, HMM=True))
@@ -42,6 +43,22 @@ class Segmenter:
             self._sub[w] = out
         return out
 
+    def subwords_text(self, words: list[str]) -> str:
+        """" ".join of the subwords of every word, in order (the search index's extra column); each
+        long word's share is joined once and remembered, as its subwords are."""
+        joined = self._joined
+        parts = []
+        for w in words:
+            if len(w) > 2:
+                j = joined.get(w)
+                if j is None:
+                    j = " ".join(self.subwords(w))
+                    if len(joined) < 500_000:
+                        joined[w] = j
+                if j:
+                    parts.append(j)
+        return " ".join(parts)
+
     def cut_for_search(self, text: str) -> list[str]:
         out = []
         for w in self.cut(text):
@@ -60,6 +77,7 @@ class RJiebaSegmenter(Segmenter):
 
         self._r = rjieba
         self._sub: dict[str, list[str]] = {}
+        self._joined: dict[str, str] = {}
 
     def cut(self, text: str) -> list[str]:
         return self._r.cut(text, True)
