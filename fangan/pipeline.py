@@ -11,6 +11,7 @@ import os
 import time
 import traceback
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -548,15 +549,34 @@ def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: O
     yield from _sources_of(store, stale, options)
 
 
+PRIMER = ("长宁县2024年健康促进工作方案\n各乡镇人民政府：\n一、工作目标\n（一）总体目标\n"
+          "到2024年底，全县居民健康素养水平达到25%以上。\n二、实施步骤\n1.各乡镇于7月15日前完成摸底排查工作。"
+          "（责任单位：县卫生监督所）\n长宁县人民政府办公室\n2024年3月1日\n")
+
+
+@lru_cache(maxsize=1)
+def prime() -> None:
+    """Build one small plan in this process, discarding it: it loads what every document needs (the
+    character model, the segmenter, the extraction pipeline, patterns compiled on first use, about
+    a CPU second). Run before worker processes fork, each inherits it instead of loading it again."""
+    item = SourceItem(path="primer.txt", data=PRIMER.encode("utf-8"))
+    try:
+        _serialize(process_item(item), None)
+    except StageError:
+        pass
+
+
 def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer, jobs: Optional[int],
               dask_address: Optional[str], progress, phase: str) -> None:
-    from .executors import make_executor
+    from .executors import make_executor, resolve_jobs
 
     head, items = _peek(jobs_iter, BATCH)
     if not head:
         return
     writer.publish(ctx[1])
     with writer.report.times.timed("start"):
+        if not dask_address and resolve_jobs(jobs, len(head)) > 1:
+            prime()  # forked workers share it
         executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     try:
