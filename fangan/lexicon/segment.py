@@ -44,20 +44,17 @@ class Segmenter:
         return out
 
     def subwords_text(self, words: list[str]) -> str:
-        """" ".join of the subwords of every word, in order (the search index's extra column); each
-        long word's share is joined once and remembered, as its subwords are."""
+        """" ".join of the subwords of every word, in order (the search index's extra column). Each
+        word's share is joined once and remembered (short words have none), so a document costs a
+        set difference and one dictionary lookup per word, in C."""
         joined = self._joined
-        parts = []
-        for w in words:
-            if len(w) > 2:
-                j = joined.get(w)
-                if j is None:
-                    j = " ".join(self.subwords(w))
-                    if len(joined) < 500_000:
-                        joined[w] = j
-                if j:
-                    parts.append(j)
-        return " ".join(parts)
+        new = set(words).difference(joined)
+        if len(joined) + len(new) > 500_000:  # bounded: start again rather than grow
+            joined.clear()
+            new = set(words)
+        for w in new:
+            joined[w] = " ".join(self.subwords(w)) if len(w) > 2 else ""
+        return " ".join(filter(None, map(joined.__getitem__, words)))
 
     def cut_for_search(self, text: str) -> list[str]:
         out = []
