@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -284,6 +285,19 @@ def _write_part(root: Path, name: str, tables: dict[str, pa.Table]) -> None:
         os.replace(tmp, path)  # derived data: a kill leaves the old part or the new, and the manifest decides
 
 
+@contextmanager
+def system_allocator():
+    """Arrow's buffers from the C allocator while the tables are written: pyarrow's default pool
+    (mimalloc) keeps what it freed, so each part written during a long build added to the peak
+    memory (a 20 MB build: 433 MB peak RSS with mimalloc, 373 MB with the system pool)."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
 class TablesWriter:
     """Appends the rows of built documents to every table, one part per `flush_docs` documents (the
     fixed cost of a Parquet file is paid per part, not per document); the manifest says which record
@@ -309,6 +323,7 @@ class TablesWriter:
         if len(self.pending) >= self.flush_docs:
             self.flush()
 
+    @system_allocator()
     def flush(self) -> Optional[str]:
         if not self.pending:
             return None
@@ -360,6 +375,7 @@ def _live(parts: dict[str, dict[str, str]], current: dict[str, str]) -> dict[str
     return owner
 
 
+@system_allocator()
 def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
     """Bring DIR/tables/ in line with DIR/documents/: parts holding rows of replaced or removed records
     are rewritten without them, records missing from every part are added as one new part, and files
