@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, is_known_heading, opens_sentence, unit_subject
+from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, \
+    is_known_heading, opens_sentence, starts_with_known_heading, unit_subject
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
@@ -107,6 +108,10 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
     known plan heading, or ends in a heading noun while the tail opens like a sentence."""
+    if threshold > CUT_THRESHOLD and not starts_with_known_heading(rest):
+        # above CUT_THRESHOLD every cut, and the label cut, needs a known heading as its head: when no
+        # prefix of the line is one, none of the cut points can be taken (most clean-text items)
+        return None
     clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line

@@ -115,3 +115,24 @@ def opens_sentence(text: str) -> bool:
     if text.startswith(MID_PHRASE) or text.startswith(NAME_END):
         return False
     return text.startswith(SENTENCE_START) or _UNIT_SUBJECT.match(text) is not None
+
+
+def _alternation(words) -> str:
+    # longest first, so a listed word is never shadowed by its own prefix (only a speed matter: the
+    # pattern is used for whether some prefix matches, which backtracking finds in any order)
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# every phrase `is_known_heading` accepts, as one pattern: a listed heading, or [subject] field
+# [joint field] (the grammar of `_is_known_heading` / `_is_fields`, spelled from the same tables).
+# `starts_with_known_heading(text)` is true when SOME prefix of `text` is a known heading; it is
+# a necessary condition for a cut that needs a known head, tested once before the cut points are.
+_FIELDS = f"(?:{_alternation(HEADING_FIELDS)})"
+_KNOWN_HEADING_PREFIX = re.compile(
+    f"(?:{_alternation(KNOWN_HEADINGS)}|(?:{_alternation(HEADING_SUBJECTS)})?{_FIELDS}"
+    f"(?:(?:{_alternation(j for j in _PAIR if j)})?{_FIELDS})?)")
+
+
+def starts_with_known_heading(text: str) -> bool:
+    """Some prefix of `text` is a phrase `is_known_heading` may accept (whatever follows it)."""
+    return _KNOWN_HEADING_PREFIX.match(text) is not None
