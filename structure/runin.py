@@ -26,7 +26,8 @@ import re
 from typing import Optional
 
 from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, \
-    is_known_heading, opens_sentence, starts_with_known_heading, unit_subject
+    is_known_heading, opens_sentence, \
+    KNOWN_HEADING_PATTERN, head_noun_before_sentence, unit_subject
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
@@ -108,9 +109,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
     known plan heading, or ends in a heading noun while the tail opens like a sentence."""
-    if threshold > CUT_THRESHOLD and not starts_with_known_heading(rest):
-        # above CUT_THRESHOLD every cut, and the label cut, needs a known heading as its head: when no
-        # prefix of the line is one, none of the cut points can be taken (most clean-text items)
+    if not _may_cut(rest, threshold):
         return None
     clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
@@ -147,6 +146,28 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     if best is None:
         return _label_cut(rest, clause, known_only=threshold > CUT_THRESHOLD)
     return best[1]
+
+
+# a known heading with text after it that a cut may leave as the body (not punctuation, not 及/和…):
+# every cut `split_run_in_heading` takes on a known head, and every label cut, has one at its start
+_KNOWN_HEAD_THEN_BODY = re.compile(
+    f"{KNOWN_HEADING_PATTERN}(?!{'|'.join(re.escape(w) for w in tuple(_PUNCT) + NOT_SENTENCE_START)})(?=[\\s\\S])")
+
+
+def _may_cut(rest: str, threshold: int) -> bool:
+    """A cheap necessary condition for `split_run_in_heading` to cut, read off its scores: a score of
+    `threshold` needs a known heading as the head (some prefix of the line, before a tail that does
+    not open with punctuation or a conjunction), or, when a heading noun and a sentence opener
+    together reach it, a heading noun within MAX_HEAD before such an opener; the label cut needs a
+    colon (and, above CUT_THRESHOLD, a known head too). Most items fail all three and are not
+    segmented at all."""
+    if _KNOWN_HEAD_THEN_BODY.match(rest):
+        return True
+    if threshold <= max(HEAD_FINAL_SCORE, SENTENCE_START_SCORE):
+        return True  # one of the two alone may reach the threshold: no gate
+    if threshold <= HEAD_FINAL_SCORE + SENTENCE_START_SCORE and head_noun_before_sentence(rest, MAX_HEAD):
+        return True
+    return threshold <= CUT_THRESHOLD and ("：" in rest or ":" in rest)
 
 
 def _label_cut(rest: str, clause: str, known_only: bool = False) -> Optional[int]:

@@ -125,14 +125,21 @@ def _alternation(words) -> str:
 
 # every phrase `is_known_heading` accepts, as one pattern: a listed heading, or [subject] field
 # [joint field] (the grammar of `_is_known_heading` / `_is_fields`, spelled from the same tables).
-# `starts_with_known_heading(text)` is true when SOME prefix of `text` is a known heading; it is
-# a necessary condition for a cut that needs a known head, tested once before the cut points are.
+# `re.match` of it succeeds when SOME prefix of a text may be a known heading (backtracking tries
+# every alternative): a necessary condition for a cut that needs a known head.
 _FIELDS = f"(?:{_alternation(HEADING_FIELDS)})"
-_KNOWN_HEADING_PREFIX = re.compile(
-    f"(?:{_alternation(KNOWN_HEADINGS)}|(?:{_alternation(HEADING_SUBJECTS)})?{_FIELDS}"
-    f"(?:(?:{_alternation(j for j in _PAIR if j)})?{_FIELDS})?)")
+KNOWN_HEADING_PATTERN = (f"(?:{_alternation(KNOWN_HEADINGS)}|(?:{_alternation(HEADING_SUBJECTS)})?{_FIELDS}"
+                         f"(?:(?:{_alternation(j for j in _PAIR if j)})?{_FIELDS})?)")
 
 
-def starts_with_known_heading(text: str) -> bool:
-    """Some prefix of `text` is a phrase `is_known_heading` may accept (whatever follows it)."""
-    return _KNOWN_HEADING_PREFIX.match(text) is not None
+# a heading noun right before a body sentence (…保障措施 / 按照…, …建设 / 区交通局要牵头…): where a
+# run-in heading that ends in a heading noun may be cut (HEAD_FINAL then `opens_sentence`)
+_HEAD_NOUN_BEFORE_SENTENCE = re.compile(
+    f"(?:{_alternation(HEAD_FINAL)})(?=(?:{_alternation(SENTENCE_START)})|{_UNIT_SUBJECT.pattern.lstrip('^')})")
+
+
+def head_noun_before_sentence(text: str, before: int) -> bool:
+    """Some heading noun that starts before `before` is followed by text that opens like a sentence
+    (a necessary condition for `text[:i].endswith(HEAD_FINAL)` and `opens_sentence(text[i:])` at some i)."""
+    m = _HEAD_NOUN_BEFORE_SENTENCE.search(text)
+    return m is not None and m.start() < before
