@@ -23,6 +23,7 @@ Every change is reported (`Repair` step `split_run_in_headings`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, \
@@ -206,9 +207,23 @@ def _ends_with_spaced(text: str, label: str) -> Optional[int]:
 
 def is_flattened(lines: list[str]) -> bool:
     """Several markers hidden after finished sentences, or headings run straight into the next
-    heading: the document lost its line breaks (flattened page, crawler output)."""
-    hidden = sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines)
-    return hidden + _run_in_headings(lines) >= FLAT_MIN_MARKERS
+    heading: the document lost its line breaks (flattened page, crawler output).
+    Only whether the count reaches FLAT_MIN_MARKERS is asked, so counting stops there."""
+    hidden = 0
+    for ln in lines:
+        hidden += _hidden_markers(ln)
+        if hidden >= FLAT_MIN_MARKERS:
+            return True
+    return _run_in_headings(lines, FLAT_MIN_MARKERS - hidden) >= FLAT_MIN_MARKERS - hidden
+
+
+@lru_cache(maxsize=16384)
+def _hidden_markers(line: str) -> int:
+    """Markers hidden after a break inside one line, under a numbering of its own: a function of the
+    line alone, and lines repeat within and across documents (boilerplate, list items)."""
+    if _AFTER_BREAK.search(line) is None:
+        return 0  # most lines: no marker after a break (the same test _embedded_markers starts with)
+    return len(_embedded_markers(line, Numbering(), anywhere=False, after=_AFTER_BREAK))
 
 
 # a heading that runs into the next one leaves this little text between the two markers
@@ -216,12 +231,15 @@ def is_flattened(lines: list[str]) -> bool:
 RUN_IN_SPAN = 40
 
 
-def _run_in_headings(lines: list[str]) -> int:
+def _run_in_headings(lines: list[str], enough: Optional[int] = None) -> int:
     """Markers right after the short text of a heading line that the numbering takes as the very
-    next heading (the next sibling, or the first child): headings that lost their line break."""
+    next heading (the next sibling, or the first child): headings that lost their line break.
+    `enough`: the caller only asks whether the count reaches it; counting stops there."""
     numbering = Numbering()
     count = 0
     for ln in lines:
+        if enough is not None and count >= enough:
+            break
         first = match_marker(ln)
         if first is None:
             continue
