@@ -8,6 +8,7 @@ own title. Alignment and conversion spaces are not part of a title (其 他 → 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 _TRAIL = "。；;，,：:、 "
@@ -33,12 +34,22 @@ def clean_title(title: str) -> str:
 _OPEN, _CLOSE = "（(《“「『【", "）)》”」』】"
 
 
+_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+
+
 def first_delimiter(text: str) -> Optional[re.Match]:
     """The first 。 or ： that ends a title, outside brackets and quotes: a colon inside a
     parenthetical (活动一（负责人：杨佩琼）) belongs to the title, as a date parenthetical does."""
+    if _BRACKET.search(text) is None:
+        return _DELIM.search(text)  # no bracket at all: the first delimiter is outside every one
+    opened = closed = 0  # bracket counts before the delimiter, kept up as the delimiters go by
+    seen = 0
     for m in _DELIM.finditer(text):
-        before = text[: m.start()]
-        if sum(before.count(c) for c in _OPEN) <= sum(before.count(c) for c in _CLOSE):
+        between = text[seen: m.start()]
+        opened += sum(between.count(c) for c in _OPEN)
+        closed += sum(between.count(c) for c in _CLOSE)
+        seen = m.start()
+        if opened <= closed:
             return m
     # a bracket that never closes (damaged text) hides nothing
     if sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE):
@@ -46,6 +57,8 @@ def first_delimiter(text: str) -> Optional[re.Match]:
     return None
 
 
+# a pure function of its arguments, and headings repeat across documents (指导思想, 保障措施)
+@lru_cache(maxsize=8192)
 def heading_title(rest: str, whole_line: bool) -> str:
     rest = rest.strip()
     if not rest:
