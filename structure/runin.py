@@ -319,6 +319,8 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
 
 def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
     """A marker at the end of a line, or alone on its line, numbers the text of the next line."""
+    if line.rstrip()[-1:] not in _DANGLING_END:
+        return line, following  # both patterns end in a marker's last character, then spaces
     m = _DANGLING.search(line) or _dangling_after_heading(line)
     if not m or match_marker(following) is not None:
         return line, following
@@ -330,6 +332,8 @@ def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tupl
     return line[: m.start()].rstrip(), joined
 
 
+# the last character of every marker _DANGLING and _DANGLING_MARKER accept (1. 1、 （1） （一）)
+_DANGLING_END = ".．、)）"
 _DANGLING_MARKER = re.compile(r"(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 
 
