@@ -231,6 +231,22 @@ def _hidden_markers(line: str) -> int:
 RUN_IN_SPAN = 40
 
 
+@lru_cache(maxsize=16384)
+def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Marker, ...]]:
+    """The marker that opens `line`, and the markers that may start a run-in heading within
+    RUN_IN_SPAN after it: a function of the line alone (the numbering then judges them in order)."""
+    first = match_marker(line)
+    if first is None:
+        return None, ()
+    found = []
+    for m in _AFTER_ANY.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
+        marker = match_marker(line, m.end())
+        if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
+            continue
+        found.append(marker)
+    return first, tuple(found)
+
+
 def _run_in_headings(lines: list[str], enough: Optional[int] = None) -> int:
     """Markers right after the short text of a heading line that the numbering takes as the very
     next heading (the next sibling, or the first child): headings that lost their line break.
@@ -240,14 +256,11 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None) -> int:
     for ln in lines:
         if enough is not None and count >= enough:
             break
-        first = match_marker(ln)
+        first, following = _heading_and_run_in_markers(ln)
         if first is None:
             continue
         numbering.take(first, numbering.place(first))
-        for m in _AFTER_ANY.finditer(ln, first.end, min(len(ln), first.end + RUN_IN_SPAN)):
-            marker = match_marker(ln, m.end())
-            if marker is None or marker.style.name == "①" or is_enumeration(ln, marker):
-                continue
+        for marker in following:
             placement = numbering.place(marker)
             if placement.kind == "continue" or (
                     placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
