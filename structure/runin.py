@@ -23,6 +23,7 @@ Every change is reported (`Repair` step `split_run_in_headings`).
 from __future__ import annotations
 
 import re
+from collections import deque
 from functools import lru_cache
 from typing import Optional
 
@@ -401,6 +402,23 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
     return out
 
 
+@lru_cache(maxsize=16384)
+def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
+    """Where the heading phrase of an item (`rest`, the text after its marker) ends and its body
+    begins, or None; and whether the phrase ranking (`split_run_in_heading`) found it. A function of
+    the item's text and two facts about its document, so repeated items are decided once."""
+    dated = _DATED_STAGE.match(rest)
+    if dated:
+        return dated.end(), False  # a stage with its dates is cut off in any text
+    # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
+    if flat or _runs_on(rest):
+        at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
+        if at is not None:
+            return at, False
+    loose = flat or _runs_on(rest) or sibling_ran_in
+    return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
+
+
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     """Body lines with every run-in heading on a line of its own, and the repair that says so."""
     changes: list[Change] = []
@@ -409,11 +427,11 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     numbering = Numbering()
     out: list[str] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
-    queue = list(lines)
+    queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
     cut_body: Optional[str] = None
     run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
     while queue:
-        ln = queue.pop(0)
+        ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
         cuts = _embedded_markers(ln, numbering, anywhere=flat)
@@ -421,7 +439,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
                 changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
-            queue[:0] = pieces[1:]
+            queue.extendleft(reversed(pieces[1:]))
             ln = pieces[0]
         if queue:
             ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
@@ -433,23 +451,16 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             rest = ln[marker.end:]
             if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")
-            dated = _DATED_STAGE.match(rest)
-            if dated or rest:
-                # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-                at = dated.end() if dated else None
-                if at is None and (flat or _runs_on(rest)):
-                    at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
-                if at is None:
-                    # a sibling that already ran into its body says this list is written that way
-                    loose = flat or _runs_on(rest) or marker.style.name in run_in_styles
-                    at = split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT)
-                    if at and not flat:
-                        run_in_styles.add(marker.style.name)
+            if rest:
+                # a sibling that already ran into its body says this list is written that way
+                at, by_phrase = _heading_cut(rest, flat, marker.style.name in run_in_styles)
+                if at and by_phrase and not flat:
+                    run_in_styles.add(marker.style.name)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
                     cut_body = ln[head_end:]
-                    queue.insert(0, cut_body)
+                    queue.appendleft(cut_body)
                     ln = ln[:head_end].rstrip()
         out.append(ln)
     # pieces cut out of flattened lines may end in a wrapped heading too
