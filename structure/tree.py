@@ -288,9 +288,9 @@ class TreeBuilder:
 
     def _inline_circled(self, line: str, index: int) -> None:
         """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""
-        starts = [m.start() for m in re.finditer("[①-⑳]", line) if m.start() > 0]
-        if not starts or not self.numbering.stack:
-            return
+        if _CIRCLED.search(line, 1) is None or not self.numbering.stack:
+            return  # most lines: no circled number after their first character
+        starts = [m.start() for m in _CIRCLED.finditer(line, 1)]
         for a, b in zip(starts, starts[1:] + [len(line)]):
             piece = line[a:b]
             marker = match_marker(piece)
@@ -341,6 +341,7 @@ class TreeBuilder:
         return self.result
 
 
+_CIRCLED = re.compile("[①-⑳]")
 # chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
 CHAPTER_RANK = 1
 # the longest whole-sentence heading
