@@ -215,7 +215,12 @@ def is_flattened(lines: list[str]) -> bool:
         hidden += _hidden_markers(ln)
         if hidden >= FLAT_MIN_MARKERS:
             return True
-    return _run_in_headings(lines, FLAT_MIN_MARKERS - hidden) >= FLAT_MIN_MARKERS - hidden
+    need = FLAT_MIN_MARKERS - hidden
+    # a line adds at most one run-in heading, and only a line with a marker after its own may: when
+    # fewer lines than `need` have one, the numbering need not be walked (most documents)
+    if sum(1 for ln in lines if _heading_and_run_in_markers(ln)[1]) < need:
+        return False
+    return _run_in_headings(lines, need) >= need
 
 
 @lru_cache(maxsize=16384)
