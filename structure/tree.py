@@ -48,7 +48,7 @@ EXAMPLES = 8
 SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
-@dataclass
+@dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
@@ -57,7 +57,7 @@ class _Open:
     section: Optional[Section] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Placement:
     depth: int  # how many open sections stay open: the new one is a child of stack[depth - 1]
     kind: str  # next | continue | gap | repeat | start | unnumbered
