@@ -43,6 +43,10 @@ _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳�
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+# a superset of _AFTER_BREAK without its lookbehind (a space at the very start of a line also
+# passes), which lets the regex engine skip to the candidate characters: a cheap test that must
+# pass for _AFTER_BREAK to match
+_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _MARKER_AHEAD)
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
                         + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
@@ -227,8 +231,8 @@ def is_flattened(lines: list[str]) -> bool:
 def _hidden_markers(line: str) -> int:
     """Markers hidden after a break inside one line, under a numbering of its own: a function of the
     line alone, and lines repeat within and across documents (boilerplate, list items)."""
-    if _AFTER_BREAK.search(line) is None:
-        return 0  # most lines: no marker after a break (the same test _embedded_markers starts with)
+    if _MAY_BREAK_BEFORE_MARKER.search(line) is None:
+        return 0  # most lines: nothing that could be a marker after a break
     return len(_embedded_markers(line, Numbering(), anywhere=False, after=_AFTER_BREAK))
 
 
@@ -301,7 +305,7 @@ _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表
 
 def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
-    if anywhere and after is None:
+    if anywhere and after is None and "附" in line:  # every attachment word starts with 附
         for m in _RUN_IN_ATTACHMENT.finditer(line):
             if 0 < m.end() < len(line) - 2:
                 head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
