@@ -169,23 +169,26 @@ class TreeResult:
 
 
 class _Warnings:
-    """Collects one warning per code, with a count and example lines."""
+    """Collects one warning per code, with a count and example lines; the records are made once, at
+    the end (a damaged numbering adds thousands, and a model attribute is slow to update)."""
 
     def __init__(self) -> None:
-        self.by_code: dict[str, RecordWarning] = {}
+        self.by_code: dict[str, tuple[str, list]] = {}  # code → (message, [count, examples])
 
     def add(self, code: str, message: str, example: str, keep_all: bool = False) -> None:
         """`keep_all`: every example is kept (lines left out of the tree are each named)."""
         w = self.by_code.get(code)
         if w is None:
-            self.by_code[code] = RecordWarning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
+            self.by_code[code] = (message, [1, [example[:40]]])
             return
-        w.count += 1
-        if keep_all or len(w.examples) < EXAMPLES:
-            w.examples.append(example[:40])
+        tally = w[1]
+        tally[0] += 1
+        if keep_all or len(tally[1]) < EXAMPLES:
+            tally[1].append(example[:40])
 
     def list(self) -> list[RecordWarning]:
-        return list(self.by_code.values())
+        return [RecordWarning(code=code, message=message, step="structure", count=count, examples=examples)
+                for code, (message, (count, examples)) in self.by_code.items()]
 
 
 _GAP_MESSAGE = {
