@@ -46,8 +46,8 @@ def first_delimiter(text: str) -> Optional[re.Match]:
     seen = 0
     for m in _DELIM.finditer(text):
         between = text[seen: m.start()]
-        opened += sum(between.count(c) for c in _OPEN)
-        closed += sum(between.count(c) for c in _CLOSE)
+        opened += sum(map(between.count, _OPEN))
+        closed += sum(map(between.count, _CLOSE))
         seen = m.start()
         if opened <= closed:
             return m
