@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from functools import lru_cache
 from typing import Optional
 
 from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, \
@@ -34,6 +33,7 @@ from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
+from .cache import line_cache
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering
 
@@ -227,7 +227,7 @@ def is_flattened(lines: list[str]) -> bool:
     return _run_in_headings(lines, need) >= need
 
 
-@lru_cache(maxsize=16384)
+@line_cache()
 def _hidden_markers(line: str) -> int:
     """Markers hidden after a break inside one line, under a numbering of its own: a function of the
     line alone, and lines repeat within and across documents (boilerplate, list items)."""
@@ -241,7 +241,7 @@ def _hidden_markers(line: str) -> int:
 RUN_IN_SPAN = 40
 
 
-@lru_cache(maxsize=16384)
+@line_cache()
 def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Marker, ...]]:
     """The marker that opens `line`, and the markers that may start a run-in heading within
     RUN_IN_SPAN after it: a function of the line alone (the numbering then judges them in order)."""
@@ -411,7 +411,7 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
     return out
 
 
-@lru_cache(maxsize=16384)
+@line_cache()
 def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
     """Where the heading phrase of an item (`rest`, the text after its marker) ends and its body
     begins, or None; and whether the phrase ranking (`split_run_in_heading`) found it. A function of

@@ -8,8 +8,9 @@ own title. Alignment and conversion spaces are not part of a title (其 他 → 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
+
+from .cache import line_cache
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter
@@ -58,7 +59,7 @@ def first_delimiter(text: str) -> Optional[re.Match]:
 
 
 # a pure function of its arguments, and headings repeat across documents (指导思想, 保障措施)
-@lru_cache(maxsize=8192)
+@line_cache()
 def heading_title(rest: str, whole_line: bool) -> str:
     rest = rest.strip()
     if not rest:

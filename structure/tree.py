@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
 from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, RecordWarning
 
+from .cache import line_cache
 from .titles import clean_title, heading_title
 
 # a heading line is short: beyond this it is a paragraph whose first words carry a run-in title
@@ -154,7 +154,7 @@ class Numbering:
         self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
 
 
-@lru_cache(maxsize=16384)  # asked for every body line of a document with hints: a function of the line
+@line_cache()  # asked for every body line of a document with hints: a function of the line
 def hint_key(text: str, simplified: bool = False) -> str:
     """Heading hints are keyed by the parser's text; the body has been normalized since (script,
     width, spaces), so both sides are compared in one canonical form (`simplified`: the text is
