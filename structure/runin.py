@@ -102,13 +102,20 @@ def space_cut(rest: str) -> Optional[int]:
     return m.end()
 
 
+# the end of an item's first clause, of its heading phrase (commas inside), and its comma parts
+# (compiled once: asked for every item)
+_CLAUSE_END = re.compile("[，,。；;：:“”\"（(]")
+_PHRASE_END = re.compile("[。；;：:“”\"（(]")
+_COMMA = re.compile("[，,]")
+
+
 # an item whose first clause runs this long without punctuation is a heading run into its body
 # (（二）投资规模按照2015、2016年两年行动计划的工作目标…): the heading ended somewhere inside it
 RUN_ON_CLAUSE = 22
 
 
 def _runs_on(rest: str) -> bool:
-    return len(re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
+    return len(_CLAUSE_END.split(rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
 
 
 def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
@@ -117,13 +124,13 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     known plan heading, or ends in a heading noun while the tail opens like a sentence."""
     if not _may_cut(rest, threshold):
         return None
-    clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    clause = _CLAUSE_END.split(rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line
     # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
     finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
     # a heading of comma parts may run in after its last part (明确建设主体，分工实施 / 依照…)
-    phrase = re.split("[。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    phrase = _PHRASE_END.split(rest, maxsplit=1)[0]
     if phrase != clause and not is_title_phrase(phrase[: phrase.find("，") if "，" in phrase else len(phrase)]):
         phrase = clause
     words = cut(phrase[:40])
@@ -138,7 +145,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
         if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
             continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
-        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in re.split("[，,]", head)[1:])):
+        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in _COMMA.split(head)[1:])):
             continue  # past the first comma only a phrase of short parts is a heading (not …机会，对工作)
         score = 0
         if is_known_heading(head, tail):
@@ -395,6 +402,10 @@ def _closes_parenthesis(heading: str, following: str) -> bool:
     return close is not None and not re.search("[（(。；]", following[: close.start()])
 
 
+# a line that ends in a finished clause or a closed parenthetical is not a heading cut by a wrap
+_CLOSED_LINE = re.compile(r"[。；;：:，,）)]$")
+
+
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
     """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
     `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
@@ -402,7 +413,7 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
     for i, ln in enumerate(lines):
         prev = out[-1] if out else ""
         if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
-                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None
+                and not _CLOSED_LINE.search(prev) and match_marker(ln) is None
                 and (_continues_heading(prev, ln) or _closes_parenthesis(prev, ln))):
             changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
             out[-1] = prev + ln

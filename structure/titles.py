@@ -32,6 +32,7 @@ def clean_title(title: str) -> str:
     return _SPACE_BY_CJK.sub("", title).strip()
 
 
+_COMMA = re.compile("[，,]")
 _OPEN, _CLOSE = "（(《“「『【", "）)》”」』】"
 
 
@@ -77,7 +78,7 @@ def heading_title(rest: str, whole_line: bool) -> str:
 def is_run_in_title(seg: str) -> bool:
     """A longer heading that a body follows (实施工业绿色生产，推动…总量趋零增长。正文…): two or three
     comma parts, no run-on enumeration."""
-    parts = re.split("[，,]", seg)
+    parts = _COMMA.split(seg)
     return (len(seg) <= MAX_TITLE and len(parts) <= MAX_PARTS and all(len(p) <= MAX_RUN_IN_PART for p in parts)
             and seg.count("、") <= MAX_ENUMERATION and "的" not in seg)
 
@@ -96,7 +97,7 @@ def is_title_phrase(seg: str) -> bool:
         seg = core
     if not seg or len(seg) > MAX_TITLE:
         return False
-    parts = re.split("[，,]", seg)
+    parts = _COMMA.split(seg)
     if len(parts) == 1:
         return seg.count("、") <= MAX_ENUMERATION or len(seg) <= SHORT_TITLE
     return len(parts) <= MAX_PARTS and all(1 <= len(p) <= MAX_PART for p in parts) and len(seg) <= MAX_PARTS_TITLE

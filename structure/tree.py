@@ -154,13 +154,18 @@ class Numbering:
         self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
 
 
+# what hint keys leave out (spaces and punctuation), and the marks that end a sentence in a heading
+_HINT_NOISE = re.compile(r"[\s。；;：:，,]+")
+_SENTENCE_MARK = re.compile("[。；;]")
+
+
 @line_cache()  # asked for every body line of a document with hints: a function of the line
 def hint_key(text: str, simplified: bool = False) -> str:
     """Heading hints are keyed by the parser's text; the body has been normalized since (script,
     width, spaces), so both sides are compared in one canonical form (`simplified`: the text is
     already in simplified script, as body lines are)."""
     t = unicodedata.normalize("NFKC", text if simplified else to_simplified(text))
-    return re.sub(r"[\s。；;：:，,]+", "", t)
+    return _HINT_NOISE.sub("", t)
 
 
 @dataclass
@@ -270,7 +275,7 @@ class TreeBuilder:
         rest = line[marker.end:]
         if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
-        whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
+        whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
         self.numbering.take(marker, placement, hint, sec)
         self._inline_circled(line, index)
@@ -363,7 +368,7 @@ def _title_whole_sentence_headings(sections: list[Section]) -> None:
         marker = match_marker(sec.text)
         if marker is None or marker.style.rank > CHAPTER_RANK:
             continue
-        sentence = re.split("[。；;]", sec.text[marker.end:], maxsplit=1)[0].strip()
+        sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
         if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
             sec.title = clean_title(sentence.rstrip("，,：: "))
 
