@@ -483,7 +483,9 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                     queue.appendleft(cut_body)
                     ln = ln[:head_end].rstrip()
         out.append(ln)
-    # pieces cut out of flattened lines may end in a wrapped heading too
-    out = _join_wrapped_headings(out, changes, frozenset(bodies))
+    # pieces cut out of flattened lines may end in a wrapped heading too; when nothing was joined, cut,
+    # moved or dropped, `out` is the list the first join already found nothing to join in
+    if changes or len(out) != len(lines):
+        out = _join_wrapped_headings(out, changes, frozenset(bodies))
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
     return out, repairs
