@@ -321,10 +321,8 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
     if not candidates:  # most lines: no marker after a break, and no copy of the numbering to test one
         return []
     cuts = []
-    sim = numbering.copy()
+    sim = None  # the numbering as it would go on, copied once a candidate is a marker worth judging
     first = match_marker(line)
-    if first:
-        sim.take(first, sim.place(first))
     for m in candidates:
         pos = m.end()
         if pos == 0 or pos >= len(line) - 2:
@@ -339,6 +337,10 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
+        if sim is None:
+            sim = numbering.copy()
+            if first:
+                sim.take(first, sim.place(first))
         before = line[:pos]
         broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
         if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
