@@ -26,9 +26,9 @@ import re
 from collections import deque
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, \
-    is_known_heading, opens_sentence, \
-    KNOWN_HEADING_PATTERN, head_noun_before_sentence, unit_subject
+from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
+                                     NOT_SENTENCE_START, head_noun_before_sentence, is_known_heading, opens_sentence,
+                                     unit_subject)
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
