@@ -23,13 +23,17 @@ Every change is reported (`Repair` step `split_run_in_headings`).
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Optional
 
-from fangan.lexicon.headings import BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADINGS, NAME_END, NOT_SENTENCE_START, is_known_heading, opens_sentence, unit_subject
+from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
+                                     NOT_SENTENCE_START, head_noun_before_sentence, is_known_heading, opens_sentence,
+                                     unit_subject)
 from fangan.lexicon.markers import Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
+from .cache import line_cache
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering
 
@@ -39,6 +43,10 @@ _MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳�
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+# a superset of _AFTER_BREAK without its lookbehind (a space at the very start of a line also
+# passes), which lets the regex engine skip to the candidate characters: a cheap test that must
+# pass for _AFTER_BREAK to match
+_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _MARKER_AHEAD)
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
                         + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
@@ -94,26 +102,35 @@ def space_cut(rest: str) -> Optional[int]:
     return m.end()
 
 
+# the end of an item's first clause, of its heading phrase (commas inside), and its comma parts
+# (compiled once: asked for every item)
+_CLAUSE_END = re.compile("[，,。；;：:“”\"（(]")
+_PHRASE_END = re.compile("[。；;：:“”\"（(]")
+_COMMA = re.compile("[，,]")
+
+
 # an item whose first clause runs this long without punctuation is a heading run into its body
 # (（二）投资规模按照2015、2016年两年行动计划的工作目标…): the heading ended somewhere inside it
 RUN_ON_CLAUSE = 22
 
 
 def _runs_on(rest: str) -> bool:
-    return len(re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
+    return len(_CLAUSE_END.split(rest, maxsplit=1)[0]) > RUN_ON_CLAUSE
 
 
 def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[int]:
     """Where a heading phrase with no punctuation ends and its body begins, or None.
     Candidate cut points are word boundaries in the first clause; a cut is taken when the head is a
     known plan heading, or ends in a heading noun while the tail opens like a sentence."""
-    clause = re.split("[，,。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    if not _may_cut(rest, threshold):
+        return None
+    clause = _CLAUSE_END.split(rest, maxsplit=1)[0]
     if len(clause) < 4 or clause == rest:
         return None  # a heading alone on its line
     # a heading phrase its punctuation already ends (强化责任落实。…) is cut only at a known heading
     finished = rest[len(clause)] in "。；;" and is_title_phrase(clause)
     # a heading of comma parts may run in after its last part (明确建设主体，分工实施 / 依照…)
-    phrase = re.split("[。；;：:“”\"（(]", rest, maxsplit=1)[0]
+    phrase = _PHRASE_END.split(rest, maxsplit=1)[0]
     if phrase != clause and not is_title_phrase(phrase[: phrase.find("，") if "，" in phrase else len(phrase)]):
         phrase = clause
     words = cut(phrase[:40])
@@ -128,7 +145,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
         if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
             continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
-        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in re.split("[，,]", head)[1:])):
+        if pos > len(clause) and (not is_title_phrase(head) or any(opens_sentence(p) for p in _COMMA.split(head)[1:])):
             continue  # past the first comma only a phrase of short parts is a heading (not …机会，对工作)
         score = 0
         if is_known_heading(head, tail):
@@ -142,6 +159,28 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
     if best is None:
         return _label_cut(rest, clause, known_only=threshold > CUT_THRESHOLD)
     return best[1]
+
+
+# a known heading with text after it that a cut may leave as the body (not punctuation, not 及/和…):
+# every cut `split_run_in_heading` takes on a known head, and every label cut, has one at its start
+_KNOWN_HEAD_THEN_BODY = re.compile(
+    f"{KNOWN_HEADING_PATTERN}(?!{'|'.join(re.escape(w) for w in tuple(_PUNCT) + NOT_SENTENCE_START)})(?=[\\s\\S])")
+
+
+def _may_cut(rest: str, threshold: int) -> bool:
+    """A cheap necessary condition for `split_run_in_heading` to cut, read off its scores: a score of
+    `threshold` needs a known heading as the head (some prefix of the line, before a tail that does
+    not open with punctuation or a conjunction), or, when a heading noun and a sentence opener
+    together reach it, a heading noun within MAX_HEAD before such an opener; the label cut needs a
+    colon (and, above CUT_THRESHOLD, a known head too). Most items fail all three and are not
+    segmented at all."""
+    if _KNOWN_HEAD_THEN_BODY.match(rest):
+        return True
+    if threshold <= max(HEAD_FINAL_SCORE, SENTENCE_START_SCORE):
+        return True  # one of the two alone may reach the threshold: no gate
+    if threshold <= HEAD_FINAL_SCORE + SENTENCE_START_SCORE and head_noun_before_sentence(rest, MAX_HEAD):
+        return True
+    return threshold <= CUT_THRESHOLD and ("：" in rest or ":" in rest)
 
 
 def _label_cut(rest: str, clause: str, known_only: bool = False) -> Optional[int]:
@@ -180,9 +219,28 @@ def _ends_with_spaced(text: str, label: str) -> Optional[int]:
 
 def is_flattened(lines: list[str]) -> bool:
     """Several markers hidden after finished sentences, or headings run straight into the next
-    heading: the document lost its line breaks (flattened page, crawler output)."""
-    hidden = sum(len(_embedded_markers(ln, Numbering(), anywhere=False, after=_AFTER_BREAK)) for ln in lines)
-    return hidden + _run_in_headings(lines) >= FLAT_MIN_MARKERS
+    heading: the document lost its line breaks (flattened page, crawler output).
+    Only whether the count reaches FLAT_MIN_MARKERS is asked, so counting stops there."""
+    hidden = 0
+    for ln in lines:
+        hidden += _hidden_markers(ln)
+        if hidden >= FLAT_MIN_MARKERS:
+            return True
+    need = FLAT_MIN_MARKERS - hidden
+    # a line adds at most one run-in heading, and only a line with a marker after its own may: when
+    # fewer lines than `need` have one, the numbering need not be walked (most documents)
+    if sum(1 for ln in lines if _heading_and_run_in_markers(ln)[1]) < need:
+        return False
+    return _run_in_headings(lines, need) >= need
+
+
+@line_cache()
+def _hidden_markers(line: str) -> int:
+    """Markers hidden after a break inside one line, under a numbering of its own: a function of the
+    line alone, and lines repeat within and across documents (boilerplate, list items)."""
+    if _MAY_BREAK_BEFORE_MARKER.search(line) is None:
+        return 0  # most lines: nothing that could be a marker after a break
+    return len(_embedded_markers(line, Numbering(), anywhere=False, after=_AFTER_BREAK))
 
 
 # a heading that runs into the next one leaves this little text between the two markers
@@ -190,20 +248,36 @@ def is_flattened(lines: list[str]) -> bool:
 RUN_IN_SPAN = 40
 
 
-def _run_in_headings(lines: list[str]) -> int:
+@line_cache()
+def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Marker, ...]]:
+    """The marker that opens `line`, and the markers that may start a run-in heading within
+    RUN_IN_SPAN after it: a function of the line alone (the numbering then judges them in order)."""
+    first = match_marker(line)
+    if first is None:
+        return None, ()
+    found = []
+    for m in _AFTER_ANY.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
+        marker = match_marker(line, m.end())
+        if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
+            continue
+        found.append(marker)
+    return first, tuple(found)
+
+
+def _run_in_headings(lines: list[str], enough: Optional[int] = None) -> int:
     """Markers right after the short text of a heading line that the numbering takes as the very
-    next heading (the next sibling, or the first child): headings that lost their line break."""
+    next heading (the next sibling, or the first child): headings that lost their line break.
+    `enough`: the caller only asks whether the count reaches it; counting stops there."""
     numbering = Numbering()
     count = 0
     for ln in lines:
-        first = match_marker(ln)
+        if enough is not None and count >= enough:
+            break
+        first, following = _heading_and_run_in_markers(ln)
         if first is None:
             continue
         numbering.take(first, numbering.place(first))
-        for m in _AFTER_ANY.finditer(ln, first.end, min(len(ln), first.end + RUN_IN_SPAN)):
-            marker = match_marker(ln, m.end())
-            if marker is None or marker.style.name == "①" or is_enumeration(ln, marker):
-                continue
+        for marker in following:
             placement = numbering.place(marker)
             if placement.kind == "continue" or (
                     placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
@@ -238,7 +312,7 @@ _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表
 
 def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
-    if anywhere and after is None:
+    if anywhere and after is None and "附" in line:  # every attachment word starts with 附
         for m in _RUN_IN_ATTACHMENT.finditer(line):
             if 0 < m.end() < len(line) - 2:
                 head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
@@ -247,10 +321,8 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
     if not candidates:  # most lines: no marker after a break, and no copy of the numbering to test one
         return []
     cuts = []
-    sim = numbering.copy()
+    sim = None  # the numbering as it would go on, copied once a candidate is a marker worth judging
     first = match_marker(line)
-    if first:
-        sim.take(first, sim.place(first))
     for m in candidates:
         pos = m.end()
         if pos == 0 or pos >= len(line) - 2:
@@ -265,6 +337,10 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
+        if sim is None:
+            sim = numbering.copy()
+            if first:
+                sim.take(first, sim.place(first))
         before = line[:pos]
         broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
         if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
@@ -275,6 +351,8 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
 
 def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
     """A marker at the end of a line, or alone on its line, numbers the text of the next line."""
+    if line.rstrip()[-1:] not in _DANGLING_END:
+        return line, following  # both patterns end in a marker's last character, then spaces
     m = _DANGLING.search(line) or _dangling_after_heading(line)
     if not m or match_marker(following) is not None:
         return line, following
@@ -286,6 +364,8 @@ def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tupl
     return line[: m.start()].rstrip(), joined
 
 
+# the last character of every marker _DANGLING and _DANGLING_MARKER accept (1. 1、 （1） （一）)
+_DANGLING_END = ".．、)）"
 _DANGLING_MARKER = re.compile(r"(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 
 
@@ -324,6 +404,10 @@ def _closes_parenthesis(heading: str, following: str) -> bool:
     return close is not None and not re.search("[（(。；]", following[: close.start()])
 
 
+# a line that ends in a finished clause or a closed parenthetical is not a heading cut by a wrap
+_CLOSED_LINE = re.compile(r"[。；;：:，,）)]$")
+
+
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
     """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
     `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
@@ -331,13 +415,30 @@ def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozen
     for i, ln in enumerate(lines):
         prev = out[-1] if out else ""
         if (prev and i not in keep and len(prev) <= MAX_WRAPPED_HEADING and match_marker(prev) is not None
-                and not re.search(r"[。；;：:，,）)]$", prev) and match_marker(ln) is None
+                and not _CLOSED_LINE.search(prev) and match_marker(ln) is None
                 and (_continues_heading(prev, ln) or _closes_parenthesis(prev, ln))):
             changes.append(Change(before=prev[-6:] + " ⏎ " + ln[:6], after=prev[-6:] + ln[:6]))
             out[-1] = prev + ln
             continue
         out.append(ln)
     return out
+
+
+@line_cache()
+def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
+    """Where the heading phrase of an item (`rest`, the text after its marker) ends and its body
+    begins, or None; and whether the phrase ranking (`split_run_in_heading`) found it. A function of
+    the item's text and two facts about its document, so repeated items are decided once."""
+    dated = _DATED_STAGE.match(rest)
+    if dated:
+        return dated.end(), False  # a stage with its dates is cut off in any text
+    # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
+    if flat or _runs_on(rest):
+        at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
+        if at is not None:
+            return at, False
+    loose = flat or _runs_on(rest) or sibling_ran_in
+    return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
@@ -348,11 +449,11 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     numbering = Numbering()
     out: list[str] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
-    queue = list(lines)
+    queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
     cut_body: Optional[str] = None
     run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
     while queue:
-        ln = queue.pop(0)
+        ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
         cuts = _embedded_markers(ln, numbering, anywhere=flat)
@@ -360,7 +461,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
                 changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
-            queue[:0] = pieces[1:]
+            queue.extendleft(reversed(pieces[1:]))
             ln = pieces[0]
         if queue:
             ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
@@ -372,26 +473,21 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             rest = ln[marker.end:]
             if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")
-            dated = _DATED_STAGE.match(rest)
-            if dated or rest:
-                # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-                at = dated.end() if dated else None
-                if at is None and (flat or _runs_on(rest)):
-                    at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
-                if at is None:
-                    # a sibling that already ran into its body says this list is written that way
-                    loose = flat or _runs_on(rest) or marker.style.name in run_in_styles
-                    at = split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT)
-                    if at and not flat:
-                        run_in_styles.add(marker.style.name)
+            if rest:
+                # a sibling that already ran into its body says this list is written that way
+                at, by_phrase = _heading_cut(rest, flat, marker.style.name in run_in_styles)
+                if at and by_phrase and not flat:
+                    run_in_styles.add(marker.style.name)
                 if at:
                     head_end = len(ln) - len(rest) + at
                     changes.append(Change(before=rest[: at + 4], after=rest[:at] + " ⏎ " + rest[at: at + 4]))
                     cut_body = ln[head_end:]
-                    queue.insert(0, cut_body)
+                    queue.appendleft(cut_body)
                     ln = ln[:head_end].rstrip()
         out.append(ln)
-    # pieces cut out of flattened lines may end in a wrapped heading too
-    out = _join_wrapped_headings(out, changes, frozenset(bodies))
+    # pieces cut out of flattened lines may end in a wrapped heading too; when nothing was joined, cut,
+    # moved or dropped, `out` is the list the first join already found nothing to join in
+    if changes or len(out) != len(lines):
+        out = _join_wrapped_headings(out, changes, frozenset(bodies))
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
     return out, repairs

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .cache import line_cache
+
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter
 _DELIM = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
@@ -30,15 +32,26 @@ def clean_title(title: str) -> str:
     return _SPACE_BY_CJK.sub("", title).strip()
 
 
+_COMMA = re.compile("[，,]")
 _OPEN, _CLOSE = "（(《“「『【", "）)》”」』】"
+
+
+_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 
 
 def first_delimiter(text: str) -> Optional[re.Match]:
     """The first 。 or ： that ends a title, outside brackets and quotes: a colon inside a
     parenthetical (活动一（负责人：杨佩琼）) belongs to the title, as a date parenthetical does."""
+    if _BRACKET.search(text) is None:
+        return _DELIM.search(text)  # no bracket at all: the first delimiter is outside every one
+    opened = closed = 0  # bracket counts before the delimiter, kept up as the delimiters go by
+    seen = 0
     for m in _DELIM.finditer(text):
-        before = text[: m.start()]
-        if sum(before.count(c) for c in _OPEN) <= sum(before.count(c) for c in _CLOSE):
+        between = text[seen: m.start()]
+        opened += sum(map(between.count, _OPEN))
+        closed += sum(map(between.count, _CLOSE))
+        seen = m.start()
+        if opened <= closed:
             return m
     # a bracket that never closes (damaged text) hides nothing
     if sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE):
@@ -46,6 +59,8 @@ def first_delimiter(text: str) -> Optional[re.Match]:
     return None
 
 
+# a pure function of its arguments, and headings repeat across documents (指导思想, 保障措施)
+@line_cache()
 def heading_title(rest: str, whole_line: bool) -> str:
     rest = rest.strip()
     if not rest:
@@ -63,7 +78,7 @@ def heading_title(rest: str, whole_line: bool) -> str:
 def is_run_in_title(seg: str) -> bool:
     """A longer heading that a body follows (实施工业绿色生产，推动…总量趋零增长。正文…): two or three
     comma parts, no run-on enumeration."""
-    parts = re.split("[，,]", seg)
+    parts = _COMMA.split(seg)
     return (len(seg) <= MAX_TITLE and len(parts) <= MAX_PARTS and all(len(p) <= MAX_RUN_IN_PART for p in parts)
             and seg.count("、") <= MAX_ENUMERATION and "的" not in seg)
 
@@ -82,7 +97,7 @@ def is_title_phrase(seg: str) -> bool:
         seg = core
     if not seg or len(seg) > MAX_TITLE:
         return False
-    parts = re.split("[，,]", seg)
+    parts = _COMMA.split(seg)
     if len(parts) == 1:
         return seg.count("、") <= MAX_ENUMERATION or len(seg) <= SHORT_TITLE
     return len(parts) <= MAX_PARTS and all(1 <= len(p) <= MAX_PART for p in parts) and len(seg) <= MAX_PARTS_TITLE

@@ -32,6 +32,7 @@ from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, RecordWarning
 
+from .cache import line_cache
 from .titles import clean_title, heading_title
 
 # a heading line is short: beyond this it is a paragraph whose first words carry a run-in title
@@ -48,7 +49,7 @@ EXAMPLES = 8
 SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
-@dataclass
+@dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
@@ -57,7 +58,7 @@ class _Open:
     section: Optional[Section] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Placement:
     depth: int  # how many open sections stay open: the new one is a child of stack[depth - 1]
     kind: str  # next | continue | gap | repeat | start | unnumbered
@@ -153,12 +154,18 @@ class Numbering:
         self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
 
 
+# what hint keys leave out (spaces and punctuation), and the marks that end a sentence in a heading
+_HINT_NOISE = re.compile(r"[\s。；;：:，,]+")
+_SENTENCE_MARK = re.compile("[。；;]")
+
+
+@line_cache()  # asked for every body line of a document with hints: a function of the line
 def hint_key(text: str, simplified: bool = False) -> str:
     """Heading hints are keyed by the parser's text; the body has been normalized since (script,
     width, spaces), so both sides are compared in one canonical form (`simplified`: the text is
     already in simplified script, as body lines are)."""
     t = unicodedata.normalize("NFKC", text if simplified else to_simplified(text))
-    return re.sub(r"[\s。；;：:，,]+", "", t)
+    return _HINT_NOISE.sub("", t)
 
 
 @dataclass
@@ -169,23 +176,26 @@ class TreeResult:
 
 
 class _Warnings:
-    """Collects one warning per code, with a count and example lines."""
+    """Collects one warning per code, with a count and example lines; the records are made once, at
+    the end (a damaged numbering adds thousands, and a model attribute is slow to update)."""
 
     def __init__(self) -> None:
-        self.by_code: dict[str, RecordWarning] = {}
+        self.by_code: dict[str, tuple[str, list]] = {}  # code → (message, [count, examples])
 
     def add(self, code: str, message: str, example: str, keep_all: bool = False) -> None:
         """`keep_all`: every example is kept (lines left out of the tree are each named)."""
         w = self.by_code.get(code)
         if w is None:
-            self.by_code[code] = RecordWarning(code=code, message=message, step="structure", count=1, examples=[example[:40]])
+            self.by_code[code] = (message, [1, [example[:40]]])
             return
-        w.count += 1
-        if keep_all or len(w.examples) < EXAMPLES:
-            w.examples.append(example[:40])
+        tally = w[1]
+        tally[0] += 1
+        if keep_all or len(tally[1]) < EXAMPLES:
+            tally[1].append(example[:40])
 
     def list(self) -> list[RecordWarning]:
-        return list(self.by_code.values())
+        return [RecordWarning(code=code, message=message, step="structure", count=count, examples=examples)
+                for code, (message, (count, examples)) in self.by_code.items()]
 
 
 _GAP_MESSAGE = {
@@ -265,7 +275,7 @@ class TreeBuilder:
         rest = line[marker.end:]
         if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
-        whole = len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;]", line)
+        whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
         self.numbering.take(marker, placement, hint, sec)
         self._inline_circled(line, index)
@@ -288,9 +298,9 @@ class TreeBuilder:
 
     def _inline_circled(self, line: str, index: int) -> None:
         """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""
-        starts = [m.start() for m in re.finditer("[①-⑳]", line) if m.start() > 0]
-        if not starts or not self.numbering.stack:
-            return
+        if _CIRCLED.search(line, 1) is None or not self.numbering.stack:
+            return  # most lines: no circled number after their first character
+        starts = [m.start() for m in _CIRCLED.finditer(line, 1)]
         for a, b in zip(starts, starts[1:] + [len(line)]):
             piece = line[a:b]
             marker = match_marker(piece)
@@ -341,6 +351,7 @@ class TreeBuilder:
         return self.result
 
 
+_CIRCLED = re.compile("[①-⑳]")
 # chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
 CHAPTER_RANK = 1
 # the longest whole-sentence heading
@@ -357,7 +368,7 @@ def _title_whole_sentence_headings(sections: list[Section]) -> None:
         marker = match_marker(sec.text)
         if marker is None or marker.style.rank > CHAPTER_RANK:
             continue
-        sentence = re.split("[。；;]", sec.text[marker.end:], maxsplit=1)[0].strip()
+        sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
         if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
             sec.title = clean_title(sentence.rstrip("，,：: "))
 

@@ -71,24 +71,9 @@ def is_known_heading(phrase: str, following: str = "") -> bool:
 def _is_known_heading(phrase: str, hanzi_follows: bool) -> bool:
     if phrase in HEADING_FIELDS and hanzi_follows:
         return False
-    for subject in ("",) + HEADING_SUBJECTS:
-        if phrase.startswith(subject) and _is_fields(phrase[len(subject):]):
-            return True
-    return False
-
-
-def _is_fields(rest: str) -> bool:
-    if rest in HEADING_FIELDS:
-        return True
-    for field in HEADING_FIELDS:
-        if rest.startswith(field):
-            tail = rest[len(field):]
-            for joint in _PAIR:
-                if joint and tail.startswith(joint) and tail[len(joint):] in HEADING_FIELDS:
-                    return True
-                if not joint and tail in HEADING_FIELDS:
-                    return True
-    return False
+    # [subject] field [joint field] (活动 + 时间, 时间 + 、 + 地点), the whole phrase: one pattern, whose
+    # full match tries every subject and every split
+    return _FIELD_GRAMMAR.fullmatch(phrase) is not None
 
 
 # a body sentence whose subject is a unit that is charged with the work: 区交通与建设局要牵头…,
@@ -115,3 +100,33 @@ def opens_sentence(text: str) -> bool:
     if text.startswith(MID_PHRASE) or text.startswith(NAME_END):
         return False
     return text.startswith(SENTENCE_START) or _UNIT_SUBJECT.match(text) is not None
+
+
+def _alternation(words) -> str:
+    # longest first, so a listed word is never shadowed by its own prefix (only a speed matter: the
+    # pattern is used for whether some prefix matches, which backtracking finds in any order)
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# every phrase `is_known_heading` accepts, as one pattern: a listed heading, or [subject] field
+# [joint field] (the field grammar of `_is_known_heading`, spelled from the same tables).
+# `re.match` of it succeeds when SOME prefix of a text may be a known heading (backtracking tries
+# every alternative): a necessary condition for a cut that needs a known head.
+_FIELDS = f"(?:{_alternation(HEADING_FIELDS)})"
+_FIELD_GRAMMAR_PATTERN = (f"(?:{_alternation(HEADING_SUBJECTS)})?{_FIELDS}"
+                          f"(?:(?:{_alternation(j for j in _PAIR if j)})?{_FIELDS})?")
+_FIELD_GRAMMAR = re.compile(_FIELD_GRAMMAR_PATTERN)
+KNOWN_HEADING_PATTERN = f"(?:{_alternation(KNOWN_HEADINGS)}|{_FIELD_GRAMMAR_PATTERN})"
+
+
+# a heading noun right before a body sentence (…保障措施 / 按照…, …建设 / 区交通局要牵头…): where a
+# run-in heading that ends in a heading noun may be cut (HEAD_FINAL then `opens_sentence`)
+_HEAD_NOUN_BEFORE_SENTENCE = re.compile(
+    f"(?:{_alternation(HEAD_FINAL)})(?=(?:{_alternation(SENTENCE_START)})|{_UNIT_SUBJECT.pattern.lstrip('^')})")
+
+
+def head_noun_before_sentence(text: str, before: int) -> bool:
+    """Some heading noun that starts before `before` is followed by text that opens like a sentence
+    (a necessary condition for `text[:i].endswith(HEAD_FINAL)` and `opens_sentence(text[i:])` at some i)."""
+    m = _HEAD_NOUN_BEFORE_SENTENCE.search(text)
+    return m is not None and m.start() < before

@@ -1,0 +1,30 @@
+"""A bounded cache for pure functions of a line of text.
+
+Lines repeat within a document and across documents (boilerplate, list items, the same headings), so
+the structure stage remembers what it decided about a line. A line longer than MAX_CACHED_LINE is
+computed every time: long lines seldom repeat, and a cache of them would hold megabytes of text.
+"""
+from __future__ import annotations
+
+from functools import lru_cache, update_wrapper
+
+# longer lines are not remembered (16384 entries of at most this many characters: a few MB at most)
+MAX_CACHED_LINE = 512
+
+
+def line_cache(maxsize: int = 16384):
+    """lru_cache(maxsize) for a function whose first argument is a line of text; lines longer than
+    MAX_CACHED_LINE bypass the cache. `cache_clear`/`cache_info` are those of the cache."""
+    def decorate(func):
+        cached = lru_cache(maxsize=maxsize)(func)
+
+        def wrapper(line, *args, **kwargs):
+            if len(line) > MAX_CACHED_LINE:
+                return func(line, *args, **kwargs)
+            return cached(line, *args, **kwargs)
+
+        update_wrapper(wrapper, func)
+        wrapper.cache_clear = cached.cache_clear
+        wrapper.cache_info = cached.cache_info
+        return wrapper
+    return decorate

@@ -1,0 +1,81 @@
+"""The cheap tests that let the structure stage skip work must never change an answer: each gate is a
+necessary condition of the work it guards (checked here against the ungated code on strings built
+from the lexicon's own vocabulary), and each cached or rewritten helper answers as its plain form."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from fangan.lexicon import headings as H
+from fangan.structure import runin as R
+from fangan.structure import titles as T
+
+# pieces a heading line is made of: the vocabulary the gates are derived from, and what breaks it
+_PIECES = (sorted(H.KNOWN_HEADINGS)[:20] + list(H.HEADING_SUBJECTS[:20]) + list(H.HEADING_FIELDS) + sorted(H.HEAD_FINAL)[:20]
+           + list(H.SENTENCE_START[:30]) + list(H.BODY_LABELS) + list(H.NAME_END) + list(H.MID_PHRASE[:6])
+           + list(H.NOT_SENTENCE_START)
+           + ["，", "。", "：", ":", "；", "（", "）", " ", "、", "区交通局", "各乡镇政府", "要", "负责", "牵头", "我们",
+              "全体", "学生", "阶段", "（4月1日至4月7日）", "组 长", "1", "2020年"])
+
+
+def _ungated(rest: str, threshold: int, monkeypatch) -> object:
+    with monkeypatch.context() as m:
+        m.setattr(R, "_may_cut", lambda r, t: True)
+        return R.split_run_in_heading(rest, threshold)
+
+
+def test_cut_gate_never_hides_a_cut(monkeypatch):
+    rng = random.Random(12)
+    cuts = 0
+    for _ in range(3000):
+        rest = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 8)))
+        for threshold in (R.CUT_THRESHOLD, R.SURE_CUT):
+            expected = _ungated(rest, threshold, monkeypatch)
+            assert R.split_run_in_heading(rest, threshold) == expected, (rest, threshold)
+            cuts += expected is not None
+    assert cuts > 50  # the strings do reach cuts, so the comparison means something
+
+
+@pytest.mark.parametrize("rest", ["指导思想以习近平新时代中国特色社会主义思想为指导", "活动时间11月18日上午",
+                                  "组织领导成立工作领导小组", "保障措施各单位要高度重视"])
+def test_cut_gate_passes_known_run_in_headings(rest):
+    assert R._may_cut(rest, R.SURE_CUT)
+
+
+def test_known_heading_pattern_covers_the_grammar():
+    phrases = list(H.KNOWN_HEADINGS) + [s + f for s in ("",) + H.HEADING_SUBJECTS for f in H.HEADING_FIELDS]
+    phrases += [s + f + j + g for s in ("", "活动", "资金使用") for f in H.HEADING_FIELDS for j in ("", "、", "与")
+                for g in H.HEADING_FIELDS[:5]]
+    for p in phrases:
+        assert H.is_known_heading(p, "。")
+        assert R._KNOWN_HEAD_THEN_BODY.match(p + "要") is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="（(《“「『【）)》”」』】。；;：:8 0活动一负责人", max_size=14))
+def test_first_delimiter_matches_the_prefix_count(text):
+    def by_prefix(t):
+        for m in T._DELIM.finditer(t):
+            before = t[: m.start()]
+            if sum(before.count(c) for c in T._OPEN) <= sum(before.count(c) for c in T._CLOSE):
+                return m.span()
+        if sum(t.count(c) for c in T._OPEN) > sum(t.count(c) for c in T._CLOSE):
+            m = T._DELIM.search(t)
+            return m and m.span()
+        return None
+
+    m = T.first_delimiter(text)
+    assert (m and m.span()) == by_prefix(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="。；;！？!?：: \u3000\t一二十（(）).．、第①1活动附件", max_size=12))
+def test_line_gates_are_supersets(line):
+    if R._AFTER_BREAK.search(line):
+        assert R._MAY_BREAK_BEFORE_MARKER.search(line)
+    if R._RUN_IN_ATTACHMENT.search(line):
+        assert "附" in line
+    if R._DANGLING.search(line) or R._dangling_after_heading(line):
+        assert line.rstrip()[-1:] in R._DANGLING_END
