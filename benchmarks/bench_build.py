@@ -12,7 +12,9 @@ Prints:
   * the cost of adding one document to a corpus of `--add-corpus` documents (seconds, bytes written),
     against building that document alone, and the bytes a build that changes nothing writes;
   * peak RSS of each build (main process and its workers);
-  * CPU time per KB for one document of 10 KB, 1 MB and 5 MB.
+  * CPU time per KB for one document of 10 KB, 1 MB and 5 MB;
+  * a build of the real pages in ../shared/corpus/bulk (distinct lines: the generated corpus repeats
+    its paragraphs, which flatters per-line caches).
 
 The corpus is `benchmarks/corpus_gen.py` (paragraphs of the shared texts recombined with a seeded RNG).
 Every build runs in a fresh child process, so its peak RSS and bytes written are its own.
@@ -186,6 +188,25 @@ def long_documents(files: list[Path], tmp: Path) -> None:
               f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
 
 
+def real_pages(tmp: Path) -> None:
+    """The generated corpus recombines about 2,300 paragraphs, so its lines repeat (a 20 MB corpus uses
+    each ~30 times) and every per-line cache hits more often than on a real archive. The bulk pages
+    (real government sites, every page distinct, mostly HTML) are the check on that."""
+    bulk = HERE.parent.parent / "shared" / "corpus" / "bulk"
+    if not bulk.is_dir():
+        print("\nreal pages: ../shared/corpus/bulk not found, skipped")
+        return
+    r = measure([bulk], tmp / "out-bulk", jobs=1)
+    out = tmp / "out-bulk" / "documents"
+    text_mb = sum(len(json.loads(p.read_text(encoding="utf-8"))["text"].encode("utf-8")) for p in out.glob("*.json")) / 1e6
+    cpu = r["cpu"]
+    print(f"\nreal pages (../shared/corpus/bulk, --jobs 1): {r['built']} pages, {r['bytes_in'] / 1e6:.1f} MB of HTML "
+          f"→ {text_mb:.1f} MB of plan text in {cpu:.1f} CPU s: {r['bytes_in'] / 1e6 / cpu:.2f} MB/s of input, "
+          f"{text_mb / cpu:.2f} MB/s of text, {r['built'] / cpu:.1f} docs/s")
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]) if v >= 0.01)
+    print(f"  per stage (CPU s): {stages}")
+
+
 def _whole(tmp: Path, files: list[Path], mb: float) -> None:
     from fangan.executors import cpu_count
 
@@ -225,6 +246,7 @@ def main() -> None:
         print(f"corpus: {len(files)} distinct plans, {mb:.1f} MB (seed {a.seed}); {cpu_count()} cores")
         if not a.no_builds:
             _whole(tmp, files, mb)
+            real_pages(tmp)
         if not a.quick:
             add_one(files, min(a.add_corpus, len(files) - 1), tmp)
             long_documents(files, tmp)
