@@ -17,6 +17,7 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
+from fangan.lexicon.prefilter import gated
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
@@ -179,10 +180,10 @@ _DATE_FIRST = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月")
 _STAGE_NAME = r"(?![为分下本该这此在各进])(?:(?!个阶段)[^，。；：、\s（(为]){2,10}阶段"  # not 分两个阶段
 _WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
-    re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")"),
+    gated(re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")")),
     re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>" + _STAGE_NAME + r")[（(：:]\s*" + _WHEN + r"[）)，。；]"),
     # 第一阶段为3月16日至4月15日
-    re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)"),
+    gated(re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)")),
 )
 
 

@@ -1,0 +1,46 @@
+"""The prefilters in front of expensive patterns change no match: `gated(rx)` finds what `rx` finds."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from fangan.lexicon.prefilter import first_class, gated
+from fangan.extract import dates, rules, targets
+
+
+def test_first_class_reads_literals_classes_branches_and_optional_parts():
+    assert first_class(r"(?<![\d.])(?:19|20)\d{2}年") == "[12]"
+    assert first_class(r"(?:年)?\s*月") == "[年\\s月]"  # an optional part lets the next one begin the match
+    assert first_class(r"第[一二]阶段|上半年") == "[第上]"
+    assert first_class(r"(?:^|(?<=[，。]))第") == "[第]"  # anchors and lookarounds consume nothing
+
+
+def test_first_class_gives_up_where_a_match_may_begin_anywhere():
+    assert first_class(r"[^，。]{2,6}为目标") is None  # a negated class
+    assert first_class(r".阶段") is None
+    assert first_class(r"\d*") is None  # may match the empty string
+    assert first_class(r"(?i:a)b") is None  # scoped flags: left alone
+
+
+def test_gated_keeps_groups_and_returns_unboundable_patterns_unchanged():
+    rx = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")
+    g = gated(rx)
+    m = g.search("于2024年5月前")
+    assert (m.span(), m.group("y"), m.group("m"), m.re.groups) == ((1, 8), "2024", "5", 2)
+    loose = re.compile(r"[^，]{2}为目标")
+    assert gated(loose) is loose
+    flagged = re.compile(r"(?i)x\d")
+    assert gated(flagged) is flagged
+
+
+_ALPHABET = "0123456789年月日号底末初上下半旬中前至到—-~.、，。；：:（）()\n 一二三四五六七八九十〇第阶段为个%人次分元X*"
+GATED = [dates.POINT, dates.MONTH_RANGE, targets._QUANTITY, targets._RANGE, *rules.PHASE_SENTENCE]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_gated_patterns_find_what_the_plain_patterns_find(text):
+    for rx in GATED:
+        plain = re.compile(rx.pattern[rx.pattern.index("(?:") + 3:-1] if rx.pattern.startswith("(?=") else rx.pattern, rx.flags)
+        assert [(m.span(), m.groupdict()) for m in rx.finditer(text)] == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
