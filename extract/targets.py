@@ -51,11 +51,18 @@ _LEAD = INDICATOR_LEAD
 _TRAIL_VERB = re.compile(rf"(?:{alternation(COMMITMENT_VERBS)})+$")
 
 
+_LAST_END: dict[str, re.Pattern] = {}
+
+
 def _clause_start(text: str, pos: int, ends: str) -> int:
-    """Where the clause holding `pos` starts; looks back at most 400 characters, so a long document costs
-    time in proportion to its length."""
+    """Where the clause holding `pos` starts: right after the last of `ends` before it. Looks back at most
+    400 characters, so a long document costs time in proportion to its length."""
     lo = max(0, pos - 400)
-    return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
+    rx = _LAST_END.get(ends)
+    if rx is None:  # greedy: the match ends after the last clause end in text[lo:pos]
+        rx = _LAST_END[ends] = re.compile(f".*[{re.escape(ends)}]", re.S)
+    m = rx.match(text, lo, pos)
+    return m.end() if m else lo
 
 
 _SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
@@ -263,7 +270,21 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         if not has and _clause_start(text, a, _CLAUSE_END) in clauses_with_cmp:
             continue
         yield a, b, target
-    for m in re.finditer(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)", text):
-        ind = _LEAD.sub("", m.group("ind")).strip()
-        if len(ind) >= 2:
-            yield m.start(), m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
+    yield from _full_coverage(text)
+
+
+_FULL_COVERAGE = re.compile(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)")
+
+
+def _full_coverage(text: str) -> Iterator[tuple[int, int, Target]]:
+    """…实现全覆盖: a 100% target. A match never crosses a line, so only the lines that say 全覆盖 are read."""
+    at = text.find("全覆盖")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        for m in _FULL_COVERAGE.finditer(text[start:end]):  # at the line's end `$` stands for its line break
+            ind = _LEAD.sub("", m.group("ind")).strip()
+            if len(ind) >= 2:
+                yield start + m.start(), start + m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
+        at = text.find("全覆盖", end)
