@@ -17,7 +17,7 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
-from fangan.lexicon.prefilter import gated
+from fangan.lexicon.prefilter import gated, lines_with
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
@@ -49,9 +49,10 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
             clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
             if len(clause) >= 4 and not MEANS_CLAUSE.match(clause) and not NOT_GOALS.match(clause):
                 yield a + m.start(), a + m.end(), clause
-    for m in AS_GOAL.finditer(text):
-        if not any(a <= m.start() < b for a, b in goal_spans):
-            yield m.start(), m.end(), m.group(0)
+    for start, end in lines_with(text, "为目标"):  # a …为目标 clause never crosses a line break
+        for m in AS_GOAL.finditer(text[start:end]):
+            if not any(a <= start + m.start() < b for a, b in goal_spans):
+                yield start + m.start(), start + m.end(), m.group(0)
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -187,12 +188,32 @@ PHASE_SENTENCE = (
 )
 
 
+def _after_a_break(rx: re.Pattern, text: str) -> Iterator[re.Match]:
+    """`rx.finditer(text)` for the stage pattern that opens a clause (PHASE_SENTENCE[1]): its match starts at
+    the text's start or after [，。；：\n] and reaches its 阶段 on the same line, so only those places of the
+    lines that say 阶段 are tried, in order and without overlap."""
+    pos = 0
+    for start, end in lines_with(text, "阶段"):
+        for at in [start] + [c.end() for c in _CLAUSE_BREAK.finditer(text, start, end)]:
+            if at < pos:
+                continue
+            m = rx.match(text, at)
+            if m:
+                yield m
+                pos = m.end()
+
+
+_CLAUSE_BREAK = re.compile("[，。；：]")
+
+
 def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     """Stages stated in running text (2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日) when no
     section names them."""
     found = []
+    if "阶段" not in text or "月" not in text:
+        return []  # every pattern names a 阶段 and dates it by month
     for rx in PHASE_SENTENCE:
-        for m in rx.finditer(text):
+        for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
             if any(a <= m.start() < b for a, b, _ in found):
                 continue
             rng = parse_range(m.group("when"))

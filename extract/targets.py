@@ -26,7 +26,7 @@ from fangan.lexicon.quantities import (
     RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
-from fangan.lexicon.prefilter import gated
+from fangan.lexicon.prefilter import gated, lines_with
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
@@ -278,13 +278,8 @@ _FULL_COVERAGE = re.compile(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_C
 
 def _full_coverage(text: str) -> Iterator[tuple[int, int, Target]]:
     """…实现全覆盖: a 100% target. A match never crosses a line, so only the lines that say 全覆盖 are read."""
-    at = text.find("全覆盖")
-    while at >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
+    for start, end in lines_with(text, "全覆盖"):
         for m in _FULL_COVERAGE.finditer(text[start:end]):  # at the line's end `$` stands for its line break
             ind = _LEAD.sub("", m.group("ind")).strip()
             if len(ind) >= 2:
                 yield start + m.start(), start + m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
-        at = text.find("全覆盖", end)

@@ -44,3 +44,31 @@ def test_gated_patterns_find_what_the_plain_patterns_find(text):
     for rx in GATED:
         plain = re.compile(rx.pattern[rx.pattern.index("(?:") + 3:-1] if rx.pattern.startswith("(?=") else rx.pattern, rx.flags)
         assert [(m.span(), m.groupdict()) for m in rx.finditer(text)] == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+
+
+_PHASE_ALPHABET = "阶段第一二月日至为：:，。；（）()\n 0123456789准备动员部署个年份"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["准备阶段", "第一阶段", "阶段", "3月", "5月10日", "2024年", "至", "（", "）", "，", "：", "。", "\n", " ", "为"])
+                | st.text(alphabet=_PHASE_ALPHABET, max_size=8), max_size=16))
+def test_stage_clauses_are_found_where_the_plain_search_finds_them(pieces):
+    text = "".join(pieces)
+    rx = rules.PHASE_SENTENCE[1]
+    assert [m.span() for m in rules._after_a_break(rx, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_a_stage_clause_whose_date_runs_past_the_line_still_bars_what_it_covers():
+    text = "准备阶段：3月\n至5月，动员阶段：6月）"
+    rx = rules.PHASE_SENTENCE[1]
+    assert [m.group(0) for m in rules._after_a_break(rx, text)] == [m.group(0) for m in rx.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["全覆盖", "为目标", "实现", "服务", "，", "。", "\n", "、", "100%", "达到"]), max_size=20))
+def test_line_limited_searches_find_what_the_whole_text_search_finds(pieces):
+    text = "".join(pieces)
+    plain = re.compile(rf"(?P<ind>[^{targets._PIECE_END}]{{2,16}}?)全覆盖(?=[{targets._CLAUSE_END}]|$)")
+    assert [(a, b) for a, b, _ in targets._full_coverage(text)] == [
+        m.span() for m in plain.finditer(text) if len(targets._LEAD.sub("", m.group("ind")).strip()) >= 2]
+    assert [(a, b) for a, b, _ in rules.find_goal_statements(text, [])] == [m.span() for m in rules.AS_GOAL.finditer(text)]

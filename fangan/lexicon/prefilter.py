@@ -105,3 +105,17 @@ def gated(rx: re.Pattern) -> re.Pattern:
     if cls is None or _GLOBAL_FLAGS.match(rx.pattern):  # inline global flags must stay first
         return rx
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
+
+
+def lines_with(text: str, word: str):
+    """(start, end) of every line of `text` that holds `word`, in order: a pattern whose matches hold
+    `word` and never cross a line break need be run on these lines only."""
+    at = text.find(word)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            yield start, len(text)
+            return
+        yield start, end
+        at = text.find(word, end)
