@@ -72,3 +72,11 @@ def test_line_limited_searches_find_what_the_whole_text_search_finds(pieces):
     assert [(a, b) for a, b, _ in targets._full_coverage(text)] == [
         m.span() for m in plain.finditer(text) if len(targets._LEAD.sub("", m.group("ind")).strip()) >= 2]
     assert [(a, b) for a, b, _ in rules.find_goal_statements(text, [])] == [m.span() for m in rules.AS_GOAL.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["5月10日前", "截止", "完成", "每月", "报送", "。", "；", ";", "！", "？", "\n", "，", " ", "前", "。。", "工作"]),
+                max_size=24))
+def test_deadline_sentences_are_the_sentences_that_hold_a_deadline_word(pieces):
+    text = "".join(pieces)
+    assert list(rules._deadline_sentences(text)) == [s for s in rules.sentences(text) if rules._DEADLINE_OR_EACH.search(s[2])]
