@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
@@ -17,6 +18,8 @@ from fangan.lexicon.quantities import GOAL_LABEL
 from .rules import find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+# DOC_NUMBER from its bracket on: a match opens at most 10 characters before the first place this matches
+_DOC_NUMBER_TAIL = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
@@ -27,11 +30,7 @@ class SectionIndex:
 
     def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None) -> None:
         self.lines = text.split("\n")
-        self.starts = []
-        pos = 0
-        for ln in self.lines:
-            self.starts.append(pos)
-            pos += len(ln) + 1
+        self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:
@@ -53,13 +52,12 @@ class SectionIndex:
                         break
         # a later section on the same line (inline ①) does not take the line from its parent
         self.line_section: list[Optional[str]] = [None] * len(self.lines)
-        current = None
         marks_by_line: dict[int, str] = {}
         for i, sid in marks:
             marks_by_line.setdefault(i, sid)
-        for i in range(len(self.lines)):
-            current = marks_by_line.get(i, current)
-            self.line_section[i] = current
+        heads = sorted(marks_by_line)
+        for i, nxt in zip(heads, heads[1:] + [len(self.lines)]):  # a section holds its lines up to the next heading
+            self.line_section[i:nxt] = [marks_by_line[i]] * (nxt - i)
         self.next_heading = sorted(self.heading_line.values())
 
     def section_at(self, offset: int) -> Optional[str]:
@@ -93,9 +91,16 @@ def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list
     return spans
 
 
+def _doc_number(s: str) -> Optional[re.Match]:
+    """DOC_NUMBER.search(s), without trying its run of hanzi at every character: only from 10 characters
+    before the first bracketed year that a number and 号 follow."""
+    tail = _DOC_NUMBER_TAIL.search(s)
+    return DOC_NUMBER.search(s, max(0, tail.start() - 10)) if tail else None
+
+
 def _metadata(doc: Document, ex: Extraction) -> None:
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
-    m = DOC_NUMBER.search(doc.text[:2000]) or DOC_NUMBER.search(doc.title or "")
+    m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
     # 落款: a date alone on one of the last lines, the issuer on the line before it
