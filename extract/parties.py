@@ -174,13 +174,15 @@ _ANY_VERB = gated(re.compile(_VERB + "|会同"))
 _DUTY_AFTER_COLON = re.compile(rf"^(?:{_ADV})*(?:具体)?(?P<verb>负责|牵头|会同|协助|配合|承担)")
 
 
-# every clause rule needs a responsibility verb (the duty after a colon opens with one too) or `为` and a role label
+# every clause rule needs a responsibility verb other than the parenthetical-only ones (the duty after a colon
+# opens with one too: 负责, 牵头, 会同, 协助, 配合, 承担), or `为` and a role label
 _ROLE_LABEL = re.compile(alternation(ROLE_LABELS))
+_ACTIVE_VERB = gated(re.compile(alternation([v for v in RESPONSIBILITY_VERBS if v not in PAREN_ONLY_VERBS] + ["会同"])))
 
 
 def _subjects(sent: str):
     prev_sep, prev_clause = "", ""
-    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) or ("为" in sent and _ROLE_LABEL.search(sent)) else ():
+    for m in _CLAUSE.finditer(sent) if _ACTIVE_VERB.search(sent) or ("为" in sent and _ROLE_LABEL.search(sent)) else ():
         clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
         vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
         if prev_sep in "：:" and prev_sep and (dm := _DUTY_AFTER_COLON.match(clause)):
@@ -198,8 +200,11 @@ def _subjects(sent: str):
             yield am.start(), am.end(), n, am.group("verb")
 
 
+_GROUP_WORD = re.compile(alternation(GROUP_WORDS))
+
+
 def _groups(sent: str):
-    for m in _SET_UP.finditer(sent) if "设" in sent or "成立" in sent else ():
+    for m in _SET_UP.finditer(sent) if ("设" in sent or "成立" in sent) and _GROUP_WORD.search(sent) else ():
         names, whole = split_names(_clean(m.group("list")))
         if whole and not any(_is_clause(n) or n in BARE_GROUPS for n in names):
             for n in names:
@@ -247,6 +252,8 @@ def clean_org(s: str) -> Optional[str]:
 
 # the word each relation cannot do without
 _RELATION_WORDS = ((WITH_ORG, "与"), (UNDER_LEAD, "在"), (LEVERAGE, "充分发挥"))
+# …and a line without any of them (or a supervisor's modal) names no relation
+_ANY_RELATION_WORD = re.compile("与|在|充分发挥|将|定期")
 
 
 def _relations(sent: str):
@@ -358,7 +365,7 @@ def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str]
     found = [(a, b, name, role, line) for a, b, name, role in structural_parties(line)]
     if duty:
         found += [(a, b, name, role, line) for a, b, name, role in _duty_subjects(line)]
-    for m in SENTENCE.finditer(line):
+    for m in SENTENCE.finditer(line) if _ANY_RELATION_WORD.search(line) else ():
         found += [(m.start() + a, m.start() + b, name, role, m.group(0)) for a, b, name, role in _relations(m.group(0))]
     return tuple(found)
 
