@@ -16,6 +16,7 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
@@ -65,6 +66,8 @@ def _clause_start(text: str, pos: int, ends: str) -> int:
     return m.end() if m else lo
 
 
+_CMP_AT_END = re.compile(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$")
+_CMP_NUMBER = re.compile(rf"{_CMP}\s*{NUMBER}")
 _SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
 
 
@@ -72,7 +75,7 @@ def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Opti
     """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
     few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
     before = text[max(0, start - 12):start]
-    m = re.search(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$", before)
+    m = _CMP_AT_END.search(before)
     if m and before[m.start() - 1:m.start()] and before[m.start() - 1] in NOT_COMPARATOR_AFTER.get(m.group("cmp"), ""):
         return None, start  # 到达50米处: a verb of motion, not a comparator
     if m:
@@ -110,7 +113,7 @@ def _noun_after(text: str, end: int) -> str:
 
 def _words_before(text: str, phrase_start: int, ends: str) -> str:
     before = _HEADING_MARK.sub("", text[_clause_start(text, phrase_start, ends):phrase_start].strip(" 、（(")).strip()
-    earlier = re.search(rf"{_CMP}\s*{NUMBER}", before)
+    earlier = _CMP_NUMBER.search(before)
     if earlier and earlier.start() >= 2:
         before = before[:earlier.start()]  # 时间不少于2分钟且不超过40分钟: both bounds measure 时间
     return _TRAIL_VERB.sub("", _LEAD.sub("", before)).strip()
@@ -158,9 +161,14 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     )
 
 
+@lru_cache(maxsize=None)
+def _number_with(unit: str) -> re.Pattern:
+    return re.compile(rf"{NUMBER}{_SPACE}{re.escape(unit)}")
+
+
 def _casualties(text: str, start: int, unit: str) -> bool:
     """365人死亡: a count of casualties, what happened."""
-    m = re.compile(rf"{NUMBER}{_SPACE}{re.escape(unit)}").match(text, start)
+    m = _number_with(unit).match(text, start)
     return bool(m and _CASUALTY_AT.match(text, m.end()))
 
 
@@ -243,13 +251,16 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
                 or (m.group("unit") in ("年", "周岁") and _PEOPLE_AT.match(text, m.end()))
                 or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue
-        cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
+        share = m.group("unit") in SHARE_UNITS
+        cmp, phrase_start = _comparator_before(text, m.start(), share=share)
+        # the comparator right before the number, not one before a whole the share is of
+        near_cmp = _comparator_before(text, m.start())[0] if share else cmp
         suffix = m.group("suffix")
         if cmp is None and m.group("unit") in TIME_UNITS and _TIME_FRAME_AT.match(text, m.end() - len(suffix or "")):
             continue  # 3个月内, 用3年时间: a time frame
         if suffix:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
-        if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
+        if cmp in (None, "==") and not near_cmp and _is_fact(text, m.start(), m.group("unit")):
             continue
         if _is_condition(text, m.start(), m.end(), cmp) or (
                 cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):

@@ -34,6 +34,14 @@ def test_gated_keeps_groups_and_returns_unboundable_patterns_unchanged():
     assert gated(flagged) is flagged
 
 
+def test_gated_leaves_alone_what_re_already_scans_quickly_and_what_it_gated():
+    for fast in (r"(?:负责|牵头)", r"[，。]x", r"负责\d", r"^\d年"):
+        rx = re.compile(fast)
+        assert gated(rx) is rx
+    once = gated(re.compile(r"(?:任务|职责)分工|责任分工"))
+    assert once.pattern.startswith("(?=[") and gated(once) is once
+
+
 _ALPHABET = "0123456789年月日号底末初上下半旬中前至到—-~.、，。；：:（）()\n 一二三四五六七八九十〇第阶段为个%人次分元X*"
 GATED = [dates.POINT, dates.MONTH_RANGE, targets._QUANTITY, targets._RANGE, *rules.PHASE_SENTENCE]
 

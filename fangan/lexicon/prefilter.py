@@ -85,6 +85,19 @@ def _first(seq) -> tuple[list[str], bool]:
     return items, True
 
 
+def _scanned_fast(seq) -> bool:
+    """Whether `re` already skips along the text for this pattern: it opens (inside plain groups) with a
+    literal, a class, or alternatives that each open with a literal (then a lookahead would only slow it)."""
+    while seq and seq[0][0] is _c.SUBPATTERN and not (seq[0][1][1] or seq[0][1][2]):
+        seq = seq[0][1][3]
+    if not seq:
+        return False
+    op, av = seq[0]
+    if op is _c.BRANCH:
+        return all(alt and alt[0][0] is _c.LITERAL for alt in av[1])
+    return op is _c.LITERAL or op is _c.IN
+
+
 def first_class(pattern: str, flags: int = 0) -> str | None:
     """A character class that every match of `pattern` begins with, or None when there is none."""
     try:
@@ -101,8 +114,12 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 def gated(rx: re.Pattern) -> re.Pattern:
     """`rx` with a lookahead for its possible first characters in front: the same matches, found faster."""
+    if rx.pattern.startswith(("(?=[", "^")) or _GLOBAL_FLAGS.match(rx.pattern):
+        return rx  # gated already; anchored at the start; inline global flags must stay first
+    if _scanned_fast(_p.parse(rx.pattern, rx.flags & ~re.UNICODE)):
+        return rx  # `re` skips along the text for this one by itself
     cls = first_class(rx.pattern, rx.flags & ~re.UNICODE)
-    if cls is None or _GLOBAL_FLAGS.match(rx.pattern):  # inline global flags must stay first
+    if cls is None:
         return rx
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
 
