@@ -27,7 +27,7 @@ from fangan.lexicon.quantities import (
     RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
-from fangan.lexicon.prefilter import gated, lines_with
+from fangan.lexicon.prefilter import lines_with
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
@@ -43,9 +43,14 @@ _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。�
 _SPACE = r"[ \t\u3000]*"
 # a number right after a backslash is part of a path (文件夹\\24年艺术节); one right after `N、` is the second
 # half of a number a page marker split (20 3、15年), or the second of two alternatives (2、3人): no target alone
-# gated: both open with lookbehinds, which the engine would otherwise run at every character
-_QUANTITY = gated(re.compile(rf"(?<![\d.\-—/\\])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?"))
-_RANGE = gated(re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?"))
+# A number (NUMBER) not preceded by what the lookbehinds name. Both patterns open with the number's first
+# digit, so that `re` skips along to the digits by itself, and look behind that digit (width + 1): the
+# same as (?<![\d.\-—/\\])(?<!\d、) before the number, without running the lookbehinds at every character.
+_QUANTITY_NUMBER = r"(?P<num>\d(?<![\d.\-—/\\]\d)(?<!\d、\d)\d*(?:\.\d+)?)"
+_RANGE_LOW = r"(?P<lo>\d(?<![\d.\-—/]\d)\d*(?:\.\d+)?)"
+assert NUMBER == r"\d+(?:\.\d+)?"  # what the two spell out
+_QUANTITY = re.compile(rf"{_QUANTITY_NUMBER}{_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"{_RANGE_LOW}{_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = INDICATOR_LEAD

@@ -43,7 +43,7 @@ def test_gated_leaves_alone_what_re_already_scans_quickly_and_what_it_gated():
 
 
 _ALPHABET = "0123456789年月日号底末初上下半旬中前至到—-~.、，。；：:（）()\n 一二三四五六七八九十〇第阶段为个%人次分元X*"
-GATED = [dates.POINT, dates.MONTH_RANGE, targets._QUANTITY, targets._RANGE, *rules.PHASE_SENTENCE]
+GATED = [dates.POINT, dates.MONTH_RANGE, *rules.PHASE_SENTENCE]
 
 
 @settings(max_examples=300, deadline=None)
@@ -88,3 +88,17 @@ def test_line_limited_searches_find_what_the_whole_text_search_finds(pieces):
 def test_deadline_sentences_are_the_sentences_that_hold_a_deadline_word(pieces):
     text = "".join(pieces)
     assert list(rules._deadline_sentences(text)) == [s for s in rules.sentences(text) if rules._DEADLINE_OR_EACH.search(s[2])]
+
+
+_TARGET_ALPHABET = "0123456789.-—/\\、，。 年月个人%分钟以上至到~万元米第" 
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TARGET_ALPHABET, max_size=40))
+def test_quantity_patterns_that_open_with_a_digit_match_as_the_lookbehind_forms(text):
+    from fangan.lexicon.quantities import NUMBER
+    q = targets._QUANTITY.pattern.replace(targets._QUANTITY_NUMBER, rf"(?<![\d.\-—/\\])(?<!\d、)(?P<num>{NUMBER})")
+    r = targets._RANGE.pattern.replace(targets._RANGE_LOW, rf"(?<![\d.\-—/])(?P<lo>{NUMBER})")
+    for new, old in ((targets._QUANTITY, q), (targets._RANGE, r)):
+        assert old != new.pattern
+        assert [(m.span(), m.groupdict()) for m in new.finditer(text)] == [(m.span(), m.groupdict()) for m in re.finditer(old, text)]
