@@ -149,17 +149,18 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition."""
     c0 = _clause_start(text, start, _CLAUSE_END)
     before = text[c0:start]
+    if (FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+            or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
+            or CONDITION.match(before.strip()) or _counts_a_list(before)):
+        return True
+    # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
     hi = min(len(text), start + 400)
     ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
     sentence = text[s0:min(ends) if ends else hi]
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
-        FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
-        or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
-        or CONDITION.match(before.strip())
-        or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
-        or _counts_a_list(before)
+        (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
         or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
