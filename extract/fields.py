@@ -98,6 +98,20 @@ def _doc_number(s: str) -> Optional[re.Match]:
     return DOC_NUMBER.search(s, max(0, tail.start() - 10)) if tail else None
 
 
+_LAST_CLAUSE_BREAK = re.compile(".*[，。；：\n]", re.S)
+_NEXT_CLAUSE_BREAK = re.compile("[，。；\n]")
+
+
+def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
+    """The clause holding text[a:b]: from after the last of ，。；：or a line break before `a` up to the first
+    of ，。；or a line break from `b`. Looked for near the target first (a search per break character from
+    the text's start or to its end made a plan with many targets quadratic)."""
+    lo = max(0, a - 200)
+    last = _LAST_CLAUSE_BREAK.match(text, lo, a) or (_LAST_CLAUSE_BREAK.match(text, 0, lo) if lo else None)
+    nxt = _NEXT_CLAUSE_BREAK.search(text, b)
+    return (last.end() if last else 0), (nxt.start() if nxt else len(text))
+
+
 def _metadata(doc: Document, ex: Extraction) -> None:
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
     m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
@@ -148,9 +162,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     for a, b, clause in found.get("goal_statements", []):
         goals[(a, b)] = Goal(text=clause, section_id=index.section_at(a))
     for a, b, target in found.get("targets", []):
-        c0 = max(text.rfind(ch, 0, a) for ch in "，。；：\n") + 1
-        ends = [e for e in (text.find(ch, b) for ch in "，。；\n") if e >= 0]
-        c1 = min(ends) if ends else len(text)
+        c0, c1 = _clause_around(text, a, b)
         holder = next((g for (ga, gb), g in goals.items() if ga <= a < gb), None)
         if holder is None:
             holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))

@@ -148,9 +148,11 @@ def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
         at = w.start()
         if at < end:
             continue  # in the sentence already given
-        line_start = text.rfind("\n", 0, at) + 1
-        lb = _LAST_SENTENCE_BREAK.match(text, line_start, at)
-        start = lb.end() if lb else line_start
+        # the break that closed the sentence given last (at end - 1, or a line break at end) or a later one:
+        # each stretch of text is read once, even in a plan flattened to one line
+        lo = max(0, end - 1)
+        lb = _LAST_SENTENCE_BREAK.match(text, lo, at)
+        start = lb.end() if lb else lo
         b = _SENTENCE_BREAK.search(text, at)
         end = len(text) if b is None else b.start() + (text[b.start()] != "\n")
         yield start, end, text[start:end]

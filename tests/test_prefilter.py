@@ -102,3 +102,22 @@ def test_quantity_patterns_that_open_with_a_digit_match_as_the_lookbehind_forms(
     for new, old in ((targets._QUANTITY, q), (targets._RANGE, r)):
         assert old != new.pattern
         assert [(m.span(), m.groupdict()) for m in new.finditer(text)] == [(m.span(), m.groupdict()) for m in re.finditer(old, text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="，。；：\n达到95%以上目标", min_size=1, max_size=40), st.data())
+def test_a_targets_clause_is_cut_as_the_whole_text_searches_cut_it(text, data):
+    from fangan.extract.fields import _clause_around
+    a = data.draw(st.integers(0, len(text) - 1))
+    b = data.draw(st.integers(a, len(text)))
+    c0 = max(text.rfind(ch, 0, a) for ch in "，。；：\n") + 1
+    ends = [e for e in (text.find(ch, b) for ch in "，。；\n") if e >= 0]
+    assert _clause_around(text, a, b) == (c0, min(ends) if ends else len(text))
+
+
+def test_a_targets_clause_reaches_back_past_a_long_run_without_breaks():
+    from fangan.extract.fields import _clause_around
+    text = "前言，" + "达" * 300 + "95%以上" + "标" * 300
+    a = text.index("95")
+    assert _clause_around(text, a, a + 5) == (3, len(text))
+    assert _clause_around("达" * 300 + "95%", 300, 303) == (0, 303)
