@@ -145,6 +145,15 @@ def _labels(sent: str):
             yield m.start(), m.end(), n, m.group("role")
 
 
+def _after_a_sentence(sent: str, at: int) -> bool:
+    """Nothing but spaces stands between `at` and the start of `sent` or a sentence end (。；;！!): read back
+    over the spaces only, not over the whole line for every bracket."""
+    i = at
+    while i > 0 and sent[i - 1].isspace():
+        i -= 1
+    return i == 0 or sent[i - 1] in "。；;！!"
+
+
 def _parentheticals(sent: str):
     if "（" not in sent and "(" not in sent:
         return
@@ -160,8 +169,7 @@ def _parentheticals(sent: str):
             if vm:
                 hits += [(n, vm.group("verb")) for n in _subject_names(vm.group("subj"), lenient=True)]
         if not hits:
-            before = sent[:m.start()].rstrip()
-            if not before or before[-1] in "。；;！!":  # only after a finished sentence: split nothing else
+            if _after_a_sentence(sent, m.start()):  # only after a finished sentence: split nothing else
                 names, whole = split_names(body)
                 if whole and not any(CLASS_WORDS.search(n) for n in names):
                     hits = [(n, "责任单位") for n in names]

@@ -240,13 +240,15 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     found = []
     if "阶段" not in text or "月" not in text:
         return []  # every pattern names a 阶段 and dates it by month
+    taken = bytearray(len(text))  # the characters a stage already found covers: one look per match
     for rx in PHASE_SENTENCE:
         for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
-            if any(a <= m.start() < b for a, b, _ in found):
+            if taken[m.start()]:
                 continue
             rng = parse_range(m.group("when"))
             if rng:
                 found.append((m.start(), m.end(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found.sort(key=lambda x: x[0])
     for i, (_, _, p) in enumerate(found, 1):
         p.order = i

@@ -121,3 +121,17 @@ def test_a_targets_clause_reaches_back_past_a_long_run_without_breaks():
     a = text.index("95")
     assert _clause_around(text, a, a + 5) == (3, len(text))
     assert _clause_around("达" * 300 + "95%", 300, 303) == (0, 303)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="。；;！!， \u3000\t区局（）负责", max_size=20), st.data())
+def test_a_bracket_after_a_finished_sentence_is_told_by_reading_back_over_spaces(sent, data):
+    from fangan.extract.parties import _after_a_sentence
+    at = data.draw(st.integers(0, len(sent)))
+    before = sent[:at].rstrip()
+    assert _after_a_sentence(sent, at) == (not before or before[-1] in "。；;！!")
+
+
+def test_sentence_stages_keep_the_first_stage_that_covers_a_place():
+    text = "准备阶段（3月1日至3月10日）；2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日"
+    assert [p.name for _, p in rules.find_sentence_phases(text)] == ["准备阶段", "动员部署阶段", "第一阶段"]
