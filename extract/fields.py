@@ -76,6 +76,29 @@ class SectionIndex:
         return start, end
 
 
+class _Spans:
+    """Goals by character span, for "the first goal, in the order they were added, whose span holds this
+    offset" — what a scan over every goal finds, but looked for only among the spans that open at most the
+    longest span's length before the offset (a plan with thousands of targets made the scan quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, Goal]] = []  # (order added, end, goal), sorted with starts
+        self.longest = 0
+
+    def add(self, start: int, end: int, goal: Goal) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.items.insert(i, (len(self.items), end, goal))
+        self.longest = max(self.longest, end - start)
+
+    def first_holding(self, offset: int) -> Optional[Goal]:
+        lo = bisect.bisect_left(self.starts, offset - self.longest)
+        hi = bisect.bisect_right(self.starts, offset)
+        held = [(order, goal) for order, end, goal in self.items[lo:hi] if offset < end]
+        return min(held, key=lambda h: h[0])[1] if held else None
+
+
 def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list[tuple[int, int]]:
     spans = []
     for sec, _ in iter_sections(sections):
@@ -161,11 +184,16 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     goals: dict[tuple[int, int], Goal] = {}
     for a, b, clause in found.get("goal_statements", []):
         goals[(a, b)] = Goal(text=clause, section_id=index.section_at(a))
+    holders = _Spans()
+    for (a, b), goal in goals.items():
+        holders.add(a, b, goal)
     for a, b, target in found.get("targets", []):
         c0, c1 = _clause_around(text, a, b)
-        holder = next((g for (ga, gb), g in goals.items() if ga <= a < gb), None)
+        holder = holders.first_holding(a)
         if holder is None:
-            holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))
+            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last
+            holder = goals[(c0, c1)] = Goal(text=text[c0:c1].strip(), section_id=index.section_at(a))
+            holders.add(c0, c1, holder)
         holder.targets.append(target)
     ex.goals = _merge_duplicates([g for _, g in sorted(goals.items())])
 

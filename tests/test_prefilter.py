@@ -135,3 +135,20 @@ def test_a_bracket_after_a_finished_sentence_is_told_by_reading_back_over_spaces
 def test_sentence_stages_keep_the_first_stage_that_covers_a_place():
     text = "准备阶段（3月1日至3月10日）；2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日"
     assert [p.name for _, p in rules.find_sentence_phases(text)] == ["准备阶段", "动员部署阶段", "第一阶段"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25)), max_size=30), st.lists(st.integers(0, 90), max_size=30))
+def test_the_goal_that_holds_a_target_is_the_first_one_a_scan_finds(spans, offsets):
+    from fangan.extract.fields import _Spans
+    from fangan.model import Goal
+    goals = {(a, a + n): Goal(text=f"{a}-{a + n}") for a, n in spans}
+    index = _Spans()
+    for (a, b), g in goals.items():
+        index.add(a, b, g)
+    for x in offsets:
+        expected = next((g for (ga, gb), g in goals.items() if ga <= x < gb), None)
+        assert index.first_holding(x) is expected
+        if expected is None:  # a target's own clause joins the goals, last
+            goals[(x, x + 3)] = g = Goal(text=f"{x}")
+            index.add(x, x + 3, g)
