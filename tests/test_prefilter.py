@@ -152,3 +152,12 @@ def test_the_goal_that_holds_a_target_is_the_first_one_a_scan_finds(spans, offse
         if expected is None:  # a target's own clause joins the goals, last
             goals[(x, x + 3)] = g = Goal(text=f"{x}")
             index.add(x, x + 3, g)
+
+
+def test_a_line_too_long_to_keep_names_the_parties_a_short_one_names():
+    from fangan.extract.parties import _CACHED_LINE_CHARS, find_parties
+    short = "完成统计工作。（县教育局、县统计局负责）"
+    long = "开展工作。" * (_CACHED_LINE_CHARS // 5 + 1) + short
+    assert len(long) > _CACHED_LINE_CHARS
+    assert [(p.name, p.role) for _, _, p in find_parties(long)] == [(p.name, p.role) for _, _, p in find_parties(short)] == [
+        ("县教育局", "负责"), ("县统计局", "负责")]
