@@ -116,9 +116,12 @@ def gated(rx: re.Pattern) -> re.Pattern:
     """`rx` with a lookahead for its possible first characters in front: the same matches, found faster."""
     if rx.pattern.startswith(("(?=[", "^")) or _GLOBAL_FLAGS.match(rx.pattern):
         return rx  # gated already; anchored at the start; inline global flags must stay first
-    if _scanned_fast(_p.parse(rx.pattern, rx.flags & ~re.UNICODE)):
-        return rx  # `re` skips along the text for this one by itself
-    cls = first_class(rx.pattern, rx.flags & ~re.UNICODE)
+    try:  # the parse tree is the `re` module's own: a Python that changes it only loses the gate
+        if _scanned_fast(_p.parse(rx.pattern, rx.flags & ~re.UNICODE)):
+            return rx  # `re` skips along the text for this one by itself
+        cls = first_class(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:
+        return rx
     if cls is None:
         return rx
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
