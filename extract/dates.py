@@ -18,6 +18,7 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue
 from fangan.normalizers.years import is_template_year
 from fangan.lexicon.markers import cn_to_int
+from fangan.lexicon.prefilter import gated
 
 PARTS = MONTH_PARTS
 
@@ -36,13 +37,14 @@ _DOTTED = (r"(?<![\d.])(?P<dot_m>1[0-2]|0?[1-9])\.(?P<dot_d>3[01]|[12]\d|0?[1-9]
            r"(?:(?=\s*(?:之前|以前|前))|(?<=(?:截止日期|截止时间)[：:]\d\.\d)|(?<=(?:截止日期|截止时间)[：:]\d\.\d\d)|(?<=(?:截止日期|截止时间)[：:]\d\d\.\d)|(?<=(?:截止日期|截止时间)[：:]\d\d\.\d\d))(?![\d.])")
 
 # one point in time: ISO | month.day前 | [year] month [day|part] | [year] 年底/上半年… | year
-POINT = re.compile(
+# gated: the engine tries this many-shaped pattern only where a date can begin (a digit, a Chinese numeral, 年, 上, 下)
+POINT = gated(re.compile(
     rf"{_ISO}|{_DOTTED}"
     rf"|(?:{YEAR}\s*)?(?:(?:{MONTH})\s*(?:{DAY}|{PART})?|(?P<yearpart>{alternation(YEAR_PARTS)}))"
     rf"|(?P<yearonly>(?:19|20)\d{{2}})\s*年(?!\s*\d)"
-)
+))
 # 3-5月份, 6—8月, 2026 年 9—10 月: two months sharing one 月
-MONTH_RANGE = re.compile(rf"(?:{YEAR}\s*)?(?P<m1>1[0-2]|0?[1-9])\s*(?:—+|–|-+|－|~|～|〜|至|到)\s*(?P<m2>1[0-2]|0?[1-9])\s*月(?:份)?")
+MONTH_RANGE = gated(re.compile(rf"(?:{YEAR}\s*)?(?P<m1>1[0-2]|0?[1-9])\s*(?:—+|–|-+|－|~|～|〜|至|到)\s*(?P<m2>1[0-2]|0?[1-9])\s*月(?:份)?"))
 RANGE_SEP = r"\s*(?:" + "|".join(re.escape(s) + ("+" if s in "—-" else "") for s in RANGE_SEPARATORS) + r")\s*"
 _DAY_ONLY = re.compile(rf"(?P<day>3[01]|[12]\d|0?[1-9])\s*[日号]")  # 3月10日-24日: the end shares the month
 _OPEN_END = re.compile(rf"\s*(?:{alternation(OPEN_END)})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
@@ -17,6 +18,8 @@ from fangan.lexicon.quantities import GOAL_LABEL
 from .rules import find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+# DOC_NUMBER from its bracket on: a match opens at most 10 characters before the first place this matches
+_DOC_NUMBER_TAIL = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
@@ -27,11 +30,7 @@ class SectionIndex:
 
     def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None) -> None:
         self.lines = text.split("\n")
-        self.starts = []
-        pos = 0
-        for ln in self.lines:
-            self.starts.append(pos)
-            pos += len(ln) + 1
+        self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:
@@ -53,13 +52,12 @@ class SectionIndex:
                         break
         # a later section on the same line (inline ①) does not take the line from its parent
         self.line_section: list[Optional[str]] = [None] * len(self.lines)
-        current = None
         marks_by_line: dict[int, str] = {}
         for i, sid in marks:
             marks_by_line.setdefault(i, sid)
-        for i in range(len(self.lines)):
-            current = marks_by_line.get(i, current)
-            self.line_section[i] = current
+        heads = sorted(marks_by_line)
+        for i, nxt in zip(heads, heads[1:] + [len(self.lines)]):  # a section holds its lines up to the next heading
+            self.line_section[i:nxt] = [marks_by_line[i]] * (nxt - i)
         self.next_heading = sorted(self.heading_line.values())
 
     def section_at(self, offset: int) -> Optional[str]:
@@ -78,6 +76,29 @@ class SectionIndex:
         return start, end
 
 
+class _Spans:
+    """Goals by character span, for "the first goal, in the order they were added, whose span holds this
+    offset" — what a scan over every goal finds, but looked for only among the spans that open at most the
+    longest span's length before the offset (a plan with thousands of targets made the scan quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, Goal]] = []  # (order added, end, goal), sorted with starts
+        self.longest = 0
+
+    def add(self, start: int, end: int, goal: Goal) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.items.insert(i, (len(self.items), end, goal))
+        self.longest = max(self.longest, end - start)
+
+    def first_holding(self, offset: int) -> Optional[Goal]:
+        lo = bisect.bisect_left(self.starts, offset - self.longest)
+        hi = bisect.bisect_right(self.starts, offset)
+        held = [(order, goal) for order, end, goal in self.items[lo:hi] if offset < end]
+        return min(held, key=lambda h: h[0])[1] if held else None
+
+
 def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list[tuple[int, int]]:
     spans = []
     for sec, _ in iter_sections(sections):
@@ -93,9 +114,30 @@ def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list
     return spans
 
 
+def _doc_number(s: str) -> Optional[re.Match]:
+    """DOC_NUMBER.search(s), without trying its run of hanzi at every character: only from 10 characters
+    before the first bracketed year that a number and 号 follow."""
+    tail = _DOC_NUMBER_TAIL.search(s)
+    return DOC_NUMBER.search(s, max(0, tail.start() - 10)) if tail else None
+
+
+_LAST_CLAUSE_BREAK = re.compile(".*[，。；：\n]", re.S)
+_NEXT_CLAUSE_BREAK = re.compile("[，。；\n]")
+
+
+def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
+    """The clause holding text[a:b]: from after the last of ，。；：or a line break before `a` up to the first
+    of ，。；or a line break from `b`. Looked for near the target first (a search per break character from
+    the text's start or to its end made a plan with many targets quadratic)."""
+    lo = max(0, a - 200)
+    last = _LAST_CLAUSE_BREAK.match(text, lo, a) or (_LAST_CLAUSE_BREAK.match(text, 0, lo) if lo else None)
+    nxt = _NEXT_CLAUSE_BREAK.search(text, b)
+    return (last.end() if last else 0), (nxt.start() if nxt else len(text))
+
+
 def _metadata(doc: Document, ex: Extraction) -> None:
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
-    m = DOC_NUMBER.search(doc.text[:2000]) or DOC_NUMBER.search(doc.title or "")
+    m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
     # 落款: a date alone on one of the last lines, the issuer on the line before it
@@ -141,13 +183,16 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     goals: dict[tuple[int, int], Goal] = {}
     for a, b, clause in found.get("goal_statements", []):
         goals[(a, b)] = Goal(text=clause, section_id=index.section_at(a))
+    holders = _Spans()
+    for (a, b), goal in goals.items():
+        holders.add(a, b, goal)
     for a, b, target in found.get("targets", []):
-        c0 = max(text.rfind(ch, 0, a) for ch in "，。；：\n") + 1
-        ends = [e for e in (text.find(ch, b) for ch in "，。；\n") if e >= 0]
-        c1 = min(ends) if ends else len(text)
-        holder = next((g for (ga, gb), g in goals.items() if ga <= a < gb), None)
+        c0, c1 = _clause_around(text, a, b)
+        holder = holders.first_holding(a)
         if holder is None:
-            holder = goals.setdefault((c0, c1), Goal(text=text[c0:c1].strip(), section_id=index.section_at(a)))
+            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last
+            holder = goals[(c0, c1)] = Goal(text=text[c0:c1].strip(), section_id=index.section_at(a))
+            holders.add(c0, c1, holder)
         holder.targets.append(target)
     ex.goals = _merge_duplicates([g for _, g in sorted(goals.items())])
 

@@ -15,10 +15,12 @@ whole); a subject whose pieces are not all names is a clause, and gives nothing 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
+from fangan.lexicon.prefilter import gated
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
@@ -134,6 +136,8 @@ def _subject_names(subj: str, lenient: bool = False) -> list[str]:
 
 
 def _labels(sent: str):
+    if "：" not in sent and ":" not in sent:
+        return  # every label ends in a colon
     for m in _LABEL.finditer(sent):
         lst = m.group("list")
         names, _ = split_names(lst, person_after=bool(m.group("tail")))
@@ -141,7 +145,18 @@ def _labels(sent: str):
             yield m.start(), m.end(), n, m.group("role")
 
 
+def _after_a_sentence(sent: str, at: int) -> bool:
+    """Nothing but spaces stands between `at` and the start of `sent` or a sentence end (。；;！!): read back
+    over the spaces only, not over the whole line for every bracket."""
+    i = at
+    while i > 0 and sent[i - 1].isspace():
+        i -= 1
+    return i == 0 or sent[i - 1] in "。；;！!"
+
+
 def _parentheticals(sent: str):
+    if "（" not in sent and "(" not in sent:
+        return
     for m in _PAREN.finditer(sent):
         body = m.group("body")
         if re.match(r"^(?:责任|牵头|配合|协办|主办)", body):
@@ -149,54 +164,64 @@ def _parentheticals(sent: str):
         hits = []
         for clause in re.split(r"[，,。；;]", body):
             clause = clause.strip()
-            vm = _PAREN_CLAUSE.match(clause) or _AS_ROLE.match(clause)
+            vm = ((_PAREN_CLAUSE.match(clause) if _ANY_VERB.search(clause) else None)
+                  or (_AS_ROLE.match(clause) if "为" in clause else None))
             if vm:
                 hits += [(n, vm.group("verb")) for n in _subject_names(vm.group("subj"), lenient=True)]
         if not hits:
-            before = sent[:m.start()].rstrip()
-            names, whole = split_names(body)
-            if whole and (not before or before[-1] in "。；;！!") and not any(CLASS_WORDS.search(n) for n in names):
-                hits = [(n, "责任单位") for n in names]
+            if _after_a_sentence(sent, m.start()):  # only after a finished sentence: split nothing else
+                names, whole = split_names(body)
+                if whole and not any(CLASS_WORDS.search(n) for n in names):
+                    hits = [(n, "责任单位") for n in names]
         for n, role in hits:
             yield m.start(), m.end(), n, role
 
 
-_ANY_VERB = re.compile(_VERB + "|会同")
+_ANY_VERB = gated(re.compile(_VERB + "|会同"))
 # `X：` then a duty: the unit before the colon is its subject
 _DUTY_AFTER_COLON = re.compile(rf"^(?:{_ADV})*(?:具体)?(?P<verb>负责|牵头|会同|协助|配合|承担)")
 
 
+# every clause rule needs a responsibility verb other than the parenthetical-only ones (the duty after a colon
+# opens with one too: 负责, 牵头, 会同, 协助, 配合, 承担), or `为` and a role label
+_ROLE_LABEL = re.compile(alternation(ROLE_LABELS))
+_ACTIVE_VERB = gated(re.compile(alternation([v for v in RESPONSIBILITY_VERBS if v not in PAREN_ONLY_VERBS] + ["会同"])))
+
+
 def _subjects(sent: str):
     prev_sep, prev_clause = "", ""
-    for m in _CLAUSE.finditer(sent) if _ANY_VERB.search(sent) or "为" in sent else ():
+    for m in _CLAUSE.finditer(sent) if _ACTIVE_VERB.search(sent) or ("为" in sent and _ROLE_LABEL.search(sent)) else ():
         clause, sep = m.group(0)[:len(m.group(0)) - len(m.group("sep"))], m.group("sep")
         vm = _SUBJECT_VERB.match(clause) if _ANY_VERB.search(clause) else None
         if prev_sep in "：:" and prev_sep and (dm := _DUTY_AFTER_COLON.match(clause)):
             for n in _subject_names(prev_clause):  # 区综合执法局：负责…, 区经济发展局：会同区财政金融局研究制定…
                 yield m.start(), m.end(), n, dm.group("verb")
-        elif (rm := _AS_ROLE.match(clause)):
+        elif "为" in clause and (rm := _AS_ROLE.match(clause)):
             for n in _subject_names(rm.group("subj")):  # 区教育局为牵头单位
                 yield m.start(), m.end(), n, rm.group("verb")
         elif vm and vm.group("verb") not in PAREN_ONLY_VERBS:
             for n in _subject_names(vm.group("subj")):
                 yield m.start(), m.end(), n, vm.group("verb")
         prev_sep, prev_clause = sep, clause
-    for am in _ASSIGNED.finditer(sent):  # 由局效能办对各单位…进行督查, 由局安全生产专班采取…方式，对…飞行检查
+    for am in _ASSIGNED.finditer(sent) if "由" in sent else ():  # 由局效能办对各单位…进行督查, 由局安全生产专班采取…方式，对…飞行检查
         for n in _subject_names(am.group("subj")):
             yield am.start(), am.end(), n, am.group("verb")
 
 
+_GROUP_WORD = re.compile(alternation(GROUP_WORDS))
+
+
 def _groups(sent: str):
-    for m in _SET_UP.finditer(sent):
+    for m in _SET_UP.finditer(sent) if ("设" in sent or "成立" in sent) and _GROUP_WORD.search(sent) else ():
         names, whole = split_names(_clean(m.group("list")))
         if whole and not any(_is_clause(n) or n in BARE_GROUPS for n in names):
             for n in names:
                 yield m.start(), m.end(), n, "成立"
-    for m in _OFFICE_HOST.finditer(sent):
+    for m in _OFFICE_HOST.finditer(sent) if "办公室" in sent or "依托" in sent else ():
         org = _clean(m.group("org"))
         if is_org_name(org):
             yield m.start(), m.end(), org, "领导小组办公室"
-    for m in _ASSISTED.finditer(sent):
+    for m in _ASSISTED.finditer(sent) if "配合" in sent else ():
         names, whole = split_names(_clean(m.group("list")))
         if whole:
             for n in names:
@@ -233,13 +258,21 @@ def clean_org(s: str) -> Optional[str]:
     return s
 
 
+# the word each relation cannot do without
+_RELATION_WORDS = ((WITH_ORG, "与"), (UNDER_LEAD, "在"), (LEVERAGE, "充分发挥"))
+# …and a line without any of them (or a supervisor's modal) names no relation
+_ANY_RELATION_WORD = re.compile("与|在|充分发挥|将|定期")
+
+
 def _relations(sent: str):
-    for rx in (WITH_ORG, UNDER_LEAD, LEVERAGE):
-        for m in rx.finditer(sent):
+    for rx, word in _RELATION_WORDS:
+        for m in rx.finditer(sent) if word in sent else ():
             if rx is WITH_ORG and "的" not in m.group(0) and _inside_a_name(sent[:m.start()], m.group("org")):
                 continue
             for org in _relation_names(m.group("org")):
                 yield m.start(), m.end(), org, (m.groupdict().get("role") or "").strip() or "发挥作用"
+    if not ("将" in sent or "定期" in sent) or not SUPERVISES.search(sent):
+        return  # a supervisor needs its modal and, after it, a supervision word
     for m in SUBJECT_WILL.finditer(sent):  # specific bodies charged with supervising: 市卫生局将…检查指导
         orgs = _relation_names(m.group("org"))
         kw = SUPERVISES.search(sent, m.end()) if orgs else None
@@ -286,10 +319,11 @@ def _heading(line: str) -> Optional[tuple[str, str]]:
 _HEADING_TITLE = re.compile(r"[^。；：:]{2,20}")
 
 
-def _duty_lines(lines: list[str]) -> list[bool]:
-    """Which lines lie inside a section that shares out duties, up to the next heading of its level."""
-    inside, style, out = False, None, []
-    for line in lines:
+def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
+    """Which lines lie inside a section that shares out duties, up to the next heading of its level.
+    Lines before `first` (the first line that names a duty section anywhere) lie in none."""
+    inside, style, out = False, None, [False] * first
+    for line in lines[first:]:
         hm = _heading(line)
         if hm and inside and hm[0] == style:
             inside = False
@@ -331,20 +365,38 @@ def _duty_subjects(line: str):
             yield m.start(), m.end(), n, "任务分工"
 
 
+_CACHED_LINE_CHARS = 1000  # a longer line (a page flattened to one line) is read, not kept: memory stays bounded
+
+
+def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
+    """(start, end, name, role, raw) of every party one line names, offsets within the line. A pure
+    function of the line: plans repeat lines (within a plan and across the plans of one site), so each
+    distinct line of ordinary length is read once."""
+    return _read_line(line, duty) if len(line) > _CACHED_LINE_CHARS else _read_line_cached(line, duty)
+
+
+def _read_line(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
+    found = [(a, b, name, role, line) for a, b, name, role in structural_parties(line)]
+    if duty:
+        found += [(a, b, name, role, line) for a, b, name, role in _duty_subjects(line)]
+    for m in SENTENCE.finditer(line) if _ANY_RELATION_WORD.search(line) else ():
+        found += [(m.start() + a, m.start() + b, name, role, m.group(0)) for a, b, name, role in _relations(m.group(0))]
+    return tuple(found)
+
+
+_read_line_cached = lru_cache(maxsize=8192)(_read_line)
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     """Every party of the text, as (start, end, item) in text order."""
     found: list[tuple[int, int, str, str, str]] = []
     pos = 0
     lines = text.split("\n")
-    for line, duty in zip(lines, _duty_lines(lines)):
-        for a, b, name, role in structural_parties(line):
-            found.append((pos + a, pos + b, name, role, line))
-        if duty:
-            for a, b, name, role in _duty_subjects(line):
-                found.append((pos + a, pos + b, name, role, line))
-        for m in SENTENCE.finditer(line):
-            for a, b, name, role in _relations(m.group(0)):
-                found.append((pos + m.start() + a, pos + m.start() + b, name, role, m.group(0)))
+    dm = DUTY_SECTIONS.search(text)  # no heading can open a duty section on a line that does not name one
+    duties = _duty_lines(lines, text.count("\n", 0, dm.start())) if dm else [False] * len(lines)
+    for line, duty in zip(lines, duties):
+        for a, b, name, role, raw in _line_parties(line, duty):
+            found.append((pos + a, pos + b, name, role, raw))
         pos += len(line) + 1
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:

@@ -17,6 +17,7 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
+from fangan.lexicon.prefilter import gated, lines_with
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
@@ -48,9 +49,10 @@ def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterat
             clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
             if len(clause) >= 4 and not MEANS_CLAUSE.match(clause) and not NOT_GOALS.match(clause):
                 yield a + m.start(), a + m.end(), clause
-    for m in AS_GOAL.finditer(text):
-        if not any(a <= m.start() < b for a, b in goal_spans):
-            yield m.start(), m.end(), m.group(0)
+    for start, end in lines_with(text, "为目标"):  # a …为目标 clause never crosses a line break
+        for m in AS_GOAL.finditer(text[start:end]):
+            if not any(a <= start + m.start() < b for a, b in goal_spans):
+                yield start + m.start(), start + m.end(), m.group(0)
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -128,12 +130,40 @@ def _action_before(before: str) -> str:
     return "完成"
 
 
+# a dated deadline needs one of these words (_deadline_kind): a deadline word after the date or before it,
+# a completion after a modal, or a deadline label; a sentence without any has no deadline but a recurring one (每)
+_DEADLINE_WORDS = DEADLINE_AFTER + DEADLINE_BEFORE + COMPLETION_WORDS + DEADLINE_LABELS
+_DEADLINE_WORD = gated(re.compile(alternation(_DEADLINE_WORDS)))
+_DEADLINE_OR_EACH = gated(re.compile(alternation(_DEADLINE_WORDS + ("每",))))
+_SENTENCE_BREAK = re.compile("[。；;！？\n]")
+_LAST_SENTENCE_BREAK = re.compile(".*[。；;！？\n]", re.S)
+
+
+def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
+    """`sentences(text)`, only those that hold a deadline word or 每: the words are found in one scan of
+    the text and each one's sentence is cut around it (SENTENCE: a run up to a break, plus the break
+    unless it is a line break)."""
+    end = 0
+    for w in _DEADLINE_OR_EACH.finditer(text):
+        at = w.start()
+        if at < end:
+            continue  # in the sentence already given
+        # the break that closed the sentence given last (at end - 1, or a line break at end) or a later one:
+        # each stretch of text is read once, even in a plan flattened to one line
+        lo = max(0, end - 1)
+        lb = _LAST_SENTENCE_BREAK.match(text, lo, at)
+        start = lb.end() if lb else lo
+        b = _SENTENCE_BREAK.search(text, at)
+        end = len(text) if b is None else b.start() + (text[b.start()] != "\n")
+        yield start, end, text[start:end]
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
-    for s0, s1, sent in sentences(text):
+    for s0, s1, sent in _deadline_sentences(text):
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
         recurring = [(r.start(), r.end()) for r in recurring_matches]
-        for m in POINT.finditer(sent):
+        for m in POINT.finditer(sent) if _DEADLINE_WORD.search(sent) else ():
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)
@@ -179,24 +209,46 @@ _DATE_FIRST = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月")
 _STAGE_NAME = r"(?![为分下本该这此在各进])(?:(?!个阶段)[^，。；：、\s（(为]){2,10}阶段"  # not 分两个阶段
 _WHEN = r"(?P<when>(?:(?:19|20)[\d\*＊×xX]{2,4}\s*年)?\s*\d{1,2}\s*月[^，。；为]{0,20}?)"
 PHASE_SENTENCE = (
-    re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")"),
+    gated(re.compile(_WHEN + r"为(?P<name>" + _STAGE_NAME + ")")),
     re.compile(r"(?:^|(?<=[，。；：\n]))(?:第[一二三四五六七八九十]+阶段[：:]?)?(?P<name>" + _STAGE_NAME + r")[（(：:]\s*" + _WHEN + r"[）)，。；]"),
     # 第一阶段为3月16日至4月15日
-    re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)"),
+    gated(re.compile(r"(?:^|(?<=[，。；\n]))(?P<name>第[一二三四五六七八九十]+阶段)[：:为是]?\s*(?:从|自)?" + _WHEN + r"(?=[，。；\n]|$)")),
 )
+
+
+def _after_a_break(rx: re.Pattern, text: str) -> Iterator[re.Match]:
+    """`rx.finditer(text)` for the stage pattern that opens a clause (PHASE_SENTENCE[1]): its match starts at
+    the text's start or after [，。；：\n] and reaches its 阶段 on the same line, so only those places of the
+    lines that say 阶段 are tried, in order and without overlap."""
+    pos = 0
+    for start, end in lines_with(text, "阶段"):
+        for at in [start] + [c.end() for c in _CLAUSE_BREAK.finditer(text, start, end)]:
+            if at < pos:
+                continue
+            m = rx.match(text, at)
+            if m:
+                yield m
+                pos = m.end()
+
+
+_CLAUSE_BREAK = re.compile("[，。；：]")
 
 
 def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     """Stages stated in running text (2024年5月—6月为动员部署阶段；第一阶段为3月16日至4月15日) when no
     section names them."""
     found = []
+    if "阶段" not in text or "月" not in text:
+        return []  # every pattern names a 阶段 and dates it by month
+    taken = bytearray(len(text))  # the characters a stage already found covers: one look per match
     for rx in PHASE_SENTENCE:
-        for m in rx.finditer(text):
-            if any(a <= m.start() < b for a, b, _ in found):
+        for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
+            if taken[m.start()]:
                 continue
             rng = parse_range(m.group("when"))
             if rng:
                 found.append((m.start(), m.end(), Phase(name=m.group("name"), order=0, start=rng[0], end=rng[1], raw=m.group(0))))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found.sort(key=lambda x: x[0])
     for i, (_, _, p) in enumerate(found, 1):
         p.order = i

@@ -16,6 +16,7 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.quantities import (
@@ -26,6 +27,7 @@ from fangan.lexicon.quantities import (
     RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
+from fangan.lexicon.prefilter import lines_with
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
@@ -41,21 +43,36 @@ _ADVERB_CMP = re.compile(rf"(?P<cmp>{alternation(ADVERB_COMPARATORS)})[^，。�
 _SPACE = r"[ \t\u3000]*"
 # a number right after a backslash is part of a path (文件夹\\24年艺术节); one right after `N、` is the second
 # half of a number a page marker split (20 3、15年), or the second of two alternatives (2、3人): no target alone
-_QUANTITY = re.compile(rf"(?<![\d.\-—/\\])(?<!\d、)(?P<num>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
-_RANGE = re.compile(rf"(?<![\d.\-—/])(?P<lo>{NUMBER}){_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# A number (NUMBER) not preceded by what the lookbehinds name. Both patterns open with the number's first
+# digit, so that `re` skips along to the digits by itself, and look behind that digit (width + 1): the
+# same as (?<![\d.\-—/\\])(?<!\d、) before the number, without running the lookbehinds at every character.
+_QUANTITY_NUMBER = r"(?P<num>\d(?<![\d.\-—/\\]\d)(?<!\d、\d)\d*(?:\.\d+)?)"
+_RANGE_LOW = r"(?P<lo>\d(?<![\d.\-—/]\d)\d*(?:\.\d+)?)"
+assert NUMBER == r"\d+(?:\.\d+)?"  # what the two spell out
+_QUANTITY = re.compile(rf"{_QUANTITY_NUMBER}{_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"{_RANGE_LOW}{_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = INDICATOR_LEAD
 _TRAIL_VERB = re.compile(rf"(?:{alternation(COMMITMENT_VERBS)})+$")
 
 
+_LAST_END: dict[str, re.Pattern] = {}
+
+
 def _clause_start(text: str, pos: int, ends: str) -> int:
-    """Where the clause holding `pos` starts; looks back at most 400 characters, so a long document costs
-    time in proportion to its length."""
+    """Where the clause holding `pos` starts: right after the last of `ends` before it. Looks back at most
+    400 characters, so a long document costs time in proportion to its length."""
     lo = max(0, pos - 400)
-    return max(max(text.rfind(ch, lo, pos) for ch in ends) + 1, lo)
+    rx = _LAST_END.get(ends)
+    if rx is None:  # greedy: the match ends after the last clause end in text[lo:pos]
+        rx = _LAST_END[ends] = re.compile(f".*[{re.escape(ends)}]", re.S)
+    m = rx.match(text, lo, pos)
+    return m.end() if m else lo
 
 
+_CMP_AT_END = re.compile(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$")
+_CMP_NUMBER = re.compile(rf"{_CMP}\s*{NUMBER}")
 _SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
 
 
@@ -63,7 +80,7 @@ def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Opti
     """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
     few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
     before = text[max(0, start - 12):start]
-    m = re.search(rf"(?P<cmp>{_CMP})(?:为|到|在)?\s*$", before)
+    m = _CMP_AT_END.search(before)
     if m and before[m.start() - 1:m.start()] and before[m.start() - 1] in NOT_COMPARATOR_AFTER.get(m.group("cmp"), ""):
         return None, start  # 到达50米处: a verb of motion, not a comparator
     if m:
@@ -101,7 +118,7 @@ def _noun_after(text: str, end: int) -> str:
 
 def _words_before(text: str, phrase_start: int, ends: str) -> str:
     before = _HEADING_MARK.sub("", text[_clause_start(text, phrase_start, ends):phrase_start].strip(" 、（(")).strip()
-    earlier = re.search(rf"{_CMP}\s*{NUMBER}", before)
+    earlier = _CMP_NUMBER.search(before)
     if earlier and earlier.start() >= 2:
         before = before[:earlier.start()]  # 时间不少于2分钟且不超过40分钟: both bounds measure 时间
     return _TRAIL_VERB.sub("", _LEAD.sub("", before)).strip()
@@ -132,26 +149,32 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition."""
     c0 = _clause_start(text, start, _CLAUSE_END)
     before = text[c0:start]
+    if (FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
+            or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
+            or CONDITION.match(before.strip()) or _counts_a_list(before)):
+        return True
+    # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
     hi = min(len(text), start + 400)
     ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
     sentence = text[s0:min(ends) if ends else hi]
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
-        FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
-        or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
-        or CONDITION.match(before.strip())
-        or (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
-        or _counts_a_list(before)
+        (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
         or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
     )
 
 
+@lru_cache(maxsize=None)
+def _number_with(unit: str) -> re.Pattern:
+    return re.compile(rf"{NUMBER}{_SPACE}{re.escape(unit)}")
+
+
 def _casualties(text: str, start: int, unit: str) -> bool:
     """365人死亡: a count of casualties, what happened."""
-    m = re.compile(rf"{NUMBER}{_SPACE}{re.escape(unit)}").match(text, start)
+    m = _number_with(unit).match(text, start)
     return bool(m and _CASUALTY_AT.match(text, m.end()))
 
 
@@ -234,13 +257,16 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
                 or (m.group("unit") in ("年", "周岁") and _PEOPLE_AT.match(text, m.end()))
                 or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
             continue
-        cmp, phrase_start = _comparator_before(text, m.start(), share=m.group("unit") in SHARE_UNITS)
+        share = m.group("unit") in SHARE_UNITS
+        cmp, phrase_start = _comparator_before(text, m.start(), share=share)
+        # the comparator right before the number, not one before a whole the share is of
+        near_cmp = _comparator_before(text, m.start())[0] if share else cmp
         suffix = m.group("suffix")
         if cmp is None and m.group("unit") in TIME_UNITS and _TIME_FRAME_AT.match(text, m.end() - len(suffix or "")):
             continue  # 3个月内, 用3年时间: a time frame
         if suffix:
             cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
-        if cmp in (None, "==") and not _comparator_before(text, m.start())[0] and _is_fact(text, m.start(), m.group("unit")):
+        if cmp in (None, "==") and not near_cmp and _is_fact(text, m.start(), m.group("unit")):
             continue
         if _is_condition(text, m.start(), m.end(), cmp) or (
                 cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
@@ -261,7 +287,16 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         if not has and _clause_start(text, a, _CLAUSE_END) in clauses_with_cmp:
             continue
         yield a, b, target
-    for m in re.finditer(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)", text):
-        ind = _LEAD.sub("", m.group("ind")).strip()
-        if len(ind) >= 2:
-            yield m.start(), m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
+    yield from _full_coverage(text)
+
+
+_FULL_COVERAGE = re.compile(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)")
+
+
+def _full_coverage(text: str) -> Iterator[tuple[int, int, Target]]:
+    """…实现全覆盖: a 100% target. A match never crosses a line, so only the lines that say 全覆盖 are read."""
+    for start, end in lines_with(text, "全覆盖"):
+        for m in _FULL_COVERAGE.finditer(text[start:end]):  # at the line's end `$` stands for its line break
+            ind = _LEAD.sub("", m.group("ind")).strip()
+            if len(ind) >= 2:
+                yield start + m.start(), start + m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))

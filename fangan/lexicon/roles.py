@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from fangan.lexicon.prefilter import gated
+
 
 def alternation(words) -> str:
     """A regex alternation of `words`, longest first so that no entry hides a longer one (牵头负责 before
@@ -79,7 +81,7 @@ CLAUSE_ONLY_OPENERS: tuple[str, ...] = ("原则上", "同时", "其中", "另外
 CLASS_WORDS = re.compile(r"以上|以下|及以上|或以上|等级")
 
 # headings of sections that share out duties (三、任务分工): every unit given a task there is a party
-DUTY_SECTIONS = re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工")
+DUTY_SECTIONS = gated(re.compile(r"(?:任务|职责|工作|处室|部门)分工|工作职责|部门职责|职责分工|责任分工"))
 
 
 # labels of other fields on the same line as a role label (牵头单位：X配合单位：Y完成时限：6月16日前)
