@@ -291,12 +291,15 @@ IRRECOVERABLE = (
 
 # matches wherever one of the patterns does (none captures a group, so their union is exact)
 _ANY_IRRECOVERABLE = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in IRRECOVERABLE))
+# every pattern above holds one of these characters (U+FFFD, 锟, 鈹, 烫, 屯, ?): a text without any of them is
+# undamaged, decided by a few C-level `in` scans instead of the union's lookbehinds at every position
+_IRRECOVERABLE_CHARS = ("\ufffd", "锟", "鈹", "烫", "屯", "?")
 
 
 @step("flag_irrecoverable")
 def flag_irrecoverable(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Count and report damage that cannot be reversed; the text is left as it is."""
-    if not _ANY_IRRECOVERABLE.search(text):  # one scan for the common case: an undamaged text
+    if not any(ch in text for ch in _IRRECOVERABLE_CHARS) or not _ANY_IRRECOVERABLE.search(text):
         return text
     for code, pattern, message in IRRECOVERABLE:
         hits = pattern.findall(text)
