@@ -189,7 +189,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     """Refuse a text over the length budget; warn when a document holds no Chinese."""
     from fangan.ingest import Limits
 
-    from fangan.lexicon.chars import han_share, plausibility
+    from fangan.lexicon.chars import han_share, han_share_at_least, plausibility
 
     _replace_lone_surrogates(parsed)
     limit = max_text_chars or Limits().max_text_chars
@@ -200,7 +200,10 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
         # LibreOffice imports any bytes it cannot read as a document as 8-bit text: noise, not a document
         raise ParseError("not_text", f"the converted {parsed.format} reads as noise, not text: the file is damaged "
                                      "or not a word-processor document")
-    share = han_share(parsed.text)
+    text = parsed.text
+    if han_share_at_least(text, NOT_CHINESE_BELOW):
+        return  # (a prefix settles it for a Chinese text: no need to count every character)
+    share = han_share(text)
     if share < NOT_CHINESE_BELOW:
         parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
                                                "the repairs and extraction rules are written for Chinese plans"))
@@ -212,6 +215,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def _replace_lone_surrogates(parsed: ParsedDocument) -> None:
     """A lone surrogate (from a damaged UTF-16 unit a parser let through) cannot be written as JSON: it
     becomes U+FFFD, which the normalizers count as an irrecoverable character."""
+    if not any(_LONE_SURROGATE.search(b.text) for b in parsed.blocks if not b.text.isascii()) and not (
+            parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint)):
+        return  # (the common case, decided without rewriting a block)
     n = 0
     for b in parsed.blocks:
         if _LONE_SURROGATE.search(b.text):

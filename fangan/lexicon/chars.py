@@ -211,3 +211,24 @@ def han_share(text: str, sample: int = 200_000) -> float:
     visible = len(head) - len(_SPACE.findall(head))
     han = len(_ANY_HAN.findall(head))
     return han / visible if visible else 0.0
+
+
+_NOT_HAN_RUN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]+")  # (the complement of _ANY_HAN)
+
+
+def han_share_at_least(text: str, share: float, sample: int = 200_000) -> bool:
+    """Whether `han_share(text, sample) >= share` is certain from a head of the text: hanzi in a prefix, counted
+    against every character of the sample (visible ones are fewer), already reach `share`. False means "count it
+    all" (`han_share`), not "below": a Chinese plan is decided on its first few thousand characters."""
+    head = text[:sample]
+    if not head:
+        return False
+    k = int(2 * share * len(head)) + 256  # (enough when hanzi are half the text)
+    while True:
+        part = head[:k]
+        han = len(part) - sum(map(len, _NOT_HAN_RUN.findall(part)))  # (runs between hanzi: few objects to make)
+        if han / len(head) >= share:
+            return True  # (the whole sample holds at least these hanzi among at most len(head) visible characters)
+        if k >= len(head):
+            return False
+        k *= 4
