@@ -18,6 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
+from .gates import gate
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -148,11 +149,17 @@ def _any_line_rule(rules: tuple[ChromeRule, ...]) -> re.Pattern:
 
 
 _ANY_LINE_RULE = _any_line_rule(LINE_RULES)
+# a line holds one of the rules' required words (read off their patterns: `gates.py`) or no rule matches it; one
+# search for those words rules out most body lines before the rules' own patterns are tried
+_LINE_RULE_GATE = gate(r.pattern for r in LINE_RULES)
+_DOCSHARE_GATE = gate([_DOCSHARE])
+_TAIL_GATES = tuple((rule, gate([rule.pattern])) for rule in TAIL_RULES)
 
 
 def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Optional[str], bool]]:
     """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
-    for rule in (LINE_RULES if _ANY_LINE_RULE.match(stripped) else ()):
+    maybe = _LINE_RULE_GATE is None or _LINE_RULE_GATE.search(stripped)
+    for rule in (LINE_RULES if maybe and _ANY_LINE_RULE.match(stripped) else ()):
         if len(stripped) <= rule.max_len and (top or not rule.top_only):
             m = rule.pattern.match(stripped)
             if m:
@@ -161,7 +168,7 @@ def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Opt
     if len(stripped) <= 400:
         if _CRAWLER.match(stripped):
             return "crawler_header", None, False
-        if _DOCSHARE.match(stripped):
+        if (_DOCSHARE_GATE is None or _DOCSHARE_GATE.search(stripped)) and _DOCSHARE.match(stripped):
             return "docshare_line", None, True
         if _WIDGETS_LINE.match(stripped):
             return "share_widgets", None, False
@@ -231,8 +238,8 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
                     ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
             continue
         line = _strip_edges(line, report, ctx)
-        for rule in TAIL_RULES:
-            m = rule.pattern.search(line)
+        for rule, needs in _TAIL_GATES:
+            m = rule.pattern.search(line) if needs is None or needs.search(line) else None
             if m and m.start() > 0:
                 report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
                 docshare = docshare or rule.docshare

@@ -1,0 +1,102 @@
+"""Necessary-condition gates for line rules, computed from the rules' own patterns.
+
+Most lines of a plan are body text, and a chrome rule is a regex tried on every line. Each rule's pattern says,
+in its literals, what a line must contain for the rule to match at all (`标签` for `^(?P<title>.*?)\\s*标签[：:].*$`,
+one of `doc pdf wps …` for a file name). `required_literals` reads those strings off the parsed pattern, and
+`gate` joins the strings of several rules into one search: a line it does not find is matched by none of them, so
+the rules are skipped without changing any result. Nothing is typed twice: edit a rule, and its gate follows.
+
+A pattern the reader cannot vouch for (case-insensitive, a back-reference, no required literal) yields None, and
+a gate over it is None: the caller then tries the rules as before.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+try:  # the regex parser of the standard library (`sre_parse` before Python 3.11)
+    from re import _constants as _c, _parser as _p
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+Literals = frozenset  # of str: every match of the pattern contains at least one of them
+
+
+def required_literals(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset[str]]:
+    """Strings of which every match of `pattern` contains at least one, or None when none can be named.
+
+    Sound by construction: a literal run of a sequence must appear in any match; a branch requires what each
+    alternative requires (their union); a group or a repeat of at least one requires what its body does."""
+    if isinstance(pattern, re.Pattern):
+        flags, pattern = pattern.flags, pattern.pattern
+    if flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        parsed = _p.parse(pattern, flags)
+    except Exception:  # a pattern this reader does not know: no gate
+        return None
+    return _seq(list(parsed))
+
+
+def _better(a: Optional[frozenset[str]], b: Optional[frozenset[str]]) -> Optional[frozenset[str]]:
+    """The more selective of two requirements: longer shortest string, then fewer strings."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    key = lambda s: (min(map(len, s)), -len(s))  # noqa: E731
+    return a if key(a) >= key(b) else b
+
+
+def _seq(items: list) -> Optional[frozenset[str]]:
+    best: Optional[frozenset[str]] = None
+    run: list[str] = []
+    for op, av in items + [(None, None)]:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            best = _better(best, frozenset(["".join(run)]))
+            run = []
+        if op is None:
+            break
+        if op is _c.GROUPREF or op is getattr(_c, "GROUPREF_EXISTS", None):
+            return None  # what a back-reference matches depends on the text: do not reason about it
+        best = _better(best, _item(op, av))
+    return best
+
+
+def _item(op, av) -> Optional[frozenset[str]]:
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, body = av
+        return None if add_flags & (re.IGNORECASE | re.VERBOSE) else _seq(list(body))
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            req = _seq(list(alt))
+            if req is None:
+                return None
+            out |= req
+        return frozenset(out)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, body = av
+        return _seq(list(body)) if lo >= 1 else None
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _seq(list(av))
+    if op is _c.IN:
+        if all(o is _c.LITERAL for o, _ in av):  # a class of plain characters: one of them
+            return frozenset(chr(v) for _, v in av)
+        return None
+    return None  # any other element (a class, a lookaround, an anchor) requires nothing we can name
+
+
+def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
+    """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
+    union: set[str] = set()
+    for pattern in patterns:
+        req = required_literals(pattern)
+        if not req:
+            return None
+        union |= req
+    return re.compile("|".join(map(re.escape, sorted(union, key=lambda s: (-len(s), s)))))
