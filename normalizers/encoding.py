@@ -197,6 +197,19 @@ def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     """The most Chinese-reading reversal of up to MAX_DEPTH chains, with the chain used.
     UTF-8 shown through Latin-1/cp1252 is ftfy's case (it knows the sloppy cp1252 variants);
     the GBK/Big5 chains are ours."""
+    best, chain, score = _best_reversal(line)
+    return best, list(chain), score
+
+
+@lru_cache(maxsize=4096)
+def _best_reversal(line: str) -> tuple[str, tuple[tuple[str, str], ...], float]:
+    """`best_reversal`, remembered by line: a pure function of the line under a fixed model, and suspect lines
+    recur (a formula line with ×, a template's damaged header) within a document and across a batch."""
+    best, chain, score = _search_reversal(line)
+    return best, tuple(chain), score
+
+
+def _search_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     best, best_chain, best_score = line, [], chinese_score(line)
     fixed = _ftfy(line)
     if fixed != line and chinese_score(fixed) > best_score:
