@@ -20,9 +20,8 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
         text = text.translate(_ZERO_WIDTH)
         report.change("zero-width", "", n=n_zw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    n_sp = len(_SPACES.findall(text))
+    text, n_sp = _SPACES.subn(" ", text)  # (one pass: the count is the number of single-character matches)
     if n_sp:
-        text = _SPACES.sub(" ", text)
         report.change("NBSP/ideographic space", " ", n=n_sp)
     # runs of spaces never cross a line break: one pass over the text squeezes them all
     lines = [ln.strip() for ln in _SPACE_RUN.sub(" ", text).split("\n")]
