@@ -18,7 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
-from .gates import gate
+from fangan.gates import gate
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -149,7 +149,7 @@ def _any_line_rule(rules: tuple[ChromeRule, ...]) -> re.Pattern:
 
 
 _ANY_LINE_RULE = _any_line_rule(LINE_RULES)
-# a line holds one of the rules' required words (read off their patterns: `gates.py`) or no rule matches it; one
+# a line holds one of the rules' required words (read off their patterns: `fangan/gates.py`) or no rule matches it; one
 # search for those words rules out most body lines before the rules' own patterns are tried
 _LINE_RULE_GATE = gate(r.pattern for r in LINE_RULES)
 _DOCSHARE_GATE = gate([_DOCSHARE])

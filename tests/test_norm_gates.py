@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from fangan.lexicon import chars
 from fangan.normalizers import NormalizeContext, StepReport
 from fangan.normalizers import canonical, chrome, encoding, script, years
-from fangan.normalizers.gates import gate, required_literals
+from fangan.gates import gate, required_literals
 from fangan.parsers import text as text_parser
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

@@ -7,7 +7,8 @@ one of `doc pdf wps …` for a file name). `required_literals` reads those strin
 the rules are skipped without changing any result. Nothing is typed twice: edit a rule, and its gate follows.
 
 A pattern the reader cannot vouch for (case-insensitive, a back-reference, no required literal) yields None, and
-a gate over it is None: the caller then tries the rules as before.
+a gate over it is None: the caller then tries the rules as before. The module imports no stage, so any stage
+may use it.
 """
 from __future__ import annotations
 
