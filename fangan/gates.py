@@ -12,6 +12,7 @@ may use it.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Iterable, Optional
 
@@ -41,30 +42,70 @@ def required_literals(pattern: re.Pattern | str, flags: int = 0) -> Optional[fro
 
 
 def _better(a: Optional[frozenset[str]], b: Optional[frozenset[str]]) -> Optional[frozenset[str]]:
-    """The more selective of two requirements: longer shortest string, then fewer strings."""
+    """The more selective of two requirements: longer shortest string, then fewer strings, then rarer characters
+    (a plan writes 第 on every other line and 页 almost never)."""
     if a is None:
         return b
     if b is None:
         return a
-    key = lambda s: (min(map(len, s)), -len(s))  # noqa: E731
-    return a if key(a) >= key(b) else b
+    ka, kb = _key(a), _key(b)
+    if ka != kb:
+        return a if ka > kb else b
+    return a if _commonness(a) <= _commonness(b) else b
+
+
+def _key(req: frozenset[str]) -> tuple[int, int]:
+    return min(map(len, req)), -len(req)
+
+
+def _commonness(req: frozenset[str]) -> float:
+    """How often the strings may occur: each as often as its rarest hanzi (character model counts; other
+    characters, whose counts the model does not know well, count as common)."""
+    from fangan.lexicon.chars import is_hanzi, model
+
+    uni = model().uni
+    return sum(min(uni.get(c, 0) if is_hanzi(c) else 1e12 for c in s) for s in req)
+
+
+#: at most this many strings from a run that holds character classes ([：:] after 时间 gives 时间： and 时间:)
+MAX_PRODUCT = 16
+
+
+def _chars(op, av) -> Optional[frozenset[str]]:
+    """The characters one element matches, when it matches exactly one character from a plain set."""
+    if op is _c.LITERAL:
+        return frozenset(chr(av))
+    if op is _c.IN and all(o is _c.LITERAL for o, _ in av):  # (a negated or ranged class is not plain)
+        return frozenset(chr(v) for _, v in av)
+    return None
 
 
 def _seq(items: list) -> Optional[frozenset[str]]:
+    """A sequence requires what any one of its elements requires; consecutive single characters form runs, whose
+    strings (one per choice of character at each position) must appear."""
     best: Optional[frozenset[str]] = None
-    run: list[str] = []
-    for op, av in items + [(None, None)]:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
+    run: list[frozenset[str]] = []
+    size = 1
+
+    def flush() -> None:
+        nonlocal best, run, size
         if run:
-            best = _better(best, frozenset(["".join(run)]))
-            run = []
-        if op is None:
-            break
+            best = _better(best, frozenset("".join(p) for p in itertools.product(*run)))
+        run, size = [], 1
+
+    for op, av in items:
+        chars = _chars(op, av)
+        if chars is not None:
+            if size * len(chars) > MAX_PRODUCT:
+                flush()
+            run.append(chars)
+            size *= len(chars)
+            continue
+        flush()
         if op is _c.GROUPREF or op is getattr(_c, "GROUPREF_EXISTS", None):
             return None  # what a back-reference matches depends on the text: do not reason about it
         best = _better(best, _item(op, av))
+    flush()
     return best
 
 
@@ -85,10 +126,6 @@ def _item(op, av) -> Optional[frozenset[str]]:
         return _seq(list(body)) if lo >= 1 else None
     if op is getattr(_c, "ATOMIC_GROUP", None):
         return _seq(list(av))
-    if op is _c.IN:
-        if all(o is _c.LITERAL for o, _ in av):  # a class of plain characters: one of them
-            return frozenset(chr(v) for _, v in av)
-        return None
     return None  # any other element (a class, a lookaround, an anchor) requires nothing we can name
 
 
