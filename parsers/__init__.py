@@ -191,16 +191,19 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
 
     from fangan.lexicon.chars import han_share, han_share_at_least, plausibility
 
-    _replace_lone_surrogates(parsed)
+    text = parsed.text
+    # (one scan of the whole text finds a lone surrogate; blocks are rewritten only when there is one)
+    if _LONE_SURROGATE.search(text) or (parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint)):
+        _replace_lone_surrogates(parsed)
+        text = parsed.text
     limit = max_text_chars or Limits().max_text_chars
-    n = sum(len(b.text) + 1 for b in parsed.blocks)
+    n = len(text) + 1 if parsed.blocks else 0  # (the characters of every block plus one break each)
     if n > limit:
         raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
-    if parsed.format in CONVERTED_FORMATS and plausibility(parsed.text) < NOISE_BELOW:
+    if parsed.format in CONVERTED_FORMATS and plausibility(text) < NOISE_BELOW:
         # LibreOffice imports any bytes it cannot read as a document as 8-bit text: noise, not a document
         raise ParseError("not_text", f"the converted {parsed.format} reads as noise, not text: the file is damaged "
                                      "or not a word-processor document")
-    text = parsed.text
     if han_share_at_least(text, NOT_CHINESE_BELOW):
         return  # (a prefix settles it for a Chinese text: no need to count every character)
     share = han_share(text)
@@ -215,9 +218,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def _replace_lone_surrogates(parsed: ParsedDocument) -> None:
     """A lone surrogate (from a damaged UTF-16 unit a parser let through) cannot be written as JSON: it
     becomes U+FFFD, which the normalizers count as an irrecoverable character."""
-    if not any(_LONE_SURROGATE.search(b.text) for b in parsed.blocks if not b.text.isascii()) and not (
-            parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint)):
-        return  # (the common case, decided without rewriting a block)
     n = 0
     for b in parsed.blocks:
         if _LONE_SURROGATE.search(b.text):
