@@ -129,6 +129,61 @@ def _item(op, av) -> Optional[frozenset[str]]:
     return None  # any other element (a class, a lookaround, an anchor) requires nothing we can name
 
 
+def first_chars(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset[str]]:
+    """The characters a match of `pattern` at the start of a string (`pattern.match`) can begin with, or None when
+    that is not a short list (a class like \\d, any character, a match that may be empty, case-insensitivity).
+    Zero-width elements (anchors, lookarounds) are passed over: they consume nothing, so the set is never too small."""
+    if isinstance(pattern, re.Pattern):
+        flags, pattern = pattern.flags, pattern.pattern
+    if flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        chars, nullable = _first(list(_p.parse(pattern, flags)))
+    except Exception:  # a pattern this reader does not know
+        return None
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _first(items: list) -> tuple[Optional[set[str]], bool]:
+    """(characters the sequence can start with or None for unknown, whether it can match the empty string)."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_of(op, av) -> tuple[Optional[set[str]], bool]:
+    plain = _chars(op, av)
+    if plain is not None:
+        return set(plain), False
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return set(), True  # zero width
+    if op is _c.SUBPATTERN:
+        return (None, False) if av[1] & (re.IGNORECASE | re.VERBOSE) else _first(list(av[3]))
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _first(list(av))
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        any_nullable = False
+        for alt in av[1]:
+            chars, nullable = _first(list(alt))
+            if chars is None:
+                return None, False
+            out |= chars
+            any_nullable = any_nullable or nullable
+        return out, any_nullable
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, body = av
+        chars, nullable = _first(list(body))
+        return chars, (chars is not None and (lo == 0 or nullable))
+    return None, False  # a class, any character, a back-reference: anything may come first
+
+
 def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
     """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
     union: set[str] = set()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from fangan.lexicon import chars
 from fangan.normalizers import NormalizeContext, StepReport
 from fangan.normalizers import canonical, chrome, encoding, script, years
-from fangan.gates import gate, required_literals
+from fangan.gates import first_chars, gate, required_literals
 from fangan.parsers import text as text_parser
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
@@ -52,6 +52,32 @@ def test_every_line_rule_match_passes_the_gate(rule, data):
 def test_every_docshare_line_passes_its_gate(data):
     line = data.draw(_matches(chrome._DOCSHARE))
     assert chrome._DOCSHARE_GATE.search(line)
+
+
+def test_first_chars_of_simple_patterns():
+    assert first_chars(r"^(?:页面|[=#]{4,})") == frozenset({"页", "=", "#"})
+    assert first_chars(r"(?:^|(?<=[,;]))(?:来源|作者)[：:]") == frozenset({"来", "作"})
+    assert first_chars(r"(?=x)ab|c") == frozenset({"a", "c"})  # a lookahead consumes nothing
+    assert first_chars(r"a?b") == frozenset({"a", "b"})
+    assert first_chars(r"a*") is None  # may match the empty string
+    assert first_chars(r"\d+") is None  # a class of many characters
+
+
+@pytest.mark.parametrize("name", ["_CRAWLER", "_WIDGETS_LINE", "_LABEL_RE"])
+@FAST
+@given(data=st.data())
+def test_start_anchored_matches_open_with_a_first_char(name, data):
+    pattern = getattr(chrome, name)
+    line = data.draw(_matches(pattern))
+    assert line[:1] in first_chars(pattern), (name, line)
+
+
+@FAST
+@given(st.lists(st.text(alphabet="第页时间：中 a", max_size=12), max_size=8))
+def test_lines_holding_finds_every_line_with_a_gate_word(lines):
+    text = "\n".join(lines)
+    found = chrome._lines_holding(chrome._LINE_RULE_GATE, text, lines)
+    assert found == {i for i, ln in enumerate(lines) if chrome._LINE_RULE_GATE.search(ln)}
 
 
 def test_chrome_lines_still_found_behind_the_gate():
