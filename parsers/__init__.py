@@ -171,8 +171,10 @@ def _reads_as_text(data: bytes) -> bool:
 def noise_reason(text: str) -> Optional[str]:
     """Why a document's text (after normalization, so repaired mojibake is judged repaired) is noise, or
     None. The bar is low — English text passes, damaged Chinese passes — only decoding debris fails."""
-    from fangan.lexicon.chars import plausibility
+    from fangan.lexicon.chars import plausibility, plausibility_at_least
 
+    if plausibility_at_least(text, NOISE_BELOW):
+        return None  # (few characters that could score below 0: clear of the bar without scoring each)
     score = plausibility(text)
     if score < NOISE_BELOW:
         return (f"the text reads as decoding debris, not language (plausibility {score:.2f} < {NOISE_BELOW}): "

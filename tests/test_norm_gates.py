@@ -161,6 +161,18 @@ def test_plausibility_table_same_as_char_score(s):
     assert chars.plausibility(s) == _plausibility_by_loop(s)
 
 
+@FAST
+@given(st.text(max_size=120), st.sampled_from([-0.2, -1.0, -0.01]))
+def test_plausibility_at_least_never_claims_too_much(s, bar):
+    if chars.plausibility_at_least(s, bar):
+        assert chars.plausibility(s) >= bar
+
+
+def test_plausibility_at_least_clears_a_plan_and_not_debris():
+    assert chars.plausibility_at_least("为切实加强夏季食品安全监管，特制定本方案。" * 50, -0.2)
+    assert not chars.plausibility_at_least("\ue000\ufffd\x01" * 50, -0.2)
+
+
 # ---- the decode decision: pruned by plausibility, same winner ----
 
 def _best_by_full_scores(texts: list[str]) -> int:

@@ -137,6 +137,31 @@ _SCORES = _ScoreTable()
 _SCORES_MAX = 200_000
 
 
+@lru_cache(maxsize=1)
+def _maybe_negative() -> re.Pattern:
+    """A character class holding every character whose `char_score` is below 0 (and nothing that scores 0 or more
+    among ASCII, punctuation and the frequent hanzi): the complement of the characters checked to score >= 0."""
+    candidates = [chr(cp) for cp in range(0x20, 0x7F)] + list("\n\r\t") + list(PUNCT)
+    candidates += [chr(cp) for lo, hi in ((0x3000, 0x3040), (0xFF01, 0xFF5F)) for cp in range(lo, hi)]
+    candidates += [c for c, r in model().rank.items() if r < FREQUENT_RANK]
+    safe = sorted({c for c in candidates if char_score(c) >= 0})
+    return re.compile("[^" + "".join(re.escape(c) for c in safe) + "]")
+
+
+def plausibility_at_least(text: str, bar: float) -> bool:
+    """Whether `plausibility(text) >= bar` is certain without scoring every character, for a bar below 0: no
+    character scores below -3, so a text whose possibly-negative characters are few enough clears it (with a
+    margin far above any rounding of the mean). False means "score it" (`plausibility`), not "below"."""
+    if bar >= 0:
+        return False
+    head = text[:PLAUSIBILITY_SAMPLE]
+    n = len(head) - head.count("\n") - head.count("\r") - head.count("\t") - head.count(" ")
+    if n == 0:
+        return 0.0 >= bar
+    neg = len(_maybe_negative().findall(head))
+    return 3 * neg <= (-bar - 1e-6) * n
+
+
 def char_logp(prev: Optional[str], ch: str, m: Optional[_Model] = None) -> float:
     """log P(ch | prev) under the interpolated bigram model (prev None: no left context)."""
     m = m or model()
