@@ -24,7 +24,9 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
     if n_sp:
         report.change("NBSP/ideographic space", " ", n=n_sp)
     # runs of spaces never cross a line break: one pass over the text squeezes them all
-    lines = [ln.strip() for ln in _SPACE_RUN.sub(" ", text).split("\n")]
+    if "  " in text:  # (a run of two or more spaces is there exactly when two stand together)
+        text = _SPACE_RUN.sub(" ", text)
+    lines = [ln.strip() for ln in text.split("\n")]
     blank = sum(1 for ln in lines if not ln)
     if blank:
         report.detail = f"dropped {blank} blank lines"
