@@ -6,6 +6,9 @@ one of `doc pdf wps …` for a file name). `required_literals` reads those strin
 `gate` joins the strings of several rules into one search: a line it does not find is matched by none of them, so
 the rules are skipped without changing any result. Nothing is typed twice: edit a rule, and its gate follows.
 
+`first_chars` does the same for patterns anchored at the start of a line: the characters a match can open with
+(`^(?:页面链接…|[=#…]{4,})` opens with 页 = # …), so a line opening with anything else is not tried.
+
 A pattern the reader cannot vouch for (case-insensitive, a back-reference, no required literal) yields None, and
 a gate over it is None: the caller then tries the rules as before. The module imports no stage, so any stage
 may use it.
@@ -22,9 +25,6 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-Literals = frozenset  # of str: every match of the pattern contains at least one of them
-
-
 def required_literals(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset[str]]:
     """Strings of which every match of `pattern` contains at least one, or None when none can be named.
 
@@ -34,11 +34,17 @@ def required_literals(pattern: re.Pattern | str, flags: int = 0) -> Optional[fro
         flags, pattern = pattern.flags, pattern.pattern
     if flags & (re.IGNORECASE | re.VERBOSE):
         return None
+    parsed = _parse(pattern, flags)
+    return None if parsed is None else _seq(list(parsed))
+
+
+def _parse(pattern: str, flags: int):
+    """The parsed pattern, or None when it cannot be read or matches case-insensitively (an inline (?i) too)."""
     try:
         parsed = _p.parse(pattern, flags)
     except Exception:  # a pattern this reader does not know: no gate
         return None
-    return _seq(list(parsed))
+    return None if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) else parsed
 
 
 def _better(a: Optional[frozenset[str]], b: Optional[frozenset[str]]) -> Optional[frozenset[str]]:
@@ -137,10 +143,10 @@ def first_chars(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset
         flags, pattern = pattern.flags, pattern.pattern
     if flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    try:
-        chars, nullable = _first(list(_p.parse(pattern, flags)))
-    except Exception:  # a pattern this reader does not know
+    parsed = _parse(pattern, flags)
+    if parsed is None:
         return None
+    chars, nullable = _first(list(parsed))
     return None if chars is None or nullable else frozenset(chars)
 
 

@@ -29,6 +29,7 @@ def test_required_literals_of_simple_patterns():
     assert required_literals(r"a*") is None  # nothing is required
     assert required_literals(r"(a)\1") is None  # a back-reference: not reasoned about
     assert required_literals(re.compile("abc", re.I)) is None  # case-insensitive: no literal is sure
+    assert required_literals("(?i)abc") is None and first_chars("(?i)abc") is None
     assert gate([r"标签", r"x*"]) is None  # one rule without a requirement: no gate for the group
     # a run through a class of plain characters gives one string per choice; of equals, the rarer hanzi wins
     assert required_literals(r"^时间[：:]\s*\d") == frozenset({"时间：", "时间:"})
