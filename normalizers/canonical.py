@@ -20,12 +20,13 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
         text = text.translate(_ZERO_WIDTH)
         report.change("zero-width", "", n=n_zw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    n_sp = len(_SPACES.findall(text))
+    text, n_sp = _SPACES.subn(" ", text)  # (one pass: the count is the number of single-character matches)
     if n_sp:
-        text = _SPACES.sub(" ", text)
         report.change("NBSP/ideographic space", " ", n=n_sp)
     # runs of spaces never cross a line break: one pass over the text squeezes them all
-    lines = [ln.strip() for ln in _SPACE_RUN.sub(" ", text).split("\n")]
+    if "  " in text:  # (a run of two or more spaces is there exactly when two stand together)
+        text = _SPACE_RUN.sub(" ", text)
+    lines = [ln.strip() for ln in text.split("\n")]
     blank = sum(1 for ln in lines if not ln)
     if blank:
         report.detail = f"dropped {blank} blank lines"
@@ -40,6 +41,32 @@ _PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s?([,:;!?])|([,:;!?])(?=\s?{_CJK})")
 _ASCII_PARENS = re.compile(rf"\(([^()\n]*?)\)")
 
 
+_FULLWIDTH_ALNUM_CHAR = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # the keys of _FULLWIDTH_ALNUM
+_ASCII_PUNCT = re.compile("[,:;!?]")
+
+
+def _sub_punct_near_cjk(repl, text: str) -> str:
+    """`_PUNCT_NEAR_CJK.sub(repl, text)`, tried only where a match can start: at an ASCII mark or the space before
+    it (every match holds one). Most plans have few such marks, and the pattern's lookbehind is then tried at a
+    handful of places instead of at every character; leftmost matches in order, as `sub` finds them."""
+    out: list[str] = []
+    last = 0
+    for q in (m.start() for m in _ASCII_PUNCT.finditer(text)):
+        for p in (q - 1, q):
+            if p < last:
+                continue
+            m = _PUNCT_NEAR_CJK.match(text, p)  # (a lookbehind sees the text before p)
+            if m:
+                out.append(text[last:p])
+                out.append(repl(m))
+                last = m.end()
+                break
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _has_cjk(s: str) -> bool:
     return re.search(_CJK, s) is not None
 
@@ -47,7 +74,7 @@ def _has_cjk(s: str) -> bool:
 @step("canonicalize_punctuation")
 def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     before = text
-    text2 = text.translate(_FULLWIDTH_ALNUM)
+    text2 = text.translate(_FULLWIDTH_ALNUM) if _FULLWIDTH_ALNUM_CHAR.search(text) else text
     if text2 != text:
         report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
     text = text2
@@ -74,7 +101,7 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
         report.change(ch, full, context=text[max(0, s - 8) : e + 8])
         return full
 
-    text = _PUNCT_NEAR_CJK.sub(punct, text)
+    text = _sub_punct_near_cjk(punct, text)
     if text == before:
         report.count = 0
         report.changes.clear()

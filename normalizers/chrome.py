@@ -10,6 +10,8 @@ titles go to `ctx.title_candidates` for `structure/` to match against the body's
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -18,6 +20,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
+from fangan.gates import first_chars, gate
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -93,6 +96,7 @@ def _looks_like_title(t: str) -> bool:
 _LABELS = sorted(chrome_words.METADATA_LABELS, key=len, reverse=True)
 # a label at the start of the line or after a space/punctuation, never inside a word (会议时间：is not 时间：)
 _LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜/、，,；;]))(?P<label>" + "|".join(chrome_words.spaced(x) for x in _LABELS) + r")\s*" + _C)
+_LABEL_FIRST = first_chars(_LABEL_RE)  # (what a line opening with a label opens with)
 _LONG_VALUE_LABELS = {"标题", "文章标题", "题名", "原文链接", "原文地址", "本地目录", "主题分类", "名称"}
 _POST_STAMP = re.compile(chrome_words.POST_STAMP)
 _CRAWLER = re.compile("^(?:" + "|".join(chrome_words.CRAWLER_LINES) + ")$")
@@ -121,7 +125,9 @@ def label_pairs(line: str) -> Optional[list[tuple[str, str]]]:
     when a value is a post stamp or there are several of them: `时间：3月20日` in a schedule stays."""
     if line[:1] in "【[":  # 【发布时间：2020-03-13】【来源：县教育局】: the brackets are decoration
         line = re.sub(r"[【】\[\]]", " ", line).strip()
-    if not _LABEL_RE.match(line):  # cheap: most lines do not open with a label
+    if _LABEL_FIRST is not None and line[:1] not in _LABEL_FIRST:
+        return None  # cheap: most lines do not open with a label
+    if not _LABEL_RE.match(line):
         return None
     hits = list(_LABEL_RE.finditer(line))
     pairs = []
@@ -148,22 +154,57 @@ def _any_line_rule(rules: tuple[ChromeRule, ...]) -> re.Pattern:
 
 
 _ANY_LINE_RULE = _any_line_rule(LINE_RULES)
+# a line holds one of the rules' required words (read off their patterns: `fangan/gates.py`) or no rule matches it; one
+# search for those words rules out most body lines before the rules' own patterns are tried
+_LINE_RULE_GATE = gate(r.pattern for r in LINE_RULES)
+_DOCSHARE_GATE = gate([_DOCSHARE])
+_TAIL_GATES = tuple((rule, gate([rule.pattern])) for rule in TAIL_RULES)
+# the characters a line must open with for these start-anchored patterns to match it (read off the patterns;
+# None: no such set, try the pattern)
+_CRAWLER_FIRST = first_chars(_CRAWLER)
+_WIDGETS_FIRST = first_chars(_WIDGETS_LINE)
 
 
-def _whole_line_rule(stripped: str, top: bool = True) -> Optional[tuple[str, Optional[str], bool]]:
-    """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome."""
-    for rule in (LINE_RULES if _ANY_LINE_RULE.match(stripped) else ()):
+def _lines_holding(pattern: Optional[re.Pattern], text: str, lines: list[str]) -> Optional[set[int]]:
+    """Indexes of the lines of `text` (`lines` = text.split("\\n")) where `pattern` finds something, from scans of the
+    whole text that jump to the next line at each hit (None: no pattern, every line may hold it)."""
+    if pattern is None:
+        return None
+    starts = list(itertools.accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))
+    found: set[int] = set()
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        found.add(i)
+        if i + 1 >= len(starts):
+            break
+        pos = starts[i + 1]
+    return found
+
+
+def _whole_line_rule(stripped: str, top: bool = True, maybe_rule: Optional[bool] = None,
+                     maybe_docshare: Optional[bool] = None) -> Optional[tuple[str, Optional[str], bool]]:
+    """(rule name, title carried by the line or None, docshare sign) when the whole line is chrome.
+
+    `maybe_rule` / `maybe_docshare`: whether the line holds a word of the rules' gates, when the caller knows
+    (found for the whole text at once); None: look for them here."""
+    if maybe_rule is None:
+        maybe_rule = _LINE_RULE_GATE is None or _LINE_RULE_GATE.search(stripped) is not None
+    for rule in (LINE_RULES if maybe_rule and _ANY_LINE_RULE.match(stripped) else ()):
         if len(stripped) <= rule.max_len and (top or not rule.top_only):
             m = rule.pattern.match(stripped)
             if m:
                 title = m.groupdict().get(rule.title_group) if rule.title_group else None
                 return rule.name, title, rule.docshare
     if len(stripped) <= 400:
-        if _CRAWLER.match(stripped):
+        first = stripped[:1]
+        if (_CRAWLER_FIRST is None or first in _CRAWLER_FIRST) and _CRAWLER.match(stripped):
             return "crawler_header", None, False
-        if _DOCSHARE.match(stripped):
+        if maybe_docshare is None:
+            maybe_docshare = _DOCSHARE_GATE is None or _DOCSHARE_GATE.search(stripped) is not None
+        if maybe_docshare and _DOCSHARE.match(stripped):
             return "docshare_line", None, True
-        if _WIDGETS_LINE.match(stripped):
+        if (_WIDGETS_FIRST is None or first in _WIDGETS_FIRST) and _WIDGETS_LINE.match(stripped):
             return "share_widgets", None, False
     return None
 
@@ -211,9 +252,14 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
     kept: list[str] = []
     docshare = False
     first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+    # the lines holding a gate word, found in one scan of the text each (a word in a stripped line is in the line)
+    rule_lines = _lines_holding(_LINE_RULE_GATE, text, lines)
+    docshare_lines = _lines_holding(_DOCSHARE_GATE, text, lines)
     for i, line in enumerate(lines):
         stripped = line.strip()
-        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES) if stripped else None
+        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES,
+                               maybe_rule=rule_lines is None or i in rule_lines,
+                               maybe_docshare=docshare_lines is None or i in docshare_lines) if stripped else None
         if hit:
             name, title, sign = hit
             report.remove(stripped, f"site chrome: {name}")
@@ -231,8 +277,8 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
                     ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
             continue
         line = _strip_edges(line, report, ctx)
-        for rule in TAIL_RULES:
-            m = rule.pattern.search(line)
+        for rule, needs in _TAIL_GATES:  # (on the line as _strip_edges left it: gated line by line)
+            m = rule.pattern.search(line) if needs is None or needs.search(line) else None
             if m and m.start() > 0:
                 report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
                 docshare = docshare or rule.docshare

@@ -197,6 +197,19 @@ def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     """The most Chinese-reading reversal of up to MAX_DEPTH chains, with the chain used.
     UTF-8 shown through Latin-1/cp1252 is ftfy's case (it knows the sloppy cp1252 variants);
     the GBK/Big5 chains are ours."""
+    best, chain, score = _best_reversal(line)
+    return best, list(chain), score
+
+
+@lru_cache(maxsize=4096)
+def _best_reversal(line: str) -> tuple[str, tuple[tuple[str, str], ...], float]:
+    """`best_reversal`, remembered by line: a pure function of the line under a fixed model, and suspect lines
+    recur (a formula line with ×, a template's damaged header) within a document and across a batch."""
+    best, chain, score = _search_reversal(line)
+    return best, tuple(chain), score
+
+
+def _search_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     best, best_chain, best_score = line, [], chinese_score(line)
     fixed = _ftfy(line)
     if fixed != line and chinese_score(fixed) > best_score:
@@ -291,12 +304,15 @@ IRRECOVERABLE = (
 
 # matches wherever one of the patterns does (none captures a group, so their union is exact)
 _ANY_IRRECOVERABLE = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in IRRECOVERABLE))
+# every pattern above holds one of these characters (U+FFFD, 锟, 鈹, 烫, 屯, ?): a text without any of them is
+# undamaged, decided by a few C-level `in` scans instead of the union's lookbehinds at every position
+_IRRECOVERABLE_CHARS = ("\ufffd", "锟", "鈹", "烫", "屯", "?")
 
 
 @step("flag_irrecoverable")
 def flag_irrecoverable(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Count and report damage that cannot be reversed; the text is left as it is."""
-    if not _ANY_IRRECOVERABLE.search(text):  # one scan for the common case: an undamaged text
+    if not any(ch in text for ch in _IRRECOVERABLE_CHARS) or not _ANY_IRRECOVERABLE.search(text):
         return text
     for code, pattern, message in IRRECOVERABLE:
         hits = pattern.findall(text)

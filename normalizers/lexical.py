@@ -14,6 +14,8 @@ import re
 from dataclasses import replace
 from dataclasses import dataclass
 
+from fangan.gates import required_literals
+
 from . import NormalizeContext, StepReport, step
 
 
@@ -41,6 +43,17 @@ TABLE: tuple[Substitution, ...] = (
 )
 MIN_SIGNATURE_FORMS = 2
 
+# what each damaged form's pattern must contain (read off the pattern: `fangan/gates.py`); a text without it has no
+# hit, and the pattern is not run over it (most texts hold none of these forms)
+_NEEDS = {sub.damaged: required_literals(sub.damaged) for sub in TABLE}
+
+
+def _damaged_hits(sub: Substitution, text: str) -> list:
+    need = _NEEDS[sub.damaged]
+    if need is not None and not any(s in text for s in need):
+        return []
+    return re.findall(sub.damaged, text)
+
 
 def damage_signature(text: str) -> list[str]:
     """The distinct signature forms present (and not outnumbered by their clean forms)."""
@@ -48,7 +61,7 @@ def damage_signature(text: str) -> list[str]:
     for sub in TABLE:
         if not sub.signature:
             continue
-        hits = re.findall(sub.damaged, text)
+        hits = _damaged_hits(sub, text)
         if hits and len(re.findall(sub.clean_word, text)) < len(hits):
             found.append(sub.damaged_word if len(set(map(str, hits))) == 1 else sub.damaged)
     return found
@@ -59,7 +72,7 @@ def repair_lexical_text(text: str, report: StepReport | None = None) -> str:
     # counts on the text as it came in: a repair must not make the next pair look clean (开展观→发展观)
     original = text
     for sub in TABLE:
-        n_damaged = len(re.findall(sub.damaged, original))
+        n_damaged = len(_damaged_hits(sub, original))
         if not n_damaged or len(re.findall(sub.clean_word, original)) >= n_damaged:
             continue  # absent, or the clean word is in use here: this 开展/标准/创立 is the author's
 

@@ -224,6 +224,9 @@ def _is_heading_phrase(paragraph: str) -> bool:
             and not re.search("[。；;！？!?：:]", paragraph[m.end():]))
 
 
+_BREAK = re.compile(f"[{TERMINAL}] (?=\\S)")  # a space after a finished sentence
+
+
 @step("split_space_separated_paragraphs")
 def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Some sites flatten a document to one line per page with a space between paragraphs.
@@ -232,9 +235,12 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
     line-wrap left by the flattening and is dropped (提出 的 → 提出的)."""
     out: list[str] = []
     for line in text.split("\n"):
-        breaks = len(re.findall(f"[{TERMINAL}] (?=\\S)", line))
+        if len(line) < 150 or " " not in line:  # (most lines: too short to be a page, or no space to split at)
+            out.append(line)
+            continue
+        breaks = len(_BREAK.findall(line))
         # a document-sharing page is flattened page by page: one break is evidence enough there
-        if len(line) < 150 or breaks < (1 if ctx.site_family == "docshare" else 3):
+        if breaks < (1 if ctx.site_family == "docshare" else 3):
             out.append(line)
             continue
         tokens = line.split(" ")

@@ -9,7 +9,9 @@ from . import NormalizeContext, StepReport, step
 # u:/ü variants included. Only directly after a hanzi, so （一） or （责任部门：…） never match.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüÜĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙ"
 _SYLLABLE = rf"(?:[a-zA-Z{_TONED}:]*[{_TONED}][a-zA-Z{_TONED}:]*|[a-zA-Z]{{1,6}}[1-5])"
-_ANNOTATION = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*({_SYLLABLE}(?:\s+{_SYLLABLE})?)\s*[)）]")
+# (the bracket comes first and the hanzi before it is checked behind it: the same matches, but the regex engine
+# scans for the bracket instead of trying a lookbehind at every position)
+_ANNOTATION = re.compile(rf"[(（](?<=[\u3400-\u9fff][(（])\s*({_SYLLABLE}(?:\s+{_SYLLABLE})?)\s*[)）]")
 
 
 @step("strip_pinyin_annotations")

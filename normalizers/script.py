@@ -47,7 +47,16 @@ def script_counts(text: str) -> tuple[int, int]:
 
 def detect_script(text: str) -> str:
     """traditional | simplified | mixed | unknown, from characters that differ between the two."""
-    trad_chars, simp_chars = script_counts(text)
+    trad, simp = _script_patterns()
+    sample = text[:SAMPLE]
+    trad_chars = len(trad.findall(sample))
+    # simplified-only characters are counted only until they make the text simplified (a share that more of them
+    # can only raise): one is enough when there is no traditional-only character, as in most mainland plans
+    simp_chars = 0
+    for _ in simp.finditer(sample):
+        simp_chars += 1
+        if simp_chars / (trad_chars + simp_chars) >= 0.9:
+            return "simplified"
     total = trad_chars + simp_chars
     if total == 0:
         return "unknown"

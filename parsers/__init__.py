@@ -171,8 +171,10 @@ def _reads_as_text(data: bytes) -> bool:
 def noise_reason(text: str) -> Optional[str]:
     """Why a document's text (after normalization, so repaired mojibake is judged repaired) is noise, or
     None. The bar is low — English text passes, damaged Chinese passes — only decoding debris fails."""
-    from fangan.lexicon.chars import plausibility
+    from fangan.lexicon.chars import plausibility, plausibility_at_least
 
+    if plausibility_at_least(text, NOISE_BELOW):
+        return None  # (few characters that could score below 0: clear of the bar without scoring each)
     score = plausibility(text)
     if score < NOISE_BELOW:
         return (f"the text reads as decoding debris, not language (plausibility {score:.2f} < {NOISE_BELOW}): "
@@ -189,18 +191,24 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     """Refuse a text over the length budget; warn when a document holds no Chinese."""
     from fangan.ingest import Limits
 
-    from fangan.lexicon.chars import han_share, plausibility
+    from fangan.lexicon.chars import han_share, han_share_at_least, plausibility
 
-    _replace_lone_surrogates(parsed)
+    text = parsed.text
+    # (one scan of the whole text finds a lone surrogate; blocks are rewritten only when there is one)
+    if _LONE_SURROGATE.search(text) or (parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint)):
+        _replace_lone_surrogates(parsed)
+        text = parsed.text
     limit = max_text_chars or Limits().max_text_chars
-    n = sum(len(b.text) + 1 for b in parsed.blocks)
+    n = len(text) + 1 if parsed.blocks else 0  # (the characters of every block plus one break each)
     if n > limit:
         raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
-    if parsed.format in CONVERTED_FORMATS and plausibility(parsed.text) < NOISE_BELOW:
+    if parsed.format in CONVERTED_FORMATS and plausibility(text) < NOISE_BELOW:
         # LibreOffice imports any bytes it cannot read as a document as 8-bit text: noise, not a document
         raise ParseError("not_text", f"the converted {parsed.format} reads as noise, not text: the file is damaged "
                                      "or not a word-processor document")
-    share = han_share(parsed.text)
+    if han_share_at_least(text, NOT_CHINESE_BELOW):
+        return  # (a prefix settles it for a Chinese text: no need to count every character)
+    share = han_share(text)
     if share < NOT_CHINESE_BELOW:
         parsed.warnings.append(("not_chinese", f"only {share:.1%} of the visible characters are Chinese; "
                                                "the repairs and extraction rules are written for Chinese plans"))

@@ -31,6 +31,7 @@ import email.policy
 import html as html_lib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from fangan.ingest import SourceItem
@@ -178,7 +179,8 @@ def clean_inline(text: str) -> str:
     Entities that survived parsing (a CMS that escaped `&nbsp;` twice) are decoded once more."""
     if "&" in text and _ESCAPED_ENTITY.search(text):
         text = html_lib.unescape(text)
-    text = _CJK_BREAK.sub("", text)
+    if "\n" in text:  # (every break the pattern removes holds a newline)
+        text = _CJK_BREAK.sub("", text)
     text = _WS.sub(" ", text)
     return text.strip(_EDGE)
 
@@ -233,17 +235,42 @@ def _style(el) -> str:
 
 
 def _is_hidden(el) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN.search(_style(el)))
+    return el.get("hidden") is not None or _style_facts(_style(el)).hidden
 
 
 def _is_emphasis(tag: str, el) -> bool:
-    return tag in ("b", "strong") or bool(_EMPHASIS_FONT.search(_style(el)))
+    return tag in ("b", "strong") or _style_facts(_style(el)).emphasis
+
+
+@dataclass(frozen=True)
+class _StyleFacts:
+    hidden: bool
+    emphasis: bool  # bold, or a heading font (黑体, 小标宋)
+    outline: Optional[int]  # mso-outline-level
+    list_ignore: bool  # Word's list-number span
+    list_para: bool  # Word's list paragraph
+
+
+@lru_cache(maxsize=8192)
+def _style_facts(style: str) -> _StyleFacts:
+    """What the walk reads from a style attribute, read once per distinct attribute: pages repeat a handful of
+    styles on thousands of elements, and most elements have none (no pattern matches an empty string)."""
+    if not style:
+        return _StyleFacts(False, False, None, False, False)
+    outline = _OUTLINE.search(style)
+    return _StyleFacts(hidden=bool(_HIDDEN.search(style)), emphasis=bool(_EMPHASIS_FONT.search(style)),
+                       outline=int(outline.group(1)) if outline else None,
+                       list_ignore=bool(_MSO_LIST_IGNORE.search(style)), list_para=bool(_MSO_LIST_PARA.search(style)))
 
 
 def _walk(el, b: _Builder) -> None:
     tag = _tag(el)
-    if not tag or tag in _SKIP or _is_hidden(el):
-        b.add(el.tail)  # comments, scripts, hidden elements: only their tail is text
+    if not tag or tag in _SKIP:
+        b.add(el.tail)  # comments, scripts: only their tail is text
+        return
+    facts = _style_facts(_style(el))
+    if el.get("hidden") is not None or facts.hidden:
+        b.add(el.tail)  # hidden elements: only their tail is text
         return
     if tag == "br":
         b.flush()
@@ -258,8 +285,7 @@ def _walk(el, b: _Builder) -> None:
         _table(el, b)
         b.add(el.tail)
         return
-    style = _style(el)
-    if tag == "span" and _MSO_LIST_IGNORE.search(style):
+    if tag == "span" and facts.list_ignore:
         # Word list numbering: "1." followed by spacer spans of &nbsp;
         marker = clean_inline(el.text_content())
         if marker:
@@ -268,19 +294,19 @@ def _walk(el, b: _Builder) -> None:
         b.add(el.tail)
         return
     heading = _HEADINGS.get(tag)
-    outline = _OUTLINE.search(style)
+    outline = facts.outline
     block = tag in _BLOCK or heading is not None or tag in ("tr", "td", "th")
     if block:
         b.flush()
         if heading is not None:
             b.kind, b.level = "heading", heading
-        elif outline:
-            b.kind, b.level = "heading", int(outline.group(1))
+        elif outline is not None:
+            b.kind, b.level = "heading", outline
         elif tag == "li":
             b.kind = "list_item"
-        elif _MSO_LIST_PARA.search(style):
+        elif facts.list_para:
             b.kind = "list_item"
-    emph = _is_emphasis(tag, el)
+    emph = tag in ("b", "strong") or facts.emphasis
     if emph:
         b.emph_depth += 1
     b.add(el.text)

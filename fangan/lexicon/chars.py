@@ -109,11 +109,57 @@ def char_score(ch: str) -> float:
     return -0.3
 
 
-def plausibility(text: str, sample: int = 20000) -> float:
+#: characters read by `plausibility` and `logprob` (a caller may score only this head of a long text)
+PLAUSIBILITY_SAMPLE = 20000
+LOGPROB_SAMPLE = 4000
+
+
+def plausibility(text: str, sample: int = PLAUSIBILITY_SAMPLE) -> float:
     """Mean per-character class score in [-3, 1]; clean Chinese plans score above 0.6."""
     visible = text[:sample].replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "")
-    scored = list(map(char_score, visible))  # same order, same sum as a loop
-    return sum(scored) / len(scored) if scored else 0.0
+    if not visible:
+        return 0.0
+    if len(_SCORES) > _SCORES_MAX:
+        _SCORES.clear()
+    return sum(map(_SCORES.__getitem__, visible)) / len(visible)  # (same order, same sum as a loop)
+
+
+class _ScoreTable(dict):
+    """`char_score` by character, filled on first sight: a plain dict lookup per character (C level through
+    `map`), where the lru_cache wrapper costs half as much again."""
+
+    def __missing__(self, ch: str) -> float:
+        score = self[ch] = char_score(ch)
+        return score
+
+
+_SCORES = _ScoreTable()
+_SCORES_MAX = 200_000
+
+
+@lru_cache(maxsize=1)
+def _maybe_negative() -> re.Pattern:
+    """A character class holding every character whose `char_score` is below 0 (and nothing that scores 0 or more
+    among ASCII, punctuation and the frequent hanzi): the complement of the characters checked to score >= 0."""
+    candidates = [chr(cp) for cp in range(0x20, 0x7F)] + list("\n\r\t") + list(PUNCT)
+    candidates += [chr(cp) for lo, hi in ((0x3000, 0x3040), (0xFF01, 0xFF5F)) for cp in range(lo, hi)]
+    candidates += [c for c, r in model().rank.items() if r < FREQUENT_RANK]
+    safe = sorted({c for c in candidates if char_score(c) >= 0})
+    return re.compile("[^" + "".join(re.escape(c) for c in safe) + "]")
+
+
+def plausibility_at_least(text: str, bar: float) -> bool:
+    """Whether `plausibility(text) >= bar` is certain without scoring every character, for a bar below 0: no
+    character scores below -3, so a text whose possibly-negative characters are few enough clears it (with a
+    margin far above any rounding of the mean). False means "score it" (`plausibility`), not "below"."""
+    if bar >= 0:
+        return False
+    head = text[:PLAUSIBILITY_SAMPLE]
+    n = len(head) - head.count("\n") - head.count("\r") - head.count("\t") - head.count(" ")
+    if n == 0:
+        return 0.0 >= bar
+    neg = len(_maybe_negative().findall(head))
+    return 3 * neg <= (-bar - 1e-6) * n
 
 
 def char_logp(prev: Optional[str], ch: str, m: Optional[_Model] = None) -> float:
@@ -140,24 +186,26 @@ _LOGP_CACHE: dict[str, tuple[float, Optional[str]]] = {}
 _LOGP_CACHE_MAX = 1_000_000
 
 
-def logprob(text: str, sample: int = 4000) -> float:
+def logprob(text: str, sample: int = LOGPROB_SAMPLE) -> float:
     """Mean per-character log probability of `text` (whitespace skipped) under the bigram model."""
     m = model()
     cache = _LOGP_CACHE
     if len(cache) > _LOGP_CACHE_MAX:
         cache.clear()
-    total, n, prev = 0.0, 0, None
-    for ch in text[:sample]:
-        if ch.isspace():
-            prev = None
-            continue
-        key = ch if prev is None else prev + ch
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = (char_logp(prev, ch, m), ch if (is_hanzi(ch) or ch in PUNCT) else None)
-        total += hit[0]
-        n += 1
-        prev = hit[1]
+    get = cache.get
+    total, n = 0.0, 0
+    # whitespace resets the context and is not scored: the text between runs of it, scored chunk by chunk
+    # (`str.split()` splits exactly where `str.isspace()` holds), in the same order, to the same sum
+    for chunk in text[:sample].split():
+        n += len(chunk)
+        prev = None
+        for ch in chunk:
+            key = ch if prev is None else prev + ch
+            hit = get(key)
+            if hit is None:
+                hit = cache[key] = (char_logp(prev, ch, m), ch if (is_hanzi(ch) or ch in PUNCT) else None)
+            total += hit[0]
+            prev = hit[1]
     return total / n if n else 0.0
 
 
@@ -166,6 +214,7 @@ _SUSPECT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e
 
 
 _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_HANZI_RUN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")  # (the complement of _HANZI)
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +240,7 @@ def suspicious(line: str) -> bool:
     rare = len(_rare_hanzi().findall(line))
     if rare == 0:
         return False
-    wide = len(_HANZI.findall(line))
+    wide = len(line) - sum(map(len, _NOT_HANZI_RUN.findall(line)))  # (hanzi counted without a string for each)
     return wide >= 2 and rare / wide > 0.3
 
 
@@ -211,3 +260,24 @@ def han_share(text: str, sample: int = 200_000) -> float:
     visible = len(head) - len(_SPACE.findall(head))
     han = len(_ANY_HAN.findall(head))
     return han / visible if visible else 0.0
+
+
+_NOT_HAN_RUN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]+")  # (the complement of _ANY_HAN)
+
+
+def han_share_at_least(text: str, share: float, sample: int = 200_000) -> bool:
+    """Whether `han_share(text, sample) >= share` is certain from a head of the text: hanzi in a prefix, counted
+    against every character of the sample (visible ones are fewer), already reach `share`. False means "count it
+    all" (`han_share`), not "below": a Chinese plan is decided on its first few thousand characters."""
+    head = text[:sample]
+    if not head:
+        return False
+    k = int(2 * share * len(head)) + 256  # (enough when hanzi are half the text)
+    while True:
+        part = head[:k]
+        han = len(part) - sum(map(len, _NOT_HAN_RUN.findall(part)))  # (runs between hanzi: few objects to make)
+        if han / len(head) >= share:
+            return True  # (the whole sample holds at least these hanzi among at most len(head) visible characters)
+        if k >= len(head):
+            return False
+        k *= 4

@@ -115,9 +115,16 @@ class Site:
     def matches_page(self, html: str) -> bool:
         if not self.fingerprints:
             return False
-        need = self.min_fingerprints if self.min_fingerprints is not None else len(self.fingerprints)
-        found = sum(1 for f in self.fingerprints if f in html)
-        return found >= max(1, need)
+        need = max(1, self.min_fingerprints if self.min_fingerprints is not None else len(self.fingerprints))
+        found, left = 0, len(self.fingerprints)
+        for f in self.fingerprints:  # (stops once the count is reached, or can no longer be)
+            left -= 1
+            found += f in html
+            if found >= need:
+                return True
+            if found + left < need:
+                return False
+        return False
 
     # -- reading a page ------------------------------------------------------------------------------------
     def chrome_texts(self, root) -> list[tuple[str, str]]:
