@@ -45,3 +45,23 @@ def test_script_is_read_from_chinese_characters_only():
     assert detect_script("县卫生健康局2024年夏季食品安全专项整治工作方案") == "simplified"
     assert detect_script("Only Latin text, 2024.") == "unknown"
     assert detect_script("衛生局" * 5 + "卫生局" * 5) == "mixed"
+
+
+def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir):
+    """_serialize takes the record dict from the model (model_dump) instead of parsing the JSON it wrote:
+    the two must be the same dict, or the tables and the JSONL line would drift from documents/<id>.json."""
+    import json
+
+    from fangan.corpus.store import dump_document
+    from fangan.pipeline import StageError, process_file
+
+    files = sorted(p for sub in ("structure", "extract", "web", "markdown") for p in (fixtures_dir / sub).glob("*.*"))
+    checked = 0
+    for path in files:
+        try:
+            doc = process_file(path)
+        except StageError:
+            continue
+        assert doc.model_dump(mode="json") == json.loads(dump_document(doc)), path
+        checked += 1
+    assert checked >= 5
