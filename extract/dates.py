@@ -18,7 +18,7 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue
 from fangan.normalizers.years import is_template_year
 from fangan.lexicon.markers import cn_to_int
-from fangan.lexicon.prefilter import gated
+from fangan.gates import gated
 
 PARTS = MONTH_PARTS
 

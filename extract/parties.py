@@ -20,7 +20,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
-from fangan.lexicon.prefilter import gated
+from fangan.gates import gated
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,

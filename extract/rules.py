@@ -17,7 +17,7 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
-from fangan.lexicon.prefilter import gated, lines_with
+from fangan.gates import gated, lines_with
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section

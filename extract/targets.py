@@ -27,7 +27,7 @@ from fangan.lexicon.quantities import (
     RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
-from fangan.lexicon.prefilter import lines_with
+from fangan.gates import lines_with
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target

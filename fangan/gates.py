@@ -9,6 +9,14 @@ the rules are skipped without changing any result. Nothing is typed twice: edit 
 `first_chars` does the same for patterns anchored at the start of a line: the characters a match can open with
 (`^(?:页面链接…|[=#…]{4,})` opens with 页 = # …), so a line opening with anything else is not tried.
 
+`gated(rx)` serves patterns searched along a whole text. `re` tries a pattern at every position; one that opens
+with a literal or a class is skipped along quickly, but one that opens with a lookbehind, an optional group or an
+alternation of several shapes (a date: 2024年…, 5月…, 二〇二四年…, 年底, 上半年) runs its whole first step at every
+character. `gated` puts in front of it a lookahead for the characters a match can begin with (the same reading of
+the parse tree as `first_chars`, ranges and classes included): every other position is rejected with one class
+test, and matches, groups and spans are unchanged. `lines_with` gives the lines that hold a word, for patterns
+that need the word and never cross a line break.
+
 A pattern the reader cannot vouch for (case-insensitive, a back-reference, no required literal) yields None, and
 a gate over it is None: the caller then tries the rules as before. The module imports no stage, so any stage
 may use it.
@@ -135,6 +143,76 @@ def _item(op, av) -> Optional[frozenset[str]]:
     return None  # any other element (a class, a lookaround, an anchor) requires nothing we can name
 
 
+class _Unbounded(Exception):
+    """The pattern may begin with any character (or with something this reader does not know)."""
+
+
+_CATEGORIES = {
+    _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_NOT_WORD: r"\W",
+}
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+_REPEATS = tuple(op for op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) if op is not None)
+
+
+def _class_items(items) -> list[tuple]:
+    """A character class as items: ("char", c), ("range", lo, hi) or ("category", r"\d")."""
+    out: list[tuple] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.append(("char", chr(av)))
+        elif op is _c.RANGE:
+            out.append(("range", chr(av[0]), chr(av[1])))
+        elif op is _c.CATEGORY and av in _CATEGORIES:
+            out.append(("category", _CATEGORIES[av]))
+        else:  # NEGATE, a charset bitmap, a big charset: bounded only by everything
+            raise _Unbounded
+    return out
+
+
+def _first_items(seq) -> tuple[list[tuple], bool]:
+    """(class items a match of `seq` can begin with, whether `seq` can match the empty string)."""
+    items: list[tuple] = []
+    for op, av in seq:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the first character comes from what follows
+        if op is _c.LITERAL:
+            return items + [("char", chr(av))], False
+        if op is _c.IN:
+            return items + _class_items(av), False
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & re.IGNORECASE:
+                raise _Unbounded
+            first, empty = _first_items(sub)
+        elif op is _c.BRANCH:
+            first, empty = [], False
+            for alt in av[1]:
+                f, e = _first_items(alt)
+                first += f
+                empty = empty or e
+        elif op in _REPEATS:
+            lo, _hi, sub = av
+            first, empty = _first_items(sub)
+            empty = empty or lo == 0
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            first, empty = _first_items(av)
+        else:  # ANY, NOT_LITERAL, group references, conditionals
+            raise _Unbounded
+        items += first
+        if not empty:
+            return items, False
+    return items, True
+
+
+def _first_of_pattern(parsed) -> Optional[list[tuple]]:
+    try:
+        items, empty = _first_items(list(parsed))
+    except _Unbounded:
+        return None
+    return None if empty or not items else items
+
+
 def first_chars(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset[str]]:
     """The characters a match of `pattern` at the start of a string (`pattern.match`) can begin with, or None when
     that is not a short list (a class like \\d, any character, a match that may be empty, case-insensitivity).
@@ -144,50 +222,42 @@ def first_chars(pattern: re.Pattern | str, flags: int = 0) -> Optional[frozenset
     if flags & (re.IGNORECASE | re.VERBOSE):
         return None
     parsed = _parse(pattern, flags)
-    if parsed is None:
+    items = _first_of_pattern(parsed) if parsed is not None else None
+    if items is None or any(kind != "char" for kind, *_ in items):
         return None
-    chars, nullable = _first(list(parsed))
-    return None if chars is None or nullable else frozenset(chars)
+    return frozenset(c for _, c in items)
 
 
-def _first(items: list) -> tuple[Optional[set[str]], bool]:
-    """(characters the sequence can start with or None for unknown, whether it can match the empty string)."""
-    out: set[str] = set()
-    for op, av in items:
-        chars, nullable = _first_of(op, av)
-        if chars is None:
-            return None, False
-        out |= chars
-        if not nullable:
-            return out, False
-    return out, True
+def first_class(pattern: str, flags: int = 0) -> str | None:
+    """A character class that every match of `pattern` begins with, or None when there is none."""
+    items = _first_of_pattern(_p.parse(pattern, flags))
+    if items is None:
+        return None
+    out = []
+    for kind, *av in items:
+        if kind == "char":
+            out.append(re.escape(av[0]))
+        elif kind == "range":
+            out.append(f"{re.escape(av[0])}-{re.escape(av[1])}")
+        else:
+            out.append(av[0])
+    return "[" + "".join(dict.fromkeys(out)) + "]"
 
 
-def _first_of(op, av) -> tuple[Optional[set[str]], bool]:
-    plain = _chars(op, av)
-    if plain is not None:
-        return set(plain), False
-    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-        return set(), True  # zero width
-    if op is _c.SUBPATTERN:
-        return (None, False) if av[1] & (re.IGNORECASE | re.VERBOSE) else _first(list(av[3]))
-    if op is getattr(_c, "ATOMIC_GROUP", None):
-        return _first(list(av))
+def _scanned_fast(seq) -> bool:
+    """Whether `re` already skips along the text for this pattern: it opens (inside plain groups) with a
+    literal, a class, or alternatives that each open with a literal (then a lookahead would only slow it)."""
+    while seq and seq[0][0] is _c.SUBPATTERN and not (seq[0][1][1] or seq[0][1][2]):
+        seq = seq[0][1][3]
+    if not seq:
+        return False
+    op, av = seq[0]
     if op is _c.BRANCH:
-        out: set[str] = set()
-        any_nullable = False
-        for alt in av[1]:
-            chars, nullable = _first(list(alt))
-            if chars is None:
-                return None, False
-            out |= chars
-            any_nullable = any_nullable or nullable
-        return out, any_nullable
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-        lo, _hi, body = av
-        chars, nullable = _first(list(body))
-        return chars, (chars is not None and (lo == 0 or nullable))
-    return None, False  # a class, any character, a back-reference: anything may come first
+        return all(alt and alt[0][0] is _c.LITERAL for alt in av[1])
+    return op is _c.LITERAL or op is _c.IN
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
@@ -199,3 +269,32 @@ def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
             return None
         union |= req
     return re.compile("|".join(map(re.escape, sorted(union, key=lambda s: (-len(s), s)))))
+
+
+def gated(rx: re.Pattern) -> re.Pattern:
+    """`rx` with a lookahead for its possible first characters in front: the same matches, found faster."""
+    if rx.pattern.startswith(("(?=[", "^")) or _GLOBAL_FLAGS.match(rx.pattern):
+        return rx  # gated already; anchored at the start; inline global flags must stay first
+    try:  # the parse tree is the `re` module's own: a Python that changes it only loses the gate
+        if _scanned_fast(_p.parse(rx.pattern, rx.flags & ~re.UNICODE)):
+            return rx  # `re` skips along the text for this one by itself
+        cls = first_class(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:
+        return rx
+    if cls is None:
+        return rx
+    return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
+
+
+def lines_with(text: str, word: str):
+    """(start, end) of every line of `text` that holds `word`, in order: a pattern whose matches hold
+    `word` and never cross a line break need be run on these lines only."""
+    at = text.find(word)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            yield start, len(text)
+            return
+        yield start, end
+        at = text.find(word, end)

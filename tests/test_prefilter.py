@@ -5,7 +5,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from fangan.lexicon.prefilter import first_class, gated
+from fangan.gates import first_class, gated
 from fangan.extract import dates, rules, targets
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from fangan.lexicon.prefilter import gated
+from fangan.gates import gated
 
 
 def alternation(words) -> str:
