@@ -44,17 +44,18 @@ class Segmenter:
         return out
 
     def subwords_text(self, words: list[str]) -> str:
-        """" ".join of the subwords of every word, in order (the search index's extra column). Each
-        word's share is joined once and remembered (short words have none), so a document costs a
-        set difference and one dictionary lookup per word, in C."""
+        """" ".join of the subwords of every word, in order (the search index's extra column). Only
+        words of three characters or more have subwords; each one's are joined once and remembered,
+        so a document costs a set difference and one dictionary lookup per long word, in C."""
         joined = self._joined
-        new = set(words).difference(joined)
+        long = [w for w in words if len(w) > 2]
+        new = set(long).difference(joined)
         if len(joined) + len(new) > 500_000:  # bounded: start again rather than grow
             joined.clear()
-            new = set(words)
+            new = set(long)
         for w in new:
-            joined[w] = " ".join(self.subwords(w)) if len(w) > 2 else ""
-        return " ".join(filter(None, map(joined.__getitem__, words)))
+            joined[w] = " ".join(self.subwords(w))
+        return " ".join(filter(None, map(joined.__getitem__, long)))
 
     def cut_for_search(self, text: str) -> list[str]:
         out = []
