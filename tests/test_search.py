@@ -209,3 +209,29 @@ def test_a_corpus_path_with_uri_characters(tmp_path):
     for rec in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8")):
         store.write_document(Document.model_validate(rec))
     assert _ids(fangan.search("医改", root)) == [C]
+
+
+def _fts_segments(root: Path) -> int:
+    con = sqlite3.connect(root / S.DB_NAME)
+    try:
+        return con.execute("SELECT count(DISTINCT segid) FROM documents_fts_idx").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_large_build_leaves_the_full_text_index_merged(fixtures_dir, tmp_path, monkeypatch):
+    """A build that adds many documents merges its batches' FTS segments at the end (so the next small
+    build does not pay that merge); the hits are the same either way."""
+    inputs = [fixtures_dir / "structure", fixtures_dir / "extract"]
+    monkeypatch.setattr(S, "OPTIMIZE_AFTER", 10**9)
+    build(inputs, tmp_path / "segments", jobs=1)
+    monkeypatch.setattr(S, "OPTIMIZE_AFTER", 1)
+    build(inputs, tmp_path / "merged", jobs=1)
+    assert _fts_segments(tmp_path / "segments") > 1
+    assert _fts_segments(tmp_path / "merged") == 1
+    hits = 0
+    for q in ("工作", "目标", "卫生"):
+        merged = [h.doc_id for h in fangan.search(q, tmp_path / "merged")]
+        assert merged == [h.doc_id for h in fangan.search(q, tmp_path / "segments")]
+        hits += len(merged)
+    assert hits
