@@ -160,8 +160,8 @@ def add_one(files: list[Path], n: int, tmp: Path) -> None:
     print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written")
     print(f"  build it alone: {alone['cpu']:.3f} CPU s, {alone['wall']:.3f} s wall, {alone['written'] / 1e6:.3f} MB written")
     print(f"  ratio:          {add['cpu'] / alone['cpu']:.2f}× the CPU time of building it alone")
-    print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written, "
-          f"{same['cpu']:.2f} CPU s")
+    print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the PID in the "
+          f"output lock .fangan.lock; no corpus file changes), {same['cpu']:.2f} CPU s")
 
 
 def long_documents(files: list[Path], tmp: Path) -> None:
