@@ -1,0 +1,66 @@
+"""The learner's one-pass judgement of a text (`DocumentLearner.chrome_flags`) decides and records exactly what
+asking `is_chrome` line by line does, and its gated `may_be_chrome` agrees with the plain one."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fangan.normalizers import batch
+
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+
+# pieces that reach every branch: markers, signature dates, unit names (with a bracket after the suffix), page
+# footers that recur with their numbers, Unicode digits and whitespace, blank lines and over-long lines
+PIECES = ["一、", "（二）", "1.", "第三章", "2024年5月6日", "二〇二四年五月六日", "县教育局", "县人民政府办公室（印）",
+          "某某中学", "第3页 / 共5页", "第12页", "版权所有", "加强管理，", "。", " ", "\u3000", "\t", "٣", "x",
+          "局", "）", ")", "：", "A" * 120, "\n", "\n", "\n"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+def _learned() -> batch.LearnedBoilerplate:
+    stats = batch.BoilerplateStats()
+    for i in range(4):
+        text = f"第{i}页 / 共5页\n版权所有 2024\n县教育局\n正文{i}"
+        stats.add(str(i), "site", batch.document_shapes(text))
+    return stats.learned()
+
+
+def _per_line(text: str, site: str) -> tuple[list[bool], batch.DocumentLearner]:
+    view = _learned().for_document()
+    return [view.is_chrome(line, site) for line in text.split("\n")], view
+
+
+@FAST
+@given(TEXTS, st.sampled_from(["site", "other", ""]))
+def test_chrome_flags_match_is_chrome_line_by_line(text, site):
+    plain, plain_view = _per_line(text, site)
+    view = _learned().for_document()
+    assert view.chrome_flags(text, site) == plain
+    assert (view.site, view.asked, view.lines) == (plain_view.site, plain_view.asked, plain_view.lines)
+    assert view.decision() == plain_view.decision() and view.shapes() == plain_view.shapes()
+
+
+def test_chrome_flags_find_learned_chrome():
+    text = "第9页 / 共5页\n  版权所有 2031  \n县教育局\n正文"
+    flags, _ = _per_line(text, "site")
+    assert flags == [True, True, False, False]  # a unit's name is never chrome, however often it recurs
+    assert _learned().for_document().chrome_flags(text, "site") == flags
+
+
+@FAST
+@given(TEXTS)
+def test_gated_may_be_chrome_is_may_be_chrome(text):
+    for line in text.split("\n"):
+        if line.strip():
+            assert batch._may_be_chrome_stripped(line.strip()) == batch.may_be_chrome(line), line
+
+
+def test_gated_may_be_chrome_on_real_lines(shared_dir):
+    n = 0
+    paths = sorted((shared_dir / "corpus" / "dev").glob("*.*")) + sorted((shared_dir / "corpus" / "bulk").glob("*.*"))[:60]
+    for path in paths:
+        for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
+            if line.strip():
+                n += 1
+                assert batch._may_be_chrome_stripped(line.strip()) == batch.may_be_chrome(line), line
+    assert n > 0
