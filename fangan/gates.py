@@ -260,15 +260,21 @@ def _scanned_fast(seq) -> bool:
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
-    """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
+def gate_words(patterns: Iterable[re.Pattern | str]) -> Optional[list[str]]:
+    """Strings of which every match of any of `patterns` holds one (longest first; None: no such strings)."""
     union: set[str] = set()
     for pattern in patterns:
         req = required_literals(pattern)
         if not req:
             return None
         union |= req
-    return re.compile("|".join(map(re.escape, sorted(union, key=lambda s: (-len(s), s)))))
+    return sorted(union, key=lambda s: (-len(s), s))
+
+
+def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
+    """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
+    words = gate_words(patterns)
+    return None if words is None else re.compile("|".join(map(re.escape, words)))
 
 
 def gated(rx: re.Pattern) -> re.Pattern:
