@@ -277,6 +277,24 @@ def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
     return None if words is None else re.compile("|".join(map(re.escape, words)))
 
 
+def trie_pattern(ends: dict[str, str]) -> str:
+    """A pattern that matches where one of the strings of `ends` stands followed by its ending pattern, written as a
+    trie (strings sharing a first character are one alternative): `re` tries the alternatives one after the other
+    at each character it stops at, so fewer alternatives cost less."""
+    if "" in ends and ends[""] == "":
+        return ""  # (found here already: longer strings add nothing)
+    alternatives = [ends[""]] if "" in ends else []
+    by_first: dict[str, dict[str, str]] = {}
+    for w, end in ends.items():
+        if w:
+            by_first.setdefault(w[0], {})[w[1:]] = end
+    for ch in sorted(by_first):
+        alternatives.append(re.escape(ch) + trie_pattern(by_first[ch]))
+    if not alternatives:
+        return "(?!)"  # (no string: nothing matches)
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
 def gated(rx: re.Pattern) -> re.Pattern:
     """`rx` with a lookahead for its possible first characters in front: the same matches, found faster."""
     if rx.pattern.startswith(("(?=[", "^")) or _GLOBAL_FLAGS.match(rx.pattern):
@@ -304,3 +322,20 @@ def lines_with(text: str, word: str):
             return
         yield start, end
         at = text.find(word, end)
+
+
+def lines_hit(pattern: re.Pattern, text: str) -> list[int]:
+    """Indexes of the lines of `text` (split at "\\n") where `pattern` finds something, in order, from scans of the
+    whole text that jump to the next line at each hit. `pattern` must never match a newline (a match begun in one
+    line is counted there)."""
+    found: list[int] = []
+    pos = line = 0
+    while (m := pattern.search(text, pos)) is not None:
+        at = m.start()
+        line += text.count("\n", pos, at)
+        found.append(line)
+        pos = text.find("\n", at) + 1
+        if not pos:
+            break
+        line += 1
+    return found

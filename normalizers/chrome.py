@@ -18,7 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
-from fangan.gates import first_chars, gate, gate_words
+from fangan.gates import first_chars, gate, gate_words, trie_pattern
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -178,12 +178,10 @@ def _busy_pattern() -> Optional[re.Pattern]:
     first = frozenset().union(*firsts) | {"【", "["}
     heads = sorted(chrome_words.BREADCRUMB_HEADS + chrome_words.SHARE_WORDS, key=len, reverse=True)
     feet = sorted(_FOOTER_ENDS, key=len, reverse=True)
-    parts = [re.escape(w) for w in words] + [
-        "\n[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]",
-        "\n(?:" + "|".join(map(re.escape, heads)) + ")",
-        "\\{",
-    ] + [re.escape(w) + "[^\\S\n]*$" for w in feet]
-    return re.compile("|".join(parts), re.M)
+    ends = {w: "" for w in words} | {"{": ""}  # a string found anywhere …
+    ends |= {w: "[^\\S\n]*$" for w in feet if w not in ends}  # … or at the end of a line
+    ends |= {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]"}
+    return re.compile(trie_pattern(ends), re.M)
 
 
 _BUSY = _busy_pattern()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from fangan.gates import lines_hit
 from fangan.lexicon import chars
 
 from . import NormalizeContext, StepReport, step
@@ -246,7 +247,8 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     whole document and applied to every line it reads better on, the title line and short lines included (their
     own evidence is thin); otherwise each line is decided alone."""
     lines = text.split("\n")
-    suspects = [i for i, ln in enumerate(lines) if _looks_damaged(ln)]
+    # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
+    suspects = [i for i in lines_hit(chars.suspect_gate(), text) if _looks_damaged(lines[i])]
     if not suspects:
         return text
     found = {}

@@ -64,3 +64,19 @@ def test_gated_may_be_chrome_on_real_lines(shared_dir):
                 n += 1
                 assert batch._may_be_chrome_stripped(line.strip()) == batch.may_be_chrome(line), line
     assert n > 0
+
+
+# ---- the trie a gate's strings are written as ----
+
+@FAST
+@given(st.lists(st.text(alphabet="ab页\n ", min_size=1, max_size=4), max_size=6), st.text(alphabet="ab页\n x", max_size=20))
+def test_trie_pattern_finds_what_the_plain_alternation_finds(words, text):
+    import re
+
+    from fangan.gates import trie_pattern
+
+    trie = re.compile(trie_pattern({w: "" for w in words}))
+    plain = re.compile("|".join(map(re.escape, words))) if words else re.compile("(?!)")
+    for pos in range(len(text) + 1):
+        a, b = trie.search(text, pos), plain.search(text, pos)
+        assert (a and a.start()) == (b and b.start()), (words, text, pos)
