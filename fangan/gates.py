@@ -295,6 +295,30 @@ def trie_pattern(ends: dict[str, str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
+def pivot_pattern(ends: dict[str, str]) -> str:
+    """A pattern that finds (at or before the place of) every string of `ends` followed by its ending pattern, each
+    string entered at its rarest hanzi (character model counts; its first character when it holds none) and its
+    head checked by a lookbehind: `re` stops only at those characters, not at every 一 or 作 a string opens with.
+    A match begins at the string's rarest character, in the string, so on its line. Alternatives are grouped by
+    that character."""
+    from fangan.lexicon.chars import is_hanzi, model
+
+    uni = model().uni
+    by_pivot: dict[str, list[str]] = {}
+    for w, end in ends.items():
+        if not w:
+            raise ValueError("an empty string is found everywhere")
+        counts = [uni.get(c, 0) if is_hanzi(c) else float("inf") for c in w]
+        k = min(range(len(w)), key=lambda i: (counts[i], i)) if min(counts) < float("inf") else 0
+        behind = f"(?<={re.escape(w[:k + 1])})" if k else ""
+        by_pivot.setdefault(w[k], []).append(behind + re.escape(w[k + 1:]) + end)
+    alternatives = []
+    for ch in sorted(by_pivot):
+        rests = sorted(set(by_pivot[ch]))
+        alternatives.append(re.escape(ch) + ("" if "" in rests else "(?:" + "|".join(rests) + ")"))
+    return "|".join(alternatives) if alternatives else "(?!)"
+
+
 def gated(rx: re.Pattern) -> re.Pattern:
     """`rx` with a lookahead for its possible first characters in front: the same matches, found faster."""
     if rx.pattern.startswith(("(?=[", "^")) or _GLOBAL_FLAGS.match(rx.pattern):

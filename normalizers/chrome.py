@@ -18,7 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
-from fangan.gates import first_chars, gate, gate_words, trie_pattern
+from fangan.gates import first_chars, gate, gate_words, pivot_pattern, trie_pattern
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -180,8 +180,8 @@ def _busy_pattern() -> Optional[re.Pattern]:
     feet = sorted(_FOOTER_ENDS, key=len, reverse=True)
     ends = {w: "" for w in words} | {"{": ""}  # a string found anywhere …
     ends |= {w: "[^\\S\n]*$" for w in feet if w not in ends}  # … or at the end of a line
-    ends |= {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]"}
-    return re.compile(trie_pattern(ends), re.M)
+    starts = {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]"}
+    return re.compile(pivot_pattern(ends) + "|" + trie_pattern(starts), re.M)
 
 
 _BUSY = _busy_pattern()

@@ -80,3 +80,39 @@ def test_trie_pattern_finds_what_the_plain_alternation_finds(words, text):
     for pos in range(len(text) + 1):
         a, b = trie.search(text, pos), plain.search(text, pos)
         assert (a and a.start()) == (b and b.start()), (words, text, pos)
+
+
+@FAST
+@given(st.lists(st.text(alphabet="ab页分享作\n ", min_size=1, max_size=4), max_size=6), st.text(alphabet="ab页分享作\n x", max_size=20))
+def test_pivot_pattern_finds_what_the_plain_alternation_finds(words, text):
+    import re
+
+    from fangan.gates import pivot_pattern
+
+    pivot = re.compile(pivot_pattern({w: "" for w in words}))
+    plain = re.compile("|".join(map(re.escape, words))) if words else re.compile("(?!)")
+    assert bool(pivot.search(text)) == bool(plain.search(text)), (words, text)
+    for line in text.split("\n"):
+        assert bool(pivot.search(line)) == bool(plain.search(line)), (words, line)
+
+
+def test_pivot_pattern_with_an_ending():
+    import re
+
+    from fangan.gates import pivot_pattern
+
+    rx = re.compile(pivot_pattern({"关闭窗口": "[^\\S\\n]*$", "版权所有": ""}), re.M)
+    assert rx.search("正文\n关闭窗口  \n正文") and rx.search("x版权所有x") and not rx.search("关闭窗口 正文")
+
+
+def test_suspect_gate_holds_every_suspicious_line(shared_dir):
+    from fangan.gates import lines_hit
+    from fangan.lexicon import chars
+
+    for path in sorted((shared_dir / "corpus" / "dev").glob("*.*")) + sorted((shared_dir / "corpus" / "bulk").glob("*.*"))[:40]:
+        for encoding in ("utf-8", "latin-1"):  # (latin-1: a text full of debris)
+            text = path.read_bytes().decode(encoding, errors="replace")
+            lines = text.split("\n")
+            hit = lines_hit(chars.suspect_gate(), text)
+            assert hit == sorted(set(hit))
+            assert [i for i in hit if chars.suspicious(lines[i])] == [i for i, ln in enumerate(lines) if chars.suspicious(ln)]
