@@ -29,3 +29,16 @@ def test_tag_names_remembered_as_computed():
 def test_blank_blocks_between_tags_make_no_block():
     blocks, _ = html.blocks_from_elements([html.load_tree("<div>\n  <p> 一 </p>\n\u3000\n<p>\u2002</p><p>二</p></div>").find(".//div")])
     assert [b.text for b in blocks] == ["一", "\u2002", "二"]
+
+
+def test_bare_tag_selector_finds_what_the_xpath_finds():
+    import lxml.html
+    from lxml.cssselect import CSSSelector
+
+    from fangan.parsers import sites
+
+    page = ("<html><head><style>p{}</style><script>x</script></head><body><h1>题</h1><div><script>y</script>"
+            "<!-- script --><p>一<script>z</script></p><H1>二</H1></div></body></html>")
+    root = lxml.html.document_fromstring(page)
+    for sel in ("script", "style", "h1", "p", "div", "html"):
+        assert sites._css(root, sel) == CSSSelector(sel, translator="html")(root), sel
