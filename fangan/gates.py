@@ -260,15 +260,63 @@ def _scanned_fast(seq) -> bool:
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
-    """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
+def gate_words(patterns: Iterable[re.Pattern | str]) -> Optional[list[str]]:
+    """Strings of which every match of any of `patterns` holds one (longest first; None: no such strings)."""
     union: set[str] = set()
     for pattern in patterns:
         req = required_literals(pattern)
         if not req:
             return None
         union |= req
-    return re.compile("|".join(map(re.escape, sorted(union, key=lambda s: (-len(s), s)))))
+    return sorted(union, key=lambda s: (-len(s), s))
+
+
+def gate(patterns: Iterable[re.Pattern | str]) -> Optional[re.Pattern]:
+    """One search pattern that finds something in every string any of `patterns` matches (None: no such gate)."""
+    words = gate_words(patterns)
+    return None if words is None else re.compile("|".join(map(re.escape, words)))
+
+
+def trie_pattern(ends: dict[str, str]) -> str:
+    """A pattern that matches where one of the strings of `ends` stands followed by its ending pattern, written as a
+    trie (strings sharing a first character are one alternative): `re` tries the alternatives one after the other
+    at each character it stops at, so fewer alternatives cost less."""
+    if "" in ends and ends[""] == "":
+        return ""  # (found here already: longer strings add nothing)
+    alternatives = [ends[""]] if "" in ends else []
+    by_first: dict[str, dict[str, str]] = {}
+    for w, end in ends.items():
+        if w:
+            by_first.setdefault(w[0], {})[w[1:]] = end
+    for ch in sorted(by_first):
+        alternatives.append(re.escape(ch) + trie_pattern(by_first[ch]))
+    if not alternatives:
+        return "(?!)"  # (no string: nothing matches)
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
+def pivot_pattern(ends: dict[str, str]) -> str:
+    """A pattern that finds (at or before the place of) every string of `ends` followed by its ending pattern, each
+    string entered at its rarest hanzi (character model counts; its first character when it holds none) and its
+    head checked by a lookbehind: `re` stops only at those characters, not at every 一 or 作 a string opens with.
+    A match begins at the string's rarest character, in the string, so on its line. Alternatives are grouped by
+    that character."""
+    from fangan.lexicon.chars import is_hanzi, model
+
+    uni = model().uni
+    by_pivot: dict[str, list[str]] = {}
+    for w, end in ends.items():
+        if not w:
+            raise ValueError("an empty string is found everywhere")
+        counts = [uni.get(c, 0) if is_hanzi(c) else float("inf") for c in w]
+        k = min(range(len(w)), key=lambda i: (counts[i], i)) if min(counts) < float("inf") else 0
+        behind = f"(?<={re.escape(w[:k + 1])})" if k else ""
+        by_pivot.setdefault(w[k], []).append(behind + re.escape(w[k + 1:]) + end)
+    alternatives = []
+    for ch in sorted(by_pivot):
+        rests = sorted(set(by_pivot[ch]))
+        alternatives.append(re.escape(ch) + ("" if "" in rests else "(?:" + "|".join(rests) + ")"))
+    return "|".join(alternatives) if alternatives else "(?!)"
 
 
 def gated(rx: re.Pattern) -> re.Pattern:
@@ -298,3 +346,20 @@ def lines_with(text: str, word: str):
             return
         yield start, end
         at = text.find(word, end)
+
+
+def lines_hit(pattern: re.Pattern, text: str) -> list[int]:
+    """Indexes of the lines of `text` (split at "\\n") where `pattern` finds something, in order, from scans of the
+    whole text that jump to the next line at each hit. `pattern` must never match a newline (a match begun in one
+    line is counted there)."""
+    found: list[int] = []
+    pos = line = 0
+    while (m := pattern.search(text, pos)) is not None:
+        at = m.start()
+        line += text.count("\n", pos, at)
+        found.append(line)
+        pos = text.find("\n", at) + 1
+        if not pos:
+            break
+        line += 1
+    return found

@@ -27,9 +27,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from fangan.gates import first_chars
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
-from fangan.lexicon.orgs import is_org_line
+from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
 
 
 _DIGITS = re.compile(r"\d+")
@@ -60,6 +61,21 @@ def may_be_chrome(line: str) -> bool:
     if SIGNATURE_DATE_LINE.match(line.strip()) or is_org_line(line):
         return False  # one issuer's documents share a signature and a date shape: that is the body
     return True
+
+
+# exact gates for `may_be_chrome` (most lines fail them): a signature date opens with one of these characters (read
+# off its pattern), and a line of unit names ends as a unit name does, in a suffix or the bracket after one
+_DATE_FIRST = first_chars(SIGNATURE_DATE_LINE)
+_ORG_LAST = frozenset(s[-1] for s in ORG_SUFFIXES) | {"）", ")"}
+
+
+def _may_be_chrome_stripped(stripped: str) -> bool:
+    """`may_be_chrome` of a line, given the line stripped and not empty; the date and unit checks gated."""
+    if LINE_MARKER.match(stripped):
+        return False
+    if (_DATE_FIRST is None or stripped[0] in _DATE_FIRST) and SIGNATURE_DATE_LINE.match(stripped):
+        return False
+    return not (stripped[-1] in _ORG_LAST and is_org_line(stripped))
 
 
 class BoilerplateStats:
@@ -143,6 +159,31 @@ class DocumentLearner:
         key = shape_key(line_shape(line))
         self.asked.add(key)
         return key in self.learned.sites.get(site or "", ())
+
+    def chrome_flags(self, text: str, site: Optional[str] = None) -> list[bool]:
+        """`is_chrome` for each line of `text` (`text.split("\\n")`), with the same records, in one pass: the numbers of
+        the whole text abstracted at once (a digit run never crosses a line; stripping and abstracting commute),
+        each line's shape hashed once, and `may_be_chrome` decided through its exact gates."""
+        self.site = site or ""
+        chrome = self.learned.sites.get(self.site, ())
+        flags: list[bool] = []
+        for line, shape in zip(text.split("\n"), _DIGITS.sub("#", text).split("\n")):
+            stripped = line.strip()
+            if not stripped:
+                flags.append(False)
+                continue
+            short = len(stripped) <= MAX_LINE
+            maybe = _may_be_chrome_stripped(stripped)
+            if not (short or maybe):
+                flags.append(False)
+                continue
+            key = shape_key(shape.strip())
+            if short:
+                self.lines.add(key)
+            if maybe:
+                self.asked.add(key)
+            flags.append(maybe and key in chrome)
+        return flags
 
     def shapes(self) -> tuple[str, list[str]]:
         """(site, the shape keys of the document's lines as the step saw them), for the statistics."""

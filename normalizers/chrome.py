@@ -10,8 +10,6 @@ titles go to `ctx.title_candidates` for `structure/` to match against the body's
 """
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -20,7 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
-from fangan.gates import first_chars, gate
+from fangan.gates import first_chars, gate, gate_words, pivot_pattern, trie_pattern
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
 _DOC_EXT = r"\s*\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)"
@@ -165,20 +163,47 @@ _CRAWLER_FIRST = first_chars(_CRAWLER)
 _WIDGETS_FIRST = first_chars(_WIDGETS_LINE)
 
 
-def _lines_holding(pattern: Optional[re.Pattern], text: str, lines: list[str]) -> Optional[set[int]]:
-    """Indexes of the lines of `text` (`lines` = text.split("\\n")) where `pattern` finds something, from scans of the
-    whole text that jump to the next line at each hit (None: no pattern, every line may hold it)."""
-    if pattern is None:
+def _busy_pattern() -> Optional[re.Pattern]:
+    """One multiline pattern that, run over "\\n" + the text, finds something in every line the step may cut, trim or
+    read a title from (None: no such pattern): a word of the whole-line rules' gates or of the docshare and tail gates,
+    a first character (after the line's blanks) with which a crawler, widget or label line can open or a bracket
+    label_pairs drops, an opening breadcrumb head or share word, a style sheet's brace, a footer word ending the line.
+    A line it finds nothing in goes through every rule untouched, so the step keeps it without trying them. Every
+    alternative opens with a literal character (the line starts with their newline), so `re` skips along the text
+    to those characters by itself."""
+    words = gate_words([r.pattern for r in LINE_RULES] + [_DOCSHARE] + [r.pattern for r in TAIL_RULES])
+    firsts = [_CRAWLER_FIRST, _WIDGETS_FIRST, _LABEL_FIRST]
+    if words is None or any(f is None for f in firsts) or any("\n" in w for w in words):
         return None
-    starts = list(itertools.accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))
+    first = frozenset().union(*firsts) | {"【", "["}
+    heads = sorted(chrome_words.BREADCRUMB_HEADS + chrome_words.SHARE_WORDS, key=len, reverse=True)
+    feet = sorted(_FOOTER_ENDS, key=len, reverse=True)
+    ends = {w: "" for w in words} | {"{": ""}  # a string found anywhere …
+    ends |= {w: "[^\\S\n]*$" for w in feet if w not in ends}  # … or at the end of a line
+    starts = {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]"}
+    return re.compile(pivot_pattern(ends) + "|" + trie_pattern(starts), re.M)
+
+
+_BUSY = _busy_pattern()
+
+
+def busy_lines(text: str) -> Optional[set[int]]:
+    """Indexes of the lines of `text` (split at "\\n") where `_BUSY` finds something in "\\n" + the text (None: every
+    line may be busy), from scans that jump to the next line at each hit."""
+    if _BUSY is None:
+        return None
+    padded = "\n" + text
     found: set[int] = set()
-    pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        i = bisect.bisect_right(starts, m.start()) - 1
-        found.add(i)
-        if i + 1 >= len(starts):
+    pos = newlines = 0  # newlines: how many stand in padded[:pos]
+    while (m := _BUSY.search(padded, pos)) is not None:
+        at = m.start()
+        newlines += padded.count("\n", pos, at)
+        # a hit on a newline opens the line after it; any other hit lies in the line whose newline came last
+        found.add(newlines if padded[at] == "\n" else newlines - 1)
+        pos = padded.find("\n", at + 1)
+        if pos < 0:
             break
-        pos = starts[i + 1]
+        newlines += padded.count("\n", at, pos)
     return found
 
 
@@ -252,14 +277,15 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
     kept: list[str] = []
     docshare = False
     first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-    # the lines holding a gate word, found in one scan of the text each (a word in a stripped line is in the line)
-    rule_lines = _lines_holding(_LINE_RULE_GATE, text, lines)
-    docshare_lines = _lines_holding(_DOCSHARE_GATE, text, lines)
+    # the lines a rule may touch, found in one scan of the text; the others (most) are kept as they are
+    busy = busy_lines(text)
     for i, line in enumerate(lines):
         stripped = line.strip()
-        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES,
-                               maybe_rule=rule_lines is None or i in rule_lines,
-                               maybe_docshare=docshare_lines is None or i in docshare_lines) if stripped else None
+        if busy is not None and i not in busy:
+            if stripped:
+                kept.append(line)
+            continue
+        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES) if stripped else None
         if hit:
             name, title, sign = hit
             report.remove(stripped, f"site chrome: {name}")
@@ -305,9 +331,13 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     batch = ctx.batch
     if batch is None or not hasattr(batch, "is_chrome"):
         return text
+    lines = text.split("\n")
+    # a learner that judges a whole text at once (the build's per-document view) is asked once
+    flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
+        [batch.is_chrome(line, ctx.site) for line in lines])
     kept = []
-    for line in text.split("\n"):
-        if batch.is_chrome(line, ctx.site):
+    for line, chrome in zip(lines, flags):
+        if chrome:
             report.remove(line.strip(), "recurs across the site's documents (learned from the batch)")
         else:
             kept.append(line)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Optional
 
+from fangan.gates import lines_hit
 from fangan.lexicon import chars
 
 from . import NormalizeContext, StepReport, step
@@ -197,20 +199,23 @@ def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     """The most Chinese-reading reversal of up to MAX_DEPTH chains, with the chain used.
     UTF-8 shown through Latin-1/cp1252 is ftfy's case (it knows the sloppy cp1252 variants);
     the GBK/Big5 chains are ours."""
-    best, chain, score = _best_reversal(line)
+    best, chain, score, _ = _best_reversal(line)
     return best, list(chain), score
 
 
 @lru_cache(maxsize=4096)
-def _best_reversal(line: str) -> tuple[str, tuple[tuple[str, str], ...], float]:
-    """`best_reversal`, remembered by line: a pure function of the line under a fixed model, and suspect lines
-    recur (a formula line with ×, a template's damaged header) within a document and across a batch."""
-    best, chain, score = _search_reversal(line)
-    return best, tuple(chain), score
+def _best_reversal(line: str) -> tuple[str, tuple[tuple[str, str], ...], float, float]:
+    """`best_reversal` and the line's own score, remembered by line: a pure function of the line under a fixed
+    model, and suspect lines recur (a formula line with ×, a template's damaged header) within a document and
+    across a batch."""
+    before = chinese_score(line)
+    best, chain, score = _search_reversal(line, before)
+    return best, tuple(chain), score, before
 
 
-def _search_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
-    best, best_chain, best_score = line, [], chinese_score(line)
+def _search_reversal(line: str, score: Optional[float] = None) -> tuple[str, list[tuple[str, str]], float]:
+    """(`score`: the line's own score when known)"""
+    best, best_chain, best_score = line, [], chinese_score(line) if score is None else score
     fixed = _ftfy(line)
     if fixed != line and chinese_score(fixed) > best_score:
         best, best_chain, best_score = fixed, [FTFY], chinese_score(fixed)
@@ -246,14 +251,14 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     whole document and applied to every line it reads better on, the title line and short lines included (their
     own evidence is thin); otherwise each line is decided alone."""
     lines = text.split("\n")
-    suspects = [i for i, ln in enumerate(lines) if _looks_damaged(ln)]
+    # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
+    suspects = [i for i in lines_hit(chars.suspect_gate(), text) if _looks_damaged(lines[i])]
     if not suspects:
         return text
     found = {}
     for i in suspects:
-        before = chinese_score(lines[i])
-        fixed, chain, after = best_reversal(lines[i])
-        found[i] = (fixed, chain, before, after)
+        fixed, chain, after, before = _best_reversal(lines[i])  # (the line's own score remembered with it)
+        found[i] = (fixed, list(chain), before, after)
     votes: dict[tuple, int] = {}
     for fixed, chain, before, after in found.values():
         if chain and _accept(before, after):
@@ -265,7 +270,9 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
             doc_chain = list(top)
     chains_used: dict[str, int] = {}
     out = list(lines)
-    for i, line in enumerate(lines):
+    # without a chain for the document only the suspect lines can change (in order, as the full walk meets them)
+    for i in (range(len(lines)) if doc_chain is not None else sorted(found)):
+        line = lines[i]
         if doc_chain is not None and not line.isascii():
             fixed = apply_chain(line, doc_chain)
             if fixed is not None and fixed != line and chinese_score(fixed) >= chinese_score(line) + 0.3:

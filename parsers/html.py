@@ -185,11 +185,20 @@ def clean_inline(text: str) -> str:
     return text.strip(_EDGE)
 
 
+_TAG_NAMES: dict[str, str] = {}  # an element's tag → its bare lowercase name: pages use a few dozen tags
+
+
 def _tag(el) -> str:
     t = el.tag
+    name = _TAG_NAMES.get(t)
+    if name is not None:
+        return name
     if not isinstance(t, str):
         return ""  # comment, processing instruction, entity
-    return t.rsplit("}", 1)[-1].lower()
+    name = t.rsplit("}", 1)[-1].lower()
+    if len(_TAG_NAMES) < 4096:
+        _TAG_NAMES[t] = name
+    return name
 
 
 class _Builder:
@@ -216,7 +225,10 @@ class _Builder:
             self.emph_chars += n
 
     def flush(self) -> None:
-        text = clean_inline("".join(self.buf))
+        joined = "".join(self.buf)
+        # text made only of edge characters cleans to nothing (the substitutions only turn them into spaces): the
+        # blanks between block tags are most of what is flushed
+        text = clean_inline(joined) if joined.strip(_EDGE) else ""
         if text:
             kind, level = self.kind, self.level
             if (kind == "paragraph" and self.chars and self.emph_chars >= self.chars and len(text) <= 40

@@ -73,12 +73,29 @@ def test_start_anchored_matches_open_with_a_first_char(name, data):
     assert line[:1] in first_chars(pattern), (name, line)
 
 
+_CHROME_PIECES = ["当前位置：首页 > 通知 > 关于印发方案的通知", "第 3 页 / 共 12 页", "版权所有", "时间：2020-03-13", "来源：县教育局",
+                  "【发布时间：2020-03-13】", "微信 微博 QQ空间", "分享到", "关闭窗口", "【打印】", "内容总结（1）", "{", "p{font-size:1pt}",
+                  "《方案.docx》由会员分享", "下载文档", "页", " ", "\u3000", "\t", "\n", "\n", "为加强管理，特制定本方案。", "一、总体要求"]
+
+
 @FAST
-@given(st.lists(st.text(alphabet="第页时间：中 a", max_size=12), max_size=8))
-def test_lines_holding_finds_every_line_with_a_gate_word(lines):
-    text = "\n".join(lines)
-    found = chrome._lines_holding(chrome._LINE_RULE_GATE, text, lines)
-    assert found == {i for i, ln in enumerate(lines) if chrome._LINE_RULE_GATE.search(ln)}
+@given(st.lists(st.sampled_from(_CHROME_PIECES), max_size=24).map("".join))
+def test_busy_lines_hold_every_line_a_rule_may_touch(text):
+    """The step's scan for busy lines finds exactly the lines its pattern finds one by one, and the step keeps the
+    others untouched: its result and report are those of trying every rule on every line."""
+    lines = text.split("\n")
+    assert chrome.busy_lines(text) == {i for i, ln in enumerate(lines) if chrome._BUSY.search("\n" + ln)}
+    fast_ctx, fast = NormalizeContext(), StepReport("remove_site_chrome")
+    out = chrome.remove_site_chrome(text, fast_ctx, fast)
+    busy, chrome._BUSY = chrome._BUSY, None
+    try:
+        plain_ctx, plain = NormalizeContext(), StepReport("remove_site_chrome")
+        assert chrome.remove_site_chrome(text, plain_ctx, plain) == out
+    finally:
+        chrome._BUSY = busy
+    assert [(r.text, r.reason) for r in fast.removed] == [(r.text, r.reason) for r in plain.removed]
+    assert (fast_ctx.title_candidates, fast_ctx.site_family, fast_ctx.page_count) == (
+        plain_ctx.title_candidates, plain_ctx.site_family, plain_ctx.page_count)
 
 
 def test_chrome_lines_still_found_behind_the_gate():

@@ -233,6 +233,13 @@ def _rare_hanzi() -> re.Pattern:
     return re.compile("[" + "".join(ranges) + "]")
 
 
+@lru_cache(maxsize=1)
+def suspect_gate() -> re.Pattern:
+    """One character class that every `suspicious` line holds a character of (debris or a rare hanzi): lines
+    without one are not suspicious, so a scan of a whole text for it picks the lines worth checking."""
+    return re.compile("[" + _SUSPECT.pattern[1:-1] + _rare_hanzi().pattern[1:-1] + "]")
+
+
 def suspicious(line: str) -> bool:
     """Cheap one-pass check: debris characters, or many rare hanzi (UTF-8 shown as GBK: 浣犲ソ)."""
     if _SUSPECT.search(line):

@@ -211,9 +211,16 @@ def _text(el) -> str:
 _CSS_CACHE: dict[str, object] = {}
 
 
+_BARE_TAG = re.compile(r"[a-z][a-z0-9]*")
+
+
 def _css(tree, selector: str) -> list:
     from lxml.cssselect import CSSSelector
 
+    if _BARE_TAG.fullmatch(selector):
+        # a bare tag name is `descendant-or-self::tag`: the elements of that tag from the tree itself down, in document
+        # order, which is what iterating the tree for it gives, without evaluating an XPath
+        return list(tree.iter(selector))
     sel = _CSS_CACHE.get(selector)
     if sel is None:
         sel = _CSS_CACHE[selector] = CSSSelector(selector, translator="html")
