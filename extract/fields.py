@@ -9,7 +9,7 @@ from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.orgs import ORG_SUFFIX
-from fangan.model import Document, Goal, RecordWarning, Section, iter_sections
+from fangan.model import Document, Goal, RecordWarning, Section
 
 from . import Extraction
 from .dates import parse_point, _year
@@ -25,24 +25,41 @@ ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
 
 
+def all_sections(sections: list[Section]) -> list[Section]:
+    """Every section, depth first (the order of `fangan.model.iter_sections`), as one list: the index and the
+    goal spans walk it, without a generator and a path of titles per section."""
+    out: list[Section] = []
+    _add_sections(sections, out)
+    return out
+
+
+def _add_sections(sections: list[Section], out: list[Section]) -> None:
+    for sec in sections:
+        out.append(sec)
+        if sec.children:
+            _add_sections(sec.children, out)
+
+
 class SectionIndex:
     """Character offset in the record's text → id of the section that holds it."""
 
-    def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None) -> None:
+    def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None,
+                 flat: Optional[list[Section]] = None) -> None:
+        flat = all_sections(sections) if flat is None else flat
         self.lines = text.split("\n")
         self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:
             # the structure stage says where each heading sits: no text matching needed
-            for sec, _ in iter_sections(sections):
+            for sec in flat:
                 i = section_lines.get(sec.id)
                 if i is not None and 0 <= i < len(self.lines):
                     self.heading_line[sec.id] = i
                     marks.append((i, sec.id))
         else:
             cursor = 0
-            for sec, _ in iter_sections(sections):
+            for sec in flat:
                 head = sec.text.split("\n", 1)[0]
                 for i in range(cursor, len(self.lines)):
                     if self.lines[i] == head:
@@ -99,9 +116,9 @@ class _Spans:
         return min(held, key=lambda h: h[0])[1] if held else None
 
 
-def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list[tuple[int, int]]:
+def _goal_spans(text: str, index: SectionIndex, flat: list[Section]) -> list[tuple[int, int]]:
     spans = []
-    for sec, _ in iter_sections(sections):
+    for sec in flat:
         if "目标" in (sec.title or "") and (span := index.body_span(sec.id)):
             head_len = len(index.lines[index.heading_line[sec.id]])
             title_in_heading = sec.text.split("\n", 1)[0]
@@ -175,8 +192,9 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
 
     ex = Extraction()
     text = doc.text
-    index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None)
-    spans = _goal_spans(text, index, doc.sections)
+    flat = all_sections(doc.sections)
+    index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None, flat)
+    spans = _goal_spans(text, index, flat)
     found = find_all(text, spans)
 
     # goals: stated aims, and every clause that carries a quantified target

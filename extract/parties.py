@@ -324,6 +324,9 @@ def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
     Lines before `first` (the first line that names a duty section anywhere) lie in none."""
     inside, style, out = False, None, [False] * first
     for line in lines[first:]:
+        if not inside and "分工" not in line and "职责" not in line:
+            out.append(False)  # every DUTY_SECTIONS word holds 分工 or 职责: outside a section only they open one
+            continue
         hm = _heading(line)
         if hm and inside and hm[0] == style:
             inside = False

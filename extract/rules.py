@@ -255,11 +255,19 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     return [(a, p) for a, _, p in found]
 
 
-def _walk(sections: list[Section], schedule: bool = False):
-    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …)."""
+def _walk(sections: list[Section], schedule: bool = False) -> list[tuple[Section, bool]]:
+    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …), depth
+    first. Built as one list (no generator resumed per section and level); a leaf's title is not searched."""
+    out: list[tuple[Section, bool]] = []
+    _walk_into(sections, schedule, out)
+    return out
+
+
+def _walk_into(sections: list[Section], schedule: bool, out: list) -> None:
     for sec in sections:
-        yield sec, schedule
-        yield from _walk(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")))
+        out.append((sec, schedule))
+        if sec.children:
+            _walk_into(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")), out)
 
 
 def _period_in_body(lines: list[str]) -> Optional[tuple]:
@@ -273,15 +281,20 @@ def _period_in_body(lines: list[str]) -> Optional[tuple]:
 def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple], str]]:
     """(name, date range or None, raw) when the section is a stage of the plan's timeline."""
     title = sec.title or ""
-    lines = sec.text.split("\n")
-    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
-    m = STAGE_TITLE.match(title)
+    # STAGE_TITLE needs 阶段: a titled section without it that no schedule holds is no stage, and its text is
+    # not split into lines (most sections end here)
+    m = STAGE_TITLE.match(title) if "阶段" in title else None
+    if title and m is None and not schedule:
+        return None
     if not title:
         # a stage the structure read as a plain item: （三）组织实施阶段（4月1日至4月7日）全力做好… — only with its date
-        hm = STAGE_TITLE.match(head[len(sec.marker):].strip())
+        head = sec.text.split("\n", 1)[0][len(sec.marker):].strip()
+        hm = STAGE_TITLE.match(head) if "阶段" in head else None
         if hm and hm.group("when") and parse_range(hm.group("when")):
-            return hm.group("name"), parse_range(hm.group("when")), head
+            return hm.group("name"), parse_range(hm.group("when")), sec.text.split("\n", 1)[0]
         return None
+    lines = sec.text.split("\n")
+    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
     if m and ORDINAL_STAGE.match(m.group("name")) and not m.group("when"):
         # 第一阶段：动员部署（3月1日-3月15日） — the words after the colon name the stage
         rest = head[head.find(m.group("name")) + len(m.group("name")):]

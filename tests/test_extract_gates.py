@@ -1,0 +1,104 @@
+"""Extraction shortcuts checked against the plain path they skip: each gate must give what the ungated code gives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fangan.extract import fields, parties, rules
+from fangan.gates import required_literals
+from fangan.lexicon.roles import DUTY_SECTIONS
+from fangan.model import Section, iter_sections
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+
+DUTY_TEXT = """一、总体要求
+各单位要高度重视。
+二、任务分工
+1.县公安局负责治安。
+（1）细则
+县民政局要做好救助，县财政局负责经费保障。
+2.县教育局牵头，县卫健委配合。
+三、工作职责
+（一）县应急局负责统筹
+县消防救援大队应会同属地乡镇开展检查。
+四、保障措施
+县财政局负责经费。
+五、部门职责分工
+一、另一节
+"""
+
+
+def _texts() -> list[str]:
+    texts = [DUTY_TEXT, "", "任务分工", "\n\n二、任务分工\n", DUTY_TEXT.replace("\n", "\n  ")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "extract").glob("*.txt"))]
+    if SHARED_DEV.is_dir():
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SHARED_DEV.glob("*.txt"))[:60]]
+    return texts
+
+
+def _plain_duty_lines(lines: list[str]) -> list[bool]:
+    """_duty_lines without the gate: every line asked whether it is a heading."""
+    inside, style, out = False, None, []
+    for line in lines:
+        hm = parties._heading(line)
+        if hm and inside and hm[0] == style:
+            inside = False
+        if hm and DUTY_SECTIONS.search(hm[1]) and len(hm[1]) <= 12:
+            inside, style = True, hm[0]
+            out.append(False)
+            continue
+        out.append(inside)
+    return out
+
+
+def test_duty_section_words_hold_fen_gong_or_zhi_ze():
+    # the gate in _duty_lines reads only lines with 分工 or 职责 while outside a duty section
+    assert all("分工" in w or "职责" in w for w in required_literals(DUTY_SECTIONS))
+
+
+@pytest.mark.parametrize("text", _texts())
+def test_duty_lines_gate_matches_plain(text):
+    lines = text.split("\n")
+    assert parties._duty_lines(lines) == _plain_duty_lines(lines)
+    assert any(_plain_duty_lines(DUTY_TEXT.split("\n")))  # the sample opens duty sections at all
+
+
+def _tree() -> list[Section]:
+    leaf = lambda i, title, text="": Section(id=i, marker="1.", level=3, title=title, text=text)  # noqa: E731
+    return [
+        Section(id="s1", marker="一、", level=1, title="工作步骤", text="一、工作步骤", children=[
+            Section(id="s1.1", marker="（一）", level=2, title="动员部署阶段（3月1日至3月15日）", text="（一）动员部署阶段（3月1日至3月15日）"),
+            Section(id="s1.2", marker="（二）", level=2, title="集中整治", text="（二）集中整治\n时间：2024年4月1日至4月30日",
+                    children=[leaf("s1.2.1", "排查", "1.排查（5月1日至5月9日）")]),
+            Section(id="s1.3", marker="（三）", level=2, title="", text="（三）总结提升阶段（6月1日至6月30日）全面总结"),
+        ]),
+        Section(id="s2", marker="二、", level=1, title="保障措施", text="二、保障措施", children=[
+            Section(id="s2.1", marker="（一）", level=2, title="", text="（一）加强领导（7月1日前）"),
+            Section(id="s2.2", marker="（二）", level=2, title="第一阶段", text="（二）第一阶段：动员（8月1日-8月5日）"),
+        ]),
+    ]
+
+
+def _plain_walk(sections, schedule=False):
+    for sec in sections:
+        yield sec, schedule
+        yield from _plain_walk(sec.children, schedule or bool(rules.SCHEDULE_SECTIONS.search(sec.title or "")))
+
+
+def test_walk_and_flat_sections_keep_the_depth_first_order():
+    tree = _tree()
+    assert [(s.id, f) for s, f in rules._walk(tree)] == [(s.id, f) for s, f in _plain_walk(tree)]
+    assert [s.id for s in fields.all_sections(tree)] == [s.id for s, _ in iter_sections(tree)]
+
+
+def test_stage_title_needs_jie_duan():
+    # _stage skips STAGE_TITLE (and the line split) on a title without 阶段 outside a schedule
+    assert required_literals(rules.STAGE_TITLE) == frozenset({"阶段"})
+
+
+def test_phases_of_a_tree():
+    phases = rules.find_phases(_tree())
+    assert [(p.name, p.section_id, p.start.month if p.start else None) for p in phases] == [
+        ("动员部署阶段", "s1.1", 3), ("集中整治", "s1.2", 4), ("总结提升阶段", "s1.3", 6), ("动员", "s2.2", 8)]
