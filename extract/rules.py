@@ -81,13 +81,20 @@ _DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?
 _DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
 _DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)?\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
 _NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
+# asked for every date in a deadline sentence: compiled once (not looked up in re's cache per call)
+_RANGE_NEXT = re.compile(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])")  # .match at a position: as on the slice (no lookbehind)
+_RANGE_SEP_END = re.compile(RANGE_SEP + r"$")
+_FIRST_CLAUSE_SEP = re.compile("[，,。；]")
+_COMMA = re.compile("[，,]")
+_CONJ_OPENER = re.compile(r"^(?:但|并|且|而|或)")
+_TIME_WORD_END = re.compile(r"(?:截止)?(?:时间|日期)$")
 
 
 def _in_range(sent: str, m: re.Match) -> bool:
     """A point that opens or closes a range (3月10日至24日) belongs to a period, not a deadline."""
-    if re.match(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])", sent[m.end():]):
+    if _RANGE_NEXT.match(sent, m.end()):
         return True
-    return bool(re.search(RANGE_SEP + r"$", sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
+    return bool(_RANGE_SEP_END.search(sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
 
 
 def _inside_bracket(before: str) -> bool:
@@ -105,7 +112,7 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
     am = _DL_AFTER.match(after)
     if am:
         return ("label" if label else "after"), m.end() + am.end()
-    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(re.split("[，,。；]", after + "。")[0]):
+    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(_FIRST_CLAUSE_SEP.split(after + "。", 1)[0]):
         # 截止2021年6月15日共有在编教职工216名: the date of a fact, not a deadline
         return ("label" if label else "before"), m.end()
     if _DL_MODAL.match(after):
@@ -121,9 +128,9 @@ _NO_ACTION = re.compile(rf"^(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|
 def _action_before(before: str) -> str:
     """The action of a deadline whose date ends its clause (上交时间：截止2022年12月8日; 经批准后方可延期体检，但不能
     晚于3月19日): the clause before the deadline words, without labels and conjunctions."""
-    clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
+    clauses = [c.strip(" ：:（(") for c in _COMMA.split(_DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
     for clause in reversed(clauses):
-        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?(?:时间|日期)$", "", clause)).strip()
+        clause = _CONJ_OPENER.sub("", _TIME_WORD_END.sub("", clause)).strip()
         clause = LEADING_MARKER.sub("", clause).strip()
         if clause and not NOT_ACTIONS.match(clause):
             return clause

@@ -107,13 +107,22 @@ _CASUALTY_AT, _CONDITION_AT, _EVENT_AT, _PEOPLE_AT = map(_at, (CASUALTY_AFTER, C
 _SCORE_CONSEQUENCE_AT, _SENIORITY_AT, _TIME_FRAME_AT = map(_at, (SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, TIME_FRAME_AFTER))
 _NOUN_RUN = re.compile(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}")
 _MONTH_AT = re.compile(r"\s*\d{1,2}\s*月")
+# patterns asked for every quantity, compiled once (not looked up in re's cache per call)
+_NOUN_HEAD = re.compile(r"^(?:的|地|以上|以内|以下|左右)")
+_NOUN_TAIL = re.compile(r"[和及与并或]$")
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+# "at least 2 (7) hanzi": the same as counting them with findall, stopping at the 2nd (7th)
+_TWO_HANZI = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
+_SEVEN_HANZI = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){6}[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+_SCOPE_WORD = re.compile(r"各|为|是|每|均")
 
 
 def _noun_after(text: str, end: int) -> str:
     """The noun a quantity counts (建成17座垃圾转运站 → 垃圾转运站; 1条示范街和10家示范店 → 示范街)."""
     after = _NOUN_RUN.match(text, end).group(0)
-    after = re.sub(r"[和及与并或]$", "", re.sub(r"^(?:的|地|以上|以内|以下|左右)", "", after)).strip()
-    return after if len(re.findall(r"[\u4e00-\u9fff]", after)) >= 2 else ""
+    after = _NOUN_TAIL.sub("", _NOUN_HEAD.sub("", after)).strip()
+    return after if _TWO_HANZI.search(after) else ""
 
 
 def _words_before(text: str, phrase_start: int, ends: str) -> str:
@@ -142,7 +151,7 @@ def _row_header(text: str, line_start: int) -> str:
     """A table linearised one cell per line: the value's indicator is the cell before it (班主任办公室 / 500元/间)."""
     end = max(0, line_start - 1)
     prev = text[text.rfind("\n", 0, end) + 1:end].strip()
-    return prev if re.search(r"[\u4e00-\u9fff]", prev) and 2 <= len(prev) <= 20 else ""
+    return prev if _HANZI.search(prev) and 2 <= len(prev) <= 20 else ""
 
 
 def _is_fact(text: str, start: int, unit: str) -> bool:
@@ -163,7 +172,7 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
         (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
-        or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
+        or (not sentence_head and _SEVEN_HANZI.search(sentence, len(text[s0:start])) is not None)
     )
 
 
@@ -190,7 +199,7 @@ def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
 def _counts_a_list(before: str) -> bool:
     """思想政治、历史、地理 5 门学科: the number counts the list just given (scope), it sets no target."""
     last = before.rsplit("、", 1)[-1]
-    return before.count("、") >= 2 and not re.search(r"\d", before) and len(last.strip()) <= 6 and not re.search(r"各|为|是|每|均", last)
+    return before.count("、") >= 2 and not _DIGIT.search(before) and len(last.strip()) <= 6 and not _SCOPE_WORD.search(last)
 
 
 def _is_date_part(text: str, m: re.Match) -> bool:

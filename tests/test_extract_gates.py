@@ -102,3 +102,36 @@ def test_phases_of_a_tree():
     phases = rules.find_phases(_tree())
     assert [(p.name, p.section_id, p.start.month if p.start else None) for p in phases] == [
         ("动员部署阶段", "s1.1", 3), ("集中整治", "s1.2", 4), ("总结提升阶段", "s1.3", 6), ("动员", "s2.2", 8)]
+
+
+HANZI_ALPHABET = "中文人和及\n 12a，、。"
+
+
+@pytest.mark.parametrize("text", ["", "中", "中文", "a中1文", "中\n文", "一二三四五六", "一二三四五六七", "一a二b三c四d五e六f七", "和及与"])
+def test_hanzi_count_patterns_match_findall(text):
+    import re
+
+    from fangan.extract import targets
+
+    count = len(re.findall(r"[\u4e00-\u9fff]", text))
+    assert bool(targets._TWO_HANZI.search(text)) == (count >= 2)
+    assert bool(targets._SEVEN_HANZI.search(text)) == (count > 6)
+    for pos in range(len(text) + 1):
+        assert bool(targets._SEVEN_HANZI.search(text, pos)) == (len(re.findall(r"[\u4e00-\u9fff]", text[pos:])) > 6)
+
+
+def test_hanzi_count_patterns_on_generated_strings():
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    from fangan.extract import targets
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=HANZI_ALPHABET, max_size=20))
+    def check(text):
+        count = len(re.findall(r"[\u4e00-\u9fff]", text))
+        assert bool(targets._TWO_HANZI.search(text)) == (count >= 2)
+        assert bool(targets._SEVEN_HANZI.search(text)) == (count > 6)
+
+    check()
