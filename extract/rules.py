@@ -223,6 +223,19 @@ PHASE_SENTENCE = (
 )
 
 
+# what a match of PHASE_SENTENCE[0] and [2] holds on one line (its stage name: no whitespace, a numeral or 为
+# before it); a text with none of them on its lines that say 阶段 is not scanned with the whole pattern
+_PHASE_SENTENCE_NEEDS = (
+    re.compile(r"为[^，。；：、\s（(为]{2,10}阶段"),
+    None,
+    re.compile(r"第[一二三四五六七八九十]+阶段"),
+)
+
+
+def _may_hold(need: Optional[re.Pattern], text: str) -> bool:
+    return need is None or any(need.search(text, start, end) for start, end in lines_with(text, "阶段"))
+
+
 def _after_a_break(rx: re.Pattern, text: str) -> Iterator[re.Match]:
     """`rx.finditer(text)` for the stage pattern that opens a clause (PHASE_SENTENCE[1]): its match starts at
     the text's start or after [，。；：\n] and reaches its 阶段 on the same line, so only those places of the
@@ -248,7 +261,9 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     if "阶段" not in text or "月" not in text:
         return []  # every pattern names a 阶段 and dates it by month
     taken = bytearray(len(text))  # the characters a stage already found covers: one look per match
-    for rx in PHASE_SENTENCE:
+    for rx, need in zip(PHASE_SENTENCE, _PHASE_SENTENCE_NEEDS):
+        if not _may_hold(need, text):
+            continue
         for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
             if taken[m.start()]:
                 continue

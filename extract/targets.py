@@ -115,6 +115,7 @@ _HANZI = re.compile(r"[\u4e00-\u9fff]")
 _TWO_HANZI = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _SEVEN_HANZI = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){6}[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile("[。；;\n！？]")
 _SCOPE_WORD = re.compile(r"各|为|是|每|均")
 
 
@@ -136,9 +137,11 @@ def _words_before(text: str, phrase_start: int, ends: str) -> str:
 def _indicator(text: str, phrase_start: int, end: int, stated: bool = True) -> str:
     """The noun phrase measured. A stated comparator measures the words before it (生猪定点屠宰率达到98%);
     a plain quantity counts the noun after it (推出100项体育精品赛事), else the words before it (对外开放33处)."""
-    before = _words_before(text, phrase_start, _PIECE_END)
-    after = _noun_after(text, end)
-    for candidate in ((before, after) if stated else (after, before)):
+    # the second reading is made only when the first is too short (both are pure functions of the text)
+    first, second = ((_words_before, phrase_start, _PIECE_END), (_noun_after, end)) if stated else \
+        ((_noun_after, end), (_words_before, phrase_start, _PIECE_END))
+    for read, *args in (first, second):
+        candidate = read(text, *args)
         if len(candidate) >= 2:
             return candidate[-40:]
     clause = _words_before(text, phrase_start, _CLAUSE_END)
@@ -165,8 +168,8 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
     hi = min(len(text), start + 400)
-    ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
-    sentence = text[s0:min(ends) if ends else hi]
+    end = _SENTENCE_END.search(text, start, hi)  # the first of them: the least of each one's first place
+    sentence = text[s0:end.start() if end else hi]
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))

@@ -135,3 +135,47 @@ def test_hanzi_count_patterns_on_generated_strings():
         assert bool(targets._SEVEN_HANZI.search(text)) == (count > 6)
 
     check()
+
+
+PHASE_TEXTS = [
+    "2024年5月—6月为动员部署阶段；7月为整改落实阶段。",
+    "第一阶段为3月16日至4月15日，第二阶段：5月1日至5月30日\n",
+    "一、工作安排\n动员部署阶段（3月1日-3月15日），集中整治阶段：4月。\n第三阶段 自6月起",
+    "2024年\n5月为 准备阶段", "5月为分两个阶段", "为期三个月，分阶段推进", "",
+]
+
+
+def _phases(text):
+    return [(a, p.model_dump()) for a, p in rules.find_sentence_phases(text)]
+
+
+@pytest.mark.parametrize("text", PHASE_TEXTS + _texts())
+def test_sentence_phase_gates_match_plain(text, monkeypatch):
+    gated_result = _phases(text)
+    monkeypatch.setattr(rules, "_PHASE_SENTENCE_NEEDS", (None, None, None))
+    assert gated_result == _phases(text)
+
+
+def test_sentence_phases_found():
+    assert [p["name"] for _, p in _phases(PHASE_TEXTS[0])] == ["动员部署阶段", "整改落实阶段"]
+    assert [p["name"] for _, p in _phases(PHASE_TEXTS[1])] == ["第一阶段", "第二阶段"]
+
+
+def test_sentence_phase_gates_on_generated_text():
+    from hypothesis import given, settings, strategies as st
+
+    pieces = st.sampled_from(["为", "阶段", "第", "一", "二", "月", "3", "12", "2024年", "至", "，", "。", "：", "（", "）",
+                              "\n", " ", "动员", "部署", "个", "日", "是", "自"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=24).map("".join))
+    def check(text):
+        gated_result = _phases(text)
+        saved = rules._PHASE_SENTENCE_NEEDS
+        rules._PHASE_SENTENCE_NEEDS = (None, None, None)
+        try:
+            assert gated_result == _phases(text)
+        finally:
+            rules._PHASE_SENTENCE_NEEDS = saved
+
+    check()
