@@ -23,6 +23,7 @@ _DOC_NUMBER_TAIL = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)�
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
+_ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
 
 
 def all_sections(sections: list[Section]) -> list[Section]:
@@ -152,8 +153,29 @@ def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
     return (last.end() if last else 0), (nxt.start() if nxt else len(text))
 
 
+def _edge_lines(text: str, head: int = 6, tail: int = 7) -> list[str]:
+    """The text's non-empty lines, stripped, as far as _metadata reads them: the first `head` and the last `tail`
+    (a plan of thousands of lines is not stripped line by line); all of them when these two overlap."""
+    raw = text.split("\n")
+    first: list[str] = []
+    for i, ln in enumerate(raw):
+        if ln.strip():
+            first.append(ln.strip())
+            if len(first) == head:
+                break
+    else:
+        return first  # fewer than `head` non-empty lines: that is all of them
+    last: list[str] = []
+    for j in range(len(raw) - 1, i, -1):
+        if raw[j].strip():
+            last.append(raw[j].strip())
+            if len(last) == tail:
+                return first + last[::-1]
+    return [ln.strip() for ln in raw if ln.strip()]  # the two ends meet
+
+
 def _metadata(doc: Document, ex: Extraction) -> None:
-    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    lines = _edge_lines(doc.text)  # the signature is read from the last 7 lines, the issuer from the first 6
     m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
@@ -172,7 +194,7 @@ def _metadata(doc: Document, ex: Extraction) -> None:
                 (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))):
             ex.issuer = ln
         am = ADDRESSEE.match(ln)
-        if ex.addressee is None and am and re.search(ORG_SUFFIX + "$", am.group("a")):
+        if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
             ex.addressee = am.group("a")
 
     if any(w.code == "template_year" for w in doc.warnings):

@@ -179,3 +179,29 @@ def test_sentence_phase_gates_on_generated_text():
             rules._PHASE_SENTENCE_NEEDS = saved
 
     check()
+
+
+def _plain_lines(text):
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+@pytest.mark.parametrize("text", _texts() + ["", "\n\n", "a\nb", "\n".join(str(i) for i in range(13)),
+                                             "\n".join(str(i) for i in range(14)), "\n \n".join("行%d" % i for i in range(40))])
+def test_edge_lines_are_what_metadata_reads_of_all_lines(text):
+    full, edge = _plain_lines(text), fields._edge_lines(text)
+    if len(full) <= 13:
+        assert edge == full
+    else:
+        assert edge == full[:6] + full[-7:]
+
+
+def test_edge_lines_on_generated_text():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(["", " ", "甲", "乙 ", "\t丙"]), max_size=30).map("\n".join))
+    def check(text):
+        full, edge = _plain_lines(text), fields._edge_lines(text)
+        assert edge == (full if len(full) <= 13 else full[:6] + full[-7:])
+
+    check()
