@@ -165,12 +165,19 @@ def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
         yield start, end, text[start:end]
 
 
+def _may_date(sent: str) -> bool:
+    """Whether POINT can match in `sent`: each of its forms holds 月, 年 (a year, 年底, 上半年…) or the separator
+    of a written-out date (2024-05-01, 2024/5/1, 5.20); most deadline-word sentences hold none (a test reads the
+    pattern's requirements)."""
+    return "月" in sent or "年" in sent or "." in sent or "-" in sent or "/" in sent
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in _deadline_sentences(text):
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
         recurring = [(r.start(), r.end()) for r in recurring_matches]
-        for m in POINT.finditer(sent) if _DEADLINE_WORD.search(sent) else ():
+        for m in POINT.finditer(sent) if _may_date(sent) and _DEADLINE_WORD.search(sent) else ():
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)

@@ -205,3 +205,30 @@ def test_edge_lines_on_generated_text():
         assert edge == (full if len(full) <= 13 else full[:6] + full[-7:])
 
     check()
+
+
+@pytest.mark.parametrize("text", ["2024-05-01前完成", "2024/5/1前", "5.20前报送", "6月底前完成", "2025年完成", "下半年完成",
+                                  "年底前", "20240501前", "19日前", "三日内完成", "前期完成", "每月5日前报送"])
+def test_may_date_holds_wherever_point_matches(text):
+    if rules.POINT.search(text):
+        assert rules._may_date(text)
+
+
+def test_may_date_on_generated_text():
+    from hypothesis import given, settings, strategies as st
+
+    pieces = st.sampled_from(["19", "20", "24", "1", "5", "0", "月", "年", "日", "号", ".", "-", "/", "底", "上半", "前", "完成",
+                              "之前", "截止日期：", " ", "一", "十", "〇", "X", "度", "份", "旬", "上"])
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(pieces, max_size=16).map("".join))
+    def check(text):
+        if rules.POINT.search(text):
+            assert rules._may_date(text)
+
+    check()
+
+
+def test_deadlines_still_found_behind_the_date_gate():
+    found = [d.due.model_dump(exclude={"raw"}) for _, _, d in rules.find_deadlines("各单位于2024年6月30日前完成自查。请于5.20前报送材料。")]
+    assert [(d["year"], d["month"], d["day"]) for d in found] == [(2024, 6, 30), (None, 5, 20)]
