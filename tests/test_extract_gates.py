@@ -232,3 +232,45 @@ def test_may_date_on_generated_text():
 def test_deadlines_still_found_behind_the_date_gate():
     found = [d.due.model_dump(exclude={"raw"}) for _, _, d in rules.find_deadlines("各单位于2024年6月30日前完成自查。请于5.20前报送材料。")]
     assert [(d["year"], d["month"], d["day"]) for d in found] == [(2024, 6, 30), (None, 5, 20)]
+
+
+def _plain_quantity_patterns():
+    """_QUANTITY and _RANGE without the lookaheads before their units."""
+    import re
+
+    from fangan.extract import targets as t
+
+    return (re.compile(t._QUANTITY.pattern.replace(t._ANY_UNIT_AHEAD, "")),
+            re.compile(t._RANGE.pattern.replace(t._UNIT_AHEAD, "").replace(t._ANY_UNIT_AHEAD, "")))
+
+
+QUANTITY_TEXTS = ["建成17座垃圾转运站，覆盖率达到95%以上", "1—2个", "80%—90%", "12—17 周岁", "表 9-1", "3.1 家庭", "2020-2022年",
+                  "5 米", "5\n米", "每人限报1门", "20 3、15年", "24-48小时后", "不少于本单位执法人员总数的5%", "1/2"]
+
+
+@pytest.mark.parametrize("text", QUANTITY_TEXTS + _texts())
+def test_unit_lookaheads_keep_the_matches(text):
+    from fangan.extract import targets as t
+
+    plain_q, plain_r = _plain_quantity_patterns()
+    assert plain_q.pattern != t._QUANTITY.pattern and plain_r.pattern != t._RANGE.pattern
+    for fast, plain in ((t._QUANTITY, plain_q), (t._RANGE, plain_r)):
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_unit_lookaheads_on_generated_text():
+    from hypothesis import given, settings, strategies as st
+
+    from fangan.extract import targets as t
+
+    plain_q, plain_r = _plain_quantity_patterns()
+    pieces = st.sampled_from(["1", "20", "3.5", ".", " ", "\u3000", "\n", "个", "个月", "%", "％", "周岁", "岁", "万元", "平方米", "/",
+                              "人", "—", "-", "至", "到", "~", "以上", "以内", "左右", "的", "建成", "、", "年", "米"])
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=16).map("".join))
+    def check(text):
+        for fast, plain in ((t._QUANTITY, plain_q), (t._RANGE, plain_r)):
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+    check()
