@@ -14,6 +14,7 @@ from fangan.model import Document, Goal, RecordWarning, Section
 from . import Extraction
 from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
+from fangan.gates import lines_with
 
 from .rules import find_phases, find_sentence_phases
 
@@ -126,9 +127,11 @@ def _goal_spans(text: str, index: SectionIndex, flat: list[Section]) -> list[tup
             # a run-in heading (（一）目标。正文…) keeps its body on the heading line
             after_title = title_in_heading.find(sec.title) + len(sec.title) if sec.title else len(sec.marker)
             spans.append((span[0] + min(after_title + 1, head_len), span[1]))
-    for m in GOAL_LABEL.finditer(text):
-        line_end = text.find("\n", m.end())
-        spans.append((m.end(), line_end if line_end >= 0 else len(text)))
+    # a goal label holds 目标 and never crosses a line: only the lines that say 目标 are searched
+    for start, end in lines_with(text, "目标"):
+        for m in GOAL_LABEL.finditer(text, start, end):
+            line_end = text.find("\n", m.end())
+            spans.append((m.end(), line_end if line_end >= 0 else len(text)))
     return spans
 
 

@@ -274,3 +274,13 @@ def test_unit_lookaheads_on_generated_text():
             assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
 
     check()
+
+
+@pytest.mark.parametrize("text", _texts() + ["总体目标：到2025年，建成10个。\n工作目标是:提高\n目标\n发展目标为：", "主要目标：", "无"])
+def test_goal_labels_on_the_lines_that_say_mu_biao(text):
+    from fangan.lexicon.quantities import GOAL_LABEL
+
+    assert all("目标" in w for w in required_literals(GOAL_LABEL))
+    index = fields.SectionIndex(text, [])
+    plain = [(m.end(), text.find("\n", m.end()) if text.find("\n", m.end()) >= 0 else len(text)) for m in GOAL_LABEL.finditer(text)]
+    assert fields._goal_spans(text, index, []) == plain
