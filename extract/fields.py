@@ -9,11 +9,12 @@ from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.orgs import ORG_SUFFIX
-from fangan.model import Document, Goal, RecordWarning, Section, iter_sections
+from fangan.model import Document, Goal, RecordWarning, Section
 
 from . import Extraction
 from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
+from fangan.gates import lines_with
 
 from .rules import find_phases, find_sentence_phases
 
@@ -23,26 +24,44 @@ _DOC_NUMBER_TAIL = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)�
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
+_ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
+
+
+def all_sections(sections: list[Section]) -> list[Section]:
+    """Every section, depth first (the order of `fangan.model.iter_sections`), as one list: the index and the
+    goal spans walk it, without a generator and a path of titles per section."""
+    out: list[Section] = []
+    _add_sections(sections, out)
+    return out
+
+
+def _add_sections(sections: list[Section], out: list[Section]) -> None:
+    for sec in sections:
+        out.append(sec)
+        if sec.children:
+            _add_sections(sec.children, out)
 
 
 class SectionIndex:
     """Character offset in the record's text → id of the section that holds it."""
 
-    def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None) -> None:
+    def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None,
+                 flat: Optional[list[Section]] = None) -> None:
+        flat = all_sections(sections) if flat is None else flat
         self.lines = text.split("\n")
         self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:
             # the structure stage says where each heading sits: no text matching needed
-            for sec, _ in iter_sections(sections):
+            for sec in flat:
                 i = section_lines.get(sec.id)
                 if i is not None and 0 <= i < len(self.lines):
                     self.heading_line[sec.id] = i
                     marks.append((i, sec.id))
         else:
             cursor = 0
-            for sec, _ in iter_sections(sections):
+            for sec in flat:
                 head = sec.text.split("\n", 1)[0]
                 for i in range(cursor, len(self.lines)):
                     if self.lines[i] == head:
@@ -99,18 +118,20 @@ class _Spans:
         return min(held, key=lambda h: h[0])[1] if held else None
 
 
-def _goal_spans(text: str, index: SectionIndex, sections: list[Section]) -> list[tuple[int, int]]:
+def _goal_spans(text: str, index: SectionIndex, flat: list[Section]) -> list[tuple[int, int]]:
     spans = []
-    for sec, _ in iter_sections(sections):
+    for sec in flat:
         if "目标" in (sec.title or "") and (span := index.body_span(sec.id)):
             head_len = len(index.lines[index.heading_line[sec.id]])
             title_in_heading = sec.text.split("\n", 1)[0]
             # a run-in heading (（一）目标。正文…) keeps its body on the heading line
             after_title = title_in_heading.find(sec.title) + len(sec.title) if sec.title else len(sec.marker)
             spans.append((span[0] + min(after_title + 1, head_len), span[1]))
-    for m in GOAL_LABEL.finditer(text):
-        line_end = text.find("\n", m.end())
-        spans.append((m.end(), line_end if line_end >= 0 else len(text)))
+    # a goal label holds 目标 and never crosses a line: only the lines that say 目标 are searched
+    for start, end in lines_with(text, "目标"):
+        for m in GOAL_LABEL.finditer(text, start, end):
+            line_end = text.find("\n", m.end())
+            spans.append((m.end(), line_end if line_end >= 0 else len(text)))
     return spans
 
 
@@ -135,8 +156,29 @@ def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
     return (last.end() if last else 0), (nxt.start() if nxt else len(text))
 
 
+def _edge_lines(text: str, head: int = 6, tail: int = 7) -> list[str]:
+    """The text's non-empty lines, stripped, as far as _metadata reads them: the first `head` and the last `tail`
+    (a plan of thousands of lines is not stripped line by line); all of them when these two overlap."""
+    raw = text.split("\n")
+    first: list[str] = []
+    for i, ln in enumerate(raw):
+        if ln.strip():
+            first.append(ln.strip())
+            if len(first) == head:
+                break
+    else:
+        return first  # fewer than `head` non-empty lines: that is all of them
+    last: list[str] = []
+    for j in range(len(raw) - 1, i, -1):
+        if raw[j].strip():
+            last.append(raw[j].strip())
+            if len(last) == tail:
+                return first + last[::-1]
+    return [ln.strip() for ln in raw if ln.strip()]  # the two ends meet
+
+
 def _metadata(doc: Document, ex: Extraction) -> None:
-    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    lines = _edge_lines(doc.text)  # the signature is read from the last 7 lines, the issuer from the first 6
     m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
@@ -155,7 +197,7 @@ def _metadata(doc: Document, ex: Extraction) -> None:
                 (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))):
             ex.issuer = ln
         am = ADDRESSEE.match(ln)
-        if ex.addressee is None and am and re.search(ORG_SUFFIX + "$", am.group("a")):
+        if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
             ex.addressee = am.group("a")
 
     if any(w.code == "template_year" for w in doc.warnings):
@@ -175,8 +217,9 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
 
     ex = Extraction()
     text = doc.text
-    index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None)
-    spans = _goal_spans(text, index, doc.sections)
+    flat = all_sections(doc.sections)
+    index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None, flat)
+    spans = _goal_spans(text, index, flat)
     found = find_all(text, spans)
 
     # goals: stated aims, and every clause that carries a quantified target

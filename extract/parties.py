@@ -59,6 +59,14 @@ _ASSISTED = re.compile(r"配合(?!单位|部门|处室|科室)(?P<list>[^，。�
 _ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
 # a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
 _CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
+# patterns asked per list, bracket or sentence, compiled once (not looked up in re's cache per call)
+_QUOTED = re.compile(r"“[^”]*”")
+_LIST_SEP = re.compile(r"[、，,/]")
+_LABEL_IN_PAREN = re.compile(r"^(?:责任|牵头|配合|协办|主办)")
+_PAREN_CLAUSE_SEP = re.compile(r"[，,。；;]")
+_ORG_OPENER = re.compile(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)")
+_DUTY_SENTENCE = re.compile(r"[^。；;！？]+")
+_DUTY_CLAUSE_END = re.compile(r"[，,：:（(]")
 
 
 def _clean(name: str) -> str:
@@ -104,8 +112,8 @@ def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
     pieces = []
     text = _PAGE_MARK.sub("", text)  # 国家发展3、改革委: a document-sharing site's page marker inside a name
-    text = re.sub(r"“[^”]*”", lambda q: q.group(0).replace("、", "\0"), text)  # “除火患、保平安”…领导小组 is one name
-    for part in (p.replace("\0", "、") for p in re.split(r"[、，,/]", text)):
+    text = _QUOTED.sub(lambda q: q.group(0).replace("、", "\0"), text) if "“" in text else text  # “除火患、保平安”…领导小组 is one name
+    for part in (p.replace("\0", "、") for p in _LIST_SEP.split(text)):
         part = _clean(part)
         if not part:
             continue
@@ -159,10 +167,10 @@ def _parentheticals(sent: str):
         return
     for m in _PAREN.finditer(sent):
         body = m.group("body")
-        if re.match(r"^(?:责任|牵头|配合|协办|主办)", body):
+        if _LABEL_IN_PAREN.match(body):
             continue  # a role label inside the parenthesis: read by _labels
         hits = []
-        for clause in re.split(r"[，,。；;]", body):
+        for clause in _PAREN_CLAUSE_SEP.split(body):
             clause = clause.strip()
             vm = ((_PAREN_CLAUSE.match(clause) if _ANY_VERB.search(clause) else None)
                   or (_AS_ROLE.match(clause) if "为" in clause else None))
@@ -252,7 +260,7 @@ SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")  # one sentence (o
 def clean_org(s: str) -> Optional[str]:
     """A unit name from the words before a relation (与区总工会合作 → 区总工会); `市、区创建指挥部` stays whole."""
     s = _HEADING_MARK.sub("", s.strip(" ，,、：:"))
-    s = re.sub(r"^(?:同时|并|由|要|请|经|在|与|和|及|对|按照|以|其中|均由)", "", s)
+    s = _ORG_OPENER.sub("", s)
     if s.startswith(("各", "要", "将", "并", "也")) or not is_org_name(s.replace("、", "")):
         return None  # generic addressees (各单位要…) are parties only with 负责 or a role list
     return s
@@ -324,6 +332,9 @@ def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
     Lines before `first` (the first line that names a duty section anywhere) lie in none."""
     inside, style, out = False, None, [False] * first
     for line in lines[first:]:
+        if not inside and "分工" not in line and "职责" not in line:
+            out.append(False)  # every DUTY_SECTIONS word holds 分工 or 职责: outside a section only they open one
+            continue
         hm = _heading(line)
         if hm and inside and hm[0] == style:
             inside = False
@@ -342,9 +353,9 @@ def _duty_subjects(line: str):
     """In a duty section each sentence may open with the unit it gives a task: 供电公司要排查…,
     公安机关消防机构应会同…, 公安、文化等部门，联合检查…. The unit must be followed by a modal or a
     responsibility verb (a plain action verb after a generic type, 中队每周要…, is not enough)."""
-    for m in re.finditer(r"[^。；;！？]+", line):
+    for m in _DUTY_SENTENCE.finditer(line):
         sent = _HEADING_MARK.sub("", m.group(0).strip())
-        sm = re.search(r"[，,：:（(]", sent)
+        sm = _DUTY_CLAUSE_END.search(sent)
         clause, rest = (sent[:sm.start()], sent[sm.end():]) if sm else (sent, "")
         names: list[str] = []
         if "等" in clause and rest and is_org_name(clause.replace("、", "")):
@@ -392,7 +403,9 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     found: list[tuple[int, int, str, str, str]] = []
     pos = 0
     lines = text.split("\n")
-    dm = DUTY_SECTIONS.search(text)  # no heading can open a duty section on a line that does not name one
+    # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
+    # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
+    dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
     duties = _duty_lines(lines, text.count("\n", 0, dm.start())) if dm else [False] * len(lines)
     for line, duty in zip(lines, duties):
         for a, b, name, role, raw in _line_parties(line, duty):

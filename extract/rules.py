@@ -81,13 +81,20 @@ _DL_BEFORE = re.compile(rf"(?:{alternation(DEADLINE_BEFORE)})\s*(?:于|到|至)?
 _DL_MODAL = re.compile(rf"^\s*(?:{alternation(DEADLINE_MODALS)})[^，。；]{{0,12}}?(?:{alternation(COMPLETION_WORDS)})")
 _DL_LABEL = re.compile(rf"(?:{alternation(DEADLINE_LABELS)})\s*(?:[：:]|为)?\s*(?:{alternation(DEADLINE_BEFORE)})?\s*$")
 _NOT_DL = re.compile(rf"(?:{alternation(NOT_DEADLINE_BEFORE)})\s*$")
+# asked for every date in a deadline sentence: compiled once (not looked up in re's cache per call)
+_RANGE_NEXT = re.compile(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])")  # .match at a position: as on the slice (no lookbehind)
+_RANGE_SEP_END = re.compile(RANGE_SEP + r"$")
+_FIRST_CLAUSE_SEP = re.compile("[，,。；]")
+_COMMA = re.compile("[，,]")
+_CONJ_OPENER = re.compile(r"^(?:但|并|且|而|或)")
+_TIME_WORD_END = re.compile(r"(?:截止)?(?:时间|日期)$")
 
 
 def _in_range(sent: str, m: re.Match) -> bool:
     """A point that opens or closes a range (3月10日至24日) belongs to a period, not a deadline."""
-    if re.match(RANGE_SEP + r"(?:\d|[一二三四五六七八九十])", sent[m.end():]):
+    if _RANGE_NEXT.match(sent, m.end()):
         return True
-    return bool(re.search(RANGE_SEP + r"$", sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
+    return bool(_RANGE_SEP_END.search(sent[:m.start()])) and bool(POINT.search(sent[max(0, m.start() - 14):m.start()]))
 
 
 def _inside_bracket(before: str) -> bool:
@@ -105,7 +112,7 @@ def _deadline_kind(sent: str, m: re.Match) -> Optional[tuple[str, int]]:
     am = _DL_AFTER.match(after)
     if am:
         return ("label" if label else "after"), m.end() + am.end()
-    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(re.split("[，,。；]", after + "。")[0]):
+    if _DL_BEFORE.search(before) and not _inside_bracket(before) and not FACT_WORDS.search(_FIRST_CLAUSE_SEP.split(after + "。", 1)[0]):
         # 截止2021年6月15日共有在编教职工216名: the date of a fact, not a deadline
         return ("label" if label else "before"), m.end()
     if _DL_MODAL.match(after):
@@ -121,9 +128,9 @@ _NO_ACTION = re.compile(rf"^(?:{alternation(BEFORE_DEADLINE_WORD)}|{CLOCK_TIME}|
 def _action_before(before: str) -> str:
     """The action of a deadline whose date ends its clause (上交时间：截止2022年12月8日; 经批准后方可延期体检，但不能
     晚于3月19日): the clause before the deadline words, without labels and conjunctions."""
-    clauses = [c.strip(" ：:（(") for c in re.split("[，,]", _DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
+    clauses = [c.strip(" ：:（(") for c in _COMMA.split(_DL_LABEL.sub("", _DL_BEFORE.sub("", before)))]
     for clause in reversed(clauses):
-        clause = re.sub(r"^(?:但|并|且|而|或)", "", re.sub(r"(?:截止)?(?:时间|日期)$", "", clause)).strip()
+        clause = _CONJ_OPENER.sub("", _TIME_WORD_END.sub("", clause)).strip()
         clause = LEADING_MARKER.sub("", clause).strip()
         if clause and not NOT_ACTIONS.match(clause):
             return clause
@@ -158,12 +165,19 @@ def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
         yield start, end, text[start:end]
 
 
+def _may_date(sent: str) -> bool:
+    """Whether POINT can match in `sent`: each of its forms holds 月, 年 (a year, 年底, 上半年…) or the separator
+    of a written-out date (2024-05-01, 2024/5/1, 5.20); most deadline-word sentences hold none (a test reads the
+    pattern's requirements)."""
+    return "月" in sent or "年" in sent or "." in sent or "-" in sent or "/" in sent
+
+
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     for s0, s1, sent in _deadline_sentences(text):
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
         recurring = [(r.start(), r.end()) for r in recurring_matches]
-        for m in POINT.finditer(sent) if _DEADLINE_WORD.search(sent) else ():
+        for m in POINT.finditer(sent) if _may_date(sent) and _DEADLINE_WORD.search(sent) else ():
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)
@@ -216,6 +230,19 @@ PHASE_SENTENCE = (
 )
 
 
+# what a match of PHASE_SENTENCE[0] and [2] holds on one line (its stage name: no whitespace, a numeral or 为
+# before it); a text with none of them on its lines that say 阶段 is not scanned with the whole pattern
+_PHASE_SENTENCE_NEEDS = (
+    re.compile(r"为[^，。；：、\s（(为]{2,10}阶段"),
+    None,
+    re.compile(r"第[一二三四五六七八九十]+阶段"),
+)
+
+
+def _may_hold(need: Optional[re.Pattern], text: str) -> bool:
+    return need is None or any(need.search(text, start, end) for start, end in lines_with(text, "阶段"))
+
+
 def _after_a_break(rx: re.Pattern, text: str) -> Iterator[re.Match]:
     """`rx.finditer(text)` for the stage pattern that opens a clause (PHASE_SENTENCE[1]): its match starts at
     the text's start or after [，。；：\n] and reaches its 阶段 on the same line, so only those places of the
@@ -241,7 +268,9 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     if "阶段" not in text or "月" not in text:
         return []  # every pattern names a 阶段 and dates it by month
     taken = bytearray(len(text))  # the characters a stage already found covers: one look per match
-    for rx in PHASE_SENTENCE:
+    for rx, need in zip(PHASE_SENTENCE, _PHASE_SENTENCE_NEEDS):
+        if not _may_hold(need, text):
+            continue
         for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
             if taken[m.start()]:
                 continue
@@ -255,11 +284,19 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     return [(a, p) for a, _, p in found]
 
 
-def _walk(sections: list[Section], schedule: bool = False):
-    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …)."""
+def _walk(sections: list[Section], schedule: bool = False) -> list[tuple[Section, bool]]:
+    """(section, whether an ancestor's title names a schedule: 工作步骤, 时间安排, 进度安排, 活动日程 …), depth
+    first. Built as one list (no generator resumed per section and level); a leaf's title is not searched."""
+    out: list[tuple[Section, bool]] = []
+    _walk_into(sections, schedule, out)
+    return out
+
+
+def _walk_into(sections: list[Section], schedule: bool, out: list) -> None:
     for sec in sections:
-        yield sec, schedule
-        yield from _walk(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")))
+        out.append((sec, schedule))
+        if sec.children:
+            _walk_into(sec.children, schedule or bool(SCHEDULE_SECTIONS.search(sec.title or "")), out)
 
 
 def _period_in_body(lines: list[str]) -> Optional[tuple]:
@@ -273,15 +310,20 @@ def _period_in_body(lines: list[str]) -> Optional[tuple]:
 def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple], str]]:
     """(name, date range or None, raw) when the section is a stage of the plan's timeline."""
     title = sec.title or ""
-    lines = sec.text.split("\n")
-    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
-    m = STAGE_TITLE.match(title)
+    # STAGE_TITLE needs 阶段: a titled section without it that no schedule holds is no stage, and its text is
+    # not split into lines (most sections end here)
+    m = STAGE_TITLE.match(title) if "阶段" in title else None
+    if title and m is None and not schedule:
+        return None
     if not title:
         # a stage the structure read as a plain item: （三）组织实施阶段（4月1日至4月7日）全力做好… — only with its date
-        hm = STAGE_TITLE.match(head[len(sec.marker):].strip())
+        head = sec.text.split("\n", 1)[0][len(sec.marker):].strip()
+        hm = STAGE_TITLE.match(head) if "阶段" in head else None
         if hm and hm.group("when") and parse_range(hm.group("when")):
-            return hm.group("name"), parse_range(hm.group("when")), head
+            return hm.group("name"), parse_range(hm.group("when")), sec.text.split("\n", 1)[0]
         return None
+    lines = sec.text.split("\n")
+    head, body = lines[0], [ln for ln in lines[1:] if ln.strip()]
     if m and ORDINAL_STAGE.match(m.group("name")) and not m.group("when"):
         # 第一阶段：动员部署（3月1日-3月15日） — the words after the colon name the stage
         rest = head[head.find(m.group("name")) + len(m.group("name")):]

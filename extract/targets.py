@@ -27,7 +27,7 @@ from fangan.lexicon.quantities import (
     RANGE_DASH, RANK_BEFORE, SCORE_CONSEQUENCE_AFTER, SCORE_UNITS, SCORE_WORDS, SENIORITY_AFTER, SHARE_UNITS,
     SUFFIX_COMPARATORS, TIME_FRAME_AFTER, TIME_OF_DAY, TIME_UNITS, UNIT,
 )
-from fangan.gates import lines_with
+from fangan.gates import first_class, lines_with
 from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
@@ -49,8 +49,13 @@ _SPACE = r"[ \t\u3000]*"
 _QUANTITY_NUMBER = r"(?P<num>\d(?<![\d.\-—/\\]\d)(?<!\d、\d)\d*(?:\.\d+)?)"
 _RANGE_LOW = r"(?P<lo>\d(?<![\d.\-—/]\d)\d*(?:\.\d+)?)"
 assert NUMBER == r"\d+(?:\.\d+)?"  # what the two spell out
-_QUANTITY = re.compile(rf"{_QUANTITY_NUMBER}{_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
-_RANGE = re.compile(rf"{_RANGE_LOW}{_SPACE}(?:{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}(?P<unit>{alternation(NOT_UNITS)}|{UNIT})(?P<suffix>{_SUFFIX})?")
+# The units are long alternations that `re` tries one by one after every number: a lookahead for the characters a
+# unit can open with (read off the alternation) turns most numbers away at once; same matches (a test compares).
+_ANY_UNIT = f"{alternation(NOT_UNITS)}|{UNIT}"
+assert first_class(UNIT) and first_class(_ANY_UNIT)  # a unit always opens with one of a few characters
+_UNIT_AHEAD, _ANY_UNIT_AHEAD = (f"(?={first_class(u)})" for u in (UNIT, _ANY_UNIT))
+_QUANTITY = re.compile(rf"{_QUANTITY_NUMBER}{_SPACE}{_ANY_UNIT_AHEAD}(?P<unit>{_ANY_UNIT})(?P<suffix>{_SUFFIX})?")
+_RANGE = re.compile(rf"{_RANGE_LOW}{_SPACE}(?:{_UNIT_AHEAD}{UNIT})?{RANGE_DASH}(?P<hi>{NUMBER}){_SPACE}{_ANY_UNIT_AHEAD}(?P<unit>{_ANY_UNIT})(?P<suffix>{_SUFFIX})?")
 _CLAUSE_END = "，。；;\n！？"
 _PIECE_END = _CLAUSE_END + "、：:（）()"
 _LEAD = INDICATOR_LEAD
@@ -107,13 +112,23 @@ _CASUALTY_AT, _CONDITION_AT, _EVENT_AT, _PEOPLE_AT = map(_at, (CASUALTY_AFTER, C
 _SCORE_CONSEQUENCE_AT, _SENIORITY_AT, _TIME_FRAME_AT = map(_at, (SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, TIME_FRAME_AFTER))
 _NOUN_RUN = re.compile(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}")
 _MONTH_AT = re.compile(r"\s*\d{1,2}\s*月")
+# patterns asked for every quantity, compiled once (not looked up in re's cache per call)
+_NOUN_HEAD = re.compile(r"^(?:的|地|以上|以内|以下|左右)")
+_NOUN_TAIL = re.compile(r"[和及与并或]$")
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+# "at least 2 (7) hanzi": the same as counting them with findall, stopping at the 2nd (7th)
+_TWO_HANZI = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
+_SEVEN_HANZI = re.compile(r"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){6}[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile("[。；;\n！？]")
+_SCOPE_WORD = re.compile(r"各|为|是|每|均")
 
 
 def _noun_after(text: str, end: int) -> str:
     """The noun a quantity counts (建成17座垃圾转运站 → 垃圾转运站; 1条示范街和10家示范店 → 示范街)."""
     after = _NOUN_RUN.match(text, end).group(0)
-    after = re.sub(r"[和及与并或]$", "", re.sub(r"^(?:的|地|以上|以内|以下|左右)", "", after)).strip()
-    return after if len(re.findall(r"[\u4e00-\u9fff]", after)) >= 2 else ""
+    after = _NOUN_TAIL.sub("", _NOUN_HEAD.sub("", after)).strip()
+    return after if _TWO_HANZI.search(after) else ""
 
 
 def _words_before(text: str, phrase_start: int, ends: str) -> str:
@@ -127,9 +142,11 @@ def _words_before(text: str, phrase_start: int, ends: str) -> str:
 def _indicator(text: str, phrase_start: int, end: int, stated: bool = True) -> str:
     """The noun phrase measured. A stated comparator measures the words before it (生猪定点屠宰率达到98%);
     a plain quantity counts the noun after it (推出100项体育精品赛事), else the words before it (对外开放33处)."""
-    before = _words_before(text, phrase_start, _PIECE_END)
-    after = _noun_after(text, end)
-    for candidate in ((before, after) if stated else (after, before)):
+    # the second reading is made only when the first is too short (both are pure functions of the text)
+    first, second = ((_words_before, phrase_start, _PIECE_END), (_noun_after, end)) if stated else \
+        ((_noun_after, end), (_words_before, phrase_start, _PIECE_END))
+    for read, *args in (first, second):
+        candidate = read(text, *args)
         if len(candidate) >= 2:
             return candidate[-40:]
     clause = _words_before(text, phrase_start, _CLAUSE_END)
@@ -142,7 +159,7 @@ def _row_header(text: str, line_start: int) -> str:
     """A table linearised one cell per line: the value's indicator is the cell before it (班主任办公室 / 500元/间)."""
     end = max(0, line_start - 1)
     prev = text[text.rfind("\n", 0, end) + 1:end].strip()
-    return prev if re.search(r"[\u4e00-\u9fff]", prev) and 2 <= len(prev) <= 20 else ""
+    return prev if _HANZI.search(prev) and 2 <= len(prev) <= 20 else ""
 
 
 def _is_fact(text: str, start: int, unit: str) -> bool:
@@ -156,14 +173,14 @@ def _is_fact(text: str, start: int, unit: str) -> bool:
     # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
     hi = min(len(text), start + 400)
-    ends = [e for e in (text.find(ch, start, hi) for ch in "。；;\n！？") if e >= 0]
-    sentence = text[s0:min(ends) if ends else hi]
+    end = _SENTENCE_END.search(text, start, hi)  # the first of them: the least of each one's first place
+    sentence = text[s0:end.start() if end else hi]
     sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
         (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
-        or (not sentence_head and len(re.findall(r"[\u4e00-\u9fff]", sentence[len(text[s0:start]):])) > 6)
+        or (not sentence_head and _SEVEN_HANZI.search(sentence, len(text[s0:start])) is not None)
     )
 
 
@@ -190,7 +207,7 @@ def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
 def _counts_a_list(before: str) -> bool:
     """思想政治、历史、地理 5 门学科: the number counts the list just given (scope), it sets no target."""
     last = before.rsplit("、", 1)[-1]
-    return before.count("、") >= 2 and not re.search(r"\d", before) and len(last.strip()) <= 6 and not re.search(r"各|为|是|每|均", last)
+    return before.count("、") >= 2 and not _DIGIT.search(before) and len(last.strip()) <= 6 and not _SCOPE_WORD.search(last)
 
 
 def _is_date_part(text: str, m: re.Match) -> bool:
