@@ -156,7 +156,7 @@ _REPEATS = tuple(op for op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSES
 
 
 def _class_items(items) -> list[tuple]:
-    """A character class as items: ("char", c), ("range", lo, hi) or ("category", r"\d")."""
+    """A character class as items: ("char", c), ("range", lo, hi) or ("category", "\\d")."""
     out: list[tuple] = []
     for op, av in items:
         if op is _c.LITERAL:
