@@ -29,7 +29,7 @@ from typing import Optional
 from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
                                      NOT_SENTENCE_START, head_noun_before_sentence, is_known_heading, opens_sentence,
                                      unit_subject)
-from fangan.lexicon.markers import Marker, is_enumeration, match_marker
+from fangan.lexicon.markers import STYLES, Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
@@ -39,7 +39,12 @@ from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
 # the lookahead lets only characters that can open a marker through to match_marker
-_MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+_MARKER_FIRST_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+# ... and then only what one of the marker styles matches (match_marker finds nothing elsewhere): most
+# lines with a colon or period before a digit (时间：2024年) or a numeral (：一是) are dropped by the
+# regex engine, not by a Python loop over their candidates
+_ANY_STYLE_AHEAD = "(?=" + "|".join(f"(?:{s.pattern.pattern.replace('?P<n>', '')})" for s in STYLES) + ")"
+_MARKER_AHEAD = _MARKER_FIRST_AHEAD + _ANY_STYLE_AHEAD
 _AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
 _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
@@ -49,7 +54,11 @@ _AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_A
 _MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _MARKER_AHEAD)
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
-                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
+                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])" + _ANY_STYLE_AHEAD)
+# the same with the first-character lookahead only, for a search that stops at an end position (a
+# style's lookahead could not see past it, where match_marker on the whole line does)
+_AFTER_ANY_FIRST = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_FIRST_AHEAD
+                              + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
@@ -256,7 +265,7 @@ def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Mark
     if first is None:
         return None, ()
     found = []
-    for m in _AFTER_ANY.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
+    for m in _AFTER_ANY_FIRST.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
         marker = match_marker(line, m.end())
         if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
             continue
@@ -310,6 +319,9 @@ def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_
 _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表|附录)\s*\d{0,2}\s*[：:]|附\s*[：:])")
 
 
+_UNREAD = object()
+
+
 def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
     if anywhere and after is None and "附" in line:  # every attachment word starts with 附
@@ -322,7 +334,7 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
         return []
     cuts = []
     sim = None  # the numbering as it would go on, copied once a candidate is a marker worth judging
-    first = match_marker(line)
+    first = _UNREAD  # the line's own marker, read once a candidate needs it (most have no marker)
     for m in candidates:
         pos = m.end()
         if pos == 0 or pos >= len(line) - 2:
@@ -332,6 +344,8 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue
         if marker.style.name == "①":
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
+        if first is _UNREAD:
+            first = match_marker(line)
         if marker.style.name.startswith("第") and not re.search(r"[\s。；;！？!?：:]$", line[:pos]) and not (
                 first is not None and pos == first.end):
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
@@ -456,7 +470,8 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
-        cuts = _embedded_markers(ln, numbering, anywhere=flat)
+        # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
+        cuts = _embedded_markers(ln, numbering, anywhere=flat) if flat or _AFTER_SENTENCE.search(ln) else None
         if cuts:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:

@@ -79,3 +79,30 @@ def test_line_gates_are_supersets(line):
         assert "附" in line
     if R._DANGLING.search(line) or R._dangling_after_heading(line):
         assert line.rstrip()[-1:] in R._DANGLING_END
+
+
+# the run-in candidate patterns as they were before the style lookahead: first character only
+_FIRST_ONLY = {
+    "_AFTER_SENTENCE": r"[。；;！？!?：:]\s*" + R._MARKER_FIRST_AHEAD,
+    "_AFTER_BREAK": r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + R._MARKER_FIRST_AHEAD,
+    "_MAY_BREAK_BEFORE_MARKER": r"[。；;！？!?：:\s]\s*" + R._MARKER_FIRST_AHEAD,
+    "_AFTER_ANY": R._AFTER_ANY_FIRST.pattern,
+}
+_MARKERISH = "。；;！？!?：: \u3000一二三十壹（(）)、.．第阶段章条①②1２0年个%班活动附件”》"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_MARKERISH, max_size=16))
+def test_style_lookahead_keeps_every_marker_candidate(line):
+    """The style lookahead drops exactly the candidates where no marker style matches (match_marker
+    would return None there); every other candidate is found at the same place."""
+    import re
+
+    from fangan.lexicon.markers import _ANY_STYLE, match_marker
+
+    for name, plain in _FIRST_ONLY.items():
+        strict = getattr(R, name)
+        kept = [m.end() for m in re.finditer(plain, line) if _ANY_STYLE.match(line, m.end())]
+        assert [m.end() for m in strict.finditer(line)] == kept, (name, line)
+        dropped = {m.end() for m in re.finditer(plain, line)} - set(kept)
+        assert all(match_marker(line, pos) is None for pos in dropped)
