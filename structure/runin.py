@@ -29,7 +29,7 @@ from typing import Optional
 from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
                                      NOT_SENTENCE_START, head_noun_before_sentence, is_known_heading, opens_sentence,
                                      unit_subject)
-from fangan.lexicon.markers import STYLES, Marker, is_enumeration, match_marker
+from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
@@ -231,14 +231,23 @@ def is_flattened(lines: list[str]) -> bool:
     heading: the document lost its line breaks (flattened page, crawler output).
     Only whether the count reaches FLAT_MIN_MARKERS is asked, so counting stops there."""
     hidden = 0
+    may_hide = _MAY_BREAK_BEFORE_MARKER.search  # asked before the cache: most lines fail it
     for ln in lines:
+        if may_hide(ln) is None:
+            continue  # _hidden_markers would say 0
         hidden += _hidden_markers(ln)
         if hidden >= FLAT_MIN_MARKERS:
             return True
     need = FLAT_MIN_MARKERS - hidden
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
-    if sum(1 for ln in lines if _heading_and_run_in_markers(ln)[1]) < need:
+    with_run_in = 0
+    for ln in lines:
+        if ln[:1] in MARKER_FIRST_CHARS and _heading_and_run_in_markers(ln)[1]:  # the line opens with a marker
+            with_run_in += 1
+            if with_run_in >= need:
+                break
+    if with_run_in < need:
         return False
     return _run_in_headings(lines, need) >= need
 
@@ -455,12 +464,21 @@ def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[
     return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
+# outside flattened text a line holds a run-in marker only after a finished sentence (_embedded_markers'
+# candidates): a line without one needs neither that search nor the numbering
+_may_hold_run_in = _AFTER_SENTENCE.search
+
+
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     """Body lines with every run-in heading on a line of its own, and the repair that says so."""
     changes: list[Change] = []
     lines = _join_wrapped_headings(lines, changes)
     flat = is_flattened(lines)
     numbering = Numbering()
+    # headings not yet placed in `numbering`: they are placed, in order, only when a line may hold a
+    # run-in marker the numbering must judge (most documents have no such line after their last
+    # headings, many none at all: their numbering is never walked here)
+    unplaced: list[Marker] = []
     out: list[str] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
@@ -471,7 +489,13 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
         # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
-        cuts = _embedded_markers(ln, numbering, anywhere=flat) if flat or _AFTER_SENTENCE.search(ln) else None
+        if flat or _may_hold_run_in(ln):
+            for m in unplaced:  # the numbering is only read here: it catches up with the headings read since
+                numbering.take(m, numbering.place(m))
+            unplaced.clear()
+            cuts = _embedded_markers(ln, numbering, anywhere=flat)
+        else:
+            cuts = None
         if cuts:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
@@ -479,12 +503,13 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             queue.extendleft(reversed(pieces[1:]))
             ln = pieces[0]
         if queue:
-            ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
+            if ln.rstrip()[-1:] in _DANGLING_END:  # _reattach_dangling's own first test, asked here
+                ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
             if not ln.strip():
                 continue
         marker = match_marker(ln)
         if marker is not None:
-            numbering.take(marker, numbering.place(marker))
+            unplaced.append(marker)
             rest = ln[marker.end:]
             if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")

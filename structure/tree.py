@@ -239,7 +239,8 @@ class TreeBuilder:
             stack[-1].section.text += "\n" + line
 
     def add_line(self, line: str, index: int) -> None:
-        if self._opens_attachment(line) or (self.attachment is not None and not self.attachment_plan):
+        # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
+        if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
             self._attachment_line(line, index)
             return
         marker = match_marker(line)
@@ -248,7 +249,8 @@ class TreeBuilder:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
             self._body(line)
-            self._inline_circled(line, index)
+            if _CIRCLED.search(line, 1) is not None:  # most lines: no circled number after their first character
+                self._inline_circled(line, index)
             return
         if marker is None:
             self.last_line = None  # a heading line ends what came before it
@@ -278,7 +280,8 @@ class TreeBuilder:
         whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
         self.numbering.take(marker, placement, hint, sec)
-        self._inline_circled(line, index)
+        if _CIRCLED.search(line, 1) is not None:
+            self._inline_circled(line, index)
 
     def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
         """`N、` out of sequence right after a paragraph that stops mid-sentence: the page numbers of

@@ -106,3 +106,47 @@ def test_style_lookahead_keeps_every_marker_candidate(line):
         assert [m.end() for m in strict.finditer(line)] == kept, (name, line)
         dropped = {m.end() for m in re.finditer(plain, line)} - set(kept)
         assert all(match_marker(line, pos) is None for pos in dropped)
+
+
+_LINE_PIECES = ["一、", "二、", "三、", "四、", "（一）", "（二）", "（三）", "1.", "2.", "3.", "1、", "2、", "①", "②",
+                "第一阶段", "指导思想", "工作目标", "保障措施", "组织领导", "各单位要高度重视", "时间：2024年",
+                "。", "；", "：", "，", " ", "加强领导。", "要求：1.", "附件：", "（4月1日至4月7日）", "全力做好"]
+
+
+_MARKER_PIECES = ["", "", "一、", "二、", "三、", "（一）", "（二）", "（三）", "1.", "2.", "3.", "1、", "2、"]
+
+
+def _random_line(rng: random.Random) -> str:
+    """A line that may open with a marker and hold one after a finished sentence (…。二、…)."""
+    line = rng.choice(_MARKER_PIECES) + "".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(1, 5)))
+    if rng.random() < 0.4:
+        line += rng.choice("。；：") + rng.choice(_MARKER_PIECES) + rng.choice(_LINE_PIECES) + "各单位要高度重视"
+    return line.strip() or "一、"
+
+
+def _random_document(rng: random.Random) -> list[str]:
+    return [_random_line(rng) for _ in range(rng.randint(1, 14))]
+
+
+def test_split_run_in_walks_the_numbering_only_where_it_is_read(monkeypatch):
+    """split_run_in places headings in its numbering only before a line that may hold a run-in marker
+    and hands only such lines to _embedded_markers; every line handed over, with the numbering
+    walked at every heading, gives the same lines and repairs."""
+    rng = random.Random(7)
+    docs = [_random_document(rng) for _ in range(1500)]
+    gated = [R.split_run_in(list(d)) for d in docs]
+    monkeypatch.setattr(R, "_may_hold_run_in", lambda line: True)
+    plain = [R.split_run_in(list(d)) for d in docs]
+    assert gated == plain
+    assert sum(bool(repairs) for _, repairs in gated) > 100  # the documents do get cut
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_MARKERISH, min_size=1, max_size=12), min_size=1, max_size=6))
+def test_is_flattened_gates(lines):
+    """is_flattened asks its per-line caches only about lines that pass their first test."""
+    hidden = sum(R._hidden_markers(ln) for ln in lines)
+    run_in = sum(1 for ln in lines if R._heading_and_run_in_markers(ln)[1])
+    need = R.FLAT_MIN_MARKERS - hidden
+    plain = hidden >= R.FLAT_MIN_MARKERS or (run_in >= need and R._run_in_headings(lines, need) >= need)
+    assert R.is_flattened(lines) == plain
