@@ -56,6 +56,7 @@ class _Open:
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
     section: Optional[Section] = None
+    body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
 @dataclass(slots=True)
@@ -219,6 +220,7 @@ class TreeBuilder:
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
         self.top_values: list[int] = []
         self.last_line: Optional[str] = None  # the body line before the current one
+        self.bodies: list[_Open] = []  # open sections given body lines (joined into their text by finish)
 
     # --- adding sections ---------------------------------------------------------------------
 
@@ -236,7 +238,16 @@ class TreeBuilder:
         self.last_line = line
         stack = self.numbering.stack
         if stack and stack[-1].section is not None:
-            stack[-1].section.text += "\n" + line
+            top = stack[-1]
+            if top.section is self.attachment:  # an attachment's text is read while it is built
+                top.section.text += "\n" + line
+                return
+            # kept as a list and joined at the end: appending to the model's text copied it (and went
+            # through the model's __setattr__) for every body line
+            if top.body is None:
+                top.body = [top.section.text]
+                self.bodies.append(top)
+            top.body.append(line)
 
     def add_line(self, line: str, index: int) -> None:
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
@@ -349,6 +360,8 @@ class TreeBuilder:
                               line)
 
     def finish(self) -> TreeResult:
+        for top in self.bodies:
+            top.section.text = "\n".join(top.body)
         _title_whole_sentence_headings(self.roots)
         self.result.warnings = self.warnings.list()
         return self.result

@@ -150,3 +150,38 @@ def test_is_flattened_gates(lines):
     need = R.FLAT_MIN_MARKERS - hidden
     plain = hidden >= R.FLAT_MIN_MARKERS or (run_in >= need and R._run_in_headings(lines, need) >= need)
     assert R.is_flattened(lines) == plain
+
+
+def test_tree_joins_body_lines_as_appending_them_did():
+    """The tree keeps a section's body lines in a list and joins them once; appending each line to the
+    section's text as it came (the plain form) gives the same sections, attachments included."""
+    from fangan.structure import tree as T
+
+    class Appending(T.TreeBuilder):
+        def _body(self, line):
+            self.last_line = line
+            stack = self.numbering.stack
+            if stack and stack[-1].section is not None:
+                stack[-1].section.text += "\n" + line
+
+    def build(builder, lines):
+        tree = builder()
+        for i, line in enumerate(lines):
+            tree.add_line(line, i)
+        result = tree.finish()
+        return [s.model_dump() for s in result.sections], result.section_lines, [w.model_dump() for w in result.warnings]
+
+    rng = random.Random(3)
+    extra = ["附件1：报名表", "附件2", "人员名单", "一、活动安排", "①报名", "正文一段。", "（一）时间", "各单位要高度重视。"]
+    for _ in range(800):
+        lines = [_random_line(rng) if rng.random() < 0.6 else rng.choice(extra) for _ in range(rng.randint(1, 20))]
+        assert build(T.TreeBuilder, lines) == build(Appending, lines), lines
+
+
+def test_long_section_is_linear():
+    """40,000 body lines in one section: each is appended once, not copied with the text before it."""
+    from fangan.structure.tree import build_tree
+
+    lines = ["一、总则"] + ["第%d段正文。" % i for i in range(40000)]
+    text = build_tree(lines).sections[0].text
+    assert text == "\n".join(lines)
