@@ -216,6 +216,7 @@ class TreeBuilder:
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
         self.attachment: Optional[Section] = None
+        self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
         self.top_values: list[int] = []
@@ -238,16 +239,16 @@ class TreeBuilder:
         self.last_line = line
         stack = self.numbering.stack
         if stack and stack[-1].section is not None:
-            top = stack[-1]
-            if top.section is self.attachment:  # an attachment's text is read while it is built
-                top.section.text += "\n" + line
-                return
-            # kept as a list and joined at the end: appending to the model's text copied it (and went
-            # through the model's __setattr__) for every body line
-            if top.body is None:
-                top.body = [top.section.text]
-                self.bodies.append(top)
-            top.body.append(line)
+            self._append(stack[-1], line)
+
+    def _append(self, top: _Open, line: str) -> None:
+        """A body line of the section `top` holds: kept in a list and joined into the section's text
+        at the end (appending to the model's text copied it, through pydantic's __setattr__, for every
+        body line: quadratic in the section's length)."""
+        if top.body is None:
+            top.body = [top.section.text]
+            self.bodies.append(top)
+        top.body.append(line)
 
     def add_line(self, line: str, index: int) -> None:
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
@@ -341,12 +342,15 @@ class TreeBuilder:
             marker = m.group("kind") + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
             # hint 0: no heading level of the format closes an attachment, only the next 附件 does
-            self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))
+            self.attachment_open = _Open("附件", -1.0, 0, 0, sec)
+            self.numbering.stack.append(self.attachment_open)
             self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
             return
         self.attachment_chars += len(line)
         marker = match_marker(line)
-        if not self.attachment.title and "\n" not in self.attachment.text and marker is None \
+        # no line added to the attachment's text yet (its text is still its heading line)
+        alone = self.attachment_open.body is None and "\n" not in self.attachment.text
+        if not self.attachment.title and alone and marker is None \
                 and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
             self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
@@ -354,7 +358,7 @@ class TreeBuilder:
             self.attachment_plan = True
             self.add_line(line, index)
             return
-        self.attachment.text += "\n" + line
+        self._append(self.attachment_open, line)
         if marker:
             self.warnings.add("attachment_items", "numbered lines inside an attachment are kept as its text, not as sections",
                               line)

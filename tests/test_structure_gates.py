@@ -158,11 +158,8 @@ def test_tree_joins_body_lines_as_appending_them_did():
     from fangan.structure import tree as T
 
     class Appending(T.TreeBuilder):
-        def _body(self, line):
-            self.last_line = line
-            stack = self.numbering.stack
-            if stack and stack[-1].section is not None:
-                stack[-1].section.text += "\n" + line
+        def _append(self, top, line):
+            top.section.text += "\n" + line
 
     def build(builder, lines):
         tree = builder()
@@ -178,10 +175,12 @@ def test_tree_joins_body_lines_as_appending_them_did():
         assert build(T.TreeBuilder, lines) == build(Appending, lines), lines
 
 
-def test_long_section_is_linear():
-    """40,000 body lines in one section: each is appended once, not copied with the text before it."""
+def test_long_section_and_attachment_keep_every_line():
+    """40,000 body lines in one section and in one attachment (each appended once, not copied with
+    the text before it): every line is in the text, in order."""
     from fangan.structure.tree import build_tree
 
-    lines = ["一、总则"] + ["第%d段正文。" % i for i in range(40000)]
-    text = build_tree(lines).sections[0].text
-    assert text == "\n".join(lines)
+    body = ["第%d段正文。" % i for i in range(40000)]
+    sections = build_tree(["一、总则"] + body + ["附件1：报名表"] + body).sections
+    assert sections[0].text == "\n".join(["一、总则"] + body)
+    assert sections[1].text == "\n".join(["附件1：报名表"] + body) and sections[1].title == "报名表"
