@@ -39,19 +39,26 @@ from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
 # the lookahead lets only characters that can open a marker through to match_marker
+# styles that number an inline list outside flattened text (主要有：1、…2、…; ①…)
+INLINE_LIST_STYLES = ("1、", "①")
 _MARKER_FIRST_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
 # ... and then only what one of the marker styles matches (match_marker finds nothing elsewhere): most
 # lines with a colon or period before a digit (时间：2024年) or a numeral (：一是) are dropped by the
 # regex engine, not by a Python loop over their candidates
 _ANY_STYLE_AHEAD = "(?=" + "|".join(f"(?:{s.pattern.pattern.replace('?P<n>', '')})" for s in STYLES) + ")"
 _MARKER_AHEAD = _MARKER_FIRST_AHEAD + _ANY_STYLE_AHEAD
-_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
+# outside flattened text (_embedded_markers with anywhere=False) 1、 and ① markers are never run-in
+# headings; where their patterns match no other style does, so these candidates are dropped too
+_HEADING_STYLE_AHEAD = "(?=" + "|".join(f"(?:{s.pattern.pattern.replace('?P<n>', '')})" for s in STYLES
+                                        if s.name not in INLINE_LIST_STYLES) + ")"
+_HEADING_AHEAD = _MARKER_FIRST_AHEAD + _HEADING_STYLE_AHEAD
+_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _HEADING_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
-_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _HEADING_AHEAD)
 # a superset of _AFTER_BREAK without its lookbehind (a space at the very start of a line also
 # passes), which lets the regex engine skip to the candidate characters: a cheap test that must
 # pass for _AFTER_BREAK to match
-_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _MARKER_AHEAD)
+_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _HEADING_AHEAD)
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
                         + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])" + _ANY_STYLE_AHEAD)

@@ -95,17 +95,26 @@ _MARKERISH = "。；;！？!?：: \u3000一二三十壹（(）)、.．第阶段�
 @given(st.text(alphabet=_MARKERISH, max_size=16))
 def test_style_lookahead_keeps_every_marker_candidate(line):
     """The style lookahead drops exactly the candidates where no marker style matches (match_marker
-    would return None there); every other candidate is found at the same place."""
+    would return None there; outside flattened text also 1、 and ①, never run-in headings there);
+    every other candidate is found at the same place."""
     import re
 
     from fangan.lexicon.markers import _ANY_STYLE, match_marker
 
+    from fangan.lexicon.markers import STYLES
+
+    heading_styles = [s.pattern for s in STYLES if s.name not in R.INLINE_LIST_STYLES]
     for name, plain in _FIRST_ONLY.items():
         strict = getattr(R, name)
-        kept = [m.end() for m in re.finditer(plain, line) if _ANY_STYLE.match(line, m.end())]
+        if name == "_AFTER_ANY":  # flattened text: every style
+            kept = [m.end() for m in re.finditer(plain, line) if _ANY_STYLE.match(line, m.end())]
+        else:  # used outside flattened text only, where 1、 and ① are skipped
+            kept = [m.end() for m in re.finditer(plain, line) if any(p.match(line, m.end()) for p in heading_styles)]
         assert [m.end() for m in strict.finditer(line)] == kept, (name, line)
         dropped = {m.end() for m in re.finditer(plain, line)} - set(kept)
-        assert all(match_marker(line, pos) is None for pos in dropped)
+        for pos in dropped:
+            marker = match_marker(line, pos)
+            assert marker is None or (name != "_AFTER_ANY" and marker.style.name in R.INLINE_LIST_STYLES), (name, line)
 
 
 _LINE_PIECES = ["一、", "二、", "三、", "四、", "（一）", "（二）", "（三）", "1.", "2.", "3.", "1、", "2、", "①", "②",
