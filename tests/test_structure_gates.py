@@ -193,3 +193,10 @@ def test_long_section_and_attachment_keep_every_line():
     sections = build_tree(["一、总则"] + body + ["附件1：报名表"] + body).sections
     assert sections[0].text == "\n".join(["一、总则"] + body)
     assert sections[1].text == "\n".join(["附件1：报名表"] + body) and sections[1].title == "报名表"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_MARKERISH + "\t的统进1）", max_size=16))
+def test_after_any_ends_as_the_pattern(line):
+    """_after_any_ends finds where _AFTER_ANY's matches end, from the marker's side."""
+    assert R._after_any_ends(line) == [m.end() for m in R._AFTER_ANY.finditer(line)], line
