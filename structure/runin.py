@@ -461,9 +461,27 @@ def _closes_parenthesis(heading: str, following: str) -> bool:
 _CLOSED_LINE = re.compile(r"[。；;：:，,）)]$")
 
 
+# the last characters of a finished clause (_CLOSED_LINE)
+_CLOSED_END = "。；;：:，,）)"
+
+
+def _may_join(lines: list[str]) -> bool:
+    """A necessary condition for _join_wrapped_headings to join anything. Its first join is made on
+    two lines as given: a short line that opens with a marker's first character and does not end a
+    clause, and the next, which either opens with a wrap's tail (_continues_heading) or closes a
+    parenthesis the short line left open (_closes_parenthesis)."""
+    for p, n in zip(lines, lines[1:]):
+        if len(p) <= MAX_WRAPPED_HEADING and p[:1] in MARKER_FIRST_CHARS and p[-1:] not in _CLOSED_END and (
+                WRAP_TAIL.match(n) or p.count("（") + p.count("(") > p.count("）") + p.count(")")):
+            return True
+    return False
+
+
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
     """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
     `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
+    if not _may_join(lines):
+        return list(lines)  # most documents: nothing to join, and no line-by-line walk
     out: list[str] = []
     for i, ln in enumerate(lines):
         prev = out[-1] if out else ""

@@ -200,3 +200,22 @@ def test_long_section_and_attachment_keep_every_line():
 def test_after_any_ends_as_the_pattern(line):
     """_after_any_ends finds where _AFTER_ANY's matches end, from the marker's side."""
     assert R._after_any_ends(line) == [m.end() for m in R._AFTER_ANY.finditer(line)], line
+
+
+def test_join_gate_never_hides_a_join(monkeypatch):
+    """_join_wrapped_headings walks a document only when _may_join says a join is possible; walking
+    every document gives the same lines and changes."""
+    pieces = ["6.开展首届青运会食品安全保障", "工作。实施全过程监管", "一、线上初赛（2026", "年4月）", "年", "（二）", "保障措施",
+              "工作。", "（1", "各单位要高度重视。", "二、活动时间（", "3月）报名", "1.加强领导", "组织实施阶段"]
+    rng = random.Random(5)
+    joined = 0
+    for _ in range(3000):
+        lines = [rng.choice(pieces) + (rng.choice(pieces) if rng.random() < 0.3 else "") for _ in range(rng.randint(1, 8))]
+        gated_changes, plain_changes = [], []
+        gated = R._join_wrapped_headings(lines, gated_changes)
+        with monkeypatch.context() as m:
+            m.setattr(R, "_may_join", lambda ls: True)
+            plain = R._join_wrapped_headings(lines, plain_changes)
+        assert (gated, gated_changes) == (plain, plain_changes), lines
+        joined += gated != lines
+    assert joined > 100
