@@ -76,10 +76,31 @@ def _after_any_ends(line: str) -> list[int]:
     matches (matches cannot overlap: each ends before a marker's first character, which is no
     space), except after spaces that open the line (_AFTER_ANY's space run needs text before it)."""
     ends = [m.end() for m in _AT_ANY_BREAK.finditer(line)]
-    if ends and line[:1].isspace():
+    if not ends:
+        return ends
+    if line[:1].isspace():
         lead = len(line) - len(line.lstrip())
         ends = [e for e in ends if e > lead or not line[e - 1].isspace()]
+    if any(line[e - 1].isdecimal() and line[e] not in "（(" for e in ends):
+        ends = _after_digit_and_numeral(line, ends)
     return ends
+
+
+def _after_digit_and_numeral(line: str, ends: list[int]) -> list[int]:
+    """A numeral right after a digit (15:30二、): _AFTER_ANY tries its empty after-a-digit match only
+    where its first alternative, which takes the numeral as the hanzi before a marker, fails; that
+    one ends at the next candidate past the numeral and its spaces."""
+    have = set(ends)
+    kept = []
+    for e in ends:
+        if line[e - 1].isdecimal() and line[e] not in "（(":
+            nxt = e + 1
+            while nxt < len(line) and line[nxt].isspace():
+                nxt += 1
+            if nxt in have:
+                continue
+        kept.append(e)
+    return kept
 
 
 # the same with the first-character lookahead only, for a search that stops at an end position (a
@@ -358,8 +379,10 @@ _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表
 _UNREAD = object()
 
 
-def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
-    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
+def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
+    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts.
+    `numbering` (a Numbering or the splitter's _PlacedWhenRead) is only copied, when a candidate is
+    a marker worth judging."""
     if anywhere and after is None and "附" in line:  # every attachment word starts with 附
         for m in _RUN_IN_ATTACHMENT.finditer(line):
             if 0 < m.end() < len(line) - 2:
@@ -512,6 +535,26 @@ def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[
     return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
+class _PlacedWhenRead:
+    """The run-in splitter's numbering: the headings read are placed, in order, only when a copy is
+    asked for (_embedded_markers judging a candidate marker; nothing else reads it). Most documents
+    never ask after their last headings, many never at all: their numbering is not walked here."""
+
+    def __init__(self) -> None:
+        self.numbering = Numbering()
+        self.unplaced: list[Marker] = []
+
+    def add(self, marker: Marker) -> None:
+        self.unplaced.append(marker)
+
+    def copy(self) -> Numbering:
+        numbering = self.numbering
+        for m in self.unplaced:
+            numbering.take(m, numbering.place(m))
+        self.unplaced.clear()
+        return numbering.copy()
+
+
 # outside flattened text a line holds a run-in marker only after a finished sentence (_embedded_markers'
 # candidates): a line without one needs neither that search nor the numbering
 _may_hold_run_in = _AFTER_SENTENCE.search
@@ -522,11 +565,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     changes: list[Change] = []
     lines = _join_wrapped_headings(lines, changes)
     flat = is_flattened(lines)
-    numbering = Numbering()
-    # headings not yet placed in `numbering`: they are placed, in order, only when a line may hold a
-    # run-in marker the numbering must judge (most documents have no such line after their last
-    # headings, many none at all: their numbering is never walked here)
-    unplaced: list[Marker] = []
+    numbering = _PlacedWhenRead()
     out: list[str] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
@@ -537,13 +576,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
         # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
-        if flat or _may_hold_run_in(ln):
-            for m in unplaced:  # the numbering is only read here: it catches up with the headings read since
-                numbering.take(m, numbering.place(m))
-            unplaced.clear()
-            cuts = _embedded_markers(ln, numbering, anywhere=flat)
-        else:
-            cuts = None
+        cuts = _embedded_markers(ln, numbering, anywhere=flat) if flat or _may_hold_run_in(ln) else None
         if cuts:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
@@ -557,7 +590,7 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                 continue
         marker = match_marker(ln)
         if marker is not None:
-            unplaced.append(marker)
+            numbering.add(marker)
             rest = ln[marker.end:]
             if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")

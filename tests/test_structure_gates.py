@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from fangan.lexicon import headings as H
 from fangan.structure import runin as R
@@ -138,13 +138,22 @@ def _random_document(rng: random.Random) -> list[str]:
 
 
 def test_split_run_in_walks_the_numbering_only_where_it_is_read(monkeypatch):
-    """split_run_in places headings in its numbering only before a line that may hold a run-in marker
-    and hands only such lines to _embedded_markers; every line handed over, with the numbering
-    walked at every heading, gives the same lines and repairs."""
+    """split_run_in places headings in its numbering only when _embedded_markers copies it, and hands
+    only lines that may hold a run-in marker to _embedded_markers; every line handed over, with the
+    numbering walked at every heading, gives the same lines and repairs."""
+    class PlacedAtOnce(R._PlacedWhenRead):
+        def add(self, marker):
+            self.numbering.take(marker, self.numbering.place(marker))
+
+        def copy(self):
+            assert not self.unplaced
+            return self.numbering.copy()
+
     rng = random.Random(7)
     docs = [_random_document(rng) for _ in range(1500)]
     gated = [R.split_run_in(list(d)) for d in docs]
     monkeypatch.setattr(R, "_may_hold_run_in", lambda line: True)
+    monkeypatch.setattr(R, "_PlacedWhenRead", PlacedAtOnce)
     plain = [R.split_run_in(list(d)) for d in docs]
     assert gated == plain
     assert sum(bool(repairs) for _, repairs in gated) > 100  # the documents do get cut
@@ -195,8 +204,10 @@ def test_long_section_and_attachment_keep_every_line():
     assert sections[1].text == "\n".join(["附件1：报名表"] + body) and sections[1].title == "报名表"
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=6000, deadline=None)
 @given(st.text(alphabet=_MARKERISH + "\t的统进1）", max_size=16))
+@example("0一十.")  # a digit, then a numeral that is itself the hanzi before a marker
+@example("15:30二、主题")
 def test_after_any_ends_as_the_pattern(line):
     """_after_any_ends finds where _AFTER_ANY's matches end, from the marker's side."""
     assert R._after_any_ends(line) == [m.end() for m in R._AFTER_ANY.finditer(line)], line
