@@ -379,6 +379,20 @@ _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表
 _UNREAD = object()
 
 
+def _char_before_spaces(line: str, pos: int) -> str:
+    """line[:pos].rstrip()[-1:] without copying the line: the last character before `pos` and the
+    spaces just before it ("" when there are only spaces)."""
+    i = pos
+    while i and line[i - 1].isspace():
+        i -= 1
+    return line[i - 1: i]
+
+
+def _is_break_char(c: str) -> bool:
+    """re.search(r"[\s。；;！？!?：:]$", text) for a text (without line breaks) ending in `c`."""
+    return c.isspace() or c in "。；;！？!?：:"
+
+
 def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts.
     `numbering` (a Numbering or the splitter's _PlacedWhenRead) is only copied, when a candidate is
@@ -408,7 +422,7 @@ def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.P
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
         if first is _UNREAD:
             first = match_marker(line)
-        if marker.style.name.startswith("第") and not re.search(r"[\s。；;！？!?：:]$", line[:pos]) and not (
+        if marker.style.name.startswith("第") and not _is_break_char(line[pos - 1]) and not (
                 first is not None and pos == first.end):
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
@@ -417,9 +431,11 @@ def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.P
             sim = numbering.copy()
             if first:
                 sim.take(first, sim.place(first))
-        before = line[:pos]
-        broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
-        if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
+        # read at the candidate, not on a copy of the line before it (a flattened page is one long
+        # line with thousands of candidates)
+        last = _char_before_spaces(line, pos)
+        broke = line[pos - 1].isspace() or last in "。；;！？!?"
+        if _accepts_run_in(sim, marker, anywhere, last in "：:", broke):
             sim.take(marker, sim.place(marker))
             cuts.append(pos)
     return cuts

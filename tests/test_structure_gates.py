@@ -230,3 +230,23 @@ def test_join_gate_never_hides_a_join(monkeypatch):
         assert (gated, gated_changes) == (plain, plain_changes), lines
         joined += gated != lines
     assert joined > 100
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" \u3000\t。；:：!一1（", min_size=1, max_size=10), st.integers(min_value=1, max_value=10))
+def test_candidate_context_read_in_place(line, pos):
+    """_embedded_markers reads what precedes a candidate at its position, as the copies of the line
+    before it said (a flattened page is one long line with thousands of candidates)."""
+    import re
+
+    pos = min(pos, len(line))
+    assert R._char_before_spaces(line, pos) == line[:pos].rstrip()[-1:]
+    assert R._is_break_char(line[pos - 1]) == bool(re.search(r"[\s。；;！？!?：:]$", line[:pos]))
+
+
+def test_flattened_page_keeps_its_cuts():
+    """One long flattened line: every run-in heading after a finished sentence is cut (the cut
+    positions are read at each candidate)."""
+    line = "".join(f"{n}、第{n}项工作要求。" for n in "一二三四五六七八九十") * 1
+    lines, repairs = R.split_run_in([line])
+    assert [ln[:2] for ln in lines] == [f"{n}、" for n in "一二三四五六七八九十"]
