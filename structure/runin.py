@@ -29,7 +29,7 @@ from typing import Optional
 from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
                                      NOT_SENTENCE_START, head_noun_before_sentence, is_known_heading, opens_sentence,
                                      unit_subject)
-from fangan.lexicon.markers import Marker, is_enumeration, match_marker
+from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumeration, match_marker
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
@@ -39,17 +39,74 @@ from .tree import Numbering
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
 # the lookahead lets only characters that can open a marker through to match_marker
-_MARKER_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
-_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _MARKER_AHEAD)
+# styles that number an inline list outside flattened text (主要有：1、…2、…; ①…)
+INLINE_LIST_STYLES = ("1、", "①")
+_MARKER_FIRST_AHEAD = r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+# ... and then only what one of the marker styles matches (match_marker finds nothing elsewhere): most
+# lines with a colon or period before a digit (时间：2024年) or a numeral (：一是) are dropped by the
+# regex engine, not by a Python loop over their candidates
+_ANY_STYLE_AHEAD = "(?=" + "|".join(f"(?:{s.pattern.pattern.replace('?P<n>', '')})" for s in STYLES) + ")"
+_MARKER_AHEAD = _MARKER_FIRST_AHEAD + _ANY_STYLE_AHEAD
+# outside flattened text (_embedded_markers with anywhere=False) 1、 and ① markers are never run-in
+# headings; where their patterns match no other style does, so these candidates are dropped too
+_HEADING_STYLE_AHEAD = "(?=" + "|".join(f"(?:{s.pattern.pattern.replace('?P<n>', '')})" for s in STYLES
+                                        if s.name not in INLINE_LIST_STYLES) + ")"
+_HEADING_AHEAD = _MARKER_FIRST_AHEAD + _HEADING_STYLE_AHEAD
+_AFTER_SENTENCE = re.compile(r"[。；;！？!?：:]\s*" + _HEADING_AHEAD)
 # flattened text keeps a space (or a finished sentence) where a paragraph ended
-_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _MARKER_AHEAD)
+_AFTER_BREAK = re.compile(r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + _HEADING_AHEAD)
 # a superset of _AFTER_BREAK without its lookbehind (a space at the very start of a line also
 # passes), which lets the regex engine skip to the candidate characters: a cheap test that must
 # pass for _AFTER_BREAK to match
-_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _MARKER_AHEAD)
+_MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _HEADING_AHEAD)
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
-                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
+                        + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])" + _ANY_STYLE_AHEAD)
+# where _AFTER_ANY's matches end, found from the marker's first character and looking back (the
+# regex engine skips to those characters instead of trying three alternatives at every hanzi): a
+# hanzi or closing mark right before it, a space (after some text: `_after_any_ends` drops a leading
+# run of spaces), or a digit before a numeral or bracket
+_AT_ANY_BREAK = re.compile(r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
+                           r"(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】])|(?<=\s)"
+                           r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))" + _ANY_STYLE_AHEAD)
+
+
+def _after_any_ends(line: str) -> list[int]:
+    """[m.end() for m in _AFTER_ANY.finditer(line)], faster: a match ends where _AT_ANY_BREAK
+    matches (matches cannot overlap: each ends before a marker's first character, which is no
+    space), except after spaces that open the line (_AFTER_ANY's space run needs text before it)."""
+    ends = [m.end() for m in _AT_ANY_BREAK.finditer(line)]
+    if not ends:
+        return ends
+    if line[:1].isspace():
+        lead = len(line) - len(line.lstrip())
+        ends = [e for e in ends if e > lead or not line[e - 1].isspace()]
+    if any(line[e - 1].isdecimal() and line[e] not in "（(" for e in ends):
+        ends = _after_digit_and_numeral(line, ends)
+    return ends
+
+
+def _after_digit_and_numeral(line: str, ends: list[int]) -> list[int]:
+    """A numeral right after a digit (15:30二、): _AFTER_ANY tries its empty after-a-digit match only
+    where its first alternative, which takes the numeral as the hanzi before a marker, fails; that
+    one ends at the next candidate past the numeral and its spaces."""
+    have = set(ends)
+    kept = []
+    for e in ends:
+        if line[e - 1].isdecimal() and line[e] not in "（(":
+            nxt = e + 1
+            while nxt < len(line) and line[nxt].isspace():
+                nxt += 1
+            if nxt in have:
+                continue
+        kept.append(e)
+    return kept
+
+
+# the same with the first-character lookahead only, for a search that stops at an end position (a
+# style's lookahead could not see past it, where match_marker on the whole line does)
+_AFTER_ANY_FIRST = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_FIRST_AHEAD
+                              + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
 # a marker at the very end of a line, after a finished clause: it numbers the next line
 _DANGLING = re.compile(r"(?<=[。；;：:！？）)])\s*(\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])\s*$")
 # a heading wrapped over two lines: the second line opens with a short end of the phrase (…保障 / 工作。…)
@@ -222,14 +279,23 @@ def is_flattened(lines: list[str]) -> bool:
     heading: the document lost its line breaks (flattened page, crawler output).
     Only whether the count reaches FLAT_MIN_MARKERS is asked, so counting stops there."""
     hidden = 0
+    may_hide = _MAY_BREAK_BEFORE_MARKER.search  # asked before the cache: most lines fail it
     for ln in lines:
+        if may_hide(ln) is None:
+            continue  # _hidden_markers would say 0
         hidden += _hidden_markers(ln)
         if hidden >= FLAT_MIN_MARKERS:
             return True
     need = FLAT_MIN_MARKERS - hidden
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
-    if sum(1 for ln in lines if _heading_and_run_in_markers(ln)[1]) < need:
+    with_run_in = 0
+    for ln in lines:
+        if ln[:1] in MARKER_FIRST_CHARS and _heading_and_run_in_markers(ln)[1]:  # the line opens with a marker
+            with_run_in += 1
+            if with_run_in >= need:
+                break
+    if with_run_in < need:
         return False
     return _run_in_headings(lines, need) >= need
 
@@ -256,7 +322,7 @@ def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Mark
     if first is None:
         return None, ()
     found = []
-    for m in _AFTER_ANY.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
+    for m in _AFTER_ANY_FIRST.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
         marker = match_marker(line, m.end())
         if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
             continue
@@ -310,21 +376,43 @@ def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_
 _RUN_IN_ATTACHMENT = re.compile(r"(?<=[。；;！？!?\s])\s*(?=(?:附件|附表|附录)\s*\d{0,2}\s*[：:]|附\s*[：:])")
 
 
-def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
-    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts."""
+_UNREAD = object()
+
+
+def _char_before_spaces(line: str, pos: int) -> str:
+    """line[:pos].rstrip()[-1:] without copying the line: the last character before `pos` and the
+    spaces just before it ("" when there are only spaces)."""
+    i = pos
+    while i and line[i - 1].isspace():
+        i -= 1
+    return line[i - 1: i]
+
+
+def _is_break_char(c: str) -> bool:
+    """re.search(r"[\s。；;！？!?：:]$", text) for a text (without line breaks) ending in `c`."""
+    return c.isspace() or c in "。；;！？!?：:"
+
+
+def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
+    """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts.
+    `numbering` (a Numbering or the splitter's _PlacedWhenRead) is only copied, when a candidate is
+    a marker worth judging."""
     if anywhere and after is None and "附" in line:  # every attachment word starts with 附
         for m in _RUN_IN_ATTACHMENT.finditer(line):
             if 0 < m.end() < len(line) - 2:
                 head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
                 return head + [m.end()]
-    candidates = list((after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)).finditer(line))
+    pattern = after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)
+    if pattern is _AFTER_ANY:
+        candidates = _after_any_ends(line)
+    else:
+        candidates = [m.end() for m in pattern.finditer(line)]
     if not candidates:  # most lines: no marker after a break, and no copy of the numbering to test one
         return []
     cuts = []
     sim = None  # the numbering as it would go on, copied once a candidate is a marker worth judging
-    first = match_marker(line)
-    for m in candidates:
-        pos = m.end()
+    first = _UNREAD  # the line's own marker, read once a candidate needs it (most have no marker)
+    for pos in candidates:
         if pos == 0 or pos >= len(line) - 2:
             continue
         marker = match_marker(line, pos)
@@ -332,7 +420,9 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             continue
         if marker.style.name == "①":
             continue  # inline ①…⑧ stay in their paragraph (they become child sections there)
-        if marker.style.name.startswith("第") and not re.search(r"[\s。；;！？!?：:]$", line[:pos]) and not (
+        if first is _UNREAD:
+            first = match_marker(line)
+        if marker.style.name.startswith("第") and not _is_break_char(line[pos - 1]) and not (
                 first is not None and pos == first.end):
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
@@ -341,9 +431,11 @@ def _embedded_markers(line: str, numbering: Numbering, anywhere: bool, after: Op
             sim = numbering.copy()
             if first:
                 sim.take(first, sim.place(first))
-        before = line[:pos]
-        broke = before[-1:].isspace() or before.rstrip()[-1:] in "。；;！？!?"
-        if _accepts_run_in(sim, marker, anywhere, before.rstrip()[-1:] in "：:", broke):
+        # read at the candidate, not on a copy of the line before it (a flattened page is one long
+        # line with thousands of candidates)
+        last = _char_before_spaces(line, pos)
+        broke = line[pos - 1].isspace() or last in "。；;！？!?"
+        if _accepts_run_in(sim, marker, anywhere, last in "：:", broke):
             sim.take(marker, sim.place(marker))
             cuts.append(pos)
     return cuts
@@ -408,9 +500,27 @@ def _closes_parenthesis(heading: str, following: str) -> bool:
 _CLOSED_LINE = re.compile(r"[。；;：:，,）)]$")
 
 
+# the last characters of a finished clause (_CLOSED_LINE)
+_CLOSED_END = "。；;：:，,）)"
+
+
+def _may_join(lines: list[str]) -> bool:
+    """A necessary condition for _join_wrapped_headings to join anything. Its first join is made on
+    two lines as given: a short line that opens with a marker's first character and does not end a
+    clause, and the next, which either opens with a wrap's tail (_continues_heading) or closes a
+    parenthesis the short line left open (_closes_parenthesis)."""
+    for p, n in zip(lines, lines[1:]):
+        if len(p) <= MAX_WRAPPED_HEADING and p[:1] in MARKER_FIRST_CHARS and p[-1:] not in _CLOSED_END and (
+                WRAP_TAIL.match(n) or p.count("（") + p.count("(") > p.count("）") + p.count(")")):
+            return True
+    return False
+
+
 def _join_wrapped_headings(lines: list[str], changes: list[Change], keep: frozenset = frozenset()) -> list[str]:
     """A heading line cut by a line wrap (6.开展首届青运会食品安全保障 / 工作。…) is one paragraph.
     `keep`: indexes of lines that a heading-phrase cut made, never joined back."""
+    if not _may_join(lines):
+        return list(lines)  # most documents: nothing to join, and no line-by-line walk
     out: list[str] = []
     for i, ln in enumerate(lines):
         prev = out[-1] if out else ""
@@ -441,12 +551,37 @@ def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[
     return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
+class _PlacedWhenRead:
+    """The run-in splitter's numbering: the headings read are placed, in order, only when a copy is
+    asked for (_embedded_markers judging a candidate marker; nothing else reads it). Most documents
+    never ask after their last headings, many never at all: their numbering is not walked here."""
+
+    def __init__(self) -> None:
+        self.numbering = Numbering()
+        self.unplaced: list[Marker] = []
+
+    def add(self, marker: Marker) -> None:
+        self.unplaced.append(marker)
+
+    def copy(self) -> Numbering:
+        numbering = self.numbering
+        for m in self.unplaced:
+            numbering.take(m, numbering.place(m))
+        self.unplaced.clear()
+        return numbering.copy()
+
+
+# outside flattened text a line holds a run-in marker only after a finished sentence (_embedded_markers'
+# candidates): a line without one needs neither that search nor the numbering
+_may_hold_run_in = _AFTER_SENTENCE.search
+
+
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     """Body lines with every run-in heading on a line of its own, and the repair that says so."""
     changes: list[Change] = []
     lines = _join_wrapped_headings(lines, changes)
     flat = is_flattened(lines)
-    numbering = Numbering()
+    numbering = _PlacedWhenRead()
     out: list[str] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
@@ -456,7 +591,8 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
         ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
-        cuts = _embedded_markers(ln, numbering, anywhere=flat)
+        # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
+        cuts = _embedded_markers(ln, numbering, anywhere=flat) if flat or _may_hold_run_in(ln) else None
         if cuts:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
@@ -464,12 +600,13 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             queue.extendleft(reversed(pieces[1:]))
             ln = pieces[0]
         if queue:
-            ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
+            if ln.rstrip()[-1:] in _DANGLING_END:  # _reattach_dangling's own first test, asked here
+                ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
             if not ln.strip():
                 continue
         marker = match_marker(ln)
         if marker is not None:
-            numbering.take(marker, numbering.place(marker))
+            numbering.add(marker)
             rest = ln[marker.end:]
             if marker.style.name.startswith("第"):
                 rest = rest.lstrip("：: ")

@@ -56,6 +56,7 @@ class _Open:
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
     section: Optional[Section] = None
+    body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
 @dataclass(slots=True)
@@ -215,10 +216,12 @@ class TreeBuilder:
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
         self.attachment: Optional[Section] = None
+        self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
         self.top_values: list[int] = []
         self.last_line: Optional[str] = None  # the body line before the current one
+        self.bodies: list[_Open] = []  # open sections given body lines (joined into their text by finish)
 
     # --- adding sections ---------------------------------------------------------------------
 
@@ -236,10 +239,20 @@ class TreeBuilder:
         self.last_line = line
         stack = self.numbering.stack
         if stack and stack[-1].section is not None:
-            stack[-1].section.text += "\n" + line
+            self._append(stack[-1], line)
+
+    def _append(self, top: _Open, line: str) -> None:
+        """A body line of the section `top` holds: kept in a list and joined into the section's text
+        at the end (appending to the model's text copied it, through pydantic's __setattr__, for every
+        body line: quadratic in the section's length)."""
+        if top.body is None:
+            top.body = [top.section.text]
+            self.bodies.append(top)
+        top.body.append(line)
 
     def add_line(self, line: str, index: int) -> None:
-        if self._opens_attachment(line) or (self.attachment is not None and not self.attachment_plan):
+        # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
+        if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
             self._attachment_line(line, index)
             return
         marker = match_marker(line)
@@ -248,7 +261,8 @@ class TreeBuilder:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
             self._body(line)
-            self._inline_circled(line, index)
+            if _CIRCLED.search(line, 1) is not None:  # most lines: no circled number after their first character
+                self._inline_circled(line, index)
             return
         if marker is None:
             self.last_line = None  # a heading line ends what came before it
@@ -278,7 +292,8 @@ class TreeBuilder:
         whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
         sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
         self.numbering.take(marker, placement, hint, sec)
-        self._inline_circled(line, index)
+        if _CIRCLED.search(line, 1) is not None:
+            self._inline_circled(line, index)
 
     def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
         """`N、` out of sequence right after a paragraph that stops mid-sentence: the page numbers of
@@ -327,12 +342,15 @@ class TreeBuilder:
             marker = m.group("kind") + (m.group("n") or "")
             sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
             # hint 0: no heading level of the format closes an attachment, only the next 附件 does
-            self.numbering.stack.append(_Open("附件", -1.0, 0, 0, sec))
+            self.attachment_open = _Open("附件", -1.0, 0, 0, sec)
+            self.numbering.stack.append(self.attachment_open)
             self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
             return
         self.attachment_chars += len(line)
         marker = match_marker(line)
-        if not self.attachment.title and "\n" not in self.attachment.text and marker is None \
+        # no line added to the attachment's text yet (its text is still its heading line)
+        alone = self.attachment_open.body is None and "\n" not in self.attachment.text
+        if not self.attachment.title and alone and marker is None \
                 and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
             self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
@@ -340,12 +358,14 @@ class TreeBuilder:
             self.attachment_plan = True
             self.add_line(line, index)
             return
-        self.attachment.text += "\n" + line
+        self._append(self.attachment_open, line)
         if marker:
             self.warnings.add("attachment_items", "numbered lines inside an attachment are kept as its text, not as sections",
                               line)
 
     def finish(self) -> TreeResult:
+        for top in self.bodies:
+            top.section.text = "\n".join(top.body)
         _title_whole_sentence_headings(self.roots)
         self.result.warnings = self.warnings.list()
         return self.result

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from fangan.lexicon import headings as H
 from fangan.structure import runin as R
@@ -79,3 +79,174 @@ def test_line_gates_are_supersets(line):
         assert "附" in line
     if R._DANGLING.search(line) or R._dangling_after_heading(line):
         assert line.rstrip()[-1:] in R._DANGLING_END
+
+
+# the run-in candidate patterns as they were before the style lookahead: first character only
+_FIRST_ONLY = {
+    "_AFTER_SENTENCE": r"[。；;！？!?：:]\s*" + R._MARKER_FIRST_AHEAD,
+    "_AFTER_BREAK": r"(?:[。；;！？!?：:]\s*|(?<=\S)\s+)" + R._MARKER_FIRST_AHEAD,
+    "_MAY_BREAK_BEFORE_MARKER": r"[。；;！？!?：:\s]\s*" + R._MARKER_FIRST_AHEAD,
+    "_AFTER_ANY": R._AFTER_ANY_FIRST.pattern,
+}
+_MARKERISH = "。；;！？!?：: \u3000一二三十壹（(）)、.．第阶段章条①②1２0年个%班活动附件”》"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_MARKERISH, max_size=16))
+def test_style_lookahead_keeps_every_marker_candidate(line):
+    """The style lookahead drops exactly the candidates where no marker style matches (match_marker
+    would return None there; outside flattened text also 1、 and ①, never run-in headings there);
+    every other candidate is found at the same place."""
+    import re
+
+    from fangan.lexicon.markers import _ANY_STYLE, match_marker
+
+    from fangan.lexicon.markers import STYLES
+
+    heading_styles = [s.pattern for s in STYLES if s.name not in R.INLINE_LIST_STYLES]
+    for name, plain in _FIRST_ONLY.items():
+        strict = getattr(R, name)
+        if name == "_AFTER_ANY":  # flattened text: every style
+            kept = [m.end() for m in re.finditer(plain, line) if _ANY_STYLE.match(line, m.end())]
+        else:  # used outside flattened text only, where 1、 and ① are skipped
+            kept = [m.end() for m in re.finditer(plain, line) if any(p.match(line, m.end()) for p in heading_styles)]
+        assert [m.end() for m in strict.finditer(line)] == kept, (name, line)
+        dropped = {m.end() for m in re.finditer(plain, line)} - set(kept)
+        for pos in dropped:
+            marker = match_marker(line, pos)
+            assert marker is None or (name != "_AFTER_ANY" and marker.style.name in R.INLINE_LIST_STYLES), (name, line)
+
+
+_LINE_PIECES = ["一、", "二、", "三、", "四、", "（一）", "（二）", "（三）", "1.", "2.", "3.", "1、", "2、", "①", "②",
+                "第一阶段", "指导思想", "工作目标", "保障措施", "组织领导", "各单位要高度重视", "时间：2024年",
+                "。", "；", "：", "，", " ", "加强领导。", "要求：1.", "附件：", "（4月1日至4月7日）", "全力做好"]
+
+
+_MARKER_PIECES = ["", "", "一、", "二、", "三、", "（一）", "（二）", "（三）", "1.", "2.", "3.", "1、", "2、"]
+
+
+def _random_line(rng: random.Random) -> str:
+    """A line that may open with a marker and hold one after a finished sentence (…。二、…)."""
+    line = rng.choice(_MARKER_PIECES) + "".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(1, 5)))
+    if rng.random() < 0.4:
+        line += rng.choice("。；：") + rng.choice(_MARKER_PIECES) + rng.choice(_LINE_PIECES) + "各单位要高度重视"
+    return line.strip() or "一、"
+
+
+def _random_document(rng: random.Random) -> list[str]:
+    return [_random_line(rng) for _ in range(rng.randint(1, 14))]
+
+
+def test_split_run_in_walks_the_numbering_only_where_it_is_read(monkeypatch):
+    """split_run_in places headings in its numbering only when _embedded_markers copies it, and hands
+    only lines that may hold a run-in marker to _embedded_markers; every line handed over, with the
+    numbering walked at every heading, gives the same lines and repairs."""
+    class PlacedAtOnce(R._PlacedWhenRead):
+        def add(self, marker):
+            self.numbering.take(marker, self.numbering.place(marker))
+
+        def copy(self):
+            assert not self.unplaced
+            return self.numbering.copy()
+
+    rng = random.Random(7)
+    docs = [_random_document(rng) for _ in range(1500)]
+    gated = [R.split_run_in(list(d)) for d in docs]
+    monkeypatch.setattr(R, "_may_hold_run_in", lambda line: True)
+    monkeypatch.setattr(R, "_PlacedWhenRead", PlacedAtOnce)
+    plain = [R.split_run_in(list(d)) for d in docs]
+    assert gated == plain
+    assert sum(bool(repairs) for _, repairs in gated) > 100  # the documents do get cut
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_MARKERISH, min_size=1, max_size=12), min_size=1, max_size=6))
+def test_is_flattened_gates(lines):
+    """is_flattened asks its per-line caches only about lines that pass their first test."""
+    hidden = sum(R._hidden_markers(ln) for ln in lines)
+    run_in = sum(1 for ln in lines if R._heading_and_run_in_markers(ln)[1])
+    need = R.FLAT_MIN_MARKERS - hidden
+    plain = hidden >= R.FLAT_MIN_MARKERS or (run_in >= need and R._run_in_headings(lines, need) >= need)
+    assert R.is_flattened(lines) == plain
+
+
+def test_tree_joins_body_lines_as_appending_them_did():
+    """The tree keeps a section's body lines in a list and joins them once; appending each line to the
+    section's text as it came (the plain form) gives the same sections, attachments included."""
+    from fangan.structure import tree as T
+
+    class Appending(T.TreeBuilder):
+        def _append(self, top, line):
+            top.section.text += "\n" + line
+
+    def build(builder, lines):
+        tree = builder()
+        for i, line in enumerate(lines):
+            tree.add_line(line, i)
+        result = tree.finish()
+        return [s.model_dump() for s in result.sections], result.section_lines, [w.model_dump() for w in result.warnings]
+
+    rng = random.Random(3)
+    extra = ["附件1：报名表", "附件2", "人员名单", "一、活动安排", "①报名", "正文一段。", "（一）时间", "各单位要高度重视。"]
+    for _ in range(800):
+        lines = [_random_line(rng) if rng.random() < 0.6 else rng.choice(extra) for _ in range(rng.randint(1, 20))]
+        assert build(T.TreeBuilder, lines) == build(Appending, lines), lines
+
+
+def test_long_section_and_attachment_keep_every_line():
+    """40,000 body lines in one section and in one attachment (each appended once, not copied with
+    the text before it): every line is in the text, in order."""
+    from fangan.structure.tree import build_tree
+
+    body = ["第%d段正文。" % i for i in range(40000)]
+    sections = build_tree(["一、总则"] + body + ["附件1：报名表"] + body).sections
+    assert sections[0].text == "\n".join(["一、总则"] + body)
+    assert sections[1].text == "\n".join(["附件1：报名表"] + body) and sections[1].title == "报名表"
+
+
+@settings(max_examples=6000, deadline=None)
+@given(st.text(alphabet=_MARKERISH + "\t的统进1）", max_size=16))
+@example("0一十.")  # a digit, then a numeral that is itself the hanzi before a marker
+@example("15:30二、主题")
+def test_after_any_ends_as_the_pattern(line):
+    """_after_any_ends finds where _AFTER_ANY's matches end, from the marker's side."""
+    assert R._after_any_ends(line) == [m.end() for m in R._AFTER_ANY.finditer(line)], line
+
+
+def test_join_gate_never_hides_a_join(monkeypatch):
+    """_join_wrapped_headings walks a document only when _may_join says a join is possible; walking
+    every document gives the same lines and changes."""
+    pieces = ["6.开展首届青运会食品安全保障", "工作。实施全过程监管", "一、线上初赛（2026", "年4月）", "年", "（二）", "保障措施",
+              "工作。", "（1", "各单位要高度重视。", "二、活动时间（", "3月）报名", "1.加强领导", "组织实施阶段"]
+    rng = random.Random(5)
+    joined = 0
+    for _ in range(3000):
+        lines = [rng.choice(pieces) + (rng.choice(pieces) if rng.random() < 0.3 else "") for _ in range(rng.randint(1, 8))]
+        gated_changes, plain_changes = [], []
+        gated = R._join_wrapped_headings(lines, gated_changes)
+        with monkeypatch.context() as m:
+            m.setattr(R, "_may_join", lambda ls: True)
+            plain = R._join_wrapped_headings(lines, plain_changes)
+        assert (gated, gated_changes) == (plain, plain_changes), lines
+        joined += gated != lines
+    assert joined > 100
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" \u3000\t。；:：!一1（", min_size=1, max_size=10), st.integers(min_value=1, max_value=10))
+def test_candidate_context_read_in_place(line, pos):
+    """_embedded_markers reads what precedes a candidate at its position, as the copies of the line
+    before it said (a flattened page is one long line with thousands of candidates)."""
+    import re
+
+    pos = min(pos, len(line))
+    assert R._char_before_spaces(line, pos) == line[:pos].rstrip()[-1:]
+    assert R._is_break_char(line[pos - 1]) == bool(re.search(r"[\s。；;！？!?：:]$", line[:pos]))
+
+
+def test_flattened_page_keeps_its_cuts():
+    """One long flattened line: every run-in heading after a finished sentence is cut (the cut
+    positions are read at each candidate)."""
+    line = "".join(f"{n}、第{n}项工作要求。" for n in "一二三四五六七八九十") * 1
+    lines, repairs = R.split_run_in([line])
+    assert [ln[:2] for ln in lines] == [f"{n}、" for n in "一二三四五六七八九十"]

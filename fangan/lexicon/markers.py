@@ -133,6 +133,7 @@ def _canonical(style: Style, m: re.Match) -> str:
 _ANY_STYLE = re.compile("|".join(f"(?P<s{i}>{st.pattern.pattern.replace('?P<n>', '')})" for i, st in enumerate(STYLES)))
 # every marker opens with one of these: a cheap test before the patterns (most lines are not headings)
 _FIRST = frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾")
+MARKER_FIRST_CHARS = _FIRST  # for callers that test a line's first character before asking match_marker
 
 
 def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
