@@ -139,10 +139,12 @@ def resolve_jobs(jobs: Optional[int], n_items: Optional[int] = None) -> int:
 
 
 def make_executor(jobs: Optional[int] = 1, dask_address: Optional[str] = None, context: Any = None,
-                  n_items: Optional[int] = None):
+                  n_items: Optional[int] = None, window: Optional[int] = None):
+    """`window`: tasks in flight; the caller sets it above the batch it writes at once, so that the
+    workers keep working while the main process writes a batch."""
     if dask_address:
-        return DaskExecutor(dask_address, context)
+        return DaskExecutor(dask_address, context, **({"window": window} if window else {}))
     jobs = resolve_jobs(jobs, n_items)
     if jobs > 1:
-        return ProcessExecutor(jobs, context)
+        return ProcessExecutor(jobs, context, window)
     return SerialExecutor(context)

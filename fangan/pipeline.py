@@ -577,7 +577,7 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     with writer.report.times.timed("start"):
         if not dask_address and resolve_jobs(jobs, len(head)) > 1:
             prime()  # forked workers share it
-        executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head))
+        executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head), window=2 * BATCH)
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     try:
         done = 0
