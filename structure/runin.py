@@ -389,7 +389,7 @@ def _char_before_spaces(line: str, pos: int) -> str:
 
 
 def _is_break_char(c: str) -> bool:
-    """re.search(r"[\s。；;！？!?：:]$", text) for a text (without line breaks) ending in `c`."""
+    r"""re.search(r"[\s。；;！？!?：:]$", text) for a text (without line breaks) ending in `c`."""
     return c.isspace() or c in "。；;！？!?：:"
 
 
