@@ -249,6 +249,9 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
         for tok in tokens[1:]:
             if not tok:
                 continue
+            if not paragraph:  # the line opened with spaces: its first word opens the first paragraph
+                paragraph = tok
+                continue
             if _inside_line(paragraph, tok):
                 paragraph = paragraph + " " + tok  # spacing inside a line: kept as it was
             elif _is_break(paragraph, tok):

@@ -190,6 +190,19 @@ def test_flattened_line_breaks_only_where_a_line_ended(line, pieces):
     assert out.split("\n")[:len(pieces)] == pieces
 
 
+def test_a_flattened_line_that_opens_with_spaces_is_split_like_one_that_does_not():
+    """A flattened page line may keep the spaces it began with (found by the damage run over the bulk pages:
+    an empty first paragraph raised IndexError)."""
+    from fangan.normalizers.pages import split_space_separated_paragraphs
+    from fangan.normalizers import StepReport
+
+    line = "一、工作目标 全面提升学生安全意识。 二、组织领导 成立演练领导小组。" + " 各班主任负责本班学生的疏散工作，确保有序撤离。" * 8
+    ctx = NormalizeContext(site_family="docshare")
+    plain = split_space_separated_paragraphs(line, ctx, StepReport("s"))
+    assert plain.split("\n")[:4] == ["一、工作目标", "全面提升学生安全意识。", "二、组织领导", "成立演练领导小组。"]
+    assert split_space_separated_paragraphs("  " + line, ctx, StepReport("s")) == plain
+
+
 def test_real_numbered_items_are_not_page_markers():
     raw = "卫生院工作方案\n一、主要任务\n1、加强培训。\n2、完善制度。\n3、强化考核。"
     text, e = _norm(raw)
