@@ -15,7 +15,7 @@ whole); a subject whose pieces are not all names is a clause, and gives nothing 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from fangan.line_cache import line_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
@@ -376,26 +376,18 @@ def _duty_subjects(line: str):
             yield m.start(), m.end(), n, "任务分工"
 
 
-_CACHED_LINE_CHARS = 1000  # a longer line (a page flattened to one line) is read, not kept: memory stays bounded
-
-
+# a longer line (a page flattened to one line) is read, not kept: memory stays bounded
+@line_cache(maxsize=8192, max_line=1000)
 def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
     """(start, end, name, role, raw) of every party one line names, offsets within the line. A pure
     function of the line: plans repeat lines (within a plan and across the plans of one site), so each
     distinct line of ordinary length is read once."""
-    return _read_line(line, duty) if len(line) > _CACHED_LINE_CHARS else _read_line_cached(line, duty)
-
-
-def _read_line(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
     found = [(a, b, name, role, line) for a, b, name, role in structural_parties(line)]
     if duty:
         found += [(a, b, name, role, line) for a, b, name, role in _duty_subjects(line)]
     for m in SENTENCE.finditer(line) if _ANY_RELATION_WORD.search(line) else ():
         found += [(m.start() + a, m.start() + b, name, role, m.group(0)) for a, b, name, role in _relations(m.group(0))]
     return tuple(found)
-
-
-_read_line_cached = lru_cache(maxsize=8192)(_read_line)
 
 
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from fangan.gates import lines_hit
+from fangan.line_cache import line_cache
 from fangan.lexicon import chars
 
 from . import NormalizeContext, StepReport, step
@@ -203,7 +204,7 @@ def best_reversal(line: str) -> tuple[str, list[tuple[str, str]], float]:
     return best, list(chain), score
 
 
-@lru_cache(maxsize=4096)
+@line_cache(maxsize=4096)  # (a suspect line longer than the cache's bound is searched every time)
 def _best_reversal(line: str) -> tuple[str, tuple[tuple[str, str], ...], float, float]:
     """`best_reversal` and the line's own score, remembered by line: a pure function of the line under a fixed
     model, and suspect lines recur (a formula line with ×, a template's damaged header) within a document and

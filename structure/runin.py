@@ -33,7 +33,7 @@ from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumer
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from .cache import line_cache
+from fangan.line_cache import line_cache
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering
 

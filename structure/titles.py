@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .cache import line_cache
+from fangan.line_cache import line_cache
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter

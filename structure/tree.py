@@ -32,7 +32,7 @@ from fangan.lexicon.markers import ATTACHMENT, TWINS, Marker, match_marker
 from fangan.lexicon.script import to_simplified
 from fangan.model import Section, RecordWarning
 
-from .cache import line_cache
+from fangan.line_cache import line_cache
 from .titles import clean_title, heading_title
 
 # a heading line is short: beyond this it is a paragraph whose first words carry a run-in title

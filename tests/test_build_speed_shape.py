@@ -65,3 +65,18 @@ def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir)
         assert doc.model_dump(mode="json") == json.loads(dump_document(doc)), path
         checked += 1
     assert checked >= 5
+
+
+def test_line_cache_remembers_short_lines_only():
+    from fangan.line_cache import line_cache
+
+    calls = []
+
+    @line_cache(maxsize=8, max_line=5)
+    def shape(line: str) -> int:
+        calls.append(line)
+        return len(line)
+
+    assert [shape("短行"), shape("短行"), shape("一行太长了的文字"), shape("一行太长了的文字")] == [2, 2, 8, 8]
+    assert calls == ["短行", "一行太长了的文字", "一行太长了的文字"]  # the long line is computed each time
+    assert shape.cache_info().currsize == 1

@@ -1,8 +1,9 @@
-"""A bounded cache for pure functions of a line of text.
+"""A bounded cache for pure functions of a line of text, for every stage.
 
-Lines repeat within a document and across documents (boilerplate, list items, the same headings), so
-the structure stage remembers what it decided about a line. A line longer than MAX_CACHED_LINE is
-computed every time: long lines seldom repeat, and a cache of them would hold megabytes of text.
+Lines repeat within a document and across documents (boilerplate, list items, the same headings, a
+damaged template header), so a stage may remember what it decided about a line. A line longer than
+`max_line` is computed every time: long lines seldom repeat, and a cache of them would hold megabytes
+of text. The module imports no stage, so any stage may use it.
 """
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from functools import lru_cache, update_wrapper
 MAX_CACHED_LINE = 512
 
 
-def line_cache(maxsize: int = 16384):
+def line_cache(maxsize: int = 16384, max_line: int = MAX_CACHED_LINE):
     """lru_cache(maxsize) for a function whose first argument is a line of text; lines longer than
-    MAX_CACHED_LINE bypass the cache. `cache_clear`/`cache_info` are those of the cache."""
+    `max_line` bypass the cache. `cache_clear`/`cache_info` are those of the cache."""
     def decorate(func):
         cached = lru_cache(maxsize=maxsize)(func)
 
         def wrapper(line, *args, **kwargs):
-            if len(line) > MAX_CACHED_LINE:
+            if len(line) > max_line:
                 return func(line, *args, **kwargs)
             return cached(line, *args, **kwargs)
 
