@@ -55,24 +55,21 @@ def document_shapes(text: str) -> list[str]:
 
 def may_be_chrome(line: str) -> bool:
     """Whether statistics may call this line chrome at all (headings, dates and signatures never)."""
-    shape = line_shape(line)
-    if not shape or LINE_MARKER.match(line.strip()):
-        return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
-    if SIGNATURE_DATE_LINE.match(line.strip()) or is_org_line(line):
-        return False  # one issuer's documents share a signature and a date shape: that is the body
-    return True
+    stripped = line.strip()
+    return bool(stripped) and _may_be_chrome_stripped(stripped)
 
 
-# exact gates for `may_be_chrome` (most lines fail them): a signature date opens with one of these characters (read
-# off its pattern), and a line of unit names ends as a unit name does, in a suffix or the bracket after one
+# exact gates (most lines fail them): a signature date opens with one of these characters (read off its pattern),
+# and a line of unit names ends as a unit name does, in a suffix or the bracket after one
 _DATE_FIRST = first_chars(SIGNATURE_DATE_LINE)
 _ORG_LAST = frozenset(s[-1] for s in ORG_SUFFIXES) | {"）", ")"}
 
 
 def _may_be_chrome_stripped(stripped: str) -> bool:
-    """`may_be_chrome` of a line, given the line stripped and not empty; the date and unit checks gated."""
+    """`may_be_chrome` of a line, given the line stripped and not empty."""
     if LINE_MARKER.match(stripped):
-        return False
+        return False  # 一、指导思想 recurs across plans because plans share an outline, not a site
+    # one issuer's documents share a signature and a date shape: that is the body
     if (_DATE_FIRST is None or stripped[0] in _DATE_FIRST) and SIGNATURE_DATE_LINE.match(stripped):
         return False
     return not (stripped[-1] in _ORG_LAST and is_org_line(stripped))
