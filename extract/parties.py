@@ -376,8 +376,10 @@ def _duty_subjects(line: str):
             yield m.start(), m.end(), n, "任务分工"
 
 
-# a longer line (a page flattened to one line) is read, not kept: memory stays bounded
-@line_cache(maxsize=8192, max_line=1000)
+_CACHED_LINE_CHARS = 1000  # a longer line (a page flattened to one line) is read, not kept: memory stays bounded
+
+
+@line_cache(maxsize=8192, max_line=_CACHED_LINE_CHARS)
 def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
     """(start, end, name, role, raw) of every party one line names, offsets within the line. A pure
     function of the line: plans repeat lines (within a plan and across the plans of one site), so each
