@@ -334,10 +334,10 @@ def gated(rx: re.Pattern) -> re.Pattern:
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
 
 
-def lines_with(text: str, word: str):
-    """(start, end) of every line of `text` that holds `word`, in order: a pattern whose matches hold
-    `word` and never cross a line break need be run on these lines only."""
-    at = text.find(word)
+def _hit_lines(find, text: str):
+    """(start, end) of every line of `text` holding a hit, in order: `find(pos)` gives the next hit at or after
+    `pos` (-1: none); after a hit the search goes on from the next line."""
+    at = find(0)
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1
         end = text.find("\n", at)
@@ -345,21 +345,27 @@ def lines_with(text: str, word: str):
             yield start, len(text)
             return
         yield start, end
-        at = text.find(word, end)
+        at = find(end + 1)
+
+
+def lines_with(text: str, word: str):
+    """(start, end) of every line of `text` that holds `word`, in order: a pattern whose matches hold
+    `word` and never cross a line break need be run on these lines only."""
+    return _hit_lines(lambda pos: text.find(word, pos), text)
 
 
 def lines_hit(pattern: re.Pattern, text: str) -> list[int]:
     """Indexes of the lines of `text` (split at "\\n") where `pattern` finds something, in order, from scans of the
     whole text that jump to the next line at each hit. `pattern` must never match a newline (a match begun in one
     line is counted there)."""
+    def find(pos: int) -> int:
+        m = pattern.search(text, pos)
+        return -1 if m is None else m.start()
+
     found: list[int] = []
-    pos = line = 0
-    while (m := pattern.search(text, pos)) is not None:
-        at = m.start()
-        line += text.count("\n", pos, at)
+    line = prev = 0
+    for start, _end in _hit_lines(find, text):
+        line += text.count("\n", prev, start)
         found.append(line)
-        pos = text.find("\n", at) + 1
-        if not pos:
-            break
-        line += 1
+        prev = start
     return found
