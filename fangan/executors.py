@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections import deque
+from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
@@ -22,6 +23,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _CONTEXT: Any = None
+CHUNK = 8  # items per task sent to a local worker (one per task cost the main process 0.6 CPU s per 2,400 documents)
 AUTO_MIN_ITEMS = 16  # with `jobs=None`, fewer items than this run in this process: a pool costs more than it gives
 
 
@@ -51,6 +53,10 @@ def _init_worker(value: Any) -> None:
 
     threading.Thread(target=watch, name="fangan-parent-watch", daemon=True).start()
     _set_context(value)
+
+
+def _map_chunk(fn: Callable, items: list) -> list:
+    return [fn(item) for item in items]
 
 
 def _with_context(fn: Callable, item: Any, ctx: Any):  # Dask: the scattered context arrives as an argument
@@ -85,19 +91,24 @@ class ProcessExecutor:
 
     name = "processes"
 
-    def __init__(self, jobs: int, context: Any = None, window: Optional[int] = None):
+    def __init__(self, jobs: int, context: Any = None, window: Optional[int] = None, chunk: int = CHUNK):
         self.workers = jobs
         self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(context,))
         self.window = window or 4 * jobs
+        self.chunk = max(1, chunk)
 
     def map(self, fn, items):
+        # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
+        # pool's threads per chunk instead of per item
         pending: deque = deque()
-        for item in items:
-            pending.append(self.pool.submit(fn, item))
-            if len(pending) >= self.window:
-                yield pending.popleft().result()
+        it = iter(items)
+        in_flight = max(1, self.window // self.chunk)
+        while chunk := list(islice(it, self.chunk)):
+            pending.append(self.pool.submit(_map_chunk, fn, chunk))
+            if len(pending) >= in_flight:
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
