@@ -178,7 +178,9 @@ def show(
     except ValueError as e:  # a .json that is not a fangan record
         fail(f"{file} is not a fangan record ({type(e).__name__}); give an input document or documents/<id>.json")
     if as_json:
-        print(doc.model_dump_json(indent=2))
+        from fangan.corpus.store import dump_document
+
+        print(dump_document(doc))  # the bytes of documents/<id>.json
         return
     console.print(f"[bold]{escape(doc.title or '(no title)')}[/bold]  [dim]{doc.id}  {escape(doc.source.path)}[/dim]")
     for label, value in (("issuer", doc.issuer), ("addressee", doc.addressee), ("doc_number", doc.doc_number),

