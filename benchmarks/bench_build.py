@@ -51,11 +51,10 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
     i0 = time.process_time()
     from fangan.pipeline import PRIMER, build
 
-    # imports and the models load before the clock starts: a long build pays them once
-    from fangan.extract.nlp import load_pipeline
+    # imports and the models load before the clock starts: a long build pays them once (spaCy is not
+    # among them: the default extraction pipeline runs without it, fangan.extract.nlp)
     from fangan.lexicon.segment import get_segmenter
 
-    load_pipeline()
     get_segmenter("auto").cut("预热")
     imports = time.process_time() - i0
     # startup, measured apart: building one small plan loads the rest (the character model, pyarrow,

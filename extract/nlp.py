@@ -1,63 +1,29 @@
-"""The spaCy pipeline behind extraction.
+"""Extraction's text-level finders, and the spaCy pipeline they are the components of.
 
-Default: `spacy.blank("zh")` with jieba segmentation (`fangan.jieba_tokenizer.v1`: jieba's cuts,
-through rjieba when installed; no model download exists or is needed), plus
-rule components registered by name: `fangan_targets`, `fangan_deadlines`, `fangan_parties`,
-`fangan_goal_statements`. Each writes its items to `doc.spans[<kind>]` (for display and spaCy tools)
-and the structured items to `doc.user_data["fangan"][<kind>]` as (start_char, end_char, item).
+The finders (targets, deadlines, parties, goal statements) read the text, never the tokens. They are
+registered as spaCy components by `fangan.extract.spacy_pipeline`: a blank `zh` pipeline with jieba
+segmentation (`fangan.jieba_tokenizer.v1`), each component writing its items to `doc.spans[<kind>]` and
+`doc.user_data["fangan"][<kind>]` as (start_char, end_char, item). That pipeline is the extension point:
+point `FANGAN_SPACY_PIPELINE` at a trained one, or add components to `load_pipeline()`, and extraction
+runs it whole, on a Doc.
 
-To use a trained Chinese pipeline instead, point `FANGAN_SPACY_PIPELINE` at it (a package name or a
-directory): it is loaded with `spacy.load` and the fangan components are added after its own, so
-its NER and parser run first and custom components can read them.
+A build that asks for neither never imports spaCy (80 MB of memory and half a second per process): the
+default pipeline's output is its finders' output (tests/test_extract_components.py), so `find_all` runs
+them straight on the text.
 """
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import sys
 from itertools import compress
 from operator import and_
 from typing import Callable, Iterable
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from fangan.lexicon.segment import get_segmenter
 
 from . import rules
 
 MAX_CHARS = 200_000_000
 COMPONENTS = ("fangan_targets", "fangan_deadlines", "fangan_parties", "fangan_goal_statements")
-
-
-def _store(doc: Doc, kind: str, found: Iterable[tuple[int, int, object]]) -> Doc:
-    items = doc.user_data.setdefault("fangan", {}).setdefault(kind, [])
-    spans = []
-    for start, end, item in found:
-        items.append((start, end, item))
-        span = doc.char_span(start, end, label=kind, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans[kind] = spans
-    return doc
-
-
-def _component(kind: str, finder: Callable[[Doc], Iterable]) -> Callable[[Doc], Doc]:
-    def run(doc: Doc) -> Doc:
-        return _store(doc, kind, finder(doc))
-
-    run.__name__ = f"fangan_{kind}"
-    return run
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, built once: `Doc.text` joins every token again on each access, so the
-    tokenizer stores the text it was given and the components read that."""
-    text = doc.user_data.get("fangan_text")
-    if text is None:  # a Doc from another tokenizer (a trained pipeline): join once, then reuse
-        text = doc.user_data["fangan_text"] = doc.text
-    return text
-
+SPACY_MODULE = "fangan.extract.spacy_pipeline"
 
 # What each fangan component finds, from the text and the goal sections alone: (span group, finder).
 FINDERS: dict[str, tuple[str, Callable[[str, list], Iterable]]] = {
@@ -66,14 +32,6 @@ FINDERS: dict[str, tuple[str, Callable[[str, list], Iterable]]] = {
     "fangan_parties": ("parties", lambda text, goal_spans: rules.find_parties(text)),
     "fangan_goal_statements": ("goal_statements", rules.find_goal_statements),
 }
-
-# Each component reads the text the tokenizer kept (user_data["fangan_text"]) and writes one span group,
-# as declared here (spaCy's `requires`/`assigns`, shown by `nlp.analyze_pipes()`); the goal statements
-# also read user_data["fangan_goal_spans"] (the goal sections).
-for _name, (_kind, _find) in FINDERS.items():
-    Language.component(_name, assigns=["doc.spans"], func=_component(
-        _kind, lambda d, find=_find: find(doc_text(d), d.user_data.get("fangan_goal_spans", []))))
-
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
     """spaCy's `get_words_and_spaces`, in one pass over `text`.
@@ -155,77 +113,7 @@ def _fast_words_and_spaces(words: list[str]) -> tuple[list[str], list[bool]] | N
     return out_words, out_spaces
 
 
-class JiebaTokenizer:
-    """jieba's cuts for spaCy, through rjieba (jieba-rs) when installed: near-identical cuts at
-    ~20 MB/s against jieba's ~0.8 MB/s (benchmarks/bench_build.py), which made tokenizing the
-    largest cost of a build. `fast=False` keeps pure jieba."""
-
-    def __init__(self, vocab, fast: bool = True) -> None:
-        self.vocab = vocab
-        segmenter = get_segmenter("auto" if fast else "jieba")
-        self.cut = segmenter.cut
-        self.backend = segmenter.name
-
-    def __call__(self, text: str) -> Doc:
-        cut = self.cut(text)
-        _last_cut["text"], _last_cut["words"] = text, cut
-        words, spaces = words_and_spaces(cut, text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data["fangan_text"] = text
-        return doc
-
-    # the pipeline can be saved with nlp.to_disk; the tokenizer has no state of its own
-    def to_bytes(self, **kwargs) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs) -> "JiebaTokenizer":
-        return self
-
-    def to_disk(self, path, **kwargs) -> None:
-        pass
-
-    def from_disk(self, path, **kwargs) -> "JiebaTokenizer":
-        return self
-
-
-@spacy.registry.tokenizers("fangan.jieba_tokenizer.v1")
-def create_jieba_tokenizer(fast: bool = True):
-    def make(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, fast)
-
-    return make
-
-
-@lru_cache(maxsize=None)
-def load_pipeline(name: str | None = None) -> Language:
-    """The extraction pipeline: `name` (or $FANGAN_SPACY_PIPELINE) if given, else blank zh + jieba."""
-    name = name or os.environ.get("FANGAN_SPACY_PIPELINE")
-    if name:
-        nlp = spacy.load(name)
-    else:
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "fangan.jieba_tokenizer.v1", "fast": True}}})
-        # the blank pipeline holds no model whose memory grows with the text, and the rules are
-        # linear: a plan of any length is one Doc (spaCy's default refuses texts over 1,000,000 characters)
-        nlp.max_length = max(nlp.max_length, MAX_CHARS)
-    for comp in COMPONENTS:
-        if comp not in nlp.pipe_names:
-            nlp.add_pipe(comp)
-    return nlp
-
-
-MAX_VOCAB = 200_000  # lexemes: the vocab keeps every word it has seen, so a long build would grow without end
-
-
-def _pipeline() -> Language:
-    nlp = load_pipeline()
-    if len(nlp.vocab) > MAX_VOCAB and not os.environ.get("FANGAN_SPACY_PIPELINE"):
-        # the blank pipeline holds nothing but those words: a fresh one (~20 ms) keeps memory flat
-        load_pipeline.cache_clear()
-        nlp = load_pipeline()
-    return nlp
-
-
-def find_all(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None = None) -> dict[str, list]:
+def find_all(text: str, goal_spans: list[tuple[int, int]], nlp=None) -> dict[str, list]:
     """What the pipeline finds in `text`: {span group: [(start_char, end_char, item), ...]}, the
     Doc's user_data["fangan"].
 
@@ -234,24 +122,43 @@ def find_all(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None 
     tokens, and building the Doc and its spans was a quarter of the extraction time. The items are
     the same either way (tests/test_extract_components.py). Any other pipeline — a trained one from
     $FANGAN_SPACY_PIPELINE, or one with components added — runs whole, on a Doc."""
-    nlp = nlp or _pipeline()
-    if not _is_default(nlp):
+    if nlp is None:
+        nlp = active_pipeline()
+    if nlp is not None and not _is_default(nlp):
+        from .spacy_pipeline import run
+
         return run(text, goal_spans, nlp).user_data.get("fangan", {})
     found: dict[str, list] = {}
-    for name in nlp.pipe_names:
+    for name in (nlp.pipe_names if nlp is not None else COMPONENTS):
         kind, find = FINDERS[name]
         found.setdefault(kind, []).extend(find(text, goal_spans))
     return found
 
 
-def _is_default(nlp: Language) -> bool:
+def active_pipeline():
+    """The spaCy pipeline extraction runs, or None when it is the default one and nothing asked for
+    spaCy: no $FANGAN_SPACY_PIPELINE, and `load_pipeline` never called (so no component was added)."""
+    spacy_pipeline = sys.modules.get(SPACY_MODULE)
+    if os.environ.get("FANGAN_SPACY_PIPELINE"):
+        from . import spacy_pipeline
+    elif spacy_pipeline is None or not spacy_pipeline.load_pipeline.cache_info().currsize:
+        return None
+    return spacy_pipeline._pipeline()
+
+
+def _is_default(nlp) -> bool:
+    from .spacy_pipeline import JiebaTokenizer
+
     return isinstance(nlp.tokenizer, JiebaTokenizer) and all(name in FINDERS for name in nlp.pipe_names)
 
 
-def run(text: str, goal_spans: list[tuple[int, int]], nlp: Language | None = None) -> Doc:
-    nlp = nlp or _pipeline()
-    doc = nlp.make_doc(text)
-    doc.user_data["fangan_goal_spans"] = goal_spans
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+_SPACY_NAMES = {"load_pipeline", "run", "JiebaTokenizer", "create_jieba_tokenizer", "doc_text", "MAX_VOCAB"}
+
+
+def __getattr__(name: str):
+    # the spaCy side, loaded when first asked for (the names stay importable from here)
+    if name in _SPACY_NAMES:
+        from . import spacy_pipeline
+
+        return getattr(spacy_pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

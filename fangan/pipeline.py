@@ -319,15 +319,19 @@ def _serialize(doc: Document, view) -> BuiltDocument:
     record_json, line = record_bytes(record), line_bytes(record)
     tok = get_segmenter("auto")
     # the index cuts the text with the same segmenter as extraction did: reuse that cut when it is one
-    words = segmented(doc.text) if _same_segmenter(tok) else None
+    # (only a pipeline run on a Doc cut it; the default one reads the text)
+    words = segmented(doc.text)
+    if words is not None and not _same_segmenter(tok):
+        words = None
     entry = index_entry(record, rows_for(record, doc), tok, words)
     return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
 
 
 def _same_segmenter(tok) -> bool:
-    from fangan.extract.nlp import load_pipeline
+    from fangan.extract.nlp import active_pipeline
 
-    return getattr(load_pipeline().tokenizer, "backend", None) == tok.name
+    nlp = active_pipeline()
+    return nlp is not None and getattr(nlp.tokenizer, "backend", None) == tok.name
 
 
 BATCH = 64  # documents per write: one index transaction, one fsync of the JSONL (table parts: per 256)

@@ -89,3 +89,41 @@ def test_a_pipeline_with_a_component_of_its_own_runs_on_a_doc():
     found = fnlp.find_all(TEXT, [], nlp=nlp)
     assert seen and found["tokens"][0][2] == seen[0]  # the added component ran, on real tokens
     assert [d.due.day for _, _, d in found["deadlines"]] == [5]
+
+
+def test_a_component_added_to_the_loaded_pipeline_runs_in_extraction():
+    """The pipeline `load_pipeline()` returns is the one extraction runs: a component added to it runs,
+    on a Doc, when find_all is given no pipeline (the default path must not bypass it)."""
+    from spacy.language import Language
+
+    seen = []
+
+    @Language.component("test_counts_tokens")
+    def counts_tokens(doc):
+        seen.append(len(doc))
+        return doc
+
+    fnlp.load_pipeline.cache_clear()
+    try:
+        fnlp.load_pipeline().add_pipe("test_counts_tokens")
+        found = fnlp.find_all(TEXT, [])
+        assert seen and seen[0] > 10
+        assert [d.due.day for _, _, d in found["deadlines"]] == [5]
+    finally:
+        fnlp.load_pipeline.cache_clear()
+    assert fnlp.active_pipeline() is None or fnlp._is_default(fnlp.active_pipeline())
+
+
+def test_a_default_build_never_imports_spacy(tmp_path):
+    """spaCy is the extension point, not a cost: a build with the default pipeline does not import it
+    (80 MB and half a CPU second per process) and finds the same items (the test above)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    code = ("import sys; from fangan.pipeline import build; r = build([sys.argv[1]], sys.argv[2], jobs=1); "
+            "print(len(r.built), any(m == 'spacy' or m.startswith('spacy.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(samples), str(tmp_path / "out")],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) >= 5 and out[1] == "False"
