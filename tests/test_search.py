@@ -235,3 +235,33 @@ def test_a_large_build_leaves_the_full_text_index_merged(fixtures_dir, tmp_path,
         assert merged == [h.doc_id for h in fangan.search(q, tmp_path / "segments")]
         hits += len(merged)
     assert hits
+
+
+def _automerge(root: Path) -> int:
+    con = sqlite3.connect(root / S.DB_NAME)
+    try:
+        rows = dict(con.execute("SELECT k, v FROM documents_fts_config"))
+        return rows.get("automerge", S.AUTOMERGE)
+    finally:
+        con.close()
+
+
+def test_the_build_does_not_merge_segments_while_adding_and_leaves_merging_on(fixtures_dir, tmp_path, monkeypatch):
+    """While a build adds batches, FTS5 merges nothing (each batch is one more segment); the build ends
+    with the default merge setting back, so later writes merge as usual."""
+    from fangan import pipeline
+
+    monkeypatch.setattr(S, "OPTIMIZE_AFTER", 10**9)
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    seen = []
+    real_insert = S._insert_entries
+
+    def insert(con, entries, fingerprints):
+        seen.append(dict(con.execute("SELECT k, v FROM documents_fts_config")).get("automerge"))
+        return real_insert(con, entries, fingerprints)
+
+    monkeypatch.setattr(S, "_insert_entries", insert)
+    build([fixtures_dir / "structure"], tmp_path / "out", jobs=1)
+    assert len(seen) >= 3 and set(seen) == {0}
+    assert _automerge(tmp_path / "out") == S.AUTOMERGE
+    assert _fts_segments(tmp_path / "out") == len(seen)  # one segment per batch: none merged
