@@ -301,3 +301,52 @@ def test_more_than_a_few_documents_use_every_core_by_default(inputs, tmp_path):
     assert N_DOCS >= AUTO_MIN_ITEMS
     assert build([inputs], tmp_path / "many").jobs == cpu_count()
     assert build([sorted(inputs.iterdir())[0]], tmp_path / "one").jobs == 1
+
+
+def _compacted_plainly(jsonl: bytes, docs: dict[str, bytes], retake: set[str]) -> bytes:
+    """What compaction must give, line by line in Python: the last line of each id with a record, at
+    the place of its first line; then the records missing from the file (and `retake`), by id."""
+    lines = []
+    for line in jsonl.split(b"\n")[:-1] if jsonl.endswith(b"\n") else jsonl.split(b"\n")[:-1]:
+        lines.append((json.loads(line)["id"], line + b"\n"))
+    last = {i: line for i, line in lines}
+    out, seen = [], set()
+    missing = (set(docs) - set(last)) | (retake & set(docs))
+    for i, _ in lines:
+        if i in docs and i not in missing and i not in seen:
+            out.append(last[i])
+        seen.add(i)
+    out += [json.dumps(json.loads(docs[i]), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            for i in sorted(missing)]
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_compaction_copies_runs_to_what_a_line_by_line_copy_gives(tmp_path, seed):
+    """corpus.jsonl is compacted by copying the runs of lines it keeps as they are (kernel copies)
+    and writing the rest: the same bytes as a plain line-by-line compaction, for replaced, dropped,
+    missing, retaken and torn lines alike."""
+    rng = random.Random(seed)
+    store = CorpusStore(tmp_path)
+    store.documents_dir.mkdir(parents=True)
+    ids = [f"{n:016x}" for n in range(rng.randint(1, 40))]
+    docs: dict[str, bytes] = {}
+    for i in ids:
+        if rng.random() < 0.85:
+            docs[i] = json.dumps({"id": i, "text": "方" * rng.randint(0, 300), "v": 1}, ensure_ascii=False, indent=2).encode()
+            store.document_path(i).write_bytes(docs[i])
+    body = []
+    for _ in range(rng.randint(0, 60)):
+        i = rng.choice(ids)
+        body.append(json.dumps({"id": i, "text": "案" * rng.randint(0, 50), "v": rng.randint(2, 9)},
+                               ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+    jsonl = b"".join(body)
+    if body and rng.random() < 0.3:
+        jsonl += b'{"id":"' + ids[0].encode() + b'","torn'  # a killed append
+    store.jsonl_path.write_bytes(jsonl)
+    retake = set(rng.sample(ids, rng.randint(0, min(3, len(ids)))))
+    whole = jsonl if jsonl.endswith(b"\n") or not body else jsonl[:jsonl.rindex(b"\n") + 1]
+    expected = _compacted_plainly(whole, docs, retake)
+    changed = store.compact_jsonl(retake)
+    assert store.jsonl_path.read_bytes() == (expected if changed else jsonl)
+    assert changed or expected == jsonl

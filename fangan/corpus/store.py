@@ -93,6 +93,29 @@ def _line_id(line: bytes) -> Optional[str]:
         return None
 
 
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
+    """`length` bytes of `src` from `offset` appended to `dst` (at its position), by the kernel where it can."""
+    end = offset + length
+    while offset < end:
+        try:
+            n = os.copy_file_range(src, dst, end - offset, offset)
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot: through memory
+            n = 0
+        if n <= 0:
+            data = os.pread(src, min(end - offset, 1 << 22), offset)
+            if not data:
+                raise OSError(f"corpus.jsonl ended at byte {offset} while it was compacted (expected {end})")
+            _write_all(dst, data)
+            n = len(data)
+        offset += n
+
 class CorpusStore:
     def __init__(self, root: os.PathLike | str):
         self.root = Path(root)
@@ -159,11 +182,13 @@ class CorpusStore:
         Keeps the last line of each id (a replaced record is appended after the old one), drops ids
         with no record, and takes the lines of `retake` ids (and of records missing from the file)
         again from their records. Returns whether the file was rewritten; an up-to-date file is
-        only read."""
+        only read. Runs of lines kept as they are are copied by the kernel (a build that rebuilt a
+        few documents rewrites the file without passing it through Python)."""
         retake = set(retake)
         docs = self.document_ids()
+        lines: list[tuple[int, int, Optional[str]]] = []  # (offset, length, id) of every whole line
         first: dict[str, int] = {}  # id → line number of its first line (its place in the file)
-        last: dict[str, int] = {}  # id → byte offset of its last line (its current record)
+        last: dict[str, int] = {}  # id → line number of its last line (its current record)
         torn = dup = False
         if self.jsonl_path.exists():
             with open(self.jsonl_path, "rb") as f:
@@ -176,27 +201,33 @@ class CorpusStore:
                     if doc_id is not None:
                         dup = dup or doc_id in last
                         first.setdefault(doc_id, i)
-                        last[doc_id] = offset
+                        last[doc_id] = i
+                    lines.append((offset, len(line), doc_id))
                     offset += len(line)
         missing = (docs - set(last)) | (retake & docs)
         extra = set(last) - docs
         if not (torn or missing or extra or dup or not self.jsonl_path.exists()):
             return False
         with replacing(self.jsonl_path) as out:
-            if self.jsonl_path.exists():
-                with open(self.jsonl_path, "rb") as f, open(self.jsonl_path, "rb") as latest:
-                    for i, line in enumerate(f):
-                        if not line.endswith(b"\n"):
-                            break
-                        doc_id = _line_id(line)
+            out.flush()
+            dst = out.fileno()
+            if lines:
+                with open(self.jsonl_path, "rb") as src:
+                    run_start = run_end = 0  # the run of source bytes to copy as they are
+                    for i, (offset, length, doc_id) in enumerate(lines):
                         if doc_id not in docs or doc_id in missing or first.get(doc_id) != i:
                             continue
                         # a replaced record keeps the place of its first line, so the file's order
                         # is the order documents were first built in, however often they were rebuilt
-                        latest.seek(last[doc_id])
-                        out.write(latest.readline())
+                        j = last[doc_id]
+                        offset, length = lines[j][0], lines[j][1]
+                        if offset != run_end:
+                            _copy_range(src.fileno(), dst, run_start, run_end - run_start)
+                            run_start = offset
+                        run_end = offset + length
+                    _copy_range(src.fileno(), dst, run_start, run_end - run_start)
             for doc_id in sorted(missing):
-                out.write(jsonl_line(self.document_path(doc_id).read_bytes()) + b"\n")
+                _write_all(dst, jsonl_line(self.document_path(doc_id).read_bytes()) + b"\n")
         return True
 
     def write_jsonl(self) -> Path:
