@@ -15,7 +15,7 @@ import codecs
 from typing import Optional
 
 from fangan.ingest import SourceItem
-from fangan.lexicon.chars import LOGPROB_SAMPLE, PLAUSIBILITY_SAMPLE, logprob, plausibility
+from fangan.lexicon.chars import LOGPROB_SAMPLE, PLAUSIBILITY_SAMPLE, logprob, logprob_at_least, plausibility
 
 from . import Block, ParsedDocument, ParseError, register
 
@@ -154,6 +154,12 @@ def _best_reading(texts: list[str]) -> int:
     bounds a decoding's score from above. Scored from the most plausible down, a decoding whose bound cannot beat
     the best so far is never run through the bigram model (the slow half); the winner is the same."""
     bounds = [plausibility(text) for text in texts]
+    top = max(range(len(texts)), key=lambda j: (bounds[j], -j))
+    rival = max((b for j, b in enumerate(bounds) if j != top), default=None)
+    # the most plausible decoding wins outright when even a lower bound of its score (its bigram log probability
+    # bounded from below by the pairs seen so far) clears every other's upper bound: the bigram model is not run
+    if rival is None or bounds[top] + 0.1 * logprob_at_least(texts[top]) > rival:
+        return top
     best_i, best_score = -1, 0.0
     for i in sorted(range(len(texts)), key=lambda j: -bounds[j]):
         if best_i >= 0 and (bounds[i] < best_score or (bounds[i] == best_score and i > best_i)):
