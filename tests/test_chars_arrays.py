@@ -108,8 +108,25 @@ def test_logprob_at_least_is_close_once_the_pairs_are_seen():
     assert chars.logprob(text) - 1e-5 <= chars.logprob_at_least(text) <= chars.logprob(text)
 
 
+def test_plausibility_arrays_are_the_loop_to_the_last_bit():
+    rng = random.Random(7)
+    for text in _long_texts(rng):
+        for sample in (chars.PLAUSIBILITY_SAMPLE, 2001, len(text)):
+            assert chars.plausibility(text, sample) == chars._plausibility_loop(text, sample)
+    astral = PLAN * 40 + "\U00030000"  # (past the table: the loop scores it)
+    assert chars._plausibility_arrays(astral) is None
+    assert chars.plausibility(astral) == chars._plausibility_loop(astral)
+    assert chars._plausibility_arrays(" \n\r\t" * 600) == 0.0 == chars._plausibility_loop(" \n\r\t" * 600)
+
+
+@FAST
+@given(st.text(alphabet=ALPHABET.replace("\U00030000", "").replace("\U0010fffd", ""), max_size=3000))
+def test_plausibility_arrays_are_the_loop_on_generated_text(s):
+    assert chars._plausibility_arrays(s) == chars._plausibility_loop(s, len(s) + 1)
+
+
 def _best_by_full_scores(texts: list[str]) -> int:
-    scores = [chars.plausibility(t) + 0.1 * chars._logprob_loop(t) for t in texts]
+    scores = [chars._plausibility_loop(t) + 0.1 * chars._logprob_loop(t) for t in texts]
     return max(range(len(texts)), key=lambda i: (scores[i], -i))
 
 
