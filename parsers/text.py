@@ -70,6 +70,15 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 def is_binary(data: bytes) -> bool:
     """Control bytes a text file never has (NUL outside UTF-16, and the C0 range bar \\t\\n\\r\\f\\x1a\\x1b)."""
     sample = data[:8192]
+    if sample == _LAST_JUDGED[0]:
+        return _LAST_JUDGED[1]  # (`parse` judges the bytes before `parse_text` does: the same head, once)
+    binary = _is_binary_head(sample)
+    _LAST_JUDGED[:] = [sample, binary]
+    return binary
+
+
+def _is_binary_head(sample: bytes) -> bool:
+    """`is_binary` of the first 8 KB (all it reads)."""
     if not sample:
         return False
     if _looks_utf16(sample) or any(sample.startswith(b) for b, _ in _BOMS):
@@ -78,16 +87,24 @@ def is_binary(data: bytes) -> bool:
     return bad / len(sample) > 0.01
 
 
+#: the head `is_binary` judged last and its judgement
+_LAST_JUDGED: list = [None, False]
+
+
 def is_multibyte_utf8(data: bytes) -> bool:
     """Valid UTF-8 holding multi-byte sequences: other codecs' bytes almost never are (a declared charset that
     says otherwise is wrong more often than the bytes)."""
+    return _multibyte_utf8_text(data) is not None
+
+
+def _multibyte_utf8_text(data: bytes) -> Optional[str]:
+    """`data` decoded, when `is_multibyte_utf8(data)` (one decoding both decides and reads it), else None."""
     if data.isascii():
-        return False
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
@@ -106,8 +123,10 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     u16 = _looks_utf16(data)
     if u16:
         candidates.append(u16)
-    elif is_multibyte_utf8(data):
-        return data.decode("utf-8"), "utf-8"
+    else:
+        text = _multibyte_utf8_text(data)
+        if text is not None:
+            return text, "utf-8"
     try:
         from charset_normalizer import from_bytes
 
