@@ -45,7 +45,9 @@ def test_char_flags_are_isspace_and_the_loops_context():
         assert bool(flags[cp] & chars._CONTEXT) == (chars.is_hanzi(ch) or ch in chars.PUNCT), hex(cp)
     # past the table: no whitespace and no context (the last entry stands for them all)
     assert flags[chars._FLAGGED] == 0
-    assert not any(chr(cp).isspace() or chars.is_hanzi(chr(cp)) for cp in range(chars._FLAGGED, 0x110000, 7))
+    assert not any(chr(cp).isspace() for cp in range(chars._FLAGGED, 0x110000))
+    assert not any(chars.is_hanzi(chr(cp)) for cp in range(chars._FLAGGED, 0x110000, 7))
+    assert chr(chars._LAST_SPACE).isspace()
 
 
 def test_logprob_arrays_are_the_loop_to_the_last_bit():
@@ -149,3 +151,12 @@ def test_best_reading_of_long_decodings_is_the_full_scores_choice():
 @given(st.lists(st.text(alphabet=ALPHABET, min_size=380, max_size=900), min_size=1, max_size=4))
 def test_best_reading_same_as_scoring_all_long(texts):
     assert text_parser._best_reading(texts) == _best_by_full_scores(texts)
+
+
+def test_distinct_is_numpy_unique():
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    for n in (0, 1, 2, 50, 3000):
+        a = rng.integers(0, 40, n)
+        assert chars._distinct(a).tolist() == np.unique(a).tolist()

@@ -156,8 +156,8 @@ def _plausibility_arrays(head: str) -> Optional[float]:
     vals = table[cps]
     unseen = np.isnan(vals)
     if unseen.any():
-        for cp in np.unique(cps[unseen]).tolist():
-            table[cp] = char_score(chr(cp))
+        new = _distinct(cps[unseen])
+        table[new] = [char_score(chr(cp)) for cp in new.tolist()]
         vals = table[cps]
     return float(np.cumsum(vals)[-1]) / len(cps)
 
@@ -337,9 +337,24 @@ def _char_flags():
         flags[lo: hi + 1] = _CONTEXT
     for ch in PUNCT:
         flags[ord(ch)] |= _CONTEXT
-    for space in _SPACE.finditer("".join(map(chr, range(_FLAGGED)))):  # (`\s` is `str.isspace`, see below)
-        flags[space.start()] |= _SPACE_FLAG
+    for cp in range(_LAST_SPACE + 1):
+        if chr(cp).isspace():
+            flags[cp] |= _SPACE_FLAG
     return flags
+
+
+_LAST_SPACE = 0x3000  # the highest code point `str.isspace` holds for (IDEOGRAPHIC SPACE; tests check them all)
+
+
+def _distinct(values):
+    """The sorted distinct values of an array (`np.unique` without the import of numpy.ma it makes)."""
+    import numpy as np
+
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 class _PairCache:
@@ -374,7 +389,7 @@ class _PairCache:
         known, vals = self.known(keys)
         if not known.all():
             missing = keys[~known]
-            new = np.unique(missing)
+            new = _distinct(missing)
             m = model()
             new_vals = np.array([char_logp(chr(k >> 21) if k >> 21 else None, chr(k & 0x1FFFFF), m)
                                  for k in new.tolist()], dtype=np.float64)
