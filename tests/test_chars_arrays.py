@@ -160,3 +160,12 @@ def test_distinct_is_numpy_unique():
     for n in (0, 1, 2, 50, 3000):
         a = rng.integers(0, 40, n)
         assert chars._distinct(a).tolist() == np.unique(a).tolist()
+
+
+def test_pair_floors_are_below_their_pairs():
+    rng = random.Random(9)
+    texts = _long_texts(rng, 10) + [PLAN * 20]
+    for t in texts:
+        keys = chars._scored_keys(t[:chars.LOGPROB_SAMPLE])
+        exact = chars._PairCache().values(keys)  # (a fresh cache: every key from char_logp)
+        assert (chars._pair_floors(keys) <= exact + 1e-9).all()

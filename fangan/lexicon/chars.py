@@ -297,8 +297,8 @@ def _scored_keys(head: str):
 
 def logprob_at_least(text: str, sample: int = LOGPROB_SAMPLE) -> float:
     """A lower bound of `logprob(text)`, cheaper on a long text: the (context, character) pairs already
-    looked up count their log probability, the others the lowest one the model gives (`logprob_floor`), so
-    no pair is looked up in the model. Short texts: the exact value."""
+    looked up count their log probability, the others a lower bound of it (`_pair_floors`), so no pair is
+    looked up in the bigram table. Short texts: the exact value."""
     if not (len(text) >= _ARRAY_FROM and sample >= _ARRAY_FROM):
         return _logprob_loop(text, sample)
     import numpy as np
@@ -307,9 +307,45 @@ def logprob_at_least(text: str, sample: int = LOGPROB_SAMPLE) -> float:
     if not len(keys):
         return 0.0
     known, vals = _PAIR_CACHE.known(keys)
-    total = float(vals[known].sum()) + float(len(keys) - np.count_nonzero(known)) * logprob_floor()
+    total = float(vals[known].sum())
+    if not known.all():
+        total += float(_pair_floors(keys[~known]).sum())
     # (the sum in another order than the exact one's: a margin far above its rounding, far below any decision)
     return total / len(keys) - 1e-6
+
+
+def _pair_floors(keys):
+    """A lower bound of each key's log probability without the bigram table: the character's own (no context),
+    plus, after a context, the log of the share of mass that context leaves to unseen pairs (Witten-Bell:
+    P(ch | prev) >= t/(n+t) × P(ch)); characters that `char_logp` scores without context get their value."""
+    import numpy as np
+
+    own, share = _unigram_arrays()
+    at = np.minimum(keys & 0x1FFFFF, _FLAGGED)
+    vals = own[at]
+    unseen = np.isnan(vals)
+    if unseen.any():
+        new = _distinct(at[unseen])
+        m = model()
+        own[new] = [char_logp(None, chr(cp), m) if cp < _FLAGGED else logprob_floor() for cp in new.tolist()]
+        vals = own[at]
+    context = np.minimum(keys >> 21, _FLAGGED)
+    return vals + np.where(_char_flags()[at] & _CONTEXT, share[context], 0.0)
+
+
+@lru_cache(maxsize=1)
+def _unigram_arrays():
+    """By code point below `_FLAGGED` (one more entry for all above): `char_logp` with no context (NaN: not
+    yet computed; above: the floor), and the log share a context leaves to unseen pairs (0: no bigrams)."""
+    import numpy as np
+
+    m = model()
+    own = np.full(_FLAGGED + 1, np.nan, dtype=np.float64)
+    share = np.zeros(_FLAGGED + 1, dtype=np.float64)
+    for c, t in m.types.items():
+        if ord(c) < _FLAGGED:
+            share[ord(c)] = math.log(t / (m.follow[c] + t))
+    return own, share
 
 
 @lru_cache(maxsize=1)
