@@ -140,18 +140,18 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     candidates.extend(_FALLBACKS)
     # (codec, strict, the decoding's head: all that the scores read) in the order they are compared
     heads: list[tuple[str, bool, str]] = []
-    seen = set()
-    for codec in candidates:
-        if codec in seen:
-            continue
-        seen.add(codec)
+    strict = set()
+    for codec in dict.fromkeys(candidates):
         try:
             heads.append((codec, True, data.decode(codec)[:_SCORED_CHARS]))
         except (UnicodeDecodeError, LookupError):
             continue
+        strict.add(codec)
     # a damaged file (a flipped bit, a cut-off download) fails its own codec strictly at a few bytes and is
     # then read as fluent-looking mojibake by another: its own codec with those few bytes replaced wins
     for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
+        if codec in strict:
+            continue  # (its lenient reading is its strict one, scored equal and listed after it: never chosen)
         lenient = _lenient(data, codec)
         if lenient is not None:
             heads.append((codec, False, lenient[:_SCORED_CHARS]))

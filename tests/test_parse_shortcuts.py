@@ -57,3 +57,69 @@ def test_has_surrogate_across_slices(monkeypatch):
     monkeypatch.setattr(parsers, "_SURROGATE_SLICE", 4)
     for s in ("方案方案方案方", "方案方案\ud800", "方案方\ud800案", "\udfff", "", "a" * 9 + "\U00010000"):
         assert parsers._has_surrogate(s) == bool(parsers._LONE_SURROGATE.search(s)), s
+
+
+# ---- decode_bytes against the plain decision: every candidate decoded strictly and leniently, all scored ----
+
+def _decode_plain(data: bytes, declared=None):
+    from charset_normalizer import from_bytes
+
+    from fangan.lexicon import chars
+
+    for bom, codec in text_parser._BOMS:
+        if data.startswith(bom):
+            return None
+    candidates = [text_parser.canonical_codec(declared)] if declared else []
+    u16 = text_parser._looks_utf16(data)
+    if u16:
+        candidates.append(u16)
+    elif not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    candidates += [text_parser.canonical_codec(m.encoding) for m in list(from_bytes(data[:200_000]))[:4]]
+    candidates += list(text_parser._FALLBACKS)
+    heads = []
+    for codec in dict.fromkeys(candidates):
+        try:
+            heads.append((codec, True, data.decode(codec)[:text_parser._SCORED_CHARS]))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
+        lenient = text_parser._lenient(data, codec)
+        if lenient is not None:
+            heads.append((codec, False, lenient[:text_parser._SCORED_CHARS]))
+    if not heads:
+        return data.decode("gb18030", errors="replace"), "gb18030"
+    scores = [chars._plausibility_loop(h) + 0.1 * chars._logprob_loop(h) for _, _, h in heads]
+    codec, strict, _ = heads[max(range(len(heads)), key=lambda i: (scores[i], -i))]
+    return (data.decode(codec) if strict else text_parser._lenient(data, codec)), codec
+
+
+_PLAN = "县卫生健康局关于印发夏季食品安全专项整治工作方案的通知。为切实加强夏季食品安全监管，特制定本方案。一、工作目标\n"
+_TRAD = "縣衛生健康局關於印發夏季食品安全專項整治工作方案的通知。為切實加強夏季食品安全監管，特制定本方案。\n"
+
+
+def _damaged_files():
+    rng = random.Random(8)
+    out = []
+    for n in (1, 3, 12, 40):
+        for text in (_PLAN * n, _TRAD * n, _PLAN * n + "\ufffd" + _PLAN, "abc" * n + _PLAN[:9]):
+            for codec in ("gb18030", "cp950", "utf-16-le", "utf-16-be", "gbk"):
+                data = text.encode(codec, errors="replace")
+                out.append(data)
+                cut = bytearray(data)
+                for _ in range(rng.randint(1, 3)):
+                    cut[rng.randrange(len(cut))] = rng.randrange(256)
+                out.append(bytes(cut))
+                out.append(data[:-1])
+    return out
+
+
+def test_decode_bytes_is_the_plain_decision_on_damaged_files():
+    for data in _damaged_files():
+        plain = _decode_plain(data)
+        if plain is not None:
+            assert text_parser.decode_bytes(data) == plain
+        assert text_parser.decode_bytes(data, "gbk") == (_decode_plain(data, "gbk") or text_parser.decode_bytes(data, "gbk"))
