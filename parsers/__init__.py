@@ -93,7 +93,14 @@ def register(fmt: str, extensions: tuple[str, ...] = (), sniff: Optional[Callabl
 
 def _load_builtin_parsers() -> None:
     # Imported for their @register side effect; each module keeps its heavy imports lazy.
+    if _BUILTINS_LOADED:
+        return  # (once per process, not an import statement per document)
     from . import text, html, office, pdf  # noqa: F401
+
+    _BUILTINS_LOADED.append(True)
+
+
+_BUILTINS_LOADED: list = []
 
 
 def detect_format(item: SourceItem) -> str:

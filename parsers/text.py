@@ -158,7 +158,9 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     if not heads:
         # nothing decodes strictly: keep every character we can and say so (normalizers warn on U+FFFD)
         return data.decode("gb18030", errors="replace"), "gb18030"
-    codec, strict, _ = heads[_best_reading([head for _, _, head in heads])]
+    codec, strict, head = heads[_best_reading([head for _, _, head in heads])]
+    if len(head) < _SCORED_CHARS:
+        return head, codec  # (a head shorter than the cut is the whole decoding)
     return (data.decode(codec) if strict else _lenient(data, codec)), codec
 
 

@@ -119,9 +119,7 @@ LOGPROB_SAMPLE = 4000
 def plausibility(text: str, sample: int = PLAUSIBILITY_SAMPLE) -> float:
     """Mean per-character class score in [-3, 1]; clean Chinese plans score above 0.6."""
     if len(text) >= _PLAUSIBILITY_ARRAY_FROM and sample >= _PLAUSIBILITY_ARRAY_FROM and _SUM_IN_ORDER:
-        score = _plausibility_arrays(text[:sample])
-        if score is not None:
-            return score
+        return _plausibility_arrays(text[:sample])
     return _plausibility_loop(text, sample)
 
 
@@ -141,33 +139,36 @@ _SUM_IN_ORDER = sys.version_info < (3, 12)
 _PLAUSIBILITY_ARRAY_FROM = 2000
 
 
-def _plausibility_arrays(head: str) -> Optional[float]:
-    """`_plausibility_loop` of `head` with numpy, to the same float (the scores added in text order), or None
-    for a text with a character past the table (astral planes from `_FLAGGED` up: rare, scored by the loop)."""
+def _plausibility_arrays(head: str) -> float:
+    """`_plausibility_loop` of `head` with numpy, to the same float (the scores added in text order)."""
     import numpy as np
 
     cps = np.frombuffer(head.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     cps = cps[(cps != 10) & (cps != 13) & (cps != 9) & (cps != 32)]  # (what the loop removes: \n \r \t and space)
     if not len(cps):
         return 0.0
-    if int(cps.max()) >= _FLAGGED:
-        return None
     table = _score_array()
-    vals = table[cps]
+    at = np.minimum(cps, _FLAGGED)
+    vals = table[at]
     unseen = np.isnan(vals)
     if unseen.any():
-        new = _distinct(cps[unseen])
+        new = _distinct(at[unseen])
+        new = new[new < _FLAGGED]  # (the last entry, for every code point past the table, stays unscored)
         table[new] = [char_score(chr(cp)) for cp in new.tolist()]
-        vals = table[cps]
+        vals = table[at]
+        far = cps >= _FLAGGED  # (astral planes past the hanzi: rare, scored one by one)
+        if far.any():
+            vals[far] = [_SCORES[chr(cp)] for cp in cps[far].tolist()]
     return float(np.cumsum(vals)[-1]) / len(cps)
 
 
 @lru_cache(maxsize=1)
 def _score_array():
-    """`char_score` by code point below `_FLAGGED`, filled on first sight (NaN: not yet scored)."""
+    """`char_score` by code point below `_FLAGGED`, filled on first sight (NaN: not yet scored; one more
+    entry, never scored, for all code points above)."""
     import numpy as np
 
-    return np.full(_FLAGGED, np.nan, dtype=np.float64)
+    return np.full(_FLAGGED + 1, np.nan, dtype=np.float64)
 
 
 class _ScoreTable(dict):
