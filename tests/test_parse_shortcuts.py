@@ -123,3 +123,33 @@ def test_decode_bytes_is_the_plain_decision_on_damaged_files():
         if plain is not None:
             assert text_parser.decode_bytes(data) == plain
         assert text_parser.decode_bytes(data, "gbk") == (_decode_plain(data, "gbk") or text_parser.decode_bytes(data, "gbk"))
+
+
+# ---- han_share_at_least: any prefix ladder gives the plain count's answer ----
+
+def _han_share_at_least_plain(text: str, share: float, sample: int = 200_000) -> bool:
+    from fangan.lexicon import chars
+
+    head = text[:sample]
+    return bool(head) and len(chars._ANY_HAN.findall(head)) / len(head) >= share
+
+
+@FAST
+@given(st.text(alphabet="中文方案a \n𠀀豈，1", max_size=3000), st.sampled_from([0.05, 0.3, 0.75, 0.9]))
+def test_han_share_at_least_is_the_plain_count(s, share):
+    from fangan.lexicon import chars
+
+    assert chars.han_share_at_least(s, share) == _han_share_at_least_plain(s, share)
+    assert chars.han_share_at_least(s, share, sample=700) == _han_share_at_least_plain(s, share, sample=700)
+
+
+def test_han_share_at_least_on_plans_and_sparse_texts():
+    from fangan.lexicon import chars
+
+    rng = random.Random(6)
+    for _ in range(200):
+        n = rng.randint(1, 20000)
+        density = rng.random()
+        text = "".join("方" if rng.random() < density else rng.choice("a1，\n ") for _ in range(n))
+        for share in (0.05, 0.5, density):
+            assert chars.han_share_at_least(text, share) == _han_share_at_least_plain(text, share)

@@ -509,7 +509,7 @@ def han_share_at_least(text: str, share: float, sample: int = 200_000) -> bool:
     head = text[:sample]
     if not head:
         return False
-    k = int(2 * share * len(head)) + 256  # (enough when hanzi are half the text)
+    k = int(1.3 * share * len(head)) + 64  # (enough when hanzi are three quarters of the text, as in plans)
     while True:
         part = head[:k]
         han = len(part) - sum(map(len, _NOT_HAN_RUN.findall(part)))  # (runs between hanzi: few objects to make)
