@@ -199,14 +199,23 @@ def _reads_as_text(text: str) -> float:
 
 def _lenient(data: bytes, codec: str, max_share: float = 0.05) -> Optional[str]:
     """`data` decoded with undecodable bytes replaced (U+FFFD), when they are at most `max_share` of it."""
+    limit = max(8, max_share * len(data))
+    if codec == "utf-8" and len(data) >= 1024 and _replaced_in_utf8_prefix(data, len(data) // 4) - 1 > limit:
+        return None  # (GBK or Big5 bytes read as UTF-8: a quarter of them already holds too many replacements)
     try:
         text = data.decode(codec, errors="replace")
     except LookupError:
         return None
     bad = text.count("\ufffd")
-    if bad == 0 or bad > max(8, max_share * len(data)):
+    if bad == 0 or bad > limit:
         return None
     return text
+
+
+def _replaced_in_utf8_prefix(data: bytes, n: int) -> int:
+    """U+FFFD in the first `n` bytes read as UTF-8 with replacement: the whole has at least this many but one
+    (UTF-8 decides each sequence on its own bytes; only a sequence the cut splits reads differently)."""
+    return data[:n].decode("utf-8", errors="replace").count("\ufffd")
 
 
 def split_paragraphs(text: str) -> list[str]:

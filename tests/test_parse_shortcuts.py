@@ -153,3 +153,35 @@ def test_han_share_at_least_on_plans_and_sparse_texts():
         text = "".join("方" if rng.random() < density else rng.choice("a1，\n ") for _ in range(n))
         for share in (0.05, 0.5, density):
             assert chars.han_share_at_least(text, share) == _han_share_at_least_plain(text, share)
+
+
+# ---- a UTF-8 prefix's replacements are the whole's, but for one ----
+
+_UTF8ISH = st.lists(st.sampled_from([b"a", b"\n", b"\xe4\xb8\x80", b"\xe4", b"\xb8", b"\x80", b"\xc4\xe3", b"\xef\xbf\xbd",
+                                     b"\xf0\x9f\x98\x80", b"\xf0", b"\xed\xa0\x80", b"\xc0\xaf", b"\xff", b"\xe0\x80"]),
+                    max_size=60).map(b"".join)
+
+
+@FAST
+@given(_UTF8ISH | st.binary(max_size=80))
+def test_utf8_prefix_replacements_are_at_most_one_more_than_the_whole(data):
+    whole = data.decode("utf-8", errors="replace").count("\ufffd")
+    for n in range(len(data) + 1):
+        assert text_parser._replaced_in_utf8_prefix(data, n) - 1 <= whole
+
+
+def test_lenient_utf8_is_the_plain_decision():
+    def plain(data, codec, max_share=0.05):
+        text = data.decode(codec, errors="replace")
+        bad = text.count("\ufffd")
+        return None if bad == 0 or bad > max(8, max_share * len(data)) else text
+
+    rng = random.Random(10)
+    for data in _damaged_files():
+        for codec in ("utf-8", "gb18030", "cp950"):
+            assert text_parser._lenient(data, codec) == plain(data, codec)
+    for _ in range(300):  # UTF-8 with a few bad bytes, around the 5 % line
+        text = bytearray((_PLAN * rng.randint(4, 30)).encode("utf-8"))
+        for _ in range(rng.randint(0, len(text) // 15)):
+            text[rng.randrange(len(text))] = rng.randrange(256)
+        assert text_parser._lenient(bytes(text), "utf-8") == plain(bytes(text), "utf-8")
