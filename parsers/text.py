@@ -27,6 +27,8 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 
+_BOM_BYTES = tuple(bom for bom, _ in _BOMS)
+
 # what a detector's label means for Chinese documents
 _CANONICAL = {
     "gb2312": "gb18030",
@@ -51,8 +53,8 @@ def canonical_codec(name: str) -> str:
 def _looks_utf16(data: bytes) -> Optional[str]:
     """BOM-less UTF-16: many zero bytes on one parity (ASCII punctuation and digits)."""
     sample = data[:4000]
-    if len(sample) < 8:
-        return None
+    if len(sample) < 8 or 0 not in sample:
+        return None  # (no zero byte: neither parity has many)
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     n = len(sample) // 2
@@ -81,7 +83,7 @@ def _is_binary_head(sample: bytes) -> bool:
     """`is_binary` of the first 8 KB (all it reads)."""
     if not sample:
         return False
-    if _looks_utf16(sample) or any(sample.startswith(b) for b, _ in _BOMS):
+    if _looks_utf16(sample) or sample.startswith(_BOM_BYTES):
         return False
     bad = len(sample.translate(None, _NOT_CONTROL))  # what is left once every other byte is deleted
     return bad / len(sample) > 0.01
@@ -109,7 +111,7 @@ def _multibyte_utf8_text(data: bytes) -> Optional[str]:
 
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
-    for bom, codec in _BOMS:
+    for bom, codec in _BOMS if data.startswith(_BOM_BYTES) else ():
         if data.startswith(bom):
             # damaged units (a lone UTF-16 surrogate, a cut-off last character) become U+FFFD, which the
             # normalizers count as irrecoverable: the rest of the document is still read
@@ -219,7 +221,8 @@ def _replaced_in_utf8_prefix(data: bytes, n: int) -> int:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
 
 

@@ -185,3 +185,36 @@ def test_lenient_utf8_is_the_plain_decision():
         for _ in range(rng.randint(0, len(text) // 15)):
             text[rng.randrange(len(text))] = rng.randrange(256)
         assert text_parser._lenient(bytes(text), "utf-8") == plain(bytes(text), "utf-8")
+
+
+# ---- small exits: no zero byte, no carriage return ----
+
+def _looks_utf16_plain(data: bytes):
+    sample = data[:4000]
+    if len(sample) < 8:
+        return None
+    even, odd, n = sample[0::2].count(0), sample[1::2].count(0), len(sample) // 2
+    if odd > 0.2 * n and even < 0.02 * n:
+        return "utf-16-le"
+    if even > 0.2 * n and odd < 0.02 * n:
+        return "utf-16-be"
+    return None
+
+
+@FAST
+@given(_BYTES | st.binary(max_size=20))
+def test_looks_utf16_is_the_plain_count(data):
+    assert text_parser._looks_utf16(data) == _looks_utf16_plain(data)
+
+
+@FAST
+@given(st.text(alphabet="方\r\n a", max_size=30))
+def test_split_paragraphs_is_the_plain_split(s):
+    assert text_parser.split_paragraphs(s) == s.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def test_boms_still_decide():
+    for bom, codec in text_parser._BOMS:
+        data = bom + "方案".encode(codec.replace("-sig", "").replace("utf-16", "utf-16-le" if bom[:1] == b"\xff" else "utf-16-be").replace("utf-32", "utf-32-le" if bom[:1] == b"\xff" else "utf-32-be"))
+        text, got = text_parser.decode_bytes(data)
+        assert got == ("utf-8" if codec == "utf-8-sig" else codec) and text.endswith("方案")
