@@ -71,11 +71,13 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 
 def is_binary(data: bytes) -> bool:
     """Control bytes a text file never has (NUL outside UTF-16, and the C0 range bar \\t\\n\\r\\f\\x1a\\x1b)."""
+    global _LAST_JUDGED
     sample = data[:8192]
-    if sample == _LAST_JUDGED[0]:
-        return _LAST_JUDGED[1]  # (`parse` judges the bytes before `parse_text` does: the same head, once)
+    last = _LAST_JUDGED  # (one read of the pair: another thread may replace it, never half of it)
+    if sample == last[0]:
+        return last[1]  # (`parse` judges the bytes before `parse_text` does: the same head, once)
     binary = _is_binary_head(sample)
-    _LAST_JUDGED[:] = [sample, binary]
+    _LAST_JUDGED = (sample, binary)
     return binary
 
 
@@ -90,7 +92,7 @@ def _is_binary_head(sample: bytes) -> bool:
 
 
 #: the head `is_binary` judged last and its judgement
-_LAST_JUDGED: list = [None, False]
+_LAST_JUDGED: tuple = (None, False)
 
 
 def is_multibyte_utf8(data: bytes) -> bool:

@@ -168,3 +168,16 @@ def test_pair_floors_are_below_their_pairs():
         keys = chars._scored_keys(t[:chars.LOGPROB_SAMPLE])
         exact = chars._PairCache().values(keys)  # (a fresh cache: every key from char_logp)
         assert (chars._pair_floors(keys) <= exact + 1e-9).all()
+
+
+def test_logprob_arrays_from_threads_sharing_a_colliding_cache(monkeypatch):
+    """Threads (a Dask worker's) filling and evicting one small cache at once still get the loop's floats."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(chars._PairCache, "BITS", 6)
+    monkeypatch.setattr(chars, "_PAIR_CACHE", chars._PairCache())
+    texts = _long_texts(random.Random(13), 8)
+    expected = [chars._logprob_loop(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(chars.logprob, texts)) == expected

@@ -26,6 +26,7 @@ import json
 import math
 import re
 import sys
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -400,13 +401,15 @@ class _PairCache:
     """log P(character | context) by key (context code point << 21 | character code point; context 0: none),
     filled on first sight (by `char_logp`, as the loop's cache is), held in arrays so that every key of a text
     is looked up at once: a direct-mapped cache (each key has one slot, by a multiplicative hash; a key that
-    finds another in its slot is a miss, computed again and put there)."""
+    finds another in its slot is a miss, computed again and put there). A key and its value are read and
+    written under one lock: threads (a Dask worker's) must never read one pair's key with another's value."""
 
     BITS = 18  # 262,144 slots (4 MB): a corpus of plans holds some tens of thousands of pairs
 
     def __init__(self):
         self.keys = None
         self.vals = None
+        self._lock = threading.Lock()
 
     def _slots(self, keys):
         import numpy as np
@@ -418,14 +421,22 @@ class _PairCache:
 
     def known(self, keys):
         """Which `keys` are cached, and their values (others: garbage)."""
+        with self._lock:
+            return self._known(keys)
+
+    def _known(self, keys):
         slots = self._slots(keys)
         return self.keys[slots] == keys, self.vals[slots]
 
     def values(self, keys):
         """The log probabilities of `keys`, as an array; the missing ones are computed and cached."""
+        with self._lock:
+            return self._values(keys)
+
+    def _values(self, keys):
         import numpy as np
 
-        known, vals = self.known(keys)
+        known, vals = self._known(keys)
         if not known.all():
             missing = keys[~known]
             new = _distinct(missing)
