@@ -218,3 +218,11 @@ def test_boms_still_decide():
         data = bom + "方案".encode(codec.replace("-sig", "").replace("utf-16", "utf-16-le" if bom[:1] == b"\xff" else "utf-16-be").replace("utf-32", "utf-32-le" if bom[:1] == b"\xff" else "utf-32-be"))
         text, got = text_parser.decode_bytes(data)
         assert got == ("utf-8" if codec == "utf-8-sig" else codec) and text.endswith("方案")
+
+
+def test_decode_bytes_of_texts_longer_than_the_scored_head():
+    """Past the scored head the winner is decoded again (strictly or leniently): still the plain decision."""
+    long_plan = _PLAN * 420  # (about 22,000 characters: longer than the head the scores read)
+    for data in (long_plan.encode("gb18030"), long_plan.encode("cp950", errors="replace"),
+                 long_plan.encode("gb18030")[:-1], long_plan.encode("gb18030") + b"\xff" + _PLAN.encode("gb18030")):
+        assert text_parser.decode_bytes(data) == _decode_plain(data)
