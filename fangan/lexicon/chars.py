@@ -152,13 +152,13 @@ def _plausibility_arrays(head: str) -> float:
     cps = np.frombuffer(head.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     table = _score_array()
     at = np.minimum(cps, _FLAGGED)
-    vals = table[at]
+    vals = table.take(at)  # (`take`: a gather several times quicker than fancy indexing)
     unseen = np.isnan(vals)
     if unseen.any():
         new = _distinct(at[unseen])
         new = new[new < _FLAGGED]  # (the last entry, for every code point past the table, stays unscored)
         table[new] = [char_score(chr(cp)) for cp in new.tolist()]
-        vals = table[at]
+        vals = table.take(at)
         far = cps >= _FLAGGED  # (astral planes past the hanzi: rare, scored one by one)
         if far.any():
             vals[far] = [_SCORES[chr(cp)] for cp in cps[far].tolist()]
@@ -290,7 +290,7 @@ def _scored_keys(head: str):
     import numpy as np
 
     cps = np.frombuffer(head.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    flags = _char_flags()[np.minimum(cps, _FLAGGED)]
+    flags = _char_flags().take(np.minimum(cps, _FLAGGED))
     keys = cps.astype(np.int64)
     # a hanzi or punctuation mark is the context of the next character; anything else (whitespace included,
     # so a new chunk starts without one) leaves none, and the text's first character has none
@@ -326,15 +326,15 @@ def _pair_floors(keys):
 
     own, share = _unigram_arrays()
     at = np.minimum(keys & 0x1FFFFF, _FLAGGED)
-    vals = own[at]
+    vals = own.take(at)
     unseen = np.isnan(vals)
     if unseen.any():
         new = _distinct(at[unseen])
         m = model()
         own[new] = [char_logp(None, chr(cp), m) if cp < _FLAGGED else logprob_floor() for cp in new.tolist()]
-        vals = own[at]
+        vals = own.take(at)
     context = np.minimum(keys >> 21, _FLAGGED)
-    return vals + np.where(_char_flags()[at] & _CONTEXT, share[context], 0.0)
+    return vals + np.where(_char_flags().take(at) & _CONTEXT, share.take(context), 0.0)
 
 
 @lru_cache(maxsize=1)
@@ -426,7 +426,7 @@ class _PairCache:
 
     def _known(self, keys):
         slots = self._slots(keys)
-        return self.keys[slots] == keys, self.vals[slots]
+        return self.keys.take(slots) == keys, self.vals.take(slots)
 
     def values(self, keys):
         """The log probabilities of `keys`, as an array; the missing ones are computed and cached."""
