@@ -93,7 +93,14 @@ def register(fmt: str, extensions: tuple[str, ...] = (), sniff: Optional[Callabl
 
 def _load_builtin_parsers() -> None:
     # Imported for their @register side effect; each module keeps its heavy imports lazy.
+    if _BUILTINS_LOADED:
+        return  # (once per process, not an import statement per document)
     from . import text, html, office, pdf  # noqa: F401
+
+    _BUILTINS_LOADED.append(True)
+
+
+_BUILTINS_LOADED: list = []
 
 
 def detect_format(item: SourceItem) -> str:
@@ -195,7 +202,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
 
     text = parsed.text
     # (one scan of the whole text finds a lone surrogate; blocks are rewritten only when there is one)
-    if _LONE_SURROGATE.search(text) or (parsed.title_hint and _LONE_SURROGATE.search(parsed.title_hint)):
+    if _has_surrogate(text) or (parsed.title_hint and _has_surrogate(parsed.title_hint)):
         _replace_lone_surrogates(parsed)
         text = parsed.text
     limit = max_text_chars or Limits().max_text_chars
@@ -215,6 +222,20 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    """Whether `text` holds a surrogate code point (`_LONE_SURROGATE` finds one): the strict UTF-16 encoder
+    refuses exactly those, in one C pass several times quicker than the pattern's search."""
+    try:
+        for at in range(0, len(text), _SURROGATE_SLICE):  # (a slice at a time: a bounded copy of a long text)
+            text[at: at + _SURROGATE_SLICE].encode("utf-16-le")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+_SURROGATE_SLICE = 1 << 20
 
 
 def _replace_lone_surrogates(parsed: ParsedDocument) -> None:

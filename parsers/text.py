@@ -15,7 +15,7 @@ import codecs
 from typing import Optional
 
 from fangan.ingest import SourceItem
-from fangan.lexicon.chars import LOGPROB_SAMPLE, PLAUSIBILITY_SAMPLE, logprob, plausibility
+from fangan.lexicon.chars import LOGPROB_SAMPLE, PLAUSIBILITY_SAMPLE, logprob, logprob_at_least, plausibility
 
 from . import Block, ParsedDocument, ParseError, register
 
@@ -26,6 +26,8 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
+
+_BOM_BYTES = tuple(bom for bom, _ in _BOMS)
 
 # what a detector's label means for Chinese documents
 _CANONICAL = {
@@ -51,8 +53,8 @@ def canonical_codec(name: str) -> str:
 def _looks_utf16(data: bytes) -> Optional[str]:
     """BOM-less UTF-16: many zero bytes on one parity (ASCII punctuation and digits)."""
     sample = data[:4000]
-    if len(sample) < 8:
-        return None
+    if len(sample) < 8 or 0 not in sample:
+        return None  # (no zero byte: neither parity has many)
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     n = len(sample) // 2
@@ -69,30 +71,49 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 
 def is_binary(data: bytes) -> bool:
     """Control bytes a text file never has (NUL outside UTF-16, and the C0 range bar \\t\\n\\r\\f\\x1a\\x1b)."""
+    global _LAST_JUDGED
     sample = data[:8192]
+    last = _LAST_JUDGED  # (one read of the pair: another thread may replace it, never half of it)
+    if sample == last[0]:
+        return last[1]  # (`parse` judges the bytes before `parse_text` does: the same head, once)
+    binary = _is_binary_head(sample)
+    _LAST_JUDGED = (sample, binary)
+    return binary
+
+
+def _is_binary_head(sample: bytes) -> bool:
+    """`is_binary` of the first 8 KB (all it reads)."""
     if not sample:
         return False
-    if _looks_utf16(sample) or any(sample.startswith(b) for b, _ in _BOMS):
+    if _looks_utf16(sample) or sample.startswith(_BOM_BYTES):
         return False
     bad = len(sample.translate(None, _NOT_CONTROL))  # what is left once every other byte is deleted
     return bad / len(sample) > 0.01
 
 
+#: the head `is_binary` judged last and its judgement
+_LAST_JUDGED: tuple = (None, False)
+
+
 def is_multibyte_utf8(data: bytes) -> bool:
     """Valid UTF-8 holding multi-byte sequences: other codecs' bytes almost never are (a declared charset that
     says otherwise is wrong more often than the bytes)."""
+    return _multibyte_utf8_text(data) is not None
+
+
+def _multibyte_utf8_text(data: bytes) -> Optional[str]:
+    """`data` decoded, when `is_multibyte_utf8(data)` (one decoding both decides and reads it), else None."""
     if data.isascii():
-        return False
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]:
     """Return (text, codec). `declared` (HTTP header, <meta>) is one candidate, not a verdict."""
-    for bom, codec in _BOMS:
+    for bom, codec in _BOMS if data.startswith(_BOM_BYTES) else ():
         if data.startswith(bom):
             # damaged units (a lone UTF-16 surrogate, a cut-off last character) become U+FFFD, which the
             # normalizers count as irrecoverable: the rest of the document is still read
@@ -106,8 +127,10 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     u16 = _looks_utf16(data)
     if u16:
         candidates.append(u16)
-    elif is_multibyte_utf8(data):
-        return data.decode("utf-8"), "utf-8"
+    else:
+        text = _multibyte_utf8_text(data)
+        if text is not None:
+            return text, "utf-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -121,25 +144,27 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     candidates.extend(_FALLBACKS)
     # (codec, strict, the decoding's head: all that the scores read) in the order they are compared
     heads: list[tuple[str, bool, str]] = []
-    seen = set()
-    for codec in candidates:
-        if codec in seen:
-            continue
-        seen.add(codec)
+    strict = set()
+    for codec in dict.fromkeys(candidates):
         try:
             heads.append((codec, True, data.decode(codec)[:_SCORED_CHARS]))
         except (UnicodeDecodeError, LookupError):
             continue
+        strict.add(codec)
     # a damaged file (a flipped bit, a cut-off download) fails its own codec strictly at a few bytes and is
     # then read as fluent-looking mojibake by another: its own codec with those few bytes replaced wins
     for codec in dict.fromkeys(c for c in candidates if not c.startswith("utf-16")):
+        if codec in strict:
+            continue  # (its lenient reading is its strict one, scored equal and listed after it: never chosen)
         lenient = _lenient(data, codec)
         if lenient is not None:
             heads.append((codec, False, lenient[:_SCORED_CHARS]))
     if not heads:
         # nothing decodes strictly: keep every character we can and say so (normalizers warn on U+FFFD)
         return data.decode("gb18030", errors="replace"), "gb18030"
-    codec, strict, _ = heads[_best_reading([head for _, _, head in heads])]
+    codec, strict, head = heads[_best_reading([head for _, _, head in heads])]
+    if len(head) < _SCORED_CHARS:
+        return head, codec  # (a head shorter than the cut is the whole decoding)
     return (data.decode(codec) if strict else _lenient(data, codec)), codec
 
 
@@ -154,6 +179,12 @@ def _best_reading(texts: list[str]) -> int:
     bounds a decoding's score from above. Scored from the most plausible down, a decoding whose bound cannot beat
     the best so far is never run through the bigram model (the slow half); the winner is the same."""
     bounds = [plausibility(text) for text in texts]
+    top = max(range(len(texts)), key=lambda j: (bounds[j], -j))
+    rival = max((b for j, b in enumerate(bounds) if j != top), default=None)
+    # the most plausible decoding wins outright when even a lower bound of its score (its bigram log probability
+    # bounded from below by the pairs seen so far) clears every other's upper bound: the bigram model is not run
+    if rival is None or bounds[top] + 0.1 * logprob_at_least(texts[top]) > rival:
+        return top
     best_i, best_score = -1, 0.0
     for i in sorted(range(len(texts)), key=lambda j: -bounds[j]):
         if best_i >= 0 and (bounds[i] < best_score or (bounds[i] == best_score and i > best_i)):
@@ -172,18 +203,28 @@ def _reads_as_text(text: str) -> float:
 
 def _lenient(data: bytes, codec: str, max_share: float = 0.05) -> Optional[str]:
     """`data` decoded with undecodable bytes replaced (U+FFFD), when they are at most `max_share` of it."""
+    limit = max(8, max_share * len(data))
+    if codec == "utf-8" and len(data) >= 1024 and _replaced_in_utf8_prefix(data, len(data) // 4) - 1 > limit:
+        return None  # (GBK or Big5 bytes read as UTF-8: a quarter of them already holds too many replacements)
     try:
         text = data.decode(codec, errors="replace")
     except LookupError:
         return None
     bad = text.count("\ufffd")
-    if bad == 0 or bad > max(8, max_share * len(data)):
+    if bad == 0 or bad > limit:
         return None
     return text
 
 
+def _replaced_in_utf8_prefix(data: bytes, n: int) -> int:
+    """U+FFFD in the first `n` bytes read as UTF-8 with replacement: the whole has at least this many but one
+    (UTF-8 decides each sequence on its own bytes; only a sequence the cut splits reads differently)."""
+    return data[:n].decode("utf-8", errors="replace").count("\ufffd")
+
+
 def split_paragraphs(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
 
 
