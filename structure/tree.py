@@ -49,13 +49,30 @@ EXAMPLES = 8
 SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
+class _Node:
+    """A section while the tree is built: the attributes of `Section`, plain (a pydantic model is
+    made and validated once per section when the tree is finished, not updated line by line), and
+    the marker its heading line opened with (read again by the whole-sentence heading test)."""
+
+    __slots__ = ("id", "marker", "level", "title", "text", "children", "opened_by")
+
+    def __init__(self, id: str, marker: str, level: int, title: str, text: str, opened_by: Optional[Marker]) -> None:
+        self.id, self.marker, self.level, self.title, self.text = id, marker, level, title, text
+        self.children: list[_Node] = []
+        self.opened_by = opened_by
+
+    def section(self) -> Section:
+        return Section(id=self.id, marker=self.marker, level=self.level, title=self.title, text=self.text,
+                       children=[c.section() for c in self.children])
+
+
 @dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
-    section: Optional[Section] = None
+    section: Optional[_Node] = None
     body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
@@ -144,7 +161,7 @@ class Numbering:
         return self.place(marker).kind in ("next", "continue")
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
-             section: Optional[Section] = None) -> None:
+             section: Optional[_Node] = None) -> None:
         del self.stack[placement.depth:]
         style = marker.style.name if marker else ""
         parent = self.stack[-1].style if self.stack else None
@@ -210,12 +227,12 @@ _WARNING_CODE = {"gap": "numbering_gap", "repeat": "numbering_repeat", "start": 
 class TreeBuilder:
     def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
         self.numbering = Numbering()
-        self.roots: list[Section] = []
-        self.result = TreeResult(sections=self.roots)
+        self.roots: list[_Node] = []
+        self.result = TreeResult()
         self.warnings = _Warnings()
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
-        self.attachment: Optional[Section] = None
+        self.attachment: Optional[_Node] = None
         self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
@@ -225,12 +242,13 @@ class TreeBuilder:
 
     # --- adding sections ---------------------------------------------------------------------
 
-    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int) -> Section:
+    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int,
+                     marker: Optional[Marker] = None) -> _Node:
         stack = self.numbering.stack
         parent = stack[placement.depth - 1].section if placement.depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        sec = Section(id=sid, marker=marker_text, level=placement.depth + 1, title=title, text=line)
+        sec = _Node(sid, marker_text, placement.depth + 1, title, line, marker)
         siblings.append(sec)
         self.result.section_lines[sec.id] = index
         return sec
@@ -290,7 +308,7 @@ class TreeBuilder:
         if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
         whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
-        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
+        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index, marker)
         self.numbering.take(marker, placement, hint, sec)
         if _CIRCLED.search(line, 1) is not None:
             self._inline_circled(line, index)
@@ -323,7 +341,7 @@ class TreeBuilder:
                 continue
             placement = self.numbering.place(marker)
             # inline list items carry no heading of their own
-            sec = self._new_section(placement, marker.text, "", piece, index)
+            sec = self._new_section(placement, marker.text, "", piece, index, marker)
             self.numbering.take(marker, placement, None, sec)
 
     # --- attachments -------------------------------------------------------------------------
@@ -367,6 +385,7 @@ class TreeBuilder:
         for top in self.bodies:
             top.section.text = "\n".join(top.body)
         _title_whole_sentence_headings(self.roots)
+        self.result.sections = [node.section() for node in self.roots]
         self.result.warnings = self.warnings.list()
         return self.result
 
@@ -378,14 +397,15 @@ CHAPTER_RANK = 1
 MAX_SENTENCE_HEADING = 60
 
 
-def _title_whole_sentence_headings(sections: list[Section]) -> None:
+def _title_whole_sentence_headings(sections: list[_Node]) -> None:
     """A chapter-level item with no body and no children is a heading written as a sentence
     (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
     for sec in sections:
         _title_whole_sentence_headings(sec.children)
         if sec.title or sec.children or "\n" in sec.text:
             continue
-        marker = match_marker(sec.text)
+        # its text is its heading line: the marker that line opened with (match_marker of the text)
+        marker = sec.opened_by
         if marker is None or marker.style.rank > CHAPTER_RANK:
             continue
         sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
