@@ -49,6 +49,10 @@ EXAMPLES = 8
 SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
+# add_line's marker not read by its caller
+_UNREAD = object()
+
+
 class _Node:
     """A section while the tree is built: the attributes of `Section`, plain (a pydantic model is
     made and validated once per section when the tree is finished, not updated line by line), and
@@ -268,12 +272,14 @@ class TreeBuilder:
             self.bodies.append(top)
         top.body.append(line)
 
-    def add_line(self, line: str, index: int) -> None:
+    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD) -> None:
+        """`marker`: match_marker(line), when the caller has read it."""
+        if marker is _UNREAD:
+            marker = match_marker(line)
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
         if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
-            self._attachment_line(line, index)
+            self._attachment_line(line, index, marker)
             return
-        marker = match_marker(line)
         hint = None
         if self.hints and len(line) <= MAX_HINTED_LINE:
             hint = self.hints.get(hint_key(line, simplified=True))
@@ -353,7 +359,7 @@ class TreeBuilder:
             return False
         return self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY
 
-    def _attachment_line(self, line: str, index: int) -> None:
+    def _attachment_line(self, line: str, index: int, marker: Optional[Marker]) -> None:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
         if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
@@ -365,7 +371,6 @@ class TreeBuilder:
             self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
             return
         self.attachment_chars += len(line)
-        marker = match_marker(line)
         # no line added to the attachment's text yet (its text is still its heading line)
         alone = self.attachment_open.body is None and "\n" not in self.attachment.text
         if not self.attachment.title and alone and marker is None \
@@ -374,7 +379,7 @@ class TreeBuilder:
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
             # the attachment is a plan of its own (一、… from 1): its headings are its children
             self.attachment_plan = True
-            self.add_line(line, index)
+            self.add_line(line, index, marker)
             return
         self._append(self.attachment_open, line)
         if marker:
@@ -413,8 +418,14 @@ def _title_whole_sentence_headings(sections: list[_Node]) -> None:
             sec.title = clean_title(sentence.rstrip("，,：: "))
 
 
-def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> TreeResult:
+def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False,
+               markers: Optional[list[Optional[Marker]]] = None) -> TreeResult:
+    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them."""
     tree = TreeBuilder(hints, unnumbered_hints)
-    for i, line in enumerate(lines):
-        tree.add_line(line, i)
+    if markers is None:
+        for i, line in enumerate(lines):
+            tree.add_line(line, i)
+    else:
+        for i, line in enumerate(lines):
+            tree.add_line(line, i, markers[i])
     return tree.finish()
