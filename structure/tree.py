@@ -119,6 +119,13 @@ class Numbering:
             return Placement(depth, *self._number_kind(marker, depth))
         assert marker is not None
         style = marker.style.name
+        stack = self.stack
+        if stack and stack[-1].style == style:
+            # the most common heading: the style of the innermost open section (what _open_index and
+            # _number_kind decide for it, without their calls)
+            prev = stack[-1].value
+            kind = "next" if marker.value == prev + 1 else ("repeat" if marker.value <= prev else "gap")
+            return Placement(len(stack) - 1, kind, prev + 1)
         i = self._open_index(style)
         if i is not None:
             return Placement(i, *self._number_kind(marker, i))
@@ -226,6 +233,8 @@ _GAP_MESSAGE = {
     "start": "the first heading does not start at 1 (an excerpt?)",
 }
 _WARNING_CODE = {"gap": "numbering_gap", "repeat": "numbering_repeat", "start": "numbering_gap"}
+# placements that continue the numbering (no warning, and never a sentence's page number)
+_IN_SEQUENCE = ("next", "continue")
 
 
 class TreeBuilder:
@@ -240,7 +249,7 @@ class TreeBuilder:
         self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
-        self.top_values: list[int] = []
+        self.top_max: Optional[int] = None  # the highest top-level number so far (None: no top-level heading yet)
         self.last_line: Optional[str] = None  # the body line before the current one
         self.bodies: list[_Open] = []  # open sections given body lines (joined into their text by finish)
 
@@ -297,7 +306,7 @@ class TreeBuilder:
         # a numbered line is placed by its numbering; the format's level only checks it (pages style
         # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
         placement = self.numbering.place(marker)
-        if self._continues_sentence(marker, placement):
+        if placement.kind not in _IN_SEQUENCE and self._continues_sentence(marker, placement):
             self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
                               "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
             self._body(line)
@@ -309,7 +318,8 @@ class TreeBuilder:
                               line)
         if placement.kind in _WARNING_CODE:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
-        self._note_restart(marker, placement, line)
+        if placement.depth == 0:
+            self._note_restart(marker, placement, line)
         rest = line[marker.end:]
         if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
@@ -331,9 +341,10 @@ class TreeBuilder:
         """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""
         if placement.depth != 0:
             return
-        if marker.value == 1 and self.top_values and max(self.top_values) >= 3:
+        if marker.value == 1 and self.top_max is not None and self.top_max >= 3:
             self.warnings.add("several_plans", "the top-level numbering starts again: the page may hold several plans", line)
-        self.top_values.append(marker.value)
+        # a running maximum (the max of a growing list was quadratic in a page of many top-level items)
+        self.top_max = marker.value if self.top_max is None else max(self.top_max, marker.value)
 
     def _inline_circled(self, line: str, index: int) -> None:
         """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""

@@ -136,3 +136,29 @@ def test_splitter_markers_are_the_lines_markers_and_break_search_is_exact(monkey
     plain = [R.split_run_in_marked(list(d)) for d in docs]
     assert [(o, [r.model_dump() for r in rep]) for o, rep, _ in got] == [(o, [r.model_dump() for r in rep]) for o, rep, _ in plain]
     assert sum(bool(rep) for _, rep, _ in got) > 20
+
+
+def test_placing_in_the_innermost_open_style_is_what_the_general_rule_decides():
+    from fangan.structure.tree import Numbering, Placement
+
+    rng = random.Random(8)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 9)) if m is not None]
+    checked = 0
+    for _ in range(300):
+        numbering = Numbering()
+        for _ in range(rng.randint(1, 30)):
+            marker = rng.choice(heads)
+            placement = numbering.place(marker)
+            if numbering.stack and numbering.stack[-1].style == marker.style.name:
+                i = numbering._open_index(marker.style.name)
+                assert placement == Placement(i, *numbering._number_kind(marker, i))
+                checked += 1
+            numbering.take(marker, placement)
+    assert checked > 300
+
+
+def test_several_plans_warning_reads_the_highest_top_level_number():
+    text = "一、甲\n二、乙\n四、丁\n一、再来\n二、又\n"
+    warnings = {w.code: w for w in build_structure(text).warnings}
+    assert warnings["several_plans"].count == 1
+    assert "several_plans" not in {w.code for w in build_structure("一、甲\n二、乙\n一、再来").warnings}
