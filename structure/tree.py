@@ -66,8 +66,41 @@ class _Node:
         self.opened_by = opened_by
 
     def section(self) -> Section:
-        return Section(id=self.id, marker=self.marker, level=self.level, title=self.title, text=self.text,
-                       children=[c.section() for c in self.children])
+        return _section(self.id, self.marker, self.level, self.title, self.text, [c.section() for c in self.children])
+
+
+_SECTION_FIELDS = frozenset(Section.model_fields)
+_set = object.__setattr__
+
+
+def _construct_section(id: str, marker: str, level: int, title: str, text: str, children: list[Section]) -> Section:
+    """Section.model_construct with every field given, without its per-field loop (the tree's data is
+    valid by construction: strings, a level from 1, Sections as children): the instance
+    `Section(...)` would validate into, field for field (tests/test_structure_once.py)."""
+    sec = object.__new__(Section)
+    _set(sec, "__dict__", {"id": id, "marker": marker, "level": level, "title": title, "text": text, "children": children})
+    _set(sec, "__pydantic_fields_set__", set(_SECTION_FIELDS))
+    _set(sec, "__pydantic_extra__", None)
+    _set(sec, "__pydantic_private__", None)
+    return sec
+
+
+def _validated_section(id: str, marker: str, level: int, title: str, text: str, children: list[Section]) -> Section:
+    return Section(id=id, marker=marker, level=level, title=title, text=text, children=children)
+
+
+def _plain_model(model) -> bool:
+    """The model has nothing model_construct would have to run or rename: no aliases, no private
+    attributes, no post-init, no extra fields kept, no validators; else sections are validated."""
+    fields = model.model_fields.values()
+    return (not model.__private_attributes__ and model.__pydantic_post_init__ is None
+            and model.model_config.get("extra") != "allow"
+            and all(f.alias is None and f.validation_alias is None for f in fields)
+            and not model.__pydantic_decorators__.field_validators and not model.__pydantic_decorators__.model_validators)
+
+
+_section = _construct_section if _plain_model(Section) and list(Section.model_fields) == [
+    "id", "marker", "level", "title", "text", "children"] else _validated_section
 
 
 @dataclass(slots=True)  # made and read for every heading, three times per document

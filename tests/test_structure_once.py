@@ -162,3 +162,25 @@ def test_several_plans_warning_reads_the_highest_top_level_number():
     warnings = {w.code: w for w in build_structure(text).warnings}
     assert warnings["several_plans"].count == 1
     assert "several_plans" not in {w.code for w in build_structure("一、甲\n二、乙\n一、再来").warnings}
+
+
+def test_constructed_sections_are_the_validated_ones():
+    import pickle
+
+    from fangan.structure import tree as T
+
+    assert T._section is T._construct_section  # Section is a plain model: the fast path is the one used
+    rng = random.Random(4)
+    for _ in range(200):
+        leaf = [T._construct_section(f"s1.{i}", rng.choice(["1.", "（1）", ""]), 2, rng.choice(["", "题"]), "正文", [])
+                for i in range(rng.randint(0, 3))]
+        args = ("s1", rng.choice(["一、", "附件1", ""]), 1, rng.choice(["", "指导思想"]), rng.choice(["一、指导思想", "a\nb"]))
+        fast = T._construct_section(*args, leaf)
+        plain = Section(id=args[0], marker=args[1], level=args[2], title=args[3], text=args[4],
+                        children=[Section(**c.model_dump()) for c in leaf])
+        assert fast == plain
+        assert fast.model_dump() == plain.model_dump() and fast.model_dump(mode="json") == plain.model_dump(mode="json")
+        assert fast.model_dump_json(indent=2) == plain.model_dump_json(indent=2)
+        assert fast.model_fields_set == plain.model_fields_set
+        assert pickle.loads(pickle.dumps(fast)) == plain
+        assert Section.model_validate(fast.model_dump()) == fast
