@@ -6,7 +6,8 @@ tree, the line of each heading (`section_lines`, handed to extraction), repairs 
 
 * title choice: `document_title.choose_title` ranks the candidates (the format's title, labels,
   metadata boxes, the first lines of the body) and says where the title came from;
-* run-in splitting: `runin.split_run_in` (reports its cuts as a repair);
+* run-in splitting: `runin.split_run_in` (reports its cuts as a repair; reads each line's marker once,
+  handed to the tree);
 * the tree: `tree.build_tree` from the lines plus the format's heading levels.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fangan.model import Section
 
 from . import StructureResult
 from .document_title import choose_title
-from .runin import split_run_in
+from .runin import split_run_in_marked
 from .tree import build_tree
 
 # formats whose heading levels are reliable enough to make an unnumbered line a section
@@ -28,8 +29,8 @@ def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candi
           source_format: Optional[str] = None) -> StructureResult:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     chosen = choose_title(lines, title_candidates, title_hint)
-    lines, split_repairs = split_run_in(chosen.lines)
-    tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS)
+    lines, split_repairs, markers = split_run_in_marked(chosen.lines)
+    tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS, markers=markers)
     # 附件 parts are the plan's attachments, not its sections: they are kept apart in the record
     sections = [s for s in tree.sections if not is_attachment(s)]
     attachments = [s for s in tree.sections if is_attachment(s)]

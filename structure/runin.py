@@ -278,14 +278,23 @@ def is_flattened(lines: list[str]) -> bool:
     """Several markers hidden after finished sentences, or headings run straight into the next
     heading: the document lost its line breaks (flattened page, crawler output).
     Only whether the count reaches FLAT_MIN_MARKERS is asked, so counting stops there."""
+    return _flattened(lines)[0]
+
+
+def _flattened(lines: list[str]) -> tuple[bool, Optional[set[int]]]:
+    """is_flattened, and (when it is not) the indexes of the lines where a marker may follow a break
+    (_MAY_BREAK_BEFORE_MARKER, which every line is searched for here): the splitter searches only
+    those for a run-in marker after a finished sentence (_AFTER_SENTENCE finds a subset of its matches)."""
     hidden = 0
+    breaks = set()
     may_hide = _MAY_BREAK_BEFORE_MARKER.search  # asked before the cache: most lines fail it
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if may_hide(ln) is None:
             continue  # _hidden_markers would say 0
+        breaks.add(i)
         hidden += _hidden_markers(ln)
         if hidden >= FLAT_MIN_MARKERS:
-            return True
+            return True, None
     need = FLAT_MIN_MARKERS - hidden
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
@@ -295,9 +304,9 @@ def is_flattened(lines: list[str]) -> bool:
             with_run_in += 1
             if with_run_in >= need:
                 break
-    if with_run_in < need:
-        return False
-    return _run_in_headings(lines, need) >= need
+    if with_run_in < need or _run_in_headings(lines, need) < need:
+        return False, breaks
+    return True, None
 
 
 @line_cache()
@@ -321,8 +330,12 @@ def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Mark
     first = match_marker(line)
     if first is None:
         return None, ()
+    limit = min(len(line), first.end + RUN_IN_SPAN)
+    gate = _AT_ANY_BREAK.search(line, first.end)
+    if gate is None or gate.start() >= limit:
+        return first, ()  # a candidate below needs what _AT_ANY_BREAK finds (most heading lines have none)
     found = []
-    for m in _AFTER_ANY_FIRST.finditer(line, first.end, min(len(line), first.end + RUN_IN_SPAN)):
+    for m in _AFTER_ANY_FIRST.finditer(line, first.end, limit):
         marker = match_marker(line, m.end())
         if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
             continue
@@ -578,21 +591,38 @@ _may_hold_run_in = _AFTER_SENTENCE.search
 
 def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
     """Body lines with every run-in heading on a line of its own, and the repair that says so."""
+    out, repairs, _ = split_run_in_marked(lines)
+    return out, repairs
+
+
+def split_run_in_marked(lines: list[str]) -> tuple[list[str], list[Repair], list[Optional[Marker]]]:
+    """split_run_in, and the marker each body line opens with (match_marker of the line), read once
+    here for the tree."""
     changes: list[Change] = []
     lines = _join_wrapped_headings(lines, changes)
-    flat = is_flattened(lines)
+    flat, breaks = _flattened(lines)
     numbering = _PlacedWhenRead()
     out: list[str] = []
+    markers: list[Optional[Marker]] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
     cut_body: Optional[str] = None
     run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
+    given = 0  # index in `lines` of the next line as given (pieces cut off come before it)
     while queue:
         ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
-        # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
-        cuts = _embedded_markers(ln, numbering, anywhere=flat) if flat or _may_hold_run_in(ln) else None
+        # outside flattened text a run-in marker needs a finished sentence before it (most lines have
+        # none); a line as given was searched by _flattened for a superset of those candidates
+        if flat:
+            may_hold = True
+        elif given < len(lines) and ln is lines[given]:
+            may_hold = given in breaks and _may_hold_run_in(ln) is not None
+            given += 1
+        else:
+            may_hold = _may_hold_run_in(ln) is not None
+        cuts = _embedded_markers(ln, numbering, anywhere=flat) if may_hold else None
         if cuts:
             pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
             for p in pieces[1:]:
@@ -601,7 +631,10 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
             ln = pieces[0]
         if queue:
             if ln.rstrip()[-1:] in _DANGLING_END:  # _reattach_dangling's own first test, asked here
-                ln, queue[0] = _reattach_dangling(ln, queue[0], changes)
+                following = queue[0]
+                ln, queue[0] = _reattach_dangling(ln, following, changes)
+                if queue[0] is not following and given < len(lines) and following is lines[given]:
+                    given += 1  # the line as given was replaced: the next one comes after it
             if not ln.strip():
                 continue
         marker = match_marker(ln)
@@ -621,10 +654,15 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
                     cut_body = ln[head_end:]
                     queue.appendleft(cut_body)
                     ln = ln[:head_end].rstrip()
+                    marker = match_marker(ln)  # the heading part, read again (its end may differ)
         out.append(ln)
+        markers.append(marker)
     # pieces cut out of flattened lines may end in a wrapped heading too; when nothing was joined, cut,
     # moved or dropped, `out` is the list the first join already found nothing to join in
     if changes or len(out) != len(lines):
-        out = _join_wrapped_headings(out, changes, frozenset(bodies))
+        joined = _join_wrapped_headings(out, changes, frozenset(bodies))
+        if len(joined) != len(out):  # lines were joined: their markers are read again
+            markers = [match_marker(ln) for ln in joined]
+        out = joined
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
-    return out, repairs
+    return out, repairs, markers

@@ -49,13 +49,67 @@ EXAMPLES = 8
 SENTENCE_END = "。！？；：…”’」』）)!?;:"
 
 
+# add_line's marker not read by its caller
+_UNREAD = object()
+
+
+class _Node:
+    """A section while the tree is built: the attributes of `Section`, plain (a pydantic model is
+    made and validated once per section when the tree is finished, not updated line by line), and
+    the marker its heading line opened with (read again by the whole-sentence heading test)."""
+
+    __slots__ = ("id", "marker", "level", "title", "text", "children", "opened_by")
+
+    def __init__(self, id: str, marker: str, level: int, title: str, text: str, opened_by: Optional[Marker]) -> None:
+        self.id, self.marker, self.level, self.title, self.text = id, marker, level, title, text
+        self.children: list[_Node] = []
+        self.opened_by = opened_by
+
+    def section(self) -> Section:
+        return _section(self.id, self.marker, self.level, self.title, self.text, [c.section() for c in self.children])
+
+
+_SECTION_FIELDS = frozenset(Section.model_fields)
+_set = object.__setattr__
+
+
+def _construct_section(id: str, marker: str, level: int, title: str, text: str, children: list[Section]) -> Section:
+    """Section.model_construct with every field given, without its per-field loop (the tree's data is
+    valid by construction: strings, a level from 1, Sections as children): the instance
+    `Section(...)` would validate into, field for field (tests/test_structure_once.py)."""
+    sec = object.__new__(Section)
+    _set(sec, "__dict__", {"id": id, "marker": marker, "level": level, "title": title, "text": text, "children": children})
+    _set(sec, "__pydantic_fields_set__", set(_SECTION_FIELDS))
+    _set(sec, "__pydantic_extra__", None)
+    _set(sec, "__pydantic_private__", None)
+    return sec
+
+
+def _validated_section(id: str, marker: str, level: int, title: str, text: str, children: list[Section]) -> Section:
+    return Section(id=id, marker=marker, level=level, title=title, text=text, children=children)
+
+
+def _plain_model(model) -> bool:
+    """The model has nothing model_construct would have to run or rename: no aliases, no private
+    attributes, no post-init, no extra fields kept, no validators; else sections are validated."""
+    fields = model.model_fields.values()
+    return (not model.__private_attributes__ and model.__pydantic_post_init__ is None
+            and model.model_config.get("extra") != "allow"
+            and all(f.alias is None and f.validation_alias is None for f in fields)
+            and not model.__pydantic_decorators__.field_validators and not model.__pydantic_decorators__.model_validators)
+
+
+_section = _construct_section if _plain_model(Section) and list(Section.model_fields) == [
+    "id", "marker", "level", "title", "text", "children"] else _validated_section
+
+
 @dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
-    section: Optional[Section] = None
+    section: Optional[_Node] = None
     body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
@@ -98,6 +152,13 @@ class Numbering:
             return Placement(depth, *self._number_kind(marker, depth))
         assert marker is not None
         style = marker.style.name
+        stack = self.stack
+        if stack and stack[-1].style == style:
+            # the most common heading: the style of the innermost open section (what _open_index and
+            # _number_kind decide for it, without their calls)
+            prev = stack[-1].value
+            kind = "next" if marker.value == prev + 1 else ("repeat" if marker.value <= prev else "gap")
+            return Placement(len(stack) - 1, kind, prev + 1)
         i = self._open_index(style)
         if i is not None:
             return Placement(i, *self._number_kind(marker, i))
@@ -144,7 +205,7 @@ class Numbering:
         return self.place(marker).kind in ("next", "continue")
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
-             section: Optional[Section] = None) -> None:
+             section: Optional[_Node] = None) -> None:
         del self.stack[placement.depth:]
         style = marker.style.name if marker else ""
         parent = self.stack[-1].style if self.stack else None
@@ -205,32 +266,35 @@ _GAP_MESSAGE = {
     "start": "the first heading does not start at 1 (an excerpt?)",
 }
 _WARNING_CODE = {"gap": "numbering_gap", "repeat": "numbering_repeat", "start": "numbering_gap"}
+# placements that continue the numbering (no warning, and never a sentence's page number)
+_IN_SEQUENCE = ("next", "continue")
 
 
 class TreeBuilder:
     def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
         self.numbering = Numbering()
-        self.roots: list[Section] = []
-        self.result = TreeResult(sections=self.roots)
+        self.roots: list[_Node] = []
+        self.result = TreeResult()
         self.warnings = _Warnings()
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
-        self.attachment: Optional[Section] = None
+        self.attachment: Optional[_Node] = None
         self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
-        self.top_values: list[int] = []
+        self.top_max: Optional[int] = None  # the highest top-level number so far (None: no top-level heading yet)
         self.last_line: Optional[str] = None  # the body line before the current one
         self.bodies: list[_Open] = []  # open sections given body lines (joined into their text by finish)
 
     # --- adding sections ---------------------------------------------------------------------
 
-    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int) -> Section:
+    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int,
+                     marker: Optional[Marker] = None) -> _Node:
         stack = self.numbering.stack
         parent = stack[placement.depth - 1].section if placement.depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        sec = Section(id=sid, marker=marker_text, level=placement.depth + 1, title=title, text=line)
+        sec = _Node(sid, marker_text, placement.depth + 1, title, line, marker)
         siblings.append(sec)
         self.result.section_lines[sec.id] = index
         return sec
@@ -250,12 +314,14 @@ class TreeBuilder:
             self.bodies.append(top)
         top.body.append(line)
 
-    def add_line(self, line: str, index: int) -> None:
+    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD) -> None:
+        """`marker`: match_marker(line), when the caller has read it."""
+        if marker is _UNREAD:
+            marker = match_marker(line)
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
         if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
-            self._attachment_line(line, index)
+            self._attachment_line(line, index, marker)
             return
-        marker = match_marker(line)
         hint = None
         if self.hints and len(line) <= MAX_HINTED_LINE:
             hint = self.hints.get(hint_key(line, simplified=True))
@@ -273,7 +339,7 @@ class TreeBuilder:
         # a numbered line is placed by its numbering; the format's level only checks it (pages style
         # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
         placement = self.numbering.place(marker)
-        if self._continues_sentence(marker, placement):
+        if placement.kind not in _IN_SEQUENCE and self._continues_sentence(marker, placement):
             self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
                               "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
             self._body(line)
@@ -285,12 +351,13 @@ class TreeBuilder:
                               line)
         if placement.kind in _WARNING_CODE:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
-        self._note_restart(marker, placement, line)
+        if placement.depth == 0:
+            self._note_restart(marker, placement, line)
         rest = line[marker.end:]
         if marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
         whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
-        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index)
+        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index, marker)
         self.numbering.take(marker, placement, hint, sec)
         if _CIRCLED.search(line, 1) is not None:
             self._inline_circled(line, index)
@@ -307,9 +374,10 @@ class TreeBuilder:
         """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""
         if placement.depth != 0:
             return
-        if marker.value == 1 and self.top_values and max(self.top_values) >= 3:
+        if marker.value == 1 and self.top_max is not None and self.top_max >= 3:
             self.warnings.add("several_plans", "the top-level numbering starts again: the page may hold several plans", line)
-        self.top_values.append(marker.value)
+        # a running maximum (the max of a growing list was quadratic in a page of many top-level items)
+        self.top_max = marker.value if self.top_max is None else max(self.top_max, marker.value)
 
     def _inline_circled(self, line: str, index: int) -> None:
         """①…⑧ inside a paragraph: child sections of the paragraph's section, text left in place."""
@@ -323,7 +391,7 @@ class TreeBuilder:
                 continue
             placement = self.numbering.place(marker)
             # inline list items carry no heading of their own
-            sec = self._new_section(placement, marker.text, "", piece, index)
+            sec = self._new_section(placement, marker.text, "", piece, index, marker)
             self.numbering.take(marker, placement, None, sec)
 
     # --- attachments -------------------------------------------------------------------------
@@ -335,7 +403,7 @@ class TreeBuilder:
             return False
         return self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY
 
-    def _attachment_line(self, line: str, index: int) -> None:
+    def _attachment_line(self, line: str, index: int, marker: Optional[Marker]) -> None:
         m = ATTACHMENT.match(line) if len(line) <= ATTACHMENT_LINE else None
         if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
@@ -347,7 +415,6 @@ class TreeBuilder:
             self.attachment, self.attachment_chars, self.attachment_plan = sec, 0, False
             return
         self.attachment_chars += len(line)
-        marker = match_marker(line)
         # no line added to the attachment's text yet (its text is still its heading line)
         alone = self.attachment_open.body is None and "\n" not in self.attachment.text
         if not self.attachment.title and alone and marker is None \
@@ -356,7 +423,7 @@ class TreeBuilder:
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
             # the attachment is a plan of its own (一、… from 1): its headings are its children
             self.attachment_plan = True
-            self.add_line(line, index)
+            self.add_line(line, index, marker)
             return
         self._append(self.attachment_open, line)
         if marker:
@@ -367,6 +434,7 @@ class TreeBuilder:
         for top in self.bodies:
             top.section.text = "\n".join(top.body)
         _title_whole_sentence_headings(self.roots)
+        self.result.sections = [node.section() for node in self.roots]
         self.result.warnings = self.warnings.list()
         return self.result
 
@@ -378,14 +446,15 @@ CHAPTER_RANK = 1
 MAX_SENTENCE_HEADING = 60
 
 
-def _title_whole_sentence_headings(sections: list[Section]) -> None:
+def _title_whole_sentence_headings(sections: list[_Node]) -> None:
     """A chapter-level item with no body and no children is a heading written as a sentence
     (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
     for sec in sections:
         _title_whole_sentence_headings(sec.children)
         if sec.title or sec.children or "\n" in sec.text:
             continue
-        marker = match_marker(sec.text)
+        # its text is its heading line: the marker that line opened with (match_marker of the text)
+        marker = sec.opened_by
         if marker is None or marker.style.rank > CHAPTER_RANK:
             continue
         sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
@@ -393,8 +462,14 @@ def _title_whole_sentence_headings(sections: list[Section]) -> None:
             sec.title = clean_title(sentence.rstrip("，,：: "))
 
 
-def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> TreeResult:
+def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False,
+               markers: Optional[list[Optional[Marker]]] = None) -> TreeResult:
+    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them."""
     tree = TreeBuilder(hints, unnumbered_hints)
-    for i, line in enumerate(lines):
-        tree.add_line(line, i)
+    if markers is None:
+        for i, line in enumerate(lines):
+            tree.add_line(line, i)
+    else:
+        for i, line in enumerate(lines):
+            tree.add_line(line, i, markers[i])
     return tree.finish()

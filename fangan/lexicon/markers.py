@@ -116,21 +116,24 @@ def _value(style: Style, n: str) -> int:
 _ALIGNMENT_SPACE = re.compile(r"[ \u3000]")
 
 
-def _canonical(style: Style, m: re.Match) -> str:
+def _canonical(style: Style, m: re.Match, n: Optional[str] = None) -> str:
+    """`n`: the number as matched (m.group("n"), when `m` is a match of `_ANY_STYLE`)."""
     text = m.group(0)
     if " " in text or "\u3000" in text:
         text = _ALIGNMENT_SPACE.sub("", text)
     if style.name.startswith("第"):
         return text.rstrip("：:")
     if style.name in ("（一）", "（1）"):
-        return f"（{m.group('n')}）"
+        return f"（{m.group('n') if n is None else n}）"
     if style.name == "1）":
-        return f"{m.group('n')}）"
+        return f"{m.group('n') if n is None else n}）"
     return text
 
 
-# one pass over all styles at once: the first alternative that matches names the style (s0, s1, …)
-_ANY_STYLE = re.compile("|".join(f"(?P<s{i}>{st.pattern.pattern.replace('?P<n>', '')})" for i, st in enumerate(STYLES)))
+# one pass over all styles at once: the first alternative that matches names the style (s0, s1, …) and
+# holds its number (n0, n1, …): the match that style's own pattern makes at the same place
+_ANY_STYLE = re.compile("|".join(f"(?P<s{i}>{st.pattern.pattern.replace('?P<n>', f'?P<n{i}>')})" for i, st in enumerate(STYLES)))
+_STYLE_AT = {f"s{i}": (i, f"n{i}") for i in range(len(STYLES))}  # _ANY_STYLE's outer group → (style index, number group)
 # every marker opens with one of these: a cheap test before the patterns (most lines are not headings)
 _FIRST = frozenset("第（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳0123456789一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾")
 MARKER_FIRST_CHARS = _FIRST  # for callers that test a line's first character before asking match_marker
@@ -150,10 +153,16 @@ def _match_marker(s: str, pos: int) -> Optional[Marker]:
     first = _ANY_STYLE.match(s, pos)
     if first is None:
         return None
-    for style in STYLES[int(first.lastgroup[1:]):]:  # the first style that matches, then the ones after it
-        m = style.pattern.match(s, pos)
-        if not m:
-            continue
+    at, number = _STYLE_AT[first.lastgroup]
+    for i in range(at, len(STYLES)):  # the first style that matches, then the ones after it
+        style = STYLES[i]
+        if i == at:
+            m, n = first, first.group(number)  # what style.pattern.match(s, pos) gives
+        else:
+            m = style.pattern.match(s, pos)
+            if not m:
+                continue
+            n = m.group("n")
         end = m.end()
         after = s[end: end + 1]
         if style.arabic and after and _quantity_follows(style, s, end):
@@ -170,7 +179,7 @@ def _match_marker(s: str, pos: int) -> Optional[Marker]:
                 end += 1
         elif style.name in ("（一）", "（1）") and s[end: end + 1] in ("、", "．", "."):
             end += 1  # （三）、美术类比赛: a stray mark after the bracket is part of the marker
-        marker = Marker(style, _value(style, m.group("n")), _canonical(style, m), m.start(), end)
+        marker = Marker(style, _value(style, n), _canonical(style, m, n), m.start(), end)
         return None if is_enumeration(s, marker) else marker
     return None
 

@@ -1,0 +1,186 @@
+"""The structure stage reads each line's marker once and makes each section's model once: what it
+hands on is what the plain path (match_marker on every line, a pydantic Section per heading) gives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fangan.lexicon.markers import match_marker
+from fangan.model import Section
+from fangan.structure import build_structure
+from fangan.structure.runin import split_run_in
+from fangan.structure.tree import TreeBuilder
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "structure").glob("*.txt"))
+
+
+def _lines(path: Path) -> list[str]:
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    return split_run_in(lines)[0]
+
+
+def _walk(nodes):
+    for n in nodes:
+        yield n
+        yield from _walk(n.children)
+
+
+def _plain(node) -> dict:
+    """The section as a pydantic Section made from the node's fields, dumped."""
+    return Section(id=node.id, marker=node.marker, level=node.level, title=node.title, text=node.text,
+                   children=[Section(**_plain(c)) for c in node.children]).model_dump()
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_tree_nodes_become_the_sections_they_hold(path):
+    tree = TreeBuilder()
+    for i, line in enumerate(_lines(path)):
+        tree.add_line(line, i)
+    nodes = list(tree.roots)
+    result = tree.finish()
+    assert [s.model_dump() for s in result.sections] == [_plain(n) for n in nodes]
+    assert all(isinstance(s, Section) for s in result.sections)
+    for node in _walk(nodes):
+        if "\n" not in node.text:  # a heading with no body: its marker is its text's
+            assert node.opened_by == match_marker(node.text), node.text
+    assert len(list(_walk(nodes))) > 3
+
+
+def test_whole_sentence_heading_titled_from_its_marker():
+    st = build_structure("壹、总则\n正文。\n贰、本实施计划如有未尽事宜，得适时修订之。\n叁、本计划未尽事宜，另行通知。")
+    assert [s.title for s in st.sections] == ["总则", "本实施计划如有未尽事宜，得适时修订之", "本计划未尽事宜，另行通知"]
+
+
+# --- each shortcut against its plain form, on strings made of markers, numbers, breaks and text ---
+
+import random  # noqa: E402
+import re  # noqa: E402
+
+from fangan.lexicon import markers as M  # noqa: E402
+from fangan.structure import runin as R  # noqa: E402
+
+_BITS = ["一、", "二、", "三、", "（一）", "（二）", "(三)", "1.", "2．", "3、", "（1）", "(2)", "1）", "①", "②", "第一阶段", "第二章",
+         "第三条", "壹、", "贰、", "十二、", "一.", "2020年", "3个", "1.5", "高一（1）班", "。", "；", "：", " ", "\u3000", "加强",
+         "组织领导", "工作", "指导思想", "活动时间", "15:30", "一是", "等", "节", "附件1：", "附：", "、", "1", "一", "（", "）"]
+
+
+def _strings(n: int, seed: int, most: int = 10) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_BITS) for _ in range(rng.randint(1, most))) for _ in range(n)]
+
+
+def _plain_match(s: str, pos: int = 0):
+    """match_marker before _ANY_STYLE carried the number: every style's own pattern, in order."""
+    if pos >= len(s) or s[pos] not in M.MARKER_FIRST_CHARS:
+        return None
+    for style in M.STYLES:
+        if style.pattern.match(s, pos):
+            return M._match_marker.__wrapped__(s, pos)
+    return None
+
+
+def test_match_marker_reads_the_number_from_the_one_pass():
+    for s in _strings(6000, 1):
+        for pos in (0, 1, 2):
+            got = M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+            assert got == _plain_match(s, pos), (s, pos)
+    found = [M.match_marker(s) for s in _strings(2000, 2)]
+    assert sum(m is not None for m in found) > 300 and len({m.style.name for m in found if m}) == len(M.STYLES)
+
+
+_AFTER_ANY_FIRST = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + R._MARKER_FIRST_AHEAD
+                              + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])")
+
+
+def _plain_run_in_markers(line: str):
+    first = match_marker(line)
+    if first is None:
+        return None, ()
+    found = []
+    for m in _AFTER_ANY_FIRST.finditer(line, first.end, min(len(line), first.end + R.RUN_IN_SPAN)):
+        marker = match_marker(line, m.end())
+        if marker is None or marker.style.name == "①" or M.is_enumeration(line, marker):
+            continue
+        found.append(marker)
+    return first, tuple(found)
+
+
+def test_run_in_marker_gate_hides_no_candidate():
+    some = 0
+    for s in _strings(6000, 3, most=16) + ["三、工作要点（一）日常工作1．加强", "一、活动时间：11月18日上午二、活动内容"]:
+        plain = _plain_run_in_markers(s)
+        assert R._heading_and_run_in_markers.__wrapped__(s) == plain, s
+        some += bool(plain[1])
+    assert some > 200
+
+
+def _docs(n: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    lines = _strings(4000, seed + 1, most=14)
+    return [[rng.choice(lines) for _ in range(rng.randint(2, 20))] for _ in range(n)]
+
+
+def test_splitter_markers_are_the_lines_markers_and_break_search_is_exact(monkeypatch):
+    docs = _docs(400, 5)
+    got = [R.split_run_in_marked(list(d)) for d in docs]
+    for out, _, markers in got:
+        assert markers == [match_marker(ln) for ln in out]
+    real = R._flattened
+
+    def every_line(lines):  # the plain path: every line searched for a run-in marker after a sentence
+        flat, breaks = real(lines)
+        return flat, (None if flat else set(range(len(lines))))
+
+    monkeypatch.setattr(R, "_flattened", every_line)
+    plain = [R.split_run_in_marked(list(d)) for d in docs]
+    assert [(o, [r.model_dump() for r in rep]) for o, rep, _ in got] == [(o, [r.model_dump() for r in rep]) for o, rep, _ in plain]
+    assert sum(bool(rep) for _, rep, _ in got) > 20
+
+
+def test_placing_in_the_innermost_open_style_is_what_the_general_rule_decides():
+    from fangan.structure.tree import Numbering, Placement
+
+    rng = random.Random(8)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 9)) if m is not None]
+    checked = 0
+    for _ in range(300):
+        numbering = Numbering()
+        for _ in range(rng.randint(1, 30)):
+            marker = rng.choice(heads)
+            placement = numbering.place(marker)
+            if numbering.stack and numbering.stack[-1].style == marker.style.name:
+                i = numbering._open_index(marker.style.name)
+                assert placement == Placement(i, *numbering._number_kind(marker, i))
+                checked += 1
+            numbering.take(marker, placement)
+    assert checked > 300
+
+
+def test_several_plans_warning_reads_the_highest_top_level_number():
+    text = "一、甲\n二、乙\n四、丁\n一、再来\n二、又\n"
+    warnings = {w.code: w for w in build_structure(text).warnings}
+    assert warnings["several_plans"].count == 1
+    assert "several_plans" not in {w.code for w in build_structure("一、甲\n二、乙\n一、再来").warnings}
+
+
+def test_constructed_sections_are_the_validated_ones():
+    import pickle
+
+    from fangan.structure import tree as T
+
+    assert T._section is T._construct_section  # Section is a plain model: the fast path is the one used
+    rng = random.Random(4)
+    for _ in range(200):
+        leaf = [T._construct_section(f"s1.{i}", rng.choice(["1.", "（1）", ""]), 2, rng.choice(["", "题"]), "正文", [])
+                for i in range(rng.randint(0, 3))]
+        args = ("s1", rng.choice(["一、", "附件1", ""]), 1, rng.choice(["", "指导思想"]), rng.choice(["一、指导思想", "a\nb"]))
+        fast = T._construct_section(*args, leaf)
+        plain = Section(id=args[0], marker=args[1], level=args[2], title=args[3], text=args[4],
+                        children=[Section(**c.model_dump()) for c in leaf])
+        assert fast == plain
+        assert fast.model_dump() == plain.model_dump() and fast.model_dump(mode="json") == plain.model_dump(mode="json")
+        assert fast.model_dump_json(indent=2) == plain.model_dump_json(indent=2)
+        assert fast.model_fields_set == plain.model_fields_set
+        assert pickle.loads(pickle.dumps(fast)) == plain
+        assert Section.model_validate(fast.model_dump()) == fast
