@@ -102,3 +102,17 @@ def test_line_cache_remembers_short_lines_only():
     assert [shape("短行"), shape("短行"), shape("一行太长了的文字"), shape("一行太长了的文字")] == [2, 2, 8, 8]
     assert calls == ["短行", "一行太长了的文字", "一行太长了的文字"]  # the long line is computed each time
     assert shape.cache_info().currsize == 1
+    assert shape.__name__ == "shape" and shape.__wrapped__("短行") == 2
+
+    # a function of the line and more arguments: the same bound, the extra arguments part of the key
+    @line_cache(maxsize=8, max_line=5)
+    def cut(line: str, at: int, *, keep: bool = False) -> str:
+        calls.append((line, at, keep))
+        return line[:at] if keep else line[at:]
+
+    calls.clear()
+    assert [cut("短行", 1), cut("短行", 1), cut("短行", 0), cut("短行", 1, keep=True)] == ["行", "行", "短行", "短"]
+    assert [cut("一行太长了的文字", 6), cut("一行太长了的文字", 6)] == ["文字", "文字"]
+    assert calls == [("短行", 1, False), ("短行", 0, False), ("短行", 1, True),
+                     ("一行太长了的文字", 6, False), ("一行太长了的文字", 6, False)]
+    assert cut.cache_info().currsize == 3
