@@ -116,3 +116,17 @@ def test_line_cache_remembers_short_lines_only():
     assert calls == [("短行", 1, False), ("短行", 0, False), ("短行", 1, True),
                      ("一行太长了的文字", 6, False), ("一行太长了的文字", 6, False)]
     assert cut.cache_info().currsize == 3
+
+
+def test_marker_cache_keeps_short_lines_only():
+    """match_marker remembers its answers for lines of a page's usual length; a long flattened line is
+    matched afresh each time (the same answer) and never pinned in the cache."""
+    from fangan.lexicon.markers import _match_marker, match_marker
+    from fangan.line_cache import MAX_CACHED_LINE
+
+    long_line = "一、工作目标" + "推进" * MAX_CACHED_LINE
+    _match_marker.cache_clear()
+    first, again = match_marker(long_line), match_marker(long_line)
+    assert first is not None and first.text == again.text == "一、" and first.end == 2
+    assert _match_marker.cache_info().currsize == 0
+    assert match_marker("二、保障措施").text == "二、" and _match_marker.cache_info().currsize == 1

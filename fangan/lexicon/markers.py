@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from fangan.line_cache import MAX_CACHED_LINE
+
 DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
           "八": 8, "九": 9,
           # formal numerals (壹、贰、…), common in Taiwan plans; traditional forms too, and 参 (t2s of 參)
@@ -143,6 +145,8 @@ def match_marker(s: str, pos: int = 0) -> Optional[Marker]:
     """The marker that opens `s` at `pos`, or None (1.5, 3、4个, 2020年 and 1.A are not markers)."""
     if pos >= len(s) or s[pos] not in _FIRST:
         return None
+    if len(s) > MAX_CACHED_LINE:  # a long (flattened) line is not kept in the cache: it would pin its text
+        return _match_marker.__wrapped__(s, pos)
     return _match_marker(s, pos)
 
 
