@@ -23,11 +23,14 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
+from operator import itemgetter
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from fangan.gates import first_chars
+from fangan.line_cache import MAX_CACHED_LINE
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
@@ -73,6 +76,26 @@ def _may_be_chrome_stripped(stripped: str) -> bool:
     if (_DATE_FIRST is None or stripped[0] in _DATE_FIRST) and SIGNATURE_DATE_LINE.match(stripped):
         return False
     return not (stripped[-1] in _ORG_LAST and is_org_line(stripped))
+
+
+def _line_judgement(line: str) -> tuple[Optional[str], Optional[str]]:
+    """(its shape key when the line counts in the statistics, its shape key when statistics may call it chrome) of one
+    line, None for either when it does not: what `DocumentLearner.is_chrome` records of the line. (A digit is never
+    blank, so abstracting the numbers and stripping commute.)"""
+    stripped = line.strip()
+    if not stripped:
+        return None, None
+    short = len(stripped) <= MAX_LINE
+    maybe = _may_be_chrome_stripped(stripped)
+    if not (short or maybe):
+        return None, None
+    key = shape_key(_DIGITS.sub("#", stripped))
+    return (key if short else None), (key if maybe else None)
+
+
+# remembered by line like `fangan.line_cache` does (lines longer than its bound are judged every time), with the
+# length check in the caller's loop: a call through its Python wrapper costs as much as a judgement from the cache
+_judged = lru_cache(maxsize=16384)(_line_judgement)
 
 
 class BoilerplateStats:
@@ -158,29 +181,18 @@ class DocumentLearner:
         return key in self.learned.sites.get(site or "", ())
 
     def chrome_flags(self, text: str, site: Optional[str] = None) -> list[bool]:
-        """`is_chrome` for each line of `text` (`text.split("\\n")`), with the same records, in one pass: the numbers of
-        the whole text abstracted at once (a digit run never crosses a line; stripping and abstracting commute),
-        each line's shape hashed once, and `may_be_chrome` decided through its exact gates."""
+        """`is_chrome` for each line of `text` (`text.split("\\n")`), with the same records, in one pass: each line
+        judged once by `_line_judgement` (a pure function of the line, remembered: chrome, headings and list items
+        recur within a site), so a recurring line costs a lookup instead of a strip, a digit scan, a hash and the
+        `may_be_chrome` gates."""
         self.site = site or ""
         chrome = self.learned.sites.get(self.site, ())
-        flags: list[bool] = []
-        for line, shape in zip(text.split("\n"), _DIGITS.sub("#", text).split("\n")):
-            stripped = line.strip()
-            if not stripped:
-                flags.append(False)
-                continue
-            short = len(stripped) <= MAX_LINE
-            maybe = _may_be_chrome_stripped(stripped)
-            if not (short or maybe):
-                flags.append(False)
-                continue
-            key = shape_key(shape.strip())
-            if short:
-                self.lines.add(key)
-            if maybe:
-                self.asked.add(key)
-            flags.append(maybe and key in chrome)
-        return flags
+        judged = _judged
+        found = [judged(line) if len(line) <= MAX_CACHED_LINE else _line_judgement(line) for line in text.split("\n")]
+        self.lines.update(filter(None, map(itemgetter(0), found)))
+        keys = list(map(itemgetter(1), found))
+        self.asked.update(filter(None, keys))
+        return [key is not None and key in chrome for key in keys]
 
     def shapes(self) -> tuple[str, list[str]]:
         """(site, the shape keys of the document's lines as the step saw them), for the statistics."""

@@ -335,6 +335,8 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     # a learner that judges a whole text at once (the build's per-document view) is asked once
     flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
         [batch.is_chrome(line, ctx.site) for line in lines])
+    if True not in flags:
+        return text  # (what joining every line back gives)
     kept = []
     for line, chrome in zip(lines, flags):
         if chrome:
