@@ -23,14 +23,13 @@ import hashlib
 import json
 import os
 import re
-from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from fangan.gates import first_chars
-from fangan.line_cache import MAX_CACHED_LINE
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
@@ -93,9 +92,28 @@ def _line_judgement(line: str) -> tuple[Optional[str], Optional[str]]:
     return (key if short else None), (key if maybe else None)
 
 
-# remembered by line like `fangan.line_cache` does (lines longer than its bound are judged every time), with the
-# length check in the caller's loop: a call through its Python wrapper costs as much as a judgement from the cache
-_judged = lru_cache(maxsize=16384)(_line_judgement)
+# the judgements of the lines seen last (a line recurs: chrome, headings, list items), remembered by line in a plain
+# dict read through `map(dict.get)`: a hit costs the line's hash and one lookup, several times less than a call through
+# an lru_cache. Bounded: a line longer than MAX_LINE (a paragraph, seldom repeated) is not kept, so the dict holds a few
+# MB at most; when full, the older half is dropped
+_JUDGED: dict[str, tuple[Optional[str], Optional[str]]] = {}
+JUDGED_MAX = 32768
+
+
+def _judge_lines(parts: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
+    """`_line_judgement` of each line, from the remembered judgements where there are some."""
+    found = list(map(_JUDGED.get, parts))
+    if None not in found:
+        return found
+    for i in [i for i, f in enumerate(found) if f is None]:
+        line = parts[i]
+        found[i] = judged = _line_judgement(line)
+        if len(line) <= MAX_LINE:
+            if len(_JUDGED) >= JUDGED_MAX:
+                for old in list(islice(_JUDGED, JUDGED_MAX // 2)):
+                    del _JUDGED[old]
+            _JUDGED[line] = judged
+    return found
 
 
 class BoilerplateStats:
@@ -187,8 +205,7 @@ class DocumentLearner:
         `may_be_chrome` gates."""
         self.site = site or ""
         chrome = self.learned.sites.get(self.site, ())
-        judged = _judged
-        found = [judged(line) if len(line) <= MAX_CACHED_LINE else _line_judgement(line) for line in text.split("\n")]
+        found = _judge_lines(text.split("\n"))
         self.lines.update(filter(None, map(itemgetter(0), found)))
         keys = list(map(itemgetter(1), found))
         self.asked.update(filter(None, keys))

@@ -56,3 +56,39 @@ def test_signature_gate_on_real_texts(shared_dir):
 def test_signature_gate_examples():
     assert lexical.may_carry_signature("效劳群众，夯实根底") and not lexical.may_carry_signature("开展工作，服务群众")
     assert not lexical.may_carry_signature("") and not lexical.may_carry_signature("开展")
+
+
+# ---- the learner's remembered line judgements ----
+
+LEARNER_PIECES = ["一、", "第3页 / 共5页", "2024年5月6日", "县教育局", "版权所有", "加强管理", " ", "\u3000", "٣", "7",
+                  "A" * 150, "\n", "\n", "\n"]
+
+
+def _learned():
+    from fangan.normalizers import batch
+
+    stats = batch.BoilerplateStats()
+    for i in range(4):
+        stats.add(str(i), "site", batch.document_shapes(f"第{i}页 / 共5页\n版权所有 2024\n县教育局\n正文{i}"))
+    return stats.learned()
+
+
+@FAST
+@given(st.lists(_texts(LEARNER_PIECES, 12), min_size=1, max_size=6), st.integers(2, 8))
+def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
+    from fangan.normalizers import batch
+
+    saved = dict(batch._JUDGED), batch.JUDGED_MAX
+    batch._JUDGED.clear()
+    batch.JUDGED_MAX = bound  # (a tiny bound: lines are forgotten and judged again as the texts go by)
+    try:
+        for text in texts + texts:
+            view, plain = _learned().for_document(), _learned().for_document()
+            assert view.chrome_flags(text, "site") == [plain.is_chrome(line, "site") for line in text.split("\n")]
+            assert (view.lines, view.asked) == (plain.lines, plain.asked)
+            assert len(batch._JUDGED) <= bound
+            assert all(len(line) <= batch.MAX_LINE for line in batch._JUDGED)
+    finally:
+        batch._JUDGED.clear()
+        batch._JUDGED.update(saved[0])
+        batch.JUDGED_MAX = saved[1]
