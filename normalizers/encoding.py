@@ -46,6 +46,50 @@ def _looks_damaged(line: str) -> bool:
     return chars.suspicious(line)
 
 
+_HANZI_CLASS = "\u3400-\u9fff\uf900-\ufaff"  # (what chars.suspicious counts as a hanzi)
+
+
+@lru_cache(maxsize=64)
+def _enough_hanzi(rare: int) -> tuple[int, re.Pattern]:
+    """(k, a pattern matching a line that holds at least k hanzi) for the least k at which `rare` rare hanzi are no
+    longer too many for chars.suspicious (rare / k > 0.3 fails, as it then fails for every larger count)."""
+    k = max(1, rare)
+    while rare / k > 0.3:
+        k += 1
+    return k, re.compile(f"(?:[^{_HANZI_CLASS}]*[{_HANZI_CLASS}]){{{k}}}")
+
+
+def suspect_lines(text: str, lines: list[str]) -> list[int]:
+    """Indexes of the lines of `text` (`lines`: its split at "\\n") that `chars.suspicious` calls suspicious, in order.
+
+    The lines holding a debris character or a rare hanzi are found in one scan of the text (`chars.suspect_gate`) and
+    judged together as one block: its debris lines in one scan, each line's rare hanzi counted from one substitution
+    over it (what is left of a line is its length). A line of `rare` rare hanzi is then cleared by finding its first
+    few hanzi (as many as make `rare` a small enough share: 4 for one), not by counting them all; only the lines
+    short of them are counted."""
+    hits = lines_hit(chars.suspect_gate(), text)
+    if not hits:
+        return []
+    picked = [lines[i] for i in hits]
+    block = "\n".join(picked)
+    debris = set(lines_hit(chars._SUSPECT, block))
+    no_rare = chars._rare_hanzi().sub("", block).split("\n")
+    found = []
+    for k, (line, rest) in enumerate(zip(picked, no_rare)):
+        if k in debris:
+            found.append(hits[k])
+            continue
+        rare = len(line) - len(rest)
+        if not rare:
+            continue
+        enough, pattern = _enough_hanzi(rare)
+        if pattern.match(line):
+            continue  # at least `enough` hanzi: rare ones are too few of them
+        if chars.suspicious(line):  # (fewer: the plain check decides, wide >= 2 included)
+            found.append(hits[k])
+    return found
+
+
 def _reverse(s: str, shown_as: str, really: str) -> str | None:
     if "\ufffd" in s:  # (gb18030 can encode U+FFFD itself: never take it for the lost bytes)
         return _reverse_lossy(s, shown_as, really)
@@ -253,7 +297,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     own evidence is thin); otherwise each line is decided alone."""
     lines = text.split("\n")
     # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
-    suspects = [i for i in lines_hit(chars.suspect_gate(), text) if _looks_damaged(lines[i])]
+    suspects = suspect_lines(text, lines)
     if not suspects:
         return text
     found = {}

@@ -92,3 +92,41 @@ def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
         batch._JUDGED.clear()
         batch._JUDGED.update(saved[0])
         batch.JUDGED_MAX = saved[1]
+
+
+# ---- repair_mojibake: suspect lines judged as one block ----
+
+MOJIBAKE_PIECES = ["浣犲ソ", "鍗遍櫓", "的", "加强", "工作", "，", "x", "12", " ", "Ã", "Ä", "\ufffd", "ア", "━", "锟斤拷",
+                   "龘", "䶮", "丂", "\n", "\n"]
+
+
+def _plain_suspects(text: str) -> list[int]:
+    from fangan.lexicon import chars
+
+    return [i for i, line in enumerate(text.split("\n")) if chars.suspicious(line)]
+
+
+@FAST
+@given(_texts(MOJIBAKE_PIECES, 40))
+def test_suspect_lines_are_the_suspicious_lines(text):
+    from fangan.normalizers import encoding
+
+    assert encoding.suspect_lines(text, text.split("\n")) == _plain_suspects(text)
+
+
+def test_suspect_lines_on_real_texts(shared_dir):
+    from fangan.normalizers import encoding
+
+    for text in _real_texts(shared_dir, 40):
+        for t in (text, text.encode("utf-8").decode("gb18030", errors="replace"),
+                  text.encode("gb18030").decode("latin-1")):
+            assert encoding.suspect_lines(t, t.split("\n")) == _plain_suspects(t)
+
+
+def test_enough_hanzi_is_the_least_count_that_clears():
+    from fangan.normalizers import encoding
+
+    for rare in range(1, 40):
+        k, pattern = encoding._enough_hanzi(rare)
+        assert not rare / k > 0.3 and (k == max(1, rare) or rare / (k - 1) > 0.3)
+        assert pattern.match("x一" * k) and not pattern.match("x一" * (k - 1) + "xx")
