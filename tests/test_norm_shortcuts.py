@@ -130,3 +130,17 @@ def test_enough_hanzi_is_the_least_count_that_clears():
         k, pattern = encoding._enough_hanzi(rare)
         assert not rare / k > 0.3 and (k == max(1, rare) or rare / (k - 1) > 0.3)
         assert pattern.match("x一" * k) and not pattern.match("x一" * (k - 1) + "xx")
+
+
+# ---- remove_site_chrome: a line's whole-line verdict is remembered ----
+
+def test_remembered_line_verdicts_are_the_rules_verdicts(shared_dir):
+    from fangan.normalizers import chrome
+
+    lines = ["首页 > 通知公告 > 关于印发某某方案的通知", "来源：县教育局", "时间：2024-05-06", "版权所有 ©2024", "一、总体要求"]
+    for text in _real_texts(shared_dir, 30):
+        lines += text.split("\n")[:40]
+    for _ in range(2):  # (the second time from what was remembered)
+        for line in lines:
+            for top in (True, False):
+                assert chrome._line_verdict(line.strip(), top) == chrome._whole_line_rule(line.strip(), top=top)
