@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fangan.normalizers import NormalizeContext, StepReport
-from fangan.normalizers import lexical
+from fangan.normalizers import canonical, lexical
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -144,3 +144,77 @@ def test_remembered_line_verdicts_are_the_rules_verdicts(shared_dir):
         for line in lines:
             for top in (True, False):
                 assert chrome._line_verdict(line.strip(), top) == chrome._whole_line_rule(line.strip(), top=top)
+
+
+# ---- canonical forms: one scan for widths and marks, lines stripped and joined at C speed ----
+
+CANONICAL_PIECES = ["加强", "工作", "(一)", "(1)", "(ok)", "（", "）", "Ａ", "１", "ｚ", ",", ":", ";", "!", "?", "13:00", " ", "  ",
+                    "\u3000", "\u00a0", "\t", "\r", "\r\n", "\u200b", "\ufeff", "x", "1", "\n", "\n", "\x1c", "\u2028"]
+
+
+def _plain_whitespace(text: str) -> tuple[str, int, int, int]:
+    """canonicalize_whitespace as written before this pass: (text, zero-width count, space count, blank lines)."""
+    zw = sum(text.count(chr(c)) for c in canonical._ZERO_WIDTH)
+    text = text.translate(canonical._ZERO_WIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    text, n_sp = canonical._SPACES.subn(" ", text)
+    text = canonical._SPACE_RUN.sub(" ", text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln), zw, n_sp, sum(1 for ln in lines if not ln)
+
+
+def _plain_punctuation(text: str) -> tuple[str, list]:
+    """canonicalize_punctuation with the mark pattern run by `sub` over the whole text (no scan shared)."""
+    report = StepReport("canonicalize_punctuation")
+    before = text
+    text2 = text.translate(canonical._FULLWIDTH_ALNUM)
+    if text2 != text:
+        report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
+    text = text2
+
+    def paren(m):
+        inner, end = m.group(1), m.end()
+        nxt, prev = text[end: end + 1], text[m.start() - 1: m.start()] if m.start() else ""
+        if canonical._has_cjk(inner) or (inner and (canonical._has_cjk(nxt) or canonical._has_cjk(prev))):
+            report.change(m.group(0), f"（{inner}）", context=text[max(0, m.start() - 10): end + 10])
+            return f"（{inner}）"
+        return m.group(0)
+
+    text = canonical._ASCII_PARENS.sub(paren, text)
+
+    def punct(m):
+        ch = m.group(1) or m.group(2)
+        s, e = m.start(), m.end()
+        if ch == ":" and (text[s - 1: s].isdigit() and text[e: e + 1].isdigit()):
+            return m.group(0)
+        report.change(ch, canonical._PUNCT_MAP[ch], context=text[max(0, s - 8): e + 8])
+        return canonical._PUNCT_MAP[ch]
+
+    text = canonical._PUNCT_NEAR_CJK.sub(punct, text)
+    return text, ([] if text == before else report.changes)
+
+
+@FAST
+@given(_texts(CANONICAL_PIECES, 40))
+def test_whitespace_is_the_plain_canonical_form(text):
+    report = StepReport("canonicalize_whitespace")
+    out = canonical.canonicalize_whitespace(text, NormalizeContext(), report)
+    plain, zw, n_sp, blank = _plain_whitespace(text)
+    assert out == plain
+    assert report.count == zw + n_sp and (report.detail or "") == (f"dropped {blank} blank lines" if blank else "")
+
+
+@FAST
+@given(_texts(CANONICAL_PIECES, 40))
+def test_punctuation_is_the_plain_canonical_form(text):
+    report = StepReport("canonicalize_punctuation")
+    out = canonical.canonicalize_punctuation(text, NormalizeContext(), report)
+    assert (out, report.changes) == _plain_punctuation(text)
+
+
+def test_canonical_forms_on_real_texts(shared_dir):
+    for text in _real_texts(shared_dir, 40):
+        report = StepReport("canonicalize_whitespace")
+        assert canonical.canonicalize_whitespace(text, NormalizeContext(), report) == _plain_whitespace(text)[0]
+        for t in (text, text.replace("，", ",").replace("：", ":").replace("1", "１")):
+            report = StepReport("canonicalize_punctuation")
+            assert (canonical.canonicalize_punctuation(t, NormalizeContext(), report), report.changes) == _plain_punctuation(t)
