@@ -218,3 +218,38 @@ def test_canonical_forms_on_real_texts(shared_dir):
         for t in (text, text.replace("，", ",").replace("：", ":").replace("1", "１")):
             report = StepReport("canonicalize_punctuation")
             assert (canonical.canonicalize_punctuation(t, NormalizeContext(), report), report.changes) == _plain_punctuation(t)
+
+
+# ---- strip_pinyin_annotations: each opening bracket scanned for alone ----
+
+PINYIN_PIECES = ["衛", "生", "一", "(", "（", ")", "）", "wèi", "sheng1", "shēng", "lü", "u:", "ā", " ", "\n", "x", "2", "(一)",
+                 "（责任部门：县局）", "a", "Zhōng", "guó", "。"]
+
+
+def _plain_pinyin(text: str) -> tuple[str, list]:
+    from fangan.normalizers import pinyin
+
+    report = StepReport("strip_pinyin_annotations")
+
+    def cut(m):
+        report.change(m.group(0), "", context=text[max(0, m.start() - 4): m.end() + 4])
+        return ""
+
+    return pinyin._ANNOTATION.sub(cut, text), report.changes
+
+
+@FAST
+@given(_texts(PINYIN_PIECES, 40))
+def test_pinyin_annotations_are_the_plain_patterns(text):
+    from fangan.normalizers import pinyin
+
+    report = StepReport("strip_pinyin_annotations")
+    assert (pinyin.strip_pinyin_annotations(text, NormalizeContext(), report), report.changes) == _plain_pinyin(text)
+
+
+def test_pinyin_annotations_on_real_texts(shared_dir):
+    from fangan.normalizers import pinyin
+
+    for text in _real_texts(shared_dir, 40) + ["衛(wèi)生(shēng)（zhōng）(guó)国(guo2)"]:
+        report = StepReport("strip_pinyin_annotations")
+        assert (pinyin.strip_pinyin_annotations(text, NormalizeContext(), report), report.changes) == _plain_pinyin(text)
