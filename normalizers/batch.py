@@ -209,6 +209,8 @@ class DocumentLearner:
         self.lines.update(filter(None, map(itemgetter(0), found)))
         keys = list(map(itemgetter(1), found))
         self.asked.update(filter(None, keys))
+        if not chrome:
+            return [False] * len(keys)  # (a site with no learned chrome: no line is)
         return [key is not None and key in chrome for key in keys]
 
     def shapes(self) -> tuple[str, list[str]]:

@@ -339,12 +339,12 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     batch = ctx.batch
     if batch is None or not hasattr(batch, "is_chrome"):
         return text
-    lines = text.split("\n")
     # a learner that judges a whole text at once (the build's per-document view) is asked once
     flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
-        [batch.is_chrome(line, ctx.site) for line in lines])
+        [batch.is_chrome(line, ctx.site) for line in text.split("\n")])
     if True not in flags:
         return text  # (what joining every line back gives)
+    lines = text.split("\n")
     kept = []
     for line, chrome in zip(lines, flags):
         if chrome:
