@@ -149,8 +149,6 @@ def _gap_sequence(buf: bytearray, g: int) -> tuple[int, int, range]:
 def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
     """The line as a list of slots: one character where the bytes survived, the candidates where bytes were lost
     (one or two lost bytes in a character: at most 64 × 64 byte values, of which the model keeps real characters)."""
-    import itertools
-
     slots: list[list[str]] = []
     pos = 0
     for g in gaps:
@@ -164,22 +162,34 @@ def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
             pos = g + 1
             continue
         slots += _known(buf, pos, start)
-        cands = []
-        for combo in itertools.product(values, *[range(0x80, 0xC0)] * (len(inside) - 1)):
-            for x, v in zip(inside, combo):
-                buf[x] = v
-            try:
-                ch = bytes(buf[start: start + length]).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
-                cands.append(ch)
-        for x in inside:
-            buf[x] = 0
-        slots.append(cands or ["\ufffd"])
+        cands = _gap_candidates(bytes(buf[start: start + length]), tuple(x - start for x in inside), values.start,
+                                values.stop)
+        slots.append(list(cands) or ["\ufffd"])
         pos = start + length
     slots += _known(buf, pos, len(buf))
     return slots
+
+
+@lru_cache(maxsize=4096)
+def _gap_candidates(seq: bytes, gaps: tuple[int, ...], lo: int, hi: int) -> tuple[str, ...]:
+    """The real characters (a hanzi or a punctuation mark the model scores above 0) that the UTF-8 sequence `seq`
+    decodes to when its lost bytes (at `gaps`, the first taking a value in range(lo, hi), the others continuation
+    bytes) are filled in: a pure function of the sequence under a fixed model, and the same sequences (a lead byte
+    and a continuation byte around one lost byte) recur across lines and documents."""
+    import itertools
+
+    buf = bytearray(seq)
+    cands = []
+    for combo in itertools.product(range(lo, hi), *[range(0x80, 0xC0)] * (len(gaps) - 1)):
+        for x, v in zip(gaps, combo):
+            buf[x] = v
+        try:
+            ch = bytes(buf).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
+            cands.append(ch)
+    return tuple(cands)
 
 
 def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
