@@ -35,7 +35,9 @@ from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
 
 
-_DIGITS = re.compile(r"\d+")
+# a run of digits (written \d\d*, the same matches as \d+: a pattern that opens with a class is scanned for along the
+# text at C speed, one that opens with a repeat is tried at every position)
+_DIGITS = re.compile(r"\d\d*")
 MAX_LINE = 200  # longer lines are paragraphs, never chrome
 MIN_DOCUMENTS = 3  # a shape must recur in at least this many documents …
 MIN_SHARE = 0.5  # … and in at least this share of its site's documents

@@ -306,3 +306,14 @@ def test_gap_candidates_are_the_decoded_byte_values(text):
         for buf_bytes, gaps in ((broken, [cut]), (broken[:cut + 1] + b"\x00" + broken[cut + 2:], [cut, cut + 1])):
             gaps = [g for g in gaps if g < len(buf_bytes)]
             assert encoding._slots(bytearray(buf_bytes), gaps) == _plain_slots(bytearray(buf_bytes), gaps)
+
+
+@FAST
+@given(st.text(alphabet=st.sampled_from(list("12０٣३x页 \n第共") + ["\U0001d7ce"]), max_size=40))
+def test_digit_runs_are_those_of_the_plain_pattern(text):
+    import re
+
+    from fangan.normalizers import batch
+
+    assert batch._DIGITS.sub("#", text) == re.sub(r"\d+", "#", text)
+    assert batch.line_shape(text) == re.sub(r"\d+", "#", text.strip())
