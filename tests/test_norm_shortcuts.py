@@ -317,3 +317,30 @@ def test_digit_runs_are_those_of_the_plain_pattern(text):
 
     assert batch._DIGITS.sub("#", text) == re.sub(r"\d+", "#", text)
     assert batch.line_shape(text) == re.sub(r"\d+", "#", text.strip())
+
+
+# ---- convert_script: the characters OpenCC changed, counted at C speed ----
+
+_SCRIPT_ALPHABET = st.sampled_from(list("ab們们國国\x00\uffff") + ["\U0001d7ce", "\U00020000", "\ud800"])
+
+
+@FAST
+@given(st.text(alphabet=_SCRIPT_ALPHABET, max_size=60), st.text(alphabet=_SCRIPT_ALPHABET, max_size=60))
+def test_changed_count_is_the_count_of_differing_places(a, b):
+    from operator import ne
+
+    from fangan.normalizers import script
+
+    assert script.changed_count(a, b) == sum(map(ne, a, b))
+    assert script.changed_count(a, a) == 0 and script.changed_count(a, "") == 0
+
+
+def test_changed_count_on_a_converted_text():
+    from operator import ne
+
+    from fangan.lexicon.script import converter
+    from fangan.normalizers import script
+
+    text = "為了貫徹落實國務院關於進一步加強農村義務教育的決定，制定本實施方案。" * 20
+    out = converter("t2s").convert(text)
+    assert script.changed_count(text, out) == sum(map(ne, text, out)) > 0
