@@ -49,10 +49,14 @@ def _looks_damaged(line: str) -> bool:
 _HANZI_CLASS = "\u3400-\u9fff\uf900-\ufaff"  # (what chars.suspicious counts as a hanzi)
 
 
-@lru_cache(maxsize=64)
+ENOUGH_FOR = 3  # lines with up to this many rare hanzi are cleared by the count of their first hanzi
+
+
+@lru_cache(maxsize=ENOUGH_FOR)
 def _enough_hanzi(rare: int) -> tuple[int, re.Pattern]:
     """(k, a pattern matching a line that holds at least k hanzi) for the least k at which `rare` rare hanzi are no
-    longer too many for chars.suspicious (rare / k > 0.3 fails, as it then fails for every larger count)."""
+    longer too many for chars.suspicious (rare / k > 0.3 fails, as it then fails for every larger count). (Each
+    pattern costs milliseconds to compile, its classes being large: only the few common counts get one.)"""
     k = max(1, rare)
     while rare / k > 0.3:
         k += 1
@@ -82,10 +86,9 @@ def suspect_lines(text: str, lines: list[str]) -> list[int]:
         rare = len(line) - len(rest)
         if not rare:
             continue
-        enough, pattern = _enough_hanzi(rare)
-        if pattern.match(line):
-            continue  # at least `enough` hanzi: rare ones are too few of them
-        if chars.suspicious(line):  # (fewer: the plain check decides, wide >= 2 included)
+        if rare <= ENOUGH_FOR and _enough_hanzi(rare)[1].match(line):
+            continue  # at least that many hanzi: rare ones are too few of them
+        if chars.suspicious(line):  # (fewer, or many rare ones: the plain check decides, wide >= 2 included)
             found.append(hits[k])
     return found
 

@@ -126,7 +126,7 @@ def test_suspect_lines_on_real_texts(shared_dir):
 def test_enough_hanzi_is_the_least_count_that_clears():
     from fangan.normalizers import encoding
 
-    for rare in range(1, 40):
+    for rare in range(1, encoding.ENOUGH_FOR + 1):
         k, pattern = encoding._enough_hanzi(rare)
         assert not rare / k > 0.3 and (k == max(1, rare) or rare / (k - 1) > 0.3)
         assert pattern.match("x一" * k) and not pattern.match("x一" * (k - 1) + "xx")
