@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import re
+from itertools import islice
+from operator import itemgetter
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -33,7 +35,9 @@ from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
 
 
-_DIGITS = re.compile(r"\d+")
+# a run of digits (written \d\d*, the same matches as \d+: a pattern that opens with a class is scanned for along the
+# text at C speed, one that opens with a repeat is tried at every position)
+_DIGITS = re.compile(r"\d\d*")
 MAX_LINE = 200  # longer lines are paragraphs, never chrome
 MIN_DOCUMENTS = 3  # a shape must recur in at least this many documents …
 MIN_SHARE = 0.5  # … and in at least this share of its site's documents
@@ -73,6 +77,45 @@ def _may_be_chrome_stripped(stripped: str) -> bool:
     if (_DATE_FIRST is None or stripped[0] in _DATE_FIRST) and SIGNATURE_DATE_LINE.match(stripped):
         return False
     return not (stripped[-1] in _ORG_LAST and is_org_line(stripped))
+
+
+def _line_judgement(line: str) -> tuple[Optional[str], Optional[str]]:
+    """(its shape key when the line counts in the statistics, its shape key when statistics may call it chrome) of one
+    line, None for either when it does not: what `DocumentLearner.is_chrome` records of the line. (A digit is never
+    blank, so abstracting the numbers and stripping commute.)"""
+    stripped = line.strip()
+    if not stripped:
+        return None, None
+    short = len(stripped) <= MAX_LINE
+    maybe = _may_be_chrome_stripped(stripped)
+    if not (short or maybe):
+        return None, None
+    key = shape_key(_DIGITS.sub("#", stripped))
+    return (key if short else None), (key if maybe else None)
+
+
+# the judgements of the lines seen last (a line recurs: chrome, headings, list items), remembered by line in a plain
+# dict read through `map(dict.get)`: a hit costs the line's hash and one lookup, several times less than a call through
+# an lru_cache. Bounded: a line longer than MAX_LINE (a paragraph, seldom repeated) is not kept, so the dict holds a few
+# MB at most; when full, the older half is dropped
+_JUDGED: dict[str, tuple[Optional[str], Optional[str]]] = {}
+JUDGED_MAX = 32768
+
+
+def _judge_lines(parts: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
+    """`_line_judgement` of each line, from the remembered judgements where there are some."""
+    found = list(map(_JUDGED.get, parts))
+    if None not in found:
+        return found
+    for i in [i for i, f in enumerate(found) if f is None]:
+        line = parts[i]
+        found[i] = judged = _line_judgement(line)
+        if len(line) <= MAX_LINE:
+            if len(_JUDGED) >= JUDGED_MAX:
+                for old in list(islice(_JUDGED, JUDGED_MAX // 2)):
+                    del _JUDGED[old]
+            _JUDGED[line] = judged
+    return found
 
 
 class BoilerplateStats:
@@ -158,29 +201,19 @@ class DocumentLearner:
         return key in self.learned.sites.get(site or "", ())
 
     def chrome_flags(self, text: str, site: Optional[str] = None) -> list[bool]:
-        """`is_chrome` for each line of `text` (`text.split("\\n")`), with the same records, in one pass: the numbers of
-        the whole text abstracted at once (a digit run never crosses a line; stripping and abstracting commute),
-        each line's shape hashed once, and `may_be_chrome` decided through its exact gates."""
+        """`is_chrome` for each line of `text` (`text.split("\\n")`), with the same records, in one pass: each line
+        judged once by `_line_judgement` (a pure function of the line, remembered: chrome, headings and list items
+        recur within a site), so a recurring line costs a lookup instead of a strip, a digit scan, a hash and the
+        `may_be_chrome` gates."""
         self.site = site or ""
         chrome = self.learned.sites.get(self.site, ())
-        flags: list[bool] = []
-        for line, shape in zip(text.split("\n"), _DIGITS.sub("#", text).split("\n")):
-            stripped = line.strip()
-            if not stripped:
-                flags.append(False)
-                continue
-            short = len(stripped) <= MAX_LINE
-            maybe = _may_be_chrome_stripped(stripped)
-            if not (short or maybe):
-                flags.append(False)
-                continue
-            key = shape_key(shape.strip())
-            if short:
-                self.lines.add(key)
-            if maybe:
-                self.asked.add(key)
-            flags.append(maybe and key in chrome)
-        return flags
+        found = _judge_lines(text.split("\n"))
+        self.lines.update(filter(None, map(itemgetter(0), found)))
+        keys = list(map(itemgetter(1), found))
+        self.asked.update(filter(None, keys))
+        if not chrome:
+            return [False] * len(keys)  # (a site with no learned chrome: no line is)
+        return [key is not None and key in chrome for key in keys]
 
     def shapes(self) -> tuple[str, list[str]]:
         """(site, the shape keys of the document's lines as the step saw them), for the statistics."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from . import NormalizeContext, StepReport, step
 
@@ -19,18 +20,20 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
     if n_zw:
         text = text.translate(_ZERO_WIDTH)
         report.change("zero-width", "", n=n_zw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, n_sp = _SPACES.subn(" ", text)  # (one pass: the count is the number of single-character matches)
     if n_sp:
         report.change("NBSP/ideographic space", " ", n=n_sp)
     # runs of spaces never cross a line break: one pass over the text squeezes them all
     if "  " in text:  # (a run of two or more spaces is there exactly when two stand together)
         text = _SPACE_RUN.sub(" ", text)
-    lines = [ln.strip() for ln in text.split("\n")]
-    blank = sum(1 for ln in lines if not ln)
+    lines = list(map(str.strip, text.split("\n")))
+    blank = lines.count("")  # (a line is blank exactly when nothing is left of it stripped)
     if blank:
         report.detail = f"dropped {blank} blank lines"
-    return "\n".join(ln for ln in lines if ln)
+        return "\n".join(filter(None, lines))
+    return "\n".join(lines)
 
 
 # ASCII punctuation next to Chinese becomes fullwidth; fullwidth ASCII letters/digits become ASCII.
@@ -45,13 +48,18 @@ _FULLWIDTH_ALNUM_CHAR = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]") 
 _ASCII_PUNCT = re.compile("[,:;!?]")
 
 
-def _sub_punct_near_cjk(repl, text: str) -> str:
+# what canonicalize_punctuation looks for, in one scan: a fullwidth letter or digit, or an ASCII mark
+_FULLWIDTH_OR_MARK = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a,:;!?]")
+
+
+def _sub_punct_near_cjk(repl, text: str, marks: Optional[list[int]] = None) -> str:
     """`_PUNCT_NEAR_CJK.sub(repl, text)`, tried only where a match can start: at an ASCII mark or the space before
     it (every match holds one). Most plans have few such marks, and the pattern's lookbehind is then tried at a
-    handful of places instead of at every character; leftmost matches in order, as `sub` finds them."""
+    handful of places instead of at every character; leftmost matches in order, as `sub` finds them. `marks`: the
+    positions of the ASCII marks of `text`, when the caller knows them."""
     out: list[str] = []
     last = 0
-    for q in (m.start() for m in _ASCII_PUNCT.finditer(text)):
+    for q in (marks if marks is not None else (m.start() for m in _ASCII_PUNCT.finditer(text))):
         for p in (q - 1, q):
             if p < last:
                 continue
@@ -74,7 +82,13 @@ def _has_cjk(s: str) -> bool:
 @step("canonicalize_punctuation")
 def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     before = text
-    text2 = text.translate(_FULLWIDTH_ALNUM) if _FULLWIDTH_ALNUM_CHAR.search(text) else text
+    # the fullwidth letters and digits and the ASCII marks, found in one scan; the marks stay where they are while
+    # the widths are folded and the brackets replaced (each one character for one), so their places hold for the
+    # text the mark pattern runs on
+    places = [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
+    fullwidth = any(text[p] > "~" for p in places)
+    marks = [p for p in places if text[p] <= "~"] if fullwidth else places
+    text2 = text.translate(_FULLWIDTH_ALNUM) if fullwidth else text
     if text2 != text:
         report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
     text = text2
@@ -101,7 +115,7 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
         report.change(ch, full, context=text[max(0, s - 8) : e + 8])
         return full
 
-    text = _sub_punct_near_cjk(punct, text)
+    text = _sub_punct_near_cjk(punct, text, marks)
     if text == before:
         report.count = 0
         report.changes.clear()

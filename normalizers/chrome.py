@@ -18,6 +18,7 @@ from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
 from . import NormalizeContext, StepReport, step
+from fangan.line_cache import line_cache
 from fangan.gates import first_chars, gate, gate_words, pivot_pattern, trie_pattern
 
 _C = "[：:]"  # colon, either width (punctuation is canonicalized before this step, but be lenient)
@@ -234,6 +235,13 @@ def _whole_line_rule(stripped: str, top: bool = True, maybe_rule: Optional[bool]
     return None
 
 
+@line_cache()
+def _line_verdict(stripped: str, top: bool) -> Optional[tuple[str, Optional[str], bool]]:
+    """`_whole_line_rule(stripped, top)`, remembered by line: a pure function of the line, and the lines the rules are
+    tried on recur (a site's chrome lines, 来源：/时间： lines, 本/新… openings of list items)."""
+    return _whole_line_rule(stripped, top=top)
+
+
 def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
     """Chrome at the head or tail of a line that also holds text (a page flattened to one line)."""
     m = _CRUMB_HEAD.match(line) if line.startswith(chrome_words.BREADCRUMB_HEADS) else None
@@ -285,7 +293,7 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
             if stripped:
                 kept.append(line)
             continue
-        hit = _whole_line_rule(stripped, top=i - first < TOP_LINES) if stripped else None
+        hit = _line_verdict(stripped, i - first < TOP_LINES) if stripped else None
         if hit:
             name, title, sign = hit
             report.remove(stripped, f"site chrome: {name}")
@@ -331,10 +339,12 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     batch = ctx.batch
     if batch is None or not hasattr(batch, "is_chrome"):
         return text
-    lines = text.split("\n")
     # a learner that judges a whole text at once (the build's per-document view) is asked once
     flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
-        [batch.is_chrome(line, ctx.site) for line in lines])
+        [batch.is_chrome(line, ctx.site) for line in text.split("\n")])
+    if True not in flags:
+        return text  # (what joining every line back gives)
+    lines = text.split("\n")
     kept = []
     for line, chrome in zip(lines, flags):
         if chrome:

@@ -46,6 +46,53 @@ def _looks_damaged(line: str) -> bool:
     return chars.suspicious(line)
 
 
+_HANZI_CLASS = "\u3400-\u9fff\uf900-\ufaff"  # (what chars.suspicious counts as a hanzi)
+
+
+ENOUGH_FOR = 3  # lines with up to this many rare hanzi are cleared by the count of their first hanzi
+
+
+@lru_cache(maxsize=ENOUGH_FOR)
+def _enough_hanzi(rare: int) -> tuple[int, re.Pattern]:
+    """(k, a pattern matching a line that holds at least k hanzi) for the least k at which `rare` rare hanzi are no
+    longer too many for chars.suspicious (rare / k > 0.3 fails, as it then fails for every larger count). (Each
+    pattern costs milliseconds to compile, its classes being large: only the few common counts get one.)"""
+    k = max(1, rare)
+    while rare / k > 0.3:
+        k += 1
+    return k, re.compile(f"(?:[^{_HANZI_CLASS}]*[{_HANZI_CLASS}]){{{k}}}")
+
+
+def suspect_lines(text: str, lines: list[str]) -> list[int]:
+    """Indexes of the lines of `text` (`lines`: its split at "\\n") that `chars.suspicious` calls suspicious, in order.
+
+    The lines holding a debris character or a rare hanzi are found in one scan of the text (`chars.suspect_gate`) and
+    judged together as one block: its debris lines in one scan, each line's rare hanzi counted from one substitution
+    over it (what is left of a line is its length). A line of `rare` rare hanzi is then cleared by finding its first
+    few hanzi (as many as make `rare` a small enough share: 4 for one), not by counting them all; only the lines
+    short of them are counted."""
+    hits = lines_hit(chars.suspect_gate(), text)
+    if not hits:
+        return []
+    picked = [lines[i] for i in hits]
+    block = "\n".join(picked)
+    debris = set(lines_hit(chars._SUSPECT, block))
+    no_rare = chars._rare_hanzi().sub("", block).split("\n")
+    found = []
+    for k, (line, rest) in enumerate(zip(picked, no_rare)):
+        if k in debris:
+            found.append(hits[k])
+            continue
+        rare = len(line) - len(rest)
+        if not rare:
+            continue
+        if rare <= ENOUGH_FOR and _enough_hanzi(rare)[1].match(line):
+            continue  # at least that many hanzi: rare ones are too few of them
+        if chars.suspicious(line):  # (fewer, or many rare ones: the plain check decides, wide >= 2 included)
+            found.append(hits[k])
+    return found
+
+
 def _reverse(s: str, shown_as: str, really: str) -> str | None:
     if "\ufffd" in s:  # (gb18030 can encode U+FFFD itself: never take it for the lost bytes)
         return _reverse_lossy(s, shown_as, really)
@@ -105,8 +152,6 @@ def _gap_sequence(buf: bytearray, g: int) -> tuple[int, int, range]:
 def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
     """The line as a list of slots: one character where the bytes survived, the candidates where bytes were lost
     (one or two lost bytes in a character: at most 64 × 64 byte values, of which the model keeps real characters)."""
-    import itertools
-
     slots: list[list[str]] = []
     pos = 0
     for g in gaps:
@@ -120,22 +165,34 @@ def _slots(buf: bytearray, gaps: list[int]) -> list[list[str]]:
             pos = g + 1
             continue
         slots += _known(buf, pos, start)
-        cands = []
-        for combo in itertools.product(values, *[range(0x80, 0xC0)] * (len(inside) - 1)):
-            for x, v in zip(inside, combo):
-                buf[x] = v
-            try:
-                ch = bytes(buf[start: start + length]).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
-                cands.append(ch)
-        for x in inside:
-            buf[x] = 0
-        slots.append(cands or ["\ufffd"])
+        cands = _gap_candidates(bytes(buf[start: start + length]), tuple(x - start for x in inside), values.start,
+                                values.stop)
+        slots.append(list(cands) or ["\ufffd"])
         pos = start + length
     slots += _known(buf, pos, len(buf))
     return slots
+
+
+@lru_cache(maxsize=4096)
+def _gap_candidates(seq: bytes, gaps: tuple[int, ...], lo: int, hi: int) -> tuple[str, ...]:
+    """The real characters (a hanzi or a punctuation mark the model scores above 0) that the UTF-8 sequence `seq`
+    decodes to when its lost bytes (at `gaps`, the first taking a value in range(lo, hi), the others continuation
+    bytes) are filled in: a pure function of the sequence under a fixed model, and the same sequences (a lead byte
+    and a continuation byte around one lost byte) recur across lines and documents."""
+    import itertools
+
+    buf = bytearray(seq)
+    cands = []
+    for combo in itertools.product(range(lo, hi), *[range(0x80, 0xC0)] * (len(gaps) - 1)):
+        for x, v in zip(gaps, combo):
+            buf[x] = v
+        try:
+            ch = bytes(buf).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and (chars.is_hanzi(ch) or ch in chars.PUNCT) and chars.char_score(ch) > 0:
+            cands.append(ch)
+    return tuple(cands)
 
 
 def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
@@ -253,7 +310,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     own evidence is thin); otherwise each line is decided alone."""
     lines = text.split("\n")
     # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
-    suspects = [i for i in lines_hit(chars.suspect_gate(), text) if _looks_damaged(lines[i])]
+    suspects = suspect_lines(text, lines)
     if not suspects:
         return text
     found = {}

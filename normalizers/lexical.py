@@ -86,8 +86,29 @@ def repair_lexical_text(text: str, report: StepReport | None = None) -> str:
     return text
 
 
+_SIGNATURE_NEEDS = tuple(_NEEDS[sub.damaged] for sub in TABLE if sub.signature)
+
+
+def may_carry_signature(text: str) -> bool:
+    """Whether `damage_signature(text)` can hold MIN_SIGNATURE_FORMS forms: that many signature forms have their
+    required literal in the text (a form is found only where it is). Stops as soon as the answer is known; most
+    texts hold one such literal (开展) or none, and their forms are never searched."""
+    present, left = 0, len(_SIGNATURE_NEEDS)
+    for need in _SIGNATURE_NEEDS:
+        left -= 1
+        if need is None or any(s in text for s in need):
+            present += 1
+            if present >= MIN_SIGNATURE_FORMS:
+                return True
+        elif present + left < MIN_SIGNATURE_FORMS:
+            return False
+    return False
+
+
 @step("repair_lexical_damage")
 def repair_lexical_damage(text: str, ctx: NormalizeContext, report: StepReport) -> str:
+    if not may_carry_signature(text):
+        return text
     forms = damage_signature(text)
     if len(forms) < MIN_SIGNATURE_FORMS:
         return text

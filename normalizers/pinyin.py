@@ -14,10 +14,25 @@ _SYLLABLE = rf"(?:[a-zA-Z{_TONED}:]*[{_TONED}][a-zA-Z{_TONED}:]*|[a-zA-Z]{{1,6}}
 _ANNOTATION = re.compile(rf"[(（](?<=[\u3400-\u9fff][(（])\s*({_SYLLABLE}(?:\s+{_SYLLABLE})?)\s*[)）]")
 
 
+# `_ANNOTATION` for each of its opening brackets alone: a pattern that opens with one literal character is scanned for
+# by re's fast literal search, where the two-bracket class was tested at every character. A match holds no opening
+# bracket after its first character, so matches never overlap and every bracket is tried as `sub` tries it: the
+# matches of the two are those of `_ANNOTATION`, merged in order.
+_ANNOTATION_AT = tuple(re.compile(rf"{re.escape(b)}(?<=[\u3400-\u9fff]{re.escape(b)})\s*({_SYLLABLE}(?:\s+{_SYLLABLE})?)\s*[)）]")
+                       for b in "(（")
+
+
 @step("strip_pinyin_annotations")
 def strip_pinyin_annotations(text: str, ctx: NormalizeContext, report: StepReport) -> str:
-    def cut(m: re.Match) -> str:
+    found = [m for pattern in _ANNOTATION_AT for m in pattern.finditer(text)]
+    if not found:
+        return text
+    found.sort(key=re.Match.start)
+    out: list[str] = []
+    last = 0
+    for m in found:
         report.change(m.group(0), "", context=text[max(0, m.start() - 4) : m.end() + 4])
-        return ""
-
-    return _ANNOTATION.sub(cut, text)
+        out.append(text[last:m.start()])
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)

@@ -13,7 +13,7 @@ FAST = settings(max_examples=200, deadline=None, suppress_health_check=list(Heal
 # footers that recur with their numbers, Unicode digits and whitespace, blank lines and over-long lines
 PIECES = ["一、", "（二）", "1.", "第三章", "2024年5月6日", "二〇二四年五月六日", "县教育局", "县人民政府办公室（印）",
           "某某中学", "第3页 / 共5页", "第12页", "版权所有", "加强管理，", "。", " ", "\u3000", "\t", "٣", "x",
-          "局", "）", ")", "：", "A" * 120, "\n", "\n", "\n"]
+          "局", "）", ")", "：", "A" * 120, "第7页" * 180, "\n", "\n", "\n"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 
@@ -38,6 +38,15 @@ def test_chrome_flags_match_is_chrome_line_by_line(text, site):
     assert view.chrome_flags(text, site) == plain
     assert (view.site, view.asked, view.lines) == (plain_view.site, plain_view.asked, plain_view.lines)
     assert view.decision() == plain_view.decision() and view.shapes() == plain_view.shapes()
+
+
+def test_chrome_flags_remembered_lines_judged_as_new():
+    text = "第9页 / 共5页\n版权所有 2031\n县教育局\n正文\n" + "第1页" * 200
+    first, _ = _per_line(text, "site")
+    for _ in range(2):  # (the second time every line comes from the remembered judgements)
+        view = _learned().for_document()
+        assert view.chrome_flags(text, "site") == first
+        assert view.decision() == _per_line(text, "site")[1].decision()
 
 
 def test_chrome_flags_find_learned_chrome():
