@@ -75,3 +75,129 @@ def test_party_gate_keeps_lines_with_parties():
     starts = [text.index(line) for line in text.split("\n")]
     assert sorted(parties._party_line_starts(text)) == [starts[i] for i in (0, 2, 3, 4)]
     assert [p.name for _, _, p in parties.find_parties(text)] == ["县公安局", "区经济发展局农业处", "局效能办", "区总工会"]
+
+
+# --- targets: the quantity loop reads each clause and comparator once ------------------------------
+
+from fangan.extract import targets as T  # noqa: E402
+
+
+def _plain_find_targets(text):
+    """find_targets as it was before the quantity loop shared its clause and comparator readings (verbatim)."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, T.Target, bool]] = []  # (start, end, target, has a comparator)
+    for m in T._RANGE.finditer(text):
+        if m.group("unit") in T.NOT_UNITS:
+            taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
+            continue
+        if T._is_date_part(text, m):
+            continue
+        if float(m.group("hi")) <= float(m.group("lo")):
+            continue  # 表 9-1: a caption's number, no range runs downwards
+        if m.group("unit") in T.SCORE_UNITS and not T._comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 优秀8-10分: a rubric's band
+            continue
+        if T.RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            taken.append((m.start(), m.end()))  # 获全省前6-10名: a band of ranks
+            continue
+        if m.group("unit") in T.TIME_UNITS and T._TIME_FRAME_AT.match(text, m.end()) and not T._comparator_before(text, m.start())[0]:
+            taken.append((m.start(), m.end()))  # 24-48小时后: a time frame
+            continue
+        unit = m.group("unit").replace("％", "%")
+        ind = T._indicator(text, m.start(), m.end(), stated=bool(T._comparator_before(text, m.start())[0]))
+        if not ind:
+            continue
+        taken.append((m.start(), m.end()))
+        for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
+            found.append((m.start(), m.end(), T.Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
+    for m in T._QUANTITY.finditer(text):
+        if (any(a <= m.start() < b for a, b in taken) or T._is_date_part(text, m) or m.group("unit") in T.NOT_UNITS
+                or T._is_identifier(m.group("num")) or T._is_outline_number(text, m) or T._EVENT_AT.match(text, m.end())
+                or (m.group("unit") in ("米", "公里", "千米") and T.EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
+                or T._SENIORITY_AT.match(text, m.end()) or T._SCORE_CONSEQUENCE_AT.match(text, m.end())
+                or (T.RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and T._CONDITION_AT.match(text, m.end()))
+                or (m.group("unit") in ("年", "周岁") and T._PEOPLE_AT.match(text, m.end()))
+                or (m.group("unit") == "秒" and T.COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
+            continue
+        share = m.group("unit") in T.SHARE_UNITS
+        cmp, phrase_start = T._comparator_before(text, m.start(), share=share)
+        # the comparator right before the number, not one before a whole the share is of
+        near_cmp = T._comparator_before(text, m.start())[0] if share else cmp
+        suffix = m.group("suffix")
+        if cmp is None and m.group("unit") in T.TIME_UNITS and T._TIME_FRAME_AT.match(text, m.end() - len(suffix or "")):
+            continue  # 3个月内, 用3年时间: a time frame
+        if suffix:
+            cmp = T.SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
+        if cmp in (None, "==") and not near_cmp and T._is_fact(text, m.start(), m.group("unit")):
+            continue
+        if T._is_condition(text, m.start(), m.end(), cmp) or (
+                cmp is not None and T.CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
+            continue
+        if m.group("unit") in T.SCORE_UNITS and (cmp is None or T.SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
+            continue  # a rubric's points (集队2分, 扣2分) weigh an assessment
+        if cmp in T.PROHIBITED and T.PROHIBITIONS.search(text[T._clause_start(text, phrase_start, T._CLAUSE_END):phrase_start]):
+            cmp = T.PROHIBITED[cmp]  # what is forbidden below the line is required above it
+        ind = T._indicator(text, phrase_start, m.end(), stated=cmp is not None)
+        if not ind:
+            continue
+        target = T.Target(indicator=ind, comparator=cmp or "==", value=float(m.group("num")), unit=m.group("unit").replace("％", "%"),
+                        raw=text[phrase_start:m.end()])
+        found.append((phrase_start, m.end(), target, cmp is not None))
+    # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
+    clauses_with_cmp = {T._clause_start(text, a, T._CLAUSE_END) for a, _, _, has in found if has}
+    for a, b, target, has in sorted(found, key=lambda f: f[0]):
+        if not has and T._clause_start(text, a, T._CLAUSE_END) in clauses_with_cmp:
+            continue
+        yield a, b, target
+    yield from T._full_coverage(text)
+
+
+def _targets(found):
+    return [(a, b, t.model_dump()) for a, b, t in found]
+
+
+TARGET_TEXTS = [
+    "到2025年，全县适龄儿童接种率达到95%以上，接种人数不少于2000人，差错率控制在0.1%以内。",
+    "共有17个乡镇，建成17座垃圾转运站，依托49个站点。\n365人死亡，4026人重伤。\n每人限报1门，不得超过40分钟。",
+    "男子1000米跑\n获全省前6-10名\n得分前3名的学生\n3.1 家庭环境分析\n24-48小时后\n4分30秒以内\n工作满30年的教师",
+    "严禁超过3次\n不少于本单位执法人员总数的5%\n到达50米处\n1—2个示范点\n80%—90%\n共需资金约2.391亿元\n15381666576",
+    # a comparator on the line before its number: the target's clause is the comparator's, not the number's
+    "严禁不超过\n3次", "控制在\n5%以内，10个街道", "至少！3个，2人",
+    "班主任办公室\n500元/间\n10个街道办事处覆盖率达到100%\n凡超过3次的\n对有2家及以上企业的乡镇\n民国102年",
+]
+TARGET_PIECES = ["1", "2", "30", "5.5", "2024", "15381666576", "3.1", "年", "月", "个", "人", "名", "%", "分", "秒", "米", "元", "次",
+                 "周岁", "天", "小时", "以上", "以内", "内", "左右", "达到", "不少于", "不超过", "至少", "超过", "到达", "严禁", "前",
+                 "共有", "约", "的", "总数的", "—", "-", "至", "，", "。", "、", "：", "\n", " ", "凡", "如", "扣", "死亡", "跑",
+                 "教龄", "建成", "示范点", "覆盖率", "男子", "民国", "学生", "全覆盖", "（", "）"]
+
+
+@pytest.mark.parametrize("text", TARGET_TEXTS + TEXTS)
+def test_quantity_loop_finds_what_the_plain_loop_finds(text):
+    assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
+
+
+@FAST
+@given(st.lists(st.sampled_from(TARGET_PIECES), max_size=40).map("".join))
+def test_quantity_loop_on_generated_text(text):
+    assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
+
+
+@FAST
+@given(st.lists(st.sampled_from(TARGET_PIECES + ["的", "者", "扣", "加", "教龄", "工龄", "接力", "（男）", "男子"]), max_size=12).map("".join))
+def test_one_pattern_for_what_follows_a_number(text):
+    for pos in range(len(text) + 1):
+        plain = any(rx.match(text, pos) for rx in (T._EVENT_AT, T._SENIORITY_AT, T._SCORE_CONSEQUENCE_AT))
+        assert bool(T._NOT_TARGET_AFTER.match(text, pos)) == plain
+
+
+@FAST
+@given(st.lists(st.sampled_from(TARGET_PIECES), max_size=30).map("".join))
+def test_casualties_read_after_the_unit(text):
+    for m in T._QUANTITY.finditer(text):
+        assert T._casualties(text, m.start(), m.group("unit")) == bool(T._CASUALTY_AT.match(text, m.end("unit")))
+
+
+def test_rank_before_needs_qian():
+    from fangan.gates import required_literals
+
+    assert required_literals(T.RANK_BEFORE) == frozenset({"前"})
