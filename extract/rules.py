@@ -138,20 +138,21 @@ def _action_before(before: str) -> str:
 
 
 # a dated deadline needs one of these words (_deadline_kind): a deadline word after the date or before it,
-# a completion after a modal, or a deadline label; a sentence without any has no deadline but a recurring one (每)
+# a completion after a modal, or a deadline label; a recurring one ends in 前 (RECURRING), one of them too: a
+# sentence without any holds no deadline (a sentence with 每 alone is not read)
 _DEADLINE_WORDS = DEADLINE_AFTER + DEADLINE_BEFORE + COMPLETION_WORDS + DEADLINE_LABELS
 _DEADLINE_WORD = gated(re.compile(alternation(_DEADLINE_WORDS)))
-_DEADLINE_OR_EACH = gated(re.compile(alternation(_DEADLINE_WORDS + ("每",))))
+assert RECURRING.pattern.endswith("前") and "前" in _DEADLINE_WORDS
 _SENTENCE_BREAK = re.compile("[。；;！？\n]")
 _LAST_SENTENCE_BREAK = re.compile(".*[。；;！？\n]", re.S)
 
 
 def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
-    """`sentences(text)`, only those that hold a deadline word or 每: the words are found in one scan of
+    """`sentences(text)`, only those that hold a deadline word: the words are found in one scan of
     the text and each one's sentence is cut around it (SENTENCE: a run up to a break, plus the break
     unless it is a line break)."""
     end = 0
-    for w in _DEADLINE_OR_EACH.finditer(text):
+    for w in _DEADLINE_WORD.finditer(text):
         at = w.start()
         if at < end:
             continue  # in the sentence already given
@@ -177,7 +178,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
         recurring = [(r.start(), r.end()) for r in recurring_matches]
-        for m in POINT.finditer(sent) if _may_date(sent) and _DEADLINE_WORD.search(sent) else ():
+        for m in POINT.finditer(sent) if _may_date(sent) else ():  # (every sentence given holds a deadline word)
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)

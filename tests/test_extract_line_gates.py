@@ -201,3 +201,72 @@ def test_rank_before_needs_qian():
     from fangan.gates import required_literals
 
     assert required_literals(T.RANK_BEFORE) == frozenset({"前"})
+
+
+# --- deadlines: only the sentences with a deadline word (a recurring deadline ends in 前, one of them) -------------
+
+from fangan.extract import rules as R  # noqa: E402
+
+
+def _plain_find_deadlines(text):
+    """find_deadlines as it was, over every sentence of the text (rules.sentences)."""
+    for s0, s1, sent in R.sentences(text):
+        # every recurring deadline opens with 每: most sentences are spared both scans
+        recurring_matches = list(R.RECURRING.finditer(sent)) if "每" in sent else []
+        recurring = [(r.start(), r.end()) for r in recurring_matches]
+        for m in R.POINT.finditer(sent) if R._may_date(sent) and R._DEADLINE_WORD.search(sent) else ():
+            if any(a <= m.start() < b for a, b in recurring):
+                continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
+            kind = R._deadline_kind(sent, m)
+            if not kind:
+                continue
+            why, tail_end = kind
+            due = R.point_from_match(m)
+            if due.month is None and due.year is None:
+                continue
+            due.raw = sent[m.start():tail_end].strip()
+            action, party = R._action_after(sent, tail_end, len(sent))
+            action = action.strip("（）() ")
+            if R._NO_ACTION.match(action):
+                action = ""  # 报名截止时间：12月3日中午 — a time of day is no action
+            if not action and why in ("before", "label"):
+                action = R._action_before(sent[:m.start()])
+            if not action:
+                continue
+            yield s0 + m.start(), s0 + len(sent), R.Deadline(due=due, action=action, party=party,
+                                                           raw=sent[m.start():].rstrip("。；;"))
+        for m in recurring_matches:
+            when = m.group("when") or ""
+            part = "end" if when in ("末", "底") else ("early" if when == "初" else None)
+            day = int(m.group("day")) if m.group("day") else None
+            action, party = R._action_after(sent, m.end(), len(sent))
+            if action:
+                yield s0 + m.start(), s0 + len(sent), R.Deadline(due=R.DateValue(day=day, part=part, raw=m.group(0)), action=action,
+                                                               party=party, raw=sent[m.start():].rstrip("。；;"),
+                                                               recurring=R.RECURRING_PERIODS[m.group("period")])
+
+
+def _deadlines(found):
+    return [(a, b, d.model_dump()) for a, b, d in found]
+
+
+DEADLINE_PIECES = ["每", "月", "季度", "年", "周", "末", "底", "初", "15日", "5日", "以", "前", "之前", "报送", "完成", "截止", "时间", "：",
+                   "2024年", "3月", "10日", "。", "；", "，", "\n", " ", "工作", "县教育局", "要", "每月15日前", "每季度末前"]
+
+
+@pytest.mark.parametrize("text", TEXTS + ["每月15日前报送总结。", "每周五报送。\n每季度末前完成自查，3月10日前上报。", "每年底"])
+def test_deadline_sentences_without_mei_give_the_same_deadlines(text):
+    assert _deadlines(R.find_deadlines(text)) == _deadlines(_plain_find_deadlines(text))
+
+
+@FAST
+@given(st.lists(st.sampled_from(DEADLINE_PIECES), max_size=30).map("".join))
+def test_deadlines_on_generated_text(text):
+    assert _deadlines(R.find_deadlines(text)) == _deadlines(_plain_find_deadlines(text))
+
+
+def test_a_recurring_deadline_needs_a_deadline_word():
+    from re import _constants as c, _parser as parser
+
+    # every match of RECURRING ends in the literal 前 (its pattern's last element), a deadline word
+    assert list(parser.parse(R.RECURRING.pattern))[-1] == (c.LITERAL, ord("前")) and "前" in R._DEADLINE_WORDS
