@@ -416,7 +416,7 @@ def _party_words() -> re.Pattern:
     return re.compile(pivot_pattern(dict.fromkeys(PARTY_WORDS, "")))
 
 
-def _lines_hit(rx: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
+def hit_lines(rx: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each line of `text` where `rx` finds something (a match is counted on the line it opens)."""
     m = rx.search(text)
     while m:
@@ -441,7 +441,7 @@ def _party_line_starts(text: str) -> dict[int, int]:
     """{start: end} of the lines of `text` on which some rule outside a duty section can name a party."""
     lines: dict[int, int] = {}
     for rx in (_party_words(), _ASSIGNED_AT):
-        lines.update(_lines_hit(rx, text))
+        lines.update(hit_lines(rx, text))
     # a bracket never crosses a line, so the text's brackets are its lines' brackets
     for m in _PAREN.finditer(text) if "（" in text or "(" in text else ():
         if _after_a_line_sentence(text, m.start()):

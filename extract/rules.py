@@ -18,12 +18,13 @@ from fangan.lexicon.dates import (
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
 from fangan.gates import gated, lines_with
+from fangan.line_cache import line_cache
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties, hit_lines  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -174,6 +175,22 @@ def _may_date(sent: str) -> bool:
 
 
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
+    """Every deadline of the text, in text order. A sentence never crosses a line and its deadlines are read from
+    it alone, so a line's deadlines are a pure function of the line: each line that holds a deadline word is read
+    once (plans repeat lines, within a plan and across a site's plans) and its items are made anew per use (the
+    extraction fills in their section and year)."""
+    for start, end in hit_lines(_DEADLINE_WORD, text):
+        for a, b, item in _line_deadlines(text[start:end]):
+            yield start + a, start + b, Deadline.model_validate(item)
+
+
+@line_cache()
+def _line_deadlines(line: str) -> tuple[tuple[int, int, dict], ...]:
+    return tuple((a, b, d.model_dump()) for a, b, d in _deadlines_in(line))
+
+
+def _deadlines_in(text: str) -> Iterator[tuple[int, int, Deadline]]:
+    """The deadlines of `text` read sentence by sentence (find_deadlines reads them line by line)."""
     for s0, s1, sent in _deadline_sentences(text):
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []

@@ -270,3 +270,12 @@ def test_a_recurring_deadline_needs_a_deadline_word():
 
     # every match of RECURRING ends in the literal 前 (its pattern's last element), a deadline word
     assert list(parser.parse(R.RECURRING.pattern))[-1] == (c.LITERAL, ord("前")) and "前" in R._DEADLINE_WORDS
+
+
+def test_a_remembered_line_gives_fresh_deadlines():
+    text = "3月10日前完成自查。\n3月10日前完成自查。"
+    first, second = [d for _, _, d in R.find_deadlines(text)]
+    first.section_id, first.due.year_inferred = "s1", 2024  # what the extraction fills in afterwards
+    assert second.section_id is None and second.due.year_inferred is None
+    again = [d for _, _, d in R.find_deadlines(text)][0]
+    assert again.section_id is None and again.due.year_inferred is None and again.model_dump() == second.model_dump()
