@@ -16,7 +16,7 @@ from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
 from fangan.gates import lines_with
 
-from .rules import find_phases, find_sentence_phases
+from .rules import _walk, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 # DOC_NUMBER from its bracket on: a match opens at most 10 characters before the first place this matches
@@ -217,7 +217,8 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
 
     ex = Extraction()
     text = doc.text
-    flat = all_sections(doc.sections)
+    walk = _walk(doc.sections)  # every section depth first, with whether a schedule holds it (for the phases)
+    flat = [sec for sec, _ in walk]
     index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None, flat)
     spans = _goal_spans(text, index, flat)
     found = find_all(text, spans)
@@ -249,7 +250,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
         if key not in seen:
             seen.add(key)
             ex.responsible_parties.append(item)
-    ex.phases = find_phases(doc.sections)
+    ex.phases = find_phases(doc.sections, walk)
     if not ex.phases:
         for a, phase in find_sentence_phases(text):
             phase.section_id = index.section_at(a)

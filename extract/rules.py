@@ -372,9 +372,13 @@ def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple],
     return None
 
 
-def find_phases(sections: list[Section]) -> list[Phase]:
+def find_phases(sections: list[Section], walk: Optional[list[tuple[Section, bool]]] = None) -> list[Phase]:
+    """The stages of the plan's timeline, from its sections (`walk`: `_walk(sections)` when the caller has it)."""
     phases: list[Phase] = []
-    for sec, schedule in _walk(sections):
+    for sec, schedule in _walk(sections) if walk is None else walk:
+        title = sec.title
+        if title and not schedule and "阶段" not in title:
+            continue  # what _stage answers first for most sections (no stage title, no schedule): None
         stage = _stage(sec, schedule)
         if not stage:
             continue

@@ -279,3 +279,28 @@ def test_a_remembered_line_gives_fresh_deadlines():
     assert second.section_id is None and second.due.year_inferred is None
     again = [d for _, _, d in R.find_deadlines(text)][0]
     assert again.section_id is None and again.due.year_inferred is None and again.model_dump() == second.model_dump()
+
+
+# --- phases: a section with a title and no schedule is asked about only when its title says 阶段 ----------------
+
+def _section_trees():
+    from fangan.structure import build_structure
+
+    return [build_structure(text).sections for text in TEXTS[:40]]
+
+
+@pytest.mark.parametrize("schedule", [False, True])
+def test_phase_filter_skips_only_sections_that_are_no_stage(schedule):
+    from fangan.model import Section
+
+    secs = [sec for tree in _section_trees() for sec, _ in R._walk(tree)]
+    secs += [Section(id="s1", marker="一、", level=1, title=t, text=f"一、{t}\n正文") for t in
+             ("工作安排", "准备阶段（3月1日至3月10日）", "", "动员部署（3月）", "第一阶段")]
+    for sec in secs:
+        if sec.title and not schedule and "阶段" not in sec.title:
+            assert R._stage(sec, schedule) is None
+
+
+def test_phases_from_a_shared_walk_are_the_phases():
+    for tree in _section_trees():
+        assert [p.model_dump() for p in R.find_phases(tree, R._walk(tree))] == [p.model_dump() for p in R.find_phases(tree)]
