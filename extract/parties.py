@@ -460,9 +460,10 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
     dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
     if dm:
-        lines = text.split("\n")
-        pos = 0
-        for line, duty in zip(lines, _duty_lines(lines, text.count("\n", 0, dm.start()))):
+        # no line before the first that names a duty section lies in one: the lines are read from there
+        pos = text.rfind("\n", 0, dm.start()) + 1
+        lines = text[pos:].split("\n")
+        for line, duty in zip(lines, _duty_lines(lines)):
             if duty:  # a duty section's line is read whatever it holds (_duty_subjects)
                 candidates[pos] = (pos + len(line), True)
             pos += len(line) + 1
