@@ -190,15 +190,18 @@ def _is_fact(text: str, start: int, unit: str, before: Optional[str] = None, uni
         return True
     # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
+    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
+    estimate = unit.endswith("元")
+    if sentence_head and not estimate:
+        return False  # neither test can hold: the sentence is not cut
     hi = min(len(text), start + 400)
     end = _SENTENCE_END.search(text, start, hi)  # the first of them: the least of each one's first place
     sentence = text[s0:end.start() if end else hi]
-    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
-        (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
+        (estimate and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
-        or (not sentence_head and _SEVEN_HANZI.search(sentence, len(text[s0:start])) is not None)
+        or (not sentence_head and _SEVEN_HANZI.search(sentence, start - s0) is not None)
     )
 
 
