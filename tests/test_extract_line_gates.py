@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fangan.extract import parties
@@ -304,3 +304,85 @@ def test_phase_filter_skips_only_sections_that_are_no_stage(schedule):
 def test_phases_from_a_shared_walk_are_the_phases():
     for tree in _section_trees():
         assert [p.model_dump() for p in R.find_phases(tree, R._walk(tree))] == [p.model_dump() for p in R.find_phases(tree)]
+
+
+# --- targets: a line whose reads stay on it is read once, in any plan -----------------------------------------
+
+LINE_PIECES = [p for p in TARGET_PIECES if p != "\n"] + ["分钟", "小时", "时", "30秒", "4", "－", "—", "\u3000", "以上教龄", "及以上的老师",
+                                                        "（男）", "跑", "月", "8", "如", "扣2分", "共", "5年"]
+
+
+def _fresh_targets(text):
+    T._LINE_QUANTITIES.clear()
+    return _targets(T.find_targets(text))
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=12).map("".join), min_size=1, max_size=8),
+       st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=12).map("".join), max_size=8), st.randoms())
+def test_a_remembered_line_reads_the_same_in_another_plan(lines, others, rnd):
+    """Lines read in one plan are met again next to other lines (other ends, other neighbours): each plan's targets
+    are still what the plain loop finds in it."""
+    T._LINE_QUANTITIES.clear()
+    first = "\n".join(lines)
+    assert _targets(T.find_targets(first)) == _targets(_plain_find_targets(first))
+    mixed = lines + others
+    rnd.shuffle(mixed)
+    for second in ("\n".join(mixed), "\n".join(reversed(lines)), "\n\n".join(mixed) + "\n", " " + "\n".join(mixed)):
+        assert _targets(T.find_targets(second)) == _targets(_plain_find_targets(second))
+
+
+def test_remembered_lines_of_fixtures_read_the_same_in_every_order():
+    import random
+
+    lines = [ln for text in TEXTS for ln in text.split("\n")]
+    rnd = random.Random(7)
+    T._LINE_QUANTITIES.clear()
+    for _ in range(3):
+        rnd.shuffle(lines)
+        text = "\n".join(lines[:400])
+        assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
+    assert T._LINE_QUANTITIES  # (lines were remembered and met again)
+
+
+BACK_PATTERNS = [T._CMP_AT_END, T._SHARE_CMP, T.ERA_BEFORE, T.RANK_BEFORE, T.EVENT_BEFORE, T.COMPOUND_TIME_BEFORE,
+                 T.CONDITION_BEFORE_COMPARATOR, T.SCORE_WORDS, T._ADVERB_CMP]
+
+
+@FAST
+@given(st.lists(st.sampled_from(LINE_PIECES + ["\n", "\n", " ", "达到", "控制在", "民国", "男子", "如果", "扣", "至少建成"]),
+                max_size=12).map("".join))
+@example("4\n分钟30秒")
+@example("用了1小时\n 时30秒")
+@example("民国\n－102年")
+def test_a_look_back_crosses_a_line_break_only_over_what_back_crosses_names(s):
+    for rx in BACK_PATTERNS:
+        for end in range(len(s) + 1):
+            for start in range(max(0, end - 30), end + 1):
+                m = rx.search(s[start:end])
+                if m and "\n" in m.group(0):
+                    after = m.group(0).rsplit("\n", 1)[1]
+                    assert all(c.isspace() or c in T.BACK_CROSSES for c in after), (rx.pattern, s)
+
+
+@FAST
+@given(st.lists(st.sampled_from(LINE_PIECES + ["\n", " ", "。", "教龄", "死亡", "以内"]), max_size=12).map("".join))
+def test_a_look_on_stops_at_a_character_it_cannot_read(s):
+    for rx in T._FORWARD + (T._CONDITION_AT,):
+        for pos in range(len(s) + 1):
+            m = rx.match(s, pos)
+            block = T._BLOCKS_FORWARD.search(s, pos)
+            if m and block and rx is not T._CONDITION_AT:
+                assert m.end() <= block.start(), (rx.pattern, s, pos)
+            if m and rx is T._CONDITION_AT:
+                assert "\n" not in m.group(0)
+
+
+@pytest.mark.parametrize("line, after", [("建成5座（示范", ["点）工作站", "其他"]), ("4", ["分30秒以内", "分钟"]),
+                                         ("达到", ["95%的目标", " 95%"]), ("5年", ["教龄的教师", "以上"])])
+def test_a_line_read_across_its_end_is_not_remembered(line, after):
+    """What a quantity near a line's end gives depends on the next line: each plan's own reading."""
+    T._LINE_QUANTITIES.clear()
+    for nxt in after + after[::-1]:
+        for text in (f"{line}\n{nxt}", f"前言\n{line}\n{nxt}\n完"):
+            assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
