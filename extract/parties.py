@@ -350,6 +350,8 @@ def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
 
 
 _DUTY_NEXT = re.compile(rf"^(?:{_ADV}|应当|会同|{_VERB})")
+# …found anywhere in a clause: a clause without one has no unit followed by one, and is not cut into words
+_DUTY_NEXT_ANYWHERE = re.compile(_DUTY_NEXT.pattern[1:])
 
 
 def _duty_subjects(line: str):
@@ -365,7 +367,8 @@ def _duty_subjects(line: str):
             names = _subject_names(clause)  # 公安、文化、安监等部门，联合检查…
         else:
             pos = 0
-            for word in get_segmenter().cut(clause):  # the shortest run of whole words that names units
+            for word in get_segmenter().cut(clause) if _DUTY_NEXT_ANYWHERE.search(clause) else ():
+                # the shortest run of whole words that names units
                 pos += len(word)
                 if pos > 40:
                     break

@@ -386,3 +386,47 @@ def test_a_line_read_across_its_end_is_not_remembered(line, after):
     for nxt in after + after[::-1]:
         for text in (f"{line}\n{nxt}", f"前言\n{line}\n{nxt}\n完"):
             assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
+
+
+# --- duty sections: a clause with no modal or responsibility verb is not cut into words ---------------------
+
+def _plain_duty_subjects(line):
+    """In a duty section each sentence may open with the unit it gives a task: 供电公司要排查…,
+    公安机关消防机构应会同…, 公安、文化等部门，联合检查…. The unit must be followed by a modal or a
+    responsibility verb (a plain action verb after a generic type, 中队每周要…, is not enough)."""
+    for m in parties._DUTY_SENTENCE.finditer(line):
+        sent = parties._HEADING_MARK.sub("", m.group(0).strip())
+        sm = parties._DUTY_CLAUSE_END.search(sent)
+        clause, rest = (sent[:sm.start()], sent[sm.end():]) if sm else (sent, "")
+        names: list[str] = []
+        if "等" in clause and rest and parties.is_org_name(clause.replace("、", "")):
+            names = parties._subject_names(clause)  # 公安、文化、安监等部门，联合检查…
+        else:
+            pos = 0
+            for word in parties.get_segmenter().cut(clause):  # the shortest run of whole words that names units
+                pos += len(word)
+                if pos > 40:
+                    break
+                head = clause[:pos]
+                if parties._DUTY_NEXT.match(clause[pos:]) and not parties._is_clause(head):
+                    found, whole = parties.split_names(head)
+                    if whole:
+                        names = found
+                        break
+        for n in names:
+            yield m.start(), m.end(), n, "任务分工"
+
+
+DUTY_PIECES = ["县公安局", "县民政局", "、", "等部门", "，", "。", "；", "要", "应当", "会同", "负责", "牵头", "开展", "检查", "供电公司",
+               "中队", "每周", "各乡镇", "（一）", "1.", " ", "联合", "做好", "救助", "公安机关消防机构", "应", "属地"]
+
+
+@pytest.mark.parametrize("line", [ln for text in TEXTS for ln in text.split("\n")][:3000])
+def test_duty_subjects_of_text_lines(line):
+    assert list(parties._duty_subjects(line)) == list(_plain_duty_subjects(line))
+
+
+@FAST
+@given(st.lists(st.sampled_from(DUTY_PIECES), max_size=16).map("".join))
+def test_duty_subjects_of_generated_lines(line):
+    assert list(parties._duty_subjects(line)) == list(_plain_duty_subjects(line))
