@@ -16,7 +16,7 @@ from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
 from fangan.gates import lines_with
 
-from .rules import find_phases, find_sentence_phases
+from .rules import _walk, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 # DOC_NUMBER from its bracket on: a match opens at most 10 characters before the first place this matches
@@ -156,10 +156,12 @@ def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
     return (last.end() if last else 0), (nxt.start() if nxt else len(text))
 
 
-def _edge_lines(text: str, head: int = 6, tail: int = 7) -> list[str]:
+def _edge_lines(text: str, head: int = 6, tail: int = 7, raw: Optional[list[str]] = None) -> list[str]:
     """The text's non-empty lines, stripped, as far as _metadata reads them: the first `head` and the last `tail`
-    (a plan of thousands of lines is not stripped line by line); all of them when these two overlap."""
-    raw = text.split("\n")
+    (a plan of thousands of lines is not stripped line by line); all of them when these two overlap. `raw`: the
+    text split at its line breaks, when the caller has it."""
+    if raw is None:
+        raw = text.split("\n")
     first: list[str] = []
     for i, ln in enumerate(raw):
         if ln.strip():
@@ -177,8 +179,9 @@ def _edge_lines(text: str, head: int = 6, tail: int = 7) -> list[str]:
     return [ln.strip() for ln in raw if ln.strip()]  # the two ends meet
 
 
-def _metadata(doc: Document, ex: Extraction) -> None:
-    lines = _edge_lines(doc.text)  # the signature is read from the last 7 lines, the issuer from the first 6
+def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = None) -> None:
+    # the signature is read from the last 7 lines, the issuer from the first 6
+    lines = _edge_lines(doc.text, raw=raw_lines)
     m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
@@ -217,7 +220,8 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
 
     ex = Extraction()
     text = doc.text
-    flat = all_sections(doc.sections)
+    walk = _walk(doc.sections)  # every section depth first, with whether a schedule holds it (for the phases)
+    flat = [sec for sec, _ in walk]
     index = SectionIndex(text, doc.sections, structure.section_lines if structure is not None else None, flat)
     spans = _goal_spans(text, index, flat)
     found = find_all(text, spans)
@@ -249,12 +253,12 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
         if key not in seen:
             seen.add(key)
             ex.responsible_parties.append(item)
-    ex.phases = find_phases(doc.sections)
+    ex.phases = find_phases(doc.sections, walk)
     if not ex.phases:
         for a, phase in find_sentence_phases(text):
             phase.section_id = index.section_at(a)
             ex.phases.append(phase)
-    _metadata(doc, ex)
+    _metadata(doc, ex, index.lines)  # (the index split the text at its line breaks already)
     _infer_years(ex)
     if ex.year is None and any(w.code == "template_year" for w in doc.warnings):
         ex.warnings.append(RecordWarning(code="year_unknown", message="the plan's year is a template placeholder", step="extract"))

@@ -15,12 +15,14 @@ whole); a subject whose pieces are not all names is a clause, and gives nothing 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
 from fangan.line_cache import line_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
-from fangan.gates import gated
+from fangan.gates import gated, pivot_pattern
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
@@ -56,7 +58,8 @@ _SET_UP = re.compile(rf"(?:{alternation(SET_UP_VERBS)})(?:了|一个)?(?P<list>(
 _OFFICE_HOST = re.compile(rf"(?:{alternation(OFFICE_HOST_WORDS)})(?P<org>[^，。；：:\n]{{2,30}}?)(?=兼|设立办公室|[，。；,]|$)")
 _ASSISTED = re.compile(r"配合(?!单位|部门|处室|科室)(?P<list>[^，。；：:\n]{2,60}?)等?(?:单位|部门)?(?=办理|开展|做好|完成|[，。；])")
 # 由X组织开展…, 由X采取…飞行检查: an assignment by 由 with an action verb
-_ASSIGNED = re.compile(rf"由(?P<subj>[^，。；由]{{2,30}}?)(?:对|采取|组织|具体|统一|在)[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
+_ASSIGNED_HEAD = r"由(?P<subj>[^，。；由]{2,30}?)(?:对|采取|组织|具体|统一|在)"
+_ASSIGNED = re.compile(rf"{_ASSIGNED_HEAD}[^。；]{{0,40}}?(?P<verb>{alternation(ASSIGNMENT_VERBS)})")
 # a clause; a short bracket right after a name stays inside it (属地乡镇（街道）负责…)
 _CLAUSE = re.compile(r"(?:[^，,；;。：:（）()！？\n]|(?<=[\u4e00-\u9fff])[（(][^（）()，,。；\n]{1,6}[）)])+(?P<sep>[，,；;。：:（）()！？\n]?)")
 # patterns asked per list, bracket or sentence, compiled once (not looked up in re's cache per call)
@@ -347,6 +350,8 @@ def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
 
 
 _DUTY_NEXT = re.compile(rf"^(?:{_ADV}|应当|会同|{_VERB})")
+# …found anywhere in a clause: a clause without one has no unit followed by one, and is not cut into words
+_DUTY_NEXT_ANYWHERE = re.compile(_DUTY_NEXT.pattern[1:])
 
 
 def _duty_subjects(line: str):
@@ -362,7 +367,8 @@ def _duty_subjects(line: str):
             names = _subject_names(clause)  # 公安、文化、安监等部门，联合检查…
         else:
             pos = 0
-            for word in get_segmenter().cut(clause):  # the shortest run of whole words that names units
+            for word in get_segmenter().cut(clause) if _DUTY_NEXT_ANYWHERE.search(clause) else ():
+                # the shortest run of whole words that names units
                 pos += len(word)
                 if pos > 40:
                     break
@@ -392,19 +398,82 @@ def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str]
     return tuple(found)
 
 
+# --- the lines that can name a party ------------------------------------------------------------
+# Outside a duty section a line names a party only through one of the rules above, and each rule cannot match
+# without one of these on the line (read off its pattern or the guard in front of it):
+#   _labels: a role label (_LABEL opens with one);  _subjects: a responsibility verb other than 参与/指导, 会同
+#   (_ACTIVE_VERB), a role label (_AS_ROLE, after 为), or 由…对/采取/组织/具体/统一/在 (_ASSIGNED's head);
+#   _parentheticals: a responsibility verb (_PAREN_CLAUSE), a role label (_AS_ROLE), or a bracket that opens the
+#   line or follows a finished sentence (the bare list of names);  _groups: a group word (the guard of _SET_UP), an
+#   office-host word (_OFFICE_HOST), 配合 (_ASSISTED);  _relations: a cooperation word (WITH_ORG), a leadership
+#   word before 下 (UNDER_LEAD), 充分发挥 (LEVERAGE), a supervision word (the supervisors' guard).
+# So the text is searched once for each, not every line asked in turn: ~2 lines in 3 are never read.
+PARTY_WORDS = (RESPONSIBILITY_VERBS + ("会同", "充分发挥") + ROLE_LABELS + GROUP_WORDS + OFFICE_HOST_WORDS
+               + COOPERATION_WORDS + SUPERVISION_WORDS + tuple(w + "下" for w in LEADERSHIP_WORDS))
+_ASSIGNED_AT = re.compile(_ASSIGNED_HEAD)
+
+
+@lru_cache(maxsize=1)
+def _party_words() -> re.Pattern:
+    # each word entered at its rarest character (负责 at 责…): built on first use, it reads the character model
+    return re.compile(pivot_pattern(dict.fromkeys(PARTY_WORDS, "")))
+
+
+def hit_lines(rx: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` where `rx` finds something (a match is counted on the line it opens)."""
+    m = rx.search(text)
+    while m:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.start())
+        if end < 0:
+            yield start, len(text)
+            return
+        yield start, end
+        m = rx.search(text, end + 1)
+
+
+def _after_a_line_sentence(text: str, at: int) -> bool:
+    """_after_a_sentence of the line of `text` that holds `at`: the line's start counts as the text's start."""
+    i = at
+    while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
+        i -= 1
+    return i == 0 or text[i - 1] in "。；;！!\n"
+
+
+def _party_line_starts(text: str) -> dict[int, int]:
+    """{start: end} of the lines of `text` on which some rule outside a duty section can name a party."""
+    lines: dict[int, int] = {}
+    for rx in (_party_words(), _ASSIGNED_AT):
+        lines.update(hit_lines(rx, text))
+    # a bracket never crosses a line, so the text's brackets are its lines' brackets
+    for m in _PAREN.finditer(text) if "（" in text or "(" in text else ():
+        if _after_a_line_sentence(text, m.start()):
+            start = text.rfind("\n", 0, m.start()) + 1
+            if start not in lines:
+                end = text.find("\n", m.end())
+                lines[start] = end if end >= 0 else len(text)
+    return lines
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     """Every party of the text, as (start, end, item) in text order."""
     found: list[tuple[int, int, str, str, str]] = []
-    pos = 0
-    lines = text.split("\n")
+    candidates = {start: (end, False) for start, end in _party_line_starts(text).items()}
     # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
     # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
     dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
-    duties = _duty_lines(lines, text.count("\n", 0, dm.start())) if dm else [False] * len(lines)
-    for line, duty in zip(lines, duties):
-        for a, b, name, role, raw in _line_parties(line, duty):
+    if dm:
+        # no line before the first that names a duty section lies in one: the lines are read from there
+        pos = text.rfind("\n", 0, dm.start()) + 1
+        lines = text[pos:].split("\n")
+        for line, duty in zip(lines, _duty_lines(lines)):
+            if duty:  # a duty section's line is read whatever it holds (_duty_subjects)
+                candidates[pos] = (pos + len(line), True)
+            pos += len(line) + 1
+    for pos in sorted(candidates):
+        end, duty = candidates[pos]
+        for a, b, name, role, raw in _line_parties(text[pos:end], duty):
             found.append((pos + a, pos + b, name, role, raw))
-        pos += len(line) + 1
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
         yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

@@ -18,12 +18,13 @@ from fangan.lexicon.dates import (
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
 from fangan.gates import gated, lines_with
+from fangan.line_cache import line_cache
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
+from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties, hit_lines  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -138,20 +139,21 @@ def _action_before(before: str) -> str:
 
 
 # a dated deadline needs one of these words (_deadline_kind): a deadline word after the date or before it,
-# a completion after a modal, or a deadline label; a sentence without any has no deadline but a recurring one (每)
+# a completion after a modal, or a deadline label; a recurring one ends in 前 (RECURRING), one of them too: a
+# sentence without any holds no deadline (a sentence with 每 alone is not read)
 _DEADLINE_WORDS = DEADLINE_AFTER + DEADLINE_BEFORE + COMPLETION_WORDS + DEADLINE_LABELS
 _DEADLINE_WORD = gated(re.compile(alternation(_DEADLINE_WORDS)))
-_DEADLINE_OR_EACH = gated(re.compile(alternation(_DEADLINE_WORDS + ("每",))))
+assert RECURRING.pattern.endswith("前") and "前" in _DEADLINE_WORDS
 _SENTENCE_BREAK = re.compile("[。；;！？\n]")
 _LAST_SENTENCE_BREAK = re.compile(".*[。；;！？\n]", re.S)
 
 
 def _deadline_sentences(text: str) -> Iterator[tuple[int, int, str]]:
-    """`sentences(text)`, only those that hold a deadline word or 每: the words are found in one scan of
+    """`sentences(text)`, only those that hold a deadline word: the words are found in one scan of
     the text and each one's sentence is cut around it (SENTENCE: a run up to a break, plus the break
     unless it is a line break)."""
     end = 0
-    for w in _DEADLINE_OR_EACH.finditer(text):
+    for w in _DEADLINE_WORD.finditer(text):
         at = w.start()
         if at < end:
             continue  # in the sentence already given
@@ -173,11 +175,27 @@ def _may_date(sent: str) -> bool:
 
 
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
+    """Every deadline of the text, in text order. A sentence never crosses a line and its deadlines are read from
+    it alone, so a line's deadlines are a pure function of the line: each line that holds a deadline word is read
+    once (plans repeat lines, within a plan and across a site's plans) and its items are made anew per use (the
+    extraction fills in their section and year)."""
+    for start, end in hit_lines(_DEADLINE_WORD, text):
+        for a, b, item in _line_deadlines(text[start:end]):
+            yield start + a, start + b, Deadline.model_validate(item)
+
+
+@line_cache()
+def _line_deadlines(line: str) -> tuple[tuple[int, int, dict], ...]:
+    return tuple((a, b, d.model_dump()) for a, b, d in _deadlines_in(line))
+
+
+def _deadlines_in(text: str) -> Iterator[tuple[int, int, Deadline]]:
+    """The deadlines of `text` read sentence by sentence (find_deadlines reads them line by line)."""
     for s0, s1, sent in _deadline_sentences(text):
         # every recurring deadline opens with 每: most sentences are spared both scans
         recurring_matches = list(RECURRING.finditer(sent)) if "每" in sent else []
         recurring = [(r.start(), r.end()) for r in recurring_matches]
-        for m in POINT.finditer(sent) if _may_date(sent) and _DEADLINE_WORD.search(sent) else ():
+        for m in POINT.finditer(sent) if _may_date(sent) else ():  # (every sentence given holds a deadline word)
             if any(a <= m.start() < b for a, b in recurring):
                 continue  # 每年末前: the 年末 of a recurring deadline is no date of its own
             kind = _deadline_kind(sent, m)
@@ -354,9 +372,13 @@ def _stage(sec: Section, schedule: bool) -> Optional[tuple[str, Optional[tuple],
     return None
 
 
-def find_phases(sections: list[Section]) -> list[Phase]:
+def find_phases(sections: list[Section], walk: Optional[list[tuple[Section, bool]]] = None) -> list[Phase]:
+    """The stages of the plan's timeline, from its sections (`walk`: `_walk(sections)` when the caller has it)."""
     phases: list[Phase] = []
-    for sec, schedule in _walk(sections):
+    for sec, schedule in _walk(sections) if walk is None else walk:
+        title = sec.title
+        if title and not schedule and "阶段" not in title:
+            continue  # what _stage answers first for most sections (no stage title, no schedule): None
         stage = _stage(sec, schedule)
         if not stage:
             continue

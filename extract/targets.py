@@ -16,6 +16,7 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Iterator, Optional
 
@@ -84,20 +85,32 @@ _SHARE_CMP = re.compile(rf"(?P<cmp>{_CMP})[^，。；;、\d\n]{{1,24}}的\s*$")
 def _comparator_before(text: str, start: int, share: bool = False) -> tuple[Optional[str], int]:
     """The comparator phrase that ends right before the number (达到2万亿元, 控制在 1%), or an adverb a
     few words before it (至少建成1个). Returns (comparator, start of the phrase)."""
+    cmp, phrase_start, vetoed = _comparator_near(text, start)
+    if share and cmp is None and not vetoed:
+        return _share_comparator(text, start)
+    return cmp, phrase_start
+
+
+def _comparator_near(text: str, start: int) -> tuple[Optional[str], int, bool]:
+    """`_comparator_before` without the share's reading: (comparator, start of the phrase, whether a verb of motion
+    vetoed the comparator — then no other reading is tried)."""
     before = text[max(0, start - 12):start]
     m = _CMP_AT_END.search(before)
     if m and before[m.start() - 1:m.start()] and before[m.start() - 1] in NOT_COMPARATOR_AFTER.get(m.group("cmp"), ""):
-        return None, start  # 到达50米处: a verb of motion, not a comparator
+        return None, start, True  # 到达50米处: a verb of motion, not a comparator
     if m:
-        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start(), False
     m = _ADVERB_CMP.search(before)
     if m:
-        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start()
-    if share:
-        wide = text[max(0, start - 30):start]
-        m = _SHARE_CMP.search(wide)
-        if m:  # 不少于本单位执法人员总数的5%: the comparator stands before the whole the share is of
-            return COMPARATOR_WORDS[m.group("cmp")], start - len(wide) + m.start()
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(before) + m.start(), False
+    return None, start, False
+
+
+def _share_comparator(text: str, start: int) -> tuple[Optional[str], int]:
+    wide = text[max(0, start - 30):start]
+    m = _SHARE_CMP.search(wide)
+    if m:  # 不少于本单位执法人员总数的5%: the comparator stands before the whole the share is of
+        return COMPARATOR_WORDS[m.group("cmp")], start - len(wide) + m.start()
     return None, start
 
 
@@ -110,6 +123,10 @@ def _at(rx: re.Pattern) -> re.Pattern:
 
 _CASUALTY_AT, _CONDITION_AT, _EVENT_AT, _PEOPLE_AT = map(_at, (CASUALTY_AFTER, CONDITION_AFTER, EVENT_AFTER, PEOPLE_AFTER))
 _SCORE_CONSEQUENCE_AT, _SENIORITY_AT, _TIME_FRAME_AT = map(_at, (SCORE_CONSEQUENCE_AFTER, SENIORITY_AFTER, TIME_FRAME_AFTER))
+# what after a number makes it no target (an event 50米跑, seniority 30年教龄, a rubric's consequence 1次扣2分): one
+# match of the three alternatives, which matches where any of them does (none has a group or a flag of its own)
+_NOT_TARGET_AFTER = re.compile("|".join(f"(?:{rx.pattern})" for rx in (_EVENT_AT, _SENIORITY_AT, _SCORE_CONSEQUENCE_AT)))
+assert not _NOT_TARGET_AFTER.groupindex and len({rx.flags for rx in (_EVENT_AT, _SENIORITY_AT, _SCORE_CONSEQUENCE_AT)}) == 1
 _NOUN_RUN = re.compile(rf"(?:[^{_CLAUSE_END}、：:（()）\d]|[（(][^（()）\d]{{1,6}}[）)]){{0,24}}")
 _MONTH_AT = re.compile(r"\s*\d{1,2}\s*月")
 # patterns asked for every quantity, compiled once (not looked up in re's cache per call)
@@ -162,25 +179,30 @@ def _row_header(text: str, line_start: int) -> str:
     return prev if _HANZI.search(prev) and 2 <= len(prev) <= 20 else ""
 
 
-def _is_fact(text: str, start: int, unit: str) -> bool:
-    """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition."""
-    c0 = _clause_start(text, start, _CLAUSE_END)
-    before = text[c0:start]
+def _is_fact(text: str, start: int, unit: str, before: Optional[str] = None, unit_end: Optional[int] = None) -> bool:
+    """A bare quantity (no comparator) that states a fact, a scope, a cost estimate or a condition. `before` (the
+    clause up to the number) and `unit_end` (where the number's unit ends) when the caller has them already."""
+    if before is None:
+        before = text[_clause_start(text, start, _CLAUSE_END):start]
     if (FACT_WORDS.search(before) or FACT_RIGHT_BEFORE.search(before) or TIME_OF_DAY.search(before)
-            or FIGURE_RIGHT_BEFORE.search(before) or _casualties(text, start, unit)
+            or FIGURE_RIGHT_BEFORE.search(before)
+            or (_casualties(text, start, unit) if unit_end is None else _CASUALTY_AT.match(text, unit_end))
             or CONDITION.match(before.strip()) or _counts_a_list(before)):
         return True
     # the tests that read the whole sentence, cut only when the clause alone says nothing
     s0 = _clause_start(text, start, "。；;\n！？")
+    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
+    estimate = unit.endswith("元")
+    if sentence_head and not estimate:
+        return False  # neither test can hold: the sentence is not cut
     hi = min(len(text), start + 400)
     end = _SENTENCE_END.search(text, start, hi)  # the first of them: the least of each one's first place
     sentence = text[s0:end.start() if end else hi]
-    sentence_head = _HEADING_MARK.sub("", text[s0:start].strip()).strip()
     return bool(
-        (unit.endswith("元") and ESTIMATE_CONTEXT.search(sentence))
+        (estimate and ESTIMATE_CONTEXT.search(sentence))
         # 2名职初教师借鉴说课…: a quantity opening a sentence that goes on refers back, it commits nothing
         # (a table cell holding nothing but the quantity, 300元/间, is a value)
-        or (not sentence_head and _SEVEN_HANZI.search(sentence, len(text[s0:start])) is not None)
+        or (not sentence_head and _SEVEN_HANZI.search(sentence, start - s0) is not None)
     )
 
 
@@ -195,9 +217,10 @@ def _casualties(text: str, start: int, unit: str) -> bool:
     return bool(m and _CASUALTY_AT.match(text, m.end()))
 
 
-def _is_condition(text: str, start: int, end: int, cmp: Optional[str]) -> bool:
+def _is_condition(text: str, start: int, end: int, cmp: Optional[str], before: Optional[str] = None) -> bool:
     """凡…超过3次的 / 对有2家及以上企业的乡镇: the quantity picks out what a rule applies to."""
-    before = text[_clause_start(text, start, _CLAUSE_END):start]
+    if before is None:
+        before = text[_clause_start(text, start, _CLAUSE_END):start]
     if cmp is not None and CONDITION.match(before.strip()):
         return True
     opener = _HEADING_MARK.sub("", before.strip())
@@ -240,7 +263,7 @@ def _is_outline_number(text: str, m: re.Match) -> bool:
 
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
     taken: list[tuple[int, int]] = []
-    found: list[tuple[int, int, Target, bool]] = []  # (start, end, target, has a comparator)
+    found: list[tuple[int, int, Target, bool, int]] = []  # (start, end, target, has a comparator, its clause's start)
     for m in _RANGE.finditer(text):
         if m.group("unit") in NOT_UNITS:
             taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
@@ -264,47 +287,166 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         taken.append((m.start(), m.end()))
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
-            found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True))
-    for m in _QUANTITY.finditer(text):
-        if (any(a <= m.start() < b for a, b in taken) or _is_date_part(text, m) or m.group("unit") in NOT_UNITS
-                or _is_identifier(m.group("num")) or _is_outline_number(text, m) or _EVENT_AT.match(text, m.end())
-                or (m.group("unit") in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, m.start() - 3):m.start()]))
-                or _SENIORITY_AT.match(text, m.end()) or _SCORE_CONSEQUENCE_AT.match(text, m.end())
-                or (RANK_BEFORE.search(text[max(0, m.start() - 3):m.start()]) and _CONDITION_AT.match(text, m.end()))
-                or (m.group("unit") in ("年", "周岁") and _PEOPLE_AT.match(text, m.end()))
-                or (m.group("unit") == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, m.start() - 6):m.start()]))):
+            found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True,
+                          _clause_start(text, m.start(), _CLAUSE_END)))
+    for m, outcome in _quantities(text):
+        if taken and any(a <= m.start() < b for a, b in taken):
             continue
-        share = m.group("unit") in SHARE_UNITS
-        cmp, phrase_start = _comparator_before(text, m.start(), share=share)
-        # the comparator right before the number, not one before a whole the share is of
-        near_cmp = _comparator_before(text, m.start())[0] if share else cmp
-        suffix = m.group("suffix")
-        if cmp is None and m.group("unit") in TIME_UNITS and _TIME_FRAME_AT.match(text, m.end() - len(suffix or "")):
-            continue  # 3个月内, 用3年时间: a time frame
-        if suffix:
-            cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
-        if cmp in (None, "==") and not near_cmp and _is_fact(text, m.start(), m.group("unit")):
-            continue
-        if _is_condition(text, m.start(), m.end(), cmp) or (
-                cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
-            continue
-        if m.group("unit") in SCORE_UNITS and (cmp is None or SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
-            continue  # a rubric's points (集队2分, 扣2分) weigh an assessment
-        if cmp in PROHIBITED and PROHIBITIONS.search(text[_clause_start(text, phrase_start, _CLAUSE_END):phrase_start]):
-            cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
-        ind = _indicator(text, phrase_start, m.end(), stated=cmp is not None)
-        if not ind:
-            continue
-        target = Target(indicator=ind, comparator=cmp or "==", value=float(m.group("num")), unit=m.group("unit").replace("％", "%"),
-                        raw=text[phrase_start:m.end()])
-        found.append((phrase_start, m.end(), target, cmp is not None))
+        if outcome is not None:
+            phrase_start, end, fields, has, clause = outcome
+            indicator, comparator, value, unit, raw = fields
+            found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
+                          has, clause))
     # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
-    clauses_with_cmp = {_clause_start(text, a, _CLAUSE_END) for a, _, _, has in found if has}
-    for a, b, target, has in sorted(found, key=lambda f: f[0]):
-        if not has and _clause_start(text, a, _CLAUSE_END) in clauses_with_cmp:
+    clauses_with_cmp = {clause for _, _, _, has, clause in found if has}
+    for a, b, target, has, clause in sorted(found, key=lambda f: f[0]):
+        if not has and clause in clauses_with_cmp:
             continue
         yield a, b, target
     yield from _full_coverage(text)
+
+
+Outcome = Optional[tuple[int, int, tuple, bool, int]]  # (phrase start, end, Target fields, has a comparator, clause start)
+
+
+def _quantity(text: str, m: re.Match) -> tuple[Outcome, int]:
+    """What one match of _QUANTITY gives (None: no target), and how far back before the number it read: the start
+    of its comparator's phrase, or the number when it was turned away before the comparator was read."""
+    start, end = m.span()
+    num, unit, suffix = m.group("num", "unit", "suffix")
+    # the tests that turn a quantity away, cheapest first (each is pure: their order changes nothing)
+    if (unit in NOT_UNITS
+            or (len(num) >= MIN_IDENTIFIER_DIGITS and _is_identifier(num))
+            or (unit[0] in "年周" and _is_date_part(text, m)) or ("." in num and _is_outline_number(text, m))
+            or _NOT_TARGET_AFTER.match(text, end)
+            or (unit in ("米", "公里", "千米") and EVENT_BEFORE.search(text[max(0, start - 3):start]))
+            or ("前" in (three := text[max(0, start - 3):start]) and RANK_BEFORE.search(three) and _CONDITION_AT.match(text, end))
+            or (unit in ("年", "周岁") and _PEOPLE_AT.match(text, end))
+            or (unit == "秒" and COMPOUND_TIME_BEFORE.search(text[max(0, start - 6):start]))):
+        return None, start
+    # the comparator right before the number (near_cmp), or one before a whole the share is of
+    near_cmp, phrase_start, vetoed = _comparator_near(text, start)
+    cmp = near_cmp
+    if cmp is None and not vetoed and unit in SHARE_UNITS:
+        cmp, phrase_start = _share_comparator(text, start)
+    if cmp is None and unit in TIME_UNITS and _TIME_FRAME_AT.match(text, end - len(suffix or "")):
+        return None, start  # 3个月内, 用3年时间: a time frame
+    if suffix:
+        cmp = SUFFIX_COMPARATORS[suffix] if cmp in (None, "==", ">=", "<=") else cmp
+    clause = _clause_start(text, start, _CLAUSE_END)
+    before = text[clause:start]  # the clause up to the number, read by the fact and condition tests
+    if cmp in (None, "==") and not near_cmp and _is_fact(text, start, unit, before, m.end("unit")):
+        return None, phrase_start
+    if _is_condition(text, start, end, cmp, before) or (
+            cmp is not None and CONDITION_BEFORE_COMPARATOR.search(text[max(0, phrase_start - 3):phrase_start])):
+        return None, phrase_start
+    if unit in SCORE_UNITS and (cmp is None or SCORE_WORDS.search(text[max(0, phrase_start - 4):phrase_start])):
+        return None, phrase_start  # a rubric's points (集队2分, 扣2分) weigh an assessment
+    if phrase_start != start:
+        clause = _clause_start(text, phrase_start, _CLAUSE_END)
+    if cmp in PROHIBITED and PROHIBITIONS.search(text[clause:phrase_start]):
+        cmp = PROHIBITED[cmp]  # what is forbidden below the line is required above it
+    ind = _indicator(text, phrase_start, end, stated=cmp is not None)
+    if not ind:
+        return None, phrase_start
+    fields = (ind, cmp or "==", float(num), unit.replace("％", "%"), text[phrase_start:end])
+    return (phrase_start, end, fields, cmp is not None, clause), phrase_start
+
+
+# --- a line's quantities, read once ------------------------------------------------------------------
+# What a quantity gives is read from its line, except where a test reads across the line's ends: the tests that
+# look back from the number or its phrase (a comparator ending right before it: 达到\n95%; 民国\n102年; 4\n分30秒; a
+# table's row header on the line before) and the ones that look on from it over spaces (50米\n跑, 5年\n教龄) or
+# into a bracket (_NOUN_RUN). A look back crosses the line's start only over spaces, dashes and the units of a
+# compound time (BACK_CROSSES); a look on crosses its end only over spaces and the characters of the words it
+# looks for (_FORWARD); a noun run only through a bracket that opens in the line's last 7 characters. So when,
+# for every quantity of a line, a character of none of these stands between the line's start and what it reads
+# back to, and between the match and the line's end, the line is read the same way in any plan: what it gives is
+# remembered (the targets are made anew per use), and a plan's line remembered elsewhere is not read again.
+BACK_CROSSES = "-－—分钟小时"  # (tests/test_extract_line_gates.py checks it against the patterns)
+_FORWARD = (_NOT_TARGET_AFTER, _PEOPLE_AT, _TIME_FRAME_AT, _CASUALTY_AT, _MONTH_AT)
+
+
+def _literal_chars(pattern: str) -> set[str]:
+    """Every character a literal or a class of `pattern` names (the characters its matches may hold, besides the
+    ones of \\s and \\d)."""
+    from fangan.gates import _c, _p  # the standard library's parser, as fangan.gates reads it
+
+    chars: set[str] = set()
+
+    def walk(items) -> None:
+        for op, av in items:
+            if op is _c.LITERAL:
+                chars.add(chr(av))
+            elif op is _c.IN:
+                walk(av)
+            elif op is _c.RANGE:
+                chars.update(map(chr, range(av[0], av[1] + 1)))
+            elif op is _c.SUBPATTERN:
+                walk(av[3])
+            elif op is _c.BRANCH:
+                for alt in av[1]:
+                    walk(alt)
+            elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+                walk(av[2])
+            elif op not in (_c.CATEGORY, _c.AT):
+                raise ValueError(f"{op} in a pattern read after a number: extend _literal_chars")
+
+    walk(_p.parse(pattern))
+    return chars
+
+
+_BLOCKS_BACK = re.compile(f"[^\\s{re.escape(BACK_CROSSES)}]")
+_BLOCKS_FORWARD = re.compile("[^\\s\\d" + re.escape("".join(sorted(set().union(*(_literal_chars(rx.pattern) for rx in _FORWARD))))) + "]")
+_OPEN_BRACKET = re.compile("[（(]")
+_LINE_QUANTITIES: "OrderedDict[str, tuple[tuple[int, Outcome], ...]]" = OrderedDict()
+_REMEMBERED_LINES = 8192
+_REMEMBERED_LINE_CHARS = 1000
+
+
+def _clear_of_the_line_ends(text: str, line_start: int, line_end: int, m: re.Match, back: int) -> bool:
+    return bool(_BLOCKS_BACK.search(text, line_start, back) and _BLOCKS_FORWARD.search(text, m.end(), line_end)
+                and not _OPEN_BRACKET.search(text, max(m.end(), line_end - 7), line_end))
+
+
+def _quantities(text: str) -> Iterator[tuple[re.Match, Outcome]]:
+    """(match, what it gives) for every match of _QUANTITY in `text`, in order; a line's answers are remembered
+    when they hold in any plan (above)."""
+    matches = _QUANTITY.finditer(text)
+    m = next(matches, None)
+    while m is not None:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.start())
+        line_end = len(text) if line_end < 0 else line_end
+        on_line = [m]
+        m = next(matches, None)
+        while m is not None and m.start() < line_end:  # (a match never crosses a line break)
+            on_line.append(m)
+            m = next(matches, None)
+        line = text[line_start:line_end] if line_end - line_start <= _REMEMBERED_LINE_CHARS else None
+        known = _LINE_QUANTITIES.get(line) if line is not None else None
+        if known is not None:
+            _LINE_QUANTITIES.move_to_end(line)
+            for q, (_, outcome) in zip(on_line, known):
+                yield q, _shifted(outcome, line_start)
+            continue
+        read, clear = [], line is not None
+        for q in on_line:
+            outcome, back = _quantity(text, q)
+            clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
+            read.append((q.start() - line_start, _shifted(outcome, -line_start)))
+            yield q, outcome
+        if clear:
+            _LINE_QUANTITIES[line] = tuple(read)
+            if len(_LINE_QUANTITIES) > _REMEMBERED_LINES:
+                _LINE_QUANTITIES.popitem(last=False)
+
+
+def _shifted(outcome: Outcome, by: int) -> Outcome:
+    if outcome is None:
+        return None
+    phrase_start, end, fields, has, clause = outcome
+    return phrase_start + by, end + by, fields, has, clause + by
 
 
 _FULL_COVERAGE = re.compile(rf"(?P<ind>[^{_PIECE_END}]{{2,16}}?)全覆盖(?=[{_CLAUSE_END}]|$)")

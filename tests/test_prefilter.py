@@ -87,7 +87,7 @@ def test_line_limited_searches_find_what_the_whole_text_search_finds(pieces):
                 max_size=24))
 def test_deadline_sentences_are_the_sentences_that_hold_a_deadline_word(pieces):
     text = "".join(pieces)
-    assert list(rules._deadline_sentences(text)) == [s for s in rules.sentences(text) if rules._DEADLINE_OR_EACH.search(s[2])]
+    assert list(rules._deadline_sentences(text)) == [s for s in rules.sentences(text) if rules._DEADLINE_WORD.search(s[2])]
 
 
 _TARGET_ALPHABET = "0123456789.-—/\\、，。 年月个人%分钟以上至到~万元米第" 
