@@ -11,6 +11,7 @@ def test_process_executor_keeps_order_across_chunks_and_window():
     ex = ProcessExecutor(2, context="ctx", window=2, chunk=3)
     try:
         assert list(ex.map(tagged, range(10))) == [(i, "ctx") for i in range(10)]
+        assert list(ex.map(tagged, range(300))) == [(i, "ctx") for i in range(300)]  # past the ramp to full chunks
         assert list(ex.map(tagged, [])) == []
     finally:
         ex.close()
