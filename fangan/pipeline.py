@@ -619,13 +619,25 @@ def _finish(store: CorpusStore, report: BuildReport) -> None:
     """Derived outputs brought in line with documents/: corpus.jsonl compacted if records were replaced,
     the tables' replaced rows dropped, anything a killed build left out of step re-done. When nothing
     changed, this only reads."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .corpus import search, tables
 
+    # three independent writers (the JSONL, the SQLite index, the Parquet tables), each reading documents/
+    # only: run side by side, the build's serial tail is the longest of them, not their sum (their work is
+    # in SQLite, Arrow and kernel copies, which let go of the GIL)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fangan-finish") as pool:
+        jsonl = pool.submit(_finish_jsonl, store, report)
+        index = pool.submit(search.build_index, store.root)
+        tables.update_tables(store.root)
+        jsonl.result()
+        index.result()
+
+
+def _finish_jsonl(store: CorpusStore, report: BuildReport) -> None:
     store.finish_jsonl()
     store.write_errors(report.errors)
     store.write_skipped(report.skipped_inputs)
-    tables.update_tables(store.root)
-    search.build_index(store.root)
 
 
 def _merge_times(into: StageTimes, other: StageTimes) -> None:

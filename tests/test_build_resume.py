@@ -350,3 +350,18 @@ def test_compaction_copies_runs_to_what_a_line_by_line_copy_gives(tmp_path, seed
     changed = store.compact_jsonl(retake)
     assert store.jsonl_path.read_bytes() == (expected if changed else jsonl)
     assert changed or expected == jsonl
+
+
+def test_recover_removes_the_temporary_files_a_kill_left(tmp_path):
+    """A kill while corpus.jsonl was compacted (or errors.jsonl written) leaves the temporary file of
+    its atomic replacement beside it; the next build's recovery removes it, and keeps every real file."""
+    store = CorpusStore(tmp_path)
+    store.documents_dir.mkdir(parents=True)
+    left = [tmp_path / ".corpus.jsonl.k2x9q.tmp", tmp_path / ".errors.jsonl.a1b2.tmp",
+            store.documents_dir / ".0123456789abcdef.json.tmp"]
+    kept = [tmp_path / "corpus.jsonl", tmp_path / "notes.tmp", store.documents_dir / "0123456789abcdef.json"]
+    for p in left + kept:
+        p.write_bytes(b"{}\n" if p.name.endswith(".json") else b"")
+    store.recover()
+    assert [p for p in left if p.exists()] == []
+    assert all(p.exists() for p in kept)

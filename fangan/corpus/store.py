@@ -293,9 +293,10 @@ class CorpusStore:
         """Repair what a killed build left: corpus.jsonl torn, out of step with documents/, or
         missing the batch that was being written. Returns the ids of that batch."""
         pending = self.pending()
-        if self.documents_dir.is_dir():
-            for tmp in self.documents_dir.glob(".*.tmp"):  # a record the kill caught half-written
-                tmp.unlink(missing_ok=True)
+        for folder in (self.root, self.documents_dir):  # a record or a corpus file the kill caught half-written
+            if folder.is_dir():
+                for tmp in folder.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
         if pending or not self._state_matches():
             if self.documents_dir.is_dir() or self.jsonl_path.exists():
                 self.compact_jsonl(retake=pending)
