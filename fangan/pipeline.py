@@ -402,6 +402,7 @@ class _Writer:
         self.index = IndexWriter(store.root)
         self._built: set[str] = set()
         self.published = None
+        self.optimize_index = False
 
     def write(self, results: list) -> None:
         with self.report.times.timed("write"):
@@ -461,7 +462,8 @@ class _Writer:
         try:
             self.tables.close()
         finally:
-            self.index.close()
+            # the full-text merge a large build ends with runs in _finish, beside the other last writes
+            self.optimize_index = self.index.close(optimize=False)
 
 
 @holds_output_lock
@@ -532,7 +534,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     report.rebuilt = sorted(rebuilt)
     report.errors.sort(key=lambda e: e.path)
     with report.times.timed("corpus"):
-        _finish(store, report)
+        _finish(store, report, writer.optimize_index)
     report.seconds = time.perf_counter() - t_start
     return report
 
@@ -615,7 +617,7 @@ def _sources_of(store: CorpusStore, doc_ids: set[str], options: Options) -> Iter
                 yield item
 
 
-def _finish(store: CorpusStore, report: BuildReport) -> None:
+def _finish(store: CorpusStore, report: BuildReport, optimize_index: bool = False) -> None:
     """Derived outputs brought in line with documents/: corpus.jsonl compacted if records were replaced,
     the tables' replaced rows dropped, anything a killed build left out of step re-done. When nothing
     changed, this only reads."""
@@ -628,10 +630,18 @@ def _finish(store: CorpusStore, report: BuildReport) -> None:
     # in SQLite, Arrow and kernel copies, which let go of the GIL)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fangan-finish") as pool:
         jsonl = pool.submit(_finish_jsonl, store, report)
-        index = pool.submit(search.build_index, store.root)
+        index = pool.submit(_finish_index, store.root, optimize_index)
         tables.update_tables(store.root)
         jsonl.result()
         index.result()
+
+
+def _finish_index(root: Path, optimize: bool) -> None:
+    from .corpus import search
+
+    search.build_index(root)
+    if optimize:
+        search.optimize_index(root)
 
 
 def _finish_jsonl(store: CorpusStore, report: BuildReport) -> None:
