@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from fangan.extract import extract
 from fangan.ingest import IngestError, Limits, Skipped, SourceItem, SourceRef, iter_inputs
+from fangan.ingest.archives import SEP as ARCHIVE_SEP
 from fangan.model import Document, ErrorRecord, Removed, Source, RecordWarning
 from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
@@ -363,6 +364,7 @@ class _Inputs:
         self.options = options
         self.report = report
         self.reported = False
+        self.paths: dict[str, str] = {}  # sha256 → the path this run read it from (first seen), in input order
 
     def items(self) -> Iterator[SourceItem]:
         seen: dict[str, str] = {}  # sha256 → first path, to report duplicates instead of silently merging
@@ -386,8 +388,27 @@ class _Inputs:
             seen[sha] = item.path
             if first:
                 report.bytes_in += item.size
+                self.paths[sha] = item.path
             yield item
         self.reported = True
+
+    def items_of(self, doc_ids: set[str]) -> Iterator[SourceItem]:
+        """This run's inputs of `doc_ids`, in input order, read again from their own paths (members of an
+        archive from the archive), not by walking every input again: a build that rebuilds a few documents
+        at its end reads those, not the whole archive it was given. Found ids are removed from `doc_ids`."""
+        roots: dict[str, set[str]] = {}  # root path → shas wanted from it, in the order first read
+        for sha, path in self.paths.items():
+            if doc_id_for(sha) in doc_ids:
+                roots.setdefault(path.split(ARCHIVE_SEP, 1)[0], set()).add(sha)
+        options = self.options
+        for root, shas in roots.items():
+            for item in iter_inputs([root], options.limits, follow_symlinks=options.follow_symlinks):
+                if isinstance(item, SourceItem) and item.sha256 in shas and self.paths.get(item.sha256) == item.path:
+                    shas.discard(item.sha256)
+                    doc_ids.discard(doc_id_for(item.sha256))
+                    yield item
+                    if not shas:
+                        break
 
 
 class _Writer:
@@ -545,7 +566,9 @@ def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: O
     stale = log.stale(learned, store.document_ids())
     if not stale:
         return
-    for item in source.items():
+    yield from source.items_of(stale)
+    for item in (source.items() if stale & {doc_id_for(sha) for sha in source.paths} else ()):
+        # (an input this run read that its own path no longer gives: walk the inputs as given)
         if not stale:
             break
         if doc_id_for(item.sha256) in stale:

@@ -365,3 +365,27 @@ def test_recover_removes_the_temporary_files_a_kill_left(tmp_path):
     store.recover()
     assert [p for p in left if p.exists()] == []
     assert all(p.exists() for p in kept)
+
+
+def test_documents_to_rebuild_are_read_again_from_their_own_paths(tmp_path):
+    """The rebuild at the end of a build reads only the stale documents' inputs again (an archive's
+    members from the archive), not every input it was given: the same items, paths and bytes."""
+    import zipfile
+
+    from fangan.pipeline import BuildReport, _Inputs, doc_id_for
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    for i in range(6):
+        (folder / "sub" / f"plan{i}.txt").write_text(f"第{i}号工作方案\n一、工作目标\n", encoding="utf-8")
+    with zipfile.ZipFile(folder / "a.zip", "w") as z:
+        z.writestr("x/one.txt", "压缩包里的方案一\n")
+        z.writestr("x/two.txt", "压缩包里的方案二\n")
+    source = _Inputs([folder], Options(), BuildReport())
+    first = {doc_id_for(i.sha256): i for i in source.items()}
+    wanted = {d for d, i in first.items() if i.path.endswith(("plan2.txt", "plan4.txt", "two.txt"))}
+    assert len(wanted) == 3
+    stale = set(wanted)
+    again = list(source.items_of(stale))
+    assert stale == set()  # every one found
+    assert [(i.path, i.data) for i in again] == [(first[d].path, first[d].data) for d in first if d in wanted]
