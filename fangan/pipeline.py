@@ -598,9 +598,13 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
               dask_address: Optional[str], progress, phase: str) -> None:
     from .executors import make_executor, resolve_jobs
 
+    from .executors import AUTO_MIN_ITEMS
+
     head, items = _peek(jobs_iter, BATCH)
     if not head:
         return
+    if phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address:
+        jobs = 1  # the few documents rebuilt at the end: fresh workers would cost more than they give
     writer.publish(ctx[1])
     with writer.report.times.timed("start"):
         if not dask_address and resolve_jobs(jobs, len(head)) > 1:
