@@ -162,3 +162,9 @@ def __getattr__(name: str):
 
         return getattr(spacy_pipeline, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if "spacy" in sys.modules:
+    # the caller has spaCy loaded already: register the tokenizer and the components now, at no cost, so a
+    # pipeline that names them works even where the entry points are not seen (a source tree's stale egg-info)
+    from . import spacy_pipeline  # noqa: E402,F401

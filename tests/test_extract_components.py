@@ -127,3 +127,16 @@ def test_a_default_build_never_imports_spacy(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(samples), str(tmp_path / "out")],
                          capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) >= 5 and out[1] == "False"
+
+
+def test_importing_the_finders_after_spacy_registers_the_components():
+    """With spaCy loaded first, importing fangan.extract.nlp registers the tokenizer and the components
+    (entry points aside); without it, importing nlp loads no spaCy."""
+    import subprocess
+    import sys
+
+    after = ("import spacy, sys; import fangan.extract.nlp; "
+             "print('fangan.extract.spacy_pipeline' in sys.modules, 'fangan.jieba_tokenizer.v1' in spacy.registry.tokenizers.get_all())")
+    alone = "import sys; import fangan.extract.nlp; print('spacy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", after], capture_output=True, text=True, check=True).stdout.split() == ["True", "True"]
+    assert subprocess.run([sys.executable, "-c", alone], capture_output=True, text=True, check=True).stdout.split() == ["False"]
