@@ -22,7 +22,7 @@ from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
-from fangan.gates import gated, pivot_pattern
+from fangan.gates import gated, lines_matching, pivot_pattern
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
@@ -419,19 +419,6 @@ def _party_words() -> re.Pattern:
     return re.compile(pivot_pattern(dict.fromkeys(PARTY_WORDS, "")))
 
 
-def hit_lines(rx: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of `text` where `rx` finds something (a match is counted on the line it opens)."""
-    m = rx.search(text)
-    while m:
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.start())
-        if end < 0:
-            yield start, len(text)
-            return
-        yield start, end
-        m = rx.search(text, end + 1)
-
-
 def _after_a_line_sentence(text: str, at: int) -> bool:
     """_after_a_sentence of the line of `text` that holds `at`: the line's start counts as the text's start."""
     i = at
@@ -444,7 +431,7 @@ def _party_line_starts(text: str) -> dict[int, int]:
     """{start: end} of the lines of `text` on which some rule outside a duty section can name a party."""
     lines: dict[int, int] = {}
     for rx in (_party_words(), _ASSIGNED_AT):
-        lines.update(hit_lines(rx, text))
+        lines.update(lines_matching(rx, text))
     # a bracket never crosses a line, so the text's brackets are its lines' brackets
     for m in _PAREN.finditer(text) if "（" in text or "(" in text else ():
         if _after_a_line_sentence(text, m.start()):

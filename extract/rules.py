@@ -17,14 +17,14 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
-from fangan.gates import gated, lines_with
+from fangan.gates import gated, lines_matching, lines_with
 from fangan.line_cache import line_cache
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties, hit_lines  # noqa: F401  (the party rules live in parties.py)
+from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     it alone, so a line's deadlines are a pure function of the line: each line that holds a deadline word is read
     once (plans repeat lines, within a plan and across a site's plans) and its items are made anew per use (the
     extraction fills in their section and year)."""
-    for start, end in hit_lines(_DEADLINE_WORD, text):
+    for start, end in lines_matching(_DEADLINE_WORD, text):
         for a, b, item in _line_deadlines(text[start:end]):
             yield start + a, start + b, Deadline.model_validate(item)
 

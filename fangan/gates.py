@@ -354,17 +354,23 @@ def lines_with(text: str, word: str):
     return _hit_lines(lambda pos: text.find(word, pos), text)
 
 
-def lines_hit(pattern: re.Pattern, text: str) -> list[int]:
-    """Indexes of the lines of `text` (split at "\\n") where `pattern` finds something, in order, from scans of the
-    whole text that jump to the next line at each hit. `pattern` must never match a newline (a match begun in one
-    line is counted there)."""
+def lines_matching(pattern: re.Pattern, text: str):
+    """(start, end) of every line of `text` where `pattern` finds something, in order (a match is counted on the
+    line it opens), from scans of the whole text that jump to the next line at each hit."""
     def find(pos: int) -> int:
         m = pattern.search(text, pos)
         return -1 if m is None else m.start()
 
+    return _hit_lines(find, text)
+
+
+def lines_hit(pattern: re.Pattern, text: str) -> list[int]:
+    """Indexes of the lines of `text` (split at "\\n") where `pattern` finds something, in order, from scans of the
+    whole text that jump to the next line at each hit. `pattern` must never match a newline (a match begun in one
+    line is counted there)."""
     found: list[int] = []
     line = prev = 0
-    for start, _end in _hit_lines(find, text):
+    for start, _end in lines_matching(pattern, text):
         line += text.count("\n", prev, start)
         found.append(line)
         prev = start

@@ -165,14 +165,15 @@ def test_a_line_too_long_to_keep_names_the_parties_a_short_one_names():
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab阶段\n ", max_size=40), st.sampled_from(["阶段", "a", "ab", "段"]))
-def test_lines_with_and_lines_hit_give_the_lines_that_hold_a_hit(text, word):
+def test_lines_with_lines_matching_and_lines_hit_give_the_lines_that_hold_a_hit(text, word):
     import re
 
-    from fangan.gates import lines_hit, lines_with
+    from fangan.gates import lines_hit, lines_matching, lines_with
 
     offsets, pos = [], 0
     for line in text.split("\n"):
         offsets.append((pos, pos + len(line), line))
         pos += len(line) + 1
     assert list(lines_with(text, word)) == [(a, b) for a, b, line in offsets if word in line]
+    assert list(lines_matching(re.compile(re.escape(word)), text)) == [(a, b) for a, b, line in offsets if word in line]
     assert lines_hit(re.compile(re.escape(word)), text) == [i for i, (_, _, line) in enumerate(offsets) if word in line]
