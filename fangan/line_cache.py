@@ -20,14 +20,14 @@ def line_cache(maxsize: int = 16384, max_line: int = MAX_CACHED_LINE):
     def decorate(func):
         cached = lru_cache(maxsize=maxsize)(func)
 
-        def wrapper(line, *args, **kwargs):
-            if len(line) > max_line:
-                return func(line, *args, **kwargs)
-            return cached(line, *args, **kwargs)
-
         if _takes_one_argument(func):  # most do: a call without packing arguments (~180k calls a 20 MB build)
-            def wrapper(line):  # noqa: F811
+            def wrapper(line):
                 return cached(line) if len(line) <= max_line else func(line)
+        else:
+            def wrapper(line, *args, **kwargs):
+                if len(line) > max_line:
+                    return func(line, *args, **kwargs)
+                return cached(line, *args, **kwargs)
 
         update_wrapper(wrapper, func)
         wrapper.cache_clear = cached.cache_clear

@@ -484,7 +484,7 @@ class _Writer:
             self.tables.close()
         finally:
             # the full-text merge a large build ends with runs in _finish, beside the other last writes
-            self.optimize_index = self.index.close(optimize=False)
+            self.optimize_index = self.index.close()
 
 
 @holds_output_lock
@@ -596,9 +596,7 @@ def prime() -> None:
 
 def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer, jobs: Optional[int],
               dask_address: Optional[str], progress, phase: str) -> None:
-    from .executors import make_executor, resolve_jobs
-
-    from .executors import AUTO_MIN_ITEMS
+    from .executors import AUTO_MIN_ITEMS, make_executor, resolve_jobs
 
     head, items = _peek(jobs_iter, BATCH)
     if not head:
@@ -650,7 +648,7 @@ def _finish(store: CorpusStore, report: BuildReport, optimize_index: bool = Fals
     changed, this only reads."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .corpus import search, tables
+    from .corpus import tables
 
     # three independent writers (the JSONL, the SQLite index, the Parquet tables), each reading documents/
     # only: run side by side, the build's serial tail is the longest of them, not their sum (their work is

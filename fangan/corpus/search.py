@@ -236,35 +236,28 @@ class IndexWriter:
         _insert_entries(self.con, entries, fingerprints)
         self.added += len(entries)
 
-    def close(self, optimize: bool = True) -> bool:
-        """Commit and close. A build that added OPTIMIZE_AFTER documents or more leaves the full-text index
-        as one segment: the many segments of its batches would otherwise be merged by whichever later
-        small build crosses FTS5's merge threshold (adding one document then rewrote 3 MB instead of
-        0.5 MB), and queries read one segment instead of many. With `optimize=False` that merge is left to
-        the caller (`optimize_index`, run beside the build's other last writes); returns whether it is due."""
+    def close(self) -> bool:
+        """Commit and close; returns whether the index is due a full-text merge (`optimize_index`): a build
+        that added OPTIMIZE_AFTER documents or more leaves the index as one segment, since the many
+        segments of its batches would otherwise be merged by whichever later small build crosses FTS5's
+        merge threshold (adding one document then rewrote 3 MB instead of 0.5 MB), and queries read one
+        segment instead of many. The build runs that merge beside its other last writes."""
         if self.con is None:
             return False
-        due = self.added >= OPTIMIZE_AFTER
         try:
             _set_automerge(self.con, AUTOMERGE)
-            if due and optimize:
-                _optimize(self.con)
         finally:
             self.con.close()
             self.con = None
-        return due and not optimize
-
-
-def _optimize(con: sqlite3.Connection) -> None:
-    with con:
-        con.execute("INSERT INTO documents_fts(documents_fts) VALUES('optimize')")
+        return self.added >= OPTIMIZE_AFTER
 
 
 def optimize_index(root: str | Path) -> None:
     """Merge the full-text index of DIR/corpus.sqlite into one segment."""
     con = _connect(db_path(root))
     try:
-        _optimize(con)
+        with con:
+            con.execute("INSERT INTO documents_fts(documents_fts) VALUES('optimize')")
     finally:
         con.close()
 

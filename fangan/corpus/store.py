@@ -73,8 +73,13 @@ def line_bytes(record: dict) -> bytes:
     return orjson.dumps(record)
 
 
+def document_bytes(doc: Document) -> bytes:
+    """documents/<id>.json of `doc`."""
+    return record_bytes(doc.model_dump(mode="json"))
+
+
 def dump_document(doc: Document) -> str:
-    return record_bytes(doc.model_dump(mode="json")).decode("utf-8")
+    return document_bytes(doc).decode("utf-8")
 
 
 def jsonl_line(record_json: str | bytes) -> bytes:
@@ -91,7 +96,6 @@ def _line_id(line: bytes) -> Optional[str]:
         return json.loads(line).get("id")
     except ValueError:
         return None
-
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -116,6 +120,7 @@ def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
             n = len(data)
         offset += n
 
+
 class CorpusStore:
     def __init__(self, root: os.PathLike | str):
         self.root = Path(root)
@@ -138,7 +143,7 @@ class CorpusStore:
 
     def write_document(self, doc: Document, fsync: bool = True) -> Path:
         p = self.document_path(doc.id)
-        atomic_write_bytes(p, record_bytes(doc.model_dump(mode="json")), fsync=fsync)
+        atomic_write_bytes(p, document_bytes(doc), fsync=fsync)
         return p
 
     def write_record(self, doc_id: str, record_json: bytes) -> Path:
