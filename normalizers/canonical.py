@@ -44,7 +44,7 @@ _PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s?([,:;!?])|([,:;!?])(?=\s?{_CJK})")
 _ASCII_PARENS = re.compile(rf"\(([^()\n]*?)\)")
 
 
-_FULLWIDTH_ALNUM_CHAR = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # the keys of _FULLWIDTH_ALNUM
+_FULLWIDTH_ALNUM_CHAR = re.compile("[" + "".join(map(chr, _FULLWIDTH_ALNUM)) + "]")  # the keys of _FULLWIDTH_ALNUM
 _ASCII_PUNCT = re.compile("[,:;!?]")
 
 

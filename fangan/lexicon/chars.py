@@ -305,8 +305,6 @@ def logprob_at_least(text: str, sample: int = LOGPROB_SAMPLE) -> float:
     looked up in the bigram table. Short texts: the exact value."""
     if not (len(text) >= _ARRAY_FROM and sample >= _ARRAY_FROM):
         return _logprob_loop(text, sample)
-    import numpy as np
-
     keys = _scored_keys(text[:sample])
     if not len(keys):
         return 0.0
