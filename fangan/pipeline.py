@@ -27,6 +27,7 @@ from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
 
 from .corpus.lock import holds_output_lock
+from .executors import batch_gc
 from .corpus.store import CorpusStore, line_bytes, record_bytes
 
 
@@ -488,6 +489,7 @@ class _Writer:
 
 
 @holds_output_lock
+@batch_gc()
 def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Options] = None,
           progress: Optional[Callable[[str, int, Optional[int]], None]] = None, jobs: Optional[int] = None,
           dask_address: Optional[str] = None) -> BuildReport:

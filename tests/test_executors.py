@@ -29,3 +29,44 @@ def test_process_executor_chunk_of_one_and_serial_agree():
         assert list(serial.map(tagged, items)) == parallel == [(c, 7) for c in items]
     finally:
         serial.close()
+
+
+def young_threshold(item):
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_batch_gc_tunes_the_collector_for_the_batch_and_gives_it_back():
+    import gc
+
+    from fangan.executors import GC_YOUNG, batch_gc
+
+    before = gc.get_threshold()
+    with batch_gc():
+        assert gc.get_threshold() == (GC_YOUNG, *before[1:])
+    assert gc.get_threshold() == before
+    with __import__("pytest").raises(KeyError):  # given back when the batch fails too
+        with batch_gc():
+            raise KeyError("x")
+    assert gc.get_threshold() == before
+
+
+def test_workers_run_with_the_batch_threshold(tmp_path):
+    from fangan.executors import GC_YOUNG
+    from fangan.pipeline import build
+
+    ex = ProcessExecutor(2, chunk=1)
+    try:
+        assert set(ex.map(young_threshold, range(4))) == {GC_YOUNG}
+    finally:
+        ex.close()
+    # and a build in this process runs with it, leaving the caller's setting as it was
+    import gc
+
+    seen = []
+    before = gc.get_threshold()
+    (tmp_path / "a.txt").write_text("某县2024年工作方案\n一、目标\n完成。\n", encoding="utf-8")
+    build([tmp_path / "a.txt"], tmp_path / "out", jobs=1, progress=lambda *a: seen.append(gc.get_threshold()[0]))
+    assert seen and set(seen) == {GC_YOUNG}
+    assert gc.get_threshold() == before
