@@ -315,7 +315,7 @@ def _serialize(doc: Document, view) -> BuiltDocument:
     from fangan.lexicon.segment import get_segmenter
 
     from .corpus.search import index_entry
-    from .corpus.tables import rows_for
+    from .corpus.tables import table_rows
 
     record = doc.model_dump(mode="json")  # the dict json.loads(model_dump_json()) gives (checked on 2,881 records), 5× faster
     record_json, line = record_bytes(record), line_bytes(record)
@@ -325,7 +325,7 @@ def _serialize(doc: Document, view) -> BuiltDocument:
     words = segmented(doc.text)
     if words is not None and not _same_segmenter(tok):
         words = None
-    entry = index_entry(record, rows_for(record, doc), tok, words)
+    entry = index_entry(record, table_rows(record, doc), tok, words)
     return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
 
 

@@ -233,3 +233,36 @@ def test_many_small_parts_are_merged(tmp_path):
     assert sorted(p.name for p in (root / "tables" / "targets").iterdir()) == list(parts)
     assert tables.tables_are_current(root)
     assert len(load_corpus(root).documents) == tables.MERGE_AT
+
+
+def test_table_rows_put_each_value_in_its_column():
+    # the rows are tuples in SCHEMAS order: a value one column off would still load, so name them
+    from fangan.corpus.tables import rows_for, table_rows
+    from fangan.pipeline import process_file
+
+    doc = process_file(Path(__file__).parent / "fixtures" / "extract" / "county_vaccination_plan.txt")
+    record = doc.model_dump(mode="json")
+    rows = table_rows(record, doc)
+    assert all(len(r) == len(SCHEMAS[t]) for t in TABLES for r in rows[t]) and all(rows[t] for t in TABLES)
+    assert rows == table_rows(record)  # from the record alone, validated again
+    named = rows_for(record, doc)
+    d = named["documents"][0]
+    assert (d["doc_id"], d["issuer"], d["doc_number"], d["year"], d["format"]) == (
+        doc.id, "县卫生健康局", "县卫健发〔2024〕15号", 2024, "txt")
+    assert d["n_sections"] == len(named["sections"]) and d["n_chars"] == len(doc.text) and d["text"] == doc.text
+    s = named["sections"][-1]
+    assert (s["section_id"], s["order"], s["level"], s["marker"], s["title"], s["path"], s["parent_id"]) == (
+        "s4.2", 8, 2, "（二）", "严格考核", "工作要求 > 严格考核", "s4")
+    t = named["targets"][-1]
+    assert (t["indicator"], t["comparator"], t["value"], t["unit"], t["section_path"]) == (
+        "村级接种服务覆盖率", "==", 100.0, "%", "工作目标")
+    p = named["phases"][-1]
+    assert (p["name"], p["start_month"], p["start_part"], p["end_month"], p["end_raw"], p["raw"]) == (
+        "总结阶段", 11, "late", 12, "年底", "11月下旬至年底")
+    dl = named["deadlines"][-1]
+    assert (dl["action"], dl["recurring"], dl["due_part"], dl["due_raw"], dl["section_id"]) == (
+        "报送工作总结", "quarterly", "end", "每季度末前", "s3.3")
+    pa_ = named["parties"][-1]
+    assert (pa_["party_index"], pa_["name"], pa_["role"], pa_["section_path"]) == (7, "县妇幼保健院", "合作", "工作要求 > 加强协作")
+    r = named["repairs"][-1]
+    assert (r["step"], r["count"], r["examples"]) == ("choose_title", 1, "[]")

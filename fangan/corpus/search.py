@@ -156,20 +156,25 @@ class IndexEntry:
     """What the index needs of one document, computed where the document was built."""
 
     doc_id: str
-    rows: dict[str, list[tuple]]  # tables.row_tuples of the record
+    rows: dict[str, list[tuple]]  # tables.table_rows of the record
     parties: str  # JSON arrays for Datasette's array facets
     deadline_months: str
     fts: tuple[str, str, str]  # title, body, extra (index_columns)
 
 
-def index_entry(record: dict, rows: dict[str, list[dict]], tok: Tokenizer,
-                body_words: Optional[list[str]] = None) -> IndexEntry:
-    from .tables import row_tuples
+_PARTY_NAME = SCHEMAS["parties"].get_field_index("name")
+_DEADLINE_PARTY = SCHEMAS["deadlines"].get_field_index("party")
+_DEADLINE_MONTH = SCHEMAS["deadlines"].get_field_index("due_month")
 
-    parties = list(dict.fromkeys([p["name"] for p in rows["parties"]] +
-                                 [d["party"] for d in rows["deadlines"] if d["party"]]))
-    months = sorted({d["due_month"] for d in rows["deadlines"] if d["due_month"]})
-    return IndexEntry(record["id"], row_tuples(rows), json.dumps(parties, ensure_ascii=False), json.dumps(months),
+
+def index_entry(record: dict, rows: dict[str, list[tuple]], tok: Tokenizer,
+                body_words: Optional[list[str]] = None) -> IndexEntry:
+    """`rows`: the record's `tables.table_rows`."""
+    deadlines = rows["deadlines"]
+    parties = list(dict.fromkeys([p[_PARTY_NAME] for p in rows["parties"]] +
+                                 [d[_DEADLINE_PARTY] for d in deadlines if d[_DEADLINE_PARTY]]))
+    months = sorted({d[_DEADLINE_MONTH] for d in deadlines if d[_DEADLINE_MONTH]})
+    return IndexEntry(record["id"], rows, json.dumps(parties, ensure_ascii=False), json.dumps(months),
                       index_columns(record.get("title") or "", record.get("text") or "", tok, body_words))
 
 
@@ -268,7 +273,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -
     Only documents whose record changed since they were indexed (by fingerprint) are re-indexed; a
     different tokenizer or index version rebuilds everything; an index that is current is only read.
     """
-    from .tables import rows_for
+    from .tables import table_rows
 
     root = Path(root)
     store = CorpusStore(root)
@@ -289,7 +294,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -
             entries = []
             for doc_id in todo[i:i + 64]:
                 record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
-                entries.append(index_entry(record, rows_for(record), tok))
+                entries.append(index_entry(record, table_rows(record), tok))
             _insert_entries(con, entries, current)
         n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:

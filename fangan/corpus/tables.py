@@ -22,8 +22,6 @@ import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -105,77 +103,70 @@ class Corpus:
         return getattr(self, name)
 
 
-def _date_cols(prefix: str, d) -> dict:
-    d = d or {}
+def _date_values(d) -> tuple:
+    """A date's six columns (`_date_fields`): year, month, day, part, iso, raw."""
+    if not d:
+        return (None, None, None, None, None, None)
     y, m, day = d.get("year"), d.get("month"), d.get("day")
-    return {
-        f"{prefix}_year": y,
-        f"{prefix}_month": m,
-        f"{prefix}_day": day,
-        f"{prefix}_part": d.get("part"),
-        f"{prefix}_iso": f"{y:04d}-{m:02d}-{day:02d}" if (y and m and day) else None,
-        f"{prefix}_raw": d.get("raw"),
-    }
+    return (y, m, day, d.get("part"), f"{y:04d}-{m:02d}-{day:02d}" if (y and m and day) else None, d.get("raw"))
 
 
-def rows_for(doc: dict, model: Optional[Document] = None) -> dict[str, list[dict]]:
-    """Every table's rows for one record (a dict as stored in documents/*.json; `model` is the same
-    record as a Document when the caller has it, which saves validating it again)."""
+def _section_rows(did: str, sections, paths: dict[str, str]) -> list[tuple]:
+    """The sections table, depth first; fills `paths` (section id → its path of titles/markers)."""
+    rows: list[tuple] = []
+    for order, (s, path) in enumerate(iter_sections(sections)):
+        sid = s.id
+        paths[sid] = p = " > ".join(path)
+        rows.append((did, sid, order, s.level, s.marker, s.title, p, sid.rsplit(".", 1)[0] if "." in sid else None,
+                     len(s.children), s.text))
+    return rows
+
+
+def table_rows(doc: dict, model: Optional[Document] = None) -> dict[str, list[tuple]]:
+    """Every table's rows for one record (a dict as stored in documents/*.json), as tuples in the order
+    of `SCHEMAS` — what the Parquet parts and the index are written from. `model` is the same record as
+    a Document when the caller has it, which saves validating it again."""
     did = doc["id"]
     d = model if model is not None else Document.model_validate(doc)
     paths: dict[str, str] = {}
-    sections = []
-    for order, (s, path) in enumerate(iter_sections(d.sections)):
-        paths[s.id] = " > ".join(path)
-        sections.append({
-            "doc_id": did, "section_id": s.id, "order": order, "level": s.level, "marker": s.marker,
-            "title": s.title, "path": paths[s.id], "parent_id": s.id.rsplit(".", 1)[0] if "." in s.id else None,
-            "n_children": len(s.children), "text": s.text,
-        })
+    sections = _section_rows(did, d.sections, paths)
 
-    def ref(sid):
-        return {"section_id": sid, "section_path": paths.get(sid or "")}
+    def ref(sid) -> tuple:
+        return sid, paths.get(sid or "")
 
-    src = doc["source"]
-    documents = [{
-        "doc_id": did, "schema_version": doc["schema_version"], "title": doc["title"], "issuer": doc.get("issuer"),
-        "addressee": doc.get("addressee"), "doc_number": doc.get("doc_number"), "year": doc.get("year"),
-        "year_source": doc.get("year_source"), "script": doc["script"], "path": src["path"], "url": src.get("url"),
-        "format": src["format"], "site": src.get("site"), "sha256": src["sha256"], "encoding": src.get("encoding"),
-        "captured_at": src.get("captured_at"), "size": src.get("size"),
-        **_date_cols("date", doc.get("date")),
-        "n_chars": len(doc["text"]), "n_sections": len(sections), "n_goals": len(doc["goals"]),
-        "n_phases": len(doc["phases"]), "n_deadlines": len(doc["deadlines"]),
-        "n_parties": len(doc["responsible_parties"]), "n_warnings": len(doc["warnings"]),
-        "warnings": json.dumps([w["code"] for w in doc["warnings"]], ensure_ascii=False), "text": doc["text"],
-    }]
+    src, text = doc["source"], doc["text"]
+    documents = [(
+        did, doc["schema_version"], doc["title"], doc.get("issuer"), doc.get("addressee"), doc.get("doc_number"),
+        doc.get("year"), doc.get("year_source"), doc["script"], src["path"], src.get("url"), src["format"],
+        src.get("site"), src["sha256"], src.get("encoding"), src.get("captured_at"), src.get("size"),
+        *_date_values(doc.get("date")),
+        len(text), len(sections), len(doc["goals"]), len(doc["phases"]), len(doc["deadlines"]),
+        len(doc["responsible_parties"]), len(doc["warnings"]),
+        json.dumps([w["code"] for w in doc["warnings"]], ensure_ascii=False), text,
+    )]
     goals, targets = [], []
     for gi, g in enumerate(doc["goals"]):
-        goals.append({"doc_id": did, "goal_index": gi, **ref(g.get("section_id")), "text": g["text"],
-                      "n_targets": len(g["targets"])})
+        gref = ref(g.get("section_id"))
+        goals.append((did, gi, *gref, g["text"], len(g["targets"])))
         for ti, t in enumerate(g["targets"]):
-            targets.append({"doc_id": did, "goal_index": gi, "target_index": ti, **ref(g.get("section_id")),
-                            "indicator": t["indicator"], "comparator": t.get("comparator"), "value": t.get("value"),
-                            "unit": t.get("unit"), "raw": t.get("raw")})
-    phases = [{"doc_id": did, "order": p["order"], "name": p["name"], **ref(p.get("section_id")),
-               **_date_cols("start", p.get("start")), **_date_cols("end", p.get("end")), "raw": p.get("raw")}
-              for p in doc["phases"]]
-    deadlines = [{"doc_id": did, "deadline_index": i, "action": x.get("action"), "party": x.get("party"),
-                  "recurring": x.get("recurring"), **ref(x.get("section_id")), **_date_cols("due", x.get("due")),
-                  "raw": x.get("raw")} for i, x in enumerate(doc["deadlines"])]
-    parties = [{"doc_id": did, "party_index": i, "name": x["name"], "role": x.get("role"), **ref(x.get("section_id")),
-                "raw": x.get("raw")} for i, x in enumerate(doc["responsible_parties"])]
-    repairs = [{"doc_id": did, "step": r["step"], "count": r["count"], "detail": r.get("detail"),
-                "examples": json.dumps([[c["before"], c["after"]] for c in r["changes"][:10]], ensure_ascii=False)}
+            targets.append((did, gi, ti, *gref, t["indicator"], t.get("comparator"), t.get("value"), t.get("unit"),
+                            t.get("raw")))
+    phases = [(did, p["order"], p["name"], *ref(p.get("section_id")), *_date_values(p.get("start")),
+               *_date_values(p.get("end")), p.get("raw")) for p in doc["phases"]]
+    deadlines = [(did, i, x.get("action"), x.get("party"), x.get("recurring"), *ref(x.get("section_id")),
+                  *_date_values(x.get("due")), x.get("raw")) for i, x in enumerate(doc["deadlines"])]
+    parties = [(did, i, x["name"], x.get("role"), *ref(x.get("section_id")), x.get("raw"))
+               for i, x in enumerate(doc["responsible_parties"])]
+    repairs = [(did, r["step"], r["count"], r.get("detail"),
+                json.dumps([[c["before"], c["after"]] for c in r["changes"][:10]], ensure_ascii=False))
                for r in doc["repairs"]]
     return {"documents": documents, "sections": sections, "goals": goals, "targets": targets, "phases": phases,
             "deadlines": deadlines, "parties": parties, "repairs": repairs}
 
 
-def arrow_table(name: str, rows: list[dict]) -> pa.Table:
-    """Rows of one table as an Arrow table with the table's fixed schema (extra keys are ignored)."""
-    schema = SCHEMAS[name]
-    return pa.Table.from_pylist(rows, schema=schema)
+def rows_for(doc: dict, model: Optional[Document] = None) -> dict[str, list[dict]]:
+    """`table_rows` as dicts keyed by column name."""
+    return {t: [dict(zip(SCHEMAS[t].names, r)) for r in rows] for t, rows in table_rows(doc, model).items()}
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -187,11 +178,11 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
 
 
 def frames_from_records(records: Iterable[dict]) -> Corpus:
-    acc: dict[str, list[dict]] = {t: [] for t in TABLES}
+    acc: dict[str, list[tuple]] = {t: [] for t in TABLES}
     for doc in records:
-        for t, rows in rows_for(doc).items():
+        for t, rows in table_rows(doc).items():
             acc[t].extend(rows)
-    return Corpus(**{t: to_pandas(arrow_table(t, acc[t])) for t in TABLES})
+    return Corpus(**{t: to_pandas(arrow_from_tuples(t, acc[t])) for t in TABLES})
 
 
 # ---------------------------------------------------------------- Parquet on disk
@@ -250,24 +241,6 @@ def _write_manifest(root: Path, parts: dict[str, dict[str, str]]) -> None:
                        fsync=False)
 
 
-def row_tuples(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
-    """Rows as tuples in each table's column order: compact to send from a worker, fast to write."""
-    return {t: _tuples(t, rows[t]) for t in TABLES}
-
-
-@lru_cache(maxsize=None)
-def _columns(table: str):
-    names = SCHEMAS[table].names
-    return itemgetter(*names) if len(names) > 1 else (lambda r, n=names[0]: (r[n],))
-
-
-def _tuples(table: str, rows: list[dict]) -> list[tuple]:
-    try:  # rows_for writes every column: one C-level lookup per row
-        return list(map(_columns(table), rows))
-    except KeyError:  # rows from elsewhere may leave columns out: those are null
-        return [tuple(r.get(n) for n in SCHEMAS[table].names) for r in rows]
-
-
 def arrow_from_tuples(name: str, rows: list[tuple]) -> pa.Table:
     schema = SCHEMAS[name]
     if not rows:
@@ -316,7 +289,7 @@ class TablesWriter:
         self.pending: dict[str, tuple[dict[str, list[tuple]], str]] = {}  # id → (rows, fingerprint), in order
 
     def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
-        """Rows of one batch (one `row_tuples` per document, in the order of `fingerprints`)."""
+        """Rows of one batch (one `table_rows` per document, in the order of `fingerprints`)."""
         for doc_id, doc_rows in zip(fingerprints, rows):
             self.pending.pop(doc_id, None)  # rebuilt within the build: only its last version is kept
             self.pending[doc_id] = (doc_rows, fingerprints[doc_id])
@@ -415,7 +388,7 @@ def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
         acc: dict[str, list[tuple]] = {t: [] for t in TABLES}
         for doc_id in missing:
             record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
-            for t, rows in row_tuples(rows_for(record)).items():
+            for t, rows in table_rows(record).items():
                 acc[t].extend(rows)
         _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
         parts[name] = {d: current[d] for d in missing}
