@@ -431,8 +431,6 @@ class _Writer:
             self._write(results)
 
     def _write(self, results: list) -> None:
-        from .corpus.tables import record_fingerprint
-
         done: list[tuple[SourceRef, BuiltDocument]] = []
         learn: list[dict] = []
         for ref, result, times in results:
@@ -448,15 +446,14 @@ class _Writer:
         store = self.store
         if done:
             store.begin_batch([b.id for _, b in done])  # a kill from here on is repaired by the next build
-        written = []
+        written, fps = [], {}  # fps: each written record's fingerprint, in the order of `written`
         for ref, b in done:
             try:
-                store.write_record(b.id, b.record_json)
+                fps[b.id] = store.write_record(b.id, b.record_json)
                 written.append(b)
             except OSError as e:
                 self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
         if written:
-            fps = {b.id: record_fingerprint(store.root, b.id) for b in written}
             store.append_jsonl([b.line for b in written],
                                replacing=any(b.id in self.existing or b.id in self._built for b in written))
             self.tables.append([b.index.rows for b in written], fps)  # fps: in the order of `written`

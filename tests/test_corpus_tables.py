@@ -266,3 +266,17 @@ def test_table_rows_put_each_value_in_its_column():
     assert (pa_["party_index"], pa_["name"], pa_["role"], pa_["section_path"]) == (7, "县妇幼保健院", "合作", "工作要求 > 加强协作")
     r = named["repairs"][-1]
     assert (r["step"], r["count"], r["examples"]) == ("choose_title", 1, "[]")
+
+
+def test_write_record_returns_the_fingerprint_the_tables_read_back(tmp_path):
+    # the build keeps what write_record returns as the version of the record its rows came from; a
+    # stamp that differed from the one read back later would make every build redo the tables
+    from fangan.corpus.tables import _fingerprints
+
+    store = CorpusStore(tmp_path / "c")  # documents/ does not exist yet: write_record makes it
+    first = store.write_record("abc", b'{"id": "abc"}\n')
+    assert _fingerprints(store) == {"abc": first}
+    second = store.write_record("abc", b'{"id": "abc", "x": 1}\n')  # replaced: a new stamp
+    assert second != first and _fingerprints(store) == {"abc": second}
+    assert store.document_path("abc").read_bytes() == b'{"id": "abc", "x": 1}\n'
+    assert not list(store.documents_dir.glob(".*.tmp"))

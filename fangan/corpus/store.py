@@ -29,6 +29,15 @@ PENDING = ".pending"
 JSONL_STATE = ".jsonl-state.json"  # size and stamp of corpus.jsonl when it was last known in step
 
 
+def stat_fingerprint(st: os.stat_result) -> str:
+    """A record's cheap version stamp: mtime, size and inode (records are replaced, not edited in
+    place, so a rewrite gets a new inode even within one clock tick)."""
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
 @contextmanager
 def replacing(path: Path, fsync: bool = True) -> Iterator[BinaryIO]:
     """A file opened under a temporary name beside `path` and renamed onto it when the block ends
@@ -125,6 +134,7 @@ class CorpusStore:
     def __init__(self, root: os.PathLike | str):
         self.root = Path(root)
         self.documents_dir = self.root / "documents"
+        self._documents_folder = os.fspath(self.documents_dir)  # as a string: record paths are made per document
         self.jsonl_path = self.root / JSONL
         self.pending_path = self.root / PENDING
         self.state_path = self.root / JSONL_STATE
@@ -146,18 +156,24 @@ class CorpusStore:
         atomic_write_bytes(p, document_bytes(doc), fsync=fsync)
         return p
 
-    def write_record(self, doc_id: str, record_json: bytes) -> Path:
+    def write_record(self, doc_id: str, record_json: bytes) -> str:
         """A record already serialized (by a worker), renamed into place; its durability is the
-        batch's: the JSONL holds the same record and is fsynced once per batch."""
-        p = self.document_path(doc_id)
-        tmp = p.with_name(f".{p.name}.tmp")  # one writer per corpus: a fixed temporary name is enough
+        batch's: the JSONL holds the same record and is fsynced once per batch. Returns the record's
+        `stat_fingerprint`, taken from the written file (a rename keeps its inode and mtime)."""
+        folder = self._documents_folder
+        tmp = f"{folder}/.{doc_id}.json.tmp"  # one writer per corpus: a fixed temporary name is enough
         try:
-            tmp.write_bytes(record_json)
+            fd = os.open(tmp, _WRITE_FLAGS, 0o666)
         except FileNotFoundError:
             self.documents_dir.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(record_json)
-        os.replace(tmp, p)
-        return p
+            fd = os.open(tmp, _WRITE_FLAGS, 0o666)
+        try:
+            _write_all(fd, record_json)
+            fingerprint = stat_fingerprint(os.fstat(fd))
+        finally:
+            os.close(fd)
+        os.replace(tmp, f"{folder}/{doc_id}.json")
+        return fingerprint
 
     def iter_documents(self) -> Iterator[Document]:
         for p in sorted(self.documents_dir.glob("*.json")):

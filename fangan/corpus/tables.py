@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
-from .store import CorpusStore, atomic_write_bytes
+from .store import CorpusStore, atomic_write_bytes, stat_fingerprint
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: a build never needs it (0.4 s per run)
     import pandas as pd
@@ -204,22 +204,16 @@ def part_path(root: str | Path, table: str, part: str) -> Path:
 
 
 def _fingerprint(p: Path) -> str:
-    st = p.stat()
-    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+    return stat_fingerprint(p.stat())
 
 
 def _fingerprints(store: CorpusStore) -> dict[str, str]:
-    """doc id → a cheap version stamp of its record: mtime, size and inode (records are replaced, not
-    edited in place, so a rewrite gets a new inode even within one clock tick)."""
+    """doc id → the version stamp of its record (`stat_fingerprint`)."""
     out = {}
     if store.documents_dir.is_dir():
         for p in store.documents_dir.glob("*.json"):
             out[p.stem] = _fingerprint(p)
     return out
-
-
-def record_fingerprint(root: str | Path, doc_id: str) -> str:
-    return _fingerprint(CorpusStore(root).document_path(doc_id))
 
 
 def _read_manifest(root: Path) -> dict:
