@@ -280,3 +280,48 @@ def test_write_record_returns_the_fingerprint_the_tables_read_back(tmp_path):
     assert second != first and _fingerprints(store) == {"abc": second}
     assert store.document_path("abc").read_bytes() == b'{"id": "abc", "x": 1}\n'
     assert not list(store.documents_dir.glob(".*.tmp"))
+
+
+def test_writer_holds_the_first_part_so_documents_rebuilt_at_the_end_cost_no_rewrite(tmp_path):
+    from fangan.corpus.tables import TablesWriter, _read_manifest, table_rows
+
+    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+
+    def batch(*ids):
+        fps = {i: store.write_record(i, json.dumps(records[i], ensure_ascii=False).encode()) for i in ids}
+        return [table_rows(records[i]) for i in ids], fps
+
+    w = TablesWriter(root, flush_docs=2)
+    w.append(*batch(A, C))  # the first part: held
+    assert not (tables_dir := root / "tables" / "documents").exists() or not list(tables_dir.glob("*.parquet"))
+    w.append(*batch(B))
+    records[A] = {**records[A], "title": records[A]["title"] + "（修订）"}
+    w.append(*batch(A))  # A rebuilt: it leaves the held part and joins the newest → a second part (B, A)
+    w.close()
+    parts = _read_manifest(root)["parts"]
+    assert list(parts) == ["part-000000.parquet", "part-000001.parquet"]
+    assert list(parts["part-000000.parquet"]) == [C] and sorted(parts["part-000001.parquet"]) == sorted([A, B])
+    assert update_tables(root).rewritten == []  # nothing left to drop at the end of the build
+    on_disk, from_records = load_corpus(root), frames_from_records(store.iter_raw())
+    for t in TABLES:  # the same rows as the records give, the rebuilt A's newest version only
+        key = [c for c in SCHEMAS[t].names if c != "text"]
+        pdt.assert_frame_equal(on_disk[t].sort_values(key).reset_index(drop=True),
+                               from_records[t].sort_values(key).reset_index(drop=True))
+    assert on_disk.documents.set_index("doc_id").loc[A, "title"].endswith("（修订）")
+
+
+def test_writer_skips_a_held_part_whose_documents_were_all_rebuilt(tmp_path):
+    from fangan.corpus.tables import TablesWriter, _read_manifest, table_rows
+
+    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+    w = TablesWriter(root, flush_docs=1)
+    for i in (A, B, A):  # A held, then B pending → written; A rebuilt: the held part is empty
+        fp = store.write_record(i, json.dumps(records[i], ensure_ascii=False).encode())
+        w.append([table_rows(records[i])], {i: fp})
+    w.close()
+    assert list(_read_manifest(root)["parts"]) == ["part-000001.parquet", "part-000002.parquet"]
+    assert update_tables(root).rewritten == [] and set(load_corpus(root).documents.doc_id) == {A, B}
