@@ -314,9 +314,12 @@ class TreeBuilder:
             self.bodies.append(top)
         top.body.append(line)
 
-    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD) -> None:
-        """`marker`: match_marker(line), when the caller has read it."""
-        if marker is _UNREAD:
+    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD, facts=None) -> None:
+        """`marker`: match_marker(line), when the caller has read it; `facts`: the splitter's facts of
+        the line (runin.line_facts: its marker, title and whether a circled number follows its start)."""
+        if facts is not None:
+            marker = facts.marker
+        elif marker is _UNREAD:
             marker = match_marker(line)
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
         if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
@@ -327,7 +330,8 @@ class TreeBuilder:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
             self._body(line)
-            if _CIRCLED.search(line, 1) is not None:  # most lines: no circled number after their first character
+            # most lines: no circled number after their first character
+            if facts.circled if facts is not None else has_inline_circled(line):
                 self._inline_circled(line, index)
             return
         if marker is None:
@@ -353,13 +357,10 @@ class TreeBuilder:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
         if placement.depth == 0:
             self._note_restart(marker, placement, line)
-        rest = line[marker.end:]
-        if marker.style.name.startswith("第"):
-            rest = rest.lstrip("：: ")
-        whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
-        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index, marker)
+        title = facts.title if facts is not None else section_title(line, marker)
+        sec = self._new_section(placement, marker.text, title, line, index, marker)
         self.numbering.take(marker, placement, hint, sec)
-        if _CIRCLED.search(line, 1) is not None:
+        if facts.circled if facts is not None else has_inline_circled(line):
             self._inline_circled(line, index)
 
     def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
@@ -440,6 +441,21 @@ class TreeBuilder:
 
 
 _CIRCLED = re.compile("[①-⑳]")
+
+
+def has_inline_circled(line: str) -> bool:
+    """A circled number (①…) after the line's first character: the tree looks for inline items."""
+    return _CIRCLED.search(line, 1) is not None
+
+
+def section_title(line: str, marker: Marker) -> str:
+    """The title of the section a heading line opens, from the text after its marker."""
+    rest = line[marker.end:]
+    if marker.style.name.startswith("第"):
+        rest = rest.lstrip("：: ")
+    whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
+    return heading_title(rest, whole)
+
 # chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
 CHAPTER_RANK = 1
 # the longest whole-sentence heading
@@ -463,10 +479,15 @@ def _title_whole_sentence_headings(sections: list[_Node]) -> None:
 
 
 def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False,
-               markers: Optional[list[Optional[Marker]]] = None) -> TreeResult:
-    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them."""
+               markers: Optional[list[Optional[Marker]]] = None, facts: Optional[list] = None) -> TreeResult:
+    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them;
+    `facts`: the splitter's facts of each line (runin.line_facts), which hold the markers too."""
     tree = TreeBuilder(hints, unnumbered_hints)
-    if markers is None:
+    if facts is not None:
+        add = tree.add_line
+        for i, line in enumerate(lines):
+            add(line, i, None, facts[i])
+    elif markers is None:
         for i, line in enumerate(lines):
             tree.add_line(line, i)
     else:
