@@ -53,22 +53,6 @@ SENTENCE_END = "。！？；：…”’」』）)!?;:"
 _UNREAD = object()
 
 
-class _Node:
-    """A section while the tree is built: the attributes of `Section`, plain (a pydantic model is
-    made and validated once per section when the tree is finished, not updated line by line), and
-    the marker its heading line opened with (read again by the whole-sentence heading test)."""
-
-    __slots__ = ("id", "marker", "level", "title", "text", "children", "opened_by")
-
-    def __init__(self, id: str, marker: str, level: int, title: str, text: str, opened_by: Optional[Marker]) -> None:
-        self.id, self.marker, self.level, self.title, self.text = id, marker, level, title, text
-        self.children: list[_Node] = []
-        self.opened_by = opened_by
-
-    def section(self) -> Section:
-        return _section(self.id, self.marker, self.level, self.title, self.text, [c.section() for c in self.children])
-
-
 _SECTION_FIELDS = frozenset(Section.model_fields)
 _set = object.__setattr__
 
@@ -103,13 +87,26 @@ _section = _construct_section if _plain_model(Section) and list(Section.model_fi
     "id", "marker", "level", "title", "text", "children"] else _validated_section
 
 
+def _put(sec: Section, name: str, value) -> None:
+    """A field of a section the tree is still building, set in place (the section was made by
+    _construct_section and holds its fields in its __dict__; no assignment through pydantic)."""
+    sec.__dict__[name] = value
+
+
+def _validated(sec: Section) -> Section:
+    """The section as Section(...) validates it, children first: when Section is not a plain model
+    (_section is _validated_section) the tree's sections are validated once it is finished."""
+    d = sec.__dict__
+    return _validated_section(d["id"], d["marker"], d["level"], d["title"], d["text"], [_validated(c) for c in d["children"]])
+
+
 @dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
-    section: Optional[_Node] = None
+    section: Optional[Section] = None
     body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
@@ -205,7 +202,7 @@ class Numbering:
         return self.place(marker).kind in ("next", "continue")
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
-             section: Optional[_Node] = None) -> None:
+             section: Optional[Section] = None) -> None:
         del self.stack[placement.depth:]
         style = marker.style.name if marker else ""
         parent = self.stack[-1].style if self.stack else None
@@ -273,12 +270,15 @@ _IN_SEQUENCE = ("next", "continue")
 class TreeBuilder:
     def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
         self.numbering = Numbering()
-        self.roots: list[_Node] = []
+        # the sections, made as their heading lines come (_construct_section: their text and titles are
+        # set in place when the tree is finished)
+        self.roots: list[Section] = []
+        self.chapters: list[tuple[Section, Marker]] = []  # sections a chapter-level marker opened
         self.result = TreeResult()
         self.warnings = _Warnings()
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
-        self.attachment: Optional[_Node] = None
+        self.attachment: Optional[Section] = None
         self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
@@ -289,14 +289,16 @@ class TreeBuilder:
     # --- adding sections ---------------------------------------------------------------------
 
     def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int,
-                     marker: Optional[Marker] = None) -> _Node:
+                     marker: Optional[Marker] = None) -> Section:
         stack = self.numbering.stack
         parent = stack[placement.depth - 1].section if placement.depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        sec = _Node(sid, marker_text, placement.depth + 1, title, line, marker)
+        sec = _construct_section(sid, marker_text, placement.depth + 1, title, line, [])
         siblings.append(sec)
-        self.result.section_lines[sec.id] = index
+        self.result.section_lines[sid] = index
+        if marker is not None and marker.style.rank <= CHAPTER_RANK:
+            self.chapters.append((sec, marker))  # may be titled as a whole-sentence heading when finished
         return sec
 
     def _body(self, line: str) -> None:
@@ -420,7 +422,7 @@ class TreeBuilder:
         alone = self.attachment_open.body is None and "\n" not in self.attachment.text
         if not self.attachment.title and alone and marker is None \
                 and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
-            self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
+            _put(self.attachment, "title", clean_title(line.rstrip("：: ")))  # 附件1 / 人员名单: the title on its own line
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
             # the attachment is a plan of its own (一、… from 1): its headings are its children
             self.attachment_plan = True
@@ -433,9 +435,10 @@ class TreeBuilder:
 
     def finish(self) -> TreeResult:
         for top in self.bodies:
-            top.section.text = "\n".join(top.body)
-        _title_whole_sentence_headings(self.roots)
-        self.result.sections = [node.section() for node in self.roots]
+            _put(top.section, "text", "\n".join(top.body))
+        for sec, marker in self.chapters:
+            _title_whole_sentence_heading(sec, marker)
+        self.result.sections = self.roots if _section is _construct_section else [_validated(s) for s in self.roots]
         self.result.warnings = self.warnings.list()
         return self.result
 
@@ -462,20 +465,16 @@ CHAPTER_RANK = 1
 MAX_SENTENCE_HEADING = 60
 
 
-def _title_whole_sentence_headings(sections: list[_Node]) -> None:
+def _title_whole_sentence_heading(sec: Section, marker: Marker) -> None:
     """A chapter-level item with no body and no children is a heading written as a sentence
-    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
-    for sec in sections:
-        _title_whole_sentence_headings(sec.children)
-        if sec.title or sec.children or "\n" in sec.text:
-            continue
-        # its text is its heading line: the marker that line opened with (match_marker of the text)
-        marker = sec.opened_by
-        if marker is None or marker.style.rank > CHAPTER_RANK:
-            continue
-        sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
-        if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
-            sec.title = clean_title(sentence.rstrip("，,：: "))
+    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。. `marker`: the
+    chapter-level marker its heading line opened with."""
+    if sec.title or sec.children or "\n" in sec.text:
+        return
+    # its text is its heading line, which opened with `marker`
+    sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
+    if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
+        _put(sec, "title", clean_title(sentence.rstrip("，,：: ")))
 
 
 def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False,

@@ -20,31 +20,33 @@ def _lines(path: Path) -> list[str]:
     return split_run_in(lines)[0]
 
 
-def _walk(nodes):
-    for n in nodes:
-        yield n
-        yield from _walk(n.children)
-
-
-def _plain(node) -> dict:
-    """The section as a pydantic Section made from the node's fields, dumped."""
-    return Section(id=node.id, marker=node.marker, level=node.level, title=node.title, text=node.text,
-                   children=[Section(**_plain(c)) for c in node.children]).model_dump()
+def _walk(sections):
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
-def test_tree_nodes_become_the_sections_they_hold(path):
-    tree = TreeBuilder()
-    for i, line in enumerate(_lines(path)):
-        tree.add_line(line, i)
-    nodes = list(tree.roots)
-    result = tree.finish()
-    assert [s.model_dump() for s in result.sections] == [_plain(n) for n in nodes]
-    assert all(isinstance(s, Section) for s in result.sections)
-    for node in _walk(nodes):
-        if "\n" not in node.text:  # a heading with no body: its marker is its text's
-            assert node.opened_by == match_marker(node.text), node.text
-    assert len(list(_walk(nodes))) > 3
+def test_tree_sections_are_the_validated_ones(path, monkeypatch):
+    """The tree makes each section once, as its heading line comes, and fills its text and title in
+    place when it is finished: the sections are those Section(...) validates from the same fields,
+    and those the tree gives when Section is validated (the path taken when it is not a plain model)."""
+    from fangan.structure import tree as T
+
+    def build():
+        tree = TreeBuilder()
+        for i, line in enumerate(_lines(path)):
+            tree.add_line(line, i)
+        return tree.finish()
+
+    result = build()
+    assert all(isinstance(s, Section) for s in _walk(result.sections)) and len(list(_walk(result.sections))) > 3
+    assert [s.model_dump() for s in result.sections] == [Section.model_validate(s.model_dump()).model_dump()
+                                                         for s in result.sections]
+    monkeypatch.setattr(T, "_section", T._validated_section)
+    validated = build()
+    assert [s.model_dump() for s in validated.sections] == [s.model_dump() for s in result.sections]
+    assert [s.model_fields_set for s in _walk(validated.sections)] == [s.model_fields_set for s in _walk(result.sections)]
 
 
 def test_whole_sentence_heading_titled_from_its_marker():
