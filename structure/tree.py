@@ -150,15 +150,15 @@ class Numbering:
         assert marker is not None
         style = marker.style.name
         stack = self.stack
-        if stack and stack[-1].style == style:
-            # the most common heading: the style of the innermost open section (what _open_index and
-            # _number_kind decide for it, without their calls)
-            prev = stack[-1].value
-            kind = "next" if marker.value == prev + 1 else ("repeat" if marker.value <= prev else "gap")
-            return Placement(len(stack) - 1, kind, prev + 1)
-        i = self._open_index(style)
-        if i is not None:
-            return Placement(i, *self._number_kind(marker, i))
+        i = len(stack) - 1
+        while i >= 0 and stack[i].style != style:
+            i -= 1
+        if i >= 0:
+            # the most common heading: the style is open (the innermost section of it is the one at
+            # i, what _open_index finds); what _number_kind decides there, without its call
+            prev = stack[i].value
+            value = marker.value
+            return Placement(i, "next" if value == prev + 1 else ("repeat" if value <= prev else "gap"), prev + 1)
         twin = TWINS.get(style)
         j = self._open_index(twin) if twin else None
         if j is not None:
@@ -203,14 +203,16 @@ class Numbering:
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
              section: Optional[Section] = None) -> None:
-        del self.stack[placement.depth:]
-        style = marker.style.name if marker else ""
-        parent = self.stack[-1].style if self.stack else None
-        if marker is not None:
-            self.parent_style.setdefault(style, parent)
-            self.last[style] = (marker.value, parent)
-        rank = marker.style.rank if marker else -1.0
-        self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
+        stack = self.stack
+        del stack[placement.depth:]
+        parent = stack[-1].style if stack else None
+        if marker is None:
+            stack.append(_Open("", -1.0, 0, hint, section))
+            return
+        style = marker.style
+        self.parent_style.setdefault(style.name, parent)
+        self.last[style.name] = (marker.value, parent)
+        stack.append(_Open(style.name, style.rank, marker.value, hint, section))
 
 
 # what hint keys leave out (spaces and punctuation), and the marks that end a sentence in a heading
