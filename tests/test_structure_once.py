@@ -179,3 +179,23 @@ def test_constructed_sections_are_the_validated_ones():
         assert fast.model_fields_set == plain.model_fields_set
         assert pickle.loads(pickle.dumps(fast)) == plain
         assert Section.model_validate(fast.model_dump()) == fast
+
+
+def test_markers_made_once_per_key_are_the_markers_made_per_line(monkeypatch):
+    """match_marker shares one Marker per (style, text matched, number, start, end): each is the
+    Marker made for the line itself."""
+    def plain_marker(i, m, n, end):
+        style = M.STYLES[i]
+        return M.Marker(style, M._value(style, n), M._canonical(style, m, n), m.start(), end)
+
+    strings = _strings(6000, 11, most=12)
+    shared = [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+               for pos in range(4)] for s in strings]
+    monkeypatch.setattr(M, "_marker", plain_marker)
+    plain = [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+              for pos in range(4)] for s in strings]
+    assert shared == plain
+    assert sum(m is not None for ms in shared for m in ms) > 1000
+    monkeypatch.setattr(M, "MAX_MARKERS", 3)  # a full table starts again: same markers
+    assert [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+             for pos in range(4)] for s in strings] == plain
