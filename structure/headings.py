@@ -27,7 +27,7 @@ UNNUMBERED_HEADING_FORMATS = ("md",)
 
 def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candidates: list,
           source_format: Optional[str] = None) -> StructureResult:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]  # each line stripped once
     chosen = choose_title(lines, title_candidates, title_hint)
     lines, split_repairs, facts = split_run_in_facts(chosen.lines)
     tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS, facts=facts)

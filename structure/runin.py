@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from operator import attrgetter
 from typing import Optional
 
 from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
@@ -638,7 +639,8 @@ class LineFacts:
     cache of each step; shared, so never changed once made (the memo of its heading cuts is itself
     a function of the line and the two document facts it is keyed by)."""
 
-    __slots__ = ("marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled", "cuts")
+    __slots__ = ("marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled", "cuts",
+                 "may_join")
 
     def heading_cut(self, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
         """_heading_cut(self.rest, flat, sibling_ran_in), asked once per line and document facts."""
@@ -672,14 +674,26 @@ def line_facts(line: str) -> LineFacts:
         f.title = section_title(line, f.marker)
     f.circled = has_inline_circled(line)
     f.cuts = None
+    # _may_join's pair test needs, of the line after a short heading, a wrap's tail at its start, or of the
+    # short heading itself a parenthesis it leaves open: a document none of whose lines has either joins nothing
+    f.may_join = WRAP_TAIL.match(line) is not None or (
+        len(line) <= MAX_WRAPPED_HEADING and line[:1] in MARKER_FIRST_CHARS and line[-1:] not in _CLOSED_END
+        and line.count("（") + line.count("(") > line.count("）") + line.count(")"))
     return f
+
+
+_MAY_JOIN = attrgetter("may_join")
 
 
 def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[LineFacts]]:
     """split_run_in, and the facts of each body line (`line_facts`), read once here for the tree."""
     changes: list[Change] = []
-    lines = _join_wrapped_headings(lines, changes)
     facts = [line_facts(ln) for ln in lines]
+    if any(map(_MAY_JOIN, facts)):  # most documents: no line a wrapped heading's join needs (_may_join's pairs)
+        joined = _join_wrapped_headings(lines, changes)
+        if len(joined) != len(lines):  # lines were joined: their facts are read again
+            facts = [line_facts(ln) for ln in joined]
+        lines = joined
     flat = _flattened(lines, facts)[0]
     numbering = _PlacedWhenRead()
     out: list[str] = []

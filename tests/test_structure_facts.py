@@ -214,3 +214,18 @@ def test_tree_from_facts_is_the_tree_from_lines():
         lines, _, facts = R.split_run_in_facts(list(doc))
         assert _tree(T.build_tree(lines, facts=facts)) == _tree(T.build_tree(lines)), doc
         assert _tree(T.build_tree(lines, {lines[0]: 1}, True, facts=facts)) == _tree(T.build_tree(lines, {lines[0]: 1}, True))
+
+
+def test_join_gate_of_the_facts_never_hides_a_join():
+    """A document none of whose lines may take part in a join (LineFacts.may_join) is one _may_join
+    finds nothing to join in."""
+    pieces = ["6.开展首届青运会食品安全保障", "工作。实施全过程监管", "一、线上初赛（2026", "年4月）", "年", "（二）", "保障措施",
+              "工作。", "（1", "各单位要高度重视。", "二、活动时间（", "3月）报名", "1.加强领导", "组织实施阶段", "(3", "三、(四"]
+    rng = random.Random(9)
+    may = 0
+    for _ in range(4000):
+        lines = [rng.choice(pieces) + (rng.choice(pieces) if rng.random() < 0.3 else "") for _ in range(rng.randint(1, 8))]
+        if R._may_join(lines):
+            may += 1
+            assert any(R.line_facts(ln).may_join for ln in lines), lines
+    assert may > 500
