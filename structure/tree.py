@@ -171,7 +171,11 @@ class Numbering:
             # the document nested this style under one of equal or lower usual rank: follow the document
             parent = self.parent_style[style]
             if parent is None:
-                depth = 0 if marker.style.rank <= min((o.rank for o in self.stack if o.style), default=99) else None
+                lowest = 99  # the lowest usual rank open (min over the numbered open sections, 99 when none)
+                for o in self.stack:
+                    if o.style and o.rank < lowest:
+                        lowest = o.rank
+                depth = 0 if marker.style.rank <= lowest else None
             elif (j := self._open_index(parent)) is not None and self.stack[j].rank >= marker.style.rank:
                 depth = j + 1
         if depth is None:

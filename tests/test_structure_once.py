@@ -199,3 +199,62 @@ def test_markers_made_once_per_key_are_the_markers_made_per_line(monkeypatch):
     monkeypatch.setattr(M, "MAX_MARKERS", 3)  # a full table starts again: same markers
     assert [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
              for pos in range(4)] for s in strings] == plain
+
+
+def _plain_place(numbering, marker, hint=None):
+    """Numbering.place as the general rule reads: _open_index, then _number_kind, every time."""
+    from fangan.structure.tree import TWINS, Placement
+
+    if hint is not None:
+        depth = len(numbering.stack)
+        while depth and (numbering.stack[depth - 1].hint is None or numbering.stack[depth - 1].hint >= hint):
+            depth -= 1
+        return Placement(depth, "unnumbered", 0) if marker is None else Placement(depth, *numbering._number_kind(marker, depth))
+    style = marker.style.name
+    i = numbering._open_index(style)
+    if i is not None:
+        return Placement(i, *numbering._number_kind(marker, i))
+    twin = TWINS.get(style)
+    j = numbering._open_index(twin) if twin else None
+    if j is not None:
+        if marker.value == numbering.stack[j].value + 1:
+            return Placement(j, "next", marker.value)
+        if marker.value == 1:
+            return Placement(len(numbering.stack), "next", 1)
+    depth = None
+    if style in numbering.parent_style:
+        parent = numbering.parent_style[style]
+        if parent is None:
+            depth = 0 if marker.style.rank <= min((o.rank for o in numbering.stack if o.style), default=99) else None
+        elif (j := numbering._open_index(parent)) is not None and numbering.stack[j].rank >= marker.style.rank:
+            depth = j + 1
+    if depth is None:
+        depth = len(numbering.stack)
+        while depth and numbering.stack[depth - 1].hint is None and numbering.stack[depth - 1].rank >= marker.style.rank:
+            depth -= 1
+    return Placement(depth, *numbering._number_kind(marker, depth))
+
+
+def test_place_is_the_general_rule_everywhere():
+    """Every placement (open styles, twins, a style first nested at the top, hints, unnumbered
+    lines) is what the general rule decides; and taking it leaves the numbering the general rule's take left."""
+    from fangan.structure.tree import Numbering
+
+    rng = random.Random(10)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 12)) if m is not None]
+    top_first = 0
+    for _ in range(600):
+        numbering = Numbering()
+        for _ in range(rng.randint(1, 40)):
+            marker = None if rng.random() < 0.05 else rng.choice(heads)
+            hint = rng.choice([None, None, None, 1, 2, 3]) if marker is not None else rng.choice([1, 2, 3])
+            placement = numbering.place(marker, hint)
+            assert placement == _plain_place(numbering, marker, hint)
+            top_first += marker is not None and hint is None and numbering.parent_style.get(marker.style.name, 0) is None
+            stack = [(o.style, o.rank, o.value, o.hint) for o in numbering.stack[:placement.depth]]
+            numbering.take(marker, placement, hint)
+            assert [(o.style, o.rank, o.value, o.hint) for o in numbering.stack[:-1]] == stack
+            top = numbering.stack[-1]
+            assert (top.style, top.rank, top.value, top.hint) == (
+                (marker.style.name, marker.style.rank, marker.value, hint) if marker else ("", -1.0, 0, hint))
+    assert top_first > 300
