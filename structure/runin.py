@@ -643,14 +643,12 @@ class LineFacts:
                  "may_join")
 
     def heading_cut(self, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
-        """_heading_cut(self.rest, flat, sibling_ran_in), asked once per line and document facts."""
-        cuts = self.cuts
-        if cuts is None:
-            cuts = self.cuts = {}
-        key = (flat, sibling_ran_in)
-        got = cuts.get(key)
+        """_heading_cut(self.rest, flat, sibling_ran_in), asked once per line and document facts
+        (`cuts` holds the four answers, by 2 * flat + sibling_ran_in; the splitter reads it inline)."""
+        k = 2 * flat + sibling_ran_in
+        got = self.cuts[k]
         if got is None:
-            got = cuts[key] = _heading_cut(self.rest, flat, sibling_ran_in)
+            got = self.cuts[k] = _heading_cut(self.rest, flat, sibling_ran_in)
         return got
 
 
@@ -673,7 +671,7 @@ def line_facts(line: str) -> LineFacts:
         f.rest = rest
         f.title = section_title(line, f.marker)
     f.circled = has_inline_circled(line)
-    f.cuts = None
+    f.cuts = [None, None, None, None] if f.rest else None  # asked only of a marker line with text after it
     # _may_join's pair test needs, of the line after a short heading, a wrap's tail at its start, or of the
     # short heading itself a parenthesis it leaves open: a document none of whose lines has either joins nothing
     f.may_join = WRAP_TAIL.match(line) is not None or (
@@ -695,7 +693,9 @@ def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[
             facts = [line_facts(ln) for ln in joined]
         lines = joined
     flat = _flattened(lines, facts)[0]
+    flat2 = 2 * flat  # the index of the document's heading cuts in LineFacts.cuts
     numbering = _PlacedWhenRead()
+    add_heading = numbering.add
     out: list[str] = []
     kept: list[LineFacts] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
@@ -735,11 +735,15 @@ def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[
                 continue
         marker = f.marker
         if marker is not None:
-            numbering.add(marker)
+            add_heading(marker)
             rest = f.rest
             if rest:
                 # a sibling that already ran into its body says this list is written that way
-                at, by_phrase = f.heading_cut(flat, marker.style.name in run_in_styles)
+                sibling_ran_in = marker.style.name in run_in_styles
+                got = f.cuts[flat2 + sibling_ran_in]  # f.heading_cut(flat, sibling_ran_in), without its call
+                if got is None:
+                    got = f.heading_cut(flat, sibling_ran_in)
+                at, by_phrase = got
                 if at and by_phrase and not flat:
                     run_in_styles.add(marker.style.name)
                 if at:

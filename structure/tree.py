@@ -87,6 +87,28 @@ _section = _construct_section if _plain_model(Section) and list(Section.model_fi
     "id", "marker", "level", "title", "text", "children"] else _validated_section
 
 
+_WARNING_FIELDS = frozenset(RecordWarning.model_fields)
+
+
+def _construct_warning(code: str, message: str, step: str, count: int, examples: list[str]) -> RecordWarning:
+    """RecordWarning(...) made as _construct_section makes a Section (every field given, all valid by
+    construction: strings, a count, a list of strings): the instance validation would give."""
+    w = object.__new__(RecordWarning)
+    _set(w, "__dict__", {"code": code, "message": message, "step": step, "count": count, "examples": examples})
+    _set(w, "__pydantic_fields_set__", set(_WARNING_FIELDS))
+    _set(w, "__pydantic_extra__", None)
+    _set(w, "__pydantic_private__", None)
+    return w
+
+
+def _validated_warning(code: str, message: str, step: str, count: int, examples: list[str]) -> RecordWarning:
+    return RecordWarning(code=code, message=message, step=step, count=count, examples=examples)
+
+
+_warning = _construct_warning if _plain_model(RecordWarning) and list(RecordWarning.model_fields) == [
+    "code", "message", "step", "count", "examples"] else _validated_warning
+
+
 def _put(sec: Section, name: str, value) -> None:
     """A field of a section the tree is still building, set in place (the section was made by
     _construct_section and holds its fields in its __dict__; no assignment through pydantic)."""
@@ -259,7 +281,7 @@ class _Warnings:
             tally[1].append(example[:40])
 
     def list(self) -> list[RecordWarning]:
-        return [RecordWarning(code=code, message=message, step="structure", count=count, examples=examples)
+        return [_warning(code, message, "structure", count, examples)
                 for code, (message, (count, examples)) in self.by_code.items()]
 
 

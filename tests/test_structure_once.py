@@ -258,3 +258,26 @@ def test_place_is_the_general_rule_everywhere():
             assert (top.style, top.rank, top.value, top.hint) == (
                 (marker.style.name, marker.style.rank, marker.value, hint) if marker else ("", -1.0, 0, hint))
     assert top_first > 300
+
+
+def test_constructed_warnings_are_the_validated_ones(monkeypatch):
+    import pickle
+
+    from fangan.model import RecordWarning
+    from fangan.structure import tree as T
+
+    assert T._warning is T._construct_warning  # RecordWarning is a plain model: the fast path is the one used
+    rng = random.Random(6)
+    for _ in range(200):
+        args = (rng.choice(["numbering_gap", "heading_rejected"]), "message", "structure", rng.randint(1, 9),
+                [rng.choice(["一、甲", "2、乙"]) for _ in range(rng.randint(0, 3))])
+        fast, plain = T._construct_warning(*args), RecordWarning(code=args[0], message=args[1], step=args[2], count=args[3],
+                                                                   examples=list(args[4]))
+        assert fast == plain and fast.model_dump() == plain.model_dump()
+        assert fast.model_dump_json() == plain.model_dump_json() and fast.model_fields_set == plain.model_fields_set
+        assert pickle.loads(pickle.dumps(fast)) == plain and RecordWarning.model_validate(fast.model_dump()) == fast
+    text = "一、甲\n三、丙\n三、丙又\n（二）乙\n"
+    fast = [w.model_dump() for w in build_structure(text).warnings]
+    assert {w["code"] for w in fast} >= {"numbering_gap", "numbering_repeat"}
+    monkeypatch.setattr(T, "_warning", T._validated_warning)
+    assert [w.model_dump() for w in build_structure(text).warnings] == fast
