@@ -141,7 +141,7 @@ def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[
     wanted = {_squash(c.text): c for c in ordered if len(c.text) >= 4 and shape_score(c.text) > 0}
     for i in range(min(4, len(lines))):
         ln = lines[i]
-        for n in (1, 2, 3):
+        for n in (1, 2, 3) if wanted else ():  # no source names a title (most plain-text inputs): nothing to match
             if i + n > len(lines):
                 break
             joined = "".join(lines[i: i + n])

@@ -229,3 +229,23 @@ def test_join_gate_of_the_facts_never_hides_a_join():
             may += 1
             assert any(R.line_facts(ln).may_join for ln in lines), lines
     assert may > 500
+
+
+def test_body_title_without_candidates_skips_only_the_candidate_match():
+    """With no title candidate (plain-text inputs) nothing can match one: the body's own title is
+    found as when a candidate that matches no line is given (the match loop then runs and finds nothing)."""
+    from fangan.parsers import TitleCandidate
+    from fangan.structure import document_title as D
+
+    unmatched = TitleCandidate("关于印发某某县从未出现过的专项实施方案的通知", "meta")
+    assert D.shape_score(unmatched.text) > 0
+    heads = ["县卫生健康局关于印发", "2024年食品安全专项整治工作方案", "的通知", "各乡镇人民政府：", "长宁县人民政府办公室",
+             "县府办〔2024〕3号", "2024年3月1日", "一、工作目标", "为切实加强监管，制定本方案。", "实施方案"]
+    rng = random.Random(13)
+    found = 0
+    for _ in range(3000):
+        lines = [rng.choice(heads) for _ in range(rng.randint(1, 6))]
+        got = D._body_title(lines, [])
+        assert got == D._body_title(lines, [unmatched]), lines
+        found += got is not None
+    assert found > 300
