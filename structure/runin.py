@@ -302,7 +302,10 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
     with_run_in = 0
     for f in facts:
-        if f.run_in:
+        run_in = f.run_in
+        if run_in is None:
+            run_in = f.read_run_in()
+        if run_in:
             with_run_in += 1
             if with_run_in >= need:
                 break
@@ -332,17 +335,23 @@ def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Mark
     first = match_marker(line)
     if first is None:
         return None, ()
+    return first, _run_in_after(line, first)
+
+
+def _run_in_after(line: str, first: Marker) -> tuple[Marker, ...]:
+    """The markers that may start a run-in heading within RUN_IN_SPAN after `first`, the marker the
+    line opens with (_heading_and_run_in_markers' second part)."""
     limit = min(len(line), first.end + RUN_IN_SPAN)
     gate = _AT_ANY_BREAK.search(line, first.end)
     if gate is None or gate.start() >= limit:
-        return first, ()  # a candidate below needs what _AT_ANY_BREAK finds (most heading lines have none)
+        return ()  # a candidate below needs what _AT_ANY_BREAK finds (most heading lines have none)
     found = []
     for m in _AFTER_ANY_FIRST.finditer(line, first.end, limit):
         marker = match_marker(line, m.end())
         if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
             continue
         found.append(marker)
-    return first, tuple(found)
+    return tuple(found)
 
 
 def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Optional[list] = None) -> int:
@@ -357,6 +366,8 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Opti
         first, following = f.marker, f.run_in
         if first is None:
             continue
+        if following is None:
+            following = f.read_run_in()
         numbering.take(first, numbering.place(first))
         for marker in following:
             placement = numbering.place(marker)
@@ -639,8 +650,15 @@ class LineFacts:
     cache of each step; shared, so never changed once made (the memo of its heading cuts is itself
     a function of the line and the two document facts it is keyed by)."""
 
-    __slots__ = ("marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled", "cuts",
-                 "may_join")
+    __slots__ = ("line", "marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled",
+                 "cuts", "may_join")
+
+    def read_run_in(self) -> tuple[Marker, ...]:
+        """The run-in markers after the line's own (`run_in`: None until read; only the flattening test
+        of a document not flattened by its hidden markers reads them)."""
+        if self.run_in is None:
+            self.run_in = _run_in_after(self.line, self.marker)
+        return self.run_in
 
     def heading_cut(self, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
         """_heading_cut(self.rest, flat, sibling_ran_in), asked once per line and document facts
@@ -655,9 +673,11 @@ class LineFacts:
 @line_cache()
 def line_facts(line: str) -> LineFacts:
     f = LineFacts()
-    # the marker and the run-in markers after it (_heading_and_run_in_markers; no marker opens with
-    # any other first character, where match_marker says None at once)
-    f.marker, f.run_in = _heading_and_run_in_markers.__wrapped__(line) if line[:1] in MARKER_FIRST_CHARS else (None, ())
+    f.line = line
+    # the marker (no marker opens with any other first character, where match_marker says None at once)
+    # and the run-in markers after it (_heading_and_run_in_markers), read when asked
+    f.marker = match_marker(line) if line[:1] in MARKER_FIRST_CHARS else None
+    f.run_in = None if f.marker is not None else ()
     f.may_break = _MAY_BREAK_BEFORE_MARKER.search(line) is not None
     # _AFTER_SENTENCE's matches are _MAY_BREAK_BEFORE_MARKER's too: a line that fails the second holds none
     f.may_hold = f.may_break and _may_hold_run_in(line) is not None
