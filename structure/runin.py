@@ -653,6 +653,13 @@ class LineFacts:
     __slots__ = ("line", "marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled",
                  "cuts", "may_join")
 
+    def read_title(self) -> str:
+        """The title of the section the line opens (`title`: None until the tree asks; a line the
+        splitter cuts never reaches it)."""
+        if self.title is None:
+            self.title = section_title(self.line, self.marker)
+        return self.title
+
     def read_run_in(self) -> tuple[Marker, ...]:
         """The run-in markers after the line's own (`run_in`: None until read; only the flattening test
         of a document not flattened by its hidden markers reads them)."""
@@ -689,7 +696,6 @@ def line_facts(line: str) -> LineFacts:
         if f.marker.style.name.startswith("第"):
             rest = rest.lstrip("：: ")
         f.rest = rest
-        f.title = section_title(line, f.marker)
     f.circled = has_inline_circled(line)
     f.cuts = [None, None, None, None] if f.rest else None  # asked only of a marker line with text after it
     # _may_join's pair test needs, of the line after a short heading, a wrap's tail at its start, or of the

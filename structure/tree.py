@@ -346,7 +346,8 @@ class TreeBuilder:
 
     def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD, facts=None) -> None:
         """`marker`: match_marker(line), when the caller has read it; `facts`: the splitter's facts of
-        the line (runin.line_facts: its marker, title and whether a circled number follows its start)."""
+        the line (runin.line_facts: its marker, its title (read_title) and whether a circled number
+        follows its start)."""
         if facts is not None:
             marker = facts.marker
         elif marker is _UNREAD:
@@ -387,7 +388,12 @@ class TreeBuilder:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
         if placement.depth == 0:
             self._note_restart(marker, placement, line)
-        title = facts.title if facts is not None else section_title(line, marker)
+        if facts is None:
+            title = section_title(line, marker)
+        else:  # the line's facts keep its title once read
+            title = facts.title
+            if title is None:
+                title = facts.read_title()
         sec = self._new_section(placement, marker.text, title, line, index, marker)
         self.numbering.take(marker, placement, hint, sec)
         if facts.circled if facts is not None else has_inline_circled(line):

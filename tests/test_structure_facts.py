@@ -135,7 +135,8 @@ def _plain_facts(line: str) -> tuple:
 
 
 def _facts(f) -> tuple:
-    return f.marker, f.read_run_in(), f.may_break, f.may_hold, f.dangling, f.blank, f.title, f.circled
+    return (f.marker, f.read_run_in(), f.may_break, f.may_hold, f.dangling, f.blank, f.read_title() if f.marker else None,
+            f.circled)
 
 
 # --- documents: random lines of markers, breaks and heading words, and the structure fixtures ---
