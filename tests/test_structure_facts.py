@@ -250,3 +250,21 @@ def test_body_title_without_candidates_skips_only_the_candidate_match():
         assert got == D._body_title(lines, [unmatched]), lines
         found += got is not None
     assert found > 300
+
+
+def test_quiet_documents_skip_only_a_walk_that_changes_nothing(monkeypatch):
+    """A document _quiet says the splitter leaves as it is gives, walked line by line, its lines
+    unchanged and no repair; every document gives the same lines, repairs and facts either way."""
+    docs = _documents(800, 14) + _fixture_lines() + [["一、总则", "正文。", "二、要求", "各单位要高度重视"] * 3]
+
+    def split(d):
+        out, repairs, facts = R.split_run_in_facts(list(d))
+        return out, [r.model_dump() for r in repairs], [f.marker for f in facts]
+
+    fast = [split(d) for d in docs]
+    quiet = [d for d in docs if not R._flattened(d)[0] and not R._may_join(d) and R._quiet([R.line_facts(ln) for ln in d])]
+    monkeypatch.setattr(R, "_quiet", lambda facts: False)
+    assert [split(d) for d in docs] == fast
+    assert len(quiet) > 30 and len(docs) - len(quiet) > 300
+    for d in quiet:
+        assert split(d)[:2] == (d, [])
