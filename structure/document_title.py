@@ -44,6 +44,16 @@ _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]{1,2}\s|(?<![0-9A-Za-z])-(?
 # title (“先锋工程”建设 深入开展…) is the title's own
 _KIND_GAP = re.compile(r"(?<=[\u3400-\u9fff”》」）])[ \u3000\xa0]+(?=[\u3400-\u9fff]{0,4}(?:方案|计划|规划|意见|办法|细则|要点)(?:[（(][^）)]{1,12}[）)])?》?(?:的通知)?$)")
 _SENTENCE_END = ("。", "；", "：", ":", "！", "？", "，", ",")
+# compiled once (asked for every document; a pattern given as a string is looked up in re's cache per call)
+_WORD_PRINT = re.compile(r"^Microsoft\s+(?:Word|Office Word)\s*-\s*", re.I)
+_FILE_EXTENSION = re.compile(r"\s*\.(?:docx?|wps|pdf|txt)\s*$", re.I)
+_SITE_PART_END = re.compile(r"(?:人民政府|政府门户网站|门户网站|网站|网|文库|委员会|中学|小学|大学|学院|学校)$")
+_LABEL_LINE = re.compile(r"^\S{1,10}[：:]")
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}")
+_CLAUSE_MARK = re.compile(r"[，。；]")
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+_SENTENCE_MARK = re.compile("[。；]")
+_COMMA_OR_PERIOD = re.compile("[，。]")
 
 
 @dataclass
@@ -57,9 +67,9 @@ class TitleChoice:
 def clean_candidate(text: str) -> str:
     """A candidate without site decoration: label, site suffix, file extension, stray spaces between hanzi."""
     t = (text or "").strip()
-    t = re.sub(r"^Microsoft\s+(?:Word|Office Word)\s*-\s*", "", t, flags=re.I)  # a PDF printed from Word
+    t = _WORD_PRINT.sub("", t)  # a PDF printed from Word
     t = _LABEL_START.sub("", t)
-    t = re.sub(r"\s*\.(?:docx?|wps|pdf|txt)\s*$", "", t, flags=re.I)
+    t = _FILE_EXTENSION.sub("", t)
     m = _SITE_SUFFIX.search(t)
     if m and chrome_words.SITE_WORDS.search(m.group(0).strip(" _|｜-—–")) or (m and _is_site_part(m.group(0))):
         t = t[: m.start()]
@@ -69,7 +79,7 @@ def clean_candidate(text: str) -> str:
 
 def _is_site_part(part: str) -> bool:
     p = part.strip(" _|｜-—–")
-    return bool(re.search(r"(?:人民政府|政府门户网站|门户网站|网站|网|文库|委员会|中学|小学|大学|学院|学校)$", p)) and not ends_in_kind(p)
+    return bool(_SITE_PART_END.search(p)) and not ends_in_kind(p)
 
 
 def _kind_end(t: str) -> bool:
@@ -95,7 +105,7 @@ def is_not_a_title(t: str) -> Optional[str]:
         return "letterhead"
     if match_marker(s) is not None:
         return "numbered item"
-    if re.match(r"^\S{1,10}[：:]", s) and not _kind_end(s):
+    if _LABEL_LINE.match(s) and not _kind_end(s):
         return "label"  # (2020寒假社会实践：高一年级开展方案 is a title)
     if s.endswith(_SENTENCE_END):
         return "sentence"
@@ -113,15 +123,15 @@ def shape_score(t: str) -> float:
         score += 3.0
     if "关于" in t:
         score += 1.0
-    if re.search(r"(?:19|20)\d{2}", t):
+    if _YEAR_IN.search(t):
         score += 0.5
-    if re.search(r"[，。；]", t):
+    if _CLAUSE_MARK.search(t):
         score -= 1.5
     return max(score, 0.0)
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"[\s\u3000\xa0]+", "", s)
+    return _SPACES.sub("", s)
 
 
 def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[tuple[int, int, str, str]]:
@@ -131,7 +141,7 @@ def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[
     wanted = {_squash(c.text): c for c in ordered if len(c.text) >= 4 and shape_score(c.text) > 0}
     for i in range(min(4, len(lines))):
         ln = lines[i]
-        for n in (1, 2, 3):
+        for n in (1, 2, 3) if wanted else ():  # no source names a title (most plain-text inputs): nothing to match
             if i + n > len(lines):
                 break
             joined = "".join(lines[i: i + n])
@@ -159,7 +169,7 @@ def _body_title(lines: list[str], candidates: list[TitleCandidate]) -> Optional[
 
 
 def _ends_sentence(ln: str) -> bool:
-    return ln.rstrip().endswith(_SENTENCE_END) or bool(re.search("[。；]", ln))
+    return ln.rstrip().endswith(_SENTENCE_END) or bool(_SENTENCE_MARK.search(ln))
 
 
 def _run_in(first: str, candidates: list[TitleCandidate]) -> Optional[tuple[str, str]]:
@@ -204,7 +214,7 @@ def choose_title(lines: list[str], candidates: list[TitleCandidate], title_hint:
     if best is not None:
         return _chosen(best.text, lines, best.source)
     why = is_not_a_title(lines[0])
-    if (why is None or why == "too short") and len(lines[0]) <= 60 and not re.search("[，。]", lines[0]):
+    if (why is None or why == "too short") and len(lines[0]) <= 60 and not _COMMA_OR_PERIOD.search(lines[0]):
         title = lines.pop(0)
         return _chosen(title, lines, "first line")
     return TitleChoice("", lines)

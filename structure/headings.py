@@ -18,7 +18,7 @@ from fangan.model import Section
 
 from . import StructureResult
 from .document_title import choose_title
-from .runin import split_run_in_marked
+from .runin import split_run_in_facts
 from .tree import build_tree
 
 # formats whose heading levels are reliable enough to make an unnumbered line a section
@@ -27,10 +27,10 @@ UNNUMBERED_HEADING_FORMATS = ("md",)
 
 def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candidates: list,
           source_format: Optional[str] = None) -> StructureResult:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]  # each line stripped once
     chosen = choose_title(lines, title_candidates, title_hint)
-    lines, split_repairs, markers = split_run_in_marked(chosen.lines)
-    tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS, markers=markers)
+    lines, split_repairs, facts = split_run_in_facts(chosen.lines)
+    tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS, facts=facts)
     # 附件 parts are the plan's attachments, not its sections: they are kept apart in the record
     sections = [s for s in tree.sections if not is_attachment(s)]
     attachments = [s for s in tree.sections if is_attachment(s)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from operator import attrgetter
 from typing import Optional
 
 from fangan.lexicon.headings import (BODY_LABELS, HEAD_FINAL, HEADING_FIELDS, KNOWN_HEADING_PATTERN, KNOWN_HEADINGS, NAME_END,
@@ -35,7 +36,7 @@ from fangan.model import Change, Repair
 
 from fangan.line_cache import line_cache
 from .titles import MAX_TITLE, is_title_phrase
-from .tree import Numbering
+from .tree import Numbering, has_inline_circled, section_title
 
 # where a run-in marker may start: after a finished sentence, or (flattened text) after any hanzi;
 # the lookahead lets only characters that can open a marker through to match_marker
@@ -281,30 +282,34 @@ def is_flattened(lines: list[str]) -> bool:
     return _flattened(lines)[0]
 
 
-def _flattened(lines: list[str]) -> tuple[bool, Optional[set[int]]]:
+def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Optional[set[int]]]:
     """is_flattened, and (when it is not) the indexes of the lines where a marker may follow a break
-    (_MAY_BREAK_BEFORE_MARKER, which every line is searched for here): the splitter searches only
-    those for a run-in marker after a finished sentence (_AFTER_SENTENCE finds a subset of its matches)."""
+    (_MAY_BREAK_BEFORE_MARKER, a superset of _AFTER_SENTENCE's candidates). `facts`: the lines'
+    `line_facts`, when the caller read them."""
+    if facts is None:
+        facts = [line_facts(ln) for ln in lines]
     hidden = 0
     breaks = set()
-    may_hide = _MAY_BREAK_BEFORE_MARKER.search  # asked before the cache: most lines fail it
-    for i, ln in enumerate(lines):
-        if may_hide(ln) is None:
+    for i, f in enumerate(facts):
+        if not f.may_break:
             continue  # _hidden_markers would say 0
         breaks.add(i)
-        hidden += _hidden_markers(ln)
+        hidden += _hidden_markers(lines[i])
         if hidden >= FLAT_MIN_MARKERS:
             return True, None
     need = FLAT_MIN_MARKERS - hidden
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
     with_run_in = 0
-    for ln in lines:
-        if ln[:1] in MARKER_FIRST_CHARS and _heading_and_run_in_markers(ln)[1]:  # the line opens with a marker
+    for f in facts:
+        run_in = f.run_in
+        if run_in is None:
+            run_in = f.read_run_in()
+        if run_in:
             with_run_in += 1
             if with_run_in >= need:
                 break
-    if with_run_in < need or _run_in_headings(lines, need) < need:
+    if with_run_in < need or _run_in_headings(lines, need, facts) < need:
         return False, breaks
     return True, None
 
@@ -330,31 +335,39 @@ def _heading_and_run_in_markers(line: str) -> tuple[Optional[Marker], tuple[Mark
     first = match_marker(line)
     if first is None:
         return None, ()
+    return first, _run_in_after(line, first)
+
+
+def _run_in_after(line: str, first: Marker) -> tuple[Marker, ...]:
+    """The markers that may start a run-in heading within RUN_IN_SPAN after `first`, the marker the
+    line opens with (_heading_and_run_in_markers' second part)."""
     limit = min(len(line), first.end + RUN_IN_SPAN)
     gate = _AT_ANY_BREAK.search(line, first.end)
     if gate is None or gate.start() >= limit:
-        return first, ()  # a candidate below needs what _AT_ANY_BREAK finds (most heading lines have none)
+        return ()  # a candidate below needs what _AT_ANY_BREAK finds (most heading lines have none)
     found = []
     for m in _AFTER_ANY_FIRST.finditer(line, first.end, limit):
         marker = match_marker(line, m.end())
         if marker is None or marker.style.name == "①" or is_enumeration(line, marker):
             continue
         found.append(marker)
-    return first, tuple(found)
+    return tuple(found)
 
 
-def _run_in_headings(lines: list[str], enough: Optional[int] = None) -> int:
+def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Optional[list] = None) -> int:
     """Markers right after the short text of a heading line that the numbering takes as the very
     next heading (the next sibling, or the first child): headings that lost their line break.
     `enough`: the caller only asks whether the count reaches it; counting stops there."""
     numbering = Numbering()
     count = 0
-    for ln in lines:
+    for f in (facts if facts is not None else [line_facts(ln) for ln in lines]):
         if enough is not None and count >= enough:
             break
-        first, following = _heading_and_run_in_markers(ln)
+        first, following = f.marker, f.run_in
         if first is None:
             continue
+        if following is None:
+            following = f.read_run_in()
         numbering.take(first, numbering.place(first))
         for marker in following:
             placement = numbering.place(marker)
@@ -409,21 +422,53 @@ def _is_break_char(c: str) -> bool:
 def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.Pattern] = None) -> list[int]:
     """Positions inside `line` where a run-in heading (or, in flattened text, an attachment) starts.
     `numbering` (a Numbering or the splitter's _PlacedWhenRead) is only copied, when a candidate is
-    a marker worth judging."""
+    a marker worth judging. What the line alone decides (its candidates, `_run_in_candidates`) is
+    read once per line; only the numbering's judgement depends on the document."""
+    if after is None:
+        attachment, first, found = _run_in_candidates(line, anywhere)
+    else:
+        attachment, first, found = _candidates(line, anywhere, after)
+    cuts = _judged(first, found, numbering, anywhere) if found else []
+    return cuts if attachment is None else cuts + [attachment]
+
+
+def _judged(first: Optional[Marker], found: tuple, numbering, anywhere: bool) -> list[int]:
+    """The candidates the numbering accepts, in order, each taken before the next is judged."""
+    sim = numbering.copy()  # the numbering as it would go on
+    if first:
+        sim.take(first, sim.place(first))
+    cuts = []
+    for pos, marker, after_label, broke in found:
+        if _accepts_run_in(sim, marker, anywhere, after_label, broke):
+            sim.take(marker, sim.place(marker))
+            cuts.append(pos)
+    return cuts
+
+
+@line_cache()
+def _run_in_candidates(line: str, anywhere: bool) -> tuple:
+    """_candidates of a line as the splitter asks (no pattern given): a function of the line and
+    whether its document is flattened, and lines repeat within and across documents."""
+    return _candidates(line, anywhere, None)
+
+
+def _candidates(line: str, anywhere: bool, after: Optional[re.Pattern]) -> tuple:
+    """What `_embedded_markers` reads off the line alone: (where a run-in attachment starts or None,
+    the line's own marker, the candidates that pass every test but the numbering's, each as
+    (position, marker, after a label's colon, after a break)). With an attachment the candidates are
+    those of the text before it."""
     if anywhere and after is None and "附" in line:  # every attachment word starts with 附
         for m in _RUN_IN_ATTACHMENT.finditer(line):
             if 0 < m.end() < len(line) - 2:
-                head = _embedded_markers(line[: m.end()], numbering, anywhere, _AFTER_ANY)
-                return head + [m.end()]
+                return (m.end(),) + _candidates(line[: m.end()], anywhere, _AFTER_ANY)[1:]
     pattern = after or (_AFTER_ANY if anywhere else _AFTER_SENTENCE)
     if pattern is _AFTER_ANY:
         candidates = _after_any_ends(line)
     else:
         candidates = [m.end() for m in pattern.finditer(line)]
-    if not candidates:  # most lines: no marker after a break, and no copy of the numbering to test one
-        return []
-    cuts = []
-    sim = None  # the numbering as it would go on, copied once a candidate is a marker worth judging
+    if not candidates:  # most lines: no marker after a break
+        return None, None, ()
+    found = []
     first = _UNREAD  # the line's own marker, read once a candidate needs it (most have no marker)
     for pos in candidates:
         if pos == 0 or pos >= len(line) - 2:
@@ -440,18 +485,12 @@ def _embedded_markers(line: str, numbering, anywhere: bool, after: Optional[re.P
             continue  # 第一阶段 inside a phrase (“成长工作坊”第一阶段——…) is not a run-in heading
         if marker.style.name == "1、" and not anywhere:
             continue  # 主要有：1、…2、… inside a paragraph is an inline list, not a heading
-        if sim is None:
-            sim = numbering.copy()
-            if first:
-                sim.take(first, sim.place(first))
         # read at the candidate, not on a copy of the line before it (a flattened page is one long
         # line with thousands of candidates)
         last = _char_before_spaces(line, pos)
         broke = line[pos - 1].isspace() or last in "。；;！？!?"
-        if _accepts_run_in(sim, marker, anywhere, last in "：:", broke):
-            sim.take(marker, sim.place(marker))
-            cuts.append(pos)
-    return cuts
+        found.append((pos, marker, last in "：:", broke))
+    return None, (None if first is _UNREAD else first), tuple(found)
 
 
 def _reattach_dangling(line: str, following: str, changes: list[Change]) -> tuple[str, str]:
@@ -598,54 +637,159 @@ def split_run_in(lines: list[str]) -> tuple[list[str], list[Repair]]:
 def split_run_in_marked(lines: list[str]) -> tuple[list[str], list[Repair], list[Optional[Marker]]]:
     """split_run_in, and the marker each body line opens with (match_marker of the line), read once
     here for the tree."""
+    out, repairs, facts = split_run_in_facts(lines)
+    return out, repairs, [f.marker for f in facts]
+
+
+class LineFacts:
+    """What the splitter and the tree read off one line alone: its marker and the run-in markers
+    after it, whether a marker may follow a break in it (a superset test) or a finished sentence,
+    whether it ends in a marker's last character, the text after its marker and the section title
+    the tree makes of it, whether a circled number follows its first character. Read once per line
+    (`line_facts`, cached: lines repeat within and across documents) instead of by a call or a
+    cache of each step; shared, so never changed once made (the memo of its heading cuts is itself
+    a function of the line and the two document facts it is keyed by)."""
+
+    __slots__ = ("line", "marker", "run_in", "may_break", "may_hold", "dangling", "blank", "rest", "title", "circled",
+                 "cuts", "may_join")
+
+    def read_title(self) -> str:
+        """The title of the section the line opens (`title`: None until the tree asks; a line the
+        splitter cuts never reaches it)."""
+        if self.title is None:
+            self.title = section_title(self.line, self.marker)
+        return self.title
+
+    def read_run_in(self) -> tuple[Marker, ...]:
+        """The run-in markers after the line's own (`run_in`: None until read; only the flattening test
+        of a document not flattened by its hidden markers reads them)."""
+        if self.run_in is None:
+            self.run_in = _run_in_after(self.line, self.marker)
+        return self.run_in
+
+    def heading_cut(self, flat: bool, sibling_ran_in: bool) -> tuple[Optional[int], bool]:
+        """_heading_cut(self.rest, flat, sibling_ran_in), asked once per line and document facts
+        (`cuts` holds the four answers, by 2 * flat + sibling_ran_in; the splitter reads it inline)."""
+        k = 2 * flat + sibling_ran_in
+        got = self.cuts[k]
+        if got is None:
+            got = self.cuts[k] = _heading_cut(self.rest, flat, sibling_ran_in)
+        return got
+
+
+@line_cache()
+def line_facts(line: str) -> LineFacts:
+    f = LineFacts()
+    f.line = line
+    # the marker (no marker opens with any other first character, where match_marker says None at once)
+    # and the run-in markers after it (_heading_and_run_in_markers), read when asked
+    f.marker = match_marker(line) if line[:1] in MARKER_FIRST_CHARS else None
+    f.run_in = None if f.marker is not None else ()
+    f.may_break = _MAY_BREAK_BEFORE_MARKER.search(line) is not None
+    # _AFTER_SENTENCE's matches are _MAY_BREAK_BEFORE_MARKER's too: a line that fails the second holds none
+    f.may_hold = f.may_break and _may_hold_run_in(line) is not None
+    f.dangling = line.rstrip()[-1:] in _DANGLING_END  # _reattach_dangling's own first test
+    f.blank = not line.strip()
+    f.rest = f.title = None
+    if f.marker is not None:
+        rest = line[f.marker.end:]
+        if f.marker.style.name.startswith("第"):
+            rest = rest.lstrip("：: ")
+        f.rest = rest
+    f.circled = has_inline_circled(line)
+    f.cuts = [None, None, None, None] if f.rest else None  # asked only of a marker line with text after it
+    # _may_join's pair test needs, of the line after a short heading, a wrap's tail at its start, or of the
+    # short heading itself a parenthesis it leaves open: a document none of whose lines has either joins nothing
+    f.may_join = WRAP_TAIL.match(line) is not None or (
+        len(line) <= MAX_WRAPPED_HEADING and line[:1] in MARKER_FIRST_CHARS and line[-1:] not in _CLOSED_END
+        and line.count("（") + line.count("(") > line.count("）") + line.count(")"))
+    return f
+
+
+_MAY_JOIN = attrgetter("may_join")
+
+
+def _quiet(facts: list[LineFacts]) -> bool:
+    """A document (not flattened, nothing joined) whose lines the splitter leaves as they are: no line
+    may hold a run-in marker after a finished sentence, none but the last ends in a marker that may
+    move to the next line, and no heading is cut off its body (asked as the walk asks, for a document
+    where no sibling ran in: with no cut none did). Most documents; their walk is skipped."""
+    last = len(facts) - 1
+    for i, f in enumerate(facts):
+        if f.may_hold or f.blank or (f.dangling and i < last):
+            return False
+        if f.rest:  # a marker with text after it: the walk asks where its heading ends
+            got = f.cuts[0]
+            if got is None:
+                got = f.heading_cut(False, False)
+            if got[0]:
+                return False
+    return True
+
+
+def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[LineFacts]]:
+    """split_run_in, and the facts of each body line (`line_facts`), read once here for the tree."""
     changes: list[Change] = []
-    lines = _join_wrapped_headings(lines, changes)
-    flat, breaks = _flattened(lines)
+    facts = [line_facts(ln) for ln in lines]
+    if any(map(_MAY_JOIN, facts)):  # most documents: no line a wrapped heading's join needs (_may_join's pairs)
+        joined = _join_wrapped_headings(lines, changes)
+        if len(joined) != len(lines):  # lines were joined: their facts are read again
+            facts = [line_facts(ln) for ln in joined]
+        lines = joined
+    flat = _flattened(lines, facts)[0]
+    if not flat and not changes and _quiet(facts):
+        return list(lines), [], facts  # what the walk below gives such a document: its lines as they are
+    flat2 = 2 * flat  # the index of the document's heading cuts in LineFacts.cuts
     numbering = _PlacedWhenRead()
+    add_heading = numbering.add
     out: list[str] = []
-    markers: list[Optional[Marker]] = []
+    kept: list[LineFacts] = []
     bodies: set[int] = set()  # lines that start where a heading-phrase cut put them
     queue = deque(lines)  # lines still to read; pieces cut off go back to its front (O(1) at both ends)
     cut_body: Optional[str] = None
     run_in_styles: set[str] = set()  # marker styles whose headings ran into their body
     given = 0  # index in `lines` of the next line as given (pieces cut off come before it)
+    n_given = len(lines)
     while queue:
         ln = queue.popleft()
         if cut_body is not None and ln is cut_body:
             bodies.add(len(out))
-        # outside flattened text a run-in marker needs a finished sentence before it (most lines have
-        # none); a line as given was searched by _flattened for a superset of those candidates
-        if flat:
-            may_hold = True
-        elif given < len(lines) and ln is lines[given]:
-            may_hold = given in breaks and _may_hold_run_in(ln) is not None
+        if given < n_given and ln is lines[given]:  # a line as given: its facts are read already
+            f = facts[given]
             given += 1
         else:
-            may_hold = _may_hold_run_in(ln) is not None
-        cuts = _embedded_markers(ln, numbering, anywhere=flat) if may_hold else None
-        if cuts:
-            pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
-            for p in pieces[1:]:
-                changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
-            queue.extendleft(reversed(pieces[1:]))
-            ln = pieces[0]
+            f = line_facts(ln)
+        # outside flattened text a run-in marker needs a finished sentence before it (most lines have none)
+        if flat or f.may_hold:
+            cuts = _embedded_markers(ln, numbering, anywhere=flat)
+            if cuts:
+                pieces = [ln[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(ln)])]
+                for p in pieces[1:]:
+                    changes.append(Change(before=p[:12], after="⏎ " + p[:12]))
+                queue.extendleft(reversed(pieces[1:]))
+                ln = pieces[0]
+                f = line_facts(ln)
         if queue:
-            if ln.rstrip()[-1:] in _DANGLING_END:  # _reattach_dangling's own first test, asked here
+            if f.dangling:
                 following = queue[0]
-                ln, queue[0] = _reattach_dangling(ln, following, changes)
-                if queue[0] is not following and given < len(lines) and following is lines[given]:
+                reattached, queue[0] = _reattach_dangling(ln, following, changes)
+                if queue[0] is not following and given < n_given and following is lines[given]:
                     given += 1  # the line as given was replaced: the next one comes after it
-            if not ln.strip():
+                if reattached is not ln:
+                    ln, f = reattached, line_facts(reattached)
+            if f.blank:
                 continue
-        marker = match_marker(ln)
+        marker = f.marker
         if marker is not None:
-            numbering.add(marker)
-            rest = ln[marker.end:]
-            if marker.style.name.startswith("第"):
-                rest = rest.lstrip("：: ")
+            add_heading(marker)
+            rest = f.rest
             if rest:
                 # a sibling that already ran into its body says this list is written that way
-                at, by_phrase = _heading_cut(rest, flat, marker.style.name in run_in_styles)
+                sibling_ran_in = marker.style.name in run_in_styles
+                got = f.cuts[flat2 + sibling_ran_in]  # f.heading_cut(flat, sibling_ran_in), without its call
+                if got is None:
+                    got = f.heading_cut(flat, sibling_ran_in)
+                at, by_phrase = got
                 if at and by_phrase and not flat:
                     run_in_styles.add(marker.style.name)
                 if at:
@@ -654,15 +798,15 @@ def split_run_in_marked(lines: list[str]) -> tuple[list[str], list[Repair], list
                     cut_body = ln[head_end:]
                     queue.appendleft(cut_body)
                     ln = ln[:head_end].rstrip()
-                    marker = match_marker(ln)  # the heading part, read again (its end may differ)
+                    f = line_facts(ln)  # the heading part, read again (its marker's end may differ)
         out.append(ln)
-        markers.append(marker)
+        kept.append(f)
     # pieces cut out of flattened lines may end in a wrapped heading too; when nothing was joined, cut,
     # moved or dropped, `out` is the list the first join already found nothing to join in
     if changes or len(out) != len(lines):
         joined = _join_wrapped_headings(out, changes, frozenset(bodies))
-        if len(joined) != len(out):  # lines were joined: their markers are read again
-            markers = [match_marker(ln) for ln in joined]
+        if len(joined) != len(out):  # lines were joined: their facts are read again
+            kept = [line_facts(ln) for ln in joined]
         out = joined
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
-    return out, repairs, markers
+    return out, repairs, kept

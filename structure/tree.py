@@ -53,22 +53,6 @@ SENTENCE_END = "。！？；：…”’」』）)!?;:"
 _UNREAD = object()
 
 
-class _Node:
-    """A section while the tree is built: the attributes of `Section`, plain (a pydantic model is
-    made and validated once per section when the tree is finished, not updated line by line), and
-    the marker its heading line opened with (read again by the whole-sentence heading test)."""
-
-    __slots__ = ("id", "marker", "level", "title", "text", "children", "opened_by")
-
-    def __init__(self, id: str, marker: str, level: int, title: str, text: str, opened_by: Optional[Marker]) -> None:
-        self.id, self.marker, self.level, self.title, self.text = id, marker, level, title, text
-        self.children: list[_Node] = []
-        self.opened_by = opened_by
-
-    def section(self) -> Section:
-        return _section(self.id, self.marker, self.level, self.title, self.text, [c.section() for c in self.children])
-
-
 _SECTION_FIELDS = frozenset(Section.model_fields)
 _set = object.__setattr__
 
@@ -103,13 +87,48 @@ _section = _construct_section if _plain_model(Section) and list(Section.model_fi
     "id", "marker", "level", "title", "text", "children"] else _validated_section
 
 
+_WARNING_FIELDS = frozenset(RecordWarning.model_fields)
+
+
+def _construct_warning(code: str, message: str, step: str, count: int, examples: list[str]) -> RecordWarning:
+    """RecordWarning(...) made as _construct_section makes a Section (every field given, all valid by
+    construction: strings, a count, a list of strings): the instance validation would give."""
+    w = object.__new__(RecordWarning)
+    _set(w, "__dict__", {"code": code, "message": message, "step": step, "count": count, "examples": examples})
+    _set(w, "__pydantic_fields_set__", set(_WARNING_FIELDS))
+    _set(w, "__pydantic_extra__", None)
+    _set(w, "__pydantic_private__", None)
+    return w
+
+
+def _validated_warning(code: str, message: str, step: str, count: int, examples: list[str]) -> RecordWarning:
+    return RecordWarning(code=code, message=message, step=step, count=count, examples=examples)
+
+
+_warning = _construct_warning if _plain_model(RecordWarning) and list(RecordWarning.model_fields) == [
+    "code", "message", "step", "count", "examples"] else _validated_warning
+
+
+def _put(sec: Section, name: str, value) -> None:
+    """A field of a section the tree is still building, set in place (the section was made by
+    _construct_section and holds its fields in its __dict__; no assignment through pydantic)."""
+    sec.__dict__[name] = value
+
+
+def _validated(sec: Section) -> Section:
+    """The section as Section(...) validates it, children first: when Section is not a plain model
+    (_section is _validated_section) the tree's sections are validated once it is finished."""
+    d = sec.__dict__
+    return _validated_section(d["id"], d["marker"], d["level"], d["title"], d["text"], [_validated(c) for c in d["children"]])
+
+
 @dataclass(slots=True)  # made and read for every heading, three times per document
 class _Open:
     style: str  # style name, or "" for an unnumbered heading given by the format
     rank: float
     value: int
     hint: Optional[int]  # heading level the format gave the line, if any
-    section: Optional[_Node] = None
+    section: Optional[Section] = None
     body: Optional[list] = None  # the section's body lines, joined to its text once the tree is built
 
 
@@ -153,15 +172,15 @@ class Numbering:
         assert marker is not None
         style = marker.style.name
         stack = self.stack
-        if stack and stack[-1].style == style:
-            # the most common heading: the style of the innermost open section (what _open_index and
-            # _number_kind decide for it, without their calls)
-            prev = stack[-1].value
-            kind = "next" if marker.value == prev + 1 else ("repeat" if marker.value <= prev else "gap")
-            return Placement(len(stack) - 1, kind, prev + 1)
-        i = self._open_index(style)
-        if i is not None:
-            return Placement(i, *self._number_kind(marker, i))
+        i = len(stack) - 1
+        while i >= 0 and stack[i].style != style:
+            i -= 1
+        if i >= 0:
+            # the most common heading: the style is open (the innermost section of it is the one at
+            # i, what _open_index finds); what _number_kind decides there, without its call
+            prev = stack[i].value
+            value = marker.value
+            return Placement(i, "next" if value == prev + 1 else ("repeat" if value <= prev else "gap"), prev + 1)
         twin = TWINS.get(style)
         j = self._open_index(twin) if twin else None
         if j is not None:
@@ -174,7 +193,11 @@ class Numbering:
             # the document nested this style under one of equal or lower usual rank: follow the document
             parent = self.parent_style[style]
             if parent is None:
-                depth = 0 if marker.style.rank <= min((o.rank for o in self.stack if o.style), default=99) else None
+                lowest = 99  # the lowest usual rank open (min over the numbered open sections, 99 when none)
+                for o in self.stack:
+                    if o.style and o.rank < lowest:
+                        lowest = o.rank
+                depth = 0 if marker.style.rank <= lowest else None
             elif (j := self._open_index(parent)) is not None and self.stack[j].rank >= marker.style.rank:
                 depth = j + 1
         if depth is None:
@@ -205,15 +228,17 @@ class Numbering:
         return self.place(marker).kind in ("next", "continue")
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
-             section: Optional[_Node] = None) -> None:
-        del self.stack[placement.depth:]
-        style = marker.style.name if marker else ""
-        parent = self.stack[-1].style if self.stack else None
-        if marker is not None:
-            self.parent_style.setdefault(style, parent)
-            self.last[style] = (marker.value, parent)
-        rank = marker.style.rank if marker else -1.0
-        self.stack.append(_Open(style, rank, marker.value if marker else 0, hint, section))
+             section: Optional[Section] = None) -> None:
+        stack = self.stack
+        del stack[placement.depth:]
+        parent = stack[-1].style if stack else None
+        if marker is None:
+            stack.append(_Open("", -1.0, 0, hint, section))
+            return
+        style = marker.style
+        self.parent_style.setdefault(style.name, parent)
+        self.last[style.name] = (marker.value, parent)
+        stack.append(_Open(style.name, style.rank, marker.value, hint, section))
 
 
 # what hint keys leave out (spaces and punctuation), and the marks that end a sentence in a heading
@@ -256,7 +281,7 @@ class _Warnings:
             tally[1].append(example[:40])
 
     def list(self) -> list[RecordWarning]:
-        return [RecordWarning(code=code, message=message, step="structure", count=count, examples=examples)
+        return [_warning(code, message, "structure", count, examples)
                 for code, (message, (count, examples)) in self.by_code.items()]
 
 
@@ -273,12 +298,15 @@ _IN_SEQUENCE = ("next", "continue")
 class TreeBuilder:
     def __init__(self, hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False) -> None:
         self.numbering = Numbering()
-        self.roots: list[_Node] = []
+        # the sections, made as their heading lines come (_construct_section: their text and titles are
+        # set in place when the tree is finished)
+        self.roots: list[Section] = []
+        self.chapters: list[tuple[Section, Marker]] = []  # sections a chapter-level marker opened
         self.result = TreeResult()
         self.warnings = _Warnings()
         self.hints = {hint_key(k): v for k, v in (hints or {}).items() if k.strip() and v}
         self.unnumbered_hints = unnumbered_hints
-        self.attachment: Optional[_Node] = None
+        self.attachment: Optional[Section] = None
         self.attachment_open: Optional[_Open] = None  # the attachment's entry (its body lines)
         self.attachment_chars = 0
         self.attachment_plan = False  # the open attachment holds a plan with its own headings
@@ -289,14 +317,16 @@ class TreeBuilder:
     # --- adding sections ---------------------------------------------------------------------
 
     def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int,
-                     marker: Optional[Marker] = None) -> _Node:
+                     marker: Optional[Marker] = None) -> Section:
         stack = self.numbering.stack
         parent = stack[placement.depth - 1].section if placement.depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        sec = _Node(sid, marker_text, placement.depth + 1, title, line, marker)
+        sec = _construct_section(sid, marker_text, placement.depth + 1, title, line, [])
         siblings.append(sec)
-        self.result.section_lines[sec.id] = index
+        self.result.section_lines[sid] = index
+        if marker is not None and marker.style.rank <= CHAPTER_RANK:
+            self.chapters.append((sec, marker))  # may be titled as a whole-sentence heading when finished
         return sec
 
     def _body(self, line: str) -> None:
@@ -314,9 +344,13 @@ class TreeBuilder:
             self.bodies.append(top)
         top.body.append(line)
 
-    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD) -> None:
-        """`marker`: match_marker(line), when the caller has read it."""
-        if marker is _UNREAD:
+    def add_line(self, line: str, index: int, marker: Optional[Marker] | object = _UNREAD, facts=None) -> None:
+        """`marker`: match_marker(line), when the caller has read it; `facts`: the splitter's facts of
+        the line (runin.line_facts: its marker, its title (read_title) and whether a circled number
+        follows its start)."""
+        if facts is not None:
+            marker = facts.marker
+        elif marker is _UNREAD:
             marker = match_marker(line)
         # every attachment heading opens with 附 (ATTACHMENT): other lines skip the test
         if (line[:1] == "附" and self._opens_attachment(line)) or (self.attachment is not None and not self.attachment_plan):
@@ -327,7 +361,8 @@ class TreeBuilder:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
             self._body(line)
-            if _CIRCLED.search(line, 1) is not None:  # most lines: no circled number after their first character
+            # most lines: no circled number after their first character
+            if facts.circled if facts is not None else has_inline_circled(line):
                 self._inline_circled(line, index)
             return
         if marker is None:
@@ -353,13 +388,15 @@ class TreeBuilder:
             self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
         if placement.depth == 0:
             self._note_restart(marker, placement, line)
-        rest = line[marker.end:]
-        if marker.style.name.startswith("第"):
-            rest = rest.lstrip("：: ")
-        whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
-        sec = self._new_section(placement, marker.text, heading_title(rest, whole), line, index, marker)
+        if facts is None:
+            title = section_title(line, marker)
+        else:  # the line's facts keep its title once read
+            title = facts.title
+            if title is None:
+                title = facts.read_title()
+        sec = self._new_section(placement, marker.text, title, line, index, marker)
         self.numbering.take(marker, placement, hint, sec)
-        if _CIRCLED.search(line, 1) is not None:
+        if facts.circled if facts is not None else has_inline_circled(line):
             self._inline_circled(line, index)
 
     def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
@@ -419,7 +456,7 @@ class TreeBuilder:
         alone = self.attachment_open.body is None and "\n" not in self.attachment.text
         if not self.attachment.title and alone and marker is None \
                 and len(line) <= WHOLE_LINE_HEADING and not re.search("[。；;，,]", line):
-            self.attachment.title = clean_title(line.rstrip("：: "))  # 附件1 / 人员名单: the title on its own line
+            _put(self.attachment, "title", clean_title(line.rstrip("：: ")))  # 附件1 / 人员名单: the title on its own line
         if marker is not None and marker.style.rank <= CHAPTER_RANK and marker.value == 1:
             # the attachment is a plan of its own (一、… from 1): its headings are its children
             self.attachment_plan = True
@@ -432,41 +469,58 @@ class TreeBuilder:
 
     def finish(self) -> TreeResult:
         for top in self.bodies:
-            top.section.text = "\n".join(top.body)
-        _title_whole_sentence_headings(self.roots)
-        self.result.sections = [node.section() for node in self.roots]
+            _put(top.section, "text", "\n".join(top.body))
+        for sec, marker in self.chapters:
+            _title_whole_sentence_heading(sec, marker)
+        self.result.sections = self.roots if _section is _construct_section else [_validated(s) for s in self.roots]
         self.result.warnings = self.warnings.list()
         return self.result
 
 
 _CIRCLED = re.compile("[①-⑳]")
+
+
+def has_inline_circled(line: str) -> bool:
+    """A circled number (①…) after the line's first character: the tree looks for inline items."""
+    return _CIRCLED.search(line, 1) is not None
+
+
+def section_title(line: str, marker: Marker) -> str:
+    """The title of the section a heading line opens, from the text after its marker."""
+    rest = line[marker.end:]
+    if marker.style.name.startswith("第"):
+        rest = rest.lstrip("：: ")
+    whole = len(line) <= WHOLE_LINE_HEADING and not _SENTENCE_MARK.search(line)
+    return heading_title(rest, whole)
+
 # chapter-level styles (壹、 一、): an item of theirs is a heading even when it is one sentence
 CHAPTER_RANK = 1
 # the longest whole-sentence heading
 MAX_SENTENCE_HEADING = 60
 
 
-def _title_whole_sentence_headings(sections: list[_Node]) -> None:
+def _title_whole_sentence_heading(sec: Section, marker: Marker) -> None:
     """A chapter-level item with no body and no children is a heading written as a sentence
-    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。."""
-    for sec in sections:
-        _title_whole_sentence_headings(sec.children)
-        if sec.title or sec.children or "\n" in sec.text:
-            continue
-        # its text is its heading line: the marker that line opened with (match_marker of the text)
-        marker = sec.opened_by
-        if marker is None or marker.style.rank > CHAPTER_RANK:
-            continue
-        sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
-        if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
-            sec.title = clean_title(sentence.rstrip("，,：: "))
+    (肆、本实施计划如有未尽事宜，得适时修订之。): its title is the text up to 。. `marker`: the
+    chapter-level marker its heading line opened with."""
+    if sec.title or sec.children or "\n" in sec.text:
+        return
+    # its text is its heading line, which opened with `marker`
+    sentence = _SENTENCE_MARK.split(sec.text[marker.end:], maxsplit=1)[0].strip()
+    if sentence and len(sentence) <= MAX_SENTENCE_HEADING:
+        _put(sec, "title", clean_title(sentence.rstrip("，,：: ")))
 
 
 def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbered_hints: bool = False,
-               markers: Optional[list[Optional[Marker]]] = None) -> TreeResult:
-    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them."""
+               markers: Optional[list[Optional[Marker]]] = None, facts: Optional[list] = None) -> TreeResult:
+    """`markers`: the marker each line opens with (match_marker of the line), when the caller read them;
+    `facts`: the splitter's facts of each line (runin.line_facts), which hold the markers too."""
     tree = TreeBuilder(hints, unnumbered_hints)
-    if markers is None:
+    if facts is not None:
+        add = tree.add_line
+        for i, line in enumerate(lines):
+            add(line, i, None, facts[i])
+    elif markers is None:
         for i, line in enumerate(lines):
             tree.add_line(line, i)
     else:

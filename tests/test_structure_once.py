@@ -20,31 +20,33 @@ def _lines(path: Path) -> list[str]:
     return split_run_in(lines)[0]
 
 
-def _walk(nodes):
-    for n in nodes:
-        yield n
-        yield from _walk(n.children)
-
-
-def _plain(node) -> dict:
-    """The section as a pydantic Section made from the node's fields, dumped."""
-    return Section(id=node.id, marker=node.marker, level=node.level, title=node.title, text=node.text,
-                   children=[Section(**_plain(c)) for c in node.children]).model_dump()
+def _walk(sections):
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
-def test_tree_nodes_become_the_sections_they_hold(path):
-    tree = TreeBuilder()
-    for i, line in enumerate(_lines(path)):
-        tree.add_line(line, i)
-    nodes = list(tree.roots)
-    result = tree.finish()
-    assert [s.model_dump() for s in result.sections] == [_plain(n) for n in nodes]
-    assert all(isinstance(s, Section) for s in result.sections)
-    for node in _walk(nodes):
-        if "\n" not in node.text:  # a heading with no body: its marker is its text's
-            assert node.opened_by == match_marker(node.text), node.text
-    assert len(list(_walk(nodes))) > 3
+def test_tree_sections_are_the_validated_ones(path, monkeypatch):
+    """The tree makes each section once, as its heading line comes, and fills its text and title in
+    place when it is finished: the sections are those Section(...) validates from the same fields,
+    and those the tree gives when Section is validated (the path taken when it is not a plain model)."""
+    from fangan.structure import tree as T
+
+    def build():
+        tree = TreeBuilder()
+        for i, line in enumerate(_lines(path)):
+            tree.add_line(line, i)
+        return tree.finish()
+
+    result = build()
+    assert all(isinstance(s, Section) for s in _walk(result.sections)) and len(list(_walk(result.sections))) > 3
+    assert [s.model_dump() for s in result.sections] == [Section.model_validate(s.model_dump()).model_dump()
+                                                         for s in result.sections]
+    monkeypatch.setattr(T, "_section", T._validated_section)
+    validated = build()
+    assert [s.model_dump() for s in validated.sections] == [s.model_dump() for s in result.sections]
+    assert [s.model_fields_set for s in _walk(validated.sections)] == [s.model_fields_set for s in _walk(result.sections)]
 
 
 def test_whole_sentence_heading_titled_from_its_marker():
@@ -121,40 +123,33 @@ def _docs(n: int, seed: int) -> list[list[str]]:
     return [[rng.choice(lines) for _ in range(rng.randint(2, 20))] for _ in range(n)]
 
 
-def test_splitter_markers_are_the_lines_markers_and_break_search_is_exact(monkeypatch):
+def test_splitter_markers_are_the_lines_markers():
     docs = _docs(400, 5)
     got = [R.split_run_in_marked(list(d)) for d in docs]
     for out, _, markers in got:
         assert markers == [match_marker(ln) for ln in out]
-    real = R._flattened
-
-    def every_line(lines):  # the plain path: every line searched for a run-in marker after a sentence
-        flat, breaks = real(lines)
-        return flat, (None if flat else set(range(len(lines))))
-
-    monkeypatch.setattr(R, "_flattened", every_line)
-    plain = [R.split_run_in_marked(list(d)) for d in docs]
-    assert [(o, [r.model_dump() for r in rep]) for o, rep, _ in got] == [(o, [r.model_dump() for r in rep]) for o, rep, _ in plain]
+    # the break search against the plain path: tests/test_structure_facts.py
     assert sum(bool(rep) for _, rep, _ in got) > 20
 
 
-def test_placing_in_the_innermost_open_style_is_what_the_general_rule_decides():
+def test_placing_in_an_open_style_is_what_the_general_rule_decides():
     from fangan.structure.tree import Numbering, Placement
 
     rng = random.Random(8)
     heads = [m for m in (match_marker(s) for s in _strings(3000, 9)) if m is not None]
-    checked = 0
+    checked = outer = 0
     for _ in range(300):
         numbering = Numbering()
         for _ in range(rng.randint(1, 30)):
             marker = rng.choice(heads)
             placement = numbering.place(marker)
-            if numbering.stack and numbering.stack[-1].style == marker.style.name:
-                i = numbering._open_index(marker.style.name)
+            i = numbering._open_index(marker.style.name)
+            if i is not None:  # the style is open, innermost or further out: what the general rule decides there
                 assert placement == Placement(i, *numbering._number_kind(marker, i))
                 checked += 1
+                outer += i < len(numbering.stack) - 1
             numbering.take(marker, placement)
-    assert checked > 300
+    assert checked > 300 and outer > 100
 
 
 def test_several_plans_warning_reads_the_highest_top_level_number():
@@ -184,3 +179,105 @@ def test_constructed_sections_are_the_validated_ones():
         assert fast.model_fields_set == plain.model_fields_set
         assert pickle.loads(pickle.dumps(fast)) == plain
         assert Section.model_validate(fast.model_dump()) == fast
+
+
+def test_markers_made_once_per_key_are_the_markers_made_per_line(monkeypatch):
+    """match_marker shares one Marker per (style, text matched, number, start, end): each is the
+    Marker made for the line itself."""
+    def plain_marker(i, m, n, end):
+        style = M.STYLES[i]
+        return M.Marker(style, M._value(style, n), M._canonical(style, m, n), m.start(), end)
+
+    strings = _strings(6000, 11, most=12)
+    shared = [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+               for pos in range(4)] for s in strings]
+    monkeypatch.setattr(M, "_marker", plain_marker)
+    plain = [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+              for pos in range(4)] for s in strings]
+    assert shared == plain
+    assert sum(m is not None for ms in shared for m in ms) > 1000
+    monkeypatch.setattr(M, "MAX_MARKERS", 3)  # a full table starts again: same markers
+    assert [[M._match_marker.__wrapped__(s, pos) if pos < len(s) and s[pos] in M.MARKER_FIRST_CHARS else None
+             for pos in range(4)] for s in strings] == plain
+
+
+def _plain_place(numbering, marker, hint=None):
+    """Numbering.place as the general rule reads: _open_index, then _number_kind, every time."""
+    from fangan.structure.tree import TWINS, Placement
+
+    if hint is not None:
+        depth = len(numbering.stack)
+        while depth and (numbering.stack[depth - 1].hint is None or numbering.stack[depth - 1].hint >= hint):
+            depth -= 1
+        return Placement(depth, "unnumbered", 0) if marker is None else Placement(depth, *numbering._number_kind(marker, depth))
+    style = marker.style.name
+    i = numbering._open_index(style)
+    if i is not None:
+        return Placement(i, *numbering._number_kind(marker, i))
+    twin = TWINS.get(style)
+    j = numbering._open_index(twin) if twin else None
+    if j is not None:
+        if marker.value == numbering.stack[j].value + 1:
+            return Placement(j, "next", marker.value)
+        if marker.value == 1:
+            return Placement(len(numbering.stack), "next", 1)
+    depth = None
+    if style in numbering.parent_style:
+        parent = numbering.parent_style[style]
+        if parent is None:
+            depth = 0 if marker.style.rank <= min((o.rank for o in numbering.stack if o.style), default=99) else None
+        elif (j := numbering._open_index(parent)) is not None and numbering.stack[j].rank >= marker.style.rank:
+            depth = j + 1
+    if depth is None:
+        depth = len(numbering.stack)
+        while depth and numbering.stack[depth - 1].hint is None and numbering.stack[depth - 1].rank >= marker.style.rank:
+            depth -= 1
+    return Placement(depth, *numbering._number_kind(marker, depth))
+
+
+def test_place_is_the_general_rule_everywhere():
+    """Every placement (open styles, twins, a style first nested at the top, hints, unnumbered
+    lines) is what the general rule decides; and taking it leaves the numbering the general rule's take left."""
+    from fangan.structure.tree import Numbering
+
+    rng = random.Random(10)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 12)) if m is not None]
+    top_first = 0
+    for _ in range(600):
+        numbering = Numbering()
+        for _ in range(rng.randint(1, 40)):
+            marker = None if rng.random() < 0.05 else rng.choice(heads)
+            hint = rng.choice([None, None, None, 1, 2, 3]) if marker is not None else rng.choice([1, 2, 3])
+            placement = numbering.place(marker, hint)
+            assert placement == _plain_place(numbering, marker, hint)
+            top_first += marker is not None and hint is None and numbering.parent_style.get(marker.style.name, 0) is None
+            stack = [(o.style, o.rank, o.value, o.hint) for o in numbering.stack[:placement.depth]]
+            numbering.take(marker, placement, hint)
+            assert [(o.style, o.rank, o.value, o.hint) for o in numbering.stack[:-1]] == stack
+            top = numbering.stack[-1]
+            assert (top.style, top.rank, top.value, top.hint) == (
+                (marker.style.name, marker.style.rank, marker.value, hint) if marker else ("", -1.0, 0, hint))
+    assert top_first > 300
+
+
+def test_constructed_warnings_are_the_validated_ones(monkeypatch):
+    import pickle
+
+    from fangan.model import RecordWarning
+    from fangan.structure import tree as T
+
+    assert T._warning is T._construct_warning  # RecordWarning is a plain model: the fast path is the one used
+    rng = random.Random(6)
+    for _ in range(200):
+        args = (rng.choice(["numbering_gap", "heading_rejected"]), "message", "structure", rng.randint(1, 9),
+                [rng.choice(["一、甲", "2、乙"]) for _ in range(rng.randint(0, 3))])
+        fast, plain = T._construct_warning(*args), RecordWarning(code=args[0], message=args[1], step=args[2], count=args[3],
+                                                                   examples=list(args[4]))
+        assert fast == plain and fast.model_dump() == plain.model_dump()
+        assert fast.model_dump_json() == plain.model_dump_json() and fast.model_fields_set == plain.model_fields_set
+        assert pickle.loads(pickle.dumps(fast)) == plain and RecordWarning.model_validate(fast.model_dump()) == fast
+    text = "一、甲\n三、丙\n三、丙又\n（二）乙\n"
+    fast = [w.model_dump() for w in build_structure(text).warnings]
+    assert {w["code"] for w in fast} >= {"numbering_gap", "numbering_repeat"}
+    monkeypatch.setattr(T, "_warning", T._validated_warning)
+    assert [w.model_dump() for w in build_structure(text).warnings] == fast

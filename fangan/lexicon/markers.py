@@ -183,9 +183,28 @@ def _match_marker(s: str, pos: int) -> Optional[Marker]:
                 end += 1
         elif style.name in ("（一）", "（1）") and s[end: end + 1] in ("、", "．", "."):
             end += 1  # （三）、美术类比赛: a stray mark after the bracket is part of the marker
-        marker = Marker(style, _value(style, n), _canonical(style, m, n), m.start(), end)
+        marker = _marker(i, m, n, end)
         return None if is_enumeration(s, marker) else marker
     return None
+
+
+# the Markers made so far, by what makes them (a few thousand: the same markers open lines again and again)
+_MARKERS: dict[tuple, Marker] = {}
+MAX_MARKERS = 16384
+
+
+def _marker(i: int, m: re.Match, n: str, end: int) -> Marker:
+    """Marker(STYLES[i], its value, its canonical text, m.start(), end): its fields are a function of
+    the style, the text matched, its number and where it starts and ends, so one is made per such
+    key and shared (a Marker is frozen) instead of one per line that opens with it."""
+    key = (i, m.group(0), n, m.start(), end)
+    marker = _MARKERS.get(key)
+    if marker is None:
+        if len(_MARKERS) >= MAX_MARKERS:
+            _MARKERS.clear()
+        style = STYLES[i]
+        marker = _MARKERS[key] = Marker(style, _value(style, n), _canonical(style, m, n), m.start(), end)
+    return marker
 
 
 # a numeral marker followed by another numeral is an enumeration of numbers, not a heading
