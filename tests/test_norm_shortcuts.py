@@ -203,6 +203,28 @@ def test_whitespace_is_the_plain_canonical_form(text):
     assert report.count == zw + n_sp and (report.detail or "") == (f"dropped {blank} blank lines" if blank else "")
 
 
+WHITESPACE_PIECES = CANONICAL_PIECES + ["\u2005", "\u202f", "\u205f", "\u200a", "\u00ad", "\u2060", "\u200c", "\u200d", "\u200b\u3000",
+                                         "\r\r\n", " \n", "\n "]
+
+
+@FAST
+@given(_texts(WHITESPACE_PIECES, 40))
+def test_whitespace_changes_are_the_plain_ones(text):
+    """(sixth pass: one scan for every character the step replaces, replaced one distinct character at a time; the
+    text handed back as it is when no line lost a character to the strip)"""
+    report = StepReport("canonicalize_whitespace")
+    out = canonical.canonicalize_whitespace(text, NormalizeContext(), report)
+    plain, zw, n_sp, blank = _plain_whitespace(text)
+    assert out == plain
+    want = ([("zero-width", "", zw)] if zw else []) + ([("NBSP/ideographic space", " ", n_sp)] if n_sp else [])
+    assert [(c.before, c.after) for c in report.changes] == [w[:2] for w in want] and report.count == zw + n_sp
+
+
+def test_space_chars_are_the_space_class():
+    assert canonical._SPACE_CHARS == {chr(c) for c in range(0x110000) if canonical._SPACES.match(chr(c))}
+    assert not canonical._SPACE_CHARS & set(map(chr, canonical._ZERO_WIDTH)) and "\r" not in canonical._SPACE_CHARS
+
+
 @FAST
 @given(_texts(CANONICAL_PIECES, 40))
 def test_punctuation_is_the_plain_canonical_form(text):
