@@ -306,10 +306,22 @@ def _iter_file(f: Union[str, Path], limits: Limits, st: Optional[os.stat_result]
 def _read_capped(f: Union[str, Path], size: int, cap: int) -> bytes:
     """The file's bytes up to `cap` (its end, or `cap` bytes when it holds more): the bytes `read(cap)` gives. Read
     by the size its stat gave plus one byte, the rest only when that byte came (it grew since): a read of `cap` bytes
-    at once reserves `cap` bytes (hundreds of MB) for every file, however small."""
-    with open(f, "rb") as fh:
-        first = min(size + 1, cap)
-        data = fh.read(first)  # (a buffered read returns fewer bytes only at the end)
-        if len(data) < first:
-            return data
-        return data + fh.read(cap - first)
+    at once reserves `cap` bytes (hundreds of MB) for every file, however small. Through the descriptor (no file
+    object: two of them, a buffer and their checks cost more than the read of a small file)."""
+    fd = os.open(f, os.O_RDONLY | _OPEN_FLAGS)
+    try:
+        want = min(size + 1, cap)
+        chunks: list[bytes] = []
+        have = 0
+        while have < cap:
+            chunk = os.read(fd, (want if have < want else cap) - have)
+            if not chunk:
+                break  # (the end)
+            chunks.append(chunk)
+            have += len(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_OPEN_FLAGS = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
