@@ -9,6 +9,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
@@ -156,17 +157,30 @@ def skip_reason(parts: Sequence[str]) -> Optional[tuple[str, str]]:
 
 def _container_handler(path: str):
     """The expander for a container file (zip, tar, 7z, warc), or None for a plain document."""
+    lower = path.lower()
+    if not lower.endswith(_container_endings()):
+        return None  # (a plain document: most inputs)
     from . import archives
 
-    lower = path.lower()
     handler = archives.handler_for(lower)
     if handler is not None:
         return handler
-    if lower.endswith((".warc", ".warc.gz")):
+    if lower.endswith(_WARC_ENDINGS):
         from . import warc
 
         return warc.iter_warc
     return None
+
+
+_WARC_ENDINGS = (".warc", ".warc.gz")
+
+
+@lru_cache(maxsize=1)
+def _container_endings() -> tuple[str, ...]:
+    """How the lowercased name of every container `_container_handler` expands ends."""
+    from . import archives
+
+    return archives.ARCHIVE_ENDINGS + _WARC_ENDINGS
 
 
 def iter_inputs(inputs: Iterable[Union[str, os.PathLike]], limits: Optional[Limits] = None,

@@ -202,3 +202,23 @@ def test_unreadable_folder_is_reported_alike(tmp_path):
         assert _rows(iter_inputs([top])) == _rows(plain_iter_inputs([top]))
     finally:
         locked.chmod(0o755)
+
+
+def _plain_container_handler(path: str):
+    from fangan.ingest import archives, warc
+
+    lower = path.lower()
+    handler = archives.handler_for(lower)
+    if handler is not None:
+        return handler
+    if lower.endswith((".warc", ".warc.gz")):
+        return warc.iter_warc
+    return None
+
+
+def test_container_handler_is_the_plain_one():
+    names = ["a.zip", "A.ZIP", "b.tar", "b.tar.gz", "b.TGZ", "b.tar.bz2", "b.tbz2", "b.tbz", "b.tar.xz", "b.txz", "c.7z",
+             "d.warc", "d.warc.gz", "D.WARC.GZ", "e.txt", "e.gz", "e.tar.gzip", "zip", ".zip", "f.docx", "g.warcx", "h.xz",
+             "dir/x.Zip", "方案.7Z", ""]
+    for name in names:
+        assert ingest._container_handler(name) == _plain_container_handler(name), name
