@@ -74,13 +74,17 @@ def _learned():
 
 
 @FAST
-@given(st.lists(_texts(LEARNER_PIECES, 12), min_size=1, max_size=6), st.integers(2, 8))
-def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
+@given(st.lists(_texts(LEARNER_PIECES + ["B" * 190 + "县教育局", "一、" + "方" * 199, "2024年" * 40], 12), min_size=1, max_size=6),
+       st.integers(2, 8), st.integers(150, 900))
+def test_remembered_judgements_are_the_line_by_line_ones(texts, bound, long_chars):
     from fangan.normalizers import batch
 
-    saved = dict(batch._JUDGED), batch.JUDGED_MAX
+    saved = dict(batch._JUDGED), batch.JUDGED_MAX, dict(batch._JUDGED_LONG), batch.JUDGED_LONG_CHARS, batch._long_chars
     batch._JUDGED.clear()
-    batch.JUDGED_MAX = bound  # (a tiny bound: lines are forgotten and judged again as the texts go by)
+    batch._JUDGED_LONG.clear()
+    batch._long_chars = 0
+    batch.JUDGED_MAX = bound  # (tiny bounds: lines are forgotten and judged again as the texts go by)
+    batch.JUDGED_LONG_CHARS = long_chars
     try:
         for text in texts + texts:
             view, plain = _learned().for_document(), _learned().for_document()
@@ -88,10 +92,15 @@ def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
             assert (view.lines, view.asked) == (plain.lines, plain.asked)
             assert len(batch._JUDGED) <= bound
             assert all(len(line) <= batch.MAX_LINE for line in batch._JUDGED)
+            assert all(len(line) > batch.MAX_LINE for line in batch._JUDGED_LONG)
+            assert sum(map(len, batch._JUDGED_LONG)) == batch._long_chars <= long_chars
     finally:
         batch._JUDGED.clear()
         batch._JUDGED.update(saved[0])
         batch.JUDGED_MAX = saved[1]
+        batch._JUDGED_LONG.clear()
+        batch._JUDGED_LONG.update(saved[2])
+        batch.JUDGED_LONG_CHARS, batch._long_chars = saved[3], saved[4]
 
 
 # ---- repair_mojibake: suspect lines judged as one block ----
