@@ -20,41 +20,11 @@ _WS_CHANGED = re.compile("[" + "".join(map(chr, _ZERO_WIDTH)) + _SPACES.pattern[
 _SPACE_CHARS = frozenset("\u00a0\u202f\u205f\u3000\t" + "".join(map(chr, range(0x2000, 0x200B))))  # (_SPACES' class)
 
 
-_TABLE_FROM = 256  # from this many characters up, a class's places are found through a table of flags
-
-
-def _class_table(pattern: re.Pattern):
-    """A one-character class as a flag per code point up to one past its last (that last flag False; all in the BMP)."""
-    import numpy as np
-
-    points = [m.start() for m in pattern.finditer("".join(map(chr, range(0x10000))))]
-    table = np.zeros(max(points) + 2, dtype=np.bool_)
-    table[points] = True
-    return table
-
-
-@lru_cache(maxsize=None)
-def _table_of(name: str):
-    return _class_table(_CLASSES[name])
-
-
-def _places(name: str, text: str) -> list[int]:
-    """`[m.start() for m in pattern.finditer(text)]` for the one-character class `_CLASSES[name]`: for a long text its
-    code points (UTF-32 lanes, a lone surrogate as itself) are looked up in the class's table (one above it reads the
-    last flag), several times quicker than the class's scan."""
-    if len(text) < _TABLE_FROM:
-        return [m.start() for m in _CLASSES[name].finditer(text)]
-    import numpy as np
-
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.flatnonzero(_table_of(name).take(points, mode="clip")).tolist()
-
-
 @step("canonicalize_whitespace")
 def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Zero-width characters go, NBSP and ideographic spaces become spaces, lines are stripped,
     blank lines dropped: one paragraph per line."""
-    found = [text[p] for p in _places("ws_changed", text)]
+    found = _WS_CHANGED.findall(text)
     if found:
         distinct = set(found)
         n_zw = sum(found.count(c) for c in distinct if ord(c) in _ZERO_WIDTH)
@@ -97,7 +67,30 @@ _ASCII_PUNCT = re.compile("[,:;!?]")
 
 # what canonicalize_punctuation looks for, in one scan: a fullwidth letter or digit, or an ASCII mark
 _FULLWIDTH_OR_MARK = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a,:;!?]")
-_CLASSES = {"ws_changed": _WS_CHANGED, "fullwidth_or_mark": _FULLWIDTH_OR_MARK}
+_TABLE_FROM = 256  # from this many characters up, `_FULLWIDTH_OR_MARK`'s places are found through a table
+
+
+@lru_cache(maxsize=1)
+def _fullwidth_or_mark_table():
+    """`_FULLWIDTH_OR_MARK` as a flag per code point up to one past its last character (that last flag False)."""
+    import numpy as np
+
+    points = [m.start() for m in _FULLWIDTH_OR_MARK.finditer("".join(map(chr, range(0x10000))))]  # (all in the BMP)
+    table = np.zeros(max(points) + 2, dtype=np.bool_)
+    table[points] = True
+    return table
+
+
+def _fullwidth_or_mark_places(text: str) -> list[int]:
+    """`[m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]`: for a long text its code points (UTF-32 lanes, a lone
+    surrogate as itself) are looked up in `_fullwidth_or_mark_table` (one above it reads the last flag), several
+    times quicker than the class's scan."""
+    if len(text) < _TABLE_FROM:
+        return [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.flatnonzero(_fullwidth_or_mark_table().take(points, mode="clip")).tolist()
 
 
 def _sub_punct_near_cjk(repl, text: str, marks: Optional[list[int]] = None) -> str:
@@ -133,7 +126,7 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
     # the fullwidth letters and digits and the ASCII marks, found in one scan; the marks stay where they are while
     # the widths are folded and the brackets replaced (each one character for one), so their places hold for the
     # text the mark pattern runs on
-    places = _places("fullwidth_or_mark", text)
+    places = _fullwidth_or_mark_places(text)
     fullwidth = any(text[p] > "~" for p in places)
     marks = [p for p in places if text[p] <= "~"] if fullwidth else places
     text2 = text.translate(_FULLWIDTH_ALNUM) if fullwidth else text

@@ -433,25 +433,20 @@ def test_trad_table_is_the_class():
     assert not any(trad.match(chr(cp)) for cp in range(len(table), 0x110000) if not 0xD800 <= cp < 0xE000)
 
 
-# ---- canonical forms: the places of a one-character class in a long text found through a table ----
+# ---- canonicalize_punctuation: the places of fullwidth letters/digits and ASCII marks of a long text by a table ----
 
 @FAST
-@given(_texts(CANONICAL_PIECES + ["\ud800", "\U00020000", "\uff5a", "\uff5b", "\uff0f", "\uff1a", "\uff20", "\ufeff", "\u2005"], 60))
-def test_class_places_are_the_scan(text):
+@given(_texts(CANONICAL_PIECES + ["\ud800", "\U00020000", "\uff5a", "\uff5b", "\uff0f", "\uff1a", "\uff20"], 60))
+def test_fullwidth_or_mark_places_are_the_scan(text):
     long = text * (canonical._TABLE_FROM // max(1, len(text)) + 1)
-    for name, pattern in canonical._CLASSES.items():
-        for t in (text, long):
-            assert canonical._places(name, t) == [m.start() for m in pattern.finditer(t)]
+    for t in (text, long):
+        assert canonical._fullwidth_or_mark_places(t) == [m.start() for m in canonical._FULLWIDTH_OR_MARK.finditer(t)]
     report = StepReport("canonicalize_punctuation")
     assert (canonical.canonicalize_punctuation(long, NormalizeContext(), report), report.changes) == _plain_punctuation(long)
-    report = StepReport("canonicalize_whitespace")
-    plain, zw, n_sp, blank = _plain_whitespace(long)
-    assert canonical.canonicalize_whitespace(long, NormalizeContext(), report) == plain and report.count == zw + n_sp
 
 
-def test_class_tables_are_the_classes():
-    for name, pattern in canonical._CLASSES.items():
-        table = canonical._table_of(name)
-        assert not table[-1]
-        assert all(bool(table[cp]) == bool(pattern.match(chr(cp))) for cp in range(len(table)))
-        assert not any(pattern.match(chr(cp)) for cp in range(len(table), 0x110000))
+def test_fullwidth_or_mark_table_is_the_class():
+    table = canonical._fullwidth_or_mark_table()
+    assert not table[-1]
+    assert all(bool(table[cp]) == bool(canonical._FULLWIDTH_OR_MARK.match(chr(cp))) for cp in range(len(table)))
+    assert not any(canonical._FULLWIDTH_OR_MARK.match(chr(cp)) for cp in range(len(table), 0x110000))
