@@ -240,20 +240,66 @@ def _negative_pieces() -> list[str]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
-def test_visible_and_maybe_negative_are_the_plain_counts(data):
+def test_maybe_negative_count_is_the_class_count(data):
     from fangan.lexicon import chars
 
     text = "".join(data.draw(st.lists(st.sampled_from(_negative_pieces()), max_size=700)))
     for t in (text, text * (chars._TABLE_FROM // max(1, len(text)) + 1)):
-        visible = len(t) - t.count("\n") - t.count("\r") - t.count("\t") - t.count(" ")
-        assert chars._visible_and_maybe_negative(t) == (visible, len(chars._maybe_negative().findall(t)))
+        assert chars._maybe_negative_count(t) == len(chars._maybe_negative().findall(t))
 
 
 def test_maybe_negative_table_is_the_class():
     from fangan.lexicon import chars
 
     table, cls = chars._maybe_negative_table(), chars._maybe_negative()
-    want = [chars._LAYOUT_ONE if chr(cp) in chars._LAYOUT else 1 if cls.match(chr(cp)) else 0 for cp in range(len(table))]
-    assert table[-1] == 1 and table.tolist() == want
-    assert not any(cls.match(c) for c in chars._LAYOUT)
+    assert table[-1] and all(bool(table[cp]) == bool(cls.match(chr(cp))) for cp in range(len(table)))
     assert all(cls.match(chr(cp)) for cp in range(len(table), 0x110000, 97))
+
+
+# ---- a plain text's blocks are made only when asked for ----
+
+def _plain_lines_document(text: str) -> parsers.ParsedDocument:
+    return parsers.ParsedDocument(blocks=[parsers.Block(p) for p in text.split("\n")], format="txt", encoding="utf-8")
+
+
+def _view(doc: parsers.ParsedDocument) -> tuple:
+    return (doc.text, doc.heading_hints, doc.format, doc.encoding, doc.title_hint, doc.warnings, doc.metadata,
+            doc.title_candidates, doc.removed, doc.site, doc.url, doc.captured_at)
+
+
+@FAST
+@given(st.text(alphabet="方案\n \r\t一、a\ud800\U00020000", max_size=40))
+def test_lines_document_is_the_document_of_its_lines(text):
+    import copy
+    import pickle
+
+    lazy, plain = parsers.LinesDocument(text, format="txt", encoding="utf-8"), _plain_lines_document(text)
+    assert _view(lazy) == _view(plain)
+    for doc in (copy.deepcopy(lazy), pickle.loads(pickle.dumps(lazy))):
+        assert _view(doc) == _view(plain) and doc.blocks == plain.blocks
+    parsers.check_text(lazy)  # (lone surrogates rewritten in the blocks, as in any document)
+    parsers.check_text(plain)
+    assert _view(lazy) == _view(plain) and lazy.blocks == plain.blocks
+    lazy.blocks[0].text = "改"  # (once made, the blocks are the document)
+    lazy.blocks.append(parsers.Block("标题", kind="heading", level=1))
+    plain.blocks[0].text = "改"
+    plain.blocks.append(parsers.Block("标题", kind="heading", level=1))
+    assert _view(lazy) == _view(plain)
+    lazy.blocks = [parsers.Block("新")]
+    assert lazy.text == "新" and lazy.blocks == [parsers.Block("新")]
+
+
+@FAST
+@given(st.binary(max_size=60) | st.text(alphabet="方案\n\r\r\n 一、a", max_size=40).map(lambda s: s.encode("utf-8")))
+def test_text_files_parse_to_the_blocks_of_their_lines(data):
+    from fangan.ingest import SourceItem
+
+    try:
+        lazy = parsers.parse(SourceItem(path="a.txt", data=data))
+    except parsers.ParseError:
+        return
+    text, codec = text_parser.decode_bytes(data)
+    plain = parsers.ParsedDocument(blocks=[parsers.Block(p) for p in text_parser.split_paragraphs(text)], format="txt",
+                                   encoding=codec)
+    parsers.check_text(plain)
+    assert _view(lazy) == _view(plain) and lazy.blocks == plain.blocks

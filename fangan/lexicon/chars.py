@@ -203,41 +203,31 @@ def _maybe_negative() -> re.Pattern:
     return re.compile("[^" + "".join(re.escape(c) for c in _safe_chars()) + "]")
 
 
-_LAYOUT = "\n\r\t "  # (they score 0.0: plausibility leaves them out of the mean)
-
-
-_LAYOUT_ONE = 1 << 32  # (a head's possibly-negative characters are fewer than this: one sum holds both counts)
-
-
 @lru_cache(maxsize=1)
 def _maybe_negative_table():
-    """By code point up to one past the last safe character (that last one 1: every code point from there up is in
-    the class): 1 for `_maybe_negative`'s class, _LAYOUT_ONE for the layout characters (all safe), 0 for the other
-    safe ones. A text's values add up to its layout count × _LAYOUT_ONE + its possibly-negative count."""
+    """`_maybe_negative` as a flag per code point up to one past the last safe character (that last flag True: every
+    code point from there up is in the class)."""
     import numpy as np
 
     safe = [ord(c) for c in _safe_chars()]
-    table = np.ones(max(safe) + 2, dtype=np.uint64)
-    table[safe] = 0
-    table[[ord(c) for c in _LAYOUT]] = _LAYOUT_ONE
+    table = np.ones(max(safe) + 2, dtype=np.bool_)
+    table[safe] = False
     return table
 
 
-_TABLE_FROM = 256  # from this many characters up, `_maybe_negative` and the layout are counted through the table
+_TABLE_FROM = 256  # from this many characters up, `_maybe_negative` is counted through its table
 
 
-def _visible_and_maybe_negative(head: str) -> tuple[int, int]:
-    """(the characters of `head` but \\n \\r \\t and space, `len(_maybe_negative().findall(head))`): for a long head
-    its code points (UTF-32 lanes, a lone surrogate as itself) are counted by their value in `_maybe_negative_table`
-    (one above it reads the last), in one pass instead of four counts and the class's scan."""
+def _maybe_negative_count(head: str) -> int:
+    """`len(_maybe_negative().findall(head))`: for a long head its code points (UTF-32 lanes, a lone surrogate as
+    itself) are looked up in `_maybe_negative_table` (one above it reads the last flag), several times quicker than
+    the class's scan."""
     if len(head) < _TABLE_FROM:
-        n = len(head) - head.count("\n") - head.count("\r") - head.count("\t") - head.count(" ")
-        return n, len(_maybe_negative().findall(head))
+        return len(_maybe_negative().findall(head))
     import numpy as np
 
     points = np.frombuffer(head.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    total = int(_maybe_negative_table().take(points, mode="clip").sum())
-    return len(head) - total // _LAYOUT_ONE, total % _LAYOUT_ONE
+    return int(np.count_nonzero(_maybe_negative_table().take(points, mode="clip")))
 
 
 def plausibility_at_least(text: str, bar: float) -> bool:
@@ -246,9 +236,11 @@ def plausibility_at_least(text: str, bar: float) -> bool:
     margin far above any rounding of the mean). False means "score it" (`plausibility`), not "below"."""
     if bar >= 0:
         return False
-    n, neg = _visible_and_maybe_negative(text[:PLAUSIBILITY_SAMPLE])
+    head = text[:PLAUSIBILITY_SAMPLE]
+    n = len(head) - head.count("\n") - head.count("\r") - head.count("\t") - head.count(" ")
     if n == 0:
         return 0.0 >= bar
+    neg = _maybe_negative_count(head)
     return 3 * neg <= (-bar - 1e-6) * n
 
 
