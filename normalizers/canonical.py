@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
 
 from . import NormalizeContext, StepReport, step
@@ -67,30 +66,6 @@ _ASCII_PUNCT = re.compile("[,:;!?]")
 
 # what canonicalize_punctuation looks for, in one scan: a fullwidth letter or digit, or an ASCII mark
 _FULLWIDTH_OR_MARK = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a,:;!?]")
-_TABLE_FROM = 256  # from this many characters up, `_FULLWIDTH_OR_MARK`'s places are found through a table
-
-
-@lru_cache(maxsize=1)
-def _fullwidth_or_mark_table():
-    """`_FULLWIDTH_OR_MARK` as a flag per code point up to one past its last character (that last flag False)."""
-    import numpy as np
-
-    points = [m.start() for m in _FULLWIDTH_OR_MARK.finditer("".join(map(chr, range(0x10000))))]  # (all in the BMP)
-    table = np.zeros(max(points) + 2, dtype=np.bool_)
-    table[points] = True
-    return table
-
-
-def _fullwidth_or_mark_places(text: str) -> list[int]:
-    """`[m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]`: for a long text its code points (UTF-32 lanes, a lone
-    surrogate as itself) are looked up in `_fullwidth_or_mark_table` (one above it reads the last flag), several
-    times quicker than the class's scan."""
-    if len(text) < _TABLE_FROM:
-        return [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
-    import numpy as np
-
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.flatnonzero(_fullwidth_or_mark_table().take(points, mode="clip")).tolist()
 
 
 def _sub_punct_near_cjk(repl, text: str, marks: Optional[list[int]] = None) -> str:
@@ -126,7 +101,7 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
     # the fullwidth letters and digits and the ASCII marks, found in one scan; the marks stay where they are while
     # the widths are folded and the brackets replaced (each one character for one), so their places hold for the
     # text the mark pattern runs on
-    places = _fullwidth_or_mark_places(text)
+    places = [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
     fullwidth = any(text[p] > "~" for p in places)
     marks = [p for p in places if text[p] <= "~"] if fullwidth else places
     text2 = text.translate(_FULLWIDTH_ALNUM) if fullwidth else text

@@ -431,22 +431,3 @@ def test_trad_table_is_the_class():
     assert not table[-1] and len(table) == script._CJK_RANGES[-1][1] + 1
     assert all(bool(table[cp]) == bool(trad.match(chr(cp))) for cp in range(len(table)))
     assert not any(trad.match(chr(cp)) for cp in range(len(table), 0x110000) if not 0xD800 <= cp < 0xE000)
-
-
-# ---- canonicalize_punctuation: the places of fullwidth letters/digits and ASCII marks of a long text by a table ----
-
-@FAST
-@given(_texts(CANONICAL_PIECES + ["\ud800", "\U00020000", "\uff5a", "\uff5b", "\uff0f", "\uff1a", "\uff20"], 60))
-def test_fullwidth_or_mark_places_are_the_scan(text):
-    long = text * (canonical._TABLE_FROM // max(1, len(text)) + 1)
-    for t in (text, long):
-        assert canonical._fullwidth_or_mark_places(t) == [m.start() for m in canonical._FULLWIDTH_OR_MARK.finditer(t)]
-    report = StepReport("canonicalize_punctuation")
-    assert (canonical.canonicalize_punctuation(long, NormalizeContext(), report), report.changes) == _plain_punctuation(long)
-
-
-def test_fullwidth_or_mark_table_is_the_class():
-    table = canonical._fullwidth_or_mark_table()
-    assert not table[-1]
-    assert all(bool(table[cp]) == bool(canonical._FULLWIDTH_OR_MARK.match(chr(cp))) for cp in range(len(table)))
-    assert not any(canonical._FULLWIDTH_OR_MARK.match(chr(cp)) for cp in range(len(table), 0x110000))
