@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
 from typing import Optional
 
 from fangan.gates import lines_hit
@@ -67,30 +66,11 @@ def _enough_hanzi(rare: int) -> tuple[int, re.Pattern]:
 def suspect_lines(text: str, lines: list[str]) -> list[int]:
     """Indexes of the lines of `text` (`lines`: its split at "\\n") that `chars.suspicious` calls suspicious, in order.
 
-    The lines holding a debris character or a rare hanzi are found, with how many rare hanzi each holds, from one
-    lookup of the text's code points in a table of flags (`_suspect_marks`; a short text: from scans of its classes,
-    `_suspect_marks_scan`). A line of `rare` rare hanzi is then cleared by finding its first few hanzi (as many as
-    make `rare` a small enough share: 4 for one), not by counting them all; only the lines short of them are
-    counted."""
-    marks = _suspect_marks(text, lines) if len(text) >= _TABLE_FROM else _suspect_marks_scan(text, lines)
-    found = []
-    for i, debris, rare in marks:
-        if debris:
-            found.append(i)
-            continue
-        line = lines[i]
-        if rare <= ENOUGH_FOR and _enough_hanzi(rare)[1].match(line):
-            continue  # at least that many hanzi: rare ones are too few of them
-        if chars.suspicious(line):  # (fewer, or many rare ones: the plain check decides, wide >= 2 included)
-            found.append(i)
-    return found
-
-
-def _suspect_marks_scan(text: str, lines: list[str]) -> list[tuple[int, bool, int]]:
-    """(line index, whether it holds a debris character, how many rare hanzi it holds) for each line of `text` holding
-    either, in order: the lines found in one scan of the text for `chars.suspect_gate`, judged together as one block
-    (its debris lines in one scan, each line's rare hanzi counted from one substitution over it: what is left of a
-    line is its length)."""
+    The lines holding a debris character or a rare hanzi are found in one scan of the text (`chars.suspect_gate`) and
+    judged together as one block: its debris lines in one scan, each line's rare hanzi counted from one substitution
+    over it (what is left of a line is its length). A line of `rare` rare hanzi is then cleared by finding its first
+    few hanzi (as many as make `rare` a small enough share: 4 for one), not by counting them all; only the lines
+    short of them are counted."""
     hits = lines_hit(chars.suspect_gate(), text)
     if not hits:
         return []
@@ -98,48 +78,19 @@ def _suspect_marks_scan(text: str, lines: list[str]) -> list[tuple[int, bool, in
     block = "\n".join(picked)
     debris = set(lines_hit(chars._SUSPECT, block))
     no_rare = chars._rare_hanzi().sub("", block).split("\n")
-    return [(hits[k], k in debris, len(line) - len(rest)) for k, (line, rest) in enumerate(zip(picked, no_rare))]
-
-
-_TABLE_FROM = 256  # from this many characters up, the marks are read through the table
-_DEBRIS = 1 << 32  # (a line's rare hanzi are fewer than this: its sum holds both counts)
-
-
-@lru_cache(maxsize=1)
-def _suspect_table():
-    """A value per code point up to one past the last one either class holds (that last 0: nothing above is in
-    either): _DEBRIS for `chars._SUSPECT`'s class, 1 for `chars._rare_hanzi()`'s, 0 for the rest (the two are
-    disjoint). A line's values add up to its debris count × _DEBRIS + its rare hanzi count."""
-    import numpy as np
-
-    every = "".join(map(chr, range(0x10000)))
-    debris = [m.start() for m in chars._SUSPECT.finditer(every)]
-    rare = [m.start() for m in chars._rare_hanzi().finditer(every)]
-    table = np.zeros(max(debris + rare) + 2, dtype=np.uint64)
-    table[rare] = 1
-    table[debris] = _DEBRIS
-    return table
-
-
-def _suspect_marks(text: str, lines: list[str]) -> list[tuple[int, bool, int]]:
-    """`_suspect_marks_scan` from the text's code points (UTF-32 lanes, a lone surrogate as itself) looked up in
-    `_suspect_table` and added up line by line, instead of three pattern scans and a block of the lines joined."""
-    import numpy as np
-
-    values = _suspect_table().take(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
-                                   mode="clip")
-    starts = list(accumulate(map(len, lines), _next_start, initial=0))[:len(lines)]  # (where each line opens)
-    while starts and starts[-1] >= len(values):
-        starts.pop()  # (an empty last line opens past the end: it holds nothing)
-    if not starts:
-        return []
-    sums = np.add.reduceat(values, starts)  # (a line holds its break but the last: starts rise, each sum is its line's)
-    marked = np.flatnonzero(sums)
-    return [(i, v >= _DEBRIS, v % _DEBRIS) for i, v in zip(marked.tolist(), sums.take(marked).tolist())]
-
-
-def _next_start(start: int, length: int) -> int:
-    return start + length + 1
+    found = []
+    for k, (line, rest) in enumerate(zip(picked, no_rare)):
+        if k in debris:
+            found.append(hits[k])
+            continue
+        rare = len(line) - len(rest)
+        if not rare:
+            continue
+        if rare <= ENOUGH_FOR and _enough_hanzi(rare)[1].match(line):
+            continue  # at least that many hanzi: rare ones are too few of them
+        if chars.suspicious(line):  # (fewer, or many rare ones: the plain check decides, wide >= 2 included)
+            found.append(hits[k])
+    return found
 
 
 def _reverse(s: str, shown_as: str, really: str) -> str | None:

@@ -132,31 +132,6 @@ def test_suspect_lines_on_real_texts(shared_dir):
             assert encoding.suspect_lines(t, t.split("\n")) == _plain_suspects(t)
 
 
-@FAST
-@given(_texts(MOJIBAKE_PIECES + ["\ud800", "\U00020000", "\n\n", "\uffa0", "\uff9f", "\ue000"], 60), st.integers(0, 3))
-def test_suspect_marks_through_the_table_are_the_scans(text, pad):
-    """(sixth pass: a text of _TABLE_FROM characters up is marked through a table of flags by code point)"""
-    from fangan.normalizers import encoding
-
-    long = "\n" * pad + text * (encoding._TABLE_FROM // max(1, len(text)) + 1) + "\n" * pad
-    for t in (long, long + "的" * encoding._TABLE_FROM, "\n" * encoding._TABLE_FROM + text):
-        lines = t.split("\n")
-        assert encoding._suspect_marks(t, lines) == encoding._suspect_marks_scan(t, lines)
-        assert encoding.suspect_lines(t, lines) == _plain_suspects(t)
-
-
-def test_suspect_table_is_the_classes():
-    from fangan.lexicon import chars
-    from fangan.normalizers import encoding
-
-    table = encoding._suspect_table()
-    assert table[-1] == 0
-    for cp in range(0x110000):
-        v = int(table[min(cp, len(table) - 1)])
-        c = chr(cp)
-        assert v == (encoding._DEBRIS if chars._SUSPECT.match(c) else 1 if chars._rare_hanzi().match(c) else 0)
-
-
 def test_enough_hanzi_is_the_least_count_that_clears():
     from fangan.normalizers import encoding
 
