@@ -228,34 +228,6 @@ def test_decode_bytes_of_texts_longer_than_the_scored_head():
         assert text_parser.decode_bytes(data) == _decode_plain(data)
 
 
-# ---- noise check: the characters that may score below 0 counted through a table for a long head ----
-
-def _negative_pieces() -> list[str]:
-    from fangan.lexicon import chars
-
-    safe = chars._safe_chars()
-    return [safe[0], safe[-1], safe[len(safe) // 2], chr(ord(safe[-1]) + 1), "的", "方", "案", "龘", "\ue000", "ä", "ア",
-            "\ud800", "\udfff", "\U00020000", "\U0010ffff", "\x00", "\x7f", "，", "\n", " ", "\t", "a", "1", "\uffff"]
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.data())
-def test_maybe_negative_count_is_the_class_count(data):
-    from fangan.lexicon import chars
-
-    text = "".join(data.draw(st.lists(st.sampled_from(_negative_pieces()), max_size=700)))
-    for t in (text, text * (chars._TABLE_FROM // max(1, len(text)) + 1)):
-        assert chars._maybe_negative_count(t) == len(chars._maybe_negative().findall(t))
-
-
-def test_maybe_negative_table_is_the_class():
-    from fangan.lexicon import chars
-
-    table, cls = chars._maybe_negative_table(), chars._maybe_negative()
-    assert table[-1] and all(bool(table[cp]) == bool(cls.match(chr(cp))) for cp in range(len(table)))
-    assert all(cls.match(chr(cp)) for cp in range(len(table), 0x110000, 97))
-
-
 # ---- a plain text's blocks are made only when asked for ----
 
 def _plain_lines_document(text: str) -> parsers.ParsedDocument:

@@ -188,46 +188,14 @@ _SCORES_MAX = 200_000
 
 
 @lru_cache(maxsize=1)
-def _safe_chars() -> list[str]:
-    """The characters checked to score >= 0 (ASCII, punctuation and the frequent hanzi among them), sorted."""
-    candidates = [chr(cp) for cp in range(0x20, 0x7F)] + list("\n\r\t") + list(PUNCT)
-    candidates += [chr(cp) for lo, hi in ((0x3000, 0x3040), (0xFF01, 0xFF5F)) for cp in range(lo, hi)]
-    candidates += [c for c, r in model().rank.items() if r < FREQUENT_RANK]
-    return sorted({c for c in candidates if char_score(c) >= 0})
-
-
-@lru_cache(maxsize=1)
 def _maybe_negative() -> re.Pattern:
     """A character class holding every character whose `char_score` is below 0 (and nothing that scores 0 or more
     among ASCII, punctuation and the frequent hanzi): the complement of the characters checked to score >= 0."""
-    return re.compile("[^" + "".join(re.escape(c) for c in _safe_chars()) + "]")
-
-
-@lru_cache(maxsize=1)
-def _maybe_negative_table():
-    """`_maybe_negative` as a flag per code point up to one past the last safe character (that last flag True: every
-    code point from there up is in the class)."""
-    import numpy as np
-
-    safe = [ord(c) for c in _safe_chars()]
-    table = np.ones(max(safe) + 2, dtype=np.bool_)
-    table[safe] = False
-    return table
-
-
-_TABLE_FROM = 256  # from this many characters up, `_maybe_negative` is counted through its table
-
-
-def _maybe_negative_count(head: str) -> int:
-    """`len(_maybe_negative().findall(head))`: for a long head its code points (UTF-32 lanes, a lone surrogate as
-    itself) are looked up in `_maybe_negative_table` (one above it reads the last flag), several times quicker than
-    the class's scan."""
-    if len(head) < _TABLE_FROM:
-        return len(_maybe_negative().findall(head))
-    import numpy as np
-
-    points = np.frombuffer(head.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return int(np.count_nonzero(_maybe_negative_table().take(points, mode="clip")))
+    candidates = [chr(cp) for cp in range(0x20, 0x7F)] + list("\n\r\t") + list(PUNCT)
+    candidates += [chr(cp) for lo, hi in ((0x3000, 0x3040), (0xFF01, 0xFF5F)) for cp in range(lo, hi)]
+    candidates += [c for c, r in model().rank.items() if r < FREQUENT_RANK]
+    safe = sorted({c for c in candidates if char_score(c) >= 0})
+    return re.compile("[^" + "".join(re.escape(c) for c in safe) + "]")
 
 
 def plausibility_at_least(text: str, bar: float) -> bool:
@@ -240,7 +208,7 @@ def plausibility_at_least(text: str, bar: float) -> bool:
     n = len(head) - head.count("\n") - head.count("\r") - head.count("\t") - head.count(" ")
     if n == 0:
         return 0.0 >= bar
-    neg = _maybe_negative_count(head)
+    neg = len(_maybe_negative().findall(head))
     return 3 * neg <= (-bar - 1e-6) * n
 
 
