@@ -23,8 +23,8 @@ _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000))  # extension A and the unifie
 
 
 @lru_cache(maxsize=None)
-def _script_chars() -> tuple[str, str]:
-    """(traditional-only, simplified-only) ideographs.
+def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(traditional-only, simplified-only) ideographs as compiled character classes.
 
     Each ideograph is converted alone (newline-separated, so no phrase rule applies): one that t2s
     changes is written only in traditional script, one that s2t changes only in simplified."""
@@ -34,39 +34,7 @@ def _script_chars() -> tuple[str, str]:
     as_traditional = converter("s2t").convert(block).split("\n")
     trad = "".join(c for c, s in zip(cjk, as_simplified) if s != c)
     simp = "".join(c for c, t in zip(cjk, as_traditional) if t != c)
-    return trad, simp
-
-
-@lru_cache(maxsize=None)
-def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """(traditional-only, simplified-only) ideographs as compiled character classes."""
-    trad, simp = _script_chars()
     return re.compile(f"[{re.escape(trad)}]"), re.compile(f"[{re.escape(simp)}]")
-
-
-_TABLE_FROM = 256  # from this many characters up, traditional-only ones are counted through a table (`_trad_count`)
-
-
-@lru_cache(maxsize=None)
-def _trad_table():
-    """A flag per code point up to the last CJK range's end (inclusive; that last one False): traditional-only."""
-    import numpy as np
-
-    table = np.zeros(_CJK_RANGES[-1][1] + 1, dtype=np.bool_)
-    table[[ord(c) for c in _script_chars()[0]]] = True
-    return table
-
-
-def _trad_count(sample: str) -> int:
-    """`len(trad.findall(sample))`: for a long sample the code points (UTF-32 lanes, a lone surrogate as itself) are
-    looked up in `_trad_table` (a code point above it reads its last flag, False), several times quicker than the
-    class's scan."""
-    if len(sample) < _TABLE_FROM:
-        return len(_script_patterns()[0].findall(sample))
-    import numpy as np
-
-    points = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return int(np.count_nonzero(_trad_table().take(points, mode="clip")))
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -78,9 +46,9 @@ def script_counts(text: str) -> tuple[int, int]:
 
 def detect_script(text: str) -> str:
     """traditional | simplified | mixed | unknown, from characters that differ between the two."""
-    simp = _script_patterns()[1]
+    trad, simp = _script_patterns()
     sample = text[:SAMPLE]
-    trad_chars = _trad_count(sample)
+    trad_chars = len(trad.findall(sample))
     # simplified-only characters are counted only until they make the text simplified (a share that more of them
     # can only raise): one is enough when there is no traditional-only character, as in most mainland plans
     simp_chars = 0

@@ -375,34 +375,3 @@ def test_changed_count_on_a_converted_text():
     text = "為了貫徹落實國務院關於進一步加強農村義務教育的決定，制定本實施方案。" * 20
     out = converter("t2s").convert(text)
     assert script.changed_count(text, out) == sum(map(ne, text, out)) > 0
-
-
-# ---- detect_script: traditional-only characters of a long text counted through a table ----
-
-def _script_pieces() -> list[str]:
-    from fangan.normalizers import script
-
-    trad, simp = script._script_chars()
-    return [trad[0], trad[-1], trad[len(trad) // 2], simp[0], simp[-1], "國", "国", "發", "发", "的", "是", "\ud800", "\udfff",
-            "\U00020000", "\U0002a6d6", "\u9fff", "\ua000", "\u3400", "\u4dbf", "\u4dc0", "\uffff", "a", "\n", " "]
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.data())
-def test_trad_count_is_the_class_count(data):
-    from fangan.normalizers import script
-
-    text = data.draw(_texts(_script_pieces(), 700))
-    trad = script._script_patterns()[0]
-    assert script._trad_count(text) == len(trad.findall(text))
-    long = text * (script._TABLE_FROM // max(1, len(text)) + 1)
-    assert script._trad_count(long) == len(trad.findall(long))
-
-
-def test_trad_table_is_the_class():
-    from fangan.normalizers import script
-
-    table, trad = script._trad_table(), script._script_patterns()[0]
-    assert not table[-1] and len(table) == script._CJK_RANGES[-1][1] + 1
-    assert all(bool(table[cp]) == bool(trad.match(chr(cp))) for cp in range(len(table)))
-    assert not any(trad.match(chr(cp)) for cp in range(len(table), 0x110000) if not 0xD800 <= cp < 0xE000)
