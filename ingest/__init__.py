@@ -9,6 +9,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
@@ -156,17 +157,30 @@ def skip_reason(parts: Sequence[str]) -> Optional[tuple[str, str]]:
 
 def _container_handler(path: str):
     """The expander for a container file (zip, tar, 7z, warc), or None for a plain document."""
+    lower = path.lower()
+    if not lower.endswith(_container_endings()):
+        return None  # (a plain document: most inputs)
     from . import archives
 
-    lower = path.lower()
     handler = archives.handler_for(lower)
     if handler is not None:
         return handler
-    if lower.endswith((".warc", ".warc.gz")):
+    if lower.endswith(_WARC_ENDINGS):
         from . import warc
 
         return warc.iter_warc
     return None
+
+
+_WARC_ENDINGS = (".warc", ".warc.gz")
+
+
+@lru_cache(maxsize=1)
+def _container_endings() -> tuple[str, ...]:
+    """How the lowercased name of every container `_container_handler` expands ends."""
+    from . import archives
+
+    return archives.ARCHIVE_ENDINGS + _WARC_ENDINGS
 
 
 def iter_inputs(inputs: Iterable[Union[str, os.PathLike]], limits: Optional[Limits] = None,
@@ -221,63 +235,107 @@ class _Walker:
             if key in ancestors:  # a link back up the tree: walking it would never end
                 yield Skipped(str(folder), "symlink_loop", "a link to a folder that contains it; not followed")
                 return
-            names = sorted(os.listdir(folder))
+            # (scandir: each entry says from the folder listing itself whether it is a link, a folder or a file, so
+            # a plain file costs one stat, not an lstat and a stat through two Path objects)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_entry_name)  # (the order of the sorted names)
         except OSError as e:
             yield IngestError(str(folder), "unreadable_folder", _os_reason(e))
             return
-        for name in names:
-            yield from self.entry(folder / name, parts + (name,), ancestors | {key})
+        inner = ancestors | {key}  # (one set for the folder's entries, not one per entry)
+        prefix = _child_prefix(str(folder))
+        for e in entries:
+            yield from self.entry(e, prefix + e.name, parts + (e.name,), inner)
 
-    def entry(self, path: Path, parts: tuple[str, ...], ancestors: frozenset) -> Iterator[Item]:
+    def entry(self, e: os.DirEntry, path: str, parts: tuple[str, ...], ancestors: frozenset) -> Iterator[Item]:
+        """One entry of a folder; `path` is `str(folder / e.name)`."""
         why = skip_reason(parts)
         if why is not None:
-            yield Skipped(str(path), *why)
+            yield Skipped(path, *why)
             return
         try:
-            if path.is_symlink():
+            if e.is_symlink():
                 target = os.path.realpath(path)
                 if not os.path.exists(target):
-                    yield IngestError(str(path), "dangling_symlink", f"a symbolic link to {os.readlink(path)!r}, which does not exist")
+                    yield IngestError(path, "dangling_symlink", f"a symbolic link to {os.readlink(path)!r}, which does not exist")
                     return
                 if not self.follow_symlinks and not _inside(target, self.roots):
-                    yield Skipped(str(path), "symlink_outside", "a symbolic link to a place outside the input folders; "
+                    yield Skipped(path, "symlink_outside", "a symbolic link to a place outside the input folders; "
                                   "not followed (use --follow-symlinks to read it)")
                     return
-            st = path.stat()
-        except OSError as e:
-            yield IngestError(str(path), "unreadable", _os_reason(e))
+                st = os.stat(path)
+            else:
+                st = e.stat(follow_symlinks=False)  # (not a link: its own stat is what a stat through it gives)
+        except OSError as err:
+            yield IngestError(path, "unreadable", _os_reason(err))
             return
         if stat.S_ISDIR(st.st_mode):
             if len(parts) > MAX_FOLDER_DEPTH:
-                yield IngestError(str(path), "too_deep", f"more than {MAX_FOLDER_DEPTH} folders deep; not read")
+                yield IngestError(path, "too_deep", f"more than {MAX_FOLDER_DEPTH} folders deep; not read")
                 return
-            yield from self.walk(path, parts, ancestors)
+            yield from self.walk(Path(path), parts, ancestors)
         else:
             yield from _iter_file(path, self.limits, st)
+
+
+def _entry_name(e: os.DirEntry) -> str:
+    return e.name
+
+
+def _child_prefix(folder: str) -> str:
+    """What `str(Path(folder) / name)` puts before `name`, for the string `str(path)` of a folder's Path (normalized:
+    no trailing slash but for the root, "." for the current folder)."""
+    if folder == ".":
+        return ""
+    return folder if folder.endswith("/") else folder + "/"
 
 
 #: folders nested deeper than this are not walked (links between folders can build any depth)
 MAX_FOLDER_DEPTH = 64
 
 
-def _iter_file(f: Path, limits: Limits, st: Optional[os.stat_result] = None) -> Iterator[Item]:
+def _iter_file(f: Union[str, Path], limits: Limits, st: Optional[os.stat_result] = None) -> Iterator[Item]:
+    name = str(f)
     try:
-        st = st or f.stat()
+        st = st or os.stat(f)
         if not stat.S_ISREG(st.st_mode):
-            yield IngestError(str(f), "not_a_file", "a FIFO, socket or device, not a regular file; not read")
+            yield IngestError(name, "not_a_file", "a FIFO, socket or device, not a regular file; not read")
             return
         if st.st_size > limits.max_file_bytes:
-            yield IngestError(str(f), "too_large", f"{st.st_size} bytes exceeds the {limits.max_file_bytes}-byte limit")
+            yield IngestError(name, "too_large", f"{st.st_size} bytes exceeds the {limits.max_file_bytes}-byte limit")
             return
-        handler = _container_handler(str(f))
+        handler = _container_handler(name)
         if handler is not None:
-            yield from handler(f, limits)
+            yield from handler(Path(f), limits)
             return
-        with open(f, "rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+        data = _read_capped(f, st.st_size, limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
-            yield IngestError(str(f), "too_large", f"the file grew past the {limits.max_file_bytes}-byte limit while read")
+            yield IngestError(name, "too_large", f"the file grew past the {limits.max_file_bytes}-byte limit while read")
             return
-        yield SourceItem(path=str(f), data=data)
+        yield SourceItem(path=name, data=data)
     except OSError as e:
-        yield IngestError(str(f), "unreadable", _os_reason(e))
+        yield IngestError(name, "unreadable", _os_reason(e))
+
+
+def _read_capped(f: Union[str, Path], size: int, cap: int) -> bytes:
+    """The file's bytes up to `cap` (its end, or `cap` bytes when it holds more): the bytes `read(cap)` gives. Read
+    by the size its stat gave plus one byte, the rest only when that byte came (it grew since): a read of `cap` bytes
+    at once reserves `cap` bytes (hundreds of MB) for every file, however small. Through the descriptor (no file
+    object: two of them, a buffer and their checks cost more than the read of a small file)."""
+    fd = os.open(f, os.O_RDONLY | _OPEN_FLAGS)
+    try:
+        want = min(size + 1, cap)
+        chunks: list[bytes] = []
+        have = 0
+        while have < cap:
+            chunk = os.read(fd, (want if have < want else cap) - have)
+            if not chunk:
+                break  # (the end)
+            chunks.append(chunk)
+            have += len(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_OPEN_FLAGS = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)

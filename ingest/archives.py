@@ -60,10 +60,15 @@ class _Budget:
         return self.limits.max_archive_total_bytes - self.total
 
 
+_TAR_ENDINGS = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+#: how the (lowercased) name of every archive we read ends: a name ending otherwise has no `archive_kind`
+ARCHIVE_ENDINGS = (".zip", ".7z") + _TAR_ENDINGS
+
+
 def archive_kind(lower_name: str) -> Optional[str]:
     if lower_name.endswith(".zip"):
         return "zip"
-    if lower_name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")):
+    if lower_name.endswith(_TAR_ENDINGS):
         return "tar"
     if lower_name.endswith(".7z"):
         return "7z"

@@ -100,21 +100,39 @@ def _line_judgement(line: str) -> tuple[Optional[str], Optional[str]]:
 # MB at most; when full, the older half is dropped
 _JUDGED: dict[str, tuple[Optional[str], Optional[str]]] = {}
 JUDGED_MAX = 32768
+# the longer lines judged last, in a dict of their own bounded by their characters (a paragraph recurs less often than
+# a short line, but a template's or a reposted plan's does, and each costs a strip, a digit scan, a hash and the gates
+# again): when the next one would pass JUDGED_LONG_CHARS, the dict is emptied
+_JUDGED_LONG: dict[str, tuple[Optional[str], Optional[str]]] = {}
+JUDGED_LONG_CHARS = 1 << 20
+_long_chars = 0
 
 
 def _judge_lines(parts: list[str]) -> list[tuple[Optional[str], Optional[str]]]:
     """`_line_judgement` of each line, from the remembered judgements where there are some."""
+    global _long_chars
     found = list(map(_JUDGED.get, parts))
     if None not in found:
         return found
     for i in [i for i, f in enumerate(found) if f is None]:
         line = parts[i]
+        if len(line) > MAX_LINE:
+            judged = _JUDGED_LONG.get(line)
+            if judged is None:
+                judged = _line_judgement(line)
+                if _long_chars + len(line) > JUDGED_LONG_CHARS:
+                    _JUDGED_LONG.clear()
+                    _long_chars = 0
+                if len(line) <= JUDGED_LONG_CHARS:
+                    _JUDGED_LONG[line] = judged
+                    _long_chars += len(line)
+            found[i] = judged
+            continue
         found[i] = judged = _line_judgement(line)
-        if len(line) <= MAX_LINE:
-            if len(_JUDGED) >= JUDGED_MAX:
-                for old in list(islice(_JUDGED, JUDGED_MAX // 2)):
-                    del _JUDGED[old]
-            _JUDGED[line] = judged
+        if len(_JUDGED) >= JUDGED_MAX:
+            for old in list(islice(_JUDGED, JUDGED_MAX // 2)):
+                del _JUDGED[old]
+        _JUDGED[line] = judged
     return found
 
 

@@ -369,15 +369,20 @@ IRRECOVERABLE = (
 
 # matches wherever one of the patterns does (none captures a group, so their union is exact)
 _ANY_IRRECOVERABLE = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in IRRECOVERABLE))
-# every pattern above holds one of these characters (U+FFFD, 锟, 鈹, 烫, 屯, ?): a text without any of them is
-# undamaged, decided by a few C-level `in` scans instead of the union's lookbehinds at every position
-_IRRECOVERABLE_CHARS = ("\ufffd", "锟", "鈹", "烫", "屯", "?")
+# every match of a pattern above holds one of these strings (U+FFFD; 锟斤拷 or 鈹; two 烫 or three 屯 in a row; ?): a text
+# without any of them is undamaged, decided by a few C-level `in` scans instead of the union's lookbehinds at every
+# position (烫 alone is a word: 烫伤)
+_IRRECOVERABLE_NEEDS = ("\ufffd", "锟斤拷", "鈹", "烫烫", "屯屯屯", "?")
+# (each looked for by its first character first: a one-character search is the quickest, and most texts hold none)
+_NEEDS_BY_FIRST = tuple((need[0], need) for need in _IRRECOVERABLE_NEEDS)
 
 
 @step("flag_irrecoverable")
 def flag_irrecoverable(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Count and report damage that cannot be reversed; the text is left as it is."""
-    if not any(ch in text for ch in _IRRECOVERABLE_CHARS) or not _ANY_IRRECOVERABLE.search(text):
+    if not any(first in text and need in text for first, need in _NEEDS_BY_FIRST):
+        return text
+    if not _ANY_IRRECOVERABLE.search(text):
         return text
     for code, pattern, message in IRRECOVERABLE:
         hits = pattern.findall(text)

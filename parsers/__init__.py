@@ -69,6 +69,38 @@ class ParsedDocument:
         return {b.text.strip(): b.level for b in self.blocks if b.kind == "heading" and b.level}
 
 
+class LinesDocument(ParsedDocument):
+    """A plain text read as one paragraph block per line, its `Block`s made only when something asks for `blocks`:
+    `text` (the lines joined: the text itself) and `heading_hints` (none: plain lines carry no level) are answered
+    without them, and the build asks for nothing else. Once made, the blocks are the document, as in any other."""
+
+    def __init__(self, text: str, format: str, encoding: Optional[str] = None):
+        self._lines_text: Optional[str] = text  # (the blocks' texts joined by line breaks, while there are no blocks)
+        self._blocks: Optional[list[Block]] = None
+        super().__init__(blocks=None, format=format, encoding=encoding)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def blocks(self) -> list[Block]:
+        if self._blocks is None:
+            self._blocks = [Block(p) for p in self._lines_text.split("\n")]  # type: ignore[union-attr]
+            self._lines_text = None
+        return self._blocks
+
+    @blocks.setter
+    def blocks(self, value: Optional[list[Block]]) -> None:
+        if value is None and self._blocks is None:
+            return  # (the dataclass's __init__: the lines stay as text)
+        self._blocks, self._lines_text = value, None
+
+    @property
+    def text(self) -> str:
+        return self._lines_text if self._blocks is None else ParsedDocument.text.fget(self)  # type: ignore
+
+    @property
+    def heading_hints(self) -> dict[str, int]:
+        return {} if self._blocks is None else ParsedDocument.heading_hints.fget(self)  # type: ignore
+
+
 ParserFn = Callable[[SourceItem], ParsedDocument]
 
 
@@ -206,7 +238,7 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
         _replace_lone_surrogates(parsed)
         text = parsed.text
     limit = max_text_chars or Limits().max_text_chars
-    n = len(text) + 1 if parsed.blocks else 0  # (the characters of every block plus one break each)
+    n = len(text) + 1 if text or parsed.blocks else 0  # (the characters of every block plus one break each)
     if n > limit:
         raise ParseError("too_long", f"the text has {n} characters, over the {limit}-character budget")
     if parsed.format in CONVERTED_FORMATS and plausibility(text) < NOISE_BELOW:

@@ -17,7 +17,7 @@ from typing import Optional
 from fangan.ingest import SourceItem
 from fangan.lexicon.chars import LOGPROB_SAMPLE, PLAUSIBILITY_SAMPLE, logprob, logprob_at_least, plausibility
 
-from . import Block, ParsedDocument, ParseError, register
+from . import Block, LinesDocument, ParsedDocument, ParseError, register
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -238,10 +238,10 @@ def parse_text(item: SourceItem) -> ParsedDocument:
     text, codec = decode_bytes(item.data, declared)
     if not text.strip():
         raise ParseError("empty", "the file holds no text")
-    fmt = "md" if item.suffix in ("md", "markdown") else "txt"
-    paragraphs = split_paragraphs(text)
-    blocks = markdown_blocks(paragraphs) if fmt == "md" else [Block(p) for p in paragraphs]
-    return ParsedDocument(blocks=blocks, format=fmt, encoding=codec)
+    if item.suffix in ("md", "markdown"):
+        return ParsedDocument(blocks=markdown_blocks(split_paragraphs(text)), format="md", encoding=codec)
+    # a paragraph block per line, made only if something asks for the blocks (the build reads the text)
+    return LinesDocument("\n".join(split_paragraphs(text)) if "\r" in text else text, format="txt", encoding=codec)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -108,9 +108,27 @@ def test_chrome_lines_still_found_behind_the_gate():
 # ---- damage that no codec undoes: the character gate ----
 
 @pytest.mark.parametrize("code,pattern", [(c, p) for c, p, _ in encoding.IRRECOVERABLE])
-def test_irrecoverable_patterns_need_a_gate_character(code, pattern):
-    need = required_literals(pattern)
-    assert need and all(any(ch in s for ch in encoding._IRRECOVERABLE_CHARS) for s in need), code
+def test_irrecoverable_patterns_need_a_gate_string(code, pattern):
+    need = required_literals(pattern)  # (one of these stands in every match; the gate's strings are those or longer)
+    assert need and all(any(n in s or s in n for n in encoding._IRRECOVERABLE_NEEDS) for s in need), code
+
+
+@FAST
+@given(st.text(alphabet="烫屯锟斤拷鈹中文?\ufffd a\n", max_size=30))
+def test_irrecoverable_matches_hold_a_gate_string(s):
+    for _, pattern, _ in encoding.IRRECOVERABLE:
+        for m in pattern.finditer(s):
+            assert any(n in m.group(0) for n in encoding._IRRECOVERABLE_NEEDS), (pattern.pattern, m.group(0))
+    if encoding._ANY_IRRECOVERABLE.search(s):
+        assert any(n in s for n in encoding._IRRECOVERABLE_NEEDS)
+
+
+def test_irrecoverable_gate_lets_a_lone_tang_through_unflagged():
+    report = StepReport("flag_irrecoverable")
+    encoding.flag_irrecoverable("预防烫伤，烫烫烫烫", NormalizeContext(), report)
+    assert [w.code for w in report.warnings] == ["uninitialized_memory"]
+    report = StepReport("flag_irrecoverable")
+    assert encoding.flag_irrecoverable("预防烫伤", NormalizeContext(), report) == "预防烫伤" and not report.warnings
 
 
 def test_irrecoverable_still_flagged():

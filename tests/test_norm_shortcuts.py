@@ -74,13 +74,17 @@ def _learned():
 
 
 @FAST
-@given(st.lists(_texts(LEARNER_PIECES, 12), min_size=1, max_size=6), st.integers(2, 8))
-def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
+@given(st.lists(_texts(LEARNER_PIECES + ["B" * 190 + "县教育局", "一、" + "方" * 199, "2024年" * 40], 12), min_size=1, max_size=6),
+       st.integers(2, 8), st.integers(150, 900))
+def test_remembered_judgements_are_the_line_by_line_ones(texts, bound, long_chars):
     from fangan.normalizers import batch
 
-    saved = dict(batch._JUDGED), batch.JUDGED_MAX
+    saved = dict(batch._JUDGED), batch.JUDGED_MAX, dict(batch._JUDGED_LONG), batch.JUDGED_LONG_CHARS, batch._long_chars
     batch._JUDGED.clear()
-    batch.JUDGED_MAX = bound  # (a tiny bound: lines are forgotten and judged again as the texts go by)
+    batch._JUDGED_LONG.clear()
+    batch._long_chars = 0
+    batch.JUDGED_MAX = bound  # (tiny bounds: lines are forgotten and judged again as the texts go by)
+    batch.JUDGED_LONG_CHARS = long_chars
     try:
         for text in texts + texts:
             view, plain = _learned().for_document(), _learned().for_document()
@@ -88,10 +92,15 @@ def test_remembered_judgements_are_the_line_by_line_ones(texts, bound):
             assert (view.lines, view.asked) == (plain.lines, plain.asked)
             assert len(batch._JUDGED) <= bound
             assert all(len(line) <= batch.MAX_LINE for line in batch._JUDGED)
+            assert all(len(line) > batch.MAX_LINE for line in batch._JUDGED_LONG)
+            assert sum(map(len, batch._JUDGED_LONG)) == batch._long_chars <= long_chars
     finally:
         batch._JUDGED.clear()
         batch._JUDGED.update(saved[0])
         batch.JUDGED_MAX = saved[1]
+        batch._JUDGED_LONG.clear()
+        batch._JUDGED_LONG.update(saved[2])
+        batch.JUDGED_LONG_CHARS, batch._long_chars = saved[3], saved[4]
 
 
 # ---- repair_mojibake: suspect lines judged as one block ----
@@ -201,6 +210,28 @@ def test_whitespace_is_the_plain_canonical_form(text):
     plain, zw, n_sp, blank = _plain_whitespace(text)
     assert out == plain
     assert report.count == zw + n_sp and (report.detail or "") == (f"dropped {blank} blank lines" if blank else "")
+
+
+WHITESPACE_PIECES = CANONICAL_PIECES + ["\u2005", "\u202f", "\u205f", "\u200a", "\u00ad", "\u2060", "\u200c", "\u200d", "\u200b\u3000",
+                                         "\r\r\n", " \n", "\n "]
+
+
+@FAST
+@given(_texts(WHITESPACE_PIECES, 40))
+def test_whitespace_changes_are_the_plain_ones(text):
+    """(sixth pass: one scan for every character the step replaces, replaced one distinct character at a time; the
+    text handed back as it is when no line lost a character to the strip)"""
+    report = StepReport("canonicalize_whitespace")
+    out = canonical.canonicalize_whitespace(text, NormalizeContext(), report)
+    plain, zw, n_sp, blank = _plain_whitespace(text)
+    assert out == plain
+    want = ([("zero-width", "", zw)] if zw else []) + ([("NBSP/ideographic space", " ", n_sp)] if n_sp else [])
+    assert [(c.before, c.after) for c in report.changes] == [w[:2] for w in want] and report.count == zw + n_sp
+
+
+def test_space_chars_are_the_space_class():
+    assert canonical._SPACE_CHARS == {chr(c) for c in range(0x110000) if canonical._SPACES.match(chr(c))}
+    assert not canonical._SPACE_CHARS & set(map(chr, canonical._ZERO_WIDTH)) and "\r" not in canonical._SPACE_CHARS
 
 
 @FAST

@@ -226,3 +226,52 @@ def test_decode_bytes_of_texts_longer_than_the_scored_head():
     for data in (long_plan.encode("gb18030"), long_plan.encode("cp950", errors="replace"),
                  long_plan.encode("gb18030")[:-1], long_plan.encode("gb18030") + b"\xff" + _PLAN.encode("gb18030")):
         assert text_parser.decode_bytes(data) == _decode_plain(data)
+
+
+# ---- a plain text's blocks are made only when asked for ----
+
+def _plain_lines_document(text: str) -> parsers.ParsedDocument:
+    return parsers.ParsedDocument(blocks=[parsers.Block(p) for p in text.split("\n")], format="txt", encoding="utf-8")
+
+
+def _view(doc: parsers.ParsedDocument) -> tuple:
+    return (doc.text, doc.heading_hints, doc.format, doc.encoding, doc.title_hint, doc.warnings, doc.metadata,
+            doc.title_candidates, doc.removed, doc.site, doc.url, doc.captured_at)
+
+
+@FAST
+@given(st.text(alphabet="方案\n \r\t一、a\ud800\U00020000", max_size=40))
+def test_lines_document_is_the_document_of_its_lines(text):
+    import copy
+    import pickle
+
+    lazy, plain = parsers.LinesDocument(text, format="txt", encoding="utf-8"), _plain_lines_document(text)
+    assert _view(lazy) == _view(plain)
+    for doc in (copy.deepcopy(lazy), pickle.loads(pickle.dumps(lazy))):
+        assert _view(doc) == _view(plain) and doc.blocks == plain.blocks
+    parsers.check_text(lazy)  # (lone surrogates rewritten in the blocks, as in any document)
+    parsers.check_text(plain)
+    assert _view(lazy) == _view(plain) and lazy.blocks == plain.blocks
+    lazy.blocks[0].text = "改"  # (once made, the blocks are the document)
+    lazy.blocks.append(parsers.Block("标题", kind="heading", level=1))
+    plain.blocks[0].text = "改"
+    plain.blocks.append(parsers.Block("标题", kind="heading", level=1))
+    assert _view(lazy) == _view(plain)
+    lazy.blocks = [parsers.Block("新")]
+    assert lazy.text == "新" and lazy.blocks == [parsers.Block("新")]
+
+
+@FAST
+@given(st.binary(max_size=60) | st.text(alphabet="方案\n\r\r\n 一、a", max_size=40).map(lambda s: s.encode("utf-8")))
+def test_text_files_parse_to_the_blocks_of_their_lines(data):
+    from fangan.ingest import SourceItem
+
+    try:
+        lazy = parsers.parse(SourceItem(path="a.txt", data=data))
+    except parsers.ParseError:
+        return
+    text, codec = text_parser.decode_bytes(data)
+    plain = parsers.ParsedDocument(blocks=[parsers.Block(p) for p in text_parser.split_paragraphs(text)], format="txt",
+                                   encoding=codec)
+    parsers.check_text(plain)
+    assert _view(lazy) == _view(plain) and lazy.blocks == plain.blocks
