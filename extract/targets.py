@@ -289,8 +289,8 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True,
                           _clause_start(text, m.start(), _CLAUSE_END)))
-    for m, outcome in _quantities(text):
-        if taken and any(a <= m.start() < b for a, b in taken):
+    for at, outcome in _quantities(text):
+        if taken and any(a <= at < b for a, b in taken):
             continue
         if outcome is not None:
             phrase_start, end, fields, has, clause = outcome
@@ -400,7 +400,7 @@ _BLOCKS_BACK = re.compile(f"[^\\s{re.escape(BACK_CROSSES)}]")
 _BLOCKS_FORWARD = re.compile("[^\\s\\d" + re.escape("".join(sorted(set().union(*(_literal_chars(rx.pattern) for rx in _FORWARD))))) + "]")
 _OPEN_BRACKET = re.compile("[（(]")
 _LINE_QUANTITIES: "OrderedDict[str, tuple[tuple[int, Outcome], ...]]" = OrderedDict()
-_REMEMBERED_LINES = 8192
+_REMEMBERED_LINES = 16384
 _REMEMBERED_LINE_CHARS = 1000
 
 
@@ -409,37 +409,36 @@ def _clear_of_the_line_ends(text: str, line_start: int, line_end: int, m: re.Mat
                 and not _OPEN_BRACKET.search(text, max(m.end(), line_end - 7), line_end))
 
 
-def _quantities(text: str) -> Iterator[tuple[re.Match, Outcome]]:
-    """(match, what it gives) for every match of _QUANTITY in `text`, in order; a line's answers are remembered
-    when they hold in any plan (above)."""
-    matches = _QUANTITY.finditer(text)
-    m = next(matches, None)
-    while m is not None:
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.start())
-        line_end = len(text) if line_end < 0 else line_end
-        on_line = [m]
-        m = next(matches, None)
-        while m is not None and m.start() < line_end:  # (a match never crosses a line break)
-            on_line.append(m)
-            m = next(matches, None)
-        line = text[line_start:line_end] if line_end - line_start <= _REMEMBERED_LINE_CHARS else None
-        known = _LINE_QUANTITIES.get(line) if line is not None else None
+def _quantities(text: str) -> list[tuple[int, Outcome]]:
+    """(start of the match, what it gives) for every match of _QUANTITY in `text`, in order. A match never crosses
+    a line break, so the text is read line by line: a line remembered (above) is not searched at all, its answers
+    are taken as they are; any other line is searched on its own (`finditer` between the line's ends sees the
+    same text around the match: its lookbehinds read before the line's start, and nothing reads past its end).
+    Lines without a quantity are remembered too (most lines): a plan's repeated lines cost one look-up each."""
+    out: list[tuple[int, Outcome]] = []
+    memo = _LINE_QUANTITIES
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        remember = len(line) <= _REMEMBERED_LINE_CHARS
+        known = memo.get(line) if remember else None
         if known is not None:
-            _LINE_QUANTITIES.move_to_end(line)
-            for q, (_, outcome) in zip(on_line, known):
-                yield q, _shifted(outcome, line_start)
-            continue
-        read, clear = [], line is not None
-        for q in on_line:
-            outcome, back = _quantity(text, q)
-            clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
-            read.append((q.start() - line_start, _shifted(outcome, -line_start)))
-            yield q, outcome
-        if clear:
-            _LINE_QUANTITIES[line] = tuple(read)
-            if len(_LINE_QUANTITIES) > _REMEMBERED_LINES:
-                _LINE_QUANTITIES.popitem(last=False)
+            memo.move_to_end(line)
+            for rel, outcome in known:
+                out.append((line_start + rel, _shifted(outcome, line_start)))
+        else:
+            read, clear = [], remember
+            for q in _QUANTITY.finditer(text, line_start, line_end):
+                outcome, back = _quantity(text, q)
+                clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
+                read.append((q.start() - line_start, _shifted(outcome, -line_start)))
+                out.append((q.start(), outcome))
+            if clear:
+                memo[line] = tuple(read)
+                if len(memo) > _REMEMBERED_LINES:
+                    memo.popitem(last=False)
+        line_start = line_end + 1
+    return out
 
 
 def _shifted(outcome: Outcome, by: int) -> Outcome:
