@@ -56,6 +56,44 @@ def test_quantities_of_fixtures_line_by_line_are_the_whole_texts():
 
 def test_lines_without_a_quantity_are_remembered_too():
     T._LINE_QUANTITIES.clear()
-    T._quantities("一、总体要求\n建成5座示范点\n")
-    assert T._LINE_QUANTITIES["一、总体要求"] == () and T._LINE_QUANTITIES[""] == ()
-    assert len(T._LINE_QUANTITIES["建成5座示范点"]) == 1
+    T._quantities("一、总体要求\n建成5座示范点\n5—6人\n")
+    assert T._LINE_QUANTITIES["一、总体要求"] == (False, ()) and T._LINE_QUANTITIES[""] == (False, ())
+    assert len(T._LINE_QUANTITIES["建成5座示范点"][1]) == 1 and T._LINE_QUANTITIES["5—6人"] == (True, ())
+
+
+def _ranges_in_windows(text):
+    _, windows = T._read_lines(text)
+    return [m.span() + m.groups() for start, end in windows for m in T._RANGE.finditer(text, start, end)]
+
+
+def _ranges(text):
+    return [m.span() + m.groups() for m in T._RANGE.finditer(text)]
+
+
+@FAST
+@given(GENERATED)
+@example("5个\n\n  \n —6个")
+@example("达到5 -\n\n 6个以上")
+@example("5—\n—6人")
+@example("2024年5\r-\r6月")
+@example("1-\n2-\n3个")
+def test_ranges_found_in_the_stretches_are_the_whole_texts(text):
+    T._LINE_QUANTITIES.clear()
+    assert _ranges_in_windows(text) == _ranges(text)
+    assert _ranges_in_windows(text) == _ranges(text)  # (its lines remembered)
+
+
+def test_ranges_of_fixtures_found_in_the_stretches_are_the_whole_texts():
+    T._LINE_QUANTITIES.clear()
+    for text in TEXTS:
+        assert _ranges_in_windows(text) == _ranges(text)
+
+
+@pytest.mark.parametrize("text", ["建成5\n—6个", "建成5—\n\n6个", "建成5—6个"])
+def test_a_range_across_a_line_break_is_found(text):
+    assert len(_ranges_in_windows(text)) == 1
+
+
+def test_dash_characters_are_the_patterns():
+    assert T._literal_chars(T.RANGE_DASH) == set(T._DASH_CHARS)
+    assert T._RANGE_HINT.search("到\u3000") and T._RANGE_HINT.search("－ 3") and not T._RANGE_HINT.search("–x")
