@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fangan.line_cache import line_cache
+from fangan.line_cache import LineMemo, line_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
-from fangan.gates import gated, lines_matching, pivot_pattern
+from fangan.gates import gated, pivot_pattern
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
@@ -407,7 +407,7 @@ def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str]
 #   line or follows a finished sentence (the bare list of names);  _groups: a group word (the guard of _SET_UP), an
 #   office-host word (_OFFICE_HOST), 配合 (_ASSISTED);  _relations: a cooperation word (WITH_ORG), a leadership
 #   word before 下 (UNDER_LEAD), 充分发挥 (LEVERAGE), a supervision word (the supervisors' guard).
-# So the text is searched once for each, not every line asked in turn: ~2 lines in 3 are never read.
+# So a line without any of them is not read (~2 lines in 3); what a line names is remembered (find_parties).
 PARTY_WORDS = (RESPONSIBILITY_VERBS + ("会同", "充分发挥") + ROLE_LABELS + GROUP_WORDS + OFFICE_HOST_WORDS
                + COOPERATION_WORDS + SUPERVISION_WORDS + tuple(w + "下" for w in LEADERSHIP_WORDS))
 _ASSIGNED_AT = re.compile(_ASSIGNED_HEAD)
@@ -419,48 +419,54 @@ def _party_words() -> re.Pattern:
     return re.compile(pivot_pattern(dict.fromkeys(PARTY_WORDS, "")))
 
 
-def _after_a_line_sentence(text: str, at: int) -> bool:
-    """_after_a_sentence of the line of `text` that holds `at`: the line's start counts as the text's start."""
-    i = at
-    while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
-        i -= 1
-    return i == 0 or text[i - 1] in "。；;！!\n"
+def _may_name_a_party(line: str) -> bool:
+    """Whether some rule outside a duty section can name a party on `line` (the words and brackets above, read on
+    the line alone: a bracket never crosses a line, nor does a party word; a 由… head that _ASSIGNED_AT finds only
+    across the line's end names nothing here, as _ASSIGNED reads the line alone)."""
+    if _party_words().search(line) or _ASSIGNED_AT.search(line):
+        return True
+    if "（" not in line and "(" not in line:
+        return False
+    return any(_after_a_sentence(line, m.start()) for m in _PAREN.finditer(line))
 
 
-def _party_line_starts(text: str) -> dict[int, int]:
-    """{start: end} of the lines of `text` on which some rule outside a duty section can name a party."""
-    lines: dict[int, int] = {}
-    for rx in (_party_words(), _ASSIGNED_AT):
-        lines.update(lines_matching(rx, text))
-    # a bracket never crosses a line, so the text's brackets are its lines' brackets
-    for m in _PAREN.finditer(text) if "（" in text or "(" in text else ():
-        if _after_a_line_sentence(text, m.start()):
-            start = text.rfind("\n", 0, m.start()) + 1
-            if start not in lines:
-                end = text.find("\n", m.end())
-                lines[start] = end if end >= 0 else len(text)
-    return lines
+# what a line outside a duty section names, remembered (most lines of most plans name nothing)
+_PLAIN_LINES = LineMemo()
+
+
+def _plain_line_parties(line: str) -> tuple[tuple[int, int, str, str, str], ...]:
+    return _line_parties(line, False) if _may_name_a_party(line) else ()
 
 
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
-    """Every party of the text, as (start, end, item) in text order."""
+    """Every party of the text, as (start, end, item) in text order. The text is read line by line: a line outside
+    a duty section is looked up among the lines read before (in this plan or another), and only a line never met is
+    asked whether a rule can read it and read; a duty section's line is read whatever it holds (_duty_subjects)."""
     found: list[tuple[int, int, str, str, str]] = []
-    candidates = {start: (end, False) for start, end in _party_line_starts(text).items()}
+    lines = text.split("\n")
+    duty: list[bool] = []
     # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
     # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
     dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
-        pos = text.rfind("\n", 0, dm.start()) + 1
-        lines = text[pos:].split("\n")
-        for line, duty in zip(lines, _duty_lines(lines)):
-            if duty:  # a duty section's line is read whatever it holds (_duty_subjects)
-                candidates[pos] = (pos + len(line), True)
-            pos += len(line) + 1
-    for pos in sorted(candidates):
-        end, duty = candidates[pos]
-        for a, b, name, role, raw in _line_parties(text[pos:end], duty):
+        first = text.count("\n", 0, dm.start())
+        duty = _duty_lines(lines, first)
+    memo, entries = _PLAIN_LINES, _PLAIN_LINES.entries
+    pos = 0
+    for i, line in enumerate(lines):
+        if duty and duty[i]:
+            named = _line_parties(line, True)
+        else:
+            named = entries.get(line)
+            if named is None:
+                named = _plain_line_parties(line)
+                memo.put(line, named)
+            else:
+                entries.move_to_end(line)
+        for a, b, name, role, raw in named:
             found.append((pos + a, pos + b, name, role, raw))
+        pos += len(line) + 1
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
         yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

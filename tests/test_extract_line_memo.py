@@ -97,3 +97,95 @@ def test_a_range_across_a_line_break_is_found(text):
 def test_dash_characters_are_the_patterns():
     assert T._literal_chars(T.RANGE_DASH) == set(T._DASH_CHARS)
     assert T._RANGE_HINT.search("到\u3000") and T._RANGE_HINT.search("－ 3") and not T._RANGE_HINT.search("–x")
+
+
+# --- parties: a plan read line by line, a line outside a duty section remembered -------------------------------
+
+from fangan.extract import parties as P  # noqa: E402
+
+
+def _plain_parties(text):
+    """find_parties as the fifth pass had it: the text searched whole for the lines a rule can read."""
+    lines, pos, candidates = text.split("\n"), 0, {}
+    starts = []
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    for rx in (P._party_words(), P._ASSIGNED_AT):
+        for m in rx.finditer(text):
+            i = text.count("\n", 0, m.start())
+            candidates[starts[i]] = (starts[i] + len(lines[i]), False)
+    for m in P._PAREN.finditer(text):
+        i = text.count("\n", 0, m.start())
+        if P._after_a_sentence(lines[i], m.start() - starts[i]):
+            candidates.setdefault(starts[i], (starts[i] + len(lines[i]), False))
+    dm = P.DUTY_SECTIONS.search(text)
+    if dm:
+        first = text.count("\n", 0, dm.start())
+        for i, duty in enumerate(P._duty_lines(lines, first)):
+            if duty:
+                candidates[starts[i]] = (starts[i] + len(lines[i]), True)
+    found = []
+    for pos in sorted(candidates):
+        end, duty = candidates[pos]
+        found += [(pos + a, pos + b, name, role, raw.strip()[:200]) for a, b, name, role, raw in P._line_parties(text[pos:end], duty)]
+    found.sort(key=lambda f: f[0])
+    return found
+
+
+def _parties(text):
+    return [(a, b, p.name, p.role, p.raw) for a, b, p in P.find_parties(text)]
+
+
+PARTY_PIECES = sorted(set(P.PARTY_WORDS))[:40] + [
+    "由", "对", "组织", "在", "由县公安局\n对", "与", "为", "县公安局", "区教育局", "等部门", "负责", "（", "）", "(", ")", "。", "；",
+    "，", "、", "：", " ", "\n", "\n", "任务分工", "二、", "（一）", "1.", "开展检查", "领导小组", "办公室", "设在", "成立"]
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(PARTY_PIECES), max_size=25).map("".join), min_size=1, max_size=4))
+@example(["由县公安局\n对各单位进行督查。", "由县公安局对各单位进行督查。"])
+@example(["把好检疫关。（区经济发展局农业处）\n（县教育局、县统计局）", "开展检查（县公安局）"])
+def test_parties_line_by_line_are_the_whole_texts(texts):
+    P._PLAIN_LINES.clear()
+    for text in texts + ["\n".join(texts)]:  # lines met again in other plans, in and out of duty sections
+        assert _parties(text) == _plain_parties(text)
+
+
+def test_parties_of_fixtures_line_by_line_are_the_whole_texts():
+    P._PLAIN_LINES.clear()
+    for text in TEXTS + TEXTS[::-1]:
+        assert _parties(text) == _plain_parties(text)
+    assert len(P._PLAIN_LINES) and () in P._PLAIN_LINES.entries.values()
+
+
+def test_a_duty_sections_line_is_not_read_as_a_plain_one():
+    P._PLAIN_LINES.clear()
+    line = "县公安局要加强巡查。"
+    assert _parties(line) == []
+    duty = f"三、任务分工\n{line}"
+    assert [(name, role) for _, _, name, role, _ in _parties(duty)] == [("县公安局", "任务分工")]
+    assert _parties(line) == []  # (and the plain reading it remembered stays)
+
+
+# --- the memo: bounded in lines and characters --------------------------------------------------------------
+
+def test_line_memo_keeps_its_bounds_and_its_recent_lines():
+    from fangan.line_cache import LineMemo
+
+    memo = LineMemo(max_lines=3, max_chars=10, max_line=5)
+    memo.put("123456", 1)  # too long: not kept
+    assert "123456" not in memo and len(memo) == 0
+    for line in ("a", "bb", "ccc"):
+        memo.put(line, line)
+    assert memo.get("a") == "a"  # now the most recent
+    memo.put("dddd", 4)  # 10 characters: "bb" (least recent) leaves
+    assert "bb" not in memo and [*memo.entries] == ["ccc", "a", "dddd"] and memo.chars == 8
+    memo.put("eeee", 5)  # 12 characters: "ccc" leaves
+    assert [*memo.entries] == ["a", "dddd", "eeee"] and memo.chars == 9
+    memo.put("a", "again")
+    assert memo["a"] == "again" and memo.chars == 9 and [*memo.entries][-1] == "a"
+    memo.put("x", None)  # None means "not known": never kept
+    assert "x" not in memo
+    memo.clear()
+    assert len(memo) == 0 and memo.chars == 0
