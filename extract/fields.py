@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
@@ -16,6 +15,7 @@ from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
 from fangan.gates import lines_with
 
+from .lines import plan_lines
 from .rules import _walk, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
@@ -48,8 +48,8 @@ class SectionIndex:
     def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None,
                  flat: Optional[list[Section]] = None) -> None:
         flat = all_sections(sections) if flat is None else flat
-        self.lines = text.split("\n")
-        self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
+        # the text split at its line breaks, and where each line starts: the split the finders read (`.lines`)
+        self.lines, self.starts, _ = plan_lines(text)
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:

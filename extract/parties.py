@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fangan.line_cache import LineMemo, line_cache
+from fangan.line_cache import line_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
@@ -30,6 +30,8 @@ from fangan.lexicon.roles import (
 )
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
+
+from .lines import plan_lines
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
 LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
@@ -430,43 +432,36 @@ def _may_name_a_party(line: str) -> bool:
     return any(_after_a_sentence(line, m.start()) for m in _PAREN.finditer(line))
 
 
-# what a line outside a duty section names, remembered (most lines of most plans name nothing)
-_PLAIN_LINES = LineMemo()
-
-
 def _plain_line_parties(line: str) -> tuple[tuple[int, int, str, str, str], ...]:
+    """What `line` names outside a duty section."""
     return _line_parties(line, False) if _may_name_a_party(line) else ()
 
 
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
-    """Every party of the text, as (start, end, item) in text order. The text is read line by line: a line outside
-    a duty section is looked up among the lines read before (in this plan or another), and only a line never met is
-    asked whether a rule can read it and read; a duty section's line is read whatever it holds (_duty_subjects)."""
+    """Every party of the text, as (start, end, item) in text order. The text is read line by line (`.lines`): what a
+    line outside a duty section names is remembered with the line, so a line met before, in this plan or another, is
+    not read again, and only a line never met is asked whether a rule can read it; a duty section's line is read
+    whatever it holds (_duty_subjects)."""
     found: list[tuple[int, int, str, str, str]] = []
-    lines = text.split("\n")
+    lines, starts, records = plan_lines(text)
     duty: list[bool] = []
     # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
     # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
     dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
-        first = text.count("\n", 0, dm.start())
-        duty = _duty_lines(lines, first)
-    memo, entries = _PLAIN_LINES, _PLAIN_LINES.entries
-    pos = 0
-    for i, line in enumerate(lines):
+        duty = _duty_lines(lines, text.count("\n", 0, dm.start()))
+    for i, record in enumerate(records):
         if duty and duty[i]:
-            named = _line_parties(line, True)
+            named = _line_parties(lines[i], True)
         else:
-            named = entries.get(line)
+            named = record.parties
             if named is None:
-                named = _plain_line_parties(line)
-                memo.put(line, named)
-            else:
-                entries.move_to_end(line)
-        for a, b, name, role, raw in named:
-            found.append((pos + a, pos + b, name, role, raw))
-        pos += len(line) + 1
+                named = record.parties = _plain_line_parties(lines[i])
+        if named:
+            pos = starts[i]
+            for a, b, name, role, raw in named:
+                found.append((pos + a, pos + b, name, role, raw))
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
         yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

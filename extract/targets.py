@@ -16,7 +16,6 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Iterator, Optional
 
@@ -33,6 +32,7 @@ from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
+from .lines import plan_lines
 from .parties import LEADING_MARKER as _HEADING_MARK
 
 _CMP = alternation(COMPARATOR_WORDS)
@@ -400,9 +400,6 @@ def _literal_chars(pattern: str) -> set[str]:
 _BLOCKS_BACK = re.compile(f"[^\\s{re.escape(BACK_CROSSES)}]")
 _BLOCKS_FORWARD = re.compile("[^\\s\\d" + re.escape("".join(sorted(set().union(*(_literal_chars(rx.pattern) for rx in _FORWARD))))) + "]")
 _OPEN_BRACKET = re.compile("[（(]")
-_LINE_QUANTITIES: "OrderedDict[str, tuple[tuple[int, Outcome], ...]]" = OrderedDict()
-_REMEMBERED_LINES = 16384
-_REMEMBERED_LINE_CHARS = 1000
 
 
 def _clear_of_the_line_ends(text: str, line_start: int, line_end: int, m: re.Match, back: int) -> bool:
@@ -419,35 +416,29 @@ def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, i
     the line's ends sees the same text around the match: its lookbehinds read before the line's start, and nothing
     reads past its end). Lines without a quantity are remembered too (most lines): a plan's repeated lines cost one
     look-up each. With a line's quantities goes whether a range may hold its dash (_RANGE_HINT, a fact of the line
-    alone)."""
+    alone). The lines and their records are the plan's (`.lines`), shared with the other finders."""
     out: list[tuple[int, Outcome]] = []
     hinted: list[tuple[int, int]] = []
-    memo = _LINE_QUANTITIES
-    line_start = 0
-    for line in text.split("\n"):
+    lines, starts, records = plan_lines(text)
+    for line, line_start, record in zip(lines, starts, records):
         line_end = line_start + len(line)
-        remember = len(line) <= _REMEMBERED_LINE_CHARS
-        known = memo.get(line) if remember else None
+        known = record.quantities
         if known is not None:
-            memo.move_to_end(line)
             hint, quantities = known
             for rel, outcome in quantities:
                 out.append((line_start + rel, _shifted(outcome, line_start)))
         else:
             hint = _RANGE_HINT.search(line) is not None
-            read, clear = [], remember
+            read, clear = [], True
             for q in _QUANTITY.finditer(text, line_start, line_end):
                 outcome, back = _quantity(text, q)
                 clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
                 read.append((q.start() - line_start, _shifted(outcome, -line_start)))
                 out.append((q.start(), outcome))
             if clear:
-                memo[line] = (hint, tuple(read))
-                if len(memo) > _REMEMBERED_LINES:
-                    memo.popitem(last=False)
+                record.quantities = (hint, tuple(read))
         if hint:
             hinted.append((line_start, line_end))
-        line_start = line_end + 1
     return out, _range_windows(text, hinted)
 
 

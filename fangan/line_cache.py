@@ -49,7 +49,8 @@ class LineMemo:
     """A bounded map from a line to what a stage decided about it, the least recently used line leaving first: at
     most `max_lines` lines and `max_chars` characters of them (a line longer than `max_line` is not kept). For a
     stage that reads a plan line by line and looks each line up itself: `entries` is the ordered dict (a hit is
-    `entries.get(line)` then `entries.move_to_end(line)`), `put` adds a line."""
+    `entries.get(line)` then `entries.move_to_end(line)`, which may fail when another thread's use pushed the line
+    out in between), `put` adds a line. Threads may share it: its count of characters is then approximate."""
 
     __slots__ = ("entries", "max_lines", "max_chars", "max_line", "chars")
 
@@ -61,7 +62,10 @@ class LineMemo:
     def get(self, line: str):
         found = self.entries.get(line)
         if found is not None:
-            self.entries.move_to_end(line)
+            try:
+                self.entries.move_to_end(line)
+            except KeyError:  # (pushed out by another thread just now)
+                pass
         return found
 
     def put(self, line: str, value) -> None:
@@ -69,13 +73,19 @@ class LineMemo:
             return
         entries = self.entries
         if line in entries:
-            entries.move_to_end(line)
             entries[line] = value
+            try:
+                entries.move_to_end(line)
+            except KeyError:  # (pushed out by another thread just now)
+                pass
             return
         entries[line] = value
         self.chars += len(line)
-        while len(entries) > self.max_lines or self.chars > self.max_chars:
-            old, _ = entries.popitem(last=False)
+        while entries and (len(entries) > self.max_lines or self.chars > self.max_chars):
+            try:
+                old, _ = entries.popitem(last=False)
+            except KeyError:  # (emptied by another thread just now)
+                break
             self.chars -= len(old)
 
     def clear(self) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from fangan.extract import lines as plan_lines
 from fangan.extract import parties
 from fangan.lexicon.roles import DUTY_SECTIONS
 
@@ -312,7 +313,7 @@ LINE_PIECES = [p for p in TARGET_PIECES if p != "\n"] + ["分钟", "小时", "�
 
 
 def _fresh_targets(text):
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     return _targets(T.find_targets(text))
 
 
@@ -322,7 +323,7 @@ def _fresh_targets(text):
 def test_a_remembered_line_reads_the_same_in_another_plan(lines, others, rnd):
     """Lines read in one plan are met again next to other lines (other ends, other neighbours): each plan's targets
     are still what the plain loop finds in it."""
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     first = "\n".join(lines)
     assert _targets(T.find_targets(first)) == _targets(_plain_find_targets(first))
     mixed = lines + others
@@ -336,12 +337,12 @@ def test_remembered_lines_of_fixtures_read_the_same_in_every_order():
 
     lines = [ln for text in TEXTS for ln in text.split("\n")]
     rnd = random.Random(7)
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     for _ in range(3):
         rnd.shuffle(lines)
         text = "\n".join(lines[:400])
         assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
-    assert T._LINE_QUANTITIES  # (lines were remembered and met again)
+    assert any(r.quantities for r in plan_lines.MEMO.entries.values())  # (lines were remembered and met again)
 
 
 BACK_PATTERNS = [T._CMP_AT_END, T._SHARE_CMP, T.ERA_BEFORE, T.RANK_BEFORE, T.EVENT_BEFORE, T.COMPOUND_TIME_BEFORE,
@@ -381,7 +382,7 @@ def test_a_look_on_stops_at_a_character_it_cannot_read(s):
                                          ("达到", ["95%的目标", " 95%"]), ("5年", ["教龄的教师", "以上"])])
 def test_a_line_read_across_its_end_is_not_remembered(line, after):
     """What a quantity near a line's end gives depends on the next line: each plan's own reading."""
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     for nxt in after + after[::-1]:
         for text in (f"{line}\n{nxt}", f"前言\n{line}\n{nxt}\n完"):
             assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))

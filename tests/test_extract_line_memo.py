@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from fangan.extract import lines as L
 from fangan.extract import targets as T
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -42,23 +43,23 @@ def _plain_quantities(text):
 @given(st.lists(GENERATED, min_size=1, max_size=6))
 @example(["2024年", "、3个", "5 人\n6人"])
 def test_quantities_line_by_line_are_the_whole_texts(texts):
-    T._LINE_QUANTITIES.clear()
+    L.forget()
     for text in texts + ["\n".join(texts), "\n".join(reversed(texts))]:  # lines met again in other plans
         assert T._quantities(text) == _plain_quantities(text)
 
 
 def test_quantities_of_fixtures_line_by_line_are_the_whole_texts():
-    T._LINE_QUANTITIES.clear()
+    L.forget()
     for text in TEXTS + TEXTS[::-1]:
         assert T._quantities(text) == _plain_quantities(text)
-    assert T._LINE_QUANTITIES
+    assert any(r.quantities for r in L.MEMO.entries.values())
 
 
 def test_lines_without_a_quantity_are_remembered_too():
-    T._LINE_QUANTITIES.clear()
+    L.forget()
     T._quantities("一、总体要求\n建成5座示范点\n5—6人\n")
-    assert T._LINE_QUANTITIES["一、总体要求"] == (False, ()) and T._LINE_QUANTITIES[""] == (False, ())
-    assert len(T._LINE_QUANTITIES["建成5座示范点"][1]) == 1 and T._LINE_QUANTITIES["5—6人"] == (True, ())
+    assert L.MEMO["一、总体要求"].quantities == (False, ()) and L.MEMO[""].quantities == (False, ())
+    assert len(L.MEMO["建成5座示范点"].quantities[1]) == 1 and L.MEMO["5—6人"].quantities == (True, ())
 
 
 def _ranges_in_windows(text):
@@ -78,13 +79,13 @@ def _ranges(text):
 @example("2024年5\r-\r6月")
 @example("1-\n2-\n3个")
 def test_ranges_found_in_the_stretches_are_the_whole_texts(text):
-    T._LINE_QUANTITIES.clear()
+    L.forget()
     assert _ranges_in_windows(text) == _ranges(text)
     assert _ranges_in_windows(text) == _ranges(text)  # (its lines remembered)
 
 
 def test_ranges_of_fixtures_found_in_the_stretches_are_the_whole_texts():
-    T._LINE_QUANTITIES.clear()
+    L.forget()
     for text in TEXTS:
         assert _ranges_in_windows(text) == _ranges(text)
 
@@ -147,20 +148,20 @@ PARTY_PIECES = sorted(set(P.PARTY_WORDS))[:40] + [
 @example(["由县公安局\n对各单位进行督查。", "由县公安局对各单位进行督查。"])
 @example(["把好检疫关。（区经济发展局农业处）\n（县教育局、县统计局）", "开展检查（县公安局）"])
 def test_parties_line_by_line_are_the_whole_texts(texts):
-    P._PLAIN_LINES.clear()
+    L.forget()
     for text in texts + ["\n".join(texts)]:  # lines met again in other plans, in and out of duty sections
         assert _parties(text) == _plain_parties(text)
 
 
 def test_parties_of_fixtures_line_by_line_are_the_whole_texts():
-    P._PLAIN_LINES.clear()
+    L.forget()
     for text in TEXTS + TEXTS[::-1]:
         assert _parties(text) == _plain_parties(text)
-    assert len(P._PLAIN_LINES) and () in P._PLAIN_LINES.entries.values()
+    assert {r.parties for r in L.MEMO.entries.values()} > {()}
 
 
 def test_a_duty_sections_line_is_not_read_as_a_plain_one():
-    P._PLAIN_LINES.clear()
+    L.forget()
     line = "县公安局要加强巡查。"
     assert _parties(line) == []
     duty = f"三、任务分工\n{line}"
@@ -189,3 +190,48 @@ def test_line_memo_keeps_its_bounds_and_its_recent_lines():
     assert "x" not in memo
     memo.clear()
     assert len(memo) == 0 and memo.chars == 0
+
+
+# --- one split and one look-up per line, shared by the finders and the section index ---------------------------
+
+def test_plan_lines_are_the_split_its_starts_and_one_record_per_distinct_line():
+    L.forget()
+    text = "一、总体要求\n建成5座示范点\n\n建成5座示范点\n" + "长" * 1200 + "\n" + "长" * 1200
+    lines, starts, records = L.plan_lines(text)
+    assert lines == text.split("\n") and starts == [0, 7, 15, 16, 24, 1225]
+    assert all(text[s:s + len(ln)] == ln and (s + len(ln) == len(text) or text[s + len(ln)] == "\n") for ln, s in zip(lines, starts))
+    assert records[1] is records[3] and records[4] is not records[5]  # a long line is not kept: a record per use
+    assert L.plan_lines(text) is L.plan_lines(text)  # the same text again: the same split
+    assert L.plan_lines(text[:-1] + "长")[2] is not records  # an equal text, another object: split anew
+    assert len(L.MEMO) == 3 and "长" * 1200 not in L.MEMO
+
+
+def test_finders_sharing_the_lines_find_what_each_finds_alone():
+    from fangan.extract import rules as R
+
+    def found(text):
+        return ([(a, b, t.model_dump()) for a, b, t in T.find_targets(text)],
+                [(a, b, d.model_dump()) for a, b, d in R.find_deadlines(text)], _parties(text))
+
+    alone = []
+    for text in TEXTS[:30]:
+        L.forget()
+        alone.append(found(text))
+    L.forget()
+    for _ in range(2):  # every plan's lines met before, in other plans, and read by the other finders first
+        for text, expected in zip(TEXTS[:30], alone):
+            assert found(text) == expected
+            assert (list(R.find_deadlines(text)), _parties(text)) and found(text) == expected
+
+
+def test_threads_keep_their_own_last_split():
+    import threading
+
+    a, b = "甲\n建成5座", "乙\n建成6座\n丙"
+    mine = L.plan_lines(a)
+    theirs = []
+    worker = threading.Thread(target=lambda: theirs.append((L.plan_lines(b), L.plan_lines(b))))
+    worker.start()
+    worker.join()
+    assert theirs[0][0] is theirs[0][1] and theirs[0][0][0] == b.split("\n")
+    assert L.plan_lines(a) is mine
