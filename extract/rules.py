@@ -384,8 +384,11 @@ def find_phases(sections: list[Section], walk: Optional[list[tuple[Section, bool
     phases: list[Phase] = []
     for sec, schedule in _walk(sections) if walk is None else walk:
         title = sec.title
-        if title and not schedule and "阶段" not in title:
-            continue  # what _stage answers first for most sections (no stage title, no schedule): None
+        if title:
+            if not schedule and "阶段" not in title:
+                continue  # what _stage answers first for most sections (no stage title, no schedule): None
+        elif "阶段" not in sec.text:
+            continue  # an untitled section is a stage only when its heading line says 阶段 (STAGE_TITLE needs it)
         stage = _stage(sec, schedule)
         if not stage:
             continue

@@ -235,3 +235,36 @@ def test_threads_keep_their_own_last_split():
     worker.join()
     assert theirs[0][0] is theirs[0][1] and theirs[0][0][0] == b.split("\n")
     assert L.plan_lines(a) is mine
+
+
+# --- phases: an untitled section that does not say 阶段 is not asked about -------------------------------------
+
+def _plain_find_phases(sections):
+    from fangan.extract import rules as R
+    from fangan.model import Phase
+
+    phases = []
+    for sec, schedule in R._walk(sections):
+        stage = R._stage(sec, schedule)
+        if stage:
+            name, rng, head = stage
+            start, end, raw = rng if rng else (None, None, "")
+            phases.append(Phase(name=name, order=len(phases) + 1, start=start, end=end, raw=raw or head[:80], section_id=sec.id))
+    return phases
+
+
+def test_phases_skipping_untitled_sections_are_the_plain_loops():
+    from fangan.extract import rules as R
+    from fangan.model import Section
+    from fangan.structure import build_structure
+
+    made_up = [Section(id=f"s{i}", marker="（一）", level=1, title="", text=f"（一）{head}\n正文")
+               for i, head in enumerate(("组织实施阶段（4月1日至4月7日）全力做好", "动员部署（3月）", "准备阶段", "第一阶段（2024年3月）"))]
+    trees = [build_structure(text).sections for text in TEXTS[:60]] + [made_up, [Section(
+        id="s1", marker="一、", level=1, title="实施步骤", text="一、实施步骤", children=made_up)]]
+    for tree in trees:
+        assert [p.model_dump() for p in R.find_phases(tree)] == [p.model_dump() for p in _plain_find_phases(tree)]
+    for sec, schedule in (pair for tree in trees for pair in R._walk(tree)):
+        if not sec.title and "阶段" not in sec.text:
+            assert R._stage(sec, True) is None and R._stage(sec, False) is None
+    assert R.find_phases(made_up)  # (an untitled stage with its date is found)
