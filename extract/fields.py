@@ -135,11 +135,15 @@ def _goal_spans(text: str, index: SectionIndex, flat: list[Section]) -> list[tup
     return spans
 
 
-def _doc_number(s: str) -> Optional[re.Match]:
-    """DOC_NUMBER.search(s), without trying its run of hanzi at every character: only from 10 characters
-    before the first bracketed year that a number and 号 follow."""
-    tail = _DOC_NUMBER_TAIL.search(s)
-    return DOC_NUMBER.search(s, max(0, tail.start() - 10)) if tail else None
+def _doc_number(s: str, end: Optional[int] = None) -> Optional[re.Match]:
+    """DOC_NUMBER.search(s[:end]), without trying its run of hanzi at every character: only from 10 characters
+    before the first bracketed year that a number and 号 follow, and not at all when no 号 stands there (every match
+    ends in one; the patterns look neither behind nor ahead, so `end` reads as the slice would)."""
+    end = len(s) if end is None else min(end, len(s))
+    if s.find("号", 0, end) < 0:
+        return None
+    tail = _DOC_NUMBER_TAIL.search(s, 0, end)
+    return DOC_NUMBER.search(s, max(0, tail.start() - 10), end) if tail else None
 
 
 _LAST_CLAUSE_BREAK = re.compile(".*[，。；：\n]", re.S)
@@ -182,7 +186,7 @@ def _edge_lines(text: str, head: int = 6, tail: int = 7, raw: Optional[list[str]
 def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = None) -> None:
     # the signature is read from the last 7 lines, the issuer from the first 6
     lines = _edge_lines(doc.text, raw=raw_lines)
-    m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
+    m = _doc_number(doc.text, 2000) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
     # 落款: a date alone on one of the last lines, the issuer on the line before it
@@ -196,8 +200,9 @@ def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = No
             break
     head = lines[:6]
     for i, ln in enumerate(head):
-        if ex.issuer is None and ISSUER_LINE.match(ln) and (
-                (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))):
+        if ex.issuer is None and (  # (the pattern last: most lines are followed by no 关于…)
+                (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))) \
+                and ISSUER_LINE.match(ln):
             ex.issuer = ln
         am = ADDRESSEE.match(ln)
         if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):

@@ -268,3 +268,40 @@ def test_phases_skipping_untitled_sections_are_the_plain_loops():
         if not sec.title and "阶段" not in sec.text:
             assert R._stage(sec, True) is None and R._stage(sec, False) is None
     assert R.find_phases(made_up)  # (an untitled stage with its date is found)
+
+
+# --- metadata: the document number only where a 号 stands; the issuer's pattern after its cheap condition -------
+
+DOC_NUMBER_PIECES = ["县教发", "〔", "〕", "[", "]", "（", "）", "2024", "1999", "20", "5", "12", "号", "第", " ", "\n", "关于", "通知"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(DOC_NUMBER_PIECES), max_size=40).map("".join), st.integers(0, 60))
+@example("县教发〔2024〕5号", 11)
+@example("县教发〔2024〕5号", 12)
+def test_doc_number_is_the_plain_search_of_the_slice(s, end):
+    from fangan.extract import fields as F
+
+    def groups(m):
+        return m and (m.group(0), m.group("year"))
+
+    assert groups(F._doc_number(s, end)) == groups(F.DOC_NUMBER.search(s[:end]))
+    assert groups(F._doc_number(s)) == groups(F.DOC_NUMBER.search(s))
+
+
+def test_metadata_of_fixtures_is_the_plain_reading():
+    from fangan.extract import Extraction, fields as F
+    from fangan.model import Document, Source
+
+    for text in TEXTS:
+        lines = text.split("\n")
+        doc = Document(id="d", source=Source(path="p", format="txt", sha256="0"), title=lines[0], text=text)
+        ex = Extraction()
+        F._metadata(doc, ex)
+        m = F.DOC_NUMBER.search(text[:2000]) or F.DOC_NUMBER.search(doc.title)
+        assert ex.doc_number == (m.group(0) if m else None)
+        head = F._edge_lines(text)[:6]
+        issuers = [ln for i, ln in enumerate(head) if F.ISSUER_LINE.match(ln) and (
+            (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and doc.title.startswith("关于")))]
+        if ex.issuer is not None and ex.date is None:
+            assert ex.issuer == issuers[0]
