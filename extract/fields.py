@@ -239,10 +239,11 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     for (a, b), goal in goals.items():
         holders.add(a, b, goal)
     for a, b, target in found.get("targets", []):
-        c0, c1 = _clause_around(text, a, b)
         holder = holders.first_holding(a)
         if holder is None:
-            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last
+            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last (the
+            # clause is cut only then: a target a goal holds needs none)
+            c0, c1 = _clause_around(text, a, b)
             holder = goals[(c0, c1)] = Goal(text=text[c0:c1].strip(), section_id=index.section_at(a))
             holders.add(c0, c1, holder)
         holder.targets.append(target)

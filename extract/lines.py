@@ -19,12 +19,15 @@ from fangan.line_cache import LineMemo
 class Line:
     """What the finders found on one line (None: not read yet)."""
 
-    __slots__ = ("quantities", "deadlines", "parties")
+    __slots__ = ("quantities", "deadlines", "parties", "party_structural", "duty_parties", "heading")
 
     def __init__(self) -> None:
         self.quantities: Optional[tuple] = None  # (whether a range may hold its dash, ((start, outcome), …)); targets.py
         self.deadlines: Optional[tuple] = None  # ((start, end, Deadline fields), …); rules.find_deadlines
         self.parties: Optional[tuple] = None  # ((start, end, name, role, raw), …) outside a duty section; parties.py
+        self.party_structural = 0  # how many of those the line's structure names (the rest are relations)
+        self.duty_parties: Optional[tuple] = None  # … and in a duty section
+        self.heading: Optional[tuple] = None  # (its heading style or None, whether it opens a duty section); parties.py
 
 
 # 16,384 lines (b20's 95,678 lines hold 18,380 distinct ones), at most 2 M characters of lines of at most 1,000

@@ -305,3 +305,35 @@ def test_metadata_of_fixtures_is_the_plain_reading():
             (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and doc.title.startswith("关于")))]
         if ex.issuer is not None and ex.date is None:
             assert ex.issuer == issuers[0]
+
+
+# --- duty sections: a line's parties read once, its plain reading shared; its heading remembered ----------------
+
+DUTY_LINES = [ln for text in TEXTS for ln in text.split("\n")] + [
+    "县公安局要加强巡查。（县教育局负责）", "县公安局、县民政局等部门，联合检查。", "三、任务分工", "（一）职责分工", "1.县教育局：负责…"]
+
+
+@pytest.mark.parametrize("duty", [False, True])
+def test_a_lines_parties_from_its_plain_reading_are_every_rules(duty):
+    for line in DUTY_LINES:
+        plain, structural = P._plain_parts(line)
+        assert (P._with_duty_subjects(line, plain, structural) if duty else plain) == P._line_parties(line, duty)
+
+
+@FAST
+@given(st.lists(st.sampled_from(PARTY_PIECES), max_size=25).map("".join))
+def test_a_generated_lines_parties_from_its_plain_reading_are_every_rules(line):
+    line = line.replace("\n", "")
+    plain, structural = P._plain_parts(line)
+    assert plain == P._line_parties(line, False)
+    assert P._with_duty_subjects(line, plain, structural) == P._line_parties(line, True)
+
+
+def test_duty_lines_with_remembered_headings_are_the_plain_ones():
+    L.forget()
+    for text in TEXTS + ["三、任务分工\n县公安局要加强巡查。\n四、保障措施\n县教育局要…\n（一）职责分工\n1.县民政局要…"]:
+        lines = text.split("\n")
+        for first in {0, len(lines) // 2}:
+            records = L.plan_lines(text)[2]
+            assert P._duty_lines(lines, first, records) == P._duty_lines(lines, first)
+            assert P._duty_lines(lines, first, records) == P._duty_lines(lines, first)  # (headings remembered)
