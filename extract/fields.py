@@ -88,10 +88,12 @@ class SectionIndex:
         i = self.heading_line.get(sid)
         if i is None:
             return None
-        later = [j for j in self.next_heading if j > i]
-        end_line = later[0] if later else len(self.lines)
+        # the first heading line after it (found by bisection, and the text's length by addition: a plan with many
+        # goal sections is not walked and joined again for each)
+        k = bisect.bisect_right(self.next_heading, i)
+        end_line = self.next_heading[k] if k < len(self.next_heading) else len(self.lines)
         start = self.starts[i]
-        end = self.starts[end_line] - 1 if end_line < len(self.lines) else len("\n".join(self.lines))
+        end = self.starts[end_line] - 1 if end_line < len(self.lines) else self.starts[-1] + len(self.lines[-1])
         return start, end
 
 

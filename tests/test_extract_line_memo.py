@@ -337,3 +337,27 @@ def test_duty_lines_with_remembered_headings_are_the_plain_ones():
             records = L.plan_lines(text)[2]
             assert P._duty_lines(lines, first, records) == P._duty_lines(lines, first)
             assert P._duty_lines(lines, first, records) == P._duty_lines(lines, first)  # (headings remembered)
+
+
+# --- the section index: a goal section's body found by bisection ----------------------------------------------
+
+def _plain_body_span(index, sid):
+    i = index.heading_line.get(sid)
+    if i is None:
+        return None
+    later = [j for j in index.next_heading if j > i]
+    end_line = later[0] if later else len(index.lines)
+    return index.starts[i], index.starts[end_line] - 1 if end_line < len(index.lines) else len("\n".join(index.lines))
+
+
+def test_body_spans_are_the_plain_ones():
+    from fangan.extract import fields as F
+    from fangan.structure import build_structure
+
+    made_up = "\n".join(f"{'一二三四五六七八九'[i]}、目标{i}\n正文{i}。\n" for i in range(9)) + "结尾"
+    for text in TEXTS[:60] + [made_up, made_up + "\n", "一、目标\n"]:
+        st = build_structure(text)
+        L.forget()
+        index = F.SectionIndex(st.text, st.sections, st.section_lines)
+        for sec in F.all_sections(st.sections):
+            assert index.body_span(sec.id) == _plain_body_span(index, sec.id)
