@@ -290,14 +290,20 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True,
                           _clause_start(text, m.start(), _CLAUSE_END)))
+    # a quantity inside a range taken gives nothing: the ranges taken are in text order and never overlap, and so are
+    # the quantities, so one walk along both finds the range that may hold each (not a look at every range)
+    k, n_taken = 0, len(taken)
     for at, outcome in quantities:
-        if taken and any(a <= at < b for a, b in taken):
+        if outcome is None:
             continue
-        if outcome is not None:
-            phrase_start, end, fields, has, clause = outcome
-            indicator, comparator, value, unit, raw = fields
-            found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
-                          has, clause))
+        while k < n_taken and taken[k][1] <= at:
+            k += 1
+        if k < n_taken and taken[k][0] <= at:
+            continue
+        phrase_start, end, fields, has, clause = outcome
+        indicator, comparator, value, unit, raw = fields
+        found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
+                      has, clause))
     # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
     clauses_with_cmp = {clause for _, _, _, has, clause in found if has}
     for a, b, target, has, clause in sorted(found, key=lambda f: f[0]):

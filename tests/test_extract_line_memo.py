@@ -361,3 +361,25 @@ def test_body_spans_are_the_plain_ones():
         index = F.SectionIndex(st.text, st.sections, st.section_lines)
         for sec in F.all_sections(st.sections):
             assert index.body_span(sec.id) == _plain_body_span(index, sec.id)
+
+
+# --- targets: a quantity inside a range taken, found by one walk along both ------------------------------------
+
+def _targets_of(found):
+    return [(a, b, t.model_dump()) for a, b, t in found]
+
+
+RANGE_PIECES = ["12至17周岁", "8-10分", "前6-10名", "24-48小时后", "1—2个", "建成3个", "5个", "达到95%", "，", "。", "\n", "优秀",
+                "获全省", "年龄", "至", "20", "30人", "3个—5个", "8分-10分", "建成", "覆盖率达到3%—5%", "建成示范点3个至5个"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(RANGE_PIECES), max_size=40).map("".join))
+@example("年龄12至17周岁，优秀8-10分，建成3个，获全省前6-10名，12至17周岁" * 3)
+@example("建成3个—5个，年龄12至17周岁5个")
+@example("覆盖率达到3%—5%，建成示范点3个至5个")
+def test_quantities_inside_ranges_taken_are_skipped_as_the_plain_loop_does(text):
+    from test_extract_line_gates import _plain_find_targets
+
+    L.forget()
+    assert _targets_of(T.find_targets(text)) == _targets_of(_plain_find_targets(text))
