@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
@@ -16,6 +15,7 @@ from .dates import parse_point, _year
 from fangan.lexicon.quantities import GOAL_LABEL
 from fangan.gates import lines_with
 
+from .lines import plan_lines
 from .rules import _walk, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
@@ -48,8 +48,8 @@ class SectionIndex:
     def __init__(self, text: str, sections: list[Section], section_lines: Optional[dict[str, int]] = None,
                  flat: Optional[list[Section]] = None) -> None:
         flat = all_sections(sections) if flat is None else flat
-        self.lines = text.split("\n")
-        self.starts = list(accumulate((len(ln) + 1 for ln in self.lines[:-1]), initial=0))
+        # the text split at its line breaks, and where each line starts: the split the finders read (`.lines`)
+        self.lines, self.starts, _ = plan_lines(text)
         self.heading_line: dict[str, int] = {}
         marks: list[tuple[int, str]] = []
         if section_lines is not None:
@@ -88,10 +88,12 @@ class SectionIndex:
         i = self.heading_line.get(sid)
         if i is None:
             return None
-        later = [j for j in self.next_heading if j > i]
-        end_line = later[0] if later else len(self.lines)
+        # the first heading line after it (found by bisection, and the text's length by addition: a plan with many
+        # goal sections is not walked and joined again for each)
+        k = bisect.bisect_right(self.next_heading, i)
+        end_line = self.next_heading[k] if k < len(self.next_heading) else len(self.lines)
         start = self.starts[i]
-        end = self.starts[end_line] - 1 if end_line < len(self.lines) else len("\n".join(self.lines))
+        end = self.starts[end_line] - 1 if end_line < len(self.lines) else self.starts[-1] + len(self.lines[-1])
         return start, end
 
 
@@ -135,11 +137,15 @@ def _goal_spans(text: str, index: SectionIndex, flat: list[Section]) -> list[tup
     return spans
 
 
-def _doc_number(s: str) -> Optional[re.Match]:
-    """DOC_NUMBER.search(s), without trying its run of hanzi at every character: only from 10 characters
-    before the first bracketed year that a number and 号 follow."""
-    tail = _DOC_NUMBER_TAIL.search(s)
-    return DOC_NUMBER.search(s, max(0, tail.start() - 10)) if tail else None
+def _doc_number(s: str, end: Optional[int] = None) -> Optional[re.Match]:
+    """DOC_NUMBER.search(s[:end]), without trying its run of hanzi at every character: only from 10 characters
+    before the first bracketed year that a number and 号 follow, and not at all when no 号 stands there (every match
+    ends in one; the patterns look neither behind nor ahead, so `end` reads as the slice would)."""
+    end = len(s) if end is None else min(end, len(s))
+    if s.find("号", 0, end) < 0:
+        return None
+    tail = _DOC_NUMBER_TAIL.search(s, 0, end)
+    return DOC_NUMBER.search(s, max(0, tail.start() - 10), end) if tail else None
 
 
 _LAST_CLAUSE_BREAK = re.compile(".*[，。；：\n]", re.S)
@@ -182,7 +188,7 @@ def _edge_lines(text: str, head: int = 6, tail: int = 7, raw: Optional[list[str]
 def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = None) -> None:
     # the signature is read from the last 7 lines, the issuer from the first 6
     lines = _edge_lines(doc.text, raw=raw_lines)
-    m = _doc_number(doc.text[:2000]) or _doc_number(doc.title or "")
+    m = _doc_number(doc.text, 2000) or _doc_number(doc.title or "")
     if m:
         ex.doc_number = m.group(0)
     # 落款: a date alone on one of the last lines, the issuer on the line before it
@@ -196,8 +202,9 @@ def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = No
             break
     head = lines[:6]
     for i, ln in enumerate(head):
-        if ex.issuer is None and ISSUER_LINE.match(ln) and (
-                (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))):
+        if ex.issuer is None and (  # (the pattern last: most lines are followed by no 关于…)
+                (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))) \
+                and ISSUER_LINE.match(ln):
             ex.issuer = ln
         am = ADDRESSEE.match(ln)
         if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
@@ -234,10 +241,11 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     for (a, b), goal in goals.items():
         holders.add(a, b, goal)
     for a, b, target in found.get("targets", []):
-        c0, c1 = _clause_around(text, a, b)
         holder = holders.first_holding(a)
         if holder is None:
-            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last
+            # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last (the
+            # clause is cut only then: a target a goal holds needs none)
+            c0, c1 = _clause_around(text, a, b)
             holder = goals[(c0, c1)] = Goal(text=text[c0:c1].strip(), section_id=index.section_at(a))
             holders.add(c0, c1, holder)
         holder.targets.append(target)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fangan.line_cache import line_cache
 from typing import Iterator, Optional
 
 from fangan.lexicon.markers import LINE_MARKER, TWINS, match_marker
 from fangan.lexicon.orgs import is_org_name
-from fangan.gates import gated, lines_matching, pivot_pattern
+from fangan.gates import gated, pivot_pattern
 from fangan.lexicon.roles import (
     ASSIGNMENT_VERBS, BARE_GROUPS, CLASS_WORDS, CLAUSE_ONLY_OPENERS, CLAUSE_OPENERS, CLAUSE_WORDS, COOPERATION_ADVERBS, COOPERATION_WORDS, DUTY_SECTIONS,
     FIELD_LABELS, GROUP_WORDS, LABEL_TAILS, LEADERSHIP_WORDS, OFFICE_HOST_WORDS, PAREN_ONLY_VERBS, RESPONSIBILITY_VERBS,
@@ -30,6 +29,8 @@ from fangan.lexicon.roles import (
 )
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
+
+from .lines import MEMO as LINE_MEMO, plan_lines
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
 LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
@@ -330,23 +331,39 @@ def _heading(line: str) -> Optional[tuple[str, str]]:
 _HEADING_TITLE = re.compile(r"[^。；：:]{2,20}")
 
 
-def _duty_lines(lines: list[str], first: int = 0) -> list[bool]:
+def _duty_lines(lines: list[str], first: int = 0, records: Optional[list] = None) -> list[bool]:
     """Which lines lie inside a section that shares out duties, up to the next heading of its level.
-    Lines before `first` (the first line that names a duty section anywhere) lie in none."""
+    Lines before `first` (the first line that names a duty section anywhere) lie in none. `records`: the lines'
+    records (`.lines`), where what a line says as a heading is remembered."""
     inside, style, out = False, None, [False] * first
-    for line in lines[first:]:
+    for i in range(first, len(lines)):
+        line = lines[i]
         if not inside and "分工" not in line and "职责" not in line:
             out.append(False)  # every DUTY_SECTIONS word holds 分工 or 职责: outside a section only they open one
             continue
-        hm = _heading(line)
-        if hm and inside and hm[0] == style:
+        if records is None:
+            line_style, opens = _duty_heading(line)
+        else:
+            heading = records[i].heading
+            if heading is None:
+                heading = records[i].heading = _duty_heading(line)
+            line_style, opens = heading
+        if line_style is not None and inside and line_style == style:
             inside = False
-        if hm and DUTY_SECTIONS.search(hm[1]) and len(hm[1]) <= 12:
-            inside, style = True, hm[0]
+        if opens:
+            inside, style = True, line_style
             out.append(False)
             continue
         out.append(inside)
     return out
+
+
+def _duty_heading(line: str) -> tuple[Optional[str], bool]:
+    """(the style of the heading `line` is, or None; whether it opens a section that shares out duties)."""
+    hm = _heading(line)
+    if not hm:
+        return None, False
+    return hm[0], bool(DUTY_SECTIONS.search(hm[1]) and len(hm[1]) <= 12)
 
 
 _DUTY_NEXT = re.compile(rf"^(?:{_ADV}|应当|会同|{_VERB})")
@@ -382,20 +399,46 @@ def _duty_subjects(line: str):
             yield m.start(), m.end(), n, "任务分工"
 
 
-_CACHED_LINE_CHARS = 1000  # a longer line (a page flattened to one line) is read, not kept: memory stays bounded
+_CACHED_LINE_CHARS = LINE_MEMO.max_line  # a longer line (a page flattened to one line) is read, not kept: memory stays bounded
+
+Named = tuple[tuple[int, int, str, str, str], ...]  # (start, end, name, role, raw) within a line
 
 
-@line_cache(maxsize=8192, max_line=_CACHED_LINE_CHARS)
-def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str], ...]:
-    """(start, end, name, role, raw) of every party one line names, offsets within the line. A pure
-    function of the line: plans repeat lines (within a plan and across the plans of one site), so each
-    distinct line of ordinary length is read once."""
-    found = [(a, b, name, role, line) for a, b, name, role in structural_parties(line)]
-    if duty:
-        found += [(a, b, name, role, line) for a, b, name, role in _duty_subjects(line)]
-    for m in SENTENCE.finditer(line) if _ANY_RELATION_WORD.search(line) else ():
-        found += [(m.start() + a, m.start() + b, name, role, m.group(0)) for a, b, name, role in _relations(m.group(0))]
-    return tuple(found)
+def _line_parties(line: str, duty: bool) -> Named:
+    """(start, end, name, role, raw) of every party one line names, offsets within the line: every rule read in turn
+    (find_parties reads a line through `_plain_parts` and `_with_duty_subjects`, which give the same)."""
+    structural, relations = _structural(line), _relation_items(line)
+    return structural + (_duty_items(line) if duty else ()) + relations
+
+
+def _structural(line: str) -> Named:
+    return tuple((a, b, name, role, line) for a, b, name, role in structural_parties(line))
+
+
+def _duty_items(line: str) -> Named:
+    return tuple((a, b, name, role, line) for a, b, name, role in _duty_subjects(line))
+
+
+def _relation_items(line: str) -> Named:
+    if not _ANY_RELATION_WORD.search(line):
+        return ()
+    return tuple((m.start() + a, m.start() + b, name, role, m.group(0))
+                 for m in SENTENCE.finditer(line) for a, b, name, role in _relations(m.group(0)))
+
+
+def _plain_parts(line: str) -> tuple[Named, int]:
+    """What `line` names outside a duty section, and how many of those its structure names (the rest are
+    relations): a line no rule can read (_may_name_a_party) names nothing, and is not read."""
+    if not _may_name_a_party(line):
+        return (), 0
+    structural = _structural(line)
+    return structural + _relation_items(line), len(structural)
+
+
+def _with_duty_subjects(line: str, plain: Named, structural: int) -> Named:
+    """What `line` names in a duty section, from what it names outside one (`_plain_parts`): the duty section's
+    subjects stand between the structure's parties and the relations (the order _line_parties reads them in)."""
+    return plain[:structural] + _duty_items(line) + plain[structural:]
 
 
 # --- the lines that can name a party ------------------------------------------------------------
@@ -407,7 +450,7 @@ def _line_parties(line: str, duty: bool) -> tuple[tuple[int, int, str, str, str]
 #   line or follows a finished sentence (the bare list of names);  _groups: a group word (the guard of _SET_UP), an
 #   office-host word (_OFFICE_HOST), 配合 (_ASSISTED);  _relations: a cooperation word (WITH_ORG), a leadership
 #   word before 下 (UNDER_LEAD), 充分发挥 (LEVERAGE), a supervision word (the supervisors' guard).
-# So the text is searched once for each, not every line asked in turn: ~2 lines in 3 are never read.
+# So a line without any of them is not read (~2 lines in 3); what a line names is remembered (find_parties).
 PARTY_WORDS = (RESPONSIBILITY_VERBS + ("会同", "充分发挥") + ROLE_LABELS + GROUP_WORDS + OFFICE_HOST_WORDS
                + COOPERATION_WORDS + SUPERVISION_WORDS + tuple(w + "下" for w in LEADERSHIP_WORDS))
 _ASSIGNED_AT = re.compile(_ASSIGNED_HEAD)
@@ -419,48 +462,44 @@ def _party_words() -> re.Pattern:
     return re.compile(pivot_pattern(dict.fromkeys(PARTY_WORDS, "")))
 
 
-def _after_a_line_sentence(text: str, at: int) -> bool:
-    """_after_a_sentence of the line of `text` that holds `at`: the line's start counts as the text's start."""
-    i = at
-    while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
-        i -= 1
-    return i == 0 or text[i - 1] in "。；;！!\n"
-
-
-def _party_line_starts(text: str) -> dict[int, int]:
-    """{start: end} of the lines of `text` on which some rule outside a duty section can name a party."""
-    lines: dict[int, int] = {}
-    for rx in (_party_words(), _ASSIGNED_AT):
-        lines.update(lines_matching(rx, text))
-    # a bracket never crosses a line, so the text's brackets are its lines' brackets
-    for m in _PAREN.finditer(text) if "（" in text or "(" in text else ():
-        if _after_a_line_sentence(text, m.start()):
-            start = text.rfind("\n", 0, m.start()) + 1
-            if start not in lines:
-                end = text.find("\n", m.end())
-                lines[start] = end if end >= 0 else len(text)
-    return lines
+def _may_name_a_party(line: str) -> bool:
+    """Whether some rule outside a duty section can name a party on `line` (the words and brackets above, read on
+    the line alone: a bracket never crosses a line, nor does a party word; a 由… head that _ASSIGNED_AT finds only
+    across the line's end names nothing here, as _ASSIGNED reads the line alone)."""
+    if _party_words().search(line) or _ASSIGNED_AT.search(line):
+        return True
+    if "（" not in line and "(" not in line:
+        return False
+    return any(_after_a_sentence(line, m.start()) for m in _PAREN.finditer(line))
 
 
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
-    """Every party of the text, as (start, end, item) in text order."""
+    """Every party of the text, as (start, end, item) in text order. The text is read line by line (`.lines`): what a
+    line outside a duty section names is remembered with the line, so a line met before, in this plan or another, is
+    not read again, and only a line never met is asked whether a rule can read it; a duty section's line is read
+    whatever it holds (_duty_subjects), once too, its other parties taken from its plain reading."""
     found: list[tuple[int, int, str, str, str]] = []
-    candidates = {start: (end, False) for start, end in _party_line_starts(text).items()}
+    lines, starts, records = plan_lines(text)
+    duty: list[bool] = []
     # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
     # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
     dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
-        pos = text.rfind("\n", 0, dm.start()) + 1
-        lines = text[pos:].split("\n")
-        for line, duty in zip(lines, _duty_lines(lines)):
-            if duty:  # a duty section's line is read whatever it holds (_duty_subjects)
-                candidates[pos] = (pos + len(line), True)
-            pos += len(line) + 1
-    for pos in sorted(candidates):
-        end, duty = candidates[pos]
-        for a, b, name, role, raw in _line_parties(text[pos:end], duty):
-            found.append((pos + a, pos + b, name, role, raw))
+        duty = _duty_lines(lines, text.count("\n", 0, dm.start()), records)
+    for i, record in enumerate(records):
+        named = record.parties
+        if named is None:
+            named, record.party_structural = _plain_parts(lines[i])
+            record.parties = named
+        if duty and duty[i]:
+            plain, named = named, record.duty_parties
+            if named is None:
+                named = record.duty_parties = _with_duty_subjects(lines[i], plain, record.party_structural)
+        if named:
+            pos = starts[i]
+            for a, b, name, role, raw in named:
+                found.append((pos + a, pos + b, name, role, raw))
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
         yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])

@@ -17,13 +17,13 @@ from fangan.lexicon.dates import (
     BEFORE_DEADLINE_WORD, CLOCK_TIME, COMPLETION_WORDS, DEADLINE_AFTER, DEADLINE_BEFORE, DEADLINE_LABELS, DEADLINE_MODALS,
     NOT_ACTIONS, NOT_DEADLINE_BEFORE, PERIOD_LABELS, RECURRING_PERIODS, SCHEDULE_SECTIONS, STEP_WORDS, WEEKDAY,
 )
-from fangan.gates import gated, lines_matching, lines_with
-from fangan.line_cache import line_cache
+from fangan.gates import gated, lines_with
 from fangan.lexicon.quantities import FACT_WORDS, MEANS_CLAUSE, NOT_GOALS
 from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
+from .lines import plan_lines
 from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
@@ -176,15 +176,22 @@ def _may_date(sent: str) -> bool:
 
 def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     """Every deadline of the text, in text order. A sentence never crosses a line and its deadlines are read from
-    it alone, so a line's deadlines are a pure function of the line: each line that holds a deadline word is read
-    once (plans repeat lines, within a plan and across a site's plans) and its items are made anew per use (the
-    extraction fills in their section and year)."""
-    for start, end in lines_matching(_DEADLINE_WORD, text):
-        for a, b, item in _line_deadlines(text[start:end]):
-            yield start + a, start + b, Deadline.model_validate(item)
+    it alone, so a line's deadlines are a fact of the line: the text is read line by line (`.lines`), a line's
+    deadlines are remembered with it (plans repeat lines, within a plan and across a site's plans), only a line
+    never met is searched for a deadline word and read, and the items are made anew per use (the extraction fills
+    in their section and year)."""
+    lines, starts, records = plan_lines(text)
+    for i, record in enumerate(records):
+        items = record.deadlines
+        if items is None:
+            line = lines[i]
+            items = record.deadlines = _line_deadlines(line) if _DEADLINE_WORD.search(line) else ()
+        if items:
+            start = starts[i]
+            for a, b, item in items:
+                yield start + a, start + b, Deadline.model_validate(item)
 
 
-@line_cache()
 def _line_deadlines(line: str) -> tuple[tuple[int, int, dict], ...]:
     return tuple((a, b, d.model_dump()) for a, b, d in _deadlines_in(line))
 
@@ -377,8 +384,11 @@ def find_phases(sections: list[Section], walk: Optional[list[tuple[Section, bool
     phases: list[Phase] = []
     for sec, schedule in _walk(sections) if walk is None else walk:
         title = sec.title
-        if title and not schedule and "阶段" not in title:
-            continue  # what _stage answers first for most sections (no stage title, no schedule): None
+        if title:
+            if not schedule and "阶段" not in title:
+                continue  # what _stage answers first for most sections (no stage title, no schedule): None
+        elif "阶段" not in sec.text:
+            continue  # an untitled section is a stage only when its heading line says 阶段 (STAGE_TITLE needs it)
         stage = _stage(sec, schedule)
         if not stage:
             continue

@@ -16,7 +16,6 @@ noun phrase it measures). Vocabulary from `fangan.lexicon.quantities`.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Iterator, Optional
 
@@ -33,6 +32,7 @@ from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
+from .lines import plan_lines
 from .parties import LEADING_MARKER as _HEADING_MARK
 
 _CMP = alternation(COMPARATOR_WORDS)
@@ -264,7 +264,8 @@ def _is_outline_number(text: str, m: re.Match) -> bool:
 def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, Target, bool, int]] = []  # (start, end, target, has a comparator, its clause's start)
-    for m in _RANGE.finditer(text):
+    quantities, windows = _read_lines(text)
+    for m in (m for start, end in windows for m in _RANGE.finditer(text, start, end)):
         if m.group("unit") in NOT_UNITS:
             taken.append((m.start(), m.end()))  # 12—17 周岁: an age range, nothing inside it is a target
             continue
@@ -289,14 +290,20 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
             found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True,
                           _clause_start(text, m.start(), _CLAUSE_END)))
-    for m, outcome in _quantities(text):
-        if taken and any(a <= m.start() < b for a, b in taken):
+    # a quantity inside a range taken gives nothing: the ranges taken are in text order and never overlap, and so are
+    # the quantities, so one walk along both finds the range that may hold each (not a look at every range)
+    k, n_taken = 0, len(taken)
+    for at, outcome in quantities:
+        if outcome is None:
             continue
-        if outcome is not None:
-            phrase_start, end, fields, has, clause = outcome
-            indicator, comparator, value, unit, raw = fields
-            found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
-                          has, clause))
+        while k < n_taken and taken[k][1] <= at:
+            k += 1
+        if k < n_taken and taken[k][0] <= at:
+            continue
+        phrase_start, end, fields, has, clause = outcome
+        indicator, comparator, value, unit, raw = fields
+        found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
+                      has, clause))
     # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
     clauses_with_cmp = {clause for _, _, _, has, clause in found if has}
     for a, b, target, has, clause in sorted(found, key=lambda f: f[0]):
@@ -399,9 +406,6 @@ def _literal_chars(pattern: str) -> set[str]:
 _BLOCKS_BACK = re.compile(f"[^\\s{re.escape(BACK_CROSSES)}]")
 _BLOCKS_FORWARD = re.compile("[^\\s\\d" + re.escape("".join(sorted(set().union(*(_literal_chars(rx.pattern) for rx in _FORWARD))))) + "]")
 _OPEN_BRACKET = re.compile("[（(]")
-_LINE_QUANTITIES: "OrderedDict[str, tuple[tuple[int, Outcome], ...]]" = OrderedDict()
-_REMEMBERED_LINES = 8192
-_REMEMBERED_LINE_CHARS = 1000
 
 
 def _clear_of_the_line_ends(text: str, line_start: int, line_end: int, m: re.Match, back: int) -> bool:
@@ -409,37 +413,95 @@ def _clear_of_the_line_ends(text: str, line_start: int, line_end: int, m: re.Mat
                 and not _OPEN_BRACKET.search(text, max(m.end(), line_end - 7), line_end))
 
 
-def _quantities(text: str) -> Iterator[tuple[re.Match, Outcome]]:
-    """(match, what it gives) for every match of _QUANTITY in `text`, in order; a line's answers are remembered
-    when they hold in any plan (above)."""
-    matches = _QUANTITY.finditer(text)
-    m = next(matches, None)
-    while m is not None:
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.start())
-        line_end = len(text) if line_end < 0 else line_end
-        on_line = [m]
-        m = next(matches, None)
-        while m is not None and m.start() < line_end:  # (a match never crosses a line break)
-            on_line.append(m)
-            m = next(matches, None)
-        line = text[line_start:line_end] if line_end - line_start <= _REMEMBERED_LINE_CHARS else None
-        known = _LINE_QUANTITIES.get(line) if line is not None else None
+def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, int]]]:
+    """(start of the match, what it gives) for every match of _QUANTITY in `text`, in order, and the stretches of
+    the text that hold every match of _RANGE (`_range_windows`).
+
+    A quantity never crosses a line break, so the text is read line by line: a line remembered (above) is not
+    searched at all, its answers are taken as they are; any other line is searched on its own (`finditer` between
+    the line's ends sees the same text around the match: its lookbehinds read before the line's start, and nothing
+    reads past its end). Lines without a quantity are remembered too (most lines): a plan's repeated lines cost one
+    look-up each. With a line's quantities goes whether a range may hold its dash (_RANGE_HINT, a fact of the line
+    alone). The lines and their records are the plan's (`.lines`), shared with the other finders."""
+    out: list[tuple[int, Outcome]] = []
+    hinted: list[tuple[int, int]] = []
+    lines, starts, records = plan_lines(text)
+    for line, line_start, record in zip(lines, starts, records):
+        line_end = line_start + len(line)
+        known = record.quantities
         if known is not None:
-            _LINE_QUANTITIES.move_to_end(line)
-            for q, (_, outcome) in zip(on_line, known):
-                yield q, _shifted(outcome, line_start)
-            continue
-        read, clear = [], line is not None
-        for q in on_line:
-            outcome, back = _quantity(text, q)
-            clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
-            read.append((q.start() - line_start, _shifted(outcome, -line_start)))
-            yield q, outcome
-        if clear:
-            _LINE_QUANTITIES[line] = tuple(read)
-            if len(_LINE_QUANTITIES) > _REMEMBERED_LINES:
-                _LINE_QUANTITIES.popitem(last=False)
+            hint, quantities = known
+            for rel, outcome in quantities:
+                out.append((line_start + rel, _shifted(outcome, line_start)))
+        else:
+            hint = _RANGE_HINT.search(line) is not None
+            read, clear = [], True
+            for q in _QUANTITY.finditer(text, line_start, line_end):
+                outcome, back = _quantity(text, q)
+                clear = clear and _clear_of_the_line_ends(text, line_start, line_end, q, back)
+                read.append((q.start() - line_start, _shifted(outcome, -line_start)))
+                out.append((q.start(), outcome))
+            if clear:
+                record.quantities = (hint, tuple(read))
+        if hint:
+            hinted.append((line_start, line_end))
+    return out, _range_windows(text, hinted)
+
+
+def _quantities(text: str) -> list[tuple[int, Outcome]]:
+    return _read_lines(text)[0]
+
+
+# --- the stretches of a plan a range can lie in -----------------------------------------------------------------
+# A match of _RANGE holds a dash (RANGE_DASH) and, after it and spaces, the first digit of its upper bound. It
+# crosses a line break only inside the spaces around its dash: before the dash (the dash then opens its line after
+# spaces, its lower bound and unit end an earlier line, blank lines between) or after it (the dash then ends its
+# line, its upper bound opens a later line). So every match lies in a stretch made of a line where a dash is
+# followed by spaces and a digit or by nothing but spaces (_RANGE_HINT), stretched back to the last line with text
+# when the dash opens its line, and on to the next line with text when it ends it; _RANGE is run on those
+# stretches only (most lines hold no such dash). A stretch ends at a line's end, where nothing a match may take
+# stands (the pattern looks ahead only inside its match), and its search reads behind its start in the whole text.
+_DASH_CHARS = "—–-－~～〜至到"
+assert _literal_chars(RANGE_DASH) == set(_DASH_CHARS)  # (the dashes of RANGE_DASH, read off the pattern)
+_RANGE_HINT = re.compile(f"[{re.escape(_DASH_CHARS)}]\\s*(?:\\d|$)")
+
+
+def _range_windows(text: str, hinted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for start, end in hinted:
+        line = text[start:end]
+        if line.lstrip()[:1] in _DASH_CHARS:  # the lower bound may end an earlier line
+            start = _line_with_text_before(text, start)
+        if line.rstrip()[-1:] in _DASH_CHARS:  # the upper bound may open a later line
+            end = _line_with_text_after(text, end)
+        if windows and start <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _line_with_text_before(text: str, start: int) -> int:
+    """The start of the last line before the one at `start` that holds more than spaces (or of the text)."""
+    while start > 0:
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line and not line.isspace():
+            break
+    return start
+
+
+def _line_with_text_after(text: str, end: int) -> int:
+    """The end of the first line after the one ending at `end` that holds more than spaces (or of the text)."""
+    while end < len(text):
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[end + 1:nxt]
+        end = nxt
+        if line and not line.isspace():
+            break
+    return end
 
 
 def _shifted(outcome: Outcome, by: int) -> Outcome:

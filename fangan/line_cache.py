@@ -8,6 +8,7 @@ of text. The module imports no stage, so any stage may use it.
 from __future__ import annotations
 
 import inspect
+from collections import OrderedDict
 from functools import lru_cache, update_wrapper
 
 # longer lines are not remembered (16384 entries of at most this many characters: a few MB at most)
@@ -42,3 +43,60 @@ def _takes_one_argument(func) -> bool:
     except (TypeError, ValueError):
         return False
     return len(params) == 1 and params[0].kind in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD)
+
+
+class LineMemo:
+    """A bounded map from a line to what a stage decided about it, the least recently used line leaving first: at
+    most `max_lines` lines and `max_chars` characters of them (a line longer than `max_line` is not kept). For a
+    stage that reads a plan line by line and looks each line up itself: `entries` is the ordered dict (a hit is
+    `entries.get(line)` then `entries.move_to_end(line)`, which may fail when another thread's use pushed the line
+    out in between), `put` adds a line. Threads may share it: its count of characters is then approximate."""
+
+    __slots__ = ("entries", "max_lines", "max_chars", "max_line", "chars")
+
+    def __init__(self, max_lines: int = 16384, max_chars: int = 2_000_000, max_line: int = 1000) -> None:
+        self.entries: OrderedDict = OrderedDict()
+        self.max_lines, self.max_chars, self.max_line = max_lines, max_chars, max_line
+        self.chars = 0
+
+    def get(self, line: str):
+        found = self.entries.get(line)
+        if found is not None:
+            try:
+                self.entries.move_to_end(line)
+            except KeyError:  # (pushed out by another thread just now)
+                pass
+        return found
+
+    def put(self, line: str, value) -> None:
+        if len(line) > self.max_line or value is None:
+            return
+        entries = self.entries
+        if line in entries:
+            entries[line] = value
+            try:
+                entries.move_to_end(line)
+            except KeyError:  # (pushed out by another thread just now)
+                pass
+            return
+        entries[line] = value
+        self.chars += len(line)
+        while entries and (len(entries) > self.max_lines or self.chars > self.max_chars):
+            try:
+                old, _ = entries.popitem(last=False)
+            except KeyError:  # (emptied by another thread just now)
+                break
+            self.chars -= len(old)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.chars = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, line: str) -> bool:
+        return line in self.entries
+
+    def __getitem__(self, line: str):
+        return self.entries[line]

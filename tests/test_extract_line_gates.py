@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from fangan.extract import lines as plan_lines
 from fangan.extract import parties
 from fangan.lexicon.roles import DUTY_SECTIONS
 
@@ -66,14 +67,13 @@ def test_party_lines_on_generated_text(text):
 @FAST
 @given(st.lists(st.sampled_from([p for p in PARTY_PIECES if p != "\n"]), max_size=30).map("".join))
 def test_a_line_no_gate_finds_names_no_party(line):
-    if 0 not in parties._party_line_starts(line):
+    if not parties._may_name_a_party(line):
         assert parties._line_parties(line, False) == ()
 
 
 def test_party_gate_keeps_lines_with_parties():
     text = "县公安局负责治安。\n一般工作。\n（区经济发展局农业处）\n由局效能办对各单位进行督查。\n与区总工会密切合作\n无关"
-    starts = [text.index(line) for line in text.split("\n")]
-    assert sorted(parties._party_line_starts(text)) == [starts[i] for i in (0, 2, 3, 4)]
+    assert [parties._may_name_a_party(line) for line in text.split("\n")] == [True, False, True, True, True, False]
     assert [p.name for _, _, p in parties.find_parties(text)] == ["县公安局", "区经济发展局农业处", "局效能办", "区总工会"]
 
 
@@ -313,7 +313,7 @@ LINE_PIECES = [p for p in TARGET_PIECES if p != "\n"] + ["分钟", "小时", "�
 
 
 def _fresh_targets(text):
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     return _targets(T.find_targets(text))
 
 
@@ -323,7 +323,7 @@ def _fresh_targets(text):
 def test_a_remembered_line_reads_the_same_in_another_plan(lines, others, rnd):
     """Lines read in one plan are met again next to other lines (other ends, other neighbours): each plan's targets
     are still what the plain loop finds in it."""
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     first = "\n".join(lines)
     assert _targets(T.find_targets(first)) == _targets(_plain_find_targets(first))
     mixed = lines + others
@@ -337,12 +337,12 @@ def test_remembered_lines_of_fixtures_read_the_same_in_every_order():
 
     lines = [ln for text in TEXTS for ln in text.split("\n")]
     rnd = random.Random(7)
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     for _ in range(3):
         rnd.shuffle(lines)
         text = "\n".join(lines[:400])
         assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
-    assert T._LINE_QUANTITIES  # (lines were remembered and met again)
+    assert any(r.quantities for r in plan_lines.MEMO.entries.values())  # (lines were remembered and met again)
 
 
 BACK_PATTERNS = [T._CMP_AT_END, T._SHARE_CMP, T.ERA_BEFORE, T.RANK_BEFORE, T.EVENT_BEFORE, T.COMPOUND_TIME_BEFORE,
@@ -382,7 +382,7 @@ def test_a_look_on_stops_at_a_character_it_cannot_read(s):
                                          ("达到", ["95%的目标", " 95%"]), ("5年", ["教龄的教师", "以上"])])
 def test_a_line_read_across_its_end_is_not_remembered(line, after):
     """What a quantity near a line's end gives depends on the next line: each plan's own reading."""
-    T._LINE_QUANTITIES.clear()
+    plan_lines.forget()
     for nxt in after + after[::-1]:
         for text in (f"{line}\n{nxt}", f"前言\n{line}\n{nxt}\n完"):
             assert _targets(T.find_targets(text)) == _targets(_plain_find_targets(text))
