@@ -4,6 +4,10 @@ All three expose `map(fn, items)`, yielding results in the order of `items` whil
 window of tasks in flight, so the pipeline can write each batch as it completes, memory stays flat
 however many items there are, and the output does not depend on how many workers there were.
 
+`map_batches(fn, items)` is the same with `fn` taking a list of items and returning a list of results:
+a worker, or this process, runs it on a chunk of items at a time, so `fn` can run each step over the
+whole chunk before the next step starts.
+
 `context` is state every task needs (the learned boilerplate): it is sent to each worker once, when
 the worker starts (a pool initializer; on Dask, scattered to every worker), and tasks read it with
 `context()` — it is never pickled into each task. `fn` must be a module-level function (it is
@@ -17,6 +21,7 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
@@ -78,6 +83,25 @@ def _map_chunk(fn: Callable, items: list) -> list:
     return [fn(item) for item in items]
 
 
+def _chunk_sizes(chunk: int) -> Iterator[int]:
+    """The sizes of the chunks of a map, in order: the first items go one by one (their results, and what
+    the learner makes of them, come back soonest), then one more item every RAMP submitted, up to `chunk`."""
+    submitted = 0
+    while True:
+        size = min(chunk, 1 + submitted // RAMP)
+        yield size
+        submitted += size
+
+
+def _chunks_of(items: Iterable[T], chunk: int) -> Iterator[list[T]]:
+    it = iter(items)
+    for size in _chunk_sizes(chunk):
+        part = list(islice(it, size))
+        if not part:
+            return
+        yield part
+
+
 def _with_context(fn: Callable, item: Any, ctx: Any):  # Dask: the scattered context arrives as an argument
     _set_context(ctx)
     return fn(item)
@@ -94,12 +118,17 @@ class SerialExecutor:
     name = "serial"
     workers = 1
 
-    def __init__(self, context: Any = None):
+    def __init__(self, context: Any = None, chunk: int = CHUNK):
         _set_context(context)
+        self.chunk = max(1, chunk)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         for item in items:
             yield fn(item)
+
+    def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T]) -> Iterator[R]:
+        for chunk in _chunks_of(items, self.chunk):
+            yield from fn(chunk)
 
     def close(self) -> None:
         _set_context(None)
@@ -119,18 +148,15 @@ class ProcessExecutor:
         self.chunk = max(1, chunk)
 
     def map(self, fn, items):
+        return self.map_batches(partial(_map_chunk, fn), items)
+
+    def map_batches(self, fn, items):
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
         # pool's threads per chunk instead of per item
         pending: deque = deque()
-        it = iter(items)
         in_flight = max(1, self.window // self.chunk)
-        size, submitted = 1, 0
-        while chunk := list(islice(it, size)):
-            pending.append(self.pool.submit(_map_chunk, fn, chunk))
-            submitted += len(chunk)
-            # the first items go one by one (their results, and what the learner makes of them, come back
-            # soonest), then chunks grow to `chunk`
-            size = min(self.chunk, 1 + submitted // RAMP)
+        for chunk in _chunks_of(items, self.chunk):
+            pending.append(self.pool.submit(fn, chunk))
             if len(pending) >= in_flight:
                 yield from pending.popleft().result()
         while pending:
@@ -161,6 +187,11 @@ class DaskExecutor:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def map_batches(self, fn, items):
+        # one item per task: the scheduler balances a cluster item by item
+        for results in self.map(fn, ([item] for item in items)):
+            yield from results
 
     def close(self) -> None:
         self.client.close()

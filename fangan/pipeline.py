@@ -245,33 +245,80 @@ class BuiltDocument:
 LEARN, BUILD = "learn", "build"
 
 
-def _task(job: tuple[str, SourceItem]):
-    """One input: BUILD = the whole document, down to its record, JSONL line, table rows and index
-    entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built before
-    the learner kept statistics). The context (options, learned boilerplate) came with the worker."""
+def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
+    """A chunk of inputs, each: BUILD = the whole document, down to its record, JSONL line, table rows
+    and index entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built
+    before the learner kept statistics). The context (options, learned boilerplate) came with the worker.
+
+    The chunk is run stage by stage: every input is parsed, then normalized to extracted, then serialized,
+    each step over the whole chunk before the next begins, so what a step works from stays in the CPU's
+    caches from one document to the next (the segmenter's dictionary above all: cutting the 20 MB
+    benchmark's texts costs 0.8 CPU s in a loop and 1.3 s when each cut followed a document's other
+    stages; the whole build 4 % less). Each input's result is its own, as `_task` would give it: a
+    failure drops that input, never the chunk."""
     from .executors import context
 
-    mode, item = job
     options, learned, learned_path = context()
     learned = _learned_now(learned, learned_path)
-    times = StageTimes()
-    ref = item.reference()
-    try:
-        parsed = parse_item(item, times)
+    slots = [_Slot(mode, item) for mode, item in jobs]
+    for slot in slots:
+        slot.step(slot.parse)
+    for slot in slots:
+        slot.step(slot.process, options, learned)
+    for slot in slots:
+        slot.step(slot.serialize)
+    return [slot.result() for slot in slots]
+
+
+def _task(job: tuple[str, SourceItem]):
+    """One input (see `_tasks`)."""
+    return _tasks([job])[0]
+
+
+class _Slot:
+    """One input on its way through `_tasks`: what its last step made, or the error that stopped it."""
+
+    __slots__ = ("mode", "item", "ref", "times", "value", "view", "shapes", "error")
+
+    def __init__(self, mode: str, item: SourceItem) -> None:
+        self.mode, self.item, self.ref, self.times = mode, item, item.reference(), StageTimes()
+        self.value: Any = None
+        self.view = self.shapes = self.error = None
+
+    def step(self, fn: Callable[..., Any], *args) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.value = fn(*args)
+        except StageError as e:
+            self.error = e
+        except Exception as e:  # serializing: a record the model or the tables cannot hold
+            self.error = StageError("write", "internal_error", f"{type(e).__name__}: {e}")
+
+    def parse(self) -> ParsedDocument:
+        return parse_item(self.item, self.times)
+
+    def process(self, options: Options, learned) -> Optional[Document]:
         # the learner's view records the shapes of the lines its step sees: the document's share of the statistics
-        view = learned.for_document() if learned is not None else None
-        if mode == LEARN:
-            parse_and_normalize(ref, options, view, times, parsed=parsed)
-            return ref, (None, view.shapes()), times
-        doc = process_parsed(ref, parsed, options, view, times)
-        shapes = view.shapes() if view is not None else None
-        with times.timed("serialize"):
-            built = _serialize(doc, view)
-        return ref, (built, shapes), times
-    except StageError as e:
-        return ref, e, times
-    except Exception as e:  # serializing: a record the model or the tables cannot hold
-        return ref, StageError("write", "internal_error", f"{type(e).__name__}: {e}"), times
+        view = self.view = learned.for_document() if learned is not None else None
+        if self.mode == LEARN:
+            parse_and_normalize(self.ref, options, view, self.times, parsed=self.value)
+            self.shapes = view.shapes()
+            return None
+        doc = process_parsed(self.ref, self.value, options, view, self.times)
+        self.shapes = view.shapes() if view is not None else None
+        return doc
+
+    def serialize(self) -> Optional[BuiltDocument]:
+        if self.value is None:  # LEARN
+            return None
+        with self.times.timed("serialize"):
+            return _serialize(self.value, self.view)
+
+    def result(self) -> tuple:
+        if self.error is not None:
+            return self.ref, self.error, self.times
+        return self.ref, (self.value, self.shapes), self.times
 
 
 LEARNED_FILE = ".learned.json"  # the learned chrome as it grows during a build, for local workers
@@ -610,7 +657,7 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     try:
         done = 0
-        for batch in _chunks(executor.map(_task, items), BATCH, first=4):
+        for batch in _chunks(executor.map_batches(_tasks, items), BATCH, first=4):
             writer.write(batch)
             writer.publish()
             done += len(batch)

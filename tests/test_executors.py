@@ -1,4 +1,6 @@
 """The executors map in order, in chunks, with the context every worker was given."""
+from itertools import islice
+
 from fangan.executors import ProcessExecutor, SerialExecutor, context
 
 
@@ -70,3 +72,32 @@ def test_workers_run_with_the_batch_threshold(tmp_path):
     build([tmp_path / "a.txt"], tmp_path / "out", jobs=1, progress=lambda *a: seen.append(gc.get_threshold()[0]))
     assert seen and set(seen) == {GC_YOUNG}
     assert gc.get_threshold() == before
+
+
+def doubled_chunk(items):  # module level: pickled for the workers
+    return [(i, 2 * i, len(items), context()) for i in items]
+
+
+def test_map_batches_hands_fn_ramped_chunks_and_keeps_order():
+    from fangan.executors import CHUNK, RAMP, _chunk_sizes
+
+    sizes = list(islice(_chunk_sizes(CHUNK), 200))
+    assert sizes[:RAMP] == [1] * RAMP and max(sizes) == CHUNK and sizes == sorted(sizes)
+    serial = SerialExecutor("s")
+    try:
+        out = list(serial.map_batches(doubled_chunk, range(300)))
+    finally:
+        serial.close()
+    assert [(i, d, c) for i, d, _, c in out] == [(i, 2 * i, "s") for i in range(300)]
+    n = 0  # each item saw the chunk it came in: the ramp's sizes, in order
+    for size in _chunk_sizes(CHUNK):
+        if n >= 300:
+            break
+        assert {o[2] for o in out[n:n + size]} == {min(size, 300 - n)}
+        n += size
+    ex = ProcessExecutor(2, context="p", window=4, chunk=3)
+    try:
+        assert [(i, d, c) for i, d, _, c in ex.map_batches(doubled_chunk, range(100))] == [(i, 2 * i, "p") for i in range(100)]
+        assert list(ex.map_batches(doubled_chunk, [])) == []
+    finally:
+        ex.close()
