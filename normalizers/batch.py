@@ -29,6 +29,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+import orjson
+
 from fangan.gates import first_chars
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
@@ -293,7 +295,7 @@ class LearnerLog:
                 if not raw.endswith(b"\n"):
                     break  # torn by a kill: the rest is rewritten by the run that resumes
                 try:
-                    entry = json.loads(raw)
+                    entry = orjson.loads(raw)  # the same values as json.loads, several times faster on a long log
                 except ValueError:
                     break
                 yield good, entry

@@ -209,11 +209,12 @@ def _fingerprint(p: Path) -> str:
 
 def _fingerprints(store: CorpusStore) -> dict[str, str]:
     """doc id → the version stamp of its record (`stat_fingerprint`)."""
-    out = {}
-    if store.documents_dir.is_dir():
-        for p in store.documents_dir.glob("*.json"):
-            out[p.stem] = _fingerprint(p)
-    return out
+    try:  # one scandir, not a Path and a stat call through it per record
+        entries = os.scandir(store.documents_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    with entries:
+        return {e.name[:-5]: stat_fingerprint(e.stat()) for e in entries if e.name.endswith(".json")}
 
 
 def _read_manifest(root: Path) -> dict:
