@@ -1,10 +1,12 @@
 """Whole-build throughput on a reproducible corpus, and what it is competing with, in one run.
 
-    python benchmarks/bench_build.py [--mb 20] [--seed 12] [--add-corpus 1000] [--quick]
+    python benchmarks/bench_build.py [--mb 20] [--seed 12] [--repeat 3] [--add-corpus 1000] [--quick]
 
 Prints:
   * MB/s and docs/s end to end and per stage, for `--jobs 1` and for every core, with CPU time
-    (the machine may be shared: CPU seconds are the fair figure; wall seconds are printed too);
+    (the machine may be shared: CPU seconds are the fair figure; wall seconds are printed too); each
+    is built `--repeat` times, the two alternating so a change in the machine's load falls on both, and
+    the median run is reported, with the spread of all;
     startup (imports, the character model, first-use pattern compiles: about a second, paid once per
     process) is measured by building one small plan first and printed apart;
   * the floors: bare OpenCC t2s and rjieba cut over the same text;
@@ -205,16 +207,39 @@ def real_pages(tmp: Path) -> None:
     print(f"  per stage (CPU s): {stages}")
 
 
-def _whole(tmp: Path, files: list[Path], mb: float) -> None:
+def _median(runs: list[dict], key: str) -> dict:
+    return sorted(runs, key=lambda r: r[key])[len(runs) // 2]
+
+
+def _spread(runs: list[dict], key: str) -> str:
+    return " ".join(f"{r[key]:.1f}" for r in runs)
+
+
+def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
+    import shutil
+
     from fangan.executors import cpu_count
 
-    one = measure([tmp / "in"], tmp / "out-1", jobs=1)
-    report_build("--jobs 1", one, mb)
-    if cpu_count() > 1:
-        alln = measure([tmp / "in"], tmp / "out-n", jobs=0)
-        report_build(f"--jobs 0 ({cpu_count()} cores)", alln, mb)
-        cpu1, cpun = one["cpu"] + one["cpu_children"], alln["cpu"] + alln["cpu_children"]
-        print(f"  speed-up over --jobs 1: {one['wall'] / alln['wall']:.2f}× wall as measured; "
+    many = cpu_count() > 1
+    ones, alls = [], []
+    for _ in range(max(1, repeat)):  # alternating, each into a fresh folder (the last pair is kept to compare)
+        shutil.rmtree(tmp / "out-1", ignore_errors=True)
+        ones.append(measure([tmp / "in"], tmp / "out-1", jobs=1))
+        if many:
+            shutil.rmtree(tmp / "out-n", ignore_errors=True)
+            alls.append(measure([tmp / "in"], tmp / "out-n", jobs=0))
+    for r in ones + alls:
+        r["cpu_all"] = r["cpu"] + r["cpu_children"]
+    one = _median(ones, "cpu_all")
+    report_build(f"--jobs 1 (median of {len(ones)} by CPU time; CPU s of each: {_spread(ones, 'cpu_all')})", one, mb)
+    if many:
+        alln = _median(alls, "wall")
+        report_build(f"--jobs 0 ({cpu_count()} cores; median of {len(alls)} by wall time; wall s of each: "
+                     f"{_spread(alls, 'wall')})", alln, mb)
+        one_wall, cpu1, cpun = _median(ones, "wall")["wall"], one["cpu_all"], alln["cpu_all"]
+        pairs = " ".join(f"{a['wall'] / b['wall']:.2f}" for a, b in zip(ones, alls))
+        print(f"  speed-up over --jobs 1: {one_wall / alln['wall']:.2f}× wall (medians; each pair, run one after the "
+              f"other: {pairs}); "
               f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
               f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} workers)")
         same = all((tmp / "out-1" / "documents" / p.name).read_bytes() == p.read_bytes()
@@ -230,6 +255,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=20.0, help="size of the generated corpus")
     ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--repeat", type=int, default=3, help="builds of each whole-corpus configuration (the median is reported)")
     ap.add_argument("--add-corpus", type=int, default=1000, help="documents in the corpus one document is added to")
     ap.add_argument("--quick", action="store_true", help="skip the long documents and the add-one measurement")
     ap.add_argument("--no-builds", action="store_true", help="skip the whole-corpus builds and the floors")
@@ -243,7 +269,7 @@ def main() -> None:
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"corpus: {len(files)} distinct plans, {mb:.1f} MB (seed {a.seed}); {cpu_count()} cores")
         if not a.no_builds:
-            _whole(tmp, files, mb)
+            _whole(tmp, files, mb, a.repeat)
             real_pages(tmp)
         if not a.quick:
             add_one(files, min(a.add_corpus, len(files) - 1), tmp)
