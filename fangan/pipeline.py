@@ -27,8 +27,8 @@ from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import build_structure
 
 from .corpus.lock import holds_output_lock
-from .executors import batch_gc
 from .corpus.store import CorpusStore, line_bytes, record_bytes
+from .executors import batch_gc
 
 
 class StageError(Exception):
@@ -292,7 +292,7 @@ class _Slot:
             self.value = fn(*args)
         except StageError as e:
             self.error = e
-        except Exception as e:  # serializing: a record the model or the tables cannot hold
+        except Exception as e:  # outside a stage's own guard (`_run`): a record the model or the tables cannot hold
             self.error = StageError("write", "internal_error", f"{type(e).__name__}: {e}")
 
     def parse(self) -> ParsedDocument:
