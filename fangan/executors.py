@@ -93,9 +93,9 @@ def _chunk_sizes(chunk: int) -> Iterator[int]:
         submitted += size
 
 
-def _chunks_of(items: Iterable[T], chunk: int) -> Iterator[list[T]]:
+def _chunks_of(items: Iterable[T], sizes: Iterable[int]) -> Iterator[list[T]]:
     it = iter(items)
-    for size in _chunk_sizes(chunk):
+    for size in sizes:
         part = list(islice(it, size))
         if not part:
             return
@@ -126,8 +126,11 @@ class SerialExecutor:
         for item in items:
             yield fn(item)
 
-    def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T]) -> Iterator[R]:
-        for chunk in _chunks_of(items, self.chunk):
+    def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T],
+                    sizes: Optional[Iterable[int]] = None) -> Iterator[R]:
+        """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
+        make them the batches it writes, so no item is run before the batch ahead of it is written."""
+        for chunk in _chunks_of(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
             yield from fn(chunk)
 
     def close(self) -> None:
@@ -150,12 +153,12 @@ class ProcessExecutor:
     def map(self, fn, items):
         return self.map_batches(partial(_map_chunk, fn), items)
 
-    def map_batches(self, fn, items):
+    def map_batches(self, fn, items, sizes=None):
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
-        # pool's threads per chunk instead of per item
+        # pool's threads per chunk instead of per item (`sizes` is for a map run in this process)
         pending: deque = deque()
         in_flight = max(1, self.window // self.chunk)
-        for chunk in _chunks_of(items, self.chunk):
+        for chunk in _chunks_of(items, _chunk_sizes(self.chunk)):
             pending.append(self.pool.submit(fn, chunk))
             if len(pending) >= in_flight:
                 yield from pending.popleft().result()
@@ -188,7 +191,7 @@ class DaskExecutor:
         while pending:
             yield pending.popleft().result()
 
-    def map_batches(self, fn, items):
+    def map_batches(self, fn, items, sizes=None):
         # one item per task: the scheduler balances a cluster item by item
         for results in self.map(fn, ([item] for item in items)):
             yield from results

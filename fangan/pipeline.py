@@ -384,16 +384,26 @@ def _same_segmenter(tok) -> bool:
 
 
 BATCH = 64  # documents per write: one index transaction, one fsync of the JSONL (table parts: per 256)
+IN_PROCESS_CHUNK = 32  # documents a --jobs 1 build runs stage by stage at a time; divides BATCH, so chunks end where batches do
+
+
+def _sizes(n: int, first: Optional[int] = None) -> Iterator[int]:
+    """n, n, …; with `first`, ramping up from it: first, 2·first, … n, n, …"""
+    size = min(first or n, n)
+    while True:
+        yield size
+        size = min(2 * size, n)
 
 
 def _chunks(iterable, n: int, first: Optional[int] = None):
     """Lists of `n` items; with `first`, the sizes ramp up from it (first, 2·first, … n), so what the
     first documents teach the learner reaches the workers early."""
     it = iter(iterable)
-    size = min(first or n, n)
-    while chunk := list(islice(it, size)):
+    for size in _sizes(n, first):
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
         yield chunk
-        size = min(2 * size, n)
 
 
 def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:
@@ -657,7 +667,11 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     try:
         done = 0
-        for batch in _chunks(executor.map_batches(_tasks, items), BATCH, first=4):
+        # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
+        # document is built after the batch ahead of it was written and what it taught the learner published,
+        # as one by one, while each stage runs over many documents in a row (see _tasks)
+        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4))
+        for batch in _chunks(built, BATCH, first=4):
             writer.write(batch)
             writer.publish()
             done += len(batch)

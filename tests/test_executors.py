@@ -101,3 +101,21 @@ def test_map_batches_hands_fn_ramped_chunks_and_keeps_order():
         assert list(ex.map_batches(doubled_chunk, [])) == []
     finally:
         ex.close()
+
+
+def test_serial_map_batches_runs_the_sizes_it_is_given():
+    from itertools import accumulate
+
+    from fangan.pipeline import BATCH, IN_PROCESS_CHUNK, _sizes
+
+    serial = SerialExecutor()
+    try:
+        out = list(serial.map_batches(doubled_chunk, range(50), sizes=iter([4, 8, 16, 32])))
+    finally:
+        serial.close()
+    assert [o[0] for o in out] == list(range(50)) and [o[2] for o in out] == [4] * 4 + [8] * 8 + [16] * 16 + [22] * 22
+    # a --jobs 1 build's chunks end where its write batches do: no document is built before the batch
+    # ahead of it is written (and what that batch taught the learner published), as one by one
+    chunk_ends = set(accumulate(islice(_sizes(IN_PROCESS_CHUNK, first=4), 200)))
+    batch_ends = set(accumulate(islice(_sizes(BATCH, first=4), 100)))
+    assert {e for e in batch_ends if e <= max(chunk_ends)} <= chunk_ends
