@@ -24,7 +24,7 @@ from fangan.ingest.archives import SEP as ARCHIVE_SEP
 from fangan.model import Document, ErrorRecord, Removed, Source, RecordWarning
 from fangan.normalizers import Explanation, NormalizeContext, normalize_and_explain
 from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
-from fangan.structure import build_structure
+from fangan.structure import StructureResult, build_structure
 
 from .corpus.lock import holds_output_lock
 from .corpus.store import CorpusStore, line_bytes, record_bytes
@@ -133,19 +133,30 @@ def parse_and_normalize(item: SourceItem | SourceRef, options: Optional[Options]
 
 def process_parsed(item: SourceItem | SourceRef, parsed: ParsedDocument, options: Optional[Options] = None, batch=None,
                    times: Optional[StageTimes] = None) -> Document:
-    options = options or Options()
-    front = parse_and_normalize(item, options, batch, times, parsed=parsed)
-    ctx, explained = front.context, front.explained
-    st = _run(
+    front = parse_and_normalize(item, options or Options(), batch, times, parsed=parsed)
+    return extract_document(item, front, structure_of(front, times), times)
+
+
+def structure_of(front: Normalized, times: Optional[StageTimes] = None) -> StructureResult:
+    """The structure stage on a normalized text. Raises StageError."""
+    parsed, explained = front.parsed, front.explained
+    return _run(
         "structure",
         build_structure,
         explained.text,
         title_hint=parsed.title_hint,
         heading_hints=parsed.heading_hints,
-        title_candidates=ctx.title_candidates,
+        title_candidates=front.context.title_candidates,
         source_format=parsed.format,
         times=times,
     )
+
+
+def extract_document(item: SourceItem | SourceRef, front: Normalized, st: StructureResult,
+                     times: Optional[StageTimes] = None) -> Document:
+    """The document's record from what the stages before made of it, with the extraction stage's fields.
+    Raises StageError."""
+    parsed, ctx, explained = front.parsed, front.context, front.explained
     warnings = ([RecordWarning(code=code, message=msg, step="parse") for code, msg in parsed.warnings] + explained.warnings
                 + st.warnings)
     doc = Document(
@@ -250,12 +261,12 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     and index entry, plus the line shapes the learner counts; LEARN = only the shapes (a document built
     before the learner kept statistics). The context (options, learned boilerplate) came with the worker.
 
-    The chunk is run stage by stage: every input is parsed, then normalized to extracted, then serialized,
-    each step over the whole chunk before the next begins, so what a step works from stays in the CPU's
-    caches from one document to the next (the segmenter's dictionary above all: cutting the 20 MB
-    benchmark's texts costs 0.8 CPU s in a loop and 1.3 s when each cut followed a document's other
-    stages; the whole build 4 % less). Each input's result is its own, as `_task` would give it: a
-    failure drops that input, never the chunk."""
+    The chunk is run stage by stage: every input is parsed, then normalized, structured, extracted and
+    serialized, each stage over the whole chunk before the next begins, so what a stage works from stays
+    in the CPU's caches from one document to the next (the segmenter's dictionary above all: cutting the
+    20 MB benchmark's texts costs 0.8 CPU s in a loop and 1.3 s when each cut followed a document's other
+    stages). Each input's result is its own, as `_task` would give it: a failure drops that input,
+    never the chunk."""
     from .executors import context
 
     options, learned, learned_path = context()
@@ -264,9 +275,11 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     for slot in slots:
         slot.step(slot.parse)
     for slot in slots:
-        slot.step(slot.process, options, learned)
-    for slot in slots:
-        slot.step(slot.serialize)
+        slot.step(slot.normalize, options, learned)
+    for stage in (_Slot.structure, _Slot.extract, _Slot.serialize):
+        for slot in slots:
+            if slot.mode == BUILD:
+                slot.step(stage, slot)
     return [slot.result() for slot in slots]
 
 
@@ -298,20 +311,20 @@ class _Slot:
     def parse(self) -> ParsedDocument:
         return parse_item(self.item, self.times)
 
-    def process(self, options: Options, learned) -> Optional[Document]:
+    def normalize(self, options: Options, learned) -> Optional[Normalized]:
         # the learner's view records the shapes of the lines its step sees: the document's share of the statistics
         view = self.view = learned.for_document() if learned is not None else None
-        if self.mode == LEARN:
-            parse_and_normalize(self.ref, options, view, self.times, parsed=self.value)
-            self.shapes = view.shapes()
-            return None
-        doc = process_parsed(self.ref, self.value, options, view, self.times)
+        front = parse_and_normalize(self.ref, options, view, self.times, parsed=self.value)
         self.shapes = view.shapes() if view is not None else None
-        return doc
+        return front if self.mode == BUILD else None
 
-    def serialize(self) -> Optional[BuiltDocument]:
-        if self.value is None:  # LEARN
-            return None
+    def structure(self) -> tuple[Normalized, StructureResult]:
+        return self.value, structure_of(self.value, self.times)
+
+    def extract(self) -> Document:
+        return extract_document(self.ref, *self.value, self.times)
+
+    def serialize(self) -> BuiltDocument:
         with self.times.timed("serialize"):
             return _serialize(self.value, self.view)
 
