@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -91,18 +92,29 @@ def browser(tmp_path_factory):
     proc = subprocess.Popen([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                              "--no-first-run", "--window-size=1280,1000", f"--remote-debugging-port={port}",
                              f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_http(f"http://127.0.0.1:{port}/json/version", proc, "Chromium")
         targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
         page = next(t for t in targets if t["type"] == "page")
         yield page["webSocketDebuggerUrl"]
     finally:
-        proc.terminate()
+        # the whole process group: Debian's launcher is a script that runs the browser as its child, so
+        # ending the script alone left a browser (zygotes, renderer, GPU process) behind after every run
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=30)
+        _signal_group(proc, signal.SIGKILL)  # anything of the group still there after the launcher went
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class Page:
