@@ -725,19 +725,21 @@ def _finish(store: CorpusStore, report: BuildReport, optimize_index: bool = Fals
 
     # three independent writers (the JSONL, the SQLite index, the Parquet tables), each reading documents/
     # only: run side by side, the build's serial tail is the longest of them, not their sum (their work is
-    # in SQLite, Arrow and kernel copies, which let go of the GIL)
+    # in SQLite, Arrow and kernel copies, which let go of the GIL); the index and the tables check the
+    # same listing of the records, read once
+    fingerprints = tables.record_fingerprints(store)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fangan-finish") as pool:
         jsonl = pool.submit(_finish_jsonl, store, report)
-        index = pool.submit(_finish_index, store.root, optimize_index)
-        tables.update_tables(store.root)
+        index = pool.submit(_finish_index, store.root, optimize_index, fingerprints)
+        tables.update_tables(store.root, fingerprints=fingerprints)
         jsonl.result()
         index.result()
 
 
-def _finish_index(root: Path, optimize: bool) -> None:
+def _finish_index(root: Path, optimize: bool, fingerprints: dict[str, str]) -> None:
     from .corpus import search
 
-    search.build_index(root)
+    search.build_index(root, fingerprints=fingerprints)
     if optimize:
         search.optimize_index(root)
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
 from .store import CorpusStore
-from .tables import SCHEMAS, TABLES, TABLES_VERSION, _fingerprints
+from .tables import SCHEMAS, TABLES, TABLES_VERSION, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
 INDEX_VERSION = "1"
@@ -267,11 +267,13 @@ def optimize_index(root: str | Path) -> None:
         con.close()
 
 
-def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -> IndexUpdate:
+def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
+                fingerprints: Optional[dict[str, str]] = None) -> IndexUpdate:
     """Create or bring up to date DIR/corpus.sqlite: the tables and the FTS5 index over DIR/documents/.
 
     Only documents whose record changed since they were indexed (by fingerprint) are re-indexed; a
     different tokenizer or index version rebuilds everything; an index that is current is only read.
+    `fingerprints`: every record's, as the caller has just read them (`tables.record_fingerprints`).
     """
     from .tables import table_rows
 
@@ -282,7 +284,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False) -
     con = _connect(path)
     try:
         _prepare(con, _want(tok), full)
-        current = _fingerprints(store)
+        current = fingerprints if fingerprints is not None else record_fingerprints(store)
         indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
         gone = sorted(set(indexed_fp) - set(current))
         todo = sorted(d for d, fp in current.items() if indexed_fp.get(d) != fp)

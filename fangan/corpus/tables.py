@@ -207,7 +207,7 @@ def _fingerprint(p: Path) -> str:
     return stat_fingerprint(p.stat())
 
 
-def _fingerprints(store: CorpusStore) -> dict[str, str]:
+def record_fingerprints(store: CorpusStore) -> dict[str, str]:
     """doc id → the version stamp of its record (`stat_fingerprint`)."""
     try:  # one scandir, not a Path and a stat call through it per record
         entries = os.scandir(store.documents_dir)
@@ -371,14 +371,14 @@ def _live(parts: dict[str, dict[str, str]], current: dict[str, str]) -> dict[str
 
 
 @system_allocator()
-def update_tables(root: str | Path, full: bool = False) -> TablesUpdate:
+def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[dict[str, str]] = None) -> TablesUpdate:
     """Bring DIR/tables/ in line with DIR/documents/: parts holding rows of replaced or removed records
     are rewritten without them, records missing from every part are added as one new part, and files
     the manifest does not list (left by a killed build) are deleted. Nothing is written when the tables
-    are current."""
+    are current. `fingerprints`: every record's, as the caller has just read them (`record_fingerprints`)."""
     root = Path(root)
     store = CorpusStore(root)
-    current = _fingerprints(store)
+    current = fingerprints if fingerprints is not None else record_fingerprints(store)
     manifest = {} if full else _read_manifest(root)
     if not manifest:
         _clear_parts(root)
@@ -473,7 +473,7 @@ def tables_are_current(root: str | Path) -> bool:
     if not manifest:
         return False
     parts = manifest.get("parts", {})
-    current = _fingerprints(CorpusStore(root))
+    current = record_fingerprints(CorpusStore(root))
     held = [d for name in parts for d in parts[name]]
     return (len(held) == len(set(held)) and set(held) == set(current) and len(_live(parts, current)) == len(current)
             and all(part_path(root, t, name).exists() for name in parts for t in TABLES))
