@@ -93,7 +93,8 @@ def _chunk_sizes(chunk: int) -> Iterator[int]:
         submitted += size
 
 
-def _chunks_of(items: Iterable[T], sizes: Iterable[int]) -> Iterator[list[T]]:
+def chunked(items: Iterable[T], sizes: Iterable[int]) -> Iterator[list[T]]:
+    """Consecutive lists of `items`, of the given sizes in turn (the last one may be shorter)."""
     it = iter(items)
     for size in sizes:
         part = list(islice(it, size))
@@ -130,7 +131,7 @@ class SerialExecutor:
                     sizes: Optional[Iterable[int]] = None) -> Iterator[R]:
         """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
         make them the batches it writes, so no item is run before the batch ahead of it is written."""
-        for chunk in _chunks_of(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
+        for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
             yield from fn(chunk)
 
     def close(self) -> None:
@@ -158,7 +159,7 @@ class ProcessExecutor:
         # pool's threads per chunk instead of per item (`sizes` is for a map run in this process)
         pending: deque = deque()
         in_flight = max(1, self.window // self.chunk)
-        for chunk in _chunks_of(items, _chunk_sizes(self.chunk)):
+        for chunk in chunked(items, _chunk_sizes(self.chunk)):
             pending.append(self.pool.submit(fn, chunk))
             if len(pending) >= in_flight:
                 yield from pending.popleft().result()

@@ -28,7 +28,7 @@ from fangan.structure import StructureResult, build_structure
 
 from .corpus.lock import holds_output_lock
 from .corpus.store import CorpusStore, line_bytes, record_bytes
-from .executors import batch_gc
+from .executors import batch_gc, chunked
 
 
 class StageError(Exception):
@@ -265,7 +265,7 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     serialized, each stage over the whole chunk before the next begins, so what a stage works from stays
     in the CPU's caches from one document to the next (the segmenter's dictionary above all: cutting the
     20 MB benchmark's texts costs 0.8 CPU s in a loop and 1.3 s when each cut followed a document's other
-    stages). Each input's result is its own, as `_task` would give it: a failure drops that input,
+    stages). Each input's result is the one it gets in a chunk of its own: a failure drops that input,
     never the chunk."""
     from .executors import context
 
@@ -281,11 +281,6 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
             if slot.mode == BUILD:
                 slot.step(stage, slot)
     return [slot.result() for slot in slots]
-
-
-def _task(job: tuple[str, SourceItem]):
-    """One input (see `_tasks`)."""
-    return _tasks([job])[0]
 
 
 class _Slot:
@@ -411,12 +406,7 @@ def _sizes(n: int, first: Optional[int] = None) -> Iterator[int]:
 def _chunks(iterable, n: int, first: Optional[int] = None):
     """Lists of `n` items; with `first`, the sizes ramp up from it (first, 2·first, … n), so what the
     first documents teach the learner reaches the workers early."""
-    it = iter(iterable)
-    for size in _sizes(n, first):
-        chunk = list(islice(it, size))
-        if not chunk:
-            return
-        yield chunk
+    return chunked(iterable, _sizes(n, first))
 
 
 def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:

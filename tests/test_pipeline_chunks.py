@@ -4,7 +4,7 @@ from pathlib import Path
 from fangan.executors import _set_context
 from fangan.ingest import SourceItem
 from fangan.normalizers.batch import LearnedBoilerplate
-from fangan.pipeline import BUILD, LEARN, Options, StageError, _task, _tasks
+from fangan.pipeline import BUILD, LEARN, Options, StageError, _tasks
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -33,7 +33,7 @@ def test_a_chunk_gives_each_input_its_own_result_in_order():
     try:
         jobs = [(LEARN if i % 3 == 1 else BUILD, item) for i, item in enumerate(_items())]
         chunked = _tasks(jobs)
-        one_by_one = [_task(job) for job in jobs]
+        one_by_one = [_tasks([job])[0] for job in jobs]
     finally:
         _set_context(None)
     assert [_plain(r) for r in chunked] == [_plain(r) for r in one_by_one]

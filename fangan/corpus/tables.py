@@ -203,10 +203,6 @@ def part_path(root: str | Path, table: str, part: str) -> Path:
     return tables_dir(root) / table / part
 
 
-def _fingerprint(p: Path) -> str:
-    return stat_fingerprint(p.stat())
-
-
 def record_fingerprints(store: CorpusStore) -> dict[str, str]:
     """doc id → the version stamp of its record (`stat_fingerprint`)."""
     try:  # one scandir, not a Path and a stat call through it per record
