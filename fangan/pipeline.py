@@ -606,6 +606,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
 
             # what this run learned changes some documents (of this run or earlier): build them against it
             _run_pass(again(), (options, final, learned_path), writer, jobs, dask_address, progress, "rebuild")
+            log.save_snapshot()  # when enough was appended: the next build replays only what follows
     finally:
         writer.close()
         (store.root / LEARNED_FILE).unlink(missing_ok=True)

@@ -389,3 +389,51 @@ def test_documents_to_rebuild_are_read_again_from_their_own_paths(tmp_path):
     again = list(source.items_of(stale))
     assert stale == set()  # every one found
     assert [(i.path, i.data) for i in again] == [(first[d].path, first[d].data) for d in first if d in wanted]
+
+
+# --- the learner's snapshot ------------------------------------------------------------------------
+
+@pytest.fixture
+def snapshot_every_build(monkeypatch):
+    """Every build ends by writing the learner's snapshot (a real corpus writes one every few hundred lines)."""
+    from fangan.normalizers import batch
+
+    monkeypatch.setattr(batch, "SNAPSHOT_EVERY", 1)
+    monkeypatch.setattr(batch, "SNAPSHOT_SHARE", 10**9)
+    starts: list[int] = []
+    original = batch.LearnerLog._entries
+
+    def spy(self, start=0):
+        starts.append(start)
+        return original(self, start)
+
+    monkeypatch.setattr(batch.LearnerLog, "_entries", spy)
+    return starts
+
+
+def test_halves_built_through_the_learners_snapshot_give_the_same_corpus(inputs, reference, tmp_path,
+                                                                        snapshot_every_build):
+    files = sorted(inputs.iterdir())
+    build(files[: N_DOCS // 2], tmp_path, jobs=1)
+    snap = json.loads((tmp_path / "learner.snapshot.json").read_bytes())
+    assert snap["log_size"] == (tmp_path / "learner.jsonl").stat().st_size
+    snapshot_every_build.clear()
+    second = build(files[N_DOCS // 2:], tmp_path, jobs=1)
+    assert snapshot_every_build[0] == snap["log_size"]  # the second build replayed only what followed the snapshot
+    assert second.rebuilt
+    assert_same_corpus(tmp_path, reference)
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.rglob("*") if p.name != ".fangan.lock"}
+    build([inputs], tmp_path, jobs=1)  # a build that changes nothing writes no snapshot either
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.rglob("*") if p.name != ".fangan.lock"} == before
+
+
+def test_a_killed_build_resumes_through_the_learners_snapshot(inputs, reference, tmp_path, snapshot_every_build):
+    files = sorted(inputs.iterdir())
+    build(files[: N_DOCS // 2], tmp_path, jobs=1)
+    size = json.loads((tmp_path / "learner.snapshot.json").read_bytes())["log_size"]
+    _killed_build(inputs, tmp_path, "learn", 3)  # killed after it appended to the log past the snapshot
+    assert (tmp_path / "learner.jsonl").stat().st_size > size
+    snapshot_every_build.clear()
+    build([inputs], tmp_path, jobs=1)
+    assert snapshot_every_build[0] == size
+    assert_same_corpus(tmp_path, reference)
