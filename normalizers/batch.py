@@ -442,8 +442,10 @@ class LearnerLog:
         recorded decision, so the next build rebuilds it — the log can lag, never mislead."""
         if not entries:
             return
-        data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
-        with open(self.path, "a", encoding="utf-8") as f:
+        # orjson writes what json.dumps(e, ensure_ascii=False, separators=(",", ":")) does for these entries
+        # (strings, lists of strings), without an encoder built per line
+        data = b"".join(orjson.dumps(e) + b"\n" for e in entries)
+        with open(self.path, "ab") as f:
             f.write(data)
         for e in entries:
             self._apply(e)

@@ -156,3 +156,11 @@ def test_no_snapshot_of_a_log_whose_last_line_is_torn(tmp_path):
         f.write(b'{"learn": "d9')  # a write that failed half way
     assert not log.save_snapshot(force=True)
     assert not (tmp_path / SNAPSHOT_NAME).exists()
+
+
+def test_log_lines_are_the_compact_json_of_their_entries(tmp_path):
+    entries = [LearnerLog.learn_entry("d1", "卫健委.gov.cn", ["a1", "\u2028x", 'q"\\\t\x01']),
+               LearnerLog.built_entry("d1", "", [], []), {"unbuilt": "d1"}]
+    LearnerLog(tmp_path).append(entries)
+    expected = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
+    assert (tmp_path / LOG_NAME).read_bytes() == expected.encode("utf-8")
