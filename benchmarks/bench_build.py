@@ -1,6 +1,6 @@
 """Whole-build throughput on a reproducible corpus, and what it is competing with, in one run.
 
-    python benchmarks/bench_build.py [--mb 20] [--seed 12] [--repeat 3] [--add-corpus 1000] [--quick]
+    python benchmarks/bench_build.py [--mb 20] [--seed 12] [--repeat 3] [--add-corpus 1000,2000] [--quick]
 
 Prints:
   * MB/s and docs/s end to end and per stage, for `--jobs 1` and for every core, with CPU time
@@ -11,8 +11,9 @@ Prints:
     process) is measured by building one small plan first and printed apart;
   * the floors: bare OpenCC t2s and rjieba cut over the same text;
   * unstructured's `partition_text` per document, where it is installed;
-  * the cost of adding one document to a corpus of `--add-corpus` documents (seconds, bytes written),
-    against building that document alone, and the bytes a build that changes nothing writes;
+  * the cost of adding one document to corpora of `--add-corpus` documents (seconds, bytes written),
+    against building that document alone, the bytes a build that changes nothing writes, and how much the
+    fixed part of adding one grows per 1,000 documents in the corpus;
   * peak RSS of each build (main process and its workers);
   * CPU time per KB for one document of 10 KB, 1 MB and 5 MB;
   * a build of the real pages in ../shared/corpus/bulk (distinct lines: the generated corpus repeats
@@ -144,24 +145,34 @@ def floors(files: list[Path], mb: float) -> None:
     print(f"  {'unstructured':<20} partition_text {1000 * secs / len(sample):.1f} ms per document")
 
 
-def add_one(files: list[Path], n: int, tmp: Path) -> None:
-    base = tmp / "base"
-    base.mkdir()
-    for f in files[:n]:
-        os.link(f, base / f.name)
-    extra = files[n]
-    out = tmp / "add-corpus"
-    r0 = measure([base], out, jobs=0)
-    print(f"\nadding one document to a {r0['built']}-document corpus "
-          f"(built in {r0['wall']:.1f} s wall; peak RSS main {r0['rss_main_mb']:.0f} MB):")
-    add = measure([extra], out, jobs=1)
-    alone = measure([extra], tmp / "alone", jobs=1)
-    same = measure([base, extra], out, jobs=1)
-    print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written")
-    print(f"  build it alone: {alone['cpu']:.3f} CPU s, {alone['wall']:.3f} s wall, {alone['written'] / 1e6:.3f} MB written")
-    print(f"  ratio:          {add['cpu'] / alone['cpu']:.2f}× the CPU time of building it alone")
-    print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the PID in the "
-          f"output lock .fangan.lock; no corpus file changes), {same['cpu']:.2f} CPU s")
+def add_one(files: list[Path], sizes: list[int], tmp: Path) -> None:
+    """Adding one document to corpora of each size: its cost beside building it alone, and how the fixed
+    part grows with the corpus (every build lists and stats the records, checks the learner's decisions)."""
+    extra = files[sizes[0]]  # the same document for every size (the first size's next file, as in earlier reports)
+    # the denominator, built three times (the median): one noisy run would move every ratio below
+    alone = sorted((measure([extra], tmp / f"alone-{i}", jobs=1) for i in range(3)), key=lambda r: r["cpu"])[1]
+    added = []
+    for n in sizes:
+        base = tmp / f"base-{n}"
+        base.mkdir()
+        for f in [f for f in files if f != extra][:n]:
+            os.link(f, base / f.name)
+        out = tmp / f"add-corpus-{n}"
+        r0 = measure([base], out, jobs=0)
+        print(f"\nadding one document to a {r0['built']}-document corpus "
+              f"(built in {r0['wall']:.1f} s wall; peak RSS main {r0['rss_main_mb']:.0f} MB):")
+        add = measure([extra], out, jobs=1)
+        same = measure([base, extra], out, jobs=1)
+        print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written")
+        print(f"  build it alone: {alone['cpu']:.3f} CPU s, {alone['wall']:.3f} s wall, {alone['written'] / 1e6:.3f} MB written")
+        print(f"  ratio:          {add['cpu'] / alone['cpu']:.2f}× the CPU time of building it alone")
+        print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the PID in the "
+              f"output lock .fangan.lock; no corpus file changes), {same['cpu']:.2f} CPU s")
+        added.append((r0["built"], add["cpu"]))
+    if len(added) > 1:
+        (n0, c0), (n1, c1) = added[0], added[-1]
+        print(f"  the fixed cost grows by {1000 * (c1 - c0) / (n1 - n0) * 1000:.1f} ms per 1,000 documents in the corpus "
+              f"({n0} → {n1} documents: {c0:.3f} → {c1:.3f} CPU s)")
 
 
 def long_documents(files: list[Path], tmp: Path) -> None:
@@ -256,7 +267,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=20.0, help="size of the generated corpus")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--repeat", type=int, default=3, help="builds of each whole-corpus configuration (the median is reported)")
-    ap.add_argument("--add-corpus", type=int, default=1000, help="documents in the corpus one document is added to")
+    ap.add_argument("--add-corpus", default="1000,2000",
+                    help="documents in the corpora one document is added to (comma-separated sizes)")
     ap.add_argument("--quick", action="store_true", help="skip the long documents and the add-one measurement")
     ap.add_argument("--no-builds", action="store_true", help="skip the whole-corpus builds and the floors")
     a = ap.parse_args()
@@ -272,7 +284,7 @@ def main() -> None:
             _whole(tmp, files, mb, a.repeat)
             real_pages(tmp)
         if not a.quick:
-            add_one(files, min(a.add_corpus, len(files) - 1), tmp)
+            add_one(files, sorted({min(int(n), len(files) - 2) for n in a.add_corpus.split(",")}), tmp)
             long_documents(files, tmp)
 
 
