@@ -30,7 +30,7 @@ from fangan.lexicon.roles import (
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
 
-from .lines import MEMO as LINE_MEMO, plan_lines
+from .lines import MEMO as LINE_MEMO, plan_lines, to_read
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
 LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
@@ -487,7 +487,9 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
         duty = _duty_lines(lines, text.count("\n", 0, dm.start()), records)
-    for i, record in enumerate(records):
+    # outside a duty section a line known to name nothing is not visited
+    for i in range(len(records)) if duty else to_read(records, "parties", ()):
+        record = records[i]
         named = record.parties
         if named is None:
             named, record.party_structural = _plain_parts(lines[i])

@@ -23,7 +23,7 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .lines import plan_lines
+from .lines import plan_lines, to_read
 from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
@@ -181,7 +181,8 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     never met is searched for a deadline word and read, and the items are made anew per use (the extraction fills
     in their section and year)."""
     lines, starts, records = plan_lines(text)
-    for i, record in enumerate(records):
+    for i in to_read(records, "deadlines", ()):  # (a line known to hold none is not visited)
+        record = records[i]
         items = record.deadlines
         if items is None:
             line = lines[i]

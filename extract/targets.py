@@ -32,7 +32,7 @@ from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
-from .lines import plan_lines
+from .lines import NO_QUANTITIES, plan_lines, to_read
 from .parties import LEADING_MARKER as _HEADING_MARK
 
 _CMP = alternation(COMPARATOR_WORDS)
@@ -426,7 +426,8 @@ def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, i
     out: list[tuple[int, Outcome]] = []
     hinted: list[tuple[int, int]] = []
     lines, starts, records = plan_lines(text)
-    for line, line_start, record in zip(lines, starts, records):
+    for i in to_read(records, "quantities", NO_QUANTITIES):  # (a line known to hold nothing is not visited)
+        line, line_start, record = lines[i], starts[i], records[i]
         line_end = line_start + len(line)
         known = record.quantities
         if known is not None:
@@ -442,7 +443,7 @@ def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, i
                 read.append((q.start() - line_start, _shifted(outcome, -line_start)))
                 out.append((q.start(), outcome))
             if clear:
-                record.quantities = (hint, tuple(read))
+                record.quantities = (hint, tuple(read)) if hint or read else NO_QUANTITIES
         if hint:
             hinted.append((line_start, line_end))
     return out, _range_windows(text, hinted)

@@ -1,0 +1,142 @@
+"""Extraction shortcuts of the seventh speed pass, each checked against the plain path it replaces: a plan's split
+made at C level (starts, records, the memo's new lines), and the finders visiting only the lines whose record is
+not known to give them nothing."""
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from fangan.extract import lines as L
+from fangan.extract import parties as P
+from fangan.extract import rules as R
+from fangan.extract import targets as T
+from fangan.line_cache import LineMemo
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "extract").glob("*.txt"))]
+    for name in ("dev", "seeds"):
+        if (SHARED / name).is_dir():
+            texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((SHARED / name).glob("*.txt"))[:60]]
+    return texts
+
+
+TEXTS = _texts()
+LINES = ["", " ", "一、总体要求", "建成5座示范点", "到2025年底，覆盖率达到95%以上", "由县教育局负责", "各部门职责分工",
+         "（一）职责分工", "1.县卫健局：负责全县督导", "6月30日前完成自查", "长" * 1001, "5—", "6人", "每月5日前报送"]
+GENERATED = st.lists(st.sampled_from(LINES), max_size=20).map("\n".join)
+
+
+def _plain_plan_lines(text: str, memo: LineMemo):
+    """The loop plan_lines replaced: a running offset, and each line looked up (or put) in the memo in turn."""
+    lines = text.split("\n")
+    starts, records, pos = [], [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+        record = memo.get(line)
+        if record is None:
+            record = L.Line()
+            memo.put(line, record)
+        records.append(record)
+    return lines, starts, records
+
+
+@FAST
+@given(st.lists(GENERATED, min_size=1, max_size=5))
+@example(["建成5座示范点\n建成5座示范点\n" + "长" * 1001 + "\n" + "长" * 1001])
+def test_plan_lines_are_the_loops_split(texts):
+    L.forget()
+    plain = LineMemo(max_lines=L.MEMO.max_lines, max_chars=L.MEMO.max_chars, max_line=L.MEMO.max_line)
+    for text in texts + ["\n".join(texts)]:
+        lines, starts, records = L.plan_lines(text)
+        p_lines, p_starts, p_records = _plain_plan_lines(text, plain)
+        assert lines == p_lines and starts == p_starts
+        # the same sharing of records: one per distinct kept line, one per use of a long line
+        assert [records.index(r) for r in records] == [p_records.index(r) for r in p_records]
+        assert set(L.MEMO.entries) == set(plain.entries) and L.MEMO.chars == plain.chars
+        assert all(L.MEMO.entries[ln] is r for ln, r in zip(lines, records) if ln in L.MEMO)
+
+
+def test_plan_lines_keep_the_memos_bounds():
+    L.forget()
+    small = LineMemo(max_lines=4, max_chars=30, max_line=10)
+    old, L.MEMO = L.MEMO, small
+    try:
+        for n in range(30):
+            L.plan_lines("\n".join(f"第{i}行" for i in range(n, n + 6)))
+            assert len(small) <= 4 and small.chars <= 30 and small.chars == sum(map(len, small.entries))
+    finally:
+        L.MEMO = old
+        L.forget()
+
+
+def test_put_many_is_put_in_turn():
+    rng = random.Random(7)
+    for _ in range(200):
+        a, b = LineMemo(max_lines=5, max_chars=20, max_line=6), LineMemo(max_lines=5, max_chars=20, max_line=6)
+        for _ in range(6):
+            new = OrderedDict((w, object()) for w in ("".join(rng.choices("甲乙丙丁", k=rng.randint(0, 6))) for _ in range(rng.randint(0, 5)))
+                              if w not in a.entries)
+            for line, value in new.items():
+                b.put(line, value)
+            a.put_many(new)
+            assert list(a.entries.items()) == list(b.entries.items()) and a.chars == b.chars
+
+
+def test_to_read_is_the_filter_of_every_record():
+    records = []
+    for value in (None, (), ("x",), L.NO_QUANTITIES, (False, ()), (True, ()), None, ()):
+        r = L.Line()
+        r.deadlines = r.parties = r.quantities = value
+        records.append(r)
+    for field, nothing in (("deadlines", ()), ("parties", ()), ("quantities", L.NO_QUANTITIES)):
+        assert list(L.to_read(records, field, nothing)) == [i for i, r in enumerate(records) if getattr(r, field) != nothing]
+
+
+def _found(text):
+    return ([(a, b, t.model_dump()) for a, b, t in T.find_targets(text)],
+            [(a, b, d.model_dump()) for a, b, d in R.find_deadlines(text)],
+            [(a, b, p.model_dump()) for a, b, p in P.find_parties(text)])
+
+
+def _plain_deadlines(text):
+    """Every line read for its deadlines, none passed over."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        for a, b, item in (R._line_deadlines(line) if R._DEADLINE_WORD.search(line) else ()):
+            out.append((pos + a, pos + b, item))
+        pos += len(line) + 1
+    return out
+
+
+def test_finders_passing_over_known_lines_find_what_they_find_fresh():
+    fresh = []
+    for text in TEXTS:
+        L.forget()
+        fresh.append(_found(text))
+    L.forget()
+    for _ in range(2):  # every plan's lines met before (most records known to give nothing), in other plans too
+        for text, expected in zip(TEXTS, fresh):
+            assert _found(text) == expected
+            assert [(a, b, d.model_dump()) for a, b, d in R.find_deadlines(text)] == _plain_deadlines(text)
+
+
+@FAST
+@given(st.lists(GENERATED, min_size=1, max_size=6))
+def test_finders_on_generated_plans_with_repeated_lines(texts):
+    fresh = []
+    for text in texts:
+        L.forget()
+        fresh.append(_found(text))
+    L.forget()
+    for text, expected in zip(texts + texts, fresh + fresh):
+        assert _found(text) == expected
