@@ -473,6 +473,27 @@ def _may_name_a_party(line: str) -> bool:
     return any(_after_a_sentence(line, m.start()) for m in _PAREN.finditer(line))
 
 
+# every name of a duty section (DUTY_SECTIONS) is four characters holding 分工 or 职责 at most two characters from its start
+_DUTY_KEYS = ("分工", "职责")
+
+
+def _first_duty_section(text: str) -> Optional[re.Match]:
+    """DUTY_SECTIONS.search(text), tried only around the places that say 分工 or 职责 (str.find skips to them; the
+    pattern's gate stops at every 工, 部 and 处): a match holding the key at `p` lies in text[p - 2:p + 4], and the keys
+    are visited in text order, so the first window that holds a match holds the text's first."""
+    a, b = (text.find(key) for key in _DUTY_KEYS)
+    while a >= 0 or b >= 0:
+        p = a if b < 0 or 0 <= a < b else b
+        m = DUTY_SECTIONS.search(text, max(0, p - 2), p + 4)
+        if m:
+            return m
+        if p == a:
+            a = text.find(_DUTY_KEYS[0], a + 1)
+        else:
+            b = text.find(_DUTY_KEYS[1], b + 1)
+    return None
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     """Every party of the text, as (start, end, item) in text order. The text is read line by line (`.lines`): what a
     line outside a duty section names is remembered with the line, so a line met before, in this plan or another, is
@@ -481,9 +502,8 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     found: list[tuple[int, int, str, str, str]] = []
     lines, starts, records = plan_lines(text)
     duty: list[bool] = []
-    # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
-    # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
-    dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
+    # no heading can open a duty section on a line that does not name one
+    dm = _first_duty_section(text)
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
         duty = _duty_lines(lines, text.count("\n", 0, dm.start()), records)

@@ -140,3 +140,29 @@ def test_finders_on_generated_plans_with_repeated_lines(texts):
     L.forget()
     for text, expected in zip(texts + texts, fresh + fresh):
         assert _found(text) == expected
+
+
+# --- the first name of a duty section, looked for around 分工 and 职责 -------------------------------------------
+
+DUTY_PIECES = ["任务", "职责", "工作", "处室", "部门", "分工", "责任", "分", "工", "职", "责", "任", "部", "\n", "。", "一、", "各"]
+
+
+def test_every_duty_section_name_holds_a_key_near_its_start():
+    from fangan.lexicon.roles import DUTY_SECTIONS
+
+    names = {a + b for a in DUTY_PIECES[:7] for b in DUTY_PIECES[:7] if DUTY_SECTIONS.fullmatch(a + b)}
+    assert len(names) == 8  # (任务|职责|工作|处室|部门)分工, 工作职责, 部门职责, 责任分工
+    for name in names:
+        assert len(name) == 4 and any(0 <= name.find(k) <= 2 for k in P._DUTY_KEYS)
+
+
+@FAST
+@given(st.lists(st.sampled_from(DUTY_PIECES), max_size=40).map("".join))
+@example("部门职责分工")
+@example("工作职责")
+@example("职责任务分工")
+def test_first_duty_section_is_the_patterns_first_match(text):
+    from fangan.lexicon.roles import DUTY_SECTIONS
+
+    m, plain = P._first_duty_section(text), DUTY_SECTIONS.search(text)
+    assert (m and m.span()) == (plain and plain.span())
