@@ -31,6 +31,7 @@ from fangan.lexicon.segment import get_segmenter
 from fangan.model import ResponsibleParty
 
 from .lines import MEMO as LINE_MEMO, plan_lines, to_read
+from .items import party as new_party
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
 LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
@@ -524,4 +525,4 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
                 found.append((pos + a, pos + b, name, role, raw))
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
-        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])
+        yield a, b, new_party(name, role or "", raw.strip()[:200])

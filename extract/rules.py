@@ -24,6 +24,7 @@ from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
 from .lines import plan_lines, to_read
+from .items import deadline_from_dump
 from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
@@ -190,7 +191,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
         if items:
             start = starts[i]
             for a, b, item in items:
-                yield start + a, start + b, Deadline.model_validate(item)
+                yield start + a, start + b, deadline_from_dump(item)
 
 
 def _line_deadlines(line: str) -> tuple[tuple[int, int, dict], ...]:
