@@ -28,6 +28,7 @@ from fangan.lexicon.roles import (
     ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
 )
 from fangan.lexicon.segment import get_segmenter
+from fangan.line_cache import line_cache
 from fangan.model import ResponsibleParty
 
 from .lines import MEMO as LINE_MEMO, plan_lines, to_read
@@ -115,6 +116,15 @@ def _split_conj(part: str) -> list[str]:
 
 def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
+    names, whole = _split_names(text, person_after)
+    return list(names), whole
+
+
+# the same lists and subjects come back across lines and plans (a county's units): what a list or subject names is
+# remembered (a pure function of the string: the patterns, the name shape and the segmenter's dictionary), lists of
+# at most 512 characters, 4,096 of each; the answers are kept as tuples, each caller gets its own list
+@line_cache(maxsize=4096)
+def _split_names(text: str, person_after: bool) -> tuple[tuple[str, ...], bool]:
     pieces = []
     text = _PAGE_MARK.sub("", text)  # 国家发展3、改革委: a document-sharing site's page marker inside a name
     text = _QUOTED.sub(lambda q: q.group(0).replace("、", "\0"), text) if "“" in text else text  # “除火患、保平安”…领导小组 is one name
@@ -127,7 +137,7 @@ def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]
         pieces += _split_conj(part)
     pieces = [_clean(p) for p in pieces]
     pieces = [m.group("name") if (m := _AND_OTHERS.match(p)) and is_org_name(m.group("name")) else p for p in pieces]
-    names = [p for p in pieces if is_org_name(p)]
+    names = tuple(p for p in pieces if is_org_name(p))
     return names, bool(pieces) and len(names) == len(pieces)
 
 
@@ -137,15 +147,20 @@ def _is_clause(subj: str) -> bool:
 
 def _subject_names(subj: str, lenient: bool = False) -> list[str]:
     """The units a subject names, or nothing when it is a clause: 由X负责 → X; 公安、文化等部门 stays whole."""
+    return list(_subject_names_of(subj, lenient))
+
+
+@line_cache(maxsize=4096)
+def _subject_names_of(subj: str, lenient: bool) -> tuple[str, ...]:
     if "由" in subj:
         subj = subj[subj.rindex("由") + 1:]
     subj = _clean(subj)
     if _is_clause(subj):
-        return []
-    names, whole = split_names(subj)
+        return ()
+    names, whole = _split_names(subj, False)
     if whole or (lenient and names):
         return names
-    return [subj] if is_org_name(subj.replace("、", "")) and "等" in subj else []
+    return (subj,) if is_org_name(subj.replace("、", "")) and "等" in subj else ()
 
 
 def _labels(sent: str):

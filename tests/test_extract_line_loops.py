@@ -166,3 +166,56 @@ def test_first_duty_section_is_the_patterns_first_match(text):
 
     m, plain = P._first_duty_section(text), DUTY_SECTIONS.search(text)
     assert (m and m.span()) == (plain and plain.span())
+
+
+# --- what a list or a subject names, and a year, remembered ---------------------------------------------------
+
+NAME_PIECES = ["县教育局", "县卫健局", "市场监管局", "和", "及", "与", "、", "，", "等", "部门", "有关", "单位", "由", "负责",
+               "各乡镇", "“除火患、保平安”", "领导小组", "高兆霞", "社区干部", "3、", "国家发展", "改革委", "（", "）", "同时"]
+NAMES = st.lists(st.sampled_from(NAME_PIECES), max_size=8).map("".join)
+
+
+def _subjects_and_lists():
+    found = set()
+    for text in TEXTS:
+        for line in text.split("\n"):
+            for m in P._SUBJECT_VERB.finditer(line):
+                found.add(m.group("subj"))
+            for m in P._LABEL.finditer(line):
+                found.add(m.group("list"))
+    return sorted(found)
+
+
+@FAST
+@given(NAMES, st.booleans())
+@example("县教育局、县卫健局和市场监管局等部门", False)
+@example("区交建局住房发展处高兆霞", True)
+def test_remembered_names_are_the_plain_reading(text, flag):
+    plain_split = P._split_names.__wrapped__(text, flag)
+    plain_subject = P._subject_names_of.__wrapped__(text, flag)
+    for _ in range(2):  # read, then remembered
+        names, whole = P.split_names(text, person_after=flag)
+        assert (tuple(names), whole) == plain_split and type(names) is list
+        assert P._subject_names(text, lenient=flag) == list(plain_subject)
+
+
+def test_remembered_names_on_the_texts_subjects_and_lists():
+    P._split_names.cache_clear()
+    P._subject_names_of.cache_clear()
+    for text in _subjects_and_lists():
+        for flag in (False, True):
+            expected = (P._split_names.__wrapped__(text, flag), P._subject_names_of.__wrapped__(text, flag))
+            assert (P._split_names(text, flag), P._subject_names_of(text, flag)) == expected
+    first = P.split_names("县教育局、县卫健局")[0]
+    first.append("改")  # a caller's list is its own
+    assert P.split_names("县教育局、县卫健局")[0] == ["县教育局", "县卫健局"]
+
+
+@given(st.text(alphabet="0123456789〇一二三四五六七八九xX*年", max_size=7))
+@example("2024")
+@example("202*")
+@example("二〇二三")
+def test_remembered_years_are_the_plain_reading(raw):
+    from fangan.extract import dates as D
+
+    assert D._year(raw) == D._year(raw) == D._year_of.__wrapped__(raw) if raw else D._year(raw) is None
