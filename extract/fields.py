@@ -26,6 +26,7 @@ TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
 _ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
+_COLONS = ("：", ":")
 
 
 def all_sections(sections: list[Section]) -> list[Section]:
@@ -207,7 +208,7 @@ def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = No
                 (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))) \
                 and ISSUER_LINE.match(ln):
             ex.issuer = ln
-        am = ADDRESSEE.match(ln)
+        am = ADDRESSEE.match(ln) if ln.endswith(_COLONS) else None  # (a stripped line: the pattern ends in [：:]$)
         if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
             ex.addressee = am.group("a")
 

@@ -219,3 +219,34 @@ def test_remembered_years_are_the_plain_reading(raw):
     from fangan.extract import dates as D
 
     assert D._year(raw) == D._year(raw) == D._year_of.__wrapped__(raw) if raw else D._year(raw) is None
+
+
+# --- fewer scans of the whole text ------------------------------------------------------------------------------
+
+STAGE_PIECES = ["第一阶段", "准备阶段", "阶段", "为", "动员部署阶段", "2024年", "3月", "5月16日", "至", "—", "（", "）",
+                "：", "，", "。", "；", "\n", "从", "开展", "分两个阶段"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(STAGE_PIECES), max_size=30).map("".join))
+@example("第一阶段为3月16日至4月15日\n2024年5月—6月为动员部署阶段。")
+def test_stage_lines_found_once_are_the_ones_each_pattern_found(text):
+    from fangan.gates import lines_with
+
+    stage_lines = list(lines_with(text, "阶段"))
+    for rx, need in zip(R.PHASE_SENTENCE, R._PHASE_SENTENCE_NEEDS):
+        assert R._may_hold(need, text, stage_lines) == R._may_hold(need, text)
+    rx = R.PHASE_SENTENCE[1]
+    assert [m.span() for m in R._after_a_break(rx, text, stage_lines)] == [m.span() for m in R._after_a_break(rx, text)]
+
+
+@FAST
+@given(st.text(alphabet="县教育局人民政府各单位：:，。 \t", max_size=20))
+@example("各乡镇人民政府：")
+@example("县直各单位:")
+def test_an_addressee_line_ends_in_a_colon(line):
+    from fangan.extract import fields as F
+
+    ln = line.strip()
+    if F.ADDRESSEE.match(ln):
+        assert ln.endswith(F._COLONS)
