@@ -11,6 +11,7 @@ A year is only ever read from the date itself, and never from a template year (2
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from fangan.lexicon.dates import HALF_YEARS, MONTH_PARTS, OPEN_END, RANGE_SEPARATORS, YEAR_PARTS
@@ -51,9 +52,15 @@ _OPEN_END = re.compile(rf"\s*(?:{alternation(OPEN_END)})")
 
 
 def _year(raw: Optional[str]) -> Optional[int]:
-    if not raw:
-        return None
-    if is_template_year(raw) or not re.fullmatch(r"\d{4}|" + _CN_YEAR, raw):
+    return _year_of(raw) if raw else None
+
+
+_YEAR_DIGITS = re.compile(r"\d{4}|" + _CN_YEAR)
+
+
+@lru_cache(maxsize=1024)  # (a year group holds at most 6 characters; plans write a few dozen years)
+def _year_of(raw: str) -> Optional[int]:
+    if is_template_year(raw) or not _YEAR_DIGITS.fullmatch(raw):
         return None
     y = cn_to_int(raw, positional=True)
     return y if 1949 <= y <= 2100 else None

@@ -16,6 +16,7 @@ from fangan.lexicon.quantities import GOAL_LABEL
 from fangan.gates import lines_with
 
 from .lines import plan_lines
+from .items import goal as new_goal
 from .rules import _walk, find_phases, find_sentence_phases
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*\d{1,4}\s*号")
@@ -25,6 +26,7 @@ TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
 _ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
+_COLONS = ("：", ":")
 
 
 def all_sections(sections: list[Section]) -> list[Section]:
@@ -206,7 +208,7 @@ def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = No
                 (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))) \
                 and ISSUER_LINE.match(ln):
             ex.issuer = ln
-        am = ADDRESSEE.match(ln)
+        am = ADDRESSEE.match(ln) if ln.endswith(_COLONS) else None  # (a stripped line: the pattern ends in [：:]$)
         if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
             ex.addressee = am.group("a")
 
@@ -236,7 +238,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
     # goals: stated aims, and every clause that carries a quantified target
     goals: dict[tuple[int, int], Goal] = {}
     for a, b, clause in found.get("goal_statements", []):
-        goals[(a, b)] = Goal(text=clause, section_id=index.section_at(a))
+        goals[(a, b)] = new_goal(clause, index.section_at(a))
     holders = _Spans()
     for (a, b), goal in goals.items():
         holders.add(a, b, goal)
@@ -246,7 +248,7 @@ def extract_fields(doc: Document, structure=None) -> Extraction:
             # no goal holds the target, so none has this clause's span (c0 <= a < c1): a new one, added last (the
             # clause is cut only then: a target a goal holds needs none)
             c0, c1 = _clause_around(text, a, b)
-            holder = goals[(c0, c1)] = Goal(text=text[c0:c1].strip(), section_id=index.section_at(a))
+            holder = goals[(c0, c1)] = new_goal(text[c0:c1].strip(), index.section_at(a))
             holders.add(c0, c1, holder)
         holder.targets.append(target)
     ex.goals = _merge_duplicates([g for _, g in sorted(goals.items())])

@@ -28,9 +28,11 @@ from fangan.lexicon.roles import (
     ROLE_LABELS, SET_UP_VERBS, SUBJECT_ADVERBS, SUPERVISION_WORDS, SUPERVISOR_MODALS, SURNAMES, VERB_OPENERS, alternation,
 )
 from fangan.lexicon.segment import get_segmenter
+from fangan.line_cache import line_cache
 from fangan.model import ResponsibleParty
 
-from .lines import MEMO as LINE_MEMO, plan_lines
+from .lines import MEMO as LINE_MEMO, plan_lines, to_read
+from .items import party as new_party
 
 # a heading marker that opens a line (（一） 一、 1. ①); belongs in fangan.lexicon.markers once that exists here
 LEADING_MARKER = re.compile(LINE_MARKER.pattern + r"\s*")
@@ -114,6 +116,15 @@ def _split_conj(part: str) -> list[str]:
 
 def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]:
     """The names in a list `X、Y和Z等`; the flag says whether every piece was a name."""
+    names, whole = _split_names(text, person_after)
+    return list(names), whole
+
+
+# the same lists and subjects come back across lines and plans (a county's units): what a list or subject names is
+# remembered (a pure function of the string: the patterns, the name shape and the segmenter's dictionary), lists of
+# at most 512 characters, 4,096 of each; the answers are kept as tuples, each caller gets its own list
+@line_cache(maxsize=4096)
+def _split_names(text: str, person_after: bool) -> tuple[tuple[str, ...], bool]:
     pieces = []
     text = _PAGE_MARK.sub("", text)  # 国家发展3、改革委: a document-sharing site's page marker inside a name
     text = _QUOTED.sub(lambda q: q.group(0).replace("、", "\0"), text) if "“" in text else text  # “除火患、保平安”…领导小组 is one name
@@ -126,7 +137,7 @@ def split_names(text: str, person_after: bool = False) -> tuple[list[str], bool]
         pieces += _split_conj(part)
     pieces = [_clean(p) for p in pieces]
     pieces = [m.group("name") if (m := _AND_OTHERS.match(p)) and is_org_name(m.group("name")) else p for p in pieces]
-    names = [p for p in pieces if is_org_name(p)]
+    names = tuple(p for p in pieces if is_org_name(p))
     return names, bool(pieces) and len(names) == len(pieces)
 
 
@@ -136,15 +147,20 @@ def _is_clause(subj: str) -> bool:
 
 def _subject_names(subj: str, lenient: bool = False) -> list[str]:
     """The units a subject names, or nothing when it is a clause: 由X负责 → X; 公安、文化等部门 stays whole."""
+    return list(_subject_names_of(subj, lenient))
+
+
+@line_cache(maxsize=4096)
+def _subject_names_of(subj: str, lenient: bool) -> tuple[str, ...]:
     if "由" in subj:
         subj = subj[subj.rindex("由") + 1:]
     subj = _clean(subj)
     if _is_clause(subj):
-        return []
-    names, whole = split_names(subj)
+        return ()
+    names, whole = _split_names(subj, False)
     if whole or (lenient and names):
         return names
-    return [subj] if is_org_name(subj.replace("、", "")) and "等" in subj else []
+    return (subj,) if is_org_name(subj.replace("、", "")) and "等" in subj else ()
 
 
 def _labels(sent: str):
@@ -473,6 +489,27 @@ def _may_name_a_party(line: str) -> bool:
     return any(_after_a_sentence(line, m.start()) for m in _PAREN.finditer(line))
 
 
+# every name of a duty section (DUTY_SECTIONS) is four characters holding 分工 or 职责 at most two characters from its start
+_DUTY_KEYS = ("分工", "职责")
+
+
+def _first_duty_section(text: str) -> Optional[re.Match]:
+    """DUTY_SECTIONS.search(text), tried only around the places that say 分工 or 职责 (str.find skips to them; the
+    pattern's gate stops at every 工, 部 and 处): a match holding the key at `p` lies in text[p - 2:p + 4], and the keys
+    are visited in text order, so the first window that holds a match holds the text's first."""
+    a, b = (text.find(key) for key in _DUTY_KEYS)
+    while a >= 0 or b >= 0:
+        p = a if b < 0 or 0 <= a < b else b
+        m = DUTY_SECTIONS.search(text, max(0, p - 2), p + 4)
+        if m:
+            return m
+        if p == a:
+            a = text.find(_DUTY_KEYS[0], a + 1)
+        else:
+            b = text.find(_DUTY_KEYS[1], b + 1)
+    return None
+
+
 def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     """Every party of the text, as (start, end, item) in text order. The text is read line by line (`.lines`): what a
     line outside a duty section names is remembered with the line, so a line met before, in this plan or another, is
@@ -481,13 +518,14 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
     found: list[tuple[int, int, str, str, str]] = []
     lines, starts, records = plan_lines(text)
     duty: list[bool] = []
-    # no heading can open a duty section on a line that does not name one; every name holds 分工 or 职责, which
-    # str.find looks for faster than the pattern's gate (工, 部 and 处 are common)
-    dm = DUTY_SECTIONS.search(text) if "分工" in text or "职责" in text else None
+    # no heading can open a duty section on a line that does not name one
+    dm = _first_duty_section(text)
     if dm:
         # no line before the first that names a duty section lies in one: the lines are read from there
         duty = _duty_lines(lines, text.count("\n", 0, dm.start()), records)
-    for i, record in enumerate(records):
+    # outside a duty section a line known to name nothing is not visited
+    for i in range(len(records)) if duty else to_read(records, "parties", ()):
+        record = records[i]
         named = record.parties
         if named is None:
             named, record.party_structural = _plain_parts(lines[i])
@@ -502,4 +540,4 @@ def find_parties(text: str) -> Iterator[tuple[int, int, ResponsibleParty]]:
                 found.append((pos + a, pos + b, name, role, raw))
     found.sort(key=lambda f: f[0])
     for a, b, name, role, raw in found:
-        yield a, b, ResponsibleParty(name=name, role=role or "", raw=raw.strip()[:200])
+        yield a, b, new_party(name, role or "", raw.strip()[:200])

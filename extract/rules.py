@@ -23,7 +23,8 @@ from fangan.lexicon.roles import alternation
 from fangan.model import DateValue, Deadline, Phase, Section
 
 from .dates import POINT, RANGE_SEP, parse_range, point_from_match
-from .lines import plan_lines
+from .lines import plan_lines, to_read
+from .items import deadline_from_dump
 from .parties import LEADING_MARKER, SENTENCE, clean_org, find_parties  # noqa: F401  (the party rules live in parties.py)
 from .targets import find_targets  # noqa: F401  (the target rules live in targets.py)
 
@@ -41,13 +42,18 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
 AS_GOAL = re.compile(r"[^，。；：\n]{4,60}为目标")
 
 
+# a goal section's clauses and the words that lead into a goal (compiled once, not looked up in re's cache per clause)
+_GOAL_CLAUSE = re.compile(r"[^，。；：\n]+")
+_GOAL_LEAD = re.compile(r"^(?:通过[^，]*|实现|使|努力|力争|确保)")
+
+
 def find_goal_statements(text: str, goal_spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
     """Aims framed as goals: clauses of goal sections and labelled goal paragraphs, and …为目标."""
     for a, b in goal_spans:
         body = text[a:b]
-        for m in re.finditer(r"[^，。；：\n]+", body):
+        for m in _GOAL_CLAUSE.finditer(body):
             clause = m.group(0).strip()
-            clause = re.sub(r"^(?:通过[^，]*|实现|使|努力|力争|确保)", "", clause) if len(clause) > 8 else clause
+            clause = _GOAL_LEAD.sub("", clause) if len(clause) > 8 else clause
             if len(clause) >= 4 and not MEANS_CLAUSE.match(clause) and not NOT_GOALS.match(clause):
                 yield a + m.start(), a + m.end(), clause
     for start, end in lines_with(text, "为目标"):  # a …为目标 clause never crosses a line break
@@ -181,7 +187,8 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
     never met is searched for a deadline word and read, and the items are made anew per use (the extraction fills
     in their section and year)."""
     lines, starts, records = plan_lines(text)
-    for i, record in enumerate(records):
+    for i in to_read(records, "deadlines", ()):  # (a line known to hold none is not visited)
+        record = records[i]
         items = record.deadlines
         if items is None:
             line = lines[i]
@@ -189,7 +196,7 @@ def find_deadlines(text: str) -> Iterator[tuple[int, int, Deadline]]:
         if items:
             start = starts[i]
             for a, b, item in items:
-                yield start + a, start + b, Deadline.model_validate(item)
+                yield start + a, start + b, deadline_from_dump(item)
 
 
 def _line_deadlines(line: str) -> tuple[tuple[int, int, dict], ...]:
@@ -264,16 +271,19 @@ _PHASE_SENTENCE_NEEDS = (
 )
 
 
-def _may_hold(need: Optional[re.Pattern], text: str) -> bool:
-    return need is None or any(need.search(text, start, end) for start, end in lines_with(text, "阶段"))
+def _may_hold(need: Optional[re.Pattern], text: str, stage_lines: Optional[list[tuple[int, int]]] = None) -> bool:
+    """`stage_lines`: lines_with(text, "阶段"), when the caller has them."""
+    if need is None:
+        return True
+    return any(need.search(text, start, end) for start, end in (lines_with(text, "阶段") if stage_lines is None else stage_lines))
 
 
-def _after_a_break(rx: re.Pattern, text: str) -> Iterator[re.Match]:
+def _after_a_break(rx: re.Pattern, text: str, stage_lines: Optional[list[tuple[int, int]]] = None) -> Iterator[re.Match]:
     """`rx.finditer(text)` for the stage pattern that opens a clause (PHASE_SENTENCE[1]): its match starts at
     the text's start or after [，。；：\n] and reaches its 阶段 on the same line, so only those places of the
     lines that say 阶段 are tried, in order and without overlap."""
     pos = 0
-    for start, end in lines_with(text, "阶段"):
+    for start, end in lines_with(text, "阶段") if stage_lines is None else stage_lines:
         for at in [start] + [c.end() for c in _CLAUSE_BREAK.finditer(text, start, end)]:
             if at < pos:
                 continue
@@ -293,10 +303,11 @@ def find_sentence_phases(text: str) -> list[tuple[int, Phase]]:
     if "阶段" not in text or "月" not in text:
         return []  # every pattern names a 阶段 and dates it by month
     taken = bytearray(len(text))  # the characters a stage already found covers: one look per match
+    stage_lines = list(lines_with(text, "阶段"))  # (found once for the three patterns)
     for rx, need in zip(PHASE_SENTENCE, _PHASE_SENTENCE_NEEDS):
-        if not _may_hold(need, text):
+        if not _may_hold(need, text, stage_lines):
             continue
-        for m in (_after_a_break(rx, text) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
+        for m in (_after_a_break(rx, text, stage_lines) if rx is PHASE_SENTENCE[1] else rx.finditer(text)):
             if taken[m.start()]:
                 continue
             rng = parse_range(m.group("when"))

@@ -32,7 +32,8 @@ from fangan.lexicon.roles import alternation
 from fangan.lexicon.segment import get_segmenter
 from fangan.model import Target
 
-from .lines import plan_lines
+from .lines import NO_QUANTITIES, plan_lines, to_read
+from .items import target as new_target
 from .parties import LEADING_MARKER as _HEADING_MARK
 
 _CMP = alternation(COMPARATOR_WORDS)
@@ -288,7 +289,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         taken.append((m.start(), m.end()))
         for cmp, val in ((">=", m.group("lo")), ("<=", m.group("hi"))):
-            found.append((m.start(), m.end(), Target(indicator=ind, comparator=cmp, value=float(val), unit=unit, raw=m.group(0)), True,
+            found.append((m.start(), m.end(), new_target(ind, cmp, float(val), unit, m.group(0)), True,
                           _clause_start(text, m.start(), _CLAUSE_END)))
     # a quantity inside a range taken gives nothing: the ranges taken are in text order and never overlap, and so are
     # the quantities, so one walk along both finds the range that may hold each (not a look at every range)
@@ -302,7 +303,7 @@ def find_targets(text: str) -> Iterator[tuple[int, int, Target]]:
             continue
         phrase_start, end, fields, has, clause = outcome
         indicator, comparator, value, unit, raw = fields
-        found.append((phrase_start, end, Target(indicator=indicator, comparator=comparator, value=value, unit=unit, raw=raw),
+        found.append((phrase_start, end, new_target(indicator, comparator, value, unit, raw),
                       has, clause))
     # a bare quantity inside a clause that holds a stated target only scopes its indicator (10个街道…达到100%)
     clauses_with_cmp = {clause for _, _, _, has, clause in found if has}
@@ -426,7 +427,8 @@ def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, i
     out: list[tuple[int, Outcome]] = []
     hinted: list[tuple[int, int]] = []
     lines, starts, records = plan_lines(text)
-    for line, line_start, record in zip(lines, starts, records):
+    for i in to_read(records, "quantities", NO_QUANTITIES):  # (a line known to hold nothing is not visited)
+        line, line_start, record = lines[i], starts[i], records[i]
         line_end = line_start + len(line)
         known = record.quantities
         if known is not None:
@@ -442,7 +444,7 @@ def _read_lines(text: str) -> tuple[list[tuple[int, Outcome]], list[tuple[int, i
                 read.append((q.start() - line_start, _shifted(outcome, -line_start)))
                 out.append((q.start(), outcome))
             if clear:
-                record.quantities = (hint, tuple(read))
+                record.quantities = (hint, tuple(read)) if hint or read else NO_QUANTITIES
         if hint:
             hinted.append((line_start, line_end))
     return out, _range_windows(text, hinted)
@@ -520,4 +522,4 @@ def _full_coverage(text: str) -> Iterator[tuple[int, int, Target]]:
         for m in _FULL_COVERAGE.finditer(text[start:end]):  # at the line's end `$` stands for its line break
             ind = _LEAD.sub("", m.group("ind")).strip()
             if len(ind) >= 2:
-                yield start + m.start(), start + m.end(), Target(indicator=ind + "覆盖率", comparator="==", value=100.0, unit="%", raw=m.group(0))
+                yield start + m.start(), start + m.end(), new_target(ind + "覆盖率", "==", 100.0, "%", m.group(0))

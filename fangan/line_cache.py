@@ -81,6 +81,18 @@ class LineMemo:
             return
         entries[line] = value
         self.chars += len(line)
+        self._evict()
+
+    def put_many(self, new: dict) -> None:
+        """`put(line, value)` for every item of `new` (lines not in the memo, none longer than `max_line`, no value
+        None), in its order, the bounds kept once at the end (a plan's new lines)."""
+        if new:
+            self.entries.update(new)
+            self.chars += sum(map(len, new))
+            self._evict()
+
+    def _evict(self) -> None:
+        entries = self.entries
         while entries and (len(entries) > self.max_lines or self.chars > self.max_chars):
             try:
                 old, _ = entries.popitem(last=False)
