@@ -24,7 +24,7 @@ def _plain_model(model, fields: list[str]) -> bool:
     order: an instance is its __dict__ of field values and its set of fields given."""
     infos = model.model_fields
     return (list(infos) == fields and not model.__private_attributes__ and model.__pydantic_post_init__ is None
-            and model.model_config.get("extra") != "allow"
+            and set(model.model_config) <= {"extra"} and model.model_config.get("extra") != "allow"  # (no str_strip_whitespace, strict, …)
             and all(f.alias is None and f.validation_alias is None for f in infos.values())
             and not model.__pydantic_decorators__.field_validators and not model.__pydantic_decorators__.model_validators
             and not model.__pydantic_decorators__.root_validators and not model.__pydantic_decorators__.validators)

@@ -82,3 +82,13 @@ def test_what_a_fast_path_does_not_expect_is_validated():
         I.deadline_from_dump({"due": {"month": "十三"}, "action": "报送"})
     partial = {"due": {"month": 5}, "action": "报送"}
     _same(I.deadline_from_dump(partial), Deadline.model_validate(partial))
+
+
+def test_a_model_whose_config_transforms_values_is_not_plain():
+    from pydantic import ConfigDict
+
+    class Stripped(ResponsibleParty):
+        model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    assert I._plain_model(ResponsibleParty, ["name", "role", "section_id", "raw"])
+    assert not I._plain_model(Stripped, ["name", "role", "section_id", "raw"])
