@@ -34,7 +34,7 @@ from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumer
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from fangan.line_cache import line_cache
+from fangan.line_cache import MAX_CACHED_LINE, line_cache
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering, has_inline_circled, section_title
 
@@ -287,7 +287,7 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
     (_MAY_BREAK_BEFORE_MARKER, a superset of _AFTER_SENTENCE's candidates). `facts`: the lines'
     `line_facts`, when the caller read them."""
     if facts is None:
-        facts = [line_facts(ln) for ln in lines]
+        facts = facts_of(lines)
     hidden = 0
     breaks = set()
     for i, f in enumerate(facts):
@@ -360,7 +360,7 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Opti
     `enough`: the caller only asks whether the count reaches it; counting stops there."""
     numbering = Numbering()
     count = 0
-    for f in (facts if facts is not None else [line_facts(ln) for ln in lines]):
+    for f in (facts if facts is not None else facts_of(lines)):
         if enough is not None and count >= enough:
             break
         first, following = f.marker, f.run_in
@@ -677,8 +677,56 @@ class LineFacts:
         return got
 
 
-@line_cache()
+# the facts of the lines read so far (a plain dict: a document's facts are one C-level map of its get, see
+# `facts_of`); at most MAX_FACTS lines of at most MAX_CACHED_LINE characters, MAX_FACTS_CHARS in all, then
+# started again (a benchmark corpus of 20 MB holds ~18,500 distinct lines: the lru bound of 16,384 thrashed)
+_FACTS: dict[str, "LineFacts"] = {}
+_known_facts = _FACTS.get
+MAX_FACTS = 32768
+MAX_FACTS_CHARS = 4_000_000
+_facts_chars = 0
+
+
 def line_facts(line: str) -> LineFacts:
+    """The facts of one line (`_read_facts`), remembered."""
+    f = _known_facts(line)
+    if f is None:
+        f = _read_facts(line)
+        if len(line) <= MAX_CACHED_LINE:
+            _remember_facts(line, f)
+    return f
+
+
+def _remember_facts(line: str, f: LineFacts) -> None:
+    global _facts_chars
+    if len(_FACTS) >= MAX_FACTS or _facts_chars >= MAX_FACTS_CHARS:
+        _FACTS.clear()
+        _facts_chars = 0
+    _FACTS[line] = f
+    _facts_chars += len(line)
+
+
+def _clear_facts() -> None:
+    global _facts_chars
+    _FACTS.clear()
+    _facts_chars = 0
+
+
+line_facts.cache_clear = _clear_facts
+
+
+def facts_of(lines: list[str]) -> list[LineFacts]:
+    """[line_facts(ln) for ln in lines], with the lines already read found by one map of the memo's get
+    (most lines of a document were read before: a Python call per line cost more than the lookup)."""
+    facts = list(map(_known_facts, lines))
+    if None in facts:
+        for i, f in enumerate(facts):
+            if f is None:
+                facts[i] = line_facts(lines[i])
+    return facts
+
+
+def _read_facts(line: str) -> LineFacts:
     f = LineFacts()
     f.line = line
     # the marker (no marker opens with any other first character, where match_marker says None at once)
@@ -706,6 +754,9 @@ def line_facts(line: str) -> LineFacts:
     return f
 
 
+line_facts.__wrapped__ = _read_facts  # the facts as read, without the memo
+
+
 _MAY_JOIN = attrgetter("may_join")
 
 
@@ -730,11 +781,11 @@ def _quiet(facts: list[LineFacts]) -> bool:
 def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[LineFacts]]:
     """split_run_in, and the facts of each body line (`line_facts`), read once here for the tree."""
     changes: list[Change] = []
-    facts = [line_facts(ln) for ln in lines]
+    facts = facts_of(lines)
     if any(map(_MAY_JOIN, facts)):  # most documents: no line a wrapped heading's join needs (_may_join's pairs)
         joined = _join_wrapped_headings(lines, changes)
         if len(joined) != len(lines):  # lines were joined: their facts are read again
-            facts = [line_facts(ln) for ln in joined]
+            facts = facts_of(joined)
         lines = joined
     flat = _flattened(lines, facts)[0]
     if not flat and not changes and _quiet(facts):
@@ -806,7 +857,7 @@ def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[
     if changes or len(out) != len(lines):
         joined = _join_wrapped_headings(out, changes, frozenset(bodies))
         if len(joined) != len(out):  # lines were joined: their facts are read again
-            kept = [line_facts(ln) for ln in joined]
+            kept = facts_of(joined)
         out = joined
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
     return out, repairs, kept
