@@ -368,34 +368,33 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Opti
             continue
         if following is None:
             following = f.read_run_in()
-        numbering.take(first, numbering.place(first))
+        numbering.push(first, numbering.where(first)[0])
         for marker in following:
-            placement = numbering.place(marker)
-            if placement.kind == "continue" or (
-                    placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
+            depth, kind, _ = numbering.where(marker)
+            if kind == "continue" or (kind == "next" and (depth < len(numbering.stack) or marker.value == 1)):
                 count += 1
-                numbering.take(marker, placement)
+                numbering.push(marker, depth)
                 break
     return count
 
 
 def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False,
                     after_break: bool = False) -> bool:
-    placement = numbering.place(marker)
-    if placement.kind in ("next", "continue"):
+    depth, kind, expected = numbering.where(marker)  # numbering.place(marker)'s fields
+    if kind in ("next", "continue"):
         return True
     if anywhere and after_label and marker.value == 1:
         return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
-    if anywhere and after_break and marker.style.rank <= 1 and placement.kind == "gap" and marker.value > placement.expected:
+    if anywhere and after_break and marker.style.rank <= 1 and kind == "gap" and marker.value > expected:
         return True  # a chapter (四、) after a line break that skipped numbers: the tree keeps it with a warning
     # flattened text: a style already open may skip or repeat a number, as the tree keeps it; not right
     # after a hanzi, where a numeral is often part of a word (统一、权威, 高一、高二)
-    if not anywhere or placement.depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
+    if not anywhere or depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
         return False
-    if numbering.stack[placement.depth].style != marker.style.name:
+    if numbering.stack[depth].style != marker.style.name:
         return False
     # …专业点评 1.由专业老师…: after a break a list may start again at 1 under an unnumbered label
-    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP or (after_break and marker.value == 1)
+    return expected - 1 <= marker.value <= expected + MAX_SKIP or (after_break and marker.value == 1)
 
 
 # an attachment run into the text before it in flattened text: …军训最佳连队。 附：活动安排表 …
@@ -436,11 +435,11 @@ def _judged(first: Optional[Marker], found: tuple, numbering, anywhere: bool) ->
     """The candidates the numbering accepts, in order, each taken before the next is judged."""
     sim = numbering.copy()  # the numbering as it would go on
     if first:
-        sim.take(first, sim.place(first))
+        sim.push(first, sim.where(first)[0])
     cuts = []
     for pos, marker, after_label, broke in found:
         if _accepts_run_in(sim, marker, anywhere, after_label, broke):
-            sim.take(marker, sim.place(marker))
+            sim.push(marker, sim.where(marker)[0])
             cuts.append(pos)
     return cuts
 
@@ -617,8 +616,9 @@ class _PlacedWhenRead:
 
     def copy(self) -> Numbering:
         numbering = self.numbering
+        where, push = numbering.where, numbering.push
         for m in self.unplaced:
-            numbering.take(m, numbering.place(m))
+            push(m, where(m)[0])
         self.unplaced.clear()
         return numbering.copy()
 

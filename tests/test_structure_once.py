@@ -10,6 +10,7 @@ from fangan.lexicon.markers import match_marker
 from fangan.model import Section
 from fangan.structure import build_structure
 from fangan.structure.runin import split_run_in
+from fangan.structure import tree as T
 from fangan.structure.tree import TreeBuilder
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "structure").glob("*.txt"))
@@ -281,3 +282,50 @@ def test_constructed_warnings_are_the_validated_ones(monkeypatch):
     assert {w["code"] for w in fast} >= {"numbering_gap", "numbering_repeat"}
     monkeypatch.setattr(T, "_warning", T._validated_warning)
     assert [w.model_dump() for w in build_structure(text).warnings] == fast
+
+
+def test_where_and_push_are_place_and_take():
+    """Numbering.where (the tuple the tree and the splitter read) is place(marker) field for field, and
+    push(marker, depth) leaves the numbering as take(marker, placement) does, on random numberings."""
+    from dataclasses import astuple
+
+    from fangan.structure.tree import Numbering
+
+    rng = random.Random(21)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 22)) if m is not None]
+    kinds = set()
+    for _ in range(400):
+        a, b = Numbering(), Numbering()
+        for _ in range(rng.randint(1, 30)):
+            marker = rng.choice(heads)
+            placement = a.place(marker)
+            got = b.where(marker)
+            assert got == astuple(placement)
+            kinds.add(got[1])
+            a.take(marker, placement)
+            b.push(marker, got[0])
+            assert [(o.style, o.rank, o.value, o.hint) for o in a.stack] == [(o.style, o.rank, o.value, o.hint) for o in b.stack]
+            assert a.parent_style == b.parent_style and a.last == b.last
+    assert kinds >= {"next", "gap", "repeat", "continue"}
+
+
+def test_tree_sections_made_inline_are_construct_sections():
+    """The tree makes each section inline (_new_section): the instance _construct_section makes, field for
+    field, with the same pydantic state, on every fixture and random documents."""
+    docs = [p.read_text(encoding="utf-8") for p in FIXTURES] + ["\n".join(d) for d in _docs(200, 23)]
+
+    def walk(secs):
+        for s in secs:
+            yield s
+            yield from walk(s.children)
+
+    n = 0
+    for text in docs:
+        for s in walk(build_structure(text).sections):
+            d = s.__dict__
+            made = T._construct_section(d["id"], d["marker"], d["level"], d["title"], d["text"], d["children"])
+            assert type(s) is Section and s == made and s.model_dump() == made.model_dump()
+            assert s.__pydantic_fields_set__ == made.__pydantic_fields_set__
+            assert s.__pydantic_extra__ is None and s.__pydantic_private__ is None
+            n += 1
+    assert n > 500
