@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from itertools import compress
 from operator import attrgetter
 from typing import Optional
 
@@ -290,9 +291,7 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
         facts = facts_of(lines)
     hidden = 0
     breaks = set()
-    for i, f in enumerate(facts):
-        if not f.may_break:
-            continue  # _hidden_markers would say 0
+    for i in compress(range(len(facts)), map(_MAY_BREAK, facts)):  # (the others: _hidden_markers would say 0)
         breaks.add(i)
         hidden += _hidden_markers(lines[i])
         if hidden >= FLAT_MIN_MARKERS:
@@ -301,7 +300,7 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
     with_run_in = 0
-    for f in facts:
+    for f in filter(_MARKER, facts):  # (a line without a marker has no run-in markers: run_in is ())
         run_in = f.run_in
         if run_in is None:
             run_in = f.read_run_in()
@@ -590,15 +589,17 @@ def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[
     """Where the heading phrase of an item (`rest`, the text after its marker) ends and its body
     begins, or None; and whether the phrase ranking (`split_run_in_heading`) found it. A function of
     the item's text and two facts about its document, so repeated items are decided once."""
-    dated = _DATED_STAGE.match(rest)
+    # (_DATED_STAGE needs the word 阶段: one substring search skips its pattern on the other items)
+    dated = _DATED_STAGE.match(rest) if "阶段" in rest else None
     if dated:
         return dated.end(), False  # a stage with its dates is cut off in any text
     # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-    if flat or _runs_on(rest):
+    runs_on = flat or _runs_on(rest)  # (asked once: the space cut and the threshold both read it)
+    if runs_on:
         at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
         if at is not None:
             return at, False
-    loose = flat or _runs_on(rest) or sibling_ran_in
+    loose = runs_on or sibling_ran_in
     return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
@@ -758,6 +759,8 @@ line_facts.__wrapped__ = _read_facts  # the facts as read, without the memo
 
 
 _MAY_JOIN = attrgetter("may_join")
+_MAY_BREAK = attrgetter("may_break")
+_MARKER = attrgetter("marker")  # (a Marker is always true)
 
 
 def _quiet(facts: list[LineFacts]) -> bool:

@@ -254,3 +254,34 @@ def test_flattened_page_keeps_its_cuts():
     line = "".join(f"{n}、第{n}项工作要求。" for n in "一二三四五六七八九十") * 1
     lines, repairs = R.split_run_in([line])
     assert [ln[:2] for ln in lines] == [f"{n}、" for n in "一二三四五六七八九十"]
+
+
+def _plain_heading_cut(rest: str, flat: bool, sibling_ran_in: bool):
+    """_heading_cut as written before its gates: the dated-stage pattern tried on every item, the run-on
+    test asked twice."""
+    dated = R._DATED_STAGE.match(rest)
+    if dated:
+        return dated.end(), False
+    if flat or R._runs_on(rest):
+        at = R.space_cut(rest)
+        if at is not None:
+            return at, False
+    loose = flat or R._runs_on(rest) or sibling_ran_in
+    return R.split_run_in_heading(rest, R.CUT_THRESHOLD if loose else R.SURE_CUT), True
+
+
+def test_heading_cut_gates_change_no_cut():
+    """The dated-stage pattern needs the word 阶段 (its gate), and the run-on test is asked once: every
+    item's cut, under the four document facts, is the plain function's."""
+    rng = random.Random(31)
+    bits = ["组织实施阶段", "阶段", "（4月1日至4月7日）", "（三）", "全力做好", "指导思想", "以", "，", "。", " ", "加强领导",
+            "工作", "2024年", "准备阶段（", "月", "日）", "活动时间", "督查组成员 ", "按照", "保障措施"]
+    items = ["".join(rng.choice(bits) for _ in range(rng.randint(1, 10))) for _ in range(4000)]
+    items += ["组织实施阶段（4月1日至4月7日）全力做好", "准备阶段（3月）动员部署", "指导思想以习近平新时代"]
+    dated = 0
+    for rest in items:
+        for flat in (False, True):
+            for sib in (False, True):
+                assert R._heading_cut.__wrapped__(rest, flat, sib) == _plain_heading_cut(rest, flat, sib), rest
+        dated += R._DATED_STAGE.match(rest) is not None
+    assert dated > 20
