@@ -443,11 +443,32 @@ def _judged(first: Optional[Marker], found: tuple, numbering, anywhere: bool) ->
     return cuts
 
 
-@line_cache()
+# the candidates of the lines read so far, one plain dict per value of `anywhere` (asked for every line of a
+# flattened document: a dict's get instead of line_cache's wrapper and its key tuple); bounded as _FACTS is
+_CANDIDATES: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
+
+
 def _run_in_candidates(line: str, anywhere: bool) -> tuple:
     """_candidates of a line as the splitter asks (no pattern given): a function of the line and
     whether its document is flattened, and lines repeat within and across documents."""
-    return _candidates(line, anywhere, None)
+    memo = _CANDIDATES[anywhere]
+    got = memo.get(line)
+    if got is None:
+        got = _candidates(line, anywhere, None)
+        if len(line) <= MAX_CACHED_LINE:
+            if len(memo) >= MAX_FACTS:
+                memo.clear()
+            memo[line] = got
+    return got
+
+
+def _clear_candidates() -> None:
+    for memo in _CANDIDATES.values():
+        memo.clear()
+
+
+_run_in_candidates.cache_clear = _clear_candidates
+_run_in_candidates.__wrapped__ = lambda line, anywhere: _candidates(line, anywhere, None)
 
 
 def _candidates(line: str, anywhere: bool, after: Optional[re.Pattern]) -> tuple:
@@ -737,8 +758,10 @@ def _read_facts(line: str) -> LineFacts:
     f.may_break = _MAY_BREAK_BEFORE_MARKER.search(line) is not None
     # _AFTER_SENTENCE's matches are _MAY_BREAK_BEFORE_MARKER's too: a line that fails the second holds none
     f.may_hold = f.may_break and _may_hold_run_in(line) is not None
-    f.dangling = line.rstrip()[-1:] in _DANGLING_END  # _reattach_dangling's own first test
-    f.blank = not line.strip()
+    # _reattach_dangling's own first test: the last character before trailing spaces (most lines have none: no copy)
+    last = line[-1:]
+    f.dangling = (line.rstrip()[-1:] if last.isspace() else last) in _DANGLING_END
+    f.blank = not line or line.isspace()  # (not line.strip())
     f.rest = f.title = None
     if f.marker is not None:
         rest = line[f.marker.end:]

@@ -286,3 +286,17 @@ def test_facts_of_a_document_are_each_lines_facts_memo_full_or_cleared(monkeypat
             assert all(len(ln) <= R.MAX_CACHED_LINE for ln in R._FACTS)
     R.line_facts.cache_clear()
     assert not R._FACTS and R._facts_chars == 0
+
+
+def test_run_in_candidates_memo_is_the_candidates(monkeypatch):
+    """_run_in_candidates remembers a line's candidates per value of `anywhere` (bounded, started again when
+    full; a long line is never kept): always what _candidates reads of the line."""
+    monkeypatch.setattr(R, "MAX_FACTS", 9)
+    R._run_in_candidates.cache_clear()
+    for doc in _documents(150, 12) + _fixture_lines():
+        for ln in doc + ["一、" + "加强。1.工作" * 100]:
+            for anywhere in (False, True):
+                assert R._run_in_candidates(ln, anywhere) == R._candidates(ln, anywhere, None)
+                assert len(R._CANDIDATES[anywhere]) <= 9
+    R._run_in_candidates.cache_clear()
+    assert not R._CANDIDATES[True] and not R._CANDIDATES[False]

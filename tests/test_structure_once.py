@@ -329,3 +329,40 @@ def test_tree_sections_made_inline_are_construct_sections():
             assert s.__pydantic_extra__ is None and s.__pydantic_private__ is None
             n += 1
     assert n > 500
+
+
+def test_tree_sections_share_one_full_fields_set():
+    """The tree's sections share one fields set, the set of every field (each is set): an assignment through
+    pydantic adds a name already in it, so neither that section nor any other changes what is set."""
+    result = build_structure("一、总体要求\n（一）指导思想\n正文。\n二、工作步骤\n1.动员\n")
+    secs = list(_walk(result.sections))
+    assert len(secs) == 4 and all(s.model_fields_set == set(Section.model_fields) for s in secs)
+    secs[0].title = "改"
+    assert all(s.model_fields_set == set(Section.model_fields) for s in secs)
+    assert secs[1].model_dump(exclude_unset=True) == secs[1].model_dump()
+
+
+def test_enumeration_gate_passes_every_character_a_pattern_opens_with():
+    """is_enumeration tries its pattern only after a character one of the patterns may open with (、, a bracket, a
+    plain numeral, a decimal digit of any script): checked over every character of the basic plane."""
+    from fangan.lexicon import markers as M
+
+    tails = ("1、", "一、", "1)", "）", "等", "、")
+    for cp in range(0x10000):
+        c = chr(cp)
+        if any(M._ENUMERATION_AFTER[a].match(c + t) for a in (True, False) for t in tails):
+            assert c in M._ENUMERATION_FIRST or c.isdecimal(), hex(cp)
+    # and on marker lines: the gated answer is the pattern's
+    checked = 0
+    for s in _strings(4000, 25) + ["一、二、三等奖", "（1）、（2）班", "二、三节课", "1、２、加强", "一、加强"]:
+        for pos in range(len(s)):
+            first = M._ANY_STYLE.match(s, pos)
+            if first is None:
+                continue
+            at, number = M._STYLE_AT[first.lastgroup]
+            marker = M._marker(at, first, first.group(number), first.end())
+            plain = (lambda e: e is not None and (e.group(0)[-1] not in "等节次之" or marker.text.endswith("、")))(
+                M._ENUMERATION_AFTER[marker.style.arabic].match(s, marker.end))
+            assert M.is_enumeration(s, marker) == plain, s
+            checked += 1
+    assert checked > 1000
