@@ -64,20 +64,24 @@ _MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _HEADING_A
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
                         + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])" + _ANY_STYLE_AHEAD)
-# where _AFTER_ANY's matches end, found from the marker's first character and looking back (the
-# regex engine skips to those characters instead of trying three alternatives at every hanzi): a
-# hanzi or closing mark right before it, a space (after some text: `_after_any_ends` drops a leading
-# run of spaces), or a digit before a numeral or bracket
-_AT_ANY_BREAK = re.compile(r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
-                           r"(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】])|(?<=\s)"
-                           r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))" + _ANY_STYLE_AHEAD)
+# where _AFTER_ANY's matches end (the match's start: it takes the marker's first character), found from that
+# character and looking back: a hanzi or closing mark right before it, a space (after some text:
+# `_after_any_ends` drops a leading run of spaces), or a digit before a numeral or bracket; then a marker
+# style must match there, a lookahead run from inside a one-character lookbehind (it starts at the character
+# taken). Opening with the character class lets the regex engine skip to those characters; the zero-width form
+# (?=[第…])(?:(?<=…)|(?<=\s)|(?<=\d)(?=…))(?=style…) was tried at every position (same positions:
+# tests/test_structure_gates.py)
+_FIRST_CLASS = "[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]"
+_AT_ANY_BREAK = re.compile(_FIRST_CLASS + r"(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]" + _FIRST_CLASS + r")"
+                           r"|(?<=\s" + _FIRST_CLASS + r")|(?<=\d[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))"
+                           r"(?<=" + _ANY_STYLE_AHEAD + _FIRST_CLASS + ")")
 
 
 def _after_any_ends(line: str) -> list[int]:
-    """[m.end() for m in _AFTER_ANY.finditer(line)], faster: a match ends where _AT_ANY_BREAK
-    matches (matches cannot overlap: each ends before a marker's first character, which is no
+    """[m.end() for m in _AFTER_ANY.finditer(line)], faster: a match ends where _AT_ANY_BREAK's
+    matches start (matches cannot overlap: each ends before a marker's first character, which is no
     space), except after spaces that open the line (_AFTER_ANY's space run needs text before it)."""
-    ends = [m.end() for m in _AT_ANY_BREAK.finditer(line)]
+    ends = [m.start() for m in _AT_ANY_BREAK.finditer(line)]
     if not ends:
         return ends
     if line[:1].isspace():

@@ -13,8 +13,11 @@ from typing import Optional
 from fangan.line_cache import line_cache
 
 _TRAIL = "。；;，,：:、 "
-# a colon inside a clock time (8：00, 14 : 00) is not a delimiter
-_DELIM = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
+# a colon inside a clock time (8：00, 14 : 00) is not a delimiter: [。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d)),
+# written with the delimiter first and the tests on it after (every alternative takes one character; a pattern
+# that opens with a character class lets the regex engine skip to it, one that opens with a lookbehind is tried
+# at every position: 5x faster over b20's lines, the same matches: tests/test_structure_gates.py)
+_DELIM = re.compile(r"[。；;：:](?:(?<=[。；;])|(?<!\d[：:])(?<!\d\s[：:])|(?<=[：:])(?!\s*\d{2}(?!\d)))")
 # the longest a heading phrase runs before it is a sentence
 MAX_TITLE = 32
 # a phrase of comma parts is a heading (提高认识，加强领导) when the parts are short and few
@@ -24,7 +27,8 @@ MAX_ENUMERATION, SHORT_TITLE = 2, 16
 # a run-in heading's comma parts are phrases; a clause with 的 or over 20 hanzi is a sentence
 MAX_RUN_IN_PART = 20
 _CJKISH = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’「」『』"
-_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJKISH}])\s+|\s+(?=[{_CJKISH}])")
+# (?<=[CJK])\s+|\s+(?=[CJK]), written to open with the space (the regex engine skips to it; same matches)
+_SPACE_BY_CJK = re.compile(rf"\s(?:(?<=[{_CJKISH}]\s)\s*|\s*(?=[{_CJKISH}]))")
 
 
 def clean_title(title: str) -> str:

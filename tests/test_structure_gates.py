@@ -285,3 +285,34 @@ def test_heading_cut_gates_change_no_cut():
                 assert R._heading_cut.__wrapped__(rest, flat, sib) == _plain_heading_cut(rest, flat, sib), rest
         dated += R._DATED_STAGE.match(rest) is not None
     assert dated > 20
+
+
+def test_class_first_patterns_match_their_lookbehind_first_forms():
+    """Three patterns are written to open with a character class (the regex engine skips to it) instead of a
+    lookbehind or lookahead (tried at every position): the run-in candidate positions (_AT_ANY_BREAK, whose
+    match now takes the marker's first character), the title delimiter and the spaces next to hanzi; on random
+    strings they find what the zero-width-first forms find."""
+    import re
+
+    from fangan.structure import titles as Ti
+
+    first = "[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]"
+    at_break = re.compile(rf"(?={first})(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】])|(?<=\s)"
+                          r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))" + R._ANY_STYLE_AHEAD)
+    delim = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
+    space = re.compile(rf"(?<=[{Ti._CJKISH}])\s+|\s+(?=[{Ti._CJKISH}])")
+    rng = random.Random(41)
+    bits = ["一、", "二", "（", "(", "1", "2.", "3、", "１", "第三阶段", "第一章", "。", "：", ":", " ", "\u3000", "加", "强", "）",
+            "①", "15:30", "十", "壹、", "参", "年", "、", "．", ".", "5%", "（2）", "(三)", "；", "8：00", "a", "“", "，"]
+    found = 0
+    for _ in range(60000):
+        s = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        got = [m.start() for m in R._AT_ANY_BREAK.finditer(s)]
+        assert got == [m.end() for m in at_break.finditer(s)], s
+        for pos in range(0, len(s), 2):
+            a, b = R._AT_ANY_BREAK.search(s, pos), at_break.search(s, pos)
+            assert (a and a.start()) == (b and b.start()), (s, pos)
+        assert [m.span() for m in Ti._DELIM.finditer(s)] == [m.span() for m in delim.finditer(s)], s
+        assert [m.span() for m in Ti._SPACE_BY_CJK.finditer(s)] == [m.span() for m in space.finditer(s)], s
+        found += len(got)
+    assert found > 10000
