@@ -139,6 +139,8 @@ _PUNCT = "，,。；;：:、）)”！？!?"
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
 HEAD_FINAL_WORDS = tuple(HEAD_FINAL)
+# a heading noun or field that continues a phrase (split_run_in_heading; joined once, not per candidate cut)
+_PHRASE_GOES_ON = HEAD_FINAL_WORDS + HEADING_FIELDS
 # a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
 MAX_SKIP = 1
 
@@ -204,7 +206,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
-        if tail.startswith(HEAD_FINAL_WORDS + HEADING_FIELDS) and head not in KNOWN_HEADINGS:
+        if tail.startswith(_PHRASE_GOES_ON) and head not in KNOWN_HEADINGS:
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
         if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
             continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut

@@ -316,3 +316,29 @@ def test_class_first_patterns_match_their_lookbehind_first_forms():
         assert [m.span() for m in Ti._SPACE_BY_CJK.finditer(s)] == [m.span() for m in space.finditer(s)], s
         found += len(got)
     assert found > 10000
+
+
+def test_head_noun_search_span_bounds_every_match():
+    """head_noun_before_sentence searches only the first `before + _NOUN_THEN_SENTENCE_SPAN` characters: the bound
+    is above the widest a match and its lookahead can reach (the pattern with its lookahead made consuming), and
+    on random texts the answer is the whole text's."""
+    import re
+    from re import _parser
+
+    from fangan.lexicon import headings as H
+
+    pattern = H._HEAD_NOUN_BEFORE_SENTENCE.pattern
+    consuming = pattern.replace("(?=", "(?:", 1)
+    assert _parser.parse(consuming).getwidth()[1] < H._NOUN_THEN_SENTENCE_SPAN
+    rng = random.Random(51)
+    bits = ["保障措施", "按照", "建设", "区交通局要", "领导小组办公室负责", "工作", "措施", "，", "以", "目标", "各乡镇政府（含街道）负责",
+            "活动", "组织", "加强", "我局", "的", "。"]
+    whole = lambda t, b: (lambda m: m is not None and m.start() < b)(re.compile(pattern).search(t))
+    hits = 0
+    for _ in range(20000):
+        t = "".join(rng.choice(bits) for _ in range(rng.randint(0, 16)))
+        for before in (1, 5, 12, 24):
+            got = H.head_noun_before_sentence(t, before)
+            assert got == whole(t, before), (t, before)
+            hits += got
+    assert hits > 1000
