@@ -407,9 +407,7 @@ class TreeBuilder:
         numbering = self.numbering
         depth, kind, _ = numbering.where(marker)  # place(marker), read at once
         if kind not in _IN_SEQUENCE and self._continues_sentence(marker, kind):
-            self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
-                              "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
-            self._body(line)
+            self._reject(line)
             return
         self.last_line = None
         if hint is not None and numbering.place(marker, hint).depth != depth:
@@ -430,6 +428,88 @@ class TreeBuilder:
         numbering.push(marker, depth, hint, sec)
         if facts.circled if facts is not None else has_inline_circled(line):
             self._inline_circled(line, index)
+
+    def add_facts(self, lines: list[str], facts: list) -> None:
+        """add_line(line, i, facts=f) for every line and its facts (runin.line_facts), in one loop: a body line and a
+        numbered line are added here without the calls of add_line, where, _new_section and push (~93k lines and
+        60k sections on b20); a line that may open or continue an attachment, and every line of a document with
+        heading hints, go through add_line (tests/test_structure_once.py compares the two)."""
+        numbering = self.numbering
+        stack = numbering.stack  # (the numbering's one list, cut and appended to in place)
+        parent_styles, last = numbering.parent_style, numbering.last
+        roots, section_lines, chapters = self.roots, self.result.section_lines, self.chapters
+        add_line, hints = self.add_line, self.hints
+        fields = _ALL_SECTION_FIELDS
+        for index, (line, f) in enumerate(zip(lines, facts)):
+            if hints or self.attachment is not None or line[:1] == "附":
+                add_line(line, index, None, f)
+                continue
+            marker = f.marker
+            if marker is None:  # a body line (add_line's, with no hint)
+                self.last_line = line
+                if stack:
+                    top = stack[-1]
+                    if top.section is not None:
+                        body = top.body
+                        if body is None:
+                            self._append(top, line)
+                        else:
+                            body.append(line)
+                if f.circled:
+                    self._inline_circled(line, index)
+                continue
+            # numbering.where(marker): its first case (the style is open) here, the others by the call
+            style = marker.style
+            name = style.name
+            depth = len(stack) - 1
+            while depth >= 0 and stack[depth].style != name:
+                depth -= 1
+            if depth >= 0:
+                prev = stack[depth].value
+                value = marker.value
+                kind = "next" if value == prev + 1 else ("repeat" if value <= prev else "gap")
+            else:
+                depth, kind, _ = numbering.where(marker)
+            if kind not in _IN_SEQUENCE:
+                if self._continues_sentence(marker, kind):
+                    self._reject(line)
+                    continue
+                if kind in _WARNING_CODE:
+                    self.warnings.add(_WARNING_CODE[kind], _GAP_MESSAGE[kind], line)
+            self.last_line = None
+            if depth == 0:
+                self._note_restart(marker, line)
+            title = f.title
+            if title is None:
+                title = f.read_title()
+            # self._new_section(depth, marker.text, title, line, index, marker)
+            parent = stack[depth - 1].section if depth else None
+            siblings = parent.children if parent else roots
+            sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
+            sec = _new(Section)
+            _set(sec, "__dict__", {"id": sid, "marker": marker.text, "level": depth + 1, "title": title, "text": line,
+                                   "children": []})
+            _set(sec, "__pydantic_fields_set__", fields)
+            _set(sec, "__pydantic_extra__", None)
+            _set(sec, "__pydantic_private__", None)
+            siblings.append(sec)
+            section_lines[sid] = index
+            if style.rank <= CHAPTER_RANK:
+                chapters.append((sec, marker))
+            # numbering.push(marker, depth, None, sec)
+            del stack[depth:]
+            parent_name = stack[-1].style if stack else None
+            parent_styles.setdefault(name, parent_name)
+            last[name] = (marker.value, parent_name)
+            stack.append(_Open(name, style.rank, marker.value, None, sec))
+            if f.circled:
+                self._inline_circled(line, index)
+
+    def _reject(self, line: str) -> None:
+        """A numbered line kept as text (_continues_sentence)."""
+        self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
+                          "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
+        self._body(line)
 
     def _continues_sentence(self, marker: Marker, kind: str) -> bool:
         """`N、` out of sequence (`kind`: its placement's) right after a paragraph that stops mid-sentence:
@@ -548,9 +628,7 @@ def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbe
     `facts`: the splitter's facts of each line (runin.line_facts), which hold the markers too."""
     tree = TreeBuilder(hints, unnumbered_hints)
     if facts is not None:
-        add = tree.add_line
-        for i, (line, f) in enumerate(zip(lines, facts)):
-            add(line, i, None, f)
+        tree.add_facts(lines, facts)
     elif markers is None:
         for i, line in enumerate(lines):
             tree.add_line(line, i)

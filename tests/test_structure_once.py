@@ -366,3 +366,33 @@ def test_enumeration_gate_passes_every_character_a_pattern_opens_with():
             assert M.is_enumeration(s, marker) == plain, s
             checked += 1
     assert checked > 1000
+
+
+def _tree_dump(result):
+    return ([s.model_dump() for s in result.sections], result.section_lines, [w.model_dump() for w in result.warnings])
+
+
+def test_add_facts_is_add_line_per_line():
+    """TreeBuilder.add_facts (one loop: body lines and numbered lines added without add_line's calls) builds the
+    tree add_line builds line by line from the same facts: random documents (gaps, repeats, twins, circled
+    items, page numbers), the fixtures, attachments (附件 parts, a plan inside one) and heading hints."""
+    from fangan.structure import runin as R
+
+    extra = [["一、总则", "正文。", "附件1：名单", "张三", "附件2", "一、目的", "（一）细则", "二、要求"],
+             ["一、甲", "围绕中心工作开展各项工作持续推进落实各项任务要求不断提高工作水平和质量效益的", "2、绕", "二、乙"],
+             ["1.一", "①甲②乙", "2.二", "第一章 总则", "第一条 目的", "壹、", "附：《表》"]]
+    docs = _docs(300, 26) + [_lines(p) for p in FIXTURES] + extra
+    sections = warned = 0
+    for hints in ({}, {"总则": 1, "目的": 2, "正文。": 3}):
+        for lines in docs:
+            facts = R.facts_of(lines)
+            a = TreeBuilder(hints, unnumbered_hints=bool(hints))
+            a.add_facts(lines, facts)
+            b = TreeBuilder(hints, unnumbered_hints=bool(hints))
+            for i, (line, f) in enumerate(zip(lines, facts)):
+                b.add_line(line, i, None, f)
+            got = _tree_dump(a.finish())
+            assert got == _tree_dump(b.finish()), lines
+            sections += len(got[1])
+            warned += len(got[2])
+    assert sections > 2000 and warned > 100
