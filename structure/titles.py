@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.line_cache import line_cache
+from fangan.line_cache import MAX_CACHED_LINE
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter: [。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d)),
@@ -63,9 +63,34 @@ def first_delimiter(text: str) -> Optional[re.Match]:
     return None
 
 
-# a pure function of its arguments, and headings repeat across documents (指导思想, 保障措施)
-@line_cache()
+# the titles read so far, one plain dict per value of `whole_line` (a dict's get instead of line_cache's wrapper
+# and its key tuple: asked once per heading line the tree meets, ~11k on b20); at most MAX_TITLES texts of at most
+# MAX_CACHED_LINE characters, then started again
+_TITLES: dict[bool, dict[str, str]] = {False: {}, True: {}}
+MAX_TITLES = 16384
+
+
 def heading_title(rest: str, whole_line: bool) -> str:
+    """The title of a heading whose text after its marker is `rest` (`whole_line`: the line is short and holds no
+    sentence mark). A pure function of its arguments, and headings repeat across documents (指导思想, 保障措施):
+    remembered."""
+    memo = _TITLES[whole_line]
+    got = memo.get(rest)
+    if got is None:
+        got = _read_title(rest, whole_line)
+        if len(rest) <= MAX_CACHED_LINE:
+            if len(memo) >= MAX_TITLES:
+                memo.clear()
+            memo[rest] = got
+    return got
+
+
+def _clear_titles() -> None:
+    for memo in _TITLES.values():
+        memo.clear()
+
+
+def _read_title(rest: str, whole_line: bool) -> str:
     rest = rest.strip()
     if not rest:
         return ""
@@ -77,6 +102,10 @@ def heading_title(rest: str, whole_line: bool) -> str:
     body_follows = len(parts) > 1 and len(parts[1].strip()) > 0
     # a phrase with its body after it is a run-in heading; a lone sentence is a plain item
     return seg if is_title_phrase(seg) or (body_follows and is_run_in_title(seg)) else ""
+
+
+heading_title.__wrapped__ = _read_title  # the title as read, without the memo
+heading_title.cache_clear = _clear_titles
 
 
 def is_run_in_title(seg: str) -> bool:

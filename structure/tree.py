@@ -440,6 +440,7 @@ class TreeBuilder:
         roots, section_lines, chapters = self.roots, self.result.section_lines, self.chapters
         add_line, hints = self.add_line, self.hints
         fields = _ALL_SECTION_FIELDS
+        by_code = self.warnings.by_code
         for index, (line, f) in enumerate(zip(lines, facts)):
             if hints or self.attachment is not None or line[:1] == "附":
                 add_line(line, index, None, f)
@@ -471,11 +472,20 @@ class TreeBuilder:
             else:
                 depth, kind, _ = numbering.where(marker)
             if kind not in _IN_SEQUENCE:
-                if self._continues_sentence(marker, kind):
+                # (only an arabic N、 may continue a sentence: _continues_sentence's own first test, without its call)
+                if style.arabic and marker.text[-1:] == "、" and self._continues_sentence(marker, kind):
                     self._reject(line)
                     continue
-                if kind in _WARNING_CODE:
-                    self.warnings.add(_WARNING_CODE[kind], _GAP_MESSAGE[kind], line)
+                # self.warnings.add(code, …, line) once the code has its warning (~25k gaps and repeats on b20)
+                code = _WARNING_CODE[kind]
+                tally = by_code.get(code)
+                if tally is None:
+                    self.warnings.add(code, _GAP_MESSAGE[kind], line)
+                else:
+                    tally = tally[1]
+                    tally[0] += 1
+                    if len(tally[1]) < EXAMPLES:
+                        tally[1].append(line[:40])
             self.last_line = None
             if depth == 0:
                 self._note_restart(marker, line)

@@ -342,3 +342,21 @@ def test_head_noun_search_span_bounds_every_match():
             assert got == whole(t, before), (t, before)
             hits += got
     assert hits > 1000
+
+
+def test_heading_title_memo_is_the_title_as_read(monkeypatch):
+    """heading_title remembers a text's title per value of `whole_line` (bounded, started again when full; a long
+    text is never kept): always what _read_title reads."""
+    from fangan.structure import titles as Ti
+
+    monkeypatch.setattr(Ti, "MAX_TITLES", 7)
+    Ti.heading_title.cache_clear()
+    rng = random.Random(61)
+    bits = ["指导思想", "：", "。", "以", "加强", "，", " ", "（2026 年 4 月）", "8：00", "工作", "保障措施", "的", "、"]
+    texts = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 9))) for _ in range(3000)] + ["加强" * 400]
+    for t in texts + texts[:500]:
+        for whole in (False, True):
+            assert Ti.heading_title(t, whole) == Ti._read_title(t, whole)
+            assert len(Ti._TITLES[whole]) <= 7 and all(len(k) <= Ti.MAX_CACHED_LINE for k in Ti._TITLES[whole])
+    Ti.heading_title.cache_clear()
+    assert not Ti._TITLES[False] and not Ti._TITLES[True]
