@@ -27,13 +27,14 @@ UNNUMBERED_HEADING_FORMATS = ("md",)
 
 def build(text: str, title_hint: Optional[str], heading_hints: dict, title_candidates: list,
           source_format: Optional[str] = None) -> StructureResult:
-    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]  # each line stripped once
+    lines = list(filter(None, map(str.strip, text.split("\n"))))  # each line stripped once, the empty ones left out
     chosen = choose_title(lines, title_candidates, title_hint)
     lines, split_repairs, facts = split_run_in_facts(chosen.lines)
     tree = build_tree(lines, heading_hints, unnumbered_hints=source_format in UNNUMBERED_HEADING_FORMATS, facts=facts)
     # 附件 parts are the plan's attachments, not its sections: they are kept apart in the record
-    sections = [s for s in tree.sections if not is_attachment(s)]
-    attachments = [s for s in tree.sections if is_attachment(s)]
+    sections, attachments = [], []
+    for s in tree.sections:
+        (attachments if is_attachment(s) else sections).append(s)
     return StructureResult(title=chosen.title, lines=lines, sections=sections, attachments=attachments,
                            repairs=list(chosen.repairs) + split_repairs, section_lines=tree.section_lines,
                            warnings=tree.warnings)

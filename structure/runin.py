@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from itertools import compress
 from operator import attrgetter
 from typing import Optional
 
@@ -34,7 +35,7 @@ from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumer
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from fangan.line_cache import line_cache
+from fangan.line_cache import MAX_CACHED_LINE, line_cache
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering, has_inline_circled, section_title
 
@@ -63,20 +64,24 @@ _MAY_BREAK_BEFORE_MARKER = re.compile(r"[。；;！？!?：:\s]\s*" + _HEADING_A
 _AFTER_ANY = re.compile(r"(?:[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]\s*|(?<=\S)\s+)" + _MARKER_AHEAD
                         # a numeral or bracket marker right after a time or date (15:30二、主题)
                         + r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])" + _ANY_STYLE_AHEAD)
-# where _AFTER_ANY's matches end, found from the marker's first character and looking back (the
-# regex engine skips to those characters instead of trying three alternatives at every hanzi): a
-# hanzi or closing mark right before it, a space (after some text: `_after_any_ends` drops a leading
-# run of spaces), or a digit before a numeral or bracket
-_AT_ANY_BREAK = re.compile(r"(?=[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾])"
-                           r"(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】])|(?<=\s)"
-                           r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))" + _ANY_STYLE_AHEAD)
+# where _AFTER_ANY's matches end (the match's start: it takes the marker's first character), found from that
+# character and looking back: a hanzi or closing mark right before it, a space (after some text:
+# `_after_any_ends` drops a leading run of spaces), or a digit before a numeral or bracket; then a marker
+# style must match there, a lookahead run from inside a one-character lookbehind (it starts at the character
+# taken). Opening with the character class lets the regex engine skip to those characters; the zero-width form
+# (?=[第…])(?:(?<=…)|(?<=\s)|(?<=\d)(?=…))(?=style…) was tried at every position (same positions:
+# tests/test_structure_gates.py)
+_FIRST_CLASS = "[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]"
+_AT_ANY_BREAK = re.compile(_FIRST_CLASS + r"(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】]" + _FIRST_CLASS + r")"
+                           r"|(?<=\s" + _FIRST_CLASS + r")|(?<=\d[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))"
+                           r"(?<=" + _ANY_STYLE_AHEAD + _FIRST_CLASS + ")")
 
 
 def _after_any_ends(line: str) -> list[int]:
-    """[m.end() for m in _AFTER_ANY.finditer(line)], faster: a match ends where _AT_ANY_BREAK
-    matches (matches cannot overlap: each ends before a marker's first character, which is no
+    """[m.end() for m in _AFTER_ANY.finditer(line)], faster: a match ends where _AT_ANY_BREAK's
+    matches start (matches cannot overlap: each ends before a marker's first character, which is no
     space), except after spaces that open the line (_AFTER_ANY's space run needs text before it)."""
-    ends = [m.end() for m in _AT_ANY_BREAK.finditer(line)]
+    ends = [m.start() for m in _AT_ANY_BREAK.finditer(line)]
     if not ends:
         return ends
     if line[:1].isspace():
@@ -134,6 +139,8 @@ _PUNCT = "，,。；;：:、）)”！？!?"
 SURE_CUT = KNOWN_HEADING_SCORE + SENTENCE_START_SCORE
 MIN_HEAD, MAX_HEAD = 2, 24
 HEAD_FINAL_WORDS = tuple(HEAD_FINAL)
+# a heading noun or field that continues a phrase (split_run_in_heading; joined once, not per candidate cut)
+_PHRASE_GOES_ON = HEAD_FINAL_WORDS + HEADING_FIELDS
 # a number may skip this much inside a flattened line (三、 → 五、) and still be a heading there
 MAX_SKIP = 1
 
@@ -199,7 +206,7 @@ def split_run_in_heading(rest: str, threshold: int = CUT_THRESHOLD) -> Optional[
         head, tail = rest[:pos], rest[pos:]
         if not (MIN_HEAD <= len(head) <= MAX_HEAD) or not tail or tail.startswith(NOT_SENTENCE_START) or tail[0] in _PUNCT:
             continue  # a cut before punctuation leaves the heading's own colon or comma to the body
-        if tail.startswith(HEAD_FINAL_WORDS + HEADING_FIELDS) and head not in KNOWN_HEADINGS:
+        if tail.startswith(_PHRASE_GOES_ON) and head not in KNOWN_HEADINGS:
             continue  # a heading noun after the cut: the phrase goes on (基础设施 / 建设)
         if tail.startswith(NAME_END) and not (is_known_heading(head, tail) and unit_subject(tail)):
             continue  # the end of a unit's name (组织领导 / 小组); 阶段安排 / 领导小组办公室负责… is a cut
@@ -287,12 +294,10 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
     (_MAY_BREAK_BEFORE_MARKER, a superset of _AFTER_SENTENCE's candidates). `facts`: the lines'
     `line_facts`, when the caller read them."""
     if facts is None:
-        facts = [line_facts(ln) for ln in lines]
+        facts = facts_of(lines)
     hidden = 0
     breaks = set()
-    for i, f in enumerate(facts):
-        if not f.may_break:
-            continue  # _hidden_markers would say 0
+    for i in compress(range(len(facts)), map(_MAY_BREAK, facts)):  # (the others: _hidden_markers would say 0)
         breaks.add(i)
         hidden += _hidden_markers(lines[i])
         if hidden >= FLAT_MIN_MARKERS:
@@ -301,7 +306,7 @@ def _flattened(lines: list[str], facts: Optional[list] = None) -> tuple[bool, Op
     # a line adds at most one run-in heading, and only a line with a marker after its own may: when
     # fewer lines than `need` have one, the numbering need not be walked (most documents)
     with_run_in = 0
-    for f in facts:
+    for f in filter(_MARKER, facts):  # (a line without a marker has no run-in markers: run_in is ())
         run_in = f.run_in
         if run_in is None:
             run_in = f.read_run_in()
@@ -360,7 +365,7 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Opti
     `enough`: the caller only asks whether the count reaches it; counting stops there."""
     numbering = Numbering()
     count = 0
-    for f in (facts if facts is not None else [line_facts(ln) for ln in lines]):
+    for f in (facts if facts is not None else facts_of(lines)):
         if enough is not None and count >= enough:
             break
         first, following = f.marker, f.run_in
@@ -368,34 +373,33 @@ def _run_in_headings(lines: list[str], enough: Optional[int] = None, facts: Opti
             continue
         if following is None:
             following = f.read_run_in()
-        numbering.take(first, numbering.place(first))
+        numbering.push(first, numbering.where(first)[0])
         for marker in following:
-            placement = numbering.place(marker)
-            if placement.kind == "continue" or (
-                    placement.kind == "next" and (placement.depth < len(numbering.stack) or marker.value == 1)):
+            depth, kind, _ = numbering.where(marker)
+            if kind == "continue" or (kind == "next" and (depth < len(numbering.stack) or marker.value == 1)):
                 count += 1
-                numbering.take(marker, placement)
+                numbering.push(marker, depth)
                 break
     return count
 
 
 def _accepts_run_in(numbering: Numbering, marker: Marker, anywhere: bool, after_label: bool = False,
                     after_break: bool = False) -> bool:
-    placement = numbering.place(marker)
-    if placement.kind in ("next", "continue"):
+    depth, kind, expected = numbering.where(marker)  # numbering.place(marker)'s fields
+    if kind in ("next", "continue"):
         return True
     if anywhere and after_label and marker.value == 1:
         return True  # 要求： 1. …: a label opens a new list, whatever was numbered before
-    if anywhere and after_break and marker.style.rank <= 1 and placement.kind == "gap" and marker.value > placement.expected:
+    if anywhere and after_break and marker.style.rank <= 1 and kind == "gap" and marker.value > expected:
         return True  # a chapter (四、) after a line break that skipped numbers: the tree keeps it with a warning
     # flattened text: a style already open may skip or repeat a number, as the tree keeps it; not right
     # after a hanzi, where a numeral is often part of a word (统一、权威, 高一、高二)
-    if not anywhere or placement.depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
+    if not anywhere or depth >= len(numbering.stack) or (not after_break and not marker.style.arabic):
         return False
-    if numbering.stack[placement.depth].style != marker.style.name:
+    if numbering.stack[depth].style != marker.style.name:
         return False
     # …专业点评 1.由专业老师…: after a break a list may start again at 1 under an unnumbered label
-    return placement.expected - 1 <= marker.value <= placement.expected + MAX_SKIP or (after_break and marker.value == 1)
+    return expected - 1 <= marker.value <= expected + MAX_SKIP or (after_break and marker.value == 1)
 
 
 # an attachment run into the text before it in flattened text: …军训最佳连队。 附：活动安排表 …
@@ -436,20 +440,41 @@ def _judged(first: Optional[Marker], found: tuple, numbering, anywhere: bool) ->
     """The candidates the numbering accepts, in order, each taken before the next is judged."""
     sim = numbering.copy()  # the numbering as it would go on
     if first:
-        sim.take(first, sim.place(first))
+        sim.push(first, sim.where(first)[0])
     cuts = []
     for pos, marker, after_label, broke in found:
         if _accepts_run_in(sim, marker, anywhere, after_label, broke):
-            sim.take(marker, sim.place(marker))
+            sim.push(marker, sim.where(marker)[0])
             cuts.append(pos)
     return cuts
 
 
-@line_cache()
+# the candidates of the lines read so far, one plain dict per value of `anywhere` (asked for every line of a
+# flattened document: a dict's get instead of line_cache's wrapper and its key tuple); bounded as _FACTS is
+_CANDIDATES: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
+
+
 def _run_in_candidates(line: str, anywhere: bool) -> tuple:
     """_candidates of a line as the splitter asks (no pattern given): a function of the line and
     whether its document is flattened, and lines repeat within and across documents."""
-    return _candidates(line, anywhere, None)
+    memo = _CANDIDATES[anywhere]
+    got = memo.get(line)
+    if got is None:
+        got = _candidates(line, anywhere, None)
+        if len(line) <= MAX_CACHED_LINE:
+            if len(memo) >= MAX_FACTS:
+                memo.clear()
+            memo[line] = got
+    return got
+
+
+def _clear_candidates() -> None:
+    for memo in _CANDIDATES.values():
+        memo.clear()
+
+
+_run_in_candidates.cache_clear = _clear_candidates
+_run_in_candidates.__wrapped__ = lambda line, anywhere: _candidates(line, anywhere, None)
 
 
 def _candidates(line: str, anywhere: bool, after: Optional[re.Pattern]) -> tuple:
@@ -591,15 +616,17 @@ def _heading_cut(rest: str, flat: bool, sibling_ran_in: bool) -> tuple[Optional[
     """Where the heading phrase of an item (`rest`, the text after its marker) ends and its body
     begins, or None; and whether the phrase ranking (`split_run_in_heading`) found it. A function of
     the item's text and two facts about its document, so repeated items are decided once."""
-    dated = _DATED_STAGE.match(rest)
+    # (_DATED_STAGE needs the word 阶段: one substring search skips its pattern on the other items)
+    dated = _DATED_STAGE.match(rest) if "阶段" in rest else None
     if dated:
         return dated.end(), False  # a stage with its dates is cut off in any text
     # outside flattened text only a known heading opening a sentence is cut off (一、指导思想以…)
-    if flat or _runs_on(rest):
+    runs_on = flat or _runs_on(rest)  # (asked once: the space cut and the threshold both read it)
+    if runs_on:
         at = space_cut(rest)  # (a run-on line too: 一、督查组成员 督查组工作由…)
         if at is not None:
             return at, False
-    loose = flat or _runs_on(rest) or sibling_ran_in
+    loose = runs_on or sibling_ran_in
     return split_run_in_heading(rest, CUT_THRESHOLD if loose else SURE_CUT), True
 
 
@@ -617,8 +644,9 @@ class _PlacedWhenRead:
 
     def copy(self) -> Numbering:
         numbering = self.numbering
+        where, push = numbering.where, numbering.push
         for m in self.unplaced:
-            numbering.take(m, numbering.place(m))
+            push(m, where(m)[0])
         self.unplaced.clear()
         return numbering.copy()
 
@@ -677,8 +705,56 @@ class LineFacts:
         return got
 
 
-@line_cache()
+# the facts of the lines read so far (a plain dict: a document's facts are one C-level map of its get, see
+# `facts_of`); at most MAX_FACTS lines of at most MAX_CACHED_LINE characters, MAX_FACTS_CHARS in all, then
+# started again (a benchmark corpus of 20 MB holds ~18,500 distinct lines: the lru bound of 16,384 thrashed)
+_FACTS: dict[str, "LineFacts"] = {}
+_known_facts = _FACTS.get
+MAX_FACTS = 32768
+MAX_FACTS_CHARS = 4_000_000
+_facts_chars = 0
+
+
 def line_facts(line: str) -> LineFacts:
+    """The facts of one line (`_read_facts`), remembered."""
+    f = _known_facts(line)
+    if f is None:
+        f = _read_facts(line)
+        if len(line) <= MAX_CACHED_LINE:
+            _remember_facts(line, f)
+    return f
+
+
+def _remember_facts(line: str, f: LineFacts) -> None:
+    global _facts_chars
+    if len(_FACTS) >= MAX_FACTS or _facts_chars >= MAX_FACTS_CHARS:
+        _FACTS.clear()
+        _facts_chars = 0
+    _FACTS[line] = f
+    _facts_chars += len(line)
+
+
+def _clear_facts() -> None:
+    global _facts_chars
+    _FACTS.clear()
+    _facts_chars = 0
+
+
+line_facts.cache_clear = _clear_facts
+
+
+def facts_of(lines: list[str]) -> list[LineFacts]:
+    """[line_facts(ln) for ln in lines], with the lines already read found by one map of the memo's get
+    (most lines of a document were read before: a Python call per line cost more than the lookup)."""
+    facts = list(map(_known_facts, lines))
+    if None in facts:
+        for i, f in enumerate(facts):
+            if f is None:
+                facts[i] = line_facts(lines[i])
+    return facts
+
+
+def _read_facts(line: str) -> LineFacts:
     f = LineFacts()
     f.line = line
     # the marker (no marker opens with any other first character, where match_marker says None at once)
@@ -688,8 +764,10 @@ def line_facts(line: str) -> LineFacts:
     f.may_break = _MAY_BREAK_BEFORE_MARKER.search(line) is not None
     # _AFTER_SENTENCE's matches are _MAY_BREAK_BEFORE_MARKER's too: a line that fails the second holds none
     f.may_hold = f.may_break and _may_hold_run_in(line) is not None
-    f.dangling = line.rstrip()[-1:] in _DANGLING_END  # _reattach_dangling's own first test
-    f.blank = not line.strip()
+    # _reattach_dangling's own first test: the last character before trailing spaces (most lines have none: no copy)
+    last = line[-1:]
+    f.dangling = (line.rstrip()[-1:] if last.isspace() else last) in _DANGLING_END
+    f.blank = not line or line.isspace()  # (not line.strip())
     f.rest = f.title = None
     if f.marker is not None:
         rest = line[f.marker.end:]
@@ -706,7 +784,12 @@ def line_facts(line: str) -> LineFacts:
     return f
 
 
+line_facts.__wrapped__ = _read_facts  # the facts as read, without the memo
+
+
 _MAY_JOIN = attrgetter("may_join")
+_MAY_BREAK = attrgetter("may_break")
+_MARKER = attrgetter("marker")  # (a Marker is always true)
 
 
 def _quiet(facts: list[LineFacts]) -> bool:
@@ -730,11 +813,11 @@ def _quiet(facts: list[LineFacts]) -> bool:
 def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[LineFacts]]:
     """split_run_in, and the facts of each body line (`line_facts`), read once here for the tree."""
     changes: list[Change] = []
-    facts = [line_facts(ln) for ln in lines]
+    facts = facts_of(lines)
     if any(map(_MAY_JOIN, facts)):  # most documents: no line a wrapped heading's join needs (_may_join's pairs)
         joined = _join_wrapped_headings(lines, changes)
         if len(joined) != len(lines):  # lines were joined: their facts are read again
-            facts = [line_facts(ln) for ln in joined]
+            facts = facts_of(joined)
         lines = joined
     flat = _flattened(lines, facts)[0]
     if not flat and not changes and _quiet(facts):
@@ -806,7 +889,7 @@ def split_run_in_facts(lines: list[str]) -> tuple[list[str], list[Repair], list[
     if changes or len(out) != len(lines):
         joined = _join_wrapped_headings(out, changes, frozenset(bodies))
         if len(joined) != len(out):  # lines were joined: their facts are read again
-            kept = [line_facts(ln) for ln in joined]
+            kept = facts_of(joined)
         out = joined
     repairs = [Repair(step="split_run_in_headings", count=len(changes), changes=changes[:40])] if changes else []
     return out, repairs, kept

@@ -54,7 +54,12 @@ _UNREAD = object()
 
 
 _SECTION_FIELDS = frozenset(Section.model_fields)
+# the fields set of every section the tree makes, one set shared (a set of 6 names copied per section cost a quarter
+# of a microsecond; every field is set, so pydantic only ever adds a name already in it, and nothing in the
+# pipeline asks for unset fields)
+_ALL_SECTION_FIELDS = set(_SECTION_FIELDS)
 _set = object.__setattr__
+_new = object.__new__
 
 
 def _construct_section(id: str, marker: str, level: int, title: str, text: str, children: list[Section]) -> Section:
@@ -170,6 +175,11 @@ class Numbering:
                 return Placement(depth, "unnumbered", 0)
             return Placement(depth, *self._number_kind(marker, depth))
         assert marker is not None
+        return Placement(*self.where(marker))
+
+    def where(self, marker: Marker) -> tuple[int, str, int]:
+        """place(marker) without a hint, as the tuple (depth, kind, expected): the tree and the run-in
+        splitter place every heading this way and read the three fields at once (no Placement made)."""
         style = marker.style.name
         stack = self.stack
         i = len(stack) - 1
@@ -180,14 +190,14 @@ class Numbering:
             # i, what _open_index finds); what _number_kind decides there, without its call
             prev = stack[i].value
             value = marker.value
-            return Placement(i, "next" if value == prev + 1 else ("repeat" if value <= prev else "gap"), prev + 1)
+            return i, "next" if value == prev + 1 else ("repeat" if value <= prev else "gap"), prev + 1
         twin = TWINS.get(style)
         j = self._open_index(twin) if twin else None
         if j is not None:
             if marker.value == self.stack[j].value + 1:
-                return Placement(j, "next", marker.value)  # 1、 then 2.: one list, written two ways
+                return j, "next", marker.value  # 1、 then 2.: one list, written two ways
             if marker.value == 1:
-                return Placement(len(self.stack), "next", 1)  # 6、议程 then 1.…: a list inside the item
+                return len(self.stack), "next", 1  # 6、议程 then 1.…: a list inside the item
         depth = None
         if style in self.parent_style:
             # the document nested this style under one of equal or lower usual rank: follow the document
@@ -204,7 +214,7 @@ class Numbering:
             depth = len(self.stack)
             while depth and self.stack[depth - 1].hint is None and self.stack[depth - 1].rank >= marker.style.rank:
                 depth -= 1
-        return Placement(depth, *self._number_kind(marker, depth))
+        return (depth,) + self._number_kind(marker, depth)
 
     def _number_kind(self, marker: Marker, depth: int) -> tuple[str, int]:
         style = marker.style.name
@@ -225,12 +235,17 @@ class Numbering:
         return "gap", 1
 
     def accepts(self, marker: Marker) -> bool:
-        return self.place(marker).kind in ("next", "continue")
+        return self.where(marker)[1] in ("next", "continue")
 
     def take(self, marker: Optional[Marker], placement: Placement, hint: Optional[int] = None,
              section: Optional[Section] = None) -> None:
+        self.push(marker, placement.depth, hint, section)
+
+    def push(self, marker: Optional[Marker], depth: int, hint: Optional[int] = None,
+             section: Optional[Section] = None) -> None:
+        """take() of a placement at `depth` (the depth where() said)."""
         stack = self.stack
-        del stack[placement.depth:]
+        del stack[depth:]
         parent = stack[-1].style if stack else None
         if marker is None:
             stack.append(_Open("", -1.0, 0, hint, section))
@@ -316,13 +331,19 @@ class TreeBuilder:
 
     # --- adding sections ---------------------------------------------------------------------
 
-    def _new_section(self, placement: Placement, marker_text: str, title: str, line: str, index: int,
+    def _new_section(self, depth: int, marker_text: str, title: str, line: str, index: int,
                      marker: Optional[Marker] = None) -> Section:
-        stack = self.numbering.stack
-        parent = stack[placement.depth - 1].section if placement.depth else None
+        """A section opened at `depth` (a child of the open section at depth - 1)."""
+        parent = self.numbering.stack[depth - 1].section if depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        sec = _construct_section(sid, marker_text, placement.depth + 1, title, line, [])
+        # _construct_section(sid, marker_text, depth + 1, title, line, []), without its call (~60k sections on b20)
+        sec = _new(Section)
+        _set(sec, "__dict__", {"id": sid, "marker": marker_text, "level": depth + 1, "title": title, "text": line,
+                               "children": []})
+        _set(sec, "__pydantic_fields_set__", _ALL_SECTION_FIELDS)
+        _set(sec, "__pydantic_extra__", None)
+        _set(sec, "__pydantic_private__", None)
         siblings.append(sec)
         self.result.section_lines[sid] = index
         if marker is not None and marker.style.rank <= CHAPTER_RANK:
@@ -360,7 +381,17 @@ class TreeBuilder:
         if self.hints and len(line) <= MAX_HINTED_LINE:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
-            self._body(line)
+            # self._body(line), without its call and _append's (most body lines continue a section's list)
+            self.last_line = line
+            stack = self.numbering.stack
+            if stack:
+                top = stack[-1]
+                if top.section is not None:
+                    body = top.body
+                    if body is None:
+                        self._append(top, line)
+                    else:
+                        body.append(line)
             # most lines: no circled number after their first character
             if facts.circled if facts is not None else has_inline_circled(line):
                 self._inline_circled(line, index)
@@ -368,49 +399,139 @@ class TreeBuilder:
         if marker is None:
             self.last_line = None  # a heading line ends what came before it
             placement = self.numbering.place(None, hint)
-            sec = self._new_section(placement, "", clean_title(line.rstrip("。；;：: ")), line, index)
+            sec = self._new_section(placement.depth, "", clean_title(line.rstrip("。；;：: ")), line, index)
             self.numbering.take(None, placement, hint, sec)
             return
         # a numbered line is placed by its numbering; the format's level only checks it (pages style
         # sub-items as headings and leave chapters plain, so a level alone is weaker evidence)
-        placement = self.numbering.place(marker)
-        if placement.kind not in _IN_SEQUENCE and self._continues_sentence(marker, placement):
-            self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
-                              "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
-            self._body(line)
+        numbering = self.numbering
+        depth, kind, _ = numbering.where(marker)  # place(marker), read at once
+        if kind not in _IN_SEQUENCE and self._continues_sentence(marker, kind):
+            self._reject(line)
             return
         self.last_line = None
-        if hint is not None and self.numbering.place(marker, hint).depth != placement.depth:
+        if hint is not None and numbering.place(marker, hint).depth != depth:
             self.warnings.add("heading_level_conflict",
                               "the format's heading level and the marker's place in the numbering disagree (the numbering wins)",
                               line)
-        if placement.kind in _WARNING_CODE:
-            self.warnings.add(_WARNING_CODE[placement.kind], _GAP_MESSAGE[placement.kind], line)
-        if placement.depth == 0:
-            self._note_restart(marker, placement, line)
+        if kind in _WARNING_CODE:
+            self.warnings.add(_WARNING_CODE[kind], _GAP_MESSAGE[kind], line)
+        if depth == 0:
+            self._note_restart(marker, line)
         if facts is None:
             title = section_title(line, marker)
         else:  # the line's facts keep its title once read
             title = facts.title
             if title is None:
                 title = facts.read_title()
-        sec = self._new_section(placement, marker.text, title, line, index, marker)
-        self.numbering.take(marker, placement, hint, sec)
+        sec = self._new_section(depth, marker.text, title, line, index, marker)
+        numbering.push(marker, depth, hint, sec)
         if facts.circled if facts is not None else has_inline_circled(line):
             self._inline_circled(line, index)
 
-    def _continues_sentence(self, marker: Marker, placement: Placement) -> bool:
-        """`N、` out of sequence right after a paragraph that stops mid-sentence: the page numbers of
-        document-sharing sites look like this (围 / 2、绕), headings do not."""
-        if placement.kind not in ("gap", "repeat", "start") or not marker.style.arabic or not marker.text.endswith("、"):
+    def add_facts(self, lines: list[str], facts: list) -> None:
+        """add_line(line, i, facts=f) for every line and its facts (runin.line_facts), in one loop: a body line and a
+        numbered line are added here without the calls of add_line, where, _new_section and push (~93k lines and
+        60k sections on b20); a line that may open or continue an attachment, and every line of a document with
+        heading hints, go through add_line (tests/test_structure_once.py compares the two)."""
+        numbering = self.numbering
+        stack = numbering.stack  # (the numbering's one list, cut and appended to in place)
+        parent_styles, last = numbering.parent_style, numbering.last
+        roots, section_lines, chapters = self.roots, self.result.section_lines, self.chapters
+        add_line, hints = self.add_line, self.hints
+        fields = _ALL_SECTION_FIELDS
+        by_code = self.warnings.by_code
+        for index, (line, f) in enumerate(zip(lines, facts)):
+            if hints or self.attachment is not None or line[:1] == "附":
+                add_line(line, index, None, f)
+                continue
+            marker = f.marker
+            if marker is None:  # a body line (add_line's, with no hint)
+                self.last_line = line
+                if stack:
+                    top = stack[-1]
+                    if top.section is not None:
+                        body = top.body
+                        if body is None:
+                            self._append(top, line)
+                        else:
+                            body.append(line)
+                if f.circled:
+                    self._inline_circled(line, index)
+                continue
+            # numbering.where(marker): its first case (the style is open) here, the others by the call
+            style = marker.style
+            name = style.name
+            depth = len(stack) - 1
+            while depth >= 0 and stack[depth].style != name:
+                depth -= 1
+            if depth >= 0:
+                prev = stack[depth].value
+                value = marker.value
+                kind = "next" if value == prev + 1 else ("repeat" if value <= prev else "gap")
+            else:
+                depth, kind, _ = numbering.where(marker)
+            if kind not in _IN_SEQUENCE:
+                # (only an arabic N、 may continue a sentence: _continues_sentence's own first test, without its call)
+                if style.arabic and marker.text[-1:] == "、" and self._continues_sentence(marker, kind):
+                    self._reject(line)
+                    continue
+                # self.warnings.add(code, …, line) once the code has its warning (~25k gaps and repeats on b20)
+                code = _WARNING_CODE[kind]
+                tally = by_code.get(code)
+                if tally is None:
+                    self.warnings.add(code, _GAP_MESSAGE[kind], line)
+                else:
+                    tally = tally[1]
+                    tally[0] += 1
+                    if len(tally[1]) < EXAMPLES:
+                        tally[1].append(line[:40])
+            self.last_line = None
+            if depth == 0:
+                self._note_restart(marker, line)
+            title = f.title
+            if title is None:
+                title = f.read_title()
+            # self._new_section(depth, marker.text, title, line, index, marker)
+            parent = stack[depth - 1].section if depth else None
+            siblings = parent.children if parent else roots
+            sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
+            sec = _new(Section)
+            _set(sec, "__dict__", {"id": sid, "marker": marker.text, "level": depth + 1, "title": title, "text": line,
+                                   "children": []})
+            _set(sec, "__pydantic_fields_set__", fields)
+            _set(sec, "__pydantic_extra__", None)
+            _set(sec, "__pydantic_private__", None)
+            siblings.append(sec)
+            section_lines[sid] = index
+            if style.rank <= CHAPTER_RANK:
+                chapters.append((sec, marker))
+            # numbering.push(marker, depth, None, sec)
+            del stack[depth:]
+            parent_name = stack[-1].style if stack else None
+            parent_styles.setdefault(name, parent_name)
+            last[name] = (marker.value, parent_name)
+            stack.append(_Open(name, style.rank, marker.value, None, sec))
+            if f.circled:
+                self._inline_circled(line, index)
+
+    def _reject(self, line: str) -> None:
+        """A numbered line kept as text (_continues_sentence)."""
+        self.warnings.add("heading_rejected", "a number out of sequence that continues the sentence before it "
+                          "(a page number left by a document-sharing site?) is kept as text", line, keep_all=True)
+        self._body(line)
+
+    def _continues_sentence(self, marker: Marker, kind: str) -> bool:
+        """`N、` out of sequence (`kind`: its placement's) right after a paragraph that stops mid-sentence:
+        the page numbers of document-sharing sites look like this (围 / 2、绕), headings do not."""
+        if kind not in ("gap", "repeat", "start") or not marker.style.arabic or not marker.text.endswith("、"):
             return False
         prev = self.last_line
         return prev is not None and len(prev) > WHOLE_LINE_HEADING and prev[-1] not in SENTENCE_END
 
-    def _note_restart(self, marker: Marker, placement: Placement, line: str) -> None:
-        """A top-level numbering that starts again at 1 after a full sequence: several plans on one page."""
-        if placement.depth != 0:
-            return
+    def _note_restart(self, marker: Marker, line: str) -> None:
+        """A top-level numbering that starts again at 1 after a full sequence: several plans on one page
+        (`marker` opens a top-level section)."""
         if marker.value == 1 and self.top_max is not None and self.top_max >= 3:
             self.warnings.add("several_plans", "the top-level numbering starts again: the page may hold several plans", line)
         # a running maximum (the max of a growing list was quadratic in a page of many top-level items)
@@ -426,10 +547,10 @@ class TreeBuilder:
             marker = match_marker(piece)
             if marker is None or not self.numbering.accepts(marker):
                 continue
-            placement = self.numbering.place(marker)
+            depth = self.numbering.where(marker)[0]
             # inline list items carry no heading of their own
-            sec = self._new_section(placement, marker.text, "", piece, index, marker)
-            self.numbering.take(marker, placement, None, sec)
+            sec = self._new_section(depth, marker.text, "", piece, index, marker)
+            self.numbering.push(marker, depth, None, sec)
 
     # --- attachments -------------------------------------------------------------------------
 
@@ -445,7 +566,7 @@ class TreeBuilder:
         if m and (self.attachment is None or self.attachment_plan or self.attachment_chars >= ATTACHMENT_BODY):
             self.numbering.stack.clear()
             marker = m.group("kind") + (m.group("n") or "")
-            sec = self._new_section(Placement(0, "next", 0), marker, m.group("rest").rstrip("。；;：: "), line, index)
+            sec = self._new_section(0, marker, m.group("rest").rstrip("。；;：: "), line, index)
             # hint 0: no heading level of the format closes an attachment, only the next 附件 does
             self.attachment_open = _Open("附件", -1.0, 0, 0, sec)
             self.numbering.stack.append(self.attachment_open)
@@ -517,9 +638,7 @@ def build_tree(lines: list[str], hints: Optional[dict[str, int]] = None, unnumbe
     `facts`: the splitter's facts of each line (runin.line_facts), which hold the markers too."""
     tree = TreeBuilder(hints, unnumbered_hints)
     if facts is not None:
-        add = tree.add_line
-        for i, line in enumerate(lines):
-            add(line, i, None, facts[i])
+        tree.add_facts(lines, facts)
     elif markers is None:
         for i, line in enumerate(lines):
             tree.add_line(line, i)

@@ -268,3 +268,35 @@ def test_quiet_documents_skip_only_a_walk_that_changes_nothing(monkeypatch):
     assert len(quiet) > 30 and len(docs) - len(quiet) > 300
     for d in quiet:
         assert split(d)[:2] == (d, [])
+
+
+def test_facts_of_a_document_are_each_lines_facts_memo_full_or_cleared(monkeypatch):
+    """facts_of (one map of the memo's get, then the lines not yet read) gives each line's facts, in
+    order, whatever the memo holds: empty, partly filled, started again when full; a line longer than
+    the memo's bound is read every time and never kept."""
+    docs = _documents(200, 11) + _fixture_lines() + [["一、" + "加强" * 400, "二、总体要求", "一、" + "加强" * 400]]
+    for bound in (R.MAX_FACTS, 7):
+        monkeypatch.setattr(R, "MAX_FACTS", bound)
+        R.line_facts.cache_clear()
+        for doc in docs:
+            got = R.facts_of(doc)
+            assert [f.line for f in got] == doc
+            assert [_facts(f) for f in got] == [_plain_facts(ln) for ln in doc]
+            assert len(R._FACTS) <= bound
+            assert all(len(ln) <= R.MAX_CACHED_LINE for ln in R._FACTS)
+    R.line_facts.cache_clear()
+    assert not R._FACTS and R._facts_chars == 0
+
+
+def test_run_in_candidates_memo_is_the_candidates(monkeypatch):
+    """_run_in_candidates remembers a line's candidates per value of `anywhere` (bounded, started again when
+    full; a long line is never kept): always what _candidates reads of the line."""
+    monkeypatch.setattr(R, "MAX_FACTS", 9)
+    R._run_in_candidates.cache_clear()
+    for doc in _documents(150, 12) + _fixture_lines():
+        for ln in doc + ["一、" + "加强。1.工作" * 100]:
+            for anywhere in (False, True):
+                assert R._run_in_candidates(ln, anywhere) == R._candidates(ln, anywhere, None)
+                assert len(R._CANDIDATES[anywhere]) <= 9
+    R._run_in_candidates.cache_clear()
+    assert not R._CANDIDATES[True] and not R._CANDIDATES[False]

@@ -254,3 +254,109 @@ def test_flattened_page_keeps_its_cuts():
     line = "".join(f"{n}、第{n}项工作要求。" for n in "一二三四五六七八九十") * 1
     lines, repairs = R.split_run_in([line])
     assert [ln[:2] for ln in lines] == [f"{n}、" for n in "一二三四五六七八九十"]
+
+
+def _plain_heading_cut(rest: str, flat: bool, sibling_ran_in: bool):
+    """_heading_cut as written before its gates: the dated-stage pattern tried on every item, the run-on
+    test asked twice."""
+    dated = R._DATED_STAGE.match(rest)
+    if dated:
+        return dated.end(), False
+    if flat or R._runs_on(rest):
+        at = R.space_cut(rest)
+        if at is not None:
+            return at, False
+    loose = flat or R._runs_on(rest) or sibling_ran_in
+    return R.split_run_in_heading(rest, R.CUT_THRESHOLD if loose else R.SURE_CUT), True
+
+
+def test_heading_cut_gates_change_no_cut():
+    """The dated-stage pattern needs the word 阶段 (its gate), and the run-on test is asked once: every
+    item's cut, under the four document facts, is the plain function's."""
+    rng = random.Random(31)
+    bits = ["组织实施阶段", "阶段", "（4月1日至4月7日）", "（三）", "全力做好", "指导思想", "以", "，", "。", " ", "加强领导",
+            "工作", "2024年", "准备阶段（", "月", "日）", "活动时间", "督查组成员 ", "按照", "保障措施"]
+    items = ["".join(rng.choice(bits) for _ in range(rng.randint(1, 10))) for _ in range(4000)]
+    items += ["组织实施阶段（4月1日至4月7日）全力做好", "准备阶段（3月）动员部署", "指导思想以习近平新时代"]
+    dated = 0
+    for rest in items:
+        for flat in (False, True):
+            for sib in (False, True):
+                assert R._heading_cut.__wrapped__(rest, flat, sib) == _plain_heading_cut(rest, flat, sib), rest
+        dated += R._DATED_STAGE.match(rest) is not None
+    assert dated > 20
+
+
+def test_class_first_patterns_match_their_lookbehind_first_forms():
+    """Three patterns are written to open with a character class (the regex engine skips to it) instead of a
+    lookbehind or lookahead (tried at every position): the run-in candidate positions (_AT_ANY_BREAK, whose
+    match now takes the marker's first character), the title delimiter and the spaces next to hanzi; on random
+    strings they find what the zero-width-first forms find."""
+    import re
+
+    from fangan.structure import titles as Ti
+
+    first = "[第（(①-⑳0-9一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]"
+    at_break = re.compile(rf"(?={first})(?:(?<=[。；;！？!?：:\u4e00-\u9fff”）)〉》」』】])|(?<=\s)"
+                          r"|(?<=\d)(?=[（(一二三四五六七八九十壹贰貳叁參参肆伍陆陸柒捌玖拾]))" + R._ANY_STYLE_AHEAD)
+    delim = re.compile(r"[。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d))")
+    space = re.compile(rf"(?<=[{Ti._CJKISH}])\s+|\s+(?=[{Ti._CJKISH}])")
+    rng = random.Random(41)
+    bits = ["一、", "二", "（", "(", "1", "2.", "3、", "１", "第三阶段", "第一章", "。", "：", ":", " ", "\u3000", "加", "强", "）",
+            "①", "15:30", "十", "壹、", "参", "年", "、", "．", ".", "5%", "（2）", "(三)", "；", "8：00", "a", "“", "，"]
+    found = 0
+    for _ in range(60000):
+        s = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        got = [m.start() for m in R._AT_ANY_BREAK.finditer(s)]
+        assert got == [m.end() for m in at_break.finditer(s)], s
+        for pos in range(0, len(s), 2):
+            a, b = R._AT_ANY_BREAK.search(s, pos), at_break.search(s, pos)
+            assert (a and a.start()) == (b and b.start()), (s, pos)
+        assert [m.span() for m in Ti._DELIM.finditer(s)] == [m.span() for m in delim.finditer(s)], s
+        assert [m.span() for m in Ti._SPACE_BY_CJK.finditer(s)] == [m.span() for m in space.finditer(s)], s
+        found += len(got)
+    assert found > 10000
+
+
+def test_head_noun_search_span_bounds_every_match():
+    """head_noun_before_sentence searches only the first `before + _NOUN_THEN_SENTENCE_SPAN` characters: the bound
+    is above the widest a match and its lookahead can reach (the pattern with its lookahead made consuming), and
+    on random texts the answer is the whole text's."""
+    import re
+    from re import _parser
+
+    from fangan.lexicon import headings as H
+
+    pattern = H._HEAD_NOUN_BEFORE_SENTENCE.pattern
+    consuming = pattern.replace("(?=", "(?:", 1)
+    assert _parser.parse(consuming).getwidth()[1] < H._NOUN_THEN_SENTENCE_SPAN
+    rng = random.Random(51)
+    bits = ["保障措施", "按照", "建设", "区交通局要", "领导小组办公室负责", "工作", "措施", "，", "以", "目标", "各乡镇政府（含街道）负责",
+            "活动", "组织", "加强", "我局", "的", "。"]
+    whole = lambda t, b: (lambda m: m is not None and m.start() < b)(re.compile(pattern).search(t))
+    hits = 0
+    for _ in range(20000):
+        t = "".join(rng.choice(bits) for _ in range(rng.randint(0, 16)))
+        for before in (1, 5, 12, 24):
+            got = H.head_noun_before_sentence(t, before)
+            assert got == whole(t, before), (t, before)
+            hits += got
+    assert hits > 1000
+
+
+def test_heading_title_memo_is_the_title_as_read(monkeypatch):
+    """heading_title remembers a text's title per value of `whole_line` (bounded, started again when full; a long
+    text is never kept): always what _read_title reads."""
+    from fangan.structure import titles as Ti
+
+    monkeypatch.setattr(Ti, "MAX_TITLES", 7)
+    Ti.heading_title.cache_clear()
+    rng = random.Random(61)
+    bits = ["指导思想", "：", "。", "以", "加强", "，", " ", "（2026 年 4 月）", "8：00", "工作", "保障措施", "的", "、"]
+    texts = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 9))) for _ in range(3000)] + ["加强" * 400]
+    for t in texts + texts[:500]:
+        for whole in (False, True):
+            assert Ti.heading_title(t, whole) == Ti._read_title(t, whole)
+            assert len(Ti._TITLES[whole]) <= 7 and all(len(k) <= Ti.MAX_CACHED_LINE for k in Ti._TITLES[whole])
+    Ti.heading_title.cache_clear()
+    assert not Ti._TITLES[False] and not Ti._TITLES[True]

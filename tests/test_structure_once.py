@@ -10,6 +10,7 @@ from fangan.lexicon.markers import match_marker
 from fangan.model import Section
 from fangan.structure import build_structure
 from fangan.structure.runin import split_run_in
+from fangan.structure import tree as T
 from fangan.structure.tree import TreeBuilder
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "structure").glob("*.txt"))
@@ -281,3 +282,117 @@ def test_constructed_warnings_are_the_validated_ones(monkeypatch):
     assert {w["code"] for w in fast} >= {"numbering_gap", "numbering_repeat"}
     monkeypatch.setattr(T, "_warning", T._validated_warning)
     assert [w.model_dump() for w in build_structure(text).warnings] == fast
+
+
+def test_where_and_push_are_place_and_take():
+    """Numbering.where (the tuple the tree and the splitter read) is place(marker) field for field, and
+    push(marker, depth) leaves the numbering as take(marker, placement) does, on random numberings."""
+    from dataclasses import astuple
+
+    from fangan.structure.tree import Numbering
+
+    rng = random.Random(21)
+    heads = [m for m in (match_marker(s) for s in _strings(3000, 22)) if m is not None]
+    kinds = set()
+    for _ in range(400):
+        a, b = Numbering(), Numbering()
+        for _ in range(rng.randint(1, 30)):
+            marker = rng.choice(heads)
+            placement = a.place(marker)
+            got = b.where(marker)
+            assert got == astuple(placement)
+            kinds.add(got[1])
+            a.take(marker, placement)
+            b.push(marker, got[0])
+            assert [(o.style, o.rank, o.value, o.hint) for o in a.stack] == [(o.style, o.rank, o.value, o.hint) for o in b.stack]
+            assert a.parent_style == b.parent_style and a.last == b.last
+    assert kinds >= {"next", "gap", "repeat", "continue"}
+
+
+def test_tree_sections_made_inline_are_construct_sections():
+    """The tree makes each section inline (_new_section): the instance _construct_section makes, field for
+    field, with the same pydantic state, on every fixture and random documents."""
+    docs = [p.read_text(encoding="utf-8") for p in FIXTURES] + ["\n".join(d) for d in _docs(200, 23)]
+
+    def walk(secs):
+        for s in secs:
+            yield s
+            yield from walk(s.children)
+
+    n = 0
+    for text in docs:
+        for s in walk(build_structure(text).sections):
+            d = s.__dict__
+            made = T._construct_section(d["id"], d["marker"], d["level"], d["title"], d["text"], d["children"])
+            assert type(s) is Section and s == made and s.model_dump() == made.model_dump()
+            assert s.__pydantic_fields_set__ == made.__pydantic_fields_set__
+            assert s.__pydantic_extra__ is None and s.__pydantic_private__ is None
+            n += 1
+    assert n > 500
+
+
+def test_tree_sections_share_one_full_fields_set():
+    """The tree's sections share one fields set, the set of every field (each is set): an assignment through
+    pydantic adds a name already in it, so neither that section nor any other changes what is set."""
+    result = build_structure("一、总体要求\n（一）指导思想\n正文。\n二、工作步骤\n1.动员\n")
+    secs = list(_walk(result.sections))
+    assert len(secs) == 4 and all(s.model_fields_set == set(Section.model_fields) for s in secs)
+    secs[0].title = "改"
+    assert all(s.model_fields_set == set(Section.model_fields) for s in secs)
+    assert secs[1].model_dump(exclude_unset=True) == secs[1].model_dump()
+
+
+def test_enumeration_gate_passes_every_character_a_pattern_opens_with():
+    """is_enumeration tries its pattern only after a character one of the patterns may open with (、, a bracket, a
+    plain numeral, a decimal digit of any script): checked over every character of the basic plane."""
+    from fangan.lexicon import markers as M
+
+    tails = ("1、", "一、", "1)", "）", "等", "、")
+    for cp in range(0x10000):
+        c = chr(cp)
+        if any(M._ENUMERATION_AFTER[a].match(c + t) for a in (True, False) for t in tails):
+            assert c in M._ENUMERATION_FIRST or c.isdecimal(), hex(cp)
+    # and on marker lines: the gated answer is the pattern's
+    checked = 0
+    for s in _strings(4000, 25) + ["一、二、三等奖", "（1）、（2）班", "二、三节课", "1、２、加强", "一、加强"]:
+        for pos in range(len(s)):
+            first = M._ANY_STYLE.match(s, pos)
+            if first is None:
+                continue
+            at, number = M._STYLE_AT[first.lastgroup]
+            marker = M._marker(at, first, first.group(number), first.end())
+            plain = (lambda e: e is not None and (e.group(0)[-1] not in "等节次之" or marker.text.endswith("、")))(
+                M._ENUMERATION_AFTER[marker.style.arabic].match(s, marker.end))
+            assert M.is_enumeration(s, marker) == plain, s
+            checked += 1
+    assert checked > 1000
+
+
+def _tree_dump(result):
+    return ([s.model_dump() for s in result.sections], result.section_lines, [w.model_dump() for w in result.warnings])
+
+
+def test_add_facts_is_add_line_per_line():
+    """TreeBuilder.add_facts (one loop: body lines and numbered lines added without add_line's calls) builds the
+    tree add_line builds line by line from the same facts: random documents (gaps, repeats, twins, circled
+    items, page numbers), the fixtures, attachments (附件 parts, a plan inside one) and heading hints."""
+    from fangan.structure import runin as R
+
+    extra = [["一、总则", "正文。", "附件1：名单", "张三", "附件2", "一、目的", "（一）细则", "二、要求"],
+             ["一、甲", "围绕中心工作开展各项工作持续推进落实各项任务要求不断提高工作水平和质量效益的", "2、绕", "二、乙"],
+             ["1.一", "①甲②乙", "2.二", "第一章 总则", "第一条 目的", "壹、", "附：《表》"]]
+    docs = _docs(300, 26) + [_lines(p) for p in FIXTURES] + extra
+    sections = warned = 0
+    for hints in ({}, {"总则": 1, "目的": 2, "正文。": 3}):
+        for lines in docs:
+            facts = R.facts_of(lines)
+            a = TreeBuilder(hints, unnumbered_hints=bool(hints))
+            a.add_facts(lines, facts)
+            b = TreeBuilder(hints, unnumbered_hints=bool(hints))
+            for i, (line, f) in enumerate(zip(lines, facts)):
+                b.add_line(line, i, None, f)
+            got = _tree_dump(a.finish())
+            assert got == _tree_dump(b.finish()), lines
+            sections += len(got[1])
+            warned += len(got[2])
+    assert sections > 2000 and warned > 100

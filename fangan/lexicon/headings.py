@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fangan.lexicon.orgs import ORG_SUFFIX
+from fangan.lexicon.orgs import ORG_SUFFIX, ORG_SUFFIXES
 
 # whole headings that plans use again and again
 KNOWN_HEADINGS = frozenset(
@@ -125,8 +125,17 @@ _HEAD_NOUN_BEFORE_SENTENCE = re.compile(
     f"(?:{_alternation(HEAD_FINAL)})(?=(?:{_alternation(SENTENCE_START)})|{_UNIT_SUBJECT.pattern.lstrip('^')})")
 
 
+# how far a match of _HEAD_NOUN_BEFORE_SENTENCE and its lookahead reach past its start: a heading noun, then a
+# sentence opener or a unit's subject (up to 10 characters, a suffix with its parenthetical, a verb); a bound
+# above the longest, computed from the tables
+_NOUN_THEN_SENTENCE_SPAN = max(map(len, HEAD_FINAL)) + max(max(map(len, SENTENCE_START)), 10 + max(map(len, ORG_SUFFIXES)) + 8 + 2) + 1
+
+
 def head_noun_before_sentence(text: str, before: int) -> bool:
     """Some heading noun that starts before `before` is followed by text that opens like a sentence
-    (a necessary condition for `text[:i].endswith(HEAD_FINAL)` and `opens_sentence(text[i:])` at some i)."""
-    m = _HEAD_NOUN_BEFORE_SENTENCE.search(text)
+    (a necessary condition for `text[:i].endswith(HEAD_FINAL)` and `opens_sentence(text[i:])` at some i).
+    Only the text such a match can reach is searched (the pattern asserts nothing of the end of the text and
+    nothing negative, so a match found there is one in the whole text, and one that starts before `before`
+    lies there)."""
+    m = _HEAD_NOUN_BEFORE_SENTENCE.search(text[: before + _NOUN_THEN_SENTENCE_SPAN])
     return m is not None and m.start() < before

@@ -215,9 +215,18 @@ _ENUMERATION_AFTER = {
 }
 
 
+# the first character of every _ENUMERATION_AFTER match (、, a bracket, a plain numeral, or a digit: any Unicode
+# decimal, as \d reads it): a marker followed by anything else opens no enumeration, and its pattern is not tried
+# (most headings)
+_ENUMERATION_FIRST = frozenset("、（(一二三四五六七八九十")
+
+
 def is_enumeration(s: str, marker: Marker) -> bool:
     """The marker opens a list of numbers written the same way (一、二、三等奖, 二、三节课,
     （1）、（2）、（5）班), not a heading; （二）、“欢乐青春” (a stray 、) and 一、1.加强… are headings."""
+    after = s[marker.end: marker.end + 1]
+    if after not in _ENUMERATION_FIRST and not after.isdecimal():  # ("" at the end: neither)
+        return False
     m = _ENUMERATION_AFTER[marker.style.arabic].match(s, marker.end)
     # 一、二节课: a numeral after 一、 counts a list; after （一） it is the item's text (（一）三个班级)
     return m is not None and (m.group(0)[-1] not in "等节次之" or marker.text.endswith("、"))
