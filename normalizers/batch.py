@@ -32,6 +32,7 @@ from typing import Iterable, Iterator, Optional
 import orjson
 
 from fangan.gates import first_chars
+from fangan.normalizers import lines_of
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
@@ -227,7 +228,7 @@ class DocumentLearner:
         `may_be_chrome` gates."""
         self.site = site or ""
         chrome = self.learned.sites.get(self.site, ())
-        found = _judge_lines(text.split("\n"))
+        found = _judge_lines(lines_of(text))
         self.lines.update(filter(None, map(itemgetter(0), found)))
         keys = list(map(itemgetter(1), found))
         self.asked.update(filter(None, keys))

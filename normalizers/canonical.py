@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
@@ -41,15 +41,15 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
     # runs of spaces never cross a line break: one pass over the text squeezes them all
     if "  " in text:  # (a run of two or more spaces is there exactly when two stand together)
         text = _SPACE_RUN.sub(" ", text)
-    parts = text.split("\n")
+    parts = lines_of(text)
     lines = list(map(str.strip, parts))
     blank = lines.count("")  # (a line is blank exactly when nothing is left of it stripped)
     if blank:
         report.detail = f"dropped {blank} blank lines"
-        return "\n".join(filter(None, lines))
+        return joined(list(filter(None, lines)))
     if sum(map(len, lines)) == len(text) - len(parts) + 1:
         return text  # (no line lost a character to the strip: joining them back gives the text)
-    return "\n".join(lines)
+    return joined(lines)
 
 
 # ASCII punctuation next to Chinese becomes fullwidth; fullwidth ASCII letters/digits become ASCII.

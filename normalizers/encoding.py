@@ -17,7 +17,7 @@ from fangan.gates import lines_hit
 from fangan.line_cache import line_cache
 from fangan.lexicon import chars
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 
 # (codec the text was wrongly shown through, codec the bytes really were)
 CHAINS: tuple[tuple[str, str], ...] = (
@@ -308,7 +308,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     A cheap check finds the suspect lines first. When most of them share one chain, the chain is decided for the
     whole document and applied to every line it reads better on, the title line and short lines included (their
     own evidence is thin); otherwise each line is decided alone."""
-    lines = text.split("\n")
+    lines = lines_of(text)
     # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
     suspects = suspect_lines(text, lines)
     if not suspects:
@@ -354,7 +354,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     if remaining:
         report.warn("lost_bytes", f"{remaining} character(s) lost in a lossy wrong decoding could not be recovered "
                     "(one U+FFFD each)", count=remaining)
-    return "\n".join(out)
+    return joined(out)
 
 
 # Damage no reversal can undo: the bytes are gone.
