@@ -236,9 +236,48 @@ def _ftfy_config():
 
 
 def _ftfy(line: str) -> str:
+    if _ftfy_keeps(line):
+        return line  # (what fix_text gives back: without importing ftfy, whose tables and patterns cost ~33 ms)
     import ftfy
 
     return ftfy.fix_text(line, _ftfy_config())
+
+
+# With `_ftfy_config()`, ftfy 6.3's fix_text changes a line (of at most max_decode_length characters, one segment) only
+# through fix_encoding, which leaves a text alone unless ftfy.badness.is_bad finds mojibake in it (its BADNESS_RE), and
+# through fix_c1_controls and fix_surrogates, which change only C1 controls and surrogates. Checked for these versions
+# only (the reasoning reads their code); any other ftfy decides every line itself.
+_FTFY_READ = ("6.3.0", "6.3.1")
+_FTFY_SEGMENT = 1_000_000
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+
+
+def _ftfy_keeps(line: str) -> bool:
+    """Whether `ftfy.fix_text(line, _ftfy_config())` surely gives `line` back."""
+    bad = _ftfy_badness()
+    return (bad is not None and len(line) <= _FTFY_SEGMENT and _C1_OR_SURROGATE.search(line) is None
+            and bad.search(line) is None)
+
+
+@lru_cache(maxsize=1)
+def _ftfy_badness() -> Optional[re.Pattern]:
+    """ftfy's own BADNESS_RE (what `is_bad` searches for), from its badness module's file run alone (it imports only
+    re and warnings), without importing the ftfy package; None when that cannot be done or ftfy is another version."""
+    try:
+        import importlib.metadata
+        import importlib.util
+        from pathlib import Path
+
+        if importlib.metadata.version("ftfy") not in _FTFY_READ:
+            return None
+        spec = importlib.util.find_spec("ftfy")
+        path = Path(list(spec.submodule_search_locations)[0]) / "badness.py"
+        source = importlib.util.spec_from_file_location("_fangan_ftfy_badness", path)
+        module = importlib.util.module_from_spec(source)
+        source.loader.exec_module(module)
+        return module.BADNESS_RE if isinstance(module.BADNESS_RE, re.Pattern) else None
+    except Exception:
+        return None
 
 
 FTFY = ("latin-1/cp1252 (ftfy)", "utf-8")
