@@ -386,9 +386,10 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
         chains_used[name] = chains_used.get(name, 0) + 1
         report.change(line[:40], fixed[:40], context=name)
         out[i] = fixed
-    if chains_used:
-        scope = "decided for the document" if doc_chain else "decided per line"
-        report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
+    if not chains_used:
+        return text  # (no line was reversed: the lines joined are the text, and the next step reads its lines as split)
+    scope = "decided for the document" if doc_chain else "decided per line"
+    report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
     remaining = sum(o.count("\ufffd") for o, ln in zip(out, lines) if o != ln)
     if remaining:
         report.warn("lost_bytes", f"{remaining} character(s) lost in a lossy wrong decoding could not be recovered "
