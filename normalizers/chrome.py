@@ -353,15 +353,20 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     if batch is None or not hasattr(batch, "is_chrome"):
         return text
     # a learner that judges a whole text at once (the build's per-document view) is asked once
-    flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
-        [batch.is_chrome(line, ctx.site) for line in lines_of(text)])
-    if True not in flags:
+    if hasattr(batch, "chrome_lines"):
+        cut = batch.chrome_lines(text, ctx.site)
+    elif hasattr(batch, "chrome_flags"):
+        cut = [i for i, chrome in enumerate(batch.chrome_flags(text, ctx.site)) if chrome]
+    else:
+        cut = [i for i, line in enumerate(lines_of(text)) if batch.is_chrome(line, ctx.site)]
+    if not cut:
         return text  # (what joining every line back gives)
     lines = lines_of(text)
     kept = []
-    for line, chrome in zip(lines, flags):
-        if chrome:
-            report.remove(line.strip(), "recurs across the site's documents (learned from the batch)")
-        else:
-            kept.append(line)
+    done = 0  # the lines before this one are in `kept`
+    for i in cut:
+        kept += lines[done:i]
+        done = i + 1
+        report.remove(lines[i].strip(), "recurs across the site's documents (learned from the batch)")
+    kept += lines[done:]
     return joined(kept)
