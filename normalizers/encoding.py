@@ -202,7 +202,7 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 
 def _viterbi(slots: list[list[str]]) -> str:
     """The most probable path through the slots under the character bigram model (back pointers per slot)."""
-    m = chars.model()
+    logp = chars.pair_logp  # (char_logp, remembered by pair: the same pairs recur across lines and documents)
     scores: dict[str, float] = {"": 0.0}
     back: list[dict[str, str]] = []
     for cands in slots:
@@ -210,7 +210,7 @@ def _viterbi(slots: list[list[str]]) -> str:
         ptr: dict[str, str] = {}
         for ch in cands:
             for prev, score in scores.items():
-                s = score + chars.char_logp(prev or None, ch, m)
+                s = score + logp(prev or None, ch)
                 if ch not in nxt or s > nxt[ch]:
                     nxt[ch], ptr[ch] = s, prev
         scores = nxt
@@ -218,7 +218,7 @@ def _viterbi(slots: list[list[str]]) -> str:
     if not back:
         return ""
     # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
-    last = max(scores, key=lambda ch: scores[ch] + chars.char_logp(ch or None, chars.EOL, m))
+    last = max(scores, key=lambda ch: scores[ch] + logp(ch or None, chars.EOL))
     out = []
     for ptr in reversed(back):
         out.append(last)
