@@ -102,12 +102,20 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
     # the widths are folded and the brackets replaced (each one character for one), so their places hold for the
     # text the mark pattern runs on
     places = [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
-    fullwidth = any(text[p] > "~" for p in places)
-    marks = [p for p in places if text[p] <= "~"] if fullwidth else places
-    text2 = text.translate(_FULLWIDTH_ALNUM) if fullwidth else text
-    if text2 != text:
-        report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
-    text = text2
+    fullwidth = [p for p in places if text[p] > "~"]
+    if fullwidth:
+        # each one folded where it stands (the scan found every character the fold changes, and each one changes),
+        # not the whole text translated and compared character by character with what it was
+        marks = [p for p in places if text[p] <= "~"]
+        pieces, last = [], 0
+        for p in fullwidth:
+            pieces += (text[last:p], chr(_FULLWIDTH_ALNUM[ord(text[p])]))
+            last = p + 1
+        pieces.append(text[last:])
+        text = "".join(pieces)
+        report.change("fullwidth digits/Latin", "ASCII", n=len(fullwidth))
+    else:
+        marks = places
 
     def paren(m: re.Match) -> str:
         inner = m.group(1)

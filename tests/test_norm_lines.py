@@ -75,3 +75,29 @@ def test_unchanged_text_is_handed_back():
     flat = "。 ".join(["各地要严格落实责任"] * 30) + "。"
     out = pages.split_space_separated_paragraphs(flat, NormalizeContext(site_family="docshare"), StepReport("s"))
     assert out != flat and out == "\n".join(out.split("\n"))
+
+
+_WIDTH_PIECES = ["加强", "Ａ", "１", "ｚ", "９", "Ｚ", "ａ", "（", "）", "(一)", ",", ":", "13:00", "x", "\n", "，", "\uff0f", "\uff5b"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_WIDTH_PIECES), max_size=30).map("".join))
+def test_fullwidth_folded_in_place_as_translated(text):
+    """The fullwidth letters and digits are folded where the scan found them: the text, the count and the examples
+    of translating the whole text and comparing it character by character."""
+    from fangan.normalizers import canonical
+
+    report = StepReport("canonicalize_punctuation")
+    out = canonical.canonicalize_punctuation(text, NormalizeContext(), report)
+    folded = text.translate(canonical._FULLWIDTH_ALNUM)
+    n = sum(1 for a, b in zip(text, folded) if a != b)
+    plain = StepReport("canonicalize_punctuation")
+    with pytest.MonkeyPatch.context() as mp:  # (the step on the folded text: only the fold is left out)
+        mp.setattr(canonical, "_FULLWIDTH_OR_MARK", canonical._ASCII_PUNCT)
+        rest = canonical.canonicalize_punctuation(folded, NormalizeContext(), plain)
+    assert out == rest
+    if out != text:
+        assert report.count == n + plain.count
+        assert [c.model_dump() for c in report.changes] == (
+            ([{"before": "fullwidth digits/Latin", "after": "ASCII", "context": ""}] if n else [])
+            + [c.model_dump() for c in plain.changes])
