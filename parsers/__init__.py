@@ -107,7 +107,7 @@ class LinesDocument(ParsedDocument):
     def surrogate_free(self) -> bool:
         """Whether the text surely holds no surrogate: the parser decoded it from UTF-8 and no block was made (blocks
         may be edited)."""
-        return self._utf8 and self._blocks is None
+        return getattr(self, "_utf8", False) and self._blocks is None  # (a document pickled before the flag: scan)
 
 
 ParserFn = Callable[[SourceItem], ParsedDocument]
