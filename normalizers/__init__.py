@@ -71,6 +71,35 @@ class StepReport:
         self.warnings.append(RecordWarning(code=code, message=message, step=self.step, count=count, examples=(examples or [])[:10]))
 
 
+# The text a step last split into lines or joined from them, with those lines. Most steps hand their input on
+# unchanged or build their output from a list of lines, so the next step, handed the very same string, takes its lines
+# from here instead of splitting the whole text again (a document went through six splits). One tuple, read and
+# replaced at once: threads (a Dask worker's) never pair one text with another's lines. The text held keeps its id
+# from being reused. Callers never mutate the lines they get.
+_LAST_LINES: tuple[str, list[str]] = ("", [""])
+
+
+def lines_of(text: str) -> list[str]:
+    """`text.split("\n")`, shared: the lines must not be mutated."""
+    global _LAST_LINES
+    last = _LAST_LINES
+    if last[0] is text:
+        return last[1]
+    lines = text.split("\n")
+    _LAST_LINES = (text, lines)
+    return lines
+
+
+def joined(lines: list[str]) -> str:
+    """`"\n".join(lines)`, remembered with `lines` for `lines_of` when they are its split (no line holds a line
+    break: the text then holds exactly one between each two lines). `lines` must not be mutated afterwards."""
+    global _LAST_LINES
+    text = "\n".join(lines)
+    if text.count("\n") == len(lines) - 1:
+        _LAST_LINES = (text, lines)
+    return text
+
+
 StepFn = Callable[[str, NormalizeContext, StepReport], str]
 STEPS: dict[str, StepFn] = {}
 
@@ -97,7 +126,14 @@ class Explanation:
 
 
 def _load_builtin_steps() -> None:
+    if _BUILTINS_LOADED:
+        return  # (once per process, not an import statement per document)
     from . import defaults  # noqa: F401
+
+    _BUILTINS_LOADED.append(True)
+
+
+_BUILTINS_LOADED: list = []
 
 
 def default_steps() -> list[str]:

@@ -32,6 +32,7 @@ from typing import Iterable, Iterator, Optional
 import orjson
 
 from fangan.gates import first_chars
+from fangan.normalizers import lines_of
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
@@ -225,15 +226,31 @@ class DocumentLearner:
         judged once by `_line_judgement` (a pure function of the line, remembered: chrome, headings and list items
         recur within a site), so a recurring line costs a lookup instead of a strip, a digit scan, a hash and the
         `may_be_chrome` gates."""
+        keys, chrome = self._judged_keys(text, site)
+        if not chrome or chrome.isdisjoint(keys):
+            return [False] * len(keys)  # (a site with no learned chrome, or a text holding none of it: no line is)
+        return [key is not None and key in chrome for key in keys]
+
+    def chrome_lines(self, text: str, site: Optional[str] = None) -> list[int]:
+        """The indexes of the lines `chrome_flags` flags, in order, with the same records: a text holding none of the
+        site's learned chrome (most) is told by one C-level test of its keys, not a flag per line."""
+        keys, chrome = self._judged_keys(text, site)
+        if not chrome or chrome.isdisjoint(keys):
+            return []
+        return [i for i, key in enumerate(keys) if key is not None and key in chrome]
+
+    def _judged_keys(self, text: str, site: Optional[str]) -> tuple[list[Optional[str]], frozenset]:
+        """(each line's key as `is_chrome` asks it, None for a line statistics never call chrome; the site's learned
+        chrome), with the document's records of `text` taken as `is_chrome` line by line takes them."""
         self.site = site or ""
-        chrome = self.learned.sites.get(self.site, ())
-        found = _judge_lines(text.split("\n"))
+        chrome = self.learned.sites.get(self.site) or frozenset()
+        if not isinstance(chrome, (set, frozenset)):
+            chrome = frozenset(chrome)
+        found = _judge_lines(lines_of(text))
         self.lines.update(filter(None, map(itemgetter(0), found)))
         keys = list(map(itemgetter(1), found))
         self.asked.update(filter(None, keys))
-        if not chrome:
-            return [False] * len(keys)  # (a site with no learned chrome: no line is)
-        return [key is not None and key in chrome for key in keys]
+        return keys, chrome
 
     def shapes(self) -> tuple[str, list[str]]:
         """(site, the shape keys of the document's lines as the step saw them), for the statistics."""

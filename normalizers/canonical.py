@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
@@ -41,15 +41,15 @@ def canonicalize_whitespace(text: str, ctx: NormalizeContext, report: StepReport
     # runs of spaces never cross a line break: one pass over the text squeezes them all
     if "  " in text:  # (a run of two or more spaces is there exactly when two stand together)
         text = _SPACE_RUN.sub(" ", text)
-    parts = text.split("\n")
+    parts = lines_of(text)
     lines = list(map(str.strip, parts))
     blank = lines.count("")  # (a line is blank exactly when nothing is left of it stripped)
     if blank:
         report.detail = f"dropped {blank} blank lines"
-        return "\n".join(filter(None, lines))
+        return joined(list(filter(None, lines)))
     if sum(map(len, lines)) == len(text) - len(parts) + 1:
         return text  # (no line lost a character to the strip: joining them back gives the text)
-    return "\n".join(lines)
+    return joined(lines)
 
 
 # ASCII punctuation next to Chinese becomes fullwidth; fullwidth ASCII letters/digits become ASCII.
@@ -102,12 +102,20 @@ def canonicalize_punctuation(text: str, ctx: NormalizeContext, report: StepRepor
     # the widths are folded and the brackets replaced (each one character for one), so their places hold for the
     # text the mark pattern runs on
     places = [m.start() for m in _FULLWIDTH_OR_MARK.finditer(text)]
-    fullwidth = any(text[p] > "~" for p in places)
-    marks = [p for p in places if text[p] <= "~"] if fullwidth else places
-    text2 = text.translate(_FULLWIDTH_ALNUM) if fullwidth else text
-    if text2 != text:
-        report.change("fullwidth digits/Latin", "ASCII", n=sum(1 for a, b in zip(text, text2) if a != b))
-    text = text2
+    fullwidth = [p for p in places if text[p] > "~"]
+    if fullwidth:
+        # each one folded where it stands (the scan found every character the fold changes, and each one changes),
+        # not the whole text translated and compared character by character with what it was
+        marks = [p for p in places if text[p] <= "~"]
+        pieces, last = [], 0
+        for p in fullwidth:
+            pieces += (text[last:p], chr(_FULLWIDTH_ALNUM[ord(text[p])]))
+            last = p + 1
+        pieces.append(text[last:])
+        text = "".join(pieces)
+        report.change("fullwidth digits/Latin", "ASCII", n=len(fullwidth))
+    else:
+        marks = places
 
     def paren(m: re.Match) -> str:
         inner = m.group(1)

@@ -17,7 +17,7 @@ from typing import Optional
 from fangan.lexicon import chrome as chrome_words
 from fangan.lexicon.kinds import ends_in_kind
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 from fangan.line_cache import line_cache
 from fangan.gates import first_chars, gate, gate_words, pivot_pattern, trie_pattern
 
@@ -165,8 +165,8 @@ _WIDGETS_FIRST = first_chars(_WIDGETS_LINE)
 
 
 def _busy_pattern() -> Optional[re.Pattern]:
-    """One multiline pattern that, run over "\\n" + the text, finds something in every line the step may cut, trim or
-    read a title from (None: no such pattern): a word of the whole-line rules' gates or of the docshare and tail gates,
+    """One multiline pattern that, run over "\\n" + the text, finds something in every line the step may cut, trim,
+    drop or read a title from (None: no such pattern): a blank line, a word of the whole-line rules' gates or of the docshare and tail gates,
     a first character (after the line's blanks) with which a crawler, widget or label line can open or a bracket
     label_pairs drops, an opening breadcrumb head or share word, a style sheet's brace, a footer word ending the line.
     A line it finds nothing in goes through every rule untouched, so the step keeps it without trying them. Every
@@ -181,7 +181,8 @@ def _busy_pattern() -> Optional[re.Pattern]:
     feet = sorted(_FOOTER_ENDS, key=len, reverse=True)
     ends = {w: "" for w in words} | {"{": ""}  # a string found anywhere …
     ends |= {w: "[^\\S\n]*$" for w in feet if w not in ends}  # … or at the end of a line
-    starts = {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*[" + "".join(re.escape(c) for c in sorted(first)) + "]"}
+    # (a blank line is found too, by its blanks running to its end: every line the scan finds nothing in holds text)
+    starts = {"\n" + w: "" for w in heads} | {"\n": "[^\\S\n]*(?:[" + "".join(re.escape(c) for c in sorted(first)) + "]|$)"}
     return re.compile(pivot_pattern(ends) + "|" + trie_pattern(starts), re.M)
 
 
@@ -279,58 +280,70 @@ def _strip_edges(line: str, report: StepReport, ctx: NormalizeContext) -> str:
     return line
 
 
+def _cut_line(line: str, i: int, first: int, ctx: NormalizeContext, report: StepReport) -> tuple[Optional[str], bool]:
+    """(what is left of line `i` once its chrome is cut, None when nothing is; whether a cut is a docshare sign)."""
+    stripped = line.strip()
+    docshare = False
+    hit = _line_verdict(stripped, i - first < TOP_LINES) if stripped else None
+    if hit:
+        name, title, sign = hit
+        report.remove(stripped, f"site chrome: {name}")
+        if title:
+            cand = _clean_title(title)
+            if _looks_like_title(cand):
+                ctx.add_title_candidate(cand, "chrome")
+        return None, sign
+    pairs = label_pairs(stripped) if stripped else None
+    if pairs:
+        report.remove(stripped, "site chrome: metadata labels (" + "、".join(lb for lb, _ in pairs) + ")")
+        for label, value in pairs:
+            if label in chrome_words.TITLE_LABELS and _looks_like_title(_clean_title(value)):
+                ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
+        return None, False
+    line = _strip_edges(line, report, ctx)
+    for rule, needs in _TAIL_GATES:  # (on the line as _strip_edges left it: gated line by line)
+        m = rule.pattern.search(line) if needs is None or needs.search(line) else None
+        if m and m.start() > 0:
+            report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
+            docshare = docshare or rule.docshare
+            line = line[: m.start()]
+    return (line if line.strip() else None), docshare
+
+
 @step("remove_site_chrome")
 def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> str:
-    lines = text.split("\n")
+    lines = lines_of(text)
     kept: list[str] = []
     docshare = False
     first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-    # the lines a rule may touch, found in one scan of the text; the others (most) are kept as they are
+    # the lines a rule may touch or drop (blank ones), found in one scan of the text; the others (most) hold text and
+    # are kept as they are, a run of them at a time
     busy = busy_lines(text)
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if busy is not None and i not in busy:
-            if stripped:
-                kept.append(line)
-            continue
-        hit = _line_verdict(stripped, i - first < TOP_LINES) if stripped else None
-        if hit:
-            name, title, sign = hit
-            report.remove(stripped, f"site chrome: {name}")
-            docshare = docshare or sign
-            if title:
-                cand = _clean_title(title)
-                if _looks_like_title(cand):
-                    ctx.add_title_candidate(cand, "chrome")
-            continue
-        pairs = label_pairs(stripped) if stripped else None
-        if pairs:
-            report.remove(stripped, "site chrome: metadata labels (" + "、".join(lb for lb, _ in pairs) + ")")
-            for label, value in pairs:
-                if label in chrome_words.TITLE_LABELS and _looks_like_title(_clean_title(value)):
-                    ctx.add_title_candidate(_clean_title(value), "label", leading=i == first)
-            continue
-        line = _strip_edges(line, report, ctx)
-        for rule, needs in _TAIL_GATES:  # (on the line as _strip_edges left it: gated line by line)
-            m = rule.pattern.search(line) if needs is None or needs.search(line) else None
-            if m and m.start() > 0:
-                report.remove(m.group(0).strip(), f"site chrome: {rule.name}")
-                docshare = docshare or rule.docshare
-                line = line[: m.start()]
-        if line.strip():
-            kept.append(line)
+    changed = False
+    done = 0  # the lines before this one are in `kept`
+    for i in (range(len(lines)) if busy is None else sorted(busy)):
+        kept += lines[done:i]
+        done = i + 1
+        line = lines[i]
+        left, sign = _cut_line(line, i, first, ctx, report)
+        docshare = docshare or sign
+        if left is not None:
+            kept.append(left)
+        changed = changed or left is not line
+    kept += lines[done:]
 
     # a title repeated right after the chrome that separated it from the body (范文 sites print it twice); a
     # heading further down (below a document number and a letterhead) is the document's own and stays
     if len(kept) > 1 and kept[1].strip() == kept[0].strip() and _looks_like_title(kept[0].strip()):
         report.remove(kept[1].strip(), "repeated title")
         del kept[1]
+        changed = True
     if docshare:
         ctx.site_family = "docshare"
         counts = [int(m.group(1)) for r in report.removed for m in [_PAGE_COUNT.search(r.text)] if m]
         if counts:
             ctx.page_count = max(counts)
-    return "\n".join(kept)
+    return joined(kept) if changed else text  # (every line kept as it was: joining them gives the text)
 
 
 @step("remove_learned_boilerplate")
@@ -340,15 +353,20 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     if batch is None or not hasattr(batch, "is_chrome"):
         return text
     # a learner that judges a whole text at once (the build's per-document view) is asked once
-    flags = batch.chrome_flags(text, ctx.site) if hasattr(batch, "chrome_flags") else (
-        [batch.is_chrome(line, ctx.site) for line in text.split("\n")])
-    if True not in flags:
+    if hasattr(batch, "chrome_lines"):
+        cut = batch.chrome_lines(text, ctx.site)
+    elif hasattr(batch, "chrome_flags"):
+        cut = [i for i, chrome in enumerate(batch.chrome_flags(text, ctx.site)) if chrome]
+    else:
+        cut = [i for i, line in enumerate(lines_of(text)) if batch.is_chrome(line, ctx.site)]
+    if not cut:
         return text  # (what joining every line back gives)
-    lines = text.split("\n")
+    lines = lines_of(text)
     kept = []
-    for line, chrome in zip(lines, flags):
-        if chrome:
-            report.remove(line.strip(), "recurs across the site's documents (learned from the batch)")
-        else:
-            kept.append(line)
-    return "\n".join(kept)
+    done = 0  # the lines before this one are in `kept`
+    for i in cut:
+        kept += lines[done:i]
+        done = i + 1
+        report.remove(lines[i].strip(), "recurs across the site's documents (learned from the batch)")
+    kept += lines[done:]
+    return joined(kept)

@@ -17,7 +17,7 @@ from fangan.gates import lines_hit
 from fangan.line_cache import line_cache
 from fangan.lexicon import chars
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 
 # (codec the text was wrongly shown through, codec the bytes really were)
 CHAINS: tuple[tuple[str, str], ...] = (
@@ -202,7 +202,7 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 
 def _viterbi(slots: list[list[str]]) -> str:
     """The most probable path through the slots under the character bigram model (back pointers per slot)."""
-    m = chars.model()
+    logp = chars.pair_logp  # (char_logp, remembered by pair: the same pairs recur across lines and documents)
     scores: dict[str, float] = {"": 0.0}
     back: list[dict[str, str]] = []
     for cands in slots:
@@ -210,7 +210,7 @@ def _viterbi(slots: list[list[str]]) -> str:
         ptr: dict[str, str] = {}
         for ch in cands:
             for prev, score in scores.items():
-                s = score + chars.char_logp(prev or None, ch, m)
+                s = score + logp(prev or None, ch)
                 if ch not in nxt or s > nxt[ch]:
                     nxt[ch], ptr[ch] = s, prev
         scores = nxt
@@ -218,7 +218,7 @@ def _viterbi(slots: list[list[str]]) -> str:
     if not back:
         return ""
     # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
-    last = max(scores, key=lambda ch: scores[ch] + chars.char_logp(ch or None, chars.EOL, m))
+    last = max(scores, key=lambda ch: scores[ch] + logp(ch or None, chars.EOL))
     out = []
     for ptr in reversed(back):
         out.append(last)
@@ -236,9 +236,48 @@ def _ftfy_config():
 
 
 def _ftfy(line: str) -> str:
+    if _ftfy_keeps(line):
+        return line  # (what fix_text gives back: without importing ftfy, whose tables and patterns cost ~33 ms)
     import ftfy
 
     return ftfy.fix_text(line, _ftfy_config())
+
+
+# With `_ftfy_config()`, ftfy 6.3's fix_text changes a line (of at most max_decode_length characters, one segment) only
+# through fix_encoding, which leaves a text alone unless ftfy.badness.is_bad finds mojibake in it (its BADNESS_RE), and
+# through fix_c1_controls and fix_surrogates, which change only C1 controls and surrogates. Checked for these versions
+# only (the reasoning reads their code); any other ftfy decides every line itself.
+_FTFY_READ = ("6.3.0", "6.3.1")
+_FTFY_SEGMENT = 1_000_000
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+
+
+def _ftfy_keeps(line: str) -> bool:
+    """Whether `ftfy.fix_text(line, _ftfy_config())` surely gives `line` back."""
+    bad = _ftfy_badness()
+    return (bad is not None and len(line) <= _FTFY_SEGMENT and _C1_OR_SURROGATE.search(line) is None
+            and bad.search(line) is None)
+
+
+@lru_cache(maxsize=1)
+def _ftfy_badness() -> Optional[re.Pattern]:
+    """ftfy's own BADNESS_RE (what `is_bad` searches for), from its badness module's file run alone (it imports only
+    re and warnings), without importing the ftfy package; None when that cannot be done or ftfy is another version."""
+    try:
+        import importlib.metadata
+        import importlib.util
+        from pathlib import Path
+
+        if importlib.metadata.version("ftfy") not in _FTFY_READ:
+            return None
+        spec = importlib.util.find_spec("ftfy")
+        path = Path(list(spec.submodule_search_locations)[0]) / "badness.py"
+        source = importlib.util.spec_from_file_location("_fangan_ftfy_badness", path)
+        module = importlib.util.module_from_spec(source)
+        source.loader.exec_module(module)
+        return module.BADNESS_RE if isinstance(module.BADNESS_RE, re.Pattern) else None
+    except Exception:
+        return None
 
 
 FTFY = ("latin-1/cp1252 (ftfy)", "utf-8")
@@ -308,7 +347,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
     A cheap check finds the suspect lines first. When most of them share one chain, the chain is decided for the
     whole document and applied to every line it reads better on, the title line and short lines included (their
     own evidence is thin); otherwise each line is decided alone."""
-    lines = text.split("\n")
+    lines = lines_of(text)
     # only the lines holding a debris character or a rare hanzi can look damaged: found in one scan of the text
     suspects = suspect_lines(text, lines)
     if not suspects:
@@ -347,14 +386,15 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
         chains_used[name] = chains_used.get(name, 0) + 1
         report.change(line[:40], fixed[:40], context=name)
         out[i] = fixed
-    if chains_used:
-        scope = "decided for the document" if doc_chain else "decided per line"
-        report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
+    if not chains_used:
+        return text  # (no line was reversed: the lines joined are the text, and the next step reads its lines as split)
+    scope = "decided for the document" if doc_chain else "decided per line"
+    report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
     remaining = sum(o.count("\ufffd") for o, ln in zip(out, lines) if o != ln)
     if remaining:
         report.warn("lost_bytes", f"{remaining} character(s) lost in a lossy wrong decoding could not be recovered "
                     "(one U+FFFD each)", count=remaining)
-    return "\n".join(out)
+    return joined(out)
 
 
 # Damage no reversal can undo: the bytes are gone.

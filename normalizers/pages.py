@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import NormalizeContext, StepReport, step
+from . import NormalizeContext, StepReport, joined, lines_of, step
 from fangan.lexicon.markers import LINE_MARKER as _MARKER_START  # one marker table for every stage
 
 TERMINAL = "。！？；：…”」』.!?;:"
@@ -112,7 +112,7 @@ def _marker_cut(prev: str) -> bool:
 
 @step("remove_page_markers")
 def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) -> str:
-    lines = text.split("\n")
+    lines = lines_of(text)
     picks = set(find_page_markers(lines, ctx.site_family == "docshare", ctx.page_count))
     if not picks:
         return text
@@ -132,7 +132,7 @@ def remove_page_markers(text: str, ctx: NormalizeContext, report: StepReport) ->
         else:
             out.append(rest)
     report.detail = f"{len(picks)} page markers removed"
-    return "\n".join(out)
+    return joined(out)
 
 
 _CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
@@ -234,7 +234,8 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
     a heading or a short title line is a paragraph break; any other space between hanzi is a
     line-wrap left by the flattening and is dropped (提出 的 → 提出的)."""
     out: list[str] = []
-    for line in text.split("\n"):
+    split = False  # (whether a line became more than one or changed: else the text is handed back as it is)
+    for line in lines_of(text):
         if len(line) < 150 or " " not in line:  # (most lines: too short to be a page, or no space to split at)
             out.append(line)
             continue
@@ -263,8 +264,9 @@ def split_space_separated_paragraphs(text: str, ctx: NormalizeContext, report: S
                     report.change(f"{paragraph[-2:]} {tok[:2]}", f"{paragraph[-2:]}{tok[:2]}", context="line-wrap space")
                 paragraph = paragraph + ("" if both_cjk else " ") + tok
         pieces.append(paragraph)
+        split = split or len(pieces) > 1 or pieces[0] != line
         if len(pieces) > 1:
             report.count += len(pieces) - 1
             report.detail = (report.detail or "") + f"split a flattened line into {len(pieces)} paragraphs; "
         out.extend(pieces)
-    return "\n".join(out)
+    return joined(out) if split else text

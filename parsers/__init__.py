@@ -74,8 +74,11 @@ class LinesDocument(ParsedDocument):
     `text` (the lines joined: the text itself) and `heading_hints` (none: plain lines carry no level) are answered
     without them, and the build asks for nothing else. Once made, the blocks are the document, as in any other."""
 
-    def __init__(self, text: str, format: str, encoding: Optional[str] = None):
+    def __init__(self, text: str, format: str, encoding: Optional[str] = None, decoded_utf8: bool = False):
         self._lines_text: Optional[str] = text  # (the blocks' texts joined by line breaks, while there are no blocks)
+        # `decoded_utf8`: the parser read `text` from bytes with Python's UTF-8 decoder, which never yields a surrogate
+        # (strict: refused; "replace": U+FFFD), so the text holds none
+        self._utf8 = decoded_utf8
         self._blocks: Optional[list[Block]] = None
         super().__init__(blocks=None, format=format, encoding=encoding)  # type: ignore[arg-type]
 
@@ -99,6 +102,12 @@ class LinesDocument(ParsedDocument):
     @property
     def heading_hints(self) -> dict[str, int]:
         return {} if self._blocks is None else ParsedDocument.heading_hints.fget(self)  # type: ignore
+
+    @property
+    def surrogate_free(self) -> bool:
+        """Whether the text surely holds no surrogate: the parser decoded it from UTF-8 and no block was made (blocks
+        may be edited)."""
+        return getattr(self, "_utf8", False) and self._blocks is None  # (a document pickled before the flag: scan)
 
 
 ParserFn = Callable[[SourceItem], ParsedDocument]
@@ -233,8 +242,10 @@ def check_text(parsed: ParsedDocument, max_text_chars: Optional[int] = None) -> 
     from fangan.lexicon.chars import han_share, han_share_at_least, plausibility
 
     text = parsed.text
-    # (one scan of the whole text finds a lone surrogate; blocks are rewritten only when there is one)
-    if _has_surrogate(text) or (parsed.title_hint and _has_surrogate(parsed.title_hint)):
+    # (one scan of the whole text finds a lone surrogate, none for a text that cannot hold one; blocks are rewritten
+    # only when there is one)
+    text_clean = getattr(parsed, "surrogate_free", False)
+    if (not text_clean and _has_surrogate(text)) or (parsed.title_hint and _has_surrogate(parsed.title_hint)):
         _replace_lone_surrogates(parsed)
         text = parsed.text
     limit = max_text_chars or Limits().max_text_chars

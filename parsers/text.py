@@ -241,7 +241,9 @@ def parse_text(item: SourceItem) -> ParsedDocument:
     if item.suffix in ("md", "markdown"):
         return ParsedDocument(blocks=markdown_blocks(split_paragraphs(text)), format="md", encoding=codec)
     # a paragraph block per line, made only if something asks for the blocks (the build reads the text)
-    return LinesDocument("\n".join(split_paragraphs(text)) if "\r" in text else text, format="txt", encoding=codec)
+    # (every reading decode_bytes names utf-8 is Python's UTF-8 decoder's, strict or replacing: no surrogate in it)
+    return LinesDocument("\n".join(split_paragraphs(text)) if "\r" in text else text, format="txt", encoding=codec,
+                         decoded_utf8=codec == "utf-8")
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -40,6 +40,36 @@ def test_chrome_flags_match_is_chrome_line_by_line(text, site):
     assert view.decision() == plain_view.decision() and view.shapes() == plain_view.shapes()
 
 
+@FAST
+@given(TEXTS, st.sampled_from(["site", "other", ""]))
+def test_chrome_lines_are_the_flagged_lines(text, site):
+    """`chrome_lines` (what the step asks) names the lines `is_chrome` flags, with the same records, and the step
+    cuts the same lines, reported alike, whichever of the learner's questions it can ask."""
+    from fangan.normalizers import NormalizeContext, StepReport, chrome
+
+    plain, plain_view = _per_line(text, site)
+    view = _learned().for_document()
+    assert view.chrome_lines(text, site) == [i for i, flag in enumerate(plain) if flag]
+    assert (view.site, view.asked, view.lines) == (plain_view.site, plain_view.asked, plain_view.lines)
+
+    class FlagsOnly:  # a learner that answers a whole text's flags, or line by line
+        def __init__(self, flags: bool):
+            self.view = _learned().for_document()
+            if flags:
+                self.chrome_flags = self.view.chrome_flags
+
+        def is_chrome(self, line, site=None):
+            return self.view.is_chrome(line, site)
+
+    outs = []
+    for learner in (_learned().for_document(), FlagsOnly(True), FlagsOnly(False)):
+        report = StepReport("remove_learned_boilerplate")
+        out = chrome.remove_learned_boilerplate(text, NormalizeContext(site=site, batch=learner), report)
+        outs.append((out, [(r.text, r.reason) for r in report.removed]))
+    assert outs[0] == outs[1] == outs[2]
+    assert outs[0][0] == "\n".join(line for line, flag in zip(text.split("\n"), plain) if not flag)
+
+
 def test_chrome_flags_remembered_lines_judged_as_new():
     text = "第9页 / 共5页\n版权所有 2031\n县教育局\n正文\n" + "第1页" * 200
     first, _ = _per_line(text, "site")

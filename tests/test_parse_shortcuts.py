@@ -275,3 +275,41 @@ def test_text_files_parse_to_the_blocks_of_their_lines(data):
                                    encoding=codec)
     parsers.check_text(plain)
     assert _view(lazy) == _view(plain) and lazy.blocks == plain.blocks
+
+
+_MAYBE_UTF8 = (st.binary(max_size=60) | st.text(max_size=30).map(lambda s: s.encode("utf-8", "surrogatepass"))
+               | st.text(max_size=30).map(lambda s: b"\xef\xbb\xbf" + s.encode("utf-8", "surrogatepass"))
+               | st.text(alphabet="方案\ud800\udc00 a\n\r", max_size=30).map(lambda s: s.encode("utf-8", "surrogatepass")))
+
+
+@FAST
+@given(_MAYBE_UTF8, st.sampled_from([None, "text/plain; charset=utf-8", "text/plain; charset=ascii"]))
+def test_a_text_read_as_utf8_holds_no_surrogate(data, content_type):
+    """A plain text the parser read with the UTF-8 decoder skips the surrogate scan: it never holds one, so the
+    parse (text, warnings, error) is the one the scan gives."""
+    from fangan.ingest import SourceItem
+
+    def run():
+        try:
+            parsed = parsers.parse(SourceItem(path="a.txt", data=data, content_type=content_type))
+        except parsers.ParseError as e:
+            return ("error", e.error), None
+        return (parsed.text, parsed.encoding, parsed.warnings), parsed
+
+    fast, parsed = run()
+    if parsed is not None and getattr(parsed, "surrogate_free", False):
+        assert parsed.encoding == "utf-8" and not parsers._LONE_SURROGATE.search(parsed.text)
+    original = parsers.LinesDocument.surrogate_free
+    parsers.LinesDocument.surrogate_free = property(lambda self: False)
+    try:
+        assert run()[0] == fast
+    finally:
+        parsers.LinesDocument.surrogate_free = original
+
+
+def test_surrogate_free_only_while_the_text_is_the_decoded_one():
+    doc = parsers.LinesDocument("方案\n甲", format="txt", encoding="utf-8", decoded_utf8=True)
+    assert doc.surrogate_free
+    doc.blocks[0].text = "\ud800"  # (blocks made, and editable: the scan decides again)
+    assert not doc.surrogate_free
+    assert not parsers.LinesDocument("\ud800", format="txt", encoding="utf-8").surrogate_free

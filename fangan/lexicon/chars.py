@@ -236,6 +236,18 @@ _LOGP_CACHE: dict[str, tuple[float, Optional[str]]] = {}
 _LOGP_CACHE_MAX = 1_000_000
 
 
+def pair_logp(prev: Optional[str], ch: str) -> float:
+    """`char_logp(prev, ch)`, remembered in the pair cache `logprob` fills (a pure function of the pair, so the cache
+    may hold it whatever `prev` is: a key is `ch`, or `prev + ch`, its value that pair's log probability)."""
+    key = ch if prev is None else prev + ch
+    hit = _LOGP_CACHE.get(key)
+    if hit is None:
+        if len(_LOGP_CACHE) > _LOGP_CACHE_MAX:
+            _LOGP_CACHE.clear()
+        hit = _LOGP_CACHE[key] = (char_logp(prev, ch), ch if (is_hanzi(ch) or ch in PUNCT) else None)
+    return hit[0]
+
+
 def logprob(text: str, sample: int = LOGPROB_SAMPLE) -> float:
     """Mean per-character log probability of `text` (whitespace skipped) under the bigram model."""
     if len(text) >= _ARRAY_FROM and sample >= _ARRAY_FROM:
