@@ -528,6 +528,10 @@ class _Writer:
                 self._built.add(b.id)
                 self.report.built.append(b.id)
 
+    def written(self) -> set[str]:
+        """The ids of the records this build wrote."""
+        return set(self._built)
+
     def publish(self, learned=None) -> None:
         """Hand the learned chrome (grown by the last batch) to the workers, when it changed."""
         if self.log is None:
@@ -600,7 +604,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
             final = log.stats.learned()
 
             def again() -> Iterator[tuple[str, SourceItem]]:
-                for item in _stale_items(source, store, log, final, options):
+                # the records on disk: those there at the start and those this run wrote (a build only adds
+                # and replaces records), without listing documents/ again
+                for item in _stale_items(source, store, log, final, options, existing | writer.written()):
                     report.rebuilt.append(doc_id_for(item.sha256))
                     yield BUILD, item
 
@@ -620,10 +626,12 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     return report
 
 
-def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: Options) -> Iterator[SourceItem]:
+def _stale_items(source: "_Inputs", store: CorpusStore, log, learned, options: Options,
+                 doc_ids: Optional[set[str]] = None) -> Iterator[SourceItem]:
     """Inputs of the documents whose record no longer matches the learned boilerplate: from this run's
-    inputs, else read again from the source path in the record."""
-    stale = log.stale(learned, store.document_ids())
+    inputs, else read again from the source path in the record. `doc_ids`: the records on disk, when the
+    caller knows them."""
+    stale = log.stale(learned, store.document_ids() if doc_ids is None else doc_ids)
     if not stale:
         return
     yield from source.items_of(stale)
@@ -720,7 +728,7 @@ def _finish(store: CorpusStore, report: BuildReport, optimize_index: bool = Fals
     # same listing of the records, read once
     fingerprints = tables.record_fingerprints(store)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fangan-finish") as pool:
-        jsonl = pool.submit(_finish_jsonl, store, report)
+        jsonl = pool.submit(_finish_jsonl, store, report, len(fingerprints))
         index = pool.submit(_finish_index, store.root, optimize_index, fingerprints)
         tables.update_tables(store.root, fingerprints=fingerprints)
         jsonl.result()
@@ -735,8 +743,8 @@ def _finish_index(root: Path, optimize: bool, fingerprints: dict[str, str]) -> N
         search.optimize_index(root)
 
 
-def _finish_jsonl(store: CorpusStore, report: BuildReport) -> None:
-    store.finish_jsonl()
+def _finish_jsonl(store: CorpusStore, report: BuildReport, records: Optional[int] = None) -> None:
+    store.finish_jsonl(records)
     store.write_errors(report.errors)
     store.write_skipped(report.skipped_inputs)
 

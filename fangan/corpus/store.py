@@ -258,23 +258,26 @@ class CorpusStore:
         self._save_state()
         return self.jsonl_path
 
-    def finish_jsonl(self) -> None:
+    def finish_jsonl(self, records: Optional[int] = None) -> None:
         """End of a build: compact the file if records were replaced, and note that it is in step,
         so the next build need not read it to know (a build that adds one document to a large
-        corpus reads none of it)."""
+        corpus reads none of it). `records`: how many records documents/ holds, when the caller has
+        just listed them."""
         if not self.in_step or not self.jsonl_path.exists():  # (a corpus with no records has an empty file)
             self.compact_jsonl()
-        self._save_state()
+            records = None  # (compacting may have read a listing of its own: count again)
+        self._save_state(records)
 
-    def _state(self) -> Optional[dict]:
+    def _state(self, records: Optional[int] = None) -> Optional[dict]:
         try:
             st = self.jsonl_path.stat()
         except OSError:
             return None
-        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "records": len(self.document_ids())}
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                "records": len(self.document_ids()) if records is None else records}
 
-    def _save_state(self) -> None:
-        state = self._state()
+    def _save_state(self, records: Optional[int] = None) -> None:
+        state = self._state(records)
         if state is None:
             return
         data = json.dumps(state).encode("utf-8")

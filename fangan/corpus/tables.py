@@ -342,12 +342,24 @@ def _clear_parts(root: Path) -> None:
                 p.unlink()
 
 
-def _next_seq(root: Path, parts: dict[str, dict[str, str]]) -> int:
-    seqs = [int(n[5:11]) for n in parts if n[5:11].isdigit()]
+def _listed_parts(root: Path) -> dict[str, set[str]]:
+    """The names in each table's folder, one listing each (a stat or a glob per part and table made the tables'
+    check a growing share of adding one document)."""
+    out = {}
     for t in TABLES:
-        d = tables_dir(root) / t
-        if d.is_dir():
-            seqs += [int(p.name[5:11]) for p in d.glob("part-*.parquet") if p.name[5:11].isdigit()]
+        try:
+            out[t] = set(os.listdir(tables_dir(root) / t))
+        except (FileNotFoundError, NotADirectoryError):
+            out[t] = set()
+    return out
+
+
+def _next_seq(root: Path, parts: dict[str, dict[str, str]], listed: Optional[dict[str, set[str]]] = None) -> int:
+    """The next part number: above every part the manifest names and every part file in a table's folder."""
+    seqs = [int(n[5:11]) for n in parts if n[5:11].isdigit()]
+    for names in (listed if listed is not None else _listed_parts(root)).values():
+        # the names glob("part-*.parquet") gives
+        seqs += [int(n[5:11]) for n in names if n.startswith("part-") and n.endswith(".parquet") and n[5:11].isdigit()]
     return max(seqs, default=-1) + 1
 
 
@@ -382,9 +394,10 @@ def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[d
     if not manifest:
         _clear_parts(root)
     parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
-    seq = _next_seq(root, parts)  # taken before any part is deleted: a new part never reuses a name
+    listed = _listed_parts(root)
+    seq = _next_seq(root, parts, listed)  # taken before any part is deleted: a new part never reuses a name
     for name in list(parts):  # a part the manifest lists but a table lacks: its records are re-added
-        if not all(part_path(root, t, name).exists() for t in TABLES):
+        if not all(name in listed[t] for t in TABLES):
             for t in TABLES:
                 part_path(root, t, name).unlink(missing_ok=True)
             del parts[name]
@@ -414,7 +427,7 @@ def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[d
         _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
         parts[name] = {d: current[d] for d in missing}
         rewritten.append(name)
-    merged = _merge_small_parts(root, parts, _next_seq(root, parts))
+    merged = _merge_small_parts(root, parts)
     if merged:
         rewritten.append(merged)
     unlisted = _remove_unlisted(root, parts)
@@ -428,11 +441,11 @@ SMALL_PART = 16  # documents: parts this small come from builds that added a few
 MERGE_AT = 32  # … and once there are this many, they are merged into one, so the file count stays bounded
 
 
-def _merge_small_parts(root: Path, parts: dict[str, dict[str, str]], seq: int) -> Optional[str]:
+def _merge_small_parts(root: Path, parts: dict[str, dict[str, str]]) -> Optional[str]:
     small = sorted(n for n, docs in parts.items() if 0 < len(docs) < SMALL_PART)
     if len(small) < MERGE_AT:
         return None
-    name = part_name(seq)
+    name = part_name(_next_seq(root, parts))
     _write_part(root, name, {t: pa.concat_tables(pq.read_table(part_path(root, t, n), schema=SCHEMAS[t]) for n in small)
                              for t in TABLES})
     parts[name] = {d: fp for n in small for d, fp in parts.pop(n).items()}
@@ -453,9 +466,9 @@ def _remove_unlisted(root: Path, parts: dict[str, dict[str, str]]) -> bool:
     for t in TABLES:
         d = tables_dir(root) / t
         d.mkdir(parents=True, exist_ok=True)
-        for p in d.iterdir():
-            if p.name not in parts and (p.suffix == ".parquet" or p.name.endswith(".tmp")):
-                p.unlink()
+        for name in os.listdir(d):
+            if name not in parts and (Path(name).suffix == ".parquet" or name.endswith(".tmp")):
+                (d / name).unlink()
                 found = True
     return found
 
