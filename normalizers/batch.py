@@ -314,6 +314,7 @@ class LearnerLog:
         self.built: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
         self.lines = 0  # whole lines in the log
         self.snapshot_lines = 0  # of them, those the snapshot on disk covers
+        self.appended = 0  # lines this process appended
         self._load()
 
     def _entries(self, start: int = 0) -> Iterator[tuple[int, dict]]:
@@ -405,7 +406,9 @@ class LearnerLog:
         """Write the snapshot of the state the whole log gives, when enough lines were appended since the last
         one (`SNAPSHOT_EVERY`, `SNAPSHOT_SHARE`) or `force`; True if written. A build calls it at its end."""
         grown = self.lines - self.snapshot_lines
-        if not force and (grown < SNAPSHOT_EVERY or grown * SNAPSHOT_SHARE < self.snapshot_lines):
+        # (never when this process appended nothing: a build that changes nothing writes nothing, even to a corpus
+        # whose log has no snapshot yet)
+        if not force and (not self.appended or grown < SNAPSHOT_EVERY or grown * SNAPSHOT_SHARE < self.snapshot_lines):
             return False
         try:
             size = self.path.stat().st_size
@@ -467,6 +470,7 @@ class LearnerLog:
         for e in entries:
             self._apply(e)
         self.lines += len(entries)
+        self.appended += len(entries)
 
     @staticmethod
     def learn_entry(doc_id: str, site: Optional[str], shapes: list[str]) -> dict:

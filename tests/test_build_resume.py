@@ -437,3 +437,16 @@ def test_a_killed_build_resumes_through_the_learners_snapshot(inputs, reference,
     build([inputs], tmp_path, jobs=1)
     assert snapshot_every_build[0] == size
     assert_same_corpus(tmp_path, reference)
+
+
+def test_a_build_that_changes_nothing_writes_no_snapshot_to_a_corpus_without_one(inputs, tmp_path, monkeypatch):
+    from fangan.normalizers import batch
+
+    monkeypatch.setattr(batch, "SNAPSHOT_EVERY", 10**9)  # a corpus built before snapshots existed
+    build([inputs], tmp_path, jobs=1)
+    assert not (tmp_path / "learner.snapshot.json").exists()
+    monkeypatch.setattr(batch, "SNAPSHOT_EVERY", 1)
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.rglob("*") if p.name != ".fangan.lock"}
+    report = build([inputs], tmp_path, jobs=1)
+    assert report.built == []
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.rglob("*") if p.name != ".fangan.lock"} == before

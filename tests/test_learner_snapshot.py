@@ -164,3 +164,14 @@ def test_log_lines_are_the_compact_json_of_their_entries(tmp_path):
     LearnerLog(tmp_path).append(entries)
     expected = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
     assert (tmp_path / LOG_NAME).read_bytes() == expected.encode("utf-8")
+
+
+def test_a_log_loaded_and_not_appended_to_gets_no_snapshot(tmp_path):
+    # a build that changes nothing writes nothing, even to a corpus whose log has no snapshot yet (an older build's)
+    log = LearnerLog(tmp_path)
+    log.append(_entries(random.Random(11), 300))
+    again = LearnerLog(tmp_path)
+    assert again.lines >= batch.SNAPSHOT_EVERY
+    assert not again.save_snapshot() and not (tmp_path / SNAPSHOT_NAME).exists()
+    again.append(_entries(random.Random(12), 1, start=300))
+    assert again.save_snapshot() and (tmp_path / SNAPSHOT_NAME).exists()
