@@ -2,8 +2,6 @@
 fixtures, dev texts and generated strings."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -12,20 +10,12 @@ from fangan.extract import lines as plan_lines
 from fangan.extract import parties
 from fangan.lexicon.roles import DUTY_SECTIONS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from plan_texts import sample_plan_texts
+
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def _texts() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "extract").glob("*.txt"))]
-    for name in ("dev", "seeds"):
-        if (SHARED / name).is_dir():
-            texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((SHARED / name).glob("*.txt"))[:60]]
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = sample_plan_texts()
 
 
 # --- parties: only the lines a rule can read ------------------------------------------------------

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict
-from pathlib import Path
-
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -16,20 +14,12 @@ from fangan.extract import rules as R
 from fangan.extract import targets as T
 from fangan.line_cache import LineMemo
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from plan_texts import sample_plan_texts
+
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def _texts() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "extract").glob("*.txt"))]
-    for name in ("dev", "seeds"):
-        if (SHARED / name).is_dir():
-            texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((SHARED / name).glob("*.txt"))[:60]]
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = sample_plan_texts()
 LINES = ["", " ", "一、总体要求", "建成5座示范点", "到2025年底，覆盖率达到95%以上", "由县教育局负责", "各部门职责分工",
          "（一）职责分工", "1.县卫健局：负责全县督导", "6月30日前完成自查", "长" * 1001, "5—", "6人", "每月5日前报送"]
 GENERATED = st.lists(st.sampled_from(LINES), max_size=20).map("\n".join)

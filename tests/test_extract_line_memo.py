@@ -2,8 +2,6 @@
 checked against the plain path it replaces: the same items on fixtures, dev texts and generated strings."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -11,20 +9,12 @@ from hypothesis import strategies as st
 from fangan.extract import lines as L
 from fangan.extract import targets as T
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from plan_texts import sample_plan_texts
+
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def _texts() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "extract").glob("*.txt"))]
-    for name in ("dev", "seeds"):
-        if (SHARED / name).is_dir():
-            texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((SHARED / name).glob("*.txt"))[:60]]
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = sample_plan_texts()
 PIECES = ["1", "2", "30", "5.5", "2024", "3.1", "年", "月", "个", "人", "%", "分", "秒", "米", "元", "次", "周岁", "小时",
           "以上", "左右", "达到", "不少于", "至少", "的", "—", "——", "-", "~", "至", "到", "，", "。", "、", "：", "\n", "\n\n",
           " ", "\u3000", "\t", "\r", "扣", "跑", "教龄", "建成", "覆盖率", "民国", "学生", "（", "）", "/", "\\"]
