@@ -66,9 +66,9 @@ def _construct_section(id: str, marker: str, level: int, title: str, text: str, 
     """Section.model_construct with every field given, without its per-field loop (the tree's data is
     valid by construction: strings, a level from 1, Sections as children): the instance
     `Section(...)` would validate into, field for field (tests/test_structure_once.py)."""
-    sec = object.__new__(Section)
+    sec = _new(Section)
     _set(sec, "__dict__", {"id": id, "marker": marker, "level": level, "title": title, "text": text, "children": children})
-    _set(sec, "__pydantic_fields_set__", set(_SECTION_FIELDS))
+    _set(sec, "__pydantic_fields_set__", _ALL_SECTION_FIELDS)
     _set(sec, "__pydantic_extra__", None)
     _set(sec, "__pydantic_private__", None)
     return sec
@@ -337,13 +337,7 @@ class TreeBuilder:
         parent = self.numbering.stack[depth - 1].section if depth else None
         siblings = parent.children if parent else self.roots
         sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-        # _construct_section(sid, marker_text, depth + 1, title, line, []), without its call (~60k sections on b20)
-        sec = _new(Section)
-        _set(sec, "__dict__", {"id": sid, "marker": marker_text, "level": depth + 1, "title": title, "text": line,
-                               "children": []})
-        _set(sec, "__pydantic_fields_set__", _ALL_SECTION_FIELDS)
-        _set(sec, "__pydantic_extra__", None)
-        _set(sec, "__pydantic_private__", None)
+        sec = _construct_section(sid, marker_text, depth + 1, title, line, [])
         siblings.append(sec)
         self.result.section_lines[sid] = index
         if marker is not None and marker.style.rank <= CHAPTER_RANK:
@@ -381,17 +375,7 @@ class TreeBuilder:
         if self.hints and len(line) <= MAX_HINTED_LINE:
             hint = self.hints.get(hint_key(line, simplified=True))
         if marker is None and not (hint is not None and self.unnumbered_hints and len(line) <= WHOLE_LINE_HEADING):
-            # self._body(line), without its call and _append's (most body lines continue a section's list)
-            self.last_line = line
-            stack = self.numbering.stack
-            if stack:
-                top = stack[-1]
-                if top.section is not None:
-                    body = top.body
-                    if body is None:
-                        self._append(top, line)
-                    else:
-                        body.append(line)
+            self._body(line)
             # most lines: no circled number after their first character
             if facts.circled if facts is not None else has_inline_circled(line):
                 self._inline_circled(line, index)
@@ -430,90 +414,10 @@ class TreeBuilder:
             self._inline_circled(line, index)
 
     def add_facts(self, lines: list[str], facts: list) -> None:
-        """add_line(line, i, facts=f) for every line and its facts (runin.line_facts), in one loop: a body line and a
-        numbered line are added here without the calls of add_line, where, _new_section and push (~93k lines and
-        60k sections on b20); a line that may open or continue an attachment, and every line of a document with
-        heading hints, go through add_line (tests/test_structure_once.py compares the two)."""
-        numbering = self.numbering
-        stack = numbering.stack  # (the numbering's one list, cut and appended to in place)
-        parent_styles, last = numbering.parent_style, numbering.last
-        roots, section_lines, chapters = self.roots, self.result.section_lines, self.chapters
-        add_line, hints = self.add_line, self.hints
-        fields = _ALL_SECTION_FIELDS
-        by_code = self.warnings.by_code
+        """add_line(line, i, facts=f) for every line and its facts (runin.line_facts)."""
+        add_line = self.add_line
         for index, (line, f) in enumerate(zip(lines, facts)):
-            if hints or self.attachment is not None or line[:1] == "附":
-                add_line(line, index, None, f)
-                continue
-            marker = f.marker
-            if marker is None:  # a body line (add_line's, with no hint)
-                self.last_line = line
-                if stack:
-                    top = stack[-1]
-                    if top.section is not None:
-                        body = top.body
-                        if body is None:
-                            self._append(top, line)
-                        else:
-                            body.append(line)
-                if f.circled:
-                    self._inline_circled(line, index)
-                continue
-            # numbering.where(marker): its first case (the style is open) here, the others by the call
-            style = marker.style
-            name = style.name
-            depth = len(stack) - 1
-            while depth >= 0 and stack[depth].style != name:
-                depth -= 1
-            if depth >= 0:
-                prev = stack[depth].value
-                value = marker.value
-                kind = "next" if value == prev + 1 else ("repeat" if value <= prev else "gap")
-            else:
-                depth, kind, _ = numbering.where(marker)
-            if kind not in _IN_SEQUENCE:
-                # (only an arabic N、 may continue a sentence: _continues_sentence's own first test, without its call)
-                if style.arabic and marker.text[-1:] == "、" and self._continues_sentence(marker, kind):
-                    self._reject(line)
-                    continue
-                # self.warnings.add(code, …, line) once the code has its warning (~25k gaps and repeats on b20)
-                code = _WARNING_CODE[kind]
-                tally = by_code.get(code)
-                if tally is None:
-                    self.warnings.add(code, _GAP_MESSAGE[kind], line)
-                else:
-                    tally = tally[1]
-                    tally[0] += 1
-                    if len(tally[1]) < EXAMPLES:
-                        tally[1].append(line[:40])
-            self.last_line = None
-            if depth == 0:
-                self._note_restart(marker, line)
-            title = f.title
-            if title is None:
-                title = f.read_title()
-            # self._new_section(depth, marker.text, title, line, index, marker)
-            parent = stack[depth - 1].section if depth else None
-            siblings = parent.children if parent else roots
-            sid = (parent.id + "." if parent else "s") + str(len(siblings) + 1)
-            sec = _new(Section)
-            _set(sec, "__dict__", {"id": sid, "marker": marker.text, "level": depth + 1, "title": title, "text": line,
-                                   "children": []})
-            _set(sec, "__pydantic_fields_set__", fields)
-            _set(sec, "__pydantic_extra__", None)
-            _set(sec, "__pydantic_private__", None)
-            siblings.append(sec)
-            section_lines[sid] = index
-            if style.rank <= CHAPTER_RANK:
-                chapters.append((sec, marker))
-            # numbering.push(marker, depth, None, sec)
-            del stack[depth:]
-            parent_name = stack[-1].style if stack else None
-            parent_styles.setdefault(name, parent_name)
-            last[name] = (marker.value, parent_name)
-            stack.append(_Open(name, style.rank, marker.value, None, sec))
-            if f.circled:
-                self._inline_circled(line, index)
+            add_line(line, index, None, f)
 
     def _reject(self, line: str) -> None:
         """A numbered line kept as text (_continues_sentence)."""
