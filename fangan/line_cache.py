@@ -37,6 +37,17 @@ def line_cache(maxsize: int = 16384, max_line: int = MAX_CACHED_LINE):
     return decorate
 
 
+def remember(memo: dict, line: str, value, max_lines: int, max_line: int = MAX_CACHED_LINE):
+    """Keep `value` for `line` in a plain dict memo and return it: for a stage that reads its memo with
+    `memo.get` itself (a lookup in C, no wrapper call per line) and calls this on a miss. A line longer than
+    `max_line` is not kept; a memo holding `max_lines` lines starts again."""
+    if len(line) <= max_line:
+        if len(memo) >= max_lines:
+            memo.clear()
+        memo[line] = value
+    return value
+
+
 def _takes_one_argument(func) -> bool:
     try:
         params = list(inspect.signature(func).parameters.values())

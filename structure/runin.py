@@ -35,7 +35,7 @@ from fangan.lexicon.markers import MARKER_FIRST_CHARS, STYLES, Marker, is_enumer
 from fangan.lexicon.segment import cut
 from fangan.model import Change, Repair
 
-from fangan.line_cache import MAX_CACHED_LINE, line_cache
+from fangan.line_cache import MAX_CACHED_LINE, line_cache, remember
 from .titles import MAX_TITLE, is_title_phrase
 from .tree import Numbering, has_inline_circled, section_title
 
@@ -460,11 +460,7 @@ def _run_in_candidates(line: str, anywhere: bool) -> tuple:
     memo = _CANDIDATES[anywhere]
     got = memo.get(line)
     if got is None:
-        got = _candidates(line, anywhere, None)
-        if len(line) <= MAX_CACHED_LINE:
-            if len(memo) >= MAX_FACTS:
-                memo.clear()
-            memo[line] = got
+        got = remember(memo, line, _candidates(line, anywhere, None), MAX_FACTS)
     return got
 
 

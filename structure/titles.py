@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.line_cache import MAX_CACHED_LINE
+from fangan.line_cache import MAX_CACHED_LINE, remember
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter: [。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d)),
@@ -77,11 +77,7 @@ def heading_title(rest: str, whole_line: bool) -> str:
     memo = _TITLES[whole_line]
     got = memo.get(rest)
     if got is None:
-        got = _read_title(rest, whole_line)
-        if len(rest) <= MAX_CACHED_LINE:
-            if len(memo) >= MAX_TITLES:
-                memo.clear()
-            memo[rest] = got
+        got = remember(memo, rest, _read_title(rest, whole_line), MAX_TITLES)
     return got
 
 

@@ -118,6 +118,19 @@ def test_line_cache_remembers_short_lines_only():
     assert cut.cache_info().currsize == 3
 
 
+def test_remember_keeps_short_lines_and_starts_again_when_full():
+    from fangan.line_cache import remember
+
+    memo: dict = {}
+    assert remember(memo, "短行", 1, max_lines=2, max_line=5) == 1
+    assert remember(memo, "一行太长了的文字", 2, max_lines=2, max_line=5) == 2  # given back, not kept
+    assert memo == {"短行": 1}
+    remember(memo, "二", 3, max_lines=2, max_line=5)
+    assert memo == {"短行": 1, "二": 3}
+    remember(memo, "三", 4, max_lines=2, max_line=5)  # full: started again
+    assert memo == {"三": 4}
+
+
 def test_marker_cache_keeps_short_lines_only():
     """match_marker remembers its answers for lines of a page's usual length; a long flattened line is
     matched afresh each time (the same answer) and never pinned in the cache."""
