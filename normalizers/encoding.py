@@ -42,10 +42,6 @@ def chinese_score(s: str) -> float:
     return chars.logprob(s)
 
 
-def _looks_damaged(line: str) -> bool:
-    return chars.suspicious(line)
-
-
 _HANZI_CLASS = "\u3400-\u9fff\uf900-\ufaff"  # (what chars.suspicious counts as a hanzi)
 
 
