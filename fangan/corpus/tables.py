@@ -487,8 +487,10 @@ def tables_are_current(root: str | Path) -> bool:
     parts = manifest.get("parts", {})
     current = record_fingerprints(CorpusStore(root))
     held = [d for name in parts for d in parts[name]]
-    return (len(held) == len(set(held)) and set(held) == set(current) and len(_live(parts, current)) == len(current)
-            and all(part_path(root, t, name).exists() for name in parts for t in TABLES))
+    if not (len(held) == len(set(held)) and set(held) == set(current) and len(_live(parts, current)) == len(current)):
+        return False
+    listed = _listed_parts(root)
+    return all(name in listed[t] for name in parts for t in TABLES)
 
 
 def read_table(root: str | Path, name: str) -> pd.DataFrame:
