@@ -277,6 +277,61 @@ def test_adding_one_document_touches_only_what_holds_it(inputs, tmp_path):
     assert written + grown < 200_000  # the appends are the new document's; nothing else is rewritten
 
 
+def _rowids(out: Path) -> dict[str, int]:
+    import sqlite3
+
+    con = sqlite3.connect(out / "corpus.sqlite")
+    try:
+        return dict(con.execute("SELECT doc_id, rowid FROM documents"))
+    finally:
+        con.close()
+
+
+def _parts(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted((out / "tables").rglob("part-*.parquet"))}
+
+
+@pytest.mark.parametrize("copy", ["preserving times", "plainly"])
+def test_a_copied_corpus_keeps_its_tables_and_index(inputs, reference, tmp_path, copy):
+    # a copy, a move to another disk or a restored backup gives every record a new inode (a plain copy,
+    # a new mtime too): the records' bytes are the same, so their rows and index entries are kept
+    import shutil
+
+    out = tmp_path / "c"
+    shutil.copytree(reference, out, copy_function=shutil.copy2 if copy == "preserving times" else shutil.copy)
+    rowids, parts = _rowids(out), _parts(out)
+    report = build([inputs], out, jobs=1)
+    assert report.built == [] and report.rebuilt == []
+    assert _rowids(out) == rowids  # no document indexed again (a re-index gives new rowids)
+    assert _parts(out) == parts  # no table part written again
+    assert_same_corpus(out, reference)
+    # the copy's stamps were taken: the next build finds everything current and writes nothing
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.name != ".fangan.lock"}
+    build([inputs], out, jobs=1)
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*") if p.name != ".fangan.lock"} == before
+
+
+def test_a_record_changed_in_a_copied_corpus_is_derived_again(inputs, reference, tmp_path):
+    # the copy's new stamps do not hide an edit made with it: a record whose bytes differ from the ones
+    # its rows were made from is read again, even at the same size
+    import shutil
+
+    out = tmp_path / "c"
+    shutil.copytree(reference, out)
+    path = sorted((out / "documents").glob("*.json"))[0]
+    data = path.read_bytes()
+    edited = data.replace("保障措施".encode(), "组织保障".encode())  # as many bytes
+    assert edited != data and len(edited) == len(data)
+    path.write_bytes(edited)
+    rowids = _rowids(out)
+    build([inputs], out, jobs=1)
+    after = _rowids(out)
+    assert {d for d in after if after[d] != rowids[d]} == {path.stem}
+    texts = {r["doc_id"]: r["text"] for r in tables.read_table(out, "documents").to_dict("records")}
+    assert "组织保障" in texts[path.stem] and sum("组织保障" in t for t in texts.values()) == 1
+    assert [h.doc_id for h in search.search("组织保障", out)] == [path.stem]
+
+
 def test_a_resumed_build_reads_the_jsonl_only_when_it_may_be_out_of_step(inputs, reference, tmp_path, monkeypatch):
     from fangan.corpus.store import CorpusStore
 

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
-from .store import CorpusStore
+from .store import DIGEST_SEP, CorpusStore, record_digest, stamp_matches
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
@@ -287,18 +287,26 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
         _prepare(con, _want(tok), full)
         current = fingerprints if fingerprints is not None else record_fingerprints(store)
         indexed_fp = dict(con.execute("SELECT doc_id, fingerprint FROM _fangan_files"))
+        moved = store.restamp(indexed_fp.items(), current)
+        if moved:  # records copied or moved with the corpus: what is indexed of them is still theirs
+            with con:
+                con.executemany("UPDATE _fangan_files SET fingerprint = ? WHERE doc_id = ?",
+                                [(stamp, doc_id) for (doc_id, _), stamp in moved.items()])
+            indexed_fp.update((doc_id, stamp) for (doc_id, _), stamp in moved.items())
         gone = sorted(set(indexed_fp) - set(current))
-        todo = sorted(d for d, fp in current.items() if indexed_fp.get(d) != fp)
+        todo = sorted(d for d, fp in current.items() if not stamp_matches(indexed_fp.get(d, ""), fp))
         if gone:
             with con:
                 for doc_id in gone:
                     _delete_doc(con, doc_id)
         for i in range(0, len(todo), 64):
-            entries = []
+            entries, stamps = [], {}
             for doc_id in todo[i:i + 64]:
-                record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
+                data = store.document_path(doc_id).read_bytes()
+                stamps[doc_id] = f"{current[doc_id]}{DIGEST_SEP}{record_digest(data)}"
+                record = json.loads(data)
                 entries.append(index_entry(record, table_rows(record), tok))
-            _insert_entries(con, entries, current)
+            _insert_entries(con, entries, stamps)
         n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:
         con.close()

@@ -13,6 +13,7 @@ costs one fsync, of the JSONL it appended (records are renamed into place withou
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -33,6 +34,27 @@ def stat_fingerprint(st: os.stat_result) -> str:
     """A record's cheap version stamp: mtime, size and inode (records are replaced, not edited in
     place, so a rewrite gets a new inode even within one clock tick)."""
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+DIGEST_SEP = "#"
+
+
+def record_digest(data: bytes) -> str:
+    """A digest of a record's bytes: which version of the record a derived row was made from, when
+    its stat fingerprint no longer says (a copied, moved or restored corpus: new inodes, maybe new mtimes)."""
+    return hashlib.blake2b(data, digest_size=10).hexdigest()
+
+
+def record_stamp(st: os.stat_result, data: bytes) -> str:
+    """What the tables and the index keep of the record version they hold: `stat_fingerprint`, then
+    `record_digest` (`fingerprint#digest`)."""
+    return f"{stat_fingerprint(st)}{DIGEST_SEP}{record_digest(data)}"
+
+
+def stamp_matches(stamp: str, fingerprint: Optional[str]) -> bool:
+    """True when a kept stamp is of the record whose `stat_fingerprint` is `fingerprint` (a stamp kept
+    by an older version, without a digest, is a fingerprint itself)."""
+    return stamp.partition(DIGEST_SEP)[0] == fingerprint
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -170,11 +192,37 @@ class CorpusStore:
             fd = os.open(tmp, _WRITE_FLAGS, 0o666)
         try:
             _write_all(fd, record_json)
-            fingerprint = stat_fingerprint(os.fstat(fd))
+            stamp = record_stamp(os.fstat(fd), record_json)
         finally:
             os.close(fd)
         os.replace(tmp, f"{folder}/{doc_id}.json")
-        return fingerprint
+        return stamp
+
+    def restamp(self, kept: Iterable[tuple[str, str]], current: dict[str, str]) -> dict[tuple[str, str], str]:
+        """Kept stamps whose record's stat fingerprint moved while its bytes did not — a corpus copied,
+        moved or restored from a backup gets new inodes (and, copied plainly, new mtimes) — so that what
+        was derived from those records is kept, not derived again: (doc id, kept stamp) → the stamp to
+        keep now. `kept`: the (doc id, stamp) pairs a derived output holds; `current`: `stat_fingerprint`
+        by doc id. A record is read only when a stamp of it has a digest and another fingerprint than
+        its current one, and then once; stamps of records whose bytes changed are left out."""
+        now: dict[str, Optional[str]] = {}  # doc id → its stamp as read now
+        moved: dict[tuple[str, str], str] = {}
+        for doc_id, stamp in kept:
+            fingerprint, _, digest = stamp.partition(DIGEST_SEP)
+            if not digest or doc_id not in current or fingerprint == current[doc_id]:
+                continue
+            if doc_id not in now:
+                now[doc_id] = self._stamp_now(doc_id)
+            if now[doc_id] is not None and now[doc_id].partition(DIGEST_SEP)[2] == digest:
+                moved[doc_id, stamp] = now[doc_id]
+        return moved
+
+    def _stamp_now(self, doc_id: str) -> Optional[str]:
+        try:
+            with open(self.document_path(doc_id), "rb") as f:
+                return record_stamp(os.fstat(f.fileno()), f.read())
+        except OSError:
+            return None
 
     def iter_documents(self) -> Iterator[Document]:
         for p in sorted(self.documents_dir.glob("*.json")):

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
-from .store import CorpusStore, atomic_write_bytes, stat_fingerprint
+from .store import DIGEST_SEP, CorpusStore, atomic_write_bytes, record_digest, stamp_matches, stat_fingerprint
 
 # json.dumps(x, ensure_ascii=False) without building an encoder per call (one per row otherwise): the same text
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
@@ -376,7 +376,7 @@ def _live(parts: dict[str, dict[str, str]], current: dict[str, str]) -> dict[str
     owner: dict[str, str] = {}
     for name in sorted(parts):
         for doc_id, fp in parts[name].items():
-            if current.get(doc_id) == fp:
+            if stamp_matches(fp, current.get(doc_id)):
                 owner[doc_id] = name
     return owner
 
@@ -401,6 +401,11 @@ def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[d
             for t in TABLES:
                 part_path(root, t, name).unlink(missing_ok=True)
             del parts[name]
+    moved = store.restamp(((d, fp) for docs in parts.values() for d, fp in docs.items()), current)
+    for docs in parts.values():  # records copied or moved with the corpus: their rows are still theirs
+        for d, fp in docs.items():
+            if (d, fp) in moved:
+                docs[d] = moved[d, fp]
     owner = _live(parts, current)
     rewritten, removed = [], []
     for name in sorted(parts):
@@ -420,18 +425,20 @@ def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[d
     if missing or not parts:
         name = part_name(seq)
         acc: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        stamps = {}
         for doc_id in missing:
-            record = json.loads(store.document_path(doc_id).read_text(encoding="utf-8"))
-            for t, rows in table_rows(record).items():
+            data = store.document_path(doc_id).read_bytes()
+            stamps[doc_id] = f"{current[doc_id]}{DIGEST_SEP}{record_digest(data)}"
+            for t, rows in table_rows(json.loads(data)).items():
                 acc[t].extend(rows)
         _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
-        parts[name] = {d: current[d] for d in missing}
+        parts[name] = stamps
         rewritten.append(name)
     merged = _merge_small_parts(root, parts)
     if merged:
         rewritten.append(merged)
     unlisted = _remove_unlisted(root, parts)
-    changed = bool(rewritten or removed or unlisted or not manifest)
+    changed = bool(rewritten or removed or unlisted or moved or not manifest)
     if changed:
         _write_manifest(root, parts)
     return TablesUpdate(tables_dir(root), rewritten, removed, len(current))
