@@ -15,7 +15,8 @@ set of inputs gives the same records however a build was split, ordered or inter
 
 Shapes are kept as 64-bit hashes: a corpus of thousands of documents stores a few bytes per line.
 An issuer's signature and date lines are never chrome: one issuer's documents share them because
-that is how the issuer signs, and they are the body (`fangan.lexicon.orgs.is_org_line`).
+that is how the issuer signs, and they are the body (`fangan.lexicon.orgs.is_org_line`). So are its
+addressee line, its publication note and the titles of a numbered series (`fangan.lexicon.parts`).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from fangan.normalizers import lines_of
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.markers import LINE_MARKER
 from fangan.lexicon.orgs import ORG_SUFFIXES, is_org_line
+from fangan.lexicon.parts import is_document_part
 
 
 # a run of digits (written \d\d*, the same matches as \d+: a pattern that opens with a class is scanned for along the
@@ -79,7 +81,10 @@ def _may_be_chrome_stripped(stripped: str) -> bool:
     # one issuer's documents share a signature and a date shape: that is the body
     if (_DATE_FIRST is None or stripped[0] in _DATE_FIRST) and SIGNATURE_DATE_LINE.match(stripped):
         return False
-    return not (stripped[-1] in _ORG_LAST and is_org_line(stripped))
+    if stripped[-1] in _ORG_LAST and is_org_line(stripped):
+        return False
+    # and what it addresses, how it may be published, and the titles of a numbered series (lexicon.parts)
+    return not is_document_part(stripped)
 
 
 def _line_judgement(line: str) -> tuple[Optional[str], Optional[str]]:

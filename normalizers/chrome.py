@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.kinds import ends_in_kind
+from fangan.lexicon.markers import LINE_MARKER
+from fangan.lexicon.parts import is_body_line
 
 from . import NormalizeContext, StepReport, joined, lines_of, step
 from fangan.line_cache import line_cache
@@ -346,6 +349,23 @@ def remove_site_chrome(text: str, ctx: NormalizeContext, report: StepReport) -> 
     return joined(kept) if changed else text  # (every line kept as it was: joining them gives the text)
 
 
+def _outside_the_body(lines: list[str], cut: list[int]) -> list[int]:
+    """The lines of `cut` that are not the body's: a site prints its chrome around a plan, never between its
+    headings, so a sentence or a party line after the first heading and before the last heading or signature
+    date is the plan's (what one issuer's plans share: 各单位要高度重视，加强组织领导。 责任单位：县教育局)."""
+    if not any(is_body_line(lines[i].strip()) for i in cut):
+        return cut
+    bounds = [i for i, ln in enumerate(lines) if _body_bound(ln.strip())]
+    if not bounds:
+        return cut
+    first, last = bounds[0], bounds[-1]
+    return [i for i in cut if not (first < i < last and is_body_line(lines[i].strip()))]
+
+
+def _body_bound(stripped: str) -> bool:
+    return bool(stripped) and bool(LINE_MARKER.match(stripped) or SIGNATURE_DATE_LINE.match(stripped))
+
+
 @step("remove_learned_boilerplate")
 def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Lines whose shape recurs across many documents of this site (learned from the batch)."""
@@ -362,6 +382,9 @@ def remove_learned_boilerplate(text: str, ctx: NormalizeContext, report: StepRep
     if not cut:
         return text  # (what joining every line back gives)
     lines = lines_of(text)
+    cut = _outside_the_body(lines, cut)
+    if not cut:
+        return text
     kept = []
     done = 0  # the lines before this one are in `kept`
     for i in cut:

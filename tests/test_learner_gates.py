@@ -91,10 +91,11 @@ def _plain_may_be_chrome(line: str) -> bool:
     from fangan.lexicon.dates import SIGNATURE_DATE_LINE
     from fangan.lexicon.markers import LINE_MARKER
     from fangan.lexicon.orgs import is_org_line
+    from fangan.lexicon.parts import is_document_part
 
     if not batch.line_shape(line) or LINE_MARKER.match(line.strip()):
         return False
-    return not (SIGNATURE_DATE_LINE.match(line.strip()) or is_org_line(line))
+    return not (SIGNATURE_DATE_LINE.match(line.strip()) or is_org_line(line) or is_document_part(line.strip()))
 
 
 @FAST
