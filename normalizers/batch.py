@@ -16,12 +16,12 @@ set of inputs gives the same records however a build was split, ordered or inter
 Shapes are kept as 64-bit hashes: a corpus of thousands of documents stores a few bytes per line.
 An issuer's signature and date lines are never chrome: one issuer's documents share them because
 that is how the issuer signs, and they are the body (`fangan.lexicon.orgs.is_org_line`). So are its
-addressee line, its publication note and the titles of a numbered series (`fangan.lexicon.parts`).
+addressee line, its publication note, the titles of a numbered series and its bracketed party lines
+(`fangan.lexicon.parts.is_document_part`).
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from itertools import islice
@@ -83,7 +83,7 @@ def _may_be_chrome_stripped(stripped: str) -> bool:
         return False
     if stripped[-1] in _ORG_LAST and is_org_line(stripped):
         return False
-    # and what it addresses, how it may be published, and the titles of a numbered series (lexicon.parts)
+    # nor what it addresses, how it may be published, a numbered series' titles, its bracketed party lines (lexicon.parts)
     return not is_document_part(stripped)
 
 

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
-from .store import DIGEST_SEP, CorpusStore, record_digest, stamp_matches
+from .store import CorpusStore, stamp_matches, stamp_of
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
@@ -303,7 +303,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
             entries, stamps = [], {}
             for doc_id in todo[i:i + 64]:
                 data = store.document_path(doc_id).read_bytes()
-                stamps[doc_id] = f"{current[doc_id]}{DIGEST_SEP}{record_digest(data)}"
+                stamps[doc_id] = stamp_of(current[doc_id], data)
                 record = json.loads(data)
                 entries.append(index_entry(record, table_rows(record), tok))
             _insert_entries(con, entries, stamps)

@@ -45,10 +45,15 @@ def record_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=10).hexdigest()
 
 
+def stamp_of(fingerprint: str, data: bytes) -> str:
+    """What the tables and the index keep of the record version they hold: its `stat_fingerprint`, then
+    the `record_digest` of its bytes (`fingerprint#digest`)."""
+    return f"{fingerprint}{DIGEST_SEP}{record_digest(data)}"
+
+
 def record_stamp(st: os.stat_result, data: bytes) -> str:
-    """What the tables and the index keep of the record version they hold: `stat_fingerprint`, then
-    `record_digest` (`fingerprint#digest`)."""
-    return f"{stat_fingerprint(st)}{DIGEST_SEP}{record_digest(data)}"
+    """`stamp_of` a record given its stat."""
+    return stamp_of(stat_fingerprint(st), data)
 
 
 def stamp_matches(stamp: str, fingerprint: Optional[str]) -> bool:

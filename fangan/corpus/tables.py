@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from fangan.model import SCHEMA_VERSION, Document, iter_sections
 
-from .store import DIGEST_SEP, CorpusStore, atomic_write_bytes, record_digest, stamp_matches, stat_fingerprint
+from .store import CorpusStore, atomic_write_bytes, stamp_matches, stamp_of, stat_fingerprint
 
 # json.dumps(x, ensure_ascii=False) without building an encoder per call (one per row otherwise): the same text
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
@@ -428,7 +428,7 @@ def update_tables(root: str | Path, full: bool = False, fingerprints: Optional[d
         stamps = {}
         for doc_id in missing:
             data = store.document_path(doc_id).read_bytes()
-            stamps[doc_id] = f"{current[doc_id]}{DIGEST_SEP}{record_digest(data)}"
+            stamps[doc_id] = stamp_of(current[doc_id], data)
             for t, rows in table_rows(json.loads(data)).items():
                 acc[t].extend(rows)
         _write_part(root, name, {t: arrow_from_tuples(t, acc[t]) for t in TABLES})
