@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from fangan.line_cache import remember
+from fangan.line_cache import MAX_CACHED_LINE, remember
 
 _TRAIL = "。；;，,：:、 "
 # a colon inside a clock time (8：00, 14 : 00) is not a delimiter: [。；;]|(?<!\d)(?<!\d\s)[：:]|[：:](?!\s*\d{2}(?!\d)),
@@ -65,7 +65,7 @@ def first_delimiter(text: str) -> Optional[re.Match]:
 
 # the titles read so far, one plain dict per value of `whole_line` (a dict's get instead of line_cache's wrapper
 # and its key tuple: asked once per heading line the tree meets, ~11k on b20); at most MAX_TITLES texts of at most
-# line_cache.MAX_CACHED_LINE characters (`remember` keeps that bound), then started again
+# MAX_CACHED_LINE characters, then started again
 _TITLES: dict[bool, dict[str, str]] = {False: {}, True: {}}
 MAX_TITLES = 16384
 
