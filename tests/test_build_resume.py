@@ -7,7 +7,6 @@ depends on which documents the learner has seen, which is what makes the order m
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
