@@ -145,27 +145,37 @@ def floors(files: list[Path], mb: float) -> None:
     print(f"  {'unstructured':<20} partition_text {1000 * secs / len(sample):.1f} ms per document")
 
 
+ADDED = 3  # documents added one at a time to each corpus (and built alone): a single 50 ms build is noisy
+
+
 def add_one(files: list[Path], sizes: list[int], tmp: Path) -> None:
     """Adding one document to corpora of each size: its cost beside building it alone, and how the fixed
-    part grows with the corpus (every build lists and stats the records, checks the learner's decisions)."""
-    extra = files[sizes[0]]  # the same document for every size (the first size's next file, as in earlier reports)
-    # the denominator, built three times (the median): one noisy run would move every ratio below
-    alone = sorted((measure([extra], tmp / f"alone-{i}", jobs=1) for i in range(3)), key=lambda r: r["cpu"])[1]
+    part grows with the corpus (every build lists and stats the records, checks the learner's decisions).
+    ADDED different documents are added one after the other, each by its own build; the ratio is of the
+    medians (each document is built alone too, in a fresh corpus)."""
+    extras = files[sizes[0]:sizes[0] + ADDED]  # the same documents for every size
+    alone = [measure([extra], tmp / f"alone-{i}", jobs=1) for i, extra in enumerate(extras)]
+    alone_cpu = _median(alone, "cpu")
     added = []
     for n in sizes:
         base = tmp / f"base-{n}"
         base.mkdir()
-        for f in [f for f in files if f != extra][:n]:
+        for f in [f for f in files if f not in extras][:n]:
             os.link(f, base / f.name)
         out = tmp / f"add-corpus-{n}"
         r0 = measure([base], out, jobs=0)
         print(f"\nadding one document to a {r0['built']}-document corpus "
               f"(built in {r0['wall']:.1f} s wall; peak RSS main {r0['rss_main_mb']:.0f} MB):")
-        add = measure([extra], out, jobs=1)
-        same = measure([base, extra], out, jobs=1)
-        print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written")
-        print(f"  build it alone: {alone['cpu']:.3f} CPU s, {alone['wall']:.3f} s wall, {alone['written'] / 1e6:.3f} MB written")
-        print(f"  ratio:          {add['cpu'] / alone['cpu']:.2f}× the CPU time of building it alone")
+        adds = [measure([extra], out, jobs=1) for extra in extras]  # each adds one: n, n+1, … documents
+        same = measure([base, *extras], out, jobs=1)
+        add = _median(adds, "cpu")
+        print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written "
+              f"(median of {len(adds)} documents added in turn; CPU s of each: {_spread(adds, 'cpu', 3)}; "
+              f"MB written, largest: {max(r['written'] for r in adds) / 1e6:.3f})")
+        print(f"  build it alone: {alone_cpu['cpu']:.3f} CPU s, {alone_cpu['wall']:.3f} s wall, "
+              f"{alone_cpu['written'] / 1e6:.3f} MB written (median of the same {len(alone)}; CPU s of each: "
+              f"{_spread(alone, 'cpu', 3)})")
+        print(f"  ratio:          {add['cpu'] / alone_cpu['cpu']:.2f}× the CPU time of building it alone (medians)")
         print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the PID in the "
               f"output lock .fangan.lock; no corpus file changes), {same['cpu']:.2f} CPU s")
         added.append((r0["built"], add["cpu"]))
@@ -222,8 +232,8 @@ def _median(runs: list[dict], key: str) -> dict:
     return sorted(runs, key=lambda r: r[key])[len(runs) // 2]
 
 
-def _spread(runs: list[dict], key: str) -> str:
-    return " ".join(f"{r[key]:.1f}" for r in runs)
+def _spread(runs: list[dict], key: str, digits: int = 1) -> str:
+    return " ".join(f"{r[key]:.{digits}f}" for r in runs)
 
 
 def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
@@ -284,7 +294,7 @@ def main() -> None:
             _whole(tmp, files, mb, a.repeat)
             real_pages(tmp)
         if not a.quick:
-            add_one(files, sorted({min(int(n), len(files) - 2) for n in a.add_corpus.split(",")}), tmp)
+            add_one(files, sorted({min(int(n), len(files) - ADDED - 1) for n in a.add_corpus.split(",")}), tmp)
             long_documents(files, tmp)
 
 
