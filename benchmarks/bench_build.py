@@ -209,7 +209,7 @@ def long_documents(files: list[Path], tmp: Path) -> None:
               f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
 
 
-def real_pages(tmp: Path) -> None:
+def real_pages(tmp: Path, repeat: int = 3) -> None:
     """The generated corpus recombines about 2,300 paragraphs, so its lines repeat (a 20 MB corpus uses
     each ~30 times) and every per-line cache hits more often than on a real archive. The bulk pages
     (real government sites, every page distinct, mostly HTML) are the check on that."""
@@ -226,6 +226,15 @@ def real_pages(tmp: Path) -> None:
           f"{text_mb / cpu:.2f} MB/s of text, {r['built'] / cpu:.1f} docs/s")
     stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]) if v >= 0.01)
     print(f"  per stage (CPU s): {stages}")
+    # all cores on the same pages, each build paired with a --jobs 1 build run just before it: few lines repeat here,
+    # so the workers' line caches lose little by being split, and the results are small beside the HTML read
+    pairs = []
+    for i in range(repeat):
+        one = r if i == 0 else measure([bulk], tmp / f"out-bulk-1-{i}", jobs=1)
+        pairs.append((one, measure([bulk], tmp / f"out-bulk-n-{i}", jobs=0)))
+    ratios = sorted(a["wall"] / b["wall"] for a, b in pairs)
+    print(f"  --jobs 0 ({pairs[0][1]['jobs']} workers): {ratios[len(ratios) // 2]:.2f}× --jobs 1 by wall time (median; "
+          f"each pair: {' '.join(f'{a:.2f}' for a in ratios)})")
 
 
 def _median(runs: list[dict], key: str) -> dict:
@@ -292,7 +301,7 @@ def main() -> None:
         print(f"corpus: {len(files)} distinct plans, {mb:.1f} MB (seed {a.seed}); {cpu_count()} cores")
         if not a.no_builds:
             _whole(tmp, files, mb, a.repeat)
-            real_pages(tmp)
+            real_pages(tmp, a.repeat)
         if not a.quick:
             add_one(files, sorted({min(int(n), len(files) - ADDED - 1) for n in a.add_corpus.split(",")}), tmp)
             long_documents(files, tmp)
