@@ -232,9 +232,9 @@ def real_pages(tmp: Path, repeat: int = 3) -> None:
     for i in range(repeat):
         one = r if i == 0 else measure([bulk], tmp / f"out-bulk-1-{i}", jobs=1)
         pairs.append((one, measure([bulk], tmp / f"out-bulk-n-{i}", jobs=0)))
-    ratios = sorted(a["wall"] / b["wall"] for a, b in pairs)
-    print(f"  --jobs 0 ({pairs[0][1]['jobs']} workers): {ratios[len(ratios) // 2]:.2f}× --jobs 1 by wall time (median; "
-          f"each pair: {' '.join(f'{a:.2f}' for a in ratios)})")
+    ratios = [a["wall"] / b["wall"] for a, b in pairs]
+    print(f"  --jobs 0 ({pairs[0][1]['jobs']} workers): {sorted(ratios)[len(ratios) // 2]:.2f}× --jobs 1 by wall time "
+          f"(median; each pair, in the order run: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
 def _median(runs: list[dict], key: str) -> dict:
