@@ -101,11 +101,11 @@ def report_build(label: str, r: dict, mb: float) -> None:
     n = r["built"]
     cpu = r["cpu"] + r["cpu_children"]
     print(f"\n{label}: {n} documents ({r['rebuilt']} rebuilt for learned chrome), {r['errors']} errors, "
-          f"{r['jobs']} worker(s)")
+          f"{r['jobs']} building process(es): this one and {r['jobs'] - 1} worker(s)")
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s; startup apart: "
           f"{r['startup_cpu']:.2f} CPU s of imports and first-use loads, paid once per process)")
     print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s; "
-          f"{cpu / r['wall']:.2f} cores busy on average — less than the workers means a shared machine)")
+          f"{cpu / r['wall']:.2f} cores busy on average — less than the building processes means a shared machine)")
     print("  per stage (CPU seconds of the process that ran it; rates add like rates, not like times):")
     for stage, secs in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]):
         share = 100 * secs / cpu if cpu else 0
@@ -233,7 +233,7 @@ def real_pages(tmp: Path, repeat: int = 3) -> None:
         one = r if i == 0 else measure([bulk], tmp / f"out-bulk-1-{i}", jobs=1)
         pairs.append((one, measure([bulk], tmp / f"out-bulk-n-{i}", jobs=0)))
     ratios = [a["wall"] / b["wall"] for a, b in pairs]
-    print(f"  --jobs 0 ({pairs[0][1]['jobs']} workers): {sorted(ratios)[len(ratios) // 2]:.2f}× --jobs 1 by wall time "
+    print(f"  --jobs 0 ({pairs[0][1]['jobs']} building processes): {sorted(ratios)[len(ratios) // 2]:.2f}× --jobs 1 by wall time "
           f"(median; each pair, in the order run: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
@@ -271,7 +271,7 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         print(f"  speed-up over --jobs 1: {one_wall / alln['wall']:.2f}× wall (medians; each pair, run one after the "
               f"other: {pairs}); "
               f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
-              f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} workers)")
+              f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} building processes)")
         same = all((tmp / "out-1" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / "out-n" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")

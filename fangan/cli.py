@@ -90,7 +90,7 @@ def build(
     force: bool = typer.Option(False, "--force", help="rebuild documents that are already built"),
     timings: bool = typer.Option(False, "--timings", help="print seconds per stage"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", show_default=False,
-                                       help="worker processes (0 = one per core; default: one per core for more than a few documents)"),
+                                       help="processes that build documents, this one and N-1 workers (0 = one per core; default: one per core for more than a few documents)"),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
 ):

@@ -139,7 +139,13 @@ class SerialExecutor:
 
 
 class ProcessExecutor:
-    """Local worker processes: the CPU-bound stages (decoding, OpenCC, segmentation) scale with cores."""
+    """Local processes: the CPU-bound stages (decoding, OpenCC, segmentation) scale with cores.
+
+    `jobs` processes build: `jobs - 1` workers and this process, which also takes what they return.
+    It hands the workers their fill of chunks and builds the next chunk itself whenever no result is
+    ready in order: a worker on every core left this process, which writes the corpus, to take its share
+    of a core from them (three processes on two cores: 1.54× one process by wall time on the 20 MB
+    benchmark, against 1.62× now), and what it builds itself does not cross a pipe."""
 
     name = "processes"
 
@@ -147,27 +153,63 @@ class ProcessExecutor:
         from concurrent.futures import ProcessPoolExecutor  # here: importing this module stays cheap (build imports it)
 
         self.workers = jobs
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(context,))
+        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs - 1), initializer=_init_worker, initargs=(context,))
+        _widen_result_pipe(self.pool)
         self.window = window or 4 * jobs
         self.chunk = max(1, chunk)
+        _set_context(context)  # for the chunks this process builds
 
     def map(self, fn, items):
         return self.map_batches(partial(_map_chunk, fn), items)
 
     def map_batches(self, fn, items, sizes=None):
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
-        # pool's threads per chunk instead of per item (`sizes` is for a map run in this process)
+        # pool's threads per chunk instead of per item (`sizes` is for a map run in one process).
+        # `pending`, in the order of `items`: each chunk's future, or the results this process built.
         pending: deque = deque()
         in_flight = max(1, self.window // self.chunk)
+        queued = 0  # the futures in `pending`
         for chunk in chunked(items, _chunk_sizes(self.chunk)):
-            pending.append(self.pool.submit(fn, chunk))
-            if len(pending) >= in_flight:
+            if queued >= in_flight:  # the workers have their fill: first hand on what is ready
+                while pending and (isinstance(pending[0], list) or pending[0].done()):
+                    head = pending.popleft()
+                    if not isinstance(head, list):
+                        queued -= 1
+                        head = head.result()
+                    yield from head
+            if queued < in_flight:
+                pending.append(self.pool.submit(fn, chunk))
+                queued += 1
+            elif len(pending) < 2 * in_flight:  # nothing is ready: build this chunk here
+                pending.append(fn(chunk))
+            else:  # what this process built waits on a slow chunk ahead of it: wait too, holding no more
+                queued -= 1
                 yield from pending.popleft().result()
+                pending.append(self.pool.submit(fn, chunk))
+                queued += 1
         while pending:
-            yield from pending.popleft().result()
+            head = pending.popleft()
+            yield from (head if isinstance(head, list) else head.result())
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+        _set_context(None)
+
+
+RESULT_PIPE_BYTES = 1 << 20  # Linux's largest pipe an unprivileged process may ask for (/proc/sys/fs/pipe-max-size)
+
+
+def _widen_result_pipe(pool) -> None:
+    """Let a worker send a chunk's results (about 100 KB a document) without waiting for this process.
+    The pool's thread reads them only when this process's building lets go of the GIL, so through
+    the 64 KB default pipe a worker stood idle 11 % of the time; with 1 MB, 8 %. Where the pipe cannot
+    be widened (not Linux, another CPython's pool), it works as before, only slower."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pool._result_queue._writer.fileno(), fcntl.F_SETPIPE_SZ, RESULT_PIPE_BYTES)
+    except (AttributeError, ImportError, OSError):
+        pass
 
 
 class DaskExecutor:

@@ -230,7 +230,7 @@ class BuildReport:
     seconds: float = 0.0
     rebuilt: list[str] = field(default_factory=list)  # ids rebuilt because the learned boilerplate changed for them
     learned: int = 0  # documents whose lines the learner read this run
-    jobs: int = 1  # worker processes used for the documents
+    jobs: int = 1  # processes that built the documents (this one and jobs - 1 workers)
 
     @property
     def ok(self) -> bool:
@@ -564,8 +564,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     at the end, the few documents (of this run or earlier ones) whose learned chrome changed are
     rebuilt. So the corpus is the same however its inputs were split, ordered or interrupted.
 
-    `jobs`: worker processes; 0 = one per core; None (the default) = one per core when there are more
-    than a few documents. `dask_address` sends the per-document work to a Dask cluster.
+    `jobs`: processes that build documents, this one and `jobs` - 1 workers; 0 = one per core; None (the
+    default) = one per core when there are more than a few documents. `dask_address` sends the per-document work to a Dask cluster.
     """
     from fangan.normalizers.batch import LearnerLog
 

@@ -1,11 +1,21 @@
 """The executors map in order, in chunks, with the context every worker was given."""
 from itertools import islice
 
+import pytest
+
 from fangan.executors import ProcessExecutor, SerialExecutor, context
 
 
 def tagged(item):  # module level: pickled for the workers
     return (item, context())
+
+
+def where_built(item):
+    import os
+    import time
+
+    time.sleep(0.5 if item == 0 else 0.003)  # the first item is slow
+    return item, os.getpid(), time.monotonic(), context()
 
 
 def test_process_executor_keeps_order_across_chunks_and_window():
@@ -119,3 +129,42 @@ def test_serial_map_batches_runs_the_sizes_it_is_given():
     chunk_ends = set(accumulate(islice(_sizes(IN_PROCESS_CHUNK, first=4), 200)))
     batch_ends = set(accumulate(islice(_sizes(BATCH, first=4), 100)))
     assert {e for e in batch_ends if e <= max(chunk_ends)} <= chunk_ends
+
+
+def test_this_process_builds_beside_its_workers_in_order_and_bounded():
+    """`jobs` processes build: one worker and this process, which builds the next chunk itself when the
+    worker has its fill and no result is ready, never holding more than twice the window."""
+    import os
+
+    ex = ProcessExecutor(2, context="w", window=2, chunk=1)  # one worker; 2 chunks in flight
+    try:
+        out = list(ex.map(where_built, range(60)))
+    finally:
+        ex.close()
+    assert [o[0] for o in out] == list(range(60)) and {o[3] for o in out} == {"w"}
+    here = {o[0] for o in out if o[1] == os.getpid()}
+    assert here and len(here) < 60  # both built
+    assert 0 not in here and 1 not in here  # the first chunks go to the worker
+    # while the worker was on the slow first item, this process built chunks until it held 2 × 2,
+    # then waited for it: only 2 of its own (the 2 futures + 2 results) finished before item 0 did
+    first_done = out[0][2]
+    assert len([o for o in out if o[0] in here and o[2] < first_done]) == 2
+
+
+def test_the_results_pipe_is_widened_where_linux_allows():
+    import fcntl
+    import sys
+
+    from fangan.executors import RESULT_PIPE_BYTES
+
+    ex = ProcessExecutor(2, chunk=1)
+    try:
+        size = fcntl.fcntl(ex.pool._result_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
+    finally:
+        ex.close()
+    if not sys.platform.startswith("linux"):
+        return
+    limit = int(open("/proc/sys/fs/pipe-max-size").read())
+    if limit < RESULT_PIPE_BYTES:
+        pytest.skip(f"this machine caps pipes at {limit} bytes")
+    assert size >= RESULT_PIPE_BYTES
