@@ -165,35 +165,60 @@ class ProcessExecutor:
     def map_batches(self, fn, items, sizes=None):
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
         # pool's threads per chunk instead of per item (`sizes` is for a map run in one process).
-        # `pending`, in the order of `items`: each chunk's future, or the results this process built.
+        # `pending`, in the order of `items`: [chunk, its future or the results this process built]
         pending: deque = deque()
         in_flight = max(1, self.window // self.chunk)
         queued = 0  # the futures in `pending`
+
+        def ready() -> Iterator:
+            nonlocal queued
+            while pending and _done(pending[0][1]):
+                head = pending.popleft()[1]
+                if not isinstance(head, list):
+                    queued -= 1
+                    head = head.result()
+                yield from head
+
         for chunk in chunked(items, _chunk_sizes(self.chunk)):
             if queued >= in_flight:  # the workers have their fill: first hand on what is ready
-                while pending and (isinstance(pending[0], list) or pending[0].done()):
-                    head = pending.popleft()
-                    if not isinstance(head, list):
-                        queued -= 1
-                        head = head.result()
-                    yield from head
+                yield from ready()
             if queued < in_flight:
-                pending.append(self.pool.submit(fn, chunk))
+                pending.append([chunk, self.pool.submit(fn, chunk)])
                 queued += 1
             elif len(pending) < 2 * in_flight:  # nothing is ready: build this chunk here
-                pending.append(fn(chunk))
+                pending.append([chunk, fn(chunk)])
             else:  # what this process built waits on a slow chunk ahead of it: wait too, holding no more
                 queued -= 1
-                yield from pending.popleft().result()
-                pending.append(self.pool.submit(fn, chunk))
+                yield from pending.popleft()[1].result()
+                pending.append([chunk, self.pool.submit(fn, chunk)])
                 queued += 1
+        # no more items: while the next result is not ready, take back the last chunk no worker has begun
+        # and build it here, so that the workers' backlog does not end the map on their cores alone
         while pending:
-            head = pending.popleft()
-            yield from (head if isinstance(head, list) else head.result())
+            yield from ready()
+            if pending:  # its head is a future not done
+                if not self._take_back(fn, pending):
+                    yield from pending.popleft()[1].result()
+                queued = 0  # (counted no further)
+
+    def _take_back(self, fn, pending: deque) -> bool:
+        """Build here the last chunk of `pending` that is still waiting for a worker; False when none is."""
+        for entry in reversed(pending):
+            if isinstance(entry[1], list):
+                continue
+            if not entry[1].cancel():  # begun, or handed to a worker: so are the ones before it
+                return False
+            entry[1] = fn(entry[0])
+            return True
+        return False
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
         _set_context(None)
+
+
+def _done(entry) -> bool:
+    return isinstance(entry, list) or entry.done()
 
 
 RESULT_PIPE_BYTES = 1 << 20  # Linux's largest pipe an unprivileged process may ask for (/proc/sys/fs/pipe-max-size)

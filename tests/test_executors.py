@@ -45,8 +45,11 @@ def test_process_executor_chunk_of_one_and_serial_agree():
 
 def young_threshold(item):
     import gc
+    import os
+    import time
 
-    return gc.get_threshold()[0]
+    time.sleep(0.02)
+    return os.getpid(), gc.get_threshold()[0]
 
 
 def test_batch_gc_tunes_the_collector_for_the_batch_and_gives_it_back():
@@ -65,12 +68,15 @@ def test_batch_gc_tunes_the_collector_for_the_batch_and_gives_it_back():
 
 
 def test_workers_run_with_the_batch_threshold(tmp_path):
+    import os
+
     from fangan.executors import GC_YOUNG
     from fangan.pipeline import build
 
-    ex = ProcessExecutor(2, chunk=1)
+    ex = ProcessExecutor(2, chunk=1, window=2)  # the worker's first chunks are waited for: it builds some
     try:
-        assert set(ex.map(young_threshold, range(4))) == {GC_YOUNG}
+        seen = ex.map(young_threshold, range(6))
+        assert {t for pid, t in seen if pid != os.getpid()} == {GC_YOUNG}
     finally:
         ex.close()
     # and a build in this process runs with it, leaving the caller's setting as it was
@@ -168,3 +174,25 @@ def test_the_results_pipe_is_widened_where_linux_allows():
     if limit < RESULT_PIPE_BYTES:
         pytest.skip(f"this machine caps pipes at {limit} bytes")
     assert size >= RESULT_PIPE_BYTES
+
+
+def slow_pid(item):
+    import os
+    import time
+
+    time.sleep(0.02)
+    return item, os.getpid()
+
+
+def test_this_process_takes_back_the_chunks_no_worker_began_when_the_items_run_out():
+    import os
+
+    ex = ProcessExecutor(2, window=10, chunk=1)  # all 10 items go to the worker's queue at once
+    try:
+        out = list(ex.map(slow_pid, range(10)))
+    finally:
+        ex.close()
+    assert [i for i, _ in out] == list(range(10))
+    here = [i for i, pid in out if pid == os.getpid()]
+    assert 9 in here and 0 not in here  # taken back from the end; the first one was begun
+    assert here == list(range(10 - len(here), 10))  # a run at the end, not a scatter
