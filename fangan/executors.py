@@ -164,42 +164,38 @@ class ProcessExecutor:
 
     def map_batches(self, fn, items, sizes=None):
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
-        # pool's threads per chunk instead of per item (`sizes` is for a map run in one process).
-        # `pending`, in the order of `items`: [chunk, its future or the results this process built]
-        pending: deque = deque()
+        # pool's threads per chunk instead of per item (`sizes` is for a map run in one process)
         in_flight = max(1, self.window // self.chunk)
-        queued = 0  # the futures in `pending`
-
-        def ready() -> Iterator:
-            nonlocal queued
-            while pending and _done(pending[0][1]):
-                head = pending.popleft()[1]
-                if not isinstance(head, list):
-                    queued -= 1
-                    head = head.result()
-                yield from head
-
-        for chunk in chunked(items, _chunk_sizes(self.chunk)):
-            if queued >= in_flight:  # the workers have their fill: first hand on what is ready
-                yield from ready()
-            if queued < in_flight:
+        hold = 2 * in_flight  # chunks held at most, built or not: memory stays bounded however slow one is
+        chunks = chunked(items, _chunk_sizes(self.chunk))
+        pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here]
+        more = True
+        while True:
+            # the workers' backlog (their chunks not done) topped up to `in_flight` before anything else,
+            # so that they do not run dry while this process writes or builds
+            backlog = sum(1 for _, f in pending if not _done(f))
+            while more and backlog < in_flight and len(pending) < hold:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    more = False
+                    break
                 pending.append([chunk, self.pool.submit(fn, chunk)])
-                queued += 1
-            elif len(pending) < 2 * in_flight:  # nothing is ready: build this chunk here
-                pending.append([chunk, fn(chunk)])
-            else:  # what this process built waits on a slow chunk ahead of it: wait too, holding no more
-                queued -= 1
+                backlog += 1
+            if not pending:
+                return
+            head = pending[0][1]
+            if _done(head):
+                pending.popleft()
+                yield from (head if isinstance(head, list) else head.result())
+            elif more and len(pending) < hold:  # nothing is ready: build the next chunk here
+                chunk = next(chunks, None)
+                if chunk is None:
+                    more = False
+                else:
+                    pending.append([chunk, fn(chunk)])
+            elif more or not self._take_back(fn, pending):
+                # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
                 yield from pending.popleft()[1].result()
-                pending.append([chunk, self.pool.submit(fn, chunk)])
-                queued += 1
-        # no more items: while the next result is not ready, take back the last chunk no worker has begun
-        # and build it here, so that the workers' backlog does not end the map on their cores alone
-        while pending:
-            yield from ready()
-            if pending:  # its head is a future not done
-                if not self._take_back(fn, pending):
-                    yield from pending.popleft()[1].result()
-                queued = 0  # (counted no further)
 
     def _take_back(self, fn, pending: deque) -> bool:
         """Build here the last chunk of `pending` that is still waiting for a worker; False when none is."""

@@ -196,3 +196,39 @@ def test_this_process_takes_back_the_chunks_no_worker_began_when_the_items_run_o
     here = [i for i, pid in out if pid == os.getpid()]
     assert 9 in here and 0 not in here  # taken back from the end; the first one was begun
     assert here == list(range(10 - len(here), 10))  # a run at the end, not a scatter
+
+
+
+class InstantPool:
+    """A pool whose workers finish each chunk the moment it is handed to them."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, fn, chunk):
+        from concurrent.futures import Future
+
+        self.submitted.append(chunk)
+        f = Future()
+        f.set_result(fn(chunk))
+        return f
+
+    def shutdown(self, cancel_futures=False):
+        pass
+
+
+def test_results_waiting_for_the_consumer_do_not_count_against_the_workers_queue():
+    """The workers' queue is kept at `window` chunks not yet done; finished results the consumer (the
+    build's writer, busy writing) has not taken yet do not shorten it, up to twice the window held."""
+    ex = ProcessExecutor(2, context="i", window=4, chunk=1)
+    ex.pool.shutdown()
+    ex.pool = pool = InstantPool()
+    try:
+        it = ex.map(tagged, range(100))
+        assert next(it) == (0, "i") and len(pool.submitted) == 4  # the window
+        # 1 to 3 are finished, not taken: beside them, 4 more chunks not done (4 to 7), within the 2 × 4 held
+        assert next(it) == (1, "i") and len(pool.submitted) == 8
+        assert list(it) == [(i, "i") for i in range(2, 100)]
+        assert len(pool.submitted) == 100  # every chunk went to a worker: none was ever waited for
+    finally:
+        ex.close()
