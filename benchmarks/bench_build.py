@@ -101,7 +101,7 @@ def report_build(label: str, r: dict, mb: float) -> None:
     n = r["built"]
     cpu = r["cpu"] + r["cpu_children"]
     print(f"\n{label}: {n} documents ({r['rebuilt']} rebuilt for learned chrome), {r['errors']} errors, "
-          f"{r['jobs']} building process(es): this one and {r['jobs'] - 1} worker(s)")
+          + ("1 process" if r["jobs"] == 1 else f"{r['jobs']} building processes: this one and {r['jobs'] - 1} worker(s)"))
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s; startup apart: "
           f"{r['startup_cpu']:.2f} CPU s of imports and first-use loads, paid once per process)")
     print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s; "
