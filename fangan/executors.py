@@ -224,7 +224,7 @@ def _widen_result_pipe(pool) -> None:
     """Let a worker send a chunk's results (about 100 KB a document) without waiting for this process.
     The pool's thread reads them only when this process's building lets go of the GIL: through the
     64 KB default pipe the worker was busy 72–83 % of the time and the 20 MB benchmark took 6.7–8.1 s
-    with two processes (6.2–6.4 with two workers beside this one); with 1 MB, 90–94 % and 5.8–6.0 s.
+    with two processes (6.0–6.6 with two workers beside this one); with 1 MB, 90–94 % and 5.8–6.0 s.
     Where the pipe cannot be widened (not Linux, another CPython's pool), it works as before, only slower."""
     try:
         import fcntl
