@@ -40,6 +40,17 @@ def context() -> Any:
     return _CONTEXT
 
 
+_MARK: Any = None  # a local worker's shared byte (see `mark`); None in this process and on Dask
+_CLAIMS: Any = None  # a local worker's view of its pool's claims (see `ProcessExecutor._take_back`)
+
+
+def mark(step: int) -> None:
+    """Note which step (0–127) a task is on, where the process that handed it out can read it: when a
+    worker dies building one item alone, its `lost` result says at which step (`ProcessExecutor`)."""
+    if _MARK is not None:
+        _MARK.value = step
+
+
 def _set_context(value: Any) -> None:
     global _CONTEXT
     _CONTEXT = value
@@ -62,10 +73,14 @@ def batch_gc():
         gc.set_threshold(*previous)
 
 
-def _init_worker(value: Any) -> None:
+def _init_worker(value: Any, step_mark: Any = None, claims: Any = None) -> None:
     """A local worker's start: drop the parent's output lock, exit when the parent dies (a killed build
-    must not leave workers behind), then take the context."""
+    must not leave workers behind), then take the context (and the shared byte `mark` writes to, and the
+    chunks' claims)."""
+    global _MARK, _CLAIMS
     from .corpus.lock import close_inherited_locks
+
+    _MARK, _CLAIMS = step_mark, claims
 
     close_inherited_locks()
     parent = os.getppid()
@@ -83,6 +98,16 @@ def _init_worker(value: Any) -> None:
 
 def _map_chunk(fn: Callable, items: list) -> list:
     return [fn(item) for item in items]
+
+
+def _claimed(fn: Callable, chunk: list, slot: int) -> Optional[list]:
+    """A worker's task: run `fn` on the chunk unless the process that handed it out took it back first."""
+    if _CLAIMS is not None:
+        with _CLAIMS.get_lock():
+            if _CLAIMS[slot]:
+                return None
+            _CLAIMS[slot] = 1
+    return fn(chunk)
 
 
 def _chunk_sizes(chunk: int) -> Iterator[int]:
@@ -130,9 +155,10 @@ class SerialExecutor:
             yield fn(item)
 
     def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T],
-                    sizes: Optional[Iterable[int]] = None) -> Iterator[R]:
+                    sizes: Optional[Iterable[int]] = None, lost: Optional[Callable[[T, int], R]] = None) -> Iterator[R]:
         """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
-        make them the batches it writes, so no item is run before the batch ahead of it is written."""
+        make them the batches it writes, so no item is run before the batch ahead of it is written.
+        (`lost`: see `ProcessExecutor.map_batches`; an item that kills this process ends the map.)"""
         for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
             yield from fn(chunk)
 
@@ -152,60 +178,129 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, jobs: int, context: Any = None, window: Optional[int] = None, chunk: int = CHUNK):
-        from concurrent.futures import ProcessPoolExecutor  # here: importing this module stays cheap (build imports it)
+        import multiprocessing  # here: importing this module stays cheap (build imports it)
 
         self.workers = jobs
-        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs - 1), initializer=_init_worker, initargs=(context,))
-        _widen_result_pipe(self.pool)
+        self.context = context
         self.window = window or 4 * jobs
         self.chunk = max(1, chunk)
+        self.step_mark = multiprocessing.RawValue("b", -1)  # shared with the workers: see `mark`
+        # one byte per chunk handed out (a ring, far longer than the chunks ever held): 1 once a worker
+        # began it, 2 once this process took it back (`_take_back`); whichever comes first has it
+        self.claims = multiprocessing.Array("b", 8 * max(1, self.window // self.chunk) + 64)
+        self._slot = 0
+        self.pool = self._new_pool()
         _set_context(context)  # for the chunks this process builds
+
+    def _new_pool(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=max(1, self.workers - 1), initializer=_init_worker,
+                                   initargs=(self.context, self.step_mark, self.claims))
+        _widen_result_pipe(pool)
+        return pool
 
     def map(self, fn, items):
         return self.map_batches(partial(_map_chunk, fn), items)
 
-    def map_batches(self, fn, items, sizes=None):
+    def map_batches(self, fn, items, sizes=None, lost: Optional[Callable[[Any, int], Any]] = None):
+        """`lost(item, step)`: the result for an item that killed the worker building it, when it is built
+        again alone (`step`: the last `mark` the worker made, -1 if none). A worker that dies (the kernel's
+        out-of-memory killer, a crash in a C library) breaks the pool, and every chunk it held fails with
+        it: without `lost` that ends the map; with it, the pool is made again and those chunks are built
+        again one item at a time, so only the item that kills a worker on its own is lost."""
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
         # pool's threads per chunk instead of per item (`sizes` is for a map run in one process)
         in_flight = max(1, self.window // self.chunk)
         hold = 2 * in_flight  # chunks held at most, built or not: memory stays bounded however slow one is
         chunks = chunked(items, _chunk_sizes(self.chunk))
-        pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here]
+        pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here, pool]
         more = True
         while True:
             # the workers' backlog (their chunks not done) topped up to `in_flight` before anything else,
             # so that they do not run dry while this process writes or builds
-            backlog = sum(1 for _, f in pending if not _done(f))
+            backlog = sum(1 for entry in pending if not _done(entry[1]))
             while more and backlog < in_flight and len(pending) < hold:
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                     break
-                pending.append([chunk, self.pool.submit(fn, chunk)])
+                pending.append([chunk, self._submit(fn, chunk, lost), self.pool])
                 backlog += 1
             if not pending:
                 return
             head = pending[0][1]
             if _done(head):
-                pending.popleft()
-                yield from (head if isinstance(head, list) else head.result())
+                yield from self._results(fn, pending.popleft(), lost)
             elif more and len(pending) < hold:  # nothing is ready: build the next chunk here
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                 else:
-                    pending.append([chunk, fn(chunk)])
+                    pending.append([chunk, fn(chunk), None])
             elif more or not self._take_back(fn, pending):
                 # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
-                yield from pending.popleft()[1].result()
+                yield from self._results(fn, pending.popleft(), lost)
+
+    def _submit(self, fn, chunk, lost):
+        """A future for the chunk, with the claims slot `_take_back` can take it back by."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        slot = self._slot = (self._slot + 1) % len(self.claims)
+        self.claims[slot] = 0
+        try:
+            future = self.pool.submit(_claimed, fn, chunk, slot)
+        except BrokenProcessPool:
+            if lost is None:
+                raise
+            self._renew(self.pool)
+            future = self.pool.submit(_claimed, fn, chunk, slot)
+        future.claim_slot = slot
+        return future
+
+    def _results(self, fn, entry, lost) -> list:
+        """The results of a `pending` entry; a chunk whose worker died is built again, one item at a time."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk, value, pool = entry
+        if isinstance(value, list):
+            return value
+        try:
+            return value.result()
+        except BrokenProcessPool:
+            if lost is None:
+                raise
+        self._renew(pool)
+        results = []
+        for item in chunk:
+            self.step_mark.value = -1
+            try:
+                results += self.pool.submit(fn, [item]).result()
+            except BrokenProcessPool:
+                results.append(lost(item, self.step_mark.value))
+                self._renew(self.pool)
+        return results
+
+    def _renew(self, broken) -> None:
+        """A new pool in place of `broken`, unless it was replaced already. The broken pool's own thread
+        fails its futures and ends its workers: cancelling them here as well races with it (CPython 3.11's
+        pool then stops half-way, on a future already cancelled)."""
+        if broken is self.pool:
+            self.pool.shutdown(wait=False)
+            self.pool = self._new_pool()
 
     def _take_back(self, fn, pending: deque) -> bool:
-        """Build here the last chunk of `pending` that is still waiting for a worker; False when none is."""
+        """Build here the last chunk of `pending` that no worker has begun; False when none is left. It is
+        claimed in shared memory, not by cancelling its future: CPython 3.11's pool, when a worker dies,
+        fails its futures one by one and stops at the first one already cancelled, leaving its other
+        workers running."""
         for entry in reversed(pending):
             if isinstance(entry[1], list):
                 continue
-            if not entry[1].cancel():  # begun, or handed to a worker: so are the ones before it
-                return False
+            with self.claims.get_lock():
+                if self.claims[entry[1].claim_slot]:  # begun: so are the ones before it (a pool runs in order)
+                    return False
+                self.claims[entry[1].claim_slot] = 2
             entry[1] = fn(entry[0])
             return True
         return False
@@ -258,8 +353,9 @@ class DaskExecutor:
         while pending:
             yield pending.popleft().result()
 
-    def map_batches(self, fn, items, sizes=None):
-        # one item per task: the scheduler balances a cluster item by item
+    def map_batches(self, fn, items, sizes=None, lost=None):
+        # one item per task: the scheduler balances a cluster item by item (and retries a task whose
+        # worker died, as its own `allowed-failures` setting says)
         for results in self.map(fn, ([item] for item in items)):
             yield from results
 

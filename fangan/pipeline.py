@@ -267,20 +267,36 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     20 MB benchmark's texts costs 0.8 CPU s in a loop and 1.3 s when each cut followed a document's other
     stages). Each input's result is the one it gets in a chunk of its own: a failure drops that input,
     never the chunk."""
-    from .executors import context
+    from .executors import context, mark
 
     options, learned, learned_path = context()
     learned = _learned_now(learned, learned_path)
     slots = [_Slot(mode, item) for mode, item in jobs]
+    mark(0)
     for slot in slots:
         slot.step(slot.parse)
+    mark(1)
     for slot in slots:
         slot.step(slot.normalize, options, learned)
-    for stage in (_Slot.structure, _Slot.extract, _Slot.serialize):
+    for i, stage in enumerate((_Slot.structure, _Slot.extract, _Slot.serialize), 2):
+        mark(i)
         for slot in slots:
             if slot.mode == BUILD:
                 slot.step(stage, slot)
     return [slot.result() for slot in slots]
+
+
+# the stage each of _tasks' marks names, as error entries name stages (serializing is part of writing)
+_MARKED_STAGES = ("parse", "normalize", "structure", "extract", "write")
+
+
+def _lost(job: tuple[str, SourceItem], step: int) -> tuple:
+    """The result of an input whose building killed the worker process, twice (the second time alone)."""
+    stage = _MARKED_STAGES[step] if 0 <= step < len(_MARKED_STAGES) else "parse"
+    return (job[1].reference(), StageError(stage, "worker_died",
+                                           f"the process building it died, the second time building it alone, "
+                                           f"in the {stage} stage (killed by the system, e.g. out of memory, or a "
+                                           f"crash in a library); the other documents were built again"), StageTimes())
 
 
 class _Slot:
@@ -682,7 +698,7 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
         # document is built after the batch ahead of it was written and what it taught the learner published,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
-        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4))
+        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost)
         for batch in _chunks(built, BATCH, first=4):
             writer.write(batch)
             writer.publish()

@@ -180,14 +180,14 @@ def slow_pid(item):
     import os
     import time
 
-    time.sleep(0.02)
+    time.sleep(0.02 if os.getpid() != context() else 0.05)  # this process slower: the worker begins item 0
     return item, os.getpid()
 
 
 def test_this_process_takes_back_the_chunks_no_worker_began_when_the_items_run_out():
     import os
 
-    ex = ProcessExecutor(2, window=10, chunk=1)  # all 10 items go to the worker's queue at once
+    ex = ProcessExecutor(2, context=os.getpid(), window=10, chunk=1)  # all 10 items go to the worker's queue at once
     try:
         out = list(ex.map(slow_pid, range(10)))
     finally:
@@ -205,12 +205,12 @@ class InstantPool:
     def __init__(self):
         self.submitted = []
 
-    def submit(self, fn, chunk):
+    def submit(self, fn, *args):
         from concurrent.futures import Future
 
-        self.submitted.append(chunk)
+        self.submitted.append(args[1])  # (the executor's task: fn, chunk, claims slot)
         f = Future()
-        f.set_result(fn(chunk))
+        f.set_result(fn(*args))
         return f
 
     def shutdown(self, cancel_futures=False):
@@ -232,3 +232,46 @@ def test_results_waiting_for_the_consumer_do_not_count_against_the_workers_queue
         assert len(pool.submitted) == 100  # every chunk went to a worker: none was ever waited for
     finally:
         ex.close()
+
+
+def dies_in_a_worker(item):
+    import os
+    import time
+
+    from fangan.executors import mark
+
+    time.sleep(0.05 if os.getpid() == context() else 0.02)  # this process slower: the worker begins item 0
+    mark(3)
+    if item == 0 and os.getpid() != context():
+        os._exit(1)  # as the out-of-memory killer would end it
+    return item
+
+
+def test_a_worker_that_dies_costs_only_the_item_that_kills_it():
+    """A dead worker breaks the pool and every chunk it held; the pool is made again, those chunks are
+    built again one item at a time, and only the item that kills a worker alone gets the `lost` result,
+    with the last step it marked."""
+    import os
+
+    ex = ProcessExecutor(2, context=os.getpid(), window=4, chunk=2)
+    try:
+        out = list(ex.map_batches(lambda_free_chunk, range(12), lost=lambda item, step: ("lost", item, step)))
+    finally:
+        ex.close()
+    assert out == [("lost", 0, 3)] + list(range(1, 12))
+
+
+def test_without_lost_a_dead_worker_ends_the_map():
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = ProcessExecutor(2, context=os.getpid(), window=4, chunk=2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            list(ex.map_batches(lambda_free_chunk, range(12)))
+    finally:
+        ex.close()
+
+
+def lambda_free_chunk(items):  # module level: pickled for the workers
+    return [dies_in_a_worker(i) for i in items]

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -392,3 +393,33 @@ def test_the_cli_follows_links_out_of_the_inputs_only_when_asked(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "fangan.cli", "build", str(tmp_path / "in"), "--out",
                                str(tmp_path / f"out{len(flag)}"), *flag], capture_output=True, text=True)
         assert proc.returncode == 0 and expected in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_document_that_kills_its_worker_is_an_error_entry_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """The out-of-memory killer (or a crash in a C library) ends the worker building a document: the pool
+    breaks, and with it every chunk in flight. The build makes the pool again, builds those chunks again
+    one document at a time, and gives the one document that kills a worker alone an error entry."""
+    from fangan import pipeline
+
+    main = os.getpid()
+    real_parse = pipeline.parse
+
+    def parse_or_die(item, *args, **kwargs):
+        if os.getpid() == main:
+            time.sleep(0.03)  # so that the worker has begun the first input before this process could take it back
+        elif "killer" in item.path:
+            os._exit(1)
+        return real_parse(item, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse", parse_or_die)  # forked workers inherit it
+    src = tmp_path / "in"
+    src.mkdir()
+    # the first input goes to the worker first, alone (the chunks ramp up from one): it is never built here
+    (src / "a_killer.txt").write_text("某县2024年养老服务工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
+    for i in range(30):
+        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n",
+                                               encoding="utf-8")
+    report = build([src], tmp_path / "out", jobs=2)
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(Path(e["path"]).name, e["stage"], e["error"]) for e in errors] == [("a_killer.txt", "parse", "worker_died")]
+    assert len(report.built) == 30 and len(list((tmp_path / "out" / "documents").iterdir())) == 30
