@@ -155,10 +155,12 @@ class SerialExecutor:
             yield fn(item)
 
     def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T],
-                    sizes: Optional[Iterable[int]] = None, lost: Optional[Callable[[T, int], R]] = None) -> Iterator[R]:
+                    sizes: Optional[Iterable[int]] = None, lost: Optional[Callable[[T, int], R]] = None,
+                    here: Optional[Callable[[list[T]], bool]] = None) -> Iterator[R]:
         """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
         make them the batches it writes, so no item is run before the batch ahead of it is written.
-        (`lost`: see `ProcessExecutor.map_batches`; an item that kills this process ends the map.)"""
+        (`lost`, `here`: see `ProcessExecutor.map_batches`; here every item is built in this process, and
+        one that kills it ends the map.)"""
         for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
             yield from fn(chunk)
 
@@ -203,8 +205,11 @@ class ProcessExecutor:
     def map(self, fn, items):
         return self.map_batches(partial(_map_chunk, fn), items)
 
-    def map_batches(self, fn, items, sizes=None, lost: Optional[Callable[[Any, int], Any]] = None):
-        """`lost(item, step)`: the result for an item that killed the worker building it, when it is built
+    def map_batches(self, fn, items, sizes=None, lost: Optional[Callable[[Any, int], Any]] = None,
+                    here: Optional[Callable[[list], bool]] = None):
+        """`here(chunk)`: whether this process may build the chunk itself (by default any): a chunk it may
+        not goes to the workers, so that what could kill a process (a huge document) never kills this one.
+        `lost(item, step)`: the result for an item that killed the worker building it, when it is built
         again alone (`step`: the last `mark` the worker made, -1 if none). A worker that dies (the kernel's
         out-of-memory killer, a crash in a C library) breaks the pool, and every chunk it held fails with
         it: without `lost` that ends the map; with it, the pool is made again and those chunks are built
@@ -236,9 +241,11 @@ class ProcessExecutor:
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
-                else:
+                elif here is None or here(chunk):
                     pending.append([chunk, fn(chunk), None])
-            elif more or not self._take_back(fn, pending):
+                else:
+                    pending.append([chunk, self._submit(fn, chunk, lost), self.pool])
+            elif more or not self._take_back(fn, pending, here):
                 # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
                 yield from self._results(fn, pending.popleft(), lost)
 
@@ -289,13 +296,13 @@ class ProcessExecutor:
             self.pool.shutdown(wait=False)
             self.pool = self._new_pool()
 
-    def _take_back(self, fn, pending: deque) -> bool:
+    def _take_back(self, fn, pending: deque, here=None) -> bool:
         """Build here the last chunk of `pending` that no worker has begun; False when none is left. It is
         claimed in shared memory, not by cancelling its future: CPython 3.11's pool, when a worker dies,
         fails its futures one by one and stops at the first one already cancelled, leaving its other
         workers running."""
         for entry in reversed(pending):
-            if isinstance(entry[1], list):
+            if isinstance(entry[1], list) or (here is not None and not here(entry[0])):
                 continue
             with self.claims.get_lock():
                 if self.claims[entry[1].claim_slot]:  # begun: so are the ones before it (a pool runs in order)
@@ -353,7 +360,7 @@ class DaskExecutor:
         while pending:
             yield pending.popleft().result()
 
-    def map_batches(self, fn, items, sizes=None, lost=None):
+    def map_batches(self, fn, items, sizes=None, lost=None, here=None):
         # one item per task: the scheduler balances a cluster item by item (and retries a task whose
         # worker died, as its own `allowed-failures` setting says)
         for results in self.map(fn, ([item] for item in items)):

@@ -286,6 +286,15 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     return [slot.result() for slot in slots]
 
 
+BUILT_HERE_MAX = 1 << 20  # input bytes of a chunk the main process may build itself, beside its workers
+
+
+def _may_build_here(jobs: list[tuple[str, SourceItem]]) -> bool:
+    """Large inputs are built by workers only: building takes about 50 bytes of memory per byte of text,
+    and a document that gets a process killed must not take the main process, which writes, with it."""
+    return sum(item.size for _, item in jobs) <= BUILT_HERE_MAX
+
+
 # the stage each of _tasks' marks names, as error entries name stages (serializing is part of writing)
 _MARKED_STAGES = ("parse", "normalize", "structure", "extract", "write")
 
@@ -698,7 +707,8 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
         # document is built after the batch ahead of it was written and what it taught the learner published,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
-        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost)
+        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
+                                     here=_may_build_here)
         for batch in _chunks(built, BATCH, first=4):
             writer.write(batch)
             writer.publish()

@@ -275,3 +275,30 @@ def test_without_lost_a_dead_worker_ends_the_map():
 
 def lambda_free_chunk(items):  # module level: pickled for the workers
     return [dies_in_a_worker(i) for i in items]
+
+
+def pid_after_a_while(item):
+    import os
+    import time
+
+    time.sleep(0.01)
+    return item, os.getpid()
+
+
+def test_chunks_this_process_may_not_build_go_to_the_workers():
+    """`here(chunk)` False: the chunk is handed to a worker, neither built here in a gap nor taken back
+    at the end (the build keeps large inputs away from the process that writes)."""
+    import os
+
+    ex = ProcessExecutor(2, window=2, chunk=1)
+    try:
+        out = list(ex.map_batches(lambda_free_pids, range(40), here=lambda chunk: chunk[0] % 5 != 3))
+    finally:
+        ex.close()
+    assert [i for i, _ in out] == list(range(40))
+    here = {i for i, pid in out if pid == os.getpid()}
+    assert here and not {i for i in here if i % 5 == 3}
+
+
+def lambda_free_pids(items):  # module level: pickled for the workers
+    return [pid_after_a_while(i) for i in items]

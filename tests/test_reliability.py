@@ -423,3 +423,31 @@ def test_a_document_that_kills_its_worker_is_an_error_entry_and_the_batch_goes_o
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(Path(e["path"]).name, e["stage"], e["error"]) for e in errors] == [("a_killer.txt", "parse", "worker_died")]
     assert len(report.built) == 30 and len(list((tmp_path / "out" / "documents").iterdir())) == 30
+
+
+def test_large_inputs_are_built_by_workers_never_by_the_process_that_writes(tmp_path, monkeypatch):
+    from fangan import pipeline
+
+    main = os.getpid()
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    real_parse = pipeline.parse
+
+    def parse_noting_who(item, *args, **kwargs):
+        (seen / f"{Path(item.path).stem}.{os.getpid()}").touch()
+        if os.getpid() != main:
+            time.sleep(0.02)  # a slow worker: this process builds in the gaps
+        return real_parse(item, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse", parse_noting_who)
+    monkeypatch.setattr(pipeline, "BUILT_HERE_MAX", 400)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(40):
+        body = "完成任务。" * (60 if i % 4 == 3 else 2)  # every fourth input over 400 bytes
+        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n{body}\n", encoding="utf-8")
+    report = build([src], tmp_path / "out", jobs=2)
+    assert len(report.built) == 40
+    here = {p.stem for p in seen.iterdir() if p.suffix == f".{main}"}
+    assert here, "this process built nothing: the check below would prove nothing"
+    assert not {name for name in here if int(name[-2:]) % 4 == 3}
