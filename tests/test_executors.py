@@ -302,3 +302,27 @@ def test_chunks_this_process_may_not_build_go_to_the_workers():
 
 def lambda_free_pids(items):  # module level: pickled for the workers
     return [pid_after_a_while(i) for i in items]
+
+
+def quick_pid(item):
+    import os
+
+    return item, os.getpid()
+
+
+def test_claims_slots_are_used_again_safely_across_many_maps_with_chunks_taken_back():
+    """The claims ring is reused (here every 144 chunks) while chunks taken back at the end of each map are
+    still queued for the worker: every map still gets every result, once, in order."""
+    import os
+
+    ex = ProcessExecutor(2, context=os.getpid(), window=10, chunk=1)
+    try:
+        taken_back = 0
+        for _ in range(40):  # 400 chunks: the ring goes round almost three times
+            out = list(ex.map(quick_pid, range(10)))
+            assert [i for i, _ in out] == list(range(10))
+            taken_back += sum(1 for _, pid in out if pid == os.getpid())
+        assert len(ex.claims) == 144
+    finally:
+        ex.close()
+    assert taken_back  # the case this test is about happened
