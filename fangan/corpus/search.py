@@ -32,14 +32,13 @@ import pyarrow as pa
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
 from .store import CorpusStore, stamp_matches, stamp_of
-from .tables import SCHEMAS, TABLES, TABLES_VERSION, record_fingerprints
+from .tables import SCHEMAS, TABLES, TABLES_VERSION, json_text, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
 INDEX_VERSION = "1"
 SEP = "\u200b"  # zero-width space: an FTS5 unicode61 separator that vanishes from the displayed text
 HIGHLIGHT = ("[", "]")
 WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
-_json_text = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), one encoder
 
 
 def db_path(root: str | Path) -> Path:
@@ -175,7 +174,7 @@ def index_entry(record: dict, rows: dict[str, list[tuple]], tok: Tokenizer,
     parties = list(dict.fromkeys([p[_PARTY_NAME] for p in rows["parties"]] +
                                  [d[_DEADLINE_PARTY] for d in deadlines if d[_DEADLINE_PARTY]]))
     months = sorted({d[_DEADLINE_MONTH] for d in deadlines if d[_DEADLINE_MONTH]})
-    return IndexEntry(record["id"], rows, _json_text(parties), json.dumps(months),
+    return IndexEntry(record["id"], rows, json_text(parties), json.dumps(months),
                       index_columns(record.get("title") or "", record.get("text") or "", tok, body_words))
 
 

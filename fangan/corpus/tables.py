@@ -34,7 +34,8 @@ from fangan.model import SCHEMA_VERSION, Document, iter_sections
 from .store import CorpusStore, atomic_write_bytes, stamp_matches, stamp_of, stat_fingerprint
 
 # json.dumps(x, ensure_ascii=False) without building an encoder per call (one per row otherwise): the same text
-_json_text = json.JSONEncoder(ensure_ascii=False).encode
+# (the index's JSON columns use it too)
+json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: a build never needs it (0.4 s per run)
     import pandas as pd
@@ -145,7 +146,7 @@ def table_rows(doc: dict, model: Optional[Document] = None) -> dict[str, list[tu
         *_date_values(doc.get("date")),
         len(text), len(sections), len(doc["goals"]), len(doc["phases"]), len(doc["deadlines"]),
         len(doc["responsible_parties"]), len(doc["warnings"]),
-        _json_text([w["code"] for w in doc["warnings"]]), text,
+        json_text([w["code"] for w in doc["warnings"]]), text,
     )]
     goals, targets = [], []
     for gi, g in enumerate(doc["goals"]):
@@ -161,7 +162,7 @@ def table_rows(doc: dict, model: Optional[Document] = None) -> dict[str, list[tu
     parties = [(did, i, x["name"], x.get("role"), *ref(x.get("section_id")), x.get("raw"))
                for i, x in enumerate(doc["responsible_parties"])]
     repairs = [(did, r["step"], r["count"], r.get("detail"),
-                _json_text([[c["before"], c["after"]] for c in r["changes"][:10]]))
+                json_text([[c["before"], c["after"]] for c in r["changes"][:10]]))
                for r in doc["repairs"]]
     return {"documents": documents, "sections": sections, "goals": goals, "targets": targets, "phases": phases,
             "deadlines": deadlines, "parties": parties, "repairs": repairs}
