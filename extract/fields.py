@@ -8,6 +8,7 @@ from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.orgs import ORG_SUFFIX
+from fangan.lexicon.parts import COLONS
 from fangan.model import Document, Goal, RecordWarning, Section
 
 from . import Extraction
@@ -26,7 +27,7 @@ TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
 ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
 _ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
-_COLONS = ("：", ":")
+_COLONS = tuple(COLONS)  # (for str.endswith)
 
 
 def all_sections(sections: list[Section]) -> list[Section]:
