@@ -227,7 +227,7 @@ def real_pages(tmp: Path, repeat: int = 3) -> None:
     stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]) if v >= 0.01)
     print(f"  per stage (CPU s): {stages}")
     # all cores on the same pages, each build paired with a --jobs 1 build run just before it: few lines repeat here,
-    # so the workers' line caches lose little by being split, and the results are small beside the HTML read
+    # so the building processes' line caches lose little by being split, and the results are small beside the HTML read
     pairs = []
     for i in range(repeat):
         one = r if i == 0 else measure([bulk], tmp / f"out-bulk-1-{i}", jobs=1)

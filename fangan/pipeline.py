@@ -593,7 +593,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     rebuilt. So the corpus is the same however its inputs were split, ordered or interrupted.
 
     `jobs`: processes that build documents, this one and `jobs` - 1 workers; 0 = one per core; None (the
-    default) = one per core when there are more than a few documents. `dask_address` sends the per-document work to a Dask cluster.
+    default) = one per core when there are more than a few documents. `dask_address` sends the per-document
+    work to a Dask cluster.
     """
     from fangan.normalizers.batch import LearnerLog
 
