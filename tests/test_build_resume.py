@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -87,11 +88,20 @@ def _hits(out: Path) -> list:
     return [[(h.doc_id, h.snippet) for h in search.search(q, out)] for q in ("健康", "知晓率", "宣传 氛围", "本站文章编号")]
 
 
+def _lookups(out: Path) -> set[str]:
+    con = sqlite3.connect(out / search.DB_NAME)
+    try:
+        return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    finally:
+        con.close()
+
+
 def assert_same_corpus(out: Path, reference: Path) -> None:
     assert _documents(out) == _documents(reference)
     assert _jsonl(out) == _jsonl(reference)
     assert _tables(out) == _tables(reference)
     assert _hits(out) == _hits(reference)
+    assert _lookups(out) == set(search.LOOKUPS)  # a killed build's deferred lookups are made by the next
 
 
 def test_learned_chrome_goes_and_the_issuers_signature_stays(reference):
@@ -122,6 +132,28 @@ def test_two_workers_give_the_same_corpus(inputs, reference, tmp_path):
     assert report.jobs == 2 and len(report.built) == N_DOCS
     assert_same_corpus(tmp_path, reference)
     assert (tmp_path / "corpus.jsonl").read_bytes() == (reference / "corpus.jsonl").read_bytes()
+
+
+def test_documents_rebuilt_within_a_fresh_build_are_replaced_with_the_lookups_made(inputs, reference, tmp_path,
+                                                                                   monkeypatch):
+    """A fresh build adds rows without the tables' lookups; the first batch that replaces a document (here:
+    those rebuilt for the chrome learned from the later ones) makes them, so its old rows are found by index."""
+    seen = []
+    real_insert = search._insert_entries
+
+    def insert(con, entries, fingerprints):
+        replacing = bool(search._indexed(con, [e.doc_id for e in entries]))
+        seen.append((replacing, {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                            "AND sql IS NOT NULL")}))
+        return real_insert(con, entries, fingerprints)
+
+    monkeypatch.setattr(search, "_insert_entries", insert)
+    report = build([inputs], tmp_path, jobs=1)
+    assert report.rebuilt
+    assert seen[0] == (False, set())
+    assert any(replacing for replacing, _ in seen)
+    assert all(lookups == set(search.LOOKUPS) for replacing, lookups in seen if replacing)
+    assert_same_corpus(tmp_path, reference)
 
 
 def test_two_halves_give_the_same_corpus(inputs, reference, tmp_path):

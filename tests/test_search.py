@@ -265,3 +265,43 @@ def test_the_build_does_not_merge_segments_while_adding_and_leaves_merging_on(fi
     assert len(seen) >= 3 and set(seen) == {0}
     assert _automerge(tmp_path / "out") == S.AUTOMERGE
     assert _fts_segments(tmp_path / "out") == len(seen)  # one segment per batch: none merged
+
+
+def _lookups(con: sqlite3.Connection) -> set[str]:
+    return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_a_build_into_an_empty_index_makes_the_tables_lookups_at_the_end(fixtures_dir, tmp_path, monkeypatch):
+    """Into an empty index, rows go in without the tables' secondary indexes, which are made once at the
+    end; into an index that holds documents, they are kept (each replaced document's rows are found by
+    doc_id), and the rows are the same either way."""
+    from fangan import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    seen = []
+    real_insert = S._insert_entries
+
+    def insert(con, entries, fingerprints):
+        seen.append(_lookups(con))
+        return real_insert(con, entries, fingerprints)
+
+    monkeypatch.setattr(S, "_insert_entries", insert)
+    out = tmp_path / "out"
+    build([fixtures_dir / "structure"], out, jobs=1)
+    assert len(seen) >= 3 and seen[0] == set()
+    con = sqlite3.connect(out / S.DB_NAME)
+    try:
+        assert _lookups(con) == set(S.LOOKUPS)
+        rows = {t: con.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in S.TABLES}
+    finally:
+        con.close()
+    assert rows["sections"] > 0
+
+    seen.clear()
+    build([fixtures_dir / "structure"], out, jobs=1, options=pipeline.Options(force=True))
+    assert seen and all(s == set(S.LOOKUPS) for s in seen)
+    con = sqlite3.connect(out / S.DB_NAME)
+    try:
+        assert {t: con.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in S.TABLES} == rows
+    finally:
+        con.close()
