@@ -93,6 +93,8 @@ def build(
                                        help="processes that build documents, this one and N-1 workers (0 = one per core; default: one per core for more than a few documents)"),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", metavar="SECONDS", show_default=False,
+                                               help="seconds one document may take, plus 30 per MB of input, before it gets a timeout error (0 = no limit; default 60)"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
 
@@ -103,6 +105,7 @@ def build(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from fangan.ingest import Limits
     from fangan.pipeline import Options
     from fangan.pipeline import build as run_build
 
@@ -112,7 +115,10 @@ def build(
     _check_out(out)
     if jobs is not None and jobs < 0:
         fail(f"--jobs {jobs} is negative; give 0 (one per core) or a positive number", 2)
-    options = Options(script=script, force=force, follow_symlinks=follow_symlinks)
+    if time_limit is not None and time_limit < 0:
+        fail(f"--time-limit {time_limit:g} is negative; give seconds, or 0 for no limit", 2)
+    limits = Limits() if time_limit is None else Limits(max_seconds=time_limit)
+    options = Options(script=script, force=force, follow_symlinks=follow_symlinks, limits=limits)
     show_bar = sys.stderr.isatty()
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -29,6 +29,7 @@ from fangan.structure import StructureResult, build_structure
 from .corpus.lock import holds_output_lock
 from .corpus.store import CorpusStore, line_bytes, record_bytes
 from .executors import batch_gc, chunked
+from .timelimit import TimeLimitExceeded, arm, disarm, limits_enforced
 
 
 class StageError(Exception):
@@ -271,18 +272,19 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
 
     options, learned, learned_path = context()
     learned = _learned_now(learned, learned_path)
-    slots = [_Slot(mode, item) for mode, item in jobs]
-    mark(0)
-    for slot in slots:
-        slot.step(slot.parse)
-    mark(1)
-    for slot in slots:
-        slot.step(slot.normalize, options, learned)
-    for i, stage in enumerate((_Slot.structure, _Slot.extract, _Slot.serialize), 2):
-        mark(i)
+    with limits_enforced() as enforced:
+        slots = [_Slot(mode, item, options.limits.seconds_for(item.size) if enforced else None) for mode, item in jobs]
+        mark(0)
         for slot in slots:
-            if slot.mode == BUILD:
-                slot.step(stage, slot)
+            slot.step("parse", slot.parse)
+        mark(1)
+        for slot in slots:
+            slot.step("normalize", slot.normalize, options, learned)
+        for i, stage in enumerate((_Slot.structure, _Slot.extract, _Slot.serialize), 2):
+            mark(i)
+            for slot in slots:
+                if slot.mode == BUILD:
+                    slot.step(_MARKED_STAGES[i], stage, slot)
     return [slot.result() for slot in slots]
 
 
@@ -314,18 +316,33 @@ def _lost(job: tuple[str, SourceItem], step: int) -> tuple:
 class _Slot:
     """One input on its way through `_tasks`: what its last step made, or the error that stopped it."""
 
-    __slots__ = ("mode", "item", "ref", "times", "value", "view", "shapes", "error")
+    __slots__ = ("mode", "item", "ref", "times", "value", "view", "shapes", "error", "limit", "left")
 
-    def __init__(self, mode: str, item: SourceItem) -> None:
+    def __init__(self, mode: str, item: SourceItem, limit: Optional[float] = None) -> None:
         self.mode, self.item, self.ref, self.times = mode, item, item.reference(), StageTimes()
         self.value: Any = None
         self.view = self.shapes = self.error = None
+        self.limit = self.left = limit  # seconds: the input's time limit, and what its steps left of it
 
-    def step(self, fn: Callable[..., Any], *args) -> None:
+    def step(self, stage: str, fn: Callable[..., Any], *args) -> None:
         if self.error is not None:
             return
+        limit = self.left
+        if limit is not None:
+            t0 = time.perf_counter()
         try:
-            self.value = fn(*args)
+            try:
+                if limit is not None:
+                    arm(limit)
+                self.value = fn(*args)
+            finally:  # before anything else runs: an alarm after this is ignored
+                if limit is not None:
+                    disarm()
+                    self.left = limit - (time.perf_counter() - t0)
+        except TimeLimitExceeded:
+            self.error = StageError(stage, "timeout", f"building it took more than {self.limit:.1f} s, the time limit "
+                                    f"for an input of {self.item.size / 1e6:.2f} MB (--time-limit or Limits.max_seconds, "
+                                    f"plus max_seconds_per_mb per MB); it was stopped in the {stage} stage")
         except StageError as e:
             self.error = e
         except Exception as e:  # outside a stage's own guard (`_run`): a record the model or the tables cannot hold

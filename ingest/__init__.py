@@ -93,7 +93,9 @@ class Limits:
     WARC record body after its gzip/deflate/brotli Content-Encoding); `max_archive_total_bytes` bounds
     everything decompressed out of one top-level container (zip, tar, 7z, WARC); `max_compression_ratio`
     stops a bomb early, before the byte budgets are reached; `max_text_chars` bounds the decoded text of
-    one document (checked by the parsers)."""
+    one document (checked by the parsers). `max_seconds` + `max_seconds_per_mb` for each MB of the input
+    bound the time a build spends on one document (0: no limit): far above what a plan takes (a 5 MB text,
+    about 3 s), so that only an input that never finishes meets it."""
 
     max_file_bytes: int = 200 * 1024 * 1024
     max_archive_total_bytes: int = 1024 * 1024 * 1024
@@ -101,6 +103,14 @@ class Limits:
     max_compression_ratio: float = 200.0
     max_archive_depth: int = 3
     max_text_chars: int = 50_000_000
+    max_seconds: float = 60.0
+    max_seconds_per_mb: float = 30.0
+
+    def seconds_for(self, size: int) -> Optional[float]:
+        """The time limit of building one input of `size` bytes (None: no limit)."""
+        if self.max_seconds <= 0:
+            return None
+        return self.max_seconds + self.max_seconds_per_mb * size / 1e6
 
 
 class OverBudget(Exception):

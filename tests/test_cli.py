@@ -174,3 +174,32 @@ def test_normalize_explain_runs_the_build_front_half(monkeypatch, tmp_path):
     assert explained.repairs and all(f"{r.step}: {r.count}" in result.output for r in explained.repairs)
     assert [(r.step, r.count) for r in explained.repairs] == [(r.step, r.count) for r in doc.repairs][:len(explained.repairs)]
     assert result.output.count("removed (") == len(doc.removed) > 0
+
+
+def test_time_limit_reaches_the_build(tmp_path, monkeypatch):
+    """--time-limit is Limits.max_seconds: documents that take longer get timeout entries (here each
+    takes 0.3 s to parse, against 0.05 s and 30 s per MB of its 80 bytes); 0 is no limit; a negative
+    limit is refused."""
+    import time
+
+    from fangan import pipeline
+
+    real_parse = pipeline.parse
+
+    def slow_parse(item, *args, **kwargs):
+        time.sleep(0.3)
+        return real_parse(item, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse", slow_parse)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"plan_{i}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n", encoding="utf-8")
+    r = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out"), "--time-limit", "0.05", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    errors = [json.loads(ln) for ln in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["stage"], e["error"]) for e in errors] == [("parse", "timeout")] * 3, r.output
+    r = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out2"), "--time-limit", "-1"])
+    assert r.exit_code == 2 and "negative" in r.output
+    r = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out3"), "--time-limit", "0", "--jobs", "1"])
+    assert r.exit_code == 0 and "built 3" in r.output

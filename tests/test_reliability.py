@@ -451,3 +451,45 @@ def test_large_inputs_are_built_by_workers_never_by_the_process_that_writes(tmp_
     here = {p.stem for p in seen.iterdir() if p.suffix == f".{main}"}
     assert here, "this process built nothing: the check below would prove nothing"
     assert not {name for name in here if int(name[-2:]) % 4 == 3}
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="no interval timer on this platform")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_that_never_finishes_is_an_error_entry_and_the_batch_goes_on(tmp_path, monkeypatch, jobs):
+    """A pattern that backtracks without end, or a loop that never ends, costs its input (a `timeout`
+    error entry naming the stage) and not the build: in this process and in a worker alike."""
+    import re
+
+    from fangan import pipeline
+
+    real_parse, real_normalize = pipeline.parse, pipeline.normalize_and_explain
+
+    def parse_or_spin(item, *args, **kwargs):
+        if "spin" in item.path:
+            while True:
+                pass
+        return real_parse(item, *args, **kwargs)
+
+    def normalize_or_backtrack(text, *args, **kwargs):
+        if "回溯" in text:
+            re.match(r"(a+)+$", "a" * 64 + "b")
+        return real_normalize(text, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse", parse_or_spin)  # forked workers inherit both
+    monkeypatch.setattr(pipeline, "normalize_and_explain", normalize_or_backtrack)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "plan_spin.txt").write_text("某县2024年养老服务工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
+    (src / "plan_z.txt").write_text("某县2024年回溯工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
+    for i in range(30):
+        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n",
+                                               encoding="utf-8")
+    limits = Limits(max_seconds=1.5, max_seconds_per_mb=0)
+    t0 = time.perf_counter()
+    report = build([src], tmp_path / "out", Options(limits=limits), jobs=jobs)
+    assert time.perf_counter() - t0 < 60
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted((Path(e["path"]).name, e["stage"], e["error"]) for e in errors) == [
+        ("plan_spin.txt", "parse", "timeout"), ("plan_z.txt", "normalize", "timeout")]
+    assert all("took more than 1.5 s, the time limit" in e["reason"] for e in errors)
+    assert len(report.built) == 30
