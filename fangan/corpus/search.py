@@ -69,7 +69,7 @@ def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[li
 _SQL_TYPES = {pa.string(): "TEXT", pa.int32(): "INTEGER", pa.int64(): "INTEGER", pa.float64(): "REAL"}
 
 
-def _create_schema(con: sqlite3.Connection) -> None:
+def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
     for t in TABLES:
         cols = []
         for f in SCHEMAS[t]:
@@ -82,7 +82,8 @@ def _create_schema(con: sqlite3.Connection) -> None:
         if t == "documents":  # JSON arrays, for Datasette's array facets
             cols += ["[parties] TEXT", "[deadline_months] TEXT"]
         con.execute(f"CREATE TABLE IF NOT EXISTS [{t}] ({', '.join(cols)})")
-    _create_lookups(con)
+    if lookups:
+        _create_lookups(con)
     con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, "
                 "tokenize='unicode61 remove_diacritics 2')")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_files (doc_id TEXT PRIMARY KEY, fingerprint TEXT)")
@@ -102,8 +103,17 @@ def _create_lookups(con: sqlite3.Connection) -> None:
 
 
 def _drop_lookups(con: sqlite3.Connection) -> None:
+    present = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     for name in LOOKUPS:
-        con.execute(f"DROP INDEX IF EXISTS [{name}]")
+        if name in present:
+            con.execute(f"DROP INDEX [{name}]")
+
+
+def _holds_documents(con: sqlite3.Connection) -> bool:
+    try:
+        return con.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:  # a new file: no tables yet
+        return False
 
 
 def _meta(con: sqlite3.Connection) -> dict[str, str]:
@@ -148,16 +158,16 @@ def _open_for_writing(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _prepare(con: sqlite3.Connection, want: dict[str, str], full: bool = False) -> None:
+def _prepare(con: sqlite3.Connection, want: dict[str, str], full: bool = False, lookups: bool = True) -> None:
     """Create the schema (or drop and recreate it for another tokenizer or version); writes only
-    when something is missing or different."""
+    when something is missing or different. `lookups`: with the tables' secondary indexes."""
     if full or any(_meta(con).get(k) != v for k, v in want.items()):
         with con:
             _drop_all(con)
-            _create_schema(con)
+            _create_schema(con, lookups)
             con.executemany("INSERT OR REPLACE INTO _fangan_meta VALUES (?, ?)", list(want.items()))
     else:
-        _create_schema(con)  # IF NOT EXISTS: a no-op on a current index
+        _create_schema(con, lookups)  # IF NOT EXISTS: a no-op on a current index
 
 
 def _want(tok: Tokenizer) -> dict[str, str]:
@@ -253,17 +263,17 @@ class IndexWriter:
             return
         if self.con is None:
             self.con = _connect(db_path(self.root))
-            _prepare(self.con, _want(self.tok))
+            # into an empty index, the tables' lookups are made once at the end, from sorted keys, rather
+            # than grown row by row (0.41–0.47 against 0.26 + 0.05 CPU s for the 20 MB benchmark's rows)
+            self.lookups_deferred = not _holds_documents(self.con)
+            _prepare(self.con, _want(self.tok), lookups=not self.lookups_deferred)
+            if self.lookups_deferred:
+                with self.con:
+                    _drop_lookups(self.con)  # those of an index left empty before (a new file has none)
             # no merging of the full-text segments while the build adds batches (merged once at the end, or
             # by later writes): FTS5 otherwise re-merges the growing segments every few batches (12 % of
             # the index's time on the 20 MB benchmark)
             _set_automerge(self.con, 0)
-            if self.con.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
-                # an empty index: the tables' lookups are made once at the end, from sorted keys, rather
-                # than grown row by row (0.41–0.47 against 0.26 + 0.05 CPU s for the 20 MB benchmark's rows)
-                with self.con:
-                    _drop_lookups(self.con)
-                self.lookups_deferred = True
         if self.lookups_deferred and _indexed(self.con, [e.doc_id for e in entries]):
             self._make_lookups()  # a document replaced: its old rows are found by doc_id
         _insert_entries(self.con, entries, fingerprints)
@@ -278,9 +288,11 @@ class IndexWriter:
         if self.con is None:
             return False
         try:
-            if self.lookups_deferred:
-                self._make_lookups()
-            _set_automerge(self.con, AUTOMERGE)
+            with self.con:  # one transaction: the INSERT opens it, so the CREATE INDEXes are in it
+                self.con.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES('automerge', ?)", (AUTOMERGE,))
+                if self.lookups_deferred:
+                    _create_lookups(self.con)
+            self.lookups_deferred = False
         finally:
             self.con.close()
             self.con = None
