@@ -92,3 +92,21 @@ def test_plausibility_chooses_among_valid_codecs():
 def test_archive_member_names_use_the_same_model():
     assert decode_name("工作方案.doc".encode("gbk")) == "工作方案.doc"
     assert decode_name("工作計畫.doc".encode("cp950")) == "工作計畫.doc"
+
+
+def test_the_model_loads_to_what_json_and_a_plain_loop_give():
+    """model() reads the file with orjson and sums the pairs by first character with groupby: the same
+    numbers as json.load and a loop over the pairs."""
+    import gzip
+    import json
+
+    from fangan.lexicon import chars
+
+    data = json.loads(gzip.decompress(chars.DATA.read_bytes()).decode("utf-8"))
+    types, follow = {}, {}
+    for pair, n in data["bi"].items():
+        types[pair[0]] = types.get(pair[0], 0) + 1
+        follow[pair[0]] = follow.get(pair[0], 0) + n
+    m = chars.model()
+    assert m.uni == data["uni"] and m.bi == data["bi"] and m.total == float(data["total"])
+    assert m.types == types and m.follow == follow
