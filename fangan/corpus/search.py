@@ -244,8 +244,9 @@ AUTOMERGE = 4  # FTS5's default: segments of one level merged when this many are
 
 
 def _set_automerge(con: sqlite3.Connection, value: int) -> None:
-    with con:  # an FTS5 configuration value, kept in the index (a killed build's 0 is undone by the next one)
-        con.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES('automerge', ?)", (value,))
+    """In the caller's transaction (the INSERT opens one): an FTS5 configuration value, kept in the index
+    (a killed build's 0 is undone by the next one)."""
+    con.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES('automerge', ?)", (value,))
 
 
 class IndexWriter:
@@ -273,7 +274,8 @@ class IndexWriter:
             # no merging of the full-text segments while the build adds batches (merged once at the end, or
             # by later writes): FTS5 otherwise re-merges the growing segments every few batches (12 % of
             # the index's time on the 20 MB benchmark)
-            _set_automerge(self.con, 0)
+            with self.con:
+                _set_automerge(self.con, 0)
         if self.lookups_deferred and _indexed(self.con, [e.doc_id for e in entries]):
             self._make_lookups()  # a document replaced: its old rows are found by doc_id
         _insert_entries(self.con, entries, fingerprints)
@@ -289,7 +291,7 @@ class IndexWriter:
             return False
         try:
             with self.con:  # one transaction: the INSERT opens it, so the CREATE INDEXes are in it
-                self.con.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES('automerge', ?)", (AUTOMERGE,))
+                _set_automerge(self.con, AUTOMERGE)
                 if self.lookups_deferred:
                     _create_lookups(self.con)
             self.lookups_deferred = False
