@@ -272,19 +272,15 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
 
     options, learned, learned_path = context()
     learned = _learned_now(learned, learned_path)
+    steps = ((_Slot.parse, ()), (_Slot.normalize, (options, learned)),  # every input (LEARN ones too)
+             (_Slot.structure, ()), (_Slot.extract, ()), (_Slot.serialize, ()))  # BUILD inputs only
     with limits_enforced() as enforced:
         slots = [_Slot(mode, item, options.limits.seconds_for(item.size) if enforced else None) for mode, item in jobs]
-        mark(0)
-        for slot in slots:
-            slot.step("parse", slot.parse)
-        mark(1)
-        for slot in slots:
-            slot.step("normalize", slot.normalize, options, learned)
-        for i, stage in enumerate((_Slot.structure, _Slot.extract, _Slot.serialize), 2):
+        for i, (step, args) in enumerate(steps):
             mark(i)
             for slot in slots:
-                if slot.mode == BUILD:
-                    slot.step(_MARKED_STAGES[i], stage, slot)
+                if i < _LEARN_STEPS or slot.mode == BUILD:
+                    slot.step(_MARKED_STAGES[i], step, slot, *args)
     return [slot.result() for slot in slots]
 
 
@@ -300,8 +296,10 @@ def _may_build_here(jobs: list[tuple[str, SourceItem]]) -> bool:
     return max(item.size for _, item in jobs) <= BUILT_HERE_MAX
 
 
-# the stage each of _tasks' marks names, as error entries name stages (serializing is part of writing)
+# the stage each of _tasks' steps (and marks) names, as error entries name stages (serializing is part of
+# writing); a LEARN input takes the first _LEARN_STEPS of them
 _MARKED_STAGES = ("parse", "normalize", "structure", "extract", "write")
+_LEARN_STEPS = 2
 
 
 def _lost(job: tuple[str, SourceItem], step: int) -> tuple:
