@@ -10,8 +10,13 @@ covers). Signals reach only the main thread of a process: elsewhere (a Dask work
 platform has no interval timer, documents are built without a limit.
 
     with limits_enforced() as enforced:      # once per batch of documents: installs the handler
-        with limited(seconds, enforced):     # around each step of one document (0.8 µs)
+        with limited(seconds, enforced):     # around a piece of work (2 µs: a generator per use)
             ...
+        arm(seconds)                         # the same without the `with`, for a hot loop (0.8 µs a pair;
+        try:                                 # the pipeline's steps use this)
+            ...
+        finally:
+            disarm()
 """
 from __future__ import annotations
 
