@@ -88,10 +88,14 @@ def _hits(out: Path) -> list:
     return [[(h.doc_id, h.snippet) for h in search.search(q, out)] for q in ("健康", "知晓率", "宣传 氛围", "本站文章编号")]
 
 
+def _lookup_names(con: sqlite3.Connection) -> set[str]:
+    return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
 def _lookups(out: Path) -> set[str]:
     con = sqlite3.connect(out / search.DB_NAME)
     try:
-        return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        return _lookup_names(con)
     finally:
         con.close()
 
@@ -143,8 +147,7 @@ def test_documents_rebuilt_within_a_fresh_build_are_replaced_with_the_lookups_ma
 
     def insert(con, entries, fingerprints):
         replacing = bool(search._indexed(con, [e.doc_id for e in entries]))
-        seen.append((replacing, {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                                            "AND sql IS NOT NULL")}))
+        seen.append((replacing, _lookup_names(con)))
         return real_insert(con, entries, fingerprints)
 
     monkeypatch.setattr(search, "_insert_entries", insert)
