@@ -395,6 +395,13 @@ def test_the_cli_follows_links_out_of_the_inputs_only_when_asked(tmp_path):
         assert proc.returncode == 0 and expected in proc.stdout, proc.stdout + proc.stderr
 
 
+def _thirty_plans(src: Path) -> None:
+    """Thirty small distinct plans, plan_00.txt … plan_29.txt: the documents a failing one is built among."""
+    for i in range(30):
+        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n",
+                                               encoding="utf-8")
+
+
 def test_a_document_that_kills_its_worker_is_an_error_entry_and_the_batch_goes_on(tmp_path, monkeypatch):
     """The out-of-memory killer (or a crash in a C library) ends the worker building a document: the pool
     breaks, and with it every chunk in flight. The build makes the pool again, builds those chunks again
@@ -416,9 +423,7 @@ def test_a_document_that_kills_its_worker_is_an_error_entry_and_the_batch_goes_o
     src.mkdir()
     # the first input goes to the worker first, alone (the chunks ramp up from one): it is never built here
     (src / "a_killer.txt").write_text("某县2024年养老服务工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
-    for i in range(30):
-        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n",
-                                               encoding="utf-8")
+    _thirty_plans(src)
     report = build([src], tmp_path / "out", jobs=2)
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(Path(e["path"]).name, e["stage"], e["error"]) for e in errors] == [("a_killer.txt", "parse", "worker_died")]
@@ -481,9 +486,7 @@ def test_a_document_that_never_finishes_is_an_error_entry_and_the_batch_goes_on(
     src.mkdir()
     (src / "plan_spin.txt").write_text("某县2024年养老服务工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
     (src / "plan_z.txt").write_text("某县2024年回溯工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
-    for i in range(30):
-        (src / f"plan_{i:02d}.txt").write_text(f"某县2024年第{i}项工作方案\n一、工作目标\n完成第{i}项任务。\n",
-                                               encoding="utf-8")
+    _thirty_plans(src)
     limits = Limits(max_seconds=1.5, max_seconds_per_mb=0)
     t0 = time.perf_counter()
     report = build([src], tmp_path / "out", Options(limits=limits), jobs=jobs)
