@@ -148,7 +148,9 @@ class SerialExecutor:
 
     def __init__(self, context: Any = None, chunk: int = CHUNK):
         _set_context(context)
+        self.context = context
         self.chunk = max(1, chunk)
+        self._aside: Optional[ProcessExecutor] = None  # made for the first chunk `here` refuses
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         for item in items:
@@ -156,15 +158,29 @@ class SerialExecutor:
 
     def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T],
                     sizes: Optional[Iterable[int]] = None, lost: Optional[Callable[[T, int], R]] = None,
-                    here: Optional[Callable[[list[T]], bool]] = None) -> Iterator[R]:
+                    here: Optional[Callable[[list[T]], bool]] = None,
+                    note: Optional[Callable[[list[T]], None]] = None) -> Iterator[R]:
         """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
         make them the batches it writes, so no item is run before the batch ahead of it is written.
-        (`lost`, `here`: see `ProcessExecutor.map_batches`; here every item is built in this process, and
-        one that kills it ends the map.)"""
+        (`lost`, `here`, `note`: see `ProcessExecutor.map_batches`.) Every chunk is built in this process
+        but one that `here` refuses: that one is built in a worker process made for it (and kept for the
+        next such chunk), so that an item that kills a process does not end the map."""
         for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
+            if here is not None and not here(chunk):
+                yield from self._build_aside(fn, chunk, lost)
+                continue
+            if note is not None:
+                note(chunk)
             yield from fn(chunk)
 
+    def _build_aside(self, fn, chunk, lost) -> list:
+        if self._aside is None:
+            self._aside = ProcessExecutor(2, self.context)
+        return self._aside.build_aside(fn, chunk, lost)
+
     def close(self) -> None:
+        if self._aside is not None:
+            self._aside.close()
         _set_context(None)
 
 
@@ -207,9 +223,11 @@ class ProcessExecutor:
         return self.map_batches(partial(_map_chunk, fn), items)
 
     def map_batches(self, fn, items, sizes=None, lost: Optional[Callable[[Any, int], Any]] = None,
-                    here: Optional[Callable[[list], bool]] = None):
+                    here: Optional[Callable[[list], bool]] = None, note: Optional[Callable[[list], None]] = None):
         """`here(chunk)`: whether this process may build the chunk itself (by default any): a chunk it may
         not goes to the workers, so that what could kill a process (a huge document) never kills this one.
+        `note(chunk)`: called before this process builds a chunk itself (the pipeline writes down which
+        inputs it is building, so that a build after a crash here knows them).
         `lost(item, step)`: the result for an item that killed the worker building it, when it is built
         again alone (`step`: the last `mark` the worker made, -1 if none). A worker that dies (the kernel's
         out-of-memory killer, a crash in a C library) breaks the pool, and every chunk it held fails with
@@ -243,12 +261,16 @@ class ProcessExecutor:
                 if chunk is None:
                     more = False
                 elif here is None or here(chunk):
-                    pending.append([chunk, fn(chunk), None])
+                    pending.append([chunk, _built_here(fn, chunk, note), None])
                 else:
                     pending.append([chunk, self._submit(fn, chunk, lost), self.pool])
-            elif more or not self._take_back(fn, pending, here):
+            elif more or not self._take_back(fn, pending, here, note):
                 # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
                 yield from self._results(fn, pending.popleft(), lost)
+
+    def build_aside(self, fn, chunk: list, lost=None) -> list:
+        """The results of one chunk, built by a worker while this process waits (see `SerialExecutor`)."""
+        return self._results(fn, [chunk, self._submit(fn, chunk, lost), self.pool], lost)
 
     def _submit(self, fn, chunk, lost):
         """A future for the chunk, with the claims slot `_take_back` can take it back by."""
@@ -300,7 +322,7 @@ class ProcessExecutor:
             self.pool.shutdown(wait=False)
             self.pool = self._new_pool()
 
-    def _take_back(self, fn, pending: deque, here=None) -> bool:
+    def _take_back(self, fn, pending: deque, here=None, note=None) -> bool:
         """Build here the last chunk of `pending` that no worker has begun; False when none is left. It is
         claimed in shared memory, not by cancelling its future: CPython 3.11's pool, when a worker dies,
         fails its futures one by one and stops at the first one already cancelled, leaving its other
@@ -312,13 +334,19 @@ class ProcessExecutor:
                 if self.claims[entry[1].claim_slot]:  # begun: so are the ones before it (a pool runs in order)
                     return False
                 self.claims[entry[1].claim_slot] = 2
-            entry[1] = fn(entry[0])
+            entry[1] = _built_here(fn, entry[0], note)
             return True
         return False
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
         _set_context(None)
+
+
+def _built_here(fn: Callable, chunk: list, note: Optional[Callable[[list], None]]) -> list:
+    if note is not None:
+        note(chunk)
+    return fn(chunk)
 
 
 def _done(entry) -> bool:
@@ -364,7 +392,7 @@ class DaskExecutor:
         while pending:
             yield pending.popleft().result()
 
-    def map_batches(self, fn, items, sizes=None, lost=None, here=None):
+    def map_batches(self, fn, items, sizes=None, lost=None, here=None, note=None):
         # one item per task: the scheduler balances a cluster item by item (and retries a task whose
         # worker died, as its own `allowed-failures` setting says)
         for results in self.map(fn, ([item] for item in items)):

@@ -300,6 +300,66 @@ def test_chunks_this_process_may_not_build_go_to_the_workers():
     assert here and not {i for i in here if i % 5 == 3}
 
 
+def test_note_names_each_chunk_this_process_builds_before_it_builds_it():
+    """`note(chunk)` comes before this process builds a chunk (the pipeline writes down what it is building)
+    and never for a chunk a worker builds."""
+    import os
+
+    for ex in (SerialExecutor(chunk=4), ProcessExecutor(2, window=2, chunk=1)):
+        noted = []
+        try:
+            out = list(ex.map_batches(lambda_free_pids, range(40), note=noted.append))
+        finally:
+            ex.close()
+        here = [i for i, pid in out if pid == os.getpid()]
+        assert here and sorted(i for chunk in noted for i in chunk) == here
+
+
+def pids_with_context(items):  # module level: pickled for the workers
+    import os
+
+    return [(i, os.getpid(), context()) for i in items]
+
+
+def test_a_serial_map_builds_a_chunk_it_may_not_build_in_a_worker_process():
+    """`here(chunk)` False in a one-process map: that chunk is built in a worker process made for it (with
+    the same context), so that an item that kills a process does not end the map; the others, and the order,
+    stay as they were, and the notes name only the chunks built here."""
+    import os
+
+    noted = []
+    ex = SerialExecutor(context="ctx")
+    try:
+        out = list(ex.map_batches(pids_with_context, range(20), sizes=[5, 5, 5, 5],
+                                  here=lambda chunk: 7 not in chunk and 17 not in chunk, note=noted.append))
+    finally:
+        ex.close()
+    assert [i for i, _, _ in out] == list(range(20)) and {c for _, _, c in out} == {"ctx"}
+    aside = {i for i, pid, _ in out if pid != os.getpid()}
+    assert aside == {5, 6, 7, 8, 9, 15, 16, 17, 18, 19}
+    assert len({pid for i, pid, _ in out if i in aside}) == 1  # one worker, kept for the second chunk
+    assert noted == [[0, 1, 2, 3, 4], [10, 11, 12, 13, 14]]
+
+
+def killing_on_seven(items):  # module level: pickled for the workers
+    import os
+
+    if 7 in items:
+        os._exit(1)  # as the out-of-memory killer would end it
+    return [(i, os.getpid()) for i in items]
+
+
+def test_a_serial_maps_chunk_that_kills_its_worker_gives_the_lost_result_for_that_item_only():
+    ex = SerialExecutor()
+    try:
+        out = list(ex.map_batches(killing_on_seven, range(10), sizes=[5, 5], here=lambda chunk: 7 not in chunk,
+                                  lost=lambda item, step: (item, "lost")))
+    finally:
+        ex.close()
+    assert [i for i, _ in out] == list(range(10))
+    assert [i for i, pid in out if pid == "lost"] == [7]
+
+
 def lambda_free_pids(items):  # module level: pickled for the workers
     return [pid_after_a_while(i) for i in items]
 
