@@ -11,7 +11,7 @@ import os
 import time
 import traceback
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -287,13 +287,31 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
 BUILT_HERE_MAX = 8 << 20  # bytes of the largest input in a chunk the main process may build itself
 
 
-def _may_build_here(jobs: list[tuple[str, SourceItem]]) -> bool:
+def _may_build_here(jobs: list[tuple[str, SourceItem]], suspects: frozenset = frozenset()) -> bool:
     """Large inputs are built by workers only: building takes about 50 bytes of memory per byte of text
     (a 5 MB plan: 485 MB at its peak), and a document that gets a process killed must not take the main
     process, which writes, with it. (A limit on the chunk's total, 1 MB, also kept chunks of ordinary web
     pages, 14 bytes of HTML to a byte of text, from the main process: the bulk pages took 1.37–1.38 s with
-    two processes, against 1.32–1.35 with this limit.)"""
+    two processes, against 1.32–1.35 with this limit.) So are `suspects`: documents that killed a process
+    before (see `_suspects`)."""
+    if suspects and any(doc_id_for(item.sha256) in suspects for _, item in jobs):
+        return False
     return max(item.size for _, item in jobs) <= BUILT_HERE_MAX
+
+
+def _suspects(store: CorpusStore) -> frozenset:
+    """Documents this build has only workers build, even with `--jobs 1`: those the main process of a build
+    was building when it died (a crash in a C library, the out-of-memory killer: see `_note_building`), and
+    those whose building killed a worker last time. Built here again, one of them would end this build too;
+    built by a worker, it costs that worker, and the build goes on (`worker_died`)."""
+    return frozenset(store.building()) | {doc_id_for(sha) for sha in store.died_in_workers()}
+
+
+def _note_building(store: CorpusStore, suspects: frozenset, jobs: list[tuple[str, SourceItem]]) -> None:
+    """Before the main process builds a chunk: the chunk's documents (and the suspects still unresolved)
+    written down, so that if it dies building them the next build knows which they were. A build that
+    ends normally removes the note; 9 µs a chunk."""
+    store.note_building(suspects | {doc_id_for(item.sha256) for _, item in jobs})
 
 
 # the stage each of _tasks' steps (and marks) names, as error entries name stages (serializing is part of
@@ -528,6 +546,7 @@ class _Writer:
         self._built: set[str] = set()
         self.published = None
         self.optimize_index = False
+        self.suspects: frozenset = frozenset()  # documents only workers may build (`_suspects`)
 
     def write(self, results: list) -> None:
         with self.report.times.timed("write"):
@@ -641,6 +660,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
             yield BUILD, item
 
     writer = _Writer(store, log, report, existing)
+    writer.suspects = _suspects(store)
     learned_path = str(store.root / LEARNED_FILE) if log is not None else None
     try:
         _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
@@ -666,6 +686,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
     report.errors.sort(key=lambda e: e.path)
     with report.times.timed("corpus"):
         _finish(store, report, writer.optimize_index)
+    # the note of what the main process was building goes once errors.jsonl holds what this build's workers
+    # found (`_suspects`): a build that died had its suspects built by workers this time
+    store.done_building()
     report.seconds = time.perf_counter() - t_start
     return report
 
@@ -726,8 +749,10 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
         # document is built after the batch ahead of it was written and what it taught the learner published,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
+        suspects = writer.suspects
         built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
-                                     here=_may_build_here)
+                                     here=partial(_may_build_here, suspects=suspects) if suspects else _may_build_here,
+                                     note=partial(_note_building, writer.store, suspects))
         for batch in _chunks(built, BATCH, first=4):
             writer.write(batch)
             writer.publish()

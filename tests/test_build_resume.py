@@ -470,6 +470,25 @@ def test_recover_removes_the_temporary_files_a_kill_left(tmp_path):
     assert all(p.exists() for p in kept)
 
 
+def test_the_note_of_what_is_being_built_is_whole_whenever_the_process_dies(tmp_path):
+    """The main process writes the note before each chunk it builds, over the last one in place: the new
+    JSON, then the file cut to it. A death between the two leaves the new note with the old one's tail after
+    it, and that still reads as the new note; no note, or a torn one, reads as none."""
+    store = CorpusStore(tmp_path)
+    assert store.building() == []
+    store.note_building(["b" * 16, "a" * 16, "c" * 16])
+    assert store.building() == ["a" * 16, "b" * 16, "c" * 16]
+    longer = store.building_path.read_bytes()
+    store.note_building(["d" * 16])
+    assert store.building() == ["d" * 16] and store.building_path.read_bytes() == b'["' + b"d" * 16 + b'"]'
+    store.building_path.write_bytes(b'["' + b"d" * 16 + b'"]' + longer[20:])  # written, not yet cut
+    assert store.building() == ["d" * 16]
+    store.building_path.write_bytes(longer[:30])  # torn
+    assert store.building() == []
+    store.done_building()
+    assert not store.building_path.exists() and store.building() == []
+
+
 def test_documents_to_rebuild_are_read_again_from_their_own_paths(tmp_path):
     """The rebuild at the end of a build reads only the stale documents' inputs again (an archive's
     members from the archive), not every input it was given: the same items, paths and bytes."""

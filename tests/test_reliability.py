@@ -8,6 +8,7 @@ zip, a zip of macOS metadata, HTML with NUL bytes. Links, FIFOs and non-UTF-8 na
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -428,6 +429,79 @@ def test_a_document_that_kills_its_worker_is_an_error_entry_and_the_batch_goes_o
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(Path(e["path"]).name, e["stage"], e["error"]) for e in errors] == [("a_killer.txt", "parse", "worker_died")]
     assert len(report.built) == 30 and len(list((tmp_path / "out" / "documents").iterdir())) == 30
+
+
+CRASHING_BUILD = """
+import os, signal, sys
+from fangan import pipeline
+
+real_parse = pipeline.parse
+
+def parse_or_crash(item, *args, **kwargs):
+    if "killer" in item.path:  # as a crash in a C library would end any process building it
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return real_parse(item, *args, **kwargs)
+
+pipeline.parse = parse_or_crash
+pipeline.build([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]))
+"""
+
+
+def _crashing_build(src: Path, out: Path, jobs: int = 1) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(src), str(out), str(jobs)], capture_output=True,
+                          text=True, timeout=300)
+
+
+def _error_kinds(out: Path) -> list[tuple[str, str, str]]:
+    return [(Path(e["path"]).name, e["stage"], e["error"])
+            for e in map(json.loads, (out / "errors.jsonl").read_text(encoding="utf-8").splitlines())]
+
+
+def test_a_document_that_crashes_the_main_process_is_built_by_a_worker_next_time(tmp_path):
+    """With --jobs 1 every document is built in the main process, and one that crashes it (a crash in a C
+    library, the out-of-memory killer) ends the build: that cannot be helped. The build had written down what it
+    was building, so the next one builds those documents in a worker: the one that kills it gets an error
+    entry, the rest are built, and the corpus is the one the others give. The build after that
+    still leaves the document to a worker, as it would end this process again."""
+    from fangan.corpus.store import BUILDING
+    from fangan.pipeline import doc_id_for
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _thirty_plans(src)
+    build([src], tmp_path / "whole", jobs=1)  # what the thirty others give, built in one go
+    (src / "plan_15_killer.txt").write_text("某县2024年养老服务工作方案\n一、目标\n建成服务中心。\n", encoding="utf-8")
+    killer = doc_id_for(hashlib.sha256((src / "plan_15_killer.txt").read_bytes()).hexdigest())
+    out = tmp_path / "out"
+    first = _crashing_build(src, out)
+    assert first.returncode != 0 and not (out / "errors.jsonl").exists()
+    noted = json.loads((out / BUILDING).read_text(encoding="utf-8"))
+    assert killer in noted and 1 < len(noted) <= 32  # the chunk it was in
+    before = len(list((out / "documents").glob("*.json")))
+    assert before < 30
+
+    second = _crashing_build(src, out)
+    assert second.returncode == 0, second.stderr
+    assert _error_kinds(out) == [("plan_15_killer.txt", "parse", "worker_died")]
+    assert len(list((out / "documents").glob("*.json"))) == 30 and not (out / BUILDING).exists()
+
+    third = _crashing_build(src, out)  # tried again, as every error is, but not in this process
+    assert third.returncode == 0, third.stderr
+    assert _error_kinds(out) == [("plan_15_killer.txt", "parse", "worker_died")]
+
+    (docs, lines, _, tables, hits), whole = _snapshot(out), _snapshot(tmp_path / "whole")
+    assert (docs, lines, tables, hits) == (whole[0], whole[1], whole[3], whole[4])
+
+
+def test_a_build_that_ends_normally_leaves_no_note_of_what_it_was_building(tmp_path):
+    from fangan.corpus.store import BUILDING
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _thirty_plans(src)
+    for jobs in (1, 2):
+        report = build([src], tmp_path / f"out{jobs}", jobs=jobs)
+        assert len(report.built) == 30 and not (tmp_path / f"out{jobs}" / BUILDING).exists()
 
 
 def test_large_inputs_are_built_by_workers_never_by_the_process_that_writes(tmp_path, monkeypatch):

