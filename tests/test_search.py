@@ -153,6 +153,24 @@ def test_body_column_gives_back_the_exact_text(records_corpus):
     assert "知晓率" in body.split(S.SEP) and "知晓" in extra.split()
 
 
+def test_an_index_of_the_previous_version_is_made_again_with_the_one_byte_separator(records_corpus):
+    """Index version 1 joined the words with U+200B; version 2 with U+001F (a third of the bytes). An index of
+    version 1 is made again whole, and its snippets show neither."""
+    S.build_index(records_corpus)
+    con = sqlite3.connect(S.db_path(records_corpus))
+    with con:
+        con.execute("UPDATE _fangan_meta SET value = '1' WHERE key = 'index_version'")
+        con.execute("UPDATE documents_fts SET body = replace(body, ?, ?)", (S.SEP, "\u200b"))
+    con.close()
+    assert S.build_index(records_corpus).indexed == 3
+    con = sqlite3.connect(S.db_path(records_corpus))
+    bodies = [b for (b,) in con.execute("SELECT body FROM documents_fts")]
+    con.close()
+    assert len(bodies) == 3 and all(S.SEP in b and "\u200b" not in b for b in bodies)
+    assert S.SEP == "\x1f" and all(S.SEP not in h.snippet and "\u200b" not in h.snippet
+                                   for h in fangan.search("知晓率", records_corpus))
+
+
 def test_index_is_updated_incrementally(records_corpus):
     store = CorpusStore(records_corpus)
     assert S.build_index(records_corpus).indexed == 0

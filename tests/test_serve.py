@@ -17,6 +17,7 @@ import pytest
 pytest.importorskip("datasette")
 
 from fangan.corpus import search as S  # noqa: E402
+from fangan.corpus.query import SEP  # noqa: E402
 from fangan.corpus.store import CorpusStore  # noqa: E402
 from fangan.model import Document  # noqa: E402
 
@@ -83,7 +84,7 @@ def test_ranked_search_query_with_snippets(server):
     rows = data["rows"]
     assert {r["doc_id"] for r in rows} == {A, B}
     assert rows[0]["score"] >= rows[1]["score"]
-    assert all("[知晓率]" in r["snippet"] and "\u200b" not in r["snippet"] for r in rows)
+    assert all("[知晓率]" in r["snippet"] and SEP not in r["snippet"] for r in rows)
 
 
 def test_facets_on_year_issuer_site_and_party(server):

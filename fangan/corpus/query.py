@@ -1,6 +1,6 @@
 """The query side of full-text search: ONE translation of a user's query, used by every way in.
 
-The index (fangan.corpus.search) stores jieba words separated by U+200B in an ordinary FTS5 table with
+The index (fangan.corpus.search) stores jieba words separated by U+001F in an ordinary FTS5 table with
 SQLite's own unicode61 tokenizer. A query has to be cut the same way before FTS5 sees it. Rather than
 an FTS5 tokenizer (which every client would have to load before it could even open the table: the
 sqlite3 shell, DuckDB, a plain Datasette would all fail with "no such tokenizer"), the translation is a
@@ -23,7 +23,10 @@ from typing import Iterable, Optional, Sequence
 from fangan.lexicon.script import converter
 from fangan.lexicon.segment import Segmenter, get_segmenter
 
-SEP = "\u200b"  # the index's word separator (see fangan.corpus.search)
+# the index's word separator: ASCII's unit separator, which unicode61 splits on like any control character; one
+# byte where U+200B took three, it made the index 7 % smaller and its inserts 0.08 CPU s faster on the 20 MB
+# benchmark. Snippets are shown without it (and without a text's own U+001F, if it has one).
+SEP = "\x1f"
 WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
 MAX_QUERY_CHARS = 1000  # longer is not a search but a pasted document; cutting 100 KB would take minutes
 MAX_TERMS = 64  # whitespace-separated terms: each becomes an AND group in FTS5

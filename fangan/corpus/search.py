@@ -3,9 +3,9 @@
 SQLite's own tokenizers do not segment Chinese, so the text is segmented with jieba before it is
 stored and every query is segmented the same way:
 
-* column `body` holds the document text cut into words (jieba precise mode), joined by U+200B.
-  FTS5's unicode61 tokenizer treats U+200B as a separator, so each word is one token, and deleting
-  the U+200B gives back the exact text — that is what makes `snippet()` readable.
+* column `body` holds the document text cut into words (jieba precise mode), joined by U+001F (`SEP`).
+  FTS5's unicode61 tokenizer treats U+001F as a separator, so each word is one token, and deleting
+  the separators gives back the exact text — that is how a hit's snippet is shown.
 * column `extra` holds the shorter dictionary words inside long words (jieba search mode:
   健康教育 → 健康 教育, 知晓率 → 知晓), so a query for a part of a compound still finds it.
 * column `title` holds the title, cut the same way.
@@ -31,14 +31,13 @@ import pyarrow as pa
 
 from fangan.lexicon.segment import RJiebaSegmenter, Segmenter, get_segmenter
 
+from .query import SEP
 from .store import CorpusStore, stamp_matches, stamp_of
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, json_text, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
-INDEX_VERSION = "1"
-SEP = "\u200b"  # zero-width space: an FTS5 unicode61 separator that vanishes from the displayed text
+INDEX_VERSION = "2"  # 2: words separated by U+001F, not U+200B
 HIGHLIGHT = ("[", "]")
-WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
 
 
 def db_path(root: str | Path) -> Path:
