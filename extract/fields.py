@@ -8,7 +8,7 @@ from typing import Optional
 
 from fangan.lexicon.dates import SIGNATURE_DATE_LINE
 from fangan.lexicon.orgs import ORG_SUFFIX
-from fangan.lexicon.parts import COLONS
+from fangan.lexicon.parts import is_addressee_line
 from fangan.model import Document, Goal, RecordWarning, Section
 
 from . import Extraction
@@ -24,10 +24,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?P<year>(?:1
 # DOC_NUMBER from its bracket on: a match opens at most 10 characters before the first place this matches
 _DOC_NUMBER_TAIL = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 TITLE_YEAR = re.compile(r"(?<![\d《])((?:19|20)\d{2})(?:年|年度)")
-ADDRESSEE = re.compile(r"^(?P<a>[^，。；]{2,60}?)[：:]$")
 ISSUER_LINE = re.compile(rf"^[^，。；：:]{{2,40}}{ORG_SUFFIX}$")
-_ENDS_WITH_ORG_SUFFIX = re.compile(ORG_SUFFIX + "$")
-_COLONS = tuple(COLONS)  # (for str.endswith)
 
 
 def all_sections(sections: list[Section]) -> list[Section]:
@@ -209,9 +206,8 @@ def _metadata(doc: Document, ex: Extraction, raw_lines: Optional[list[str]] = No
                 (i + 1 < len(head) and head[i + 1].startswith("关于")) or (i == 0 and (doc.title or "").startswith("关于"))) \
                 and ISSUER_LINE.match(ln):
             ex.issuer = ln
-        am = ADDRESSEE.match(ln) if ln.endswith(_COLONS) else None  # (a stripped line: the pattern ends in [：:]$)
-        if ex.addressee is None and am and _ENDS_WITH_ORG_SUFFIX.search(am.group("a")):
-            ex.addressee = am.group("a")
+        if ex.addressee is None and is_addressee_line(ln):  # (a stripped line)
+            ex.addressee = ln[:-1].rstrip()
 
     if any(w.code == "template_year" for w in doc.warnings):
         ex.year, ex.year_source = None, None

@@ -45,6 +45,24 @@ def test_metadata(plan):
     assert (plan.year, plan.year_source) == (2024, "title")
 
 
+@pytest.mark.parametrize("line,addressee", [
+    ("各乡镇卫生院、县直各医疗卫生单位：", "各乡镇卫生院、县直各医疗卫生单位"),
+    # units listed with ， as well as 、 (a 主送 line of a State Council or county office)
+    ("各乡镇人民政府，县直各单位：", "各乡镇人民政府，县直各单位"),
+    ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "各省、自治区、直辖市人民政府，国务院各部委、各直属机构"),
+    ("平潭县人民政府，区直各单位，各乡镇人民政府，县直各有关单位：", "平潭县人民政府，区直各单位，各乡镇人民政府，县直各有关单位"),
+    ("各有关单位:", "各有关单位"),
+    ("发布机构：", None),  # a metadata box's label
+    ("工作要求：", None),  # a heading, not units
+])
+def test_the_addressee_line_under_the_title(line, addressee):
+    from fangan.ingest import SourceItem
+    from fangan.pipeline import process_item
+
+    text = f"长宁县2024年健康促进工作方案\n{line}\n为提高居民健康素养水平，制定本方案。\n一、工作目标\n全县居民健康素养水平达到25%以上。\n"
+    assert process_item(SourceItem(path="plan.txt", data=text.encode("utf-8"))).addressee == addressee
+
+
 def test_targets(plan):
     targets = [(t.comparator, t.value, t.unit) for g in plan.goals for t in g.targets]
     assert targets == [(">=", 95, "%"), (">=", 2000, "人"), ("<=", 0.1, "%"), (">=", 1, "个"), ("<=", 2, "个"), ("==", 100, "%")]
