@@ -36,6 +36,7 @@ from typing import Iterable, Optional
 
 from fangan.ingest import SourceItem
 from fangan.lexicon import chrome as chrome_words
+from fangan.lexicon.chars import bracketed_spans
 from fangan.lexicon.dates import DATE_ONLY_LINE as _DATE_LINE
 from fangan.lexicon.kinds import ends_in_kind
 
@@ -534,7 +535,7 @@ def clean_title(raw: Optional[str]) -> Optional[str]:
     if not raw:
         return None
     t = clean_inline(raw)
-    parts = [p for p in _TITLE_SEP.split(t) if p and p.strip()]
+    parts = [p for p in _title_parts(t) if p and p.strip()]
     if len(parts) > 1:
         content = [p for p in parts if not _SITE_LIKE.search(p.strip())]
         # a dash between two title phrases (…活动方案——长三角…展方案) is the title's own when no part is a site
@@ -542,6 +543,19 @@ def clean_title(raw: Optional[str]) -> Optional[str]:
             t = max(content or parts[:1], key=len)
     t = _FILE_EXT.sub("", t.strip())
     return t.strip(_EDGE) or None
+
+
+def _title_parts(t: str) -> list[str]:
+    """`t` split at the separators between a title and its site, but never inside brackets that close: the
+    dashes of （1.25--1.31） are the title's own (a bracket left open, （试行-某网, does not hold the rest)."""
+    parts, start = [], 0
+    spans = bracketed_spans(t)
+    for m in _TITLE_SEP.finditer(t):
+        if m.end() > m.start() and not any(a < m.start() and m.end() < b for a, b in spans):
+            parts.append(t[start:m.start()])
+            start = m.end()
+    parts.append(t[start:])
+    return parts
 
 
 def reconcile_title(title: Optional[str], body: list[Block], fuzzy: bool = True) -> tuple[Optional[str], list[Block]]:

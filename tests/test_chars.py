@@ -110,3 +110,15 @@ def test_the_model_loads_to_what_json_and_a_plain_loop_give():
     m = chars.model()
     assert m.uni == data["uni"] and m.bi == data["bi"] and m.total == float(data["total"])
     assert m.types == types and m.follow == follow
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("计划（1.25--1.31）", [(2, 14)]),
+    ("《A（B）》", [(2, 5), (0, 6)]),
+    ("《A（B》-某网", [(0, 5)]),  # （ opened inside 《》 and never closed
+    ("方案（试行-某网", []),
+    ("方案）（", []),
+    ("“C”(D)【E】", [(0, 3), (3, 6), (6, 9)]),
+])
+def test_bracketed_spans_are_the_pairs_that_close(text, spans):
+    assert chars.bracketed_spans(text) == spans

@@ -122,6 +122,13 @@ def test_headings_tables_and_breaks():
     ("绍兴一中2010年安全工作计划--校园安全-绍兴市第一中学", "绍兴一中2010年安全工作计划"),
     ("2024—2026年农机购置与应用补贴实施方案", "2024—2026年农机购置与应用补贴实施方案"),
     ("2021-2025年教育发展规划", "2021-2025年教育发展规划"),
+    # a separator inside brackets that close is the title's own (a week's dates, a period); one after a bracket left
+    # open still parts the title from its site
+    ("第二十二周各处室周工作计划（1.25--1.31）--工作安排-绍兴市第一中学", "第二十二周各处室周工作计划（1.25--1.31）"),
+    ("第二十二周各处室周工作计划（1.25--1.31）", "第二十二周各处室周工作计划（1.25--1.31）"),
+    ("《健康县城—行动》实施方案_青山镇人民政府", "《健康县城—行动》实施方案"),
+    ("某县养老服务工作方案（试行-某县人民政府", "某县养老服务工作方案（试行"),
+    ("某县工作方案（1--2）（试行-某县人民政府", "某县工作方案（1--2）（试行"),
 ])
 def test_title_without_site_suffix(raw, title):
     assert clean_title(raw) == title

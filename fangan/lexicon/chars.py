@@ -42,6 +42,28 @@ COMMON_RANK = 3500  # rank below which a hanzi is common (class score 1)
 FREQUENT_RANK = 6000  # rank below which it is still frequent (0.2); rarer ones are where mojibake lands
 EOL = "\n"  # the model's end-of-line symbol (how lines end: 。 ： ； rather than 、 ，)
 PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·●■□◆○①②③④⑤⑥⑦⑧⑨⑩※№「」『』％"
+# paired punctuation, opening → closing (full- and half-width): what stands between a pair belongs together
+BRACKETS = {"（": "）", "(": ")", "《": "》", "〈": "〉", "【": "】", "〔": "〕", "[": "]", "“": "”", "「": "」", "『": "』"}
+
+
+def bracketed_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each pair of `BRACKETS` in `text` that closes, from the opening mark to just after its closing
+    one; a mark left open, or a closing one without its opening one, makes no span."""
+    spans, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in BRACKETS:
+            stack.append(i)
+        elif ch in _CLOSING:
+            # the innermost open pair this mark closes (marks opened inside it and never closed are dropped)
+            for k in range(len(stack) - 1, -1, -1):
+                if BRACKETS[text[stack[k]]] == ch:
+                    spans.append((stack[k], i + 1))
+                    del stack[k:]
+                    break
+    return spans
+
+
+_CLOSING = frozenset(BRACKETS.values())
 
 
 class _Model:
