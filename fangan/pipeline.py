@@ -27,7 +27,7 @@ from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import StructureResult, build_structure
 
 from .corpus.lock import holds_output_lock
-from .corpus.store import CorpusStore, line_bytes, record_bytes
+from .corpus.store import CorpusStore, line_bytes, record_bytes, record_digest
 from .executors import batch_gc, chunked
 from .timelimit import TimeLimitExceeded, arm, disarm, limits_enforced
 
@@ -251,6 +251,7 @@ class BuiltDocument:
     line: bytes  # its corpus.jsonl line
     index: Any  # fangan.corpus.search.IndexEntry: table rows, facets and the segmented text
     learned: Optional[tuple[str, list[str], list[str]]]  # (site, asked, chrome) when the learner ran
+    digest: Optional[str] = None  # record_digest(record_json): hashed here, not by the main process, which writes
 
 
 # Tasks run in worker processes or on a Dask cluster: module-level, and they return errors rather than raise.
@@ -442,7 +443,8 @@ def _serialize(doc: Document, view) -> BuiltDocument:
     if words is not None and not _same_segmenter(tok):
         words = None
     entry = index_entry(record, table_rows(record, doc), tok, words)
-    return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None)
+    return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None,
+                         record_digest(record_json))
 
 
 def _same_segmenter(tok) -> bool:
@@ -571,7 +573,7 @@ class _Writer:
         written, fps = [], {}  # fps: each written record's fingerprint, in the order of `written`
         for ref, b in done:
             try:
-                fps[b.id] = store.write_record(b.id, b.record_json)
+                fps[b.id] = store.write_record(b.id, b.record_json, b.digest)
                 written.append(b)
             except OSError as e:
                 self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))

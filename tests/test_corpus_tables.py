@@ -283,6 +283,10 @@ def test_write_record_returns_the_stamp_the_tables_read_back(tmp_path):
     assert not stamp_matches(first, record_fingerprints(store)["abc"])
     assert store.document_path("abc").read_bytes() == b'{"id": "abc", "x": 1}\n'
     assert not list(store.documents_dir.glob(".*.tmp"))
+    # the digest a worker made of the bytes it serialized gives the stamp the written bytes give
+    third = store.write_record("abc", b'{"id": "abc", "x": 2}\n', record_digest(b'{"id": "abc", "x": 2}\n'))
+    assert stamp_matches(third, record_fingerprints(store)["abc"])
+    assert third.endswith("#" + record_digest(store.document_path("abc").read_bytes()))
 
 
 def test_writer_holds_the_first_part_so_documents_rebuilt_at_the_end_cost_no_rewrite(tmp_path):

@@ -186,10 +186,11 @@ class CorpusStore:
         atomic_write_bytes(p, document_bytes(doc), fsync=fsync)
         return p
 
-    def write_record(self, doc_id: str, record_json: bytes) -> str:
+    def write_record(self, doc_id: str, record_json: bytes, digest: Optional[str] = None) -> str:
         """A record already serialized (by a worker), renamed into place; its durability is the
         batch's: the JSONL holds the same record and is fsynced once per batch. Returns the record's
-        `stat_fingerprint`, taken from the written file (a rename keeps its inode and mtime)."""
+        stamp (`stamp_of`), its stat fingerprint taken from the written file (a rename keeps its inode and
+        mtime). `digest`: the bytes' `record_digest`, when the worker that serialized them made it."""
         folder = self._documents_folder
         tmp = f"{folder}/.{doc_id}.json.tmp"  # one writer per corpus: a fixed temporary name is enough
         try:
@@ -199,7 +200,8 @@ class CorpusStore:
             fd = os.open(tmp, _WRITE_FLAGS, 0o666)
         try:
             _write_all(fd, record_json)
-            stamp = record_stamp(os.fstat(fd), record_json)
+            st = os.fstat(fd)
+            stamp = f"{stat_fingerprint(st)}{DIGEST_SEP}{digest}" if digest else record_stamp(st, record_json)
         finally:
             os.close(fd)
         os.replace(tmp, f"{folder}/{doc_id}.json")
