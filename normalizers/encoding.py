@@ -196,29 +196,96 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
     return [[c] for c in bytes(buf[start:end]).replace(b"\x00", b"\xff").decode("utf-8", errors="replace")]
 
 
+WORD_LOGP = 2.0  # a candidate that makes a dictionary word with the characters that survived beside it
+
+
+def _word_bonus(slots: list[list[str]], i: int):
+    """For a slot with candidates: the bonus each one gets for every dictionary word (of two or three characters) it
+    makes with the surviving characters beside it. The bigram model alone reads 督查组组长 as 督查组经长 (组组 is rare)
+    and a spaced-out 内 容 as 军 容 (no context across the space); jieba's dictionary knows 组长 and 内容."""
+    from fangan.lexicon.segment import get_segmenter
+
+    has_word = get_segmenter().has_word
+
+    def known(k: int) -> str:
+        # the surviving character at k, looking past one space (letter-spaced words: 内 容, 备 注)
+        if 0 <= k < len(slots) and len(slots[k]) == 1:
+            c = slots[k][0]
+            if c == " ":
+                return ""
+            return c if chars.is_hanzi(c) else ""
+        return ""
+
+    def side(step: int) -> str:
+        k = i + step
+        if 0 <= k < len(slots) and slots[k] == [" "]:
+            k += step
+        first = known(k)
+        return first + (known(k + step) if first else "") if step > 0 else (known(k + step) if first else "") + first
+
+    left, right = side(-1), side(1)
+
+    def bonus(ch: str) -> float:
+        if not chars.is_hanzi(ch):
+            return 0.0
+        n = sum(map(has_word, {left[-1:] + ch, left[-2:] + ch, ch + right[:1], ch + right[:2],
+                                left[-1:] + ch + right[:1]} - {ch}))
+        return WORD_LOGP * n
+
+    return bonus
+
+
+# brackets pair up within a line: a path that closes one it never opened, or leaves one open at the end of the line,
+# pays for it (so a lost （ is not guessed as the commoner ， before its ）, nor a lost ： as ）)
+UNMATCHED_CLOSE_LOGP = -8.0
+UNCLOSED_OPEN_LOGP = -4.0
+MAX_OPEN = 4  # brackets a path remembers open (deeper nesting: the innermost ones)
+
+
 def _viterbi(slots: list[list[str]]) -> str:
-    """The most probable path through the slots under the character bigram model (back pointers per slot)."""
+    """The most probable path through the slots under the character bigram model, with brackets paired
+    (`chars.BRACKETS`) and the spaces between two characters passed over (a letter-spaced 序 号 is read as
+    序号). A state is the character that is the next one's context and the brackets left open; each slot keeps,
+    per state, the state before it and the character it wrote."""
     logp = chars.pair_logp  # (char_logp, remembered by pair: the same pairs recur across lines and documents)
-    scores: dict[str, float] = {"": 0.0}
-    back: list[dict[str, str]] = []
-    for cands in slots:
-        nxt: dict[str, float] = {}
-        ptr: dict[str, str] = {}
+    opening, closing = chars.BRACKETS, chars.CLOSING_BRACKETS
+    scores: dict[tuple[str, str], float] = {("", ""): 0.0}
+    back: list[dict[tuple[str, str], tuple[tuple[str, str], str]]] = []
+    for i, cands in enumerate(slots):
+        nxt: dict[tuple[str, str], float] = {}
+        ptr: dict[tuple[str, str], tuple[tuple[str, str], str]] = {}
+        if cands == [" "] and 0 < i < len(slots) - 1:
+            for state, score in scores.items():  # the context carries over the spaces
+                nxt[state], ptr[state] = score, (state, " ")
+            scores = nxt
+            back.append(ptr)
+            continue
+        words = _word_bonus(slots, i) if len(cands) > 1 else None
         for ch in cands:
-            for prev, score in scores.items():
-                s = score + logp(prev or None, ch)
-                if ch not in nxt or s > nxt[ch]:
-                    nxt[ch], ptr[ch] = s, prev
+            bonus = words(ch) if words is not None else 0.0
+            for state, score in scores.items():
+                prev, stack = state
+                s = score + logp(prev or None, ch) + bonus
+                if ch in opening:
+                    stack = (stack + ch)[-MAX_OPEN:]
+                elif ch in closing:
+                    if stack and opening[stack[-1]] == ch:
+                        stack = stack[:-1]
+                    else:
+                        s += UNMATCHED_CLOSE_LOGP
+                key = (ch, stack)
+                if key not in nxt or s > nxt[key]:
+                    nxt[key], ptr[key] = s, (state, ch)
         scores = nxt
         back.append(ptr)
     if not back:
         return ""
-    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、
-    last = max(scores, key=lambda ch: scores[ch] + logp(ch or None, chars.EOL))
+    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、, and with their brackets closed
+    last = max(scores, key=lambda st: scores[st] + logp(st[0] or None, chars.EOL) + UNCLOSED_OPEN_LOGP * len(st[1]))
     out = []
     for ptr in reversed(back):
-        out.append(last)
-        last = ptr[last]
+        last, ch = ptr[last]
+        out.append(ch)
     return "".join(reversed(out))
 
 

@@ -53,7 +53,7 @@ def bracketed_spans(text: str) -> list[tuple[int, int]]:
     for i, ch in enumerate(text):
         if ch in BRACKETS:
             stack.append(i)
-        elif ch in _CLOSING:
+        elif ch in CLOSING_BRACKETS:
             # the innermost open pair this mark closes (marks opened inside it and never closed are dropped)
             for k in range(len(stack) - 1, -1, -1):
                 if BRACKETS[text[stack[k]]] == ch:
@@ -63,7 +63,7 @@ def bracketed_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_CLOSING = frozenset(BRACKETS.values())
+CLOSING_BRACKETS = frozenset(BRACKETS.values())
 
 
 class _Model:
