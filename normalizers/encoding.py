@@ -116,12 +116,27 @@ def _reverse_lossy(s: str, shown_as: str, really: str) -> str | None:
     if really != "utf-8":  # a lost byte there cannot be told from its neighbours: keep the U+FFFD where it was
         out = "\ufffd".join(p.decode(really, errors="replace") for p in parts)
         return out if out.count("\ufffd") <= max(2, len(out) // 8) + len(parts) - 1 else None
+    return _viterbi(_lossy_slots(parts))
+
+
+def _lossy_slots(parts: list[bytes]) -> list[list[str]]:
+    """The slots of a UTF-8 line whose bytes survived in `parts`, one byte lost between each two."""
     buf = bytearray(parts[0])
     gaps = []
     for p in parts[1:]:
         gaps.append(len(buf))
         buf += b"\x00" + p
-    return _viterbi(_slots(buf, gaps))
+    return _slots(buf, gaps)
+
+
+def _utf8_lossy_slots(s: str, shown_as: str) -> Optional[list[list[str]]]:
+    """The slots of a line of UTF-8 shown as `shown_as` with bytes lost (U+FFFD), or None when it is not one."""
+    if "\ufffd" not in s:
+        return None
+    try:
+        return _lossy_slots([p.encode(shown_as, errors="strict") for p in s.split("\ufffd")])
+    except UnicodeEncodeError:
+        return None
 
 
 def _utf8_len(lead: int) -> int:
@@ -197,6 +212,7 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 
 
 WORD_LOGP = 2.0  # a candidate that makes a dictionary word with the characters that survived beside it
+DOC_PAIR_LOGP = 2.0  # a pair of characters the same document holds where no byte was lost (高一 there: 高一 here)
 
 
 def _word_bonus(slots: list[list[str]], i: int):
@@ -242,11 +258,12 @@ UNCLOSED_OPEN_LOGP = -4.0
 MAX_OPEN = 4  # brackets a path remembers open (deeper nesting: the innermost ones)
 
 
-def _viterbi(slots: list[list[str]]) -> str:
+def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> str:
     """The most probable path through the slots under the character bigram model, with brackets paired
     (`chars.BRACKETS`) and the spaces between two characters passed over (a letter-spaced 序 号 is read as
     序号). A state is the character that is the next one's context and the brackets left open; each slot keeps,
-    per state, the state before it and the character it wrote."""
+    per state, the state before it and the character it wrote. `doc_pairs`: pairs of characters the rest of the
+    document holds intact (`_document_pairs`); a path that makes one of them gains DOC_PAIR_LOGP."""
     logp = chars.pair_logp  # (char_logp, remembered by pair: the same pairs recur across lines and documents)
     opening, closing = chars.BRACKETS, chars.CLOSING_BRACKETS
     scores: dict[tuple[str, str], float] = {("", ""): 0.0}
@@ -266,6 +283,8 @@ def _viterbi(slots: list[list[str]]) -> str:
             for state, score in scores.items():
                 prev, stack = state
                 s = score + logp(prev or None, ch) + bonus
+                if doc_pairs is not None and prev and prev + ch in doc_pairs:
+                    s += DOC_PAIR_LOGP
                 if ch in opening:
                     stack = (stack + ch)[-MAX_OPEN:]
                 elif ch in closing:
@@ -403,6 +422,34 @@ def _chain_name(chain) -> str:
     return " then ".join(f"{really} shown as {shown}" for shown, really in reversed(chain))
 
 
+def _with_document_pairs(lines: list[str], out: list[str], reversed_by: dict[int, tuple[list, str]]) -> None:
+    """The lines that lost bytes, chosen again knowing the pairs of characters the document holds intact: in its other
+    lines and where bytes survived in these (a 高一 that survived elsewhere makes a lost one 高一, not 高三). A line
+    reversed by one UTF-8 step with U+FFFD in it is such a line; their first choices are in `out`."""
+    lossy: dict[int, list[list[str]]] = {}
+    for i, (chain, _) in reversed_by.items():
+        if len(chain) == 1 and chain[0] != FTFY and chain[0][1] == "utf-8":
+            slots = _utf8_lossy_slots(lines[i], chain[0][0])
+            if slots is not None and any(len(c) > 1 for c in slots):
+                lossy[i] = slots
+    if not lossy:
+        return
+    pairs: set[str] = set()
+    for i, line in enumerate(out):
+        slots = lossy.get(i)
+        prev = None
+        for k, ch in enumerate(line):
+            if ch.isspace():
+                continue
+            sure = (slots is None or len(slots[k]) == 1) and chars.is_hanzi(ch)
+            if prev is not None and sure:
+                pairs.add(prev + ch)
+            prev = ch if sure else None
+    doc_pairs = frozenset(pairs)
+    for i, slots in lossy.items():
+        out[i] = _viterbi(slots, doc_pairs)
+
+
 @step("repair_mojibake")
 def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str:
     """Reverse wrong-codec chains where the result reads as Chinese by a clear margin (character model).
@@ -429,6 +476,7 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
         if n >= DOC_SHARE * len(suspects) and n >= 2:
             doc_chain = list(top)
     chains_used: dict[str, int] = {}
+    reversed_by: dict[int, tuple[list, str]] = {}  # line → the chain that reversed it, and its name
     out = list(lines)
     # without a chain for the document only the suspect lines can change (in order, as the full walk meets them)
     for i in (range(len(lines)) if doc_chain is not None else sorted(found)):
@@ -447,10 +495,13 @@ def repair_mojibake(text: str, ctx: NormalizeContext, report: StepReport) -> str
             continue
         name = _chain_name(chain)
         chains_used[name] = chains_used.get(name, 0) + 1
-        report.change(line[:40], fixed[:40], context=name)
+        reversed_by[i] = (chain, name)
         out[i] = fixed
     if not chains_used:
         return text  # (no line was reversed: the lines joined are the text, and the next step reads its lines as split)
+    _with_document_pairs(lines, out, reversed_by)
+    for i, (chain, name) in reversed_by.items():
+        report.change(lines[i][:40], out[i][:40], context=name)
     scope = "decided for the document" if doc_chain else "decided per line"
     report.detail = f"{scope}: " + "; ".join(f"{k}: {v} line(s)" for k, v in chains_used.items())
     remaining = sum(o.count("\ufffd") for o, ln in zip(out, lines) if o != ln)

@@ -86,3 +86,19 @@ def test_a_line_that_lost_bytes_to_a_lossy_gbk_decoding_comes_back_whole(line):
     damaged = line.encode("utf-8").decode("gb18030", errors="replace")
     assert "\ufffd" in damaged
     assert encoding._reverse_lossy(damaged, "gb18030", "utf-8") == line
+
+
+def test_a_lost_byte_is_chosen_by_what_the_rest_of_the_document_holds_intact():
+    """高一, 高三 and 高中 are all words: one line alone cannot tell which lost its byte. The same document holds 高一
+    where no byte was lost, and that decides (the lines are chosen again with the document's intact pairs)."""
+    from fangan.ingest import SourceItem
+    from fangan.pipeline import process_item
+
+    text = ("绍兴一中2024年高一新生军训实施方案\n为帮助高一新生尽快适应高中生活，学校决定组织高一新生军训。\n一、参加对象\n"
+            "高一全体新生，高一各班班主任。\n二、时间安排\n高一军训时间为8月21日至8月27日。\n三、工作要求\n"
+            "高一各班要严格遵守军训纪律，高一年级组负责安排。\n参加对象：高一、高二学生\n高一年级长、班主任要全程参与。\n")
+    damaged = text.encode("utf-8").decode("gb18030", errors="replace")
+    assert damaged.count("\ufffd") > 10
+    doc = process_item(SourceItem(path="plan.txt", data=damaged.encode("utf-8")))
+    recovered = doc.title + "\n" + doc.text
+    assert recovered.count("高一") == text.count("高一") == 10 and "高三" not in recovered
