@@ -240,12 +240,19 @@ def _word_bonus(slots: list[list[str]], i: int):
         return first + (known(k + step) if first else "") if step > 0 else (known(k + step) if first else "") + first
 
     left, right = side(-1), side(1)
+    if not left and not right:
+        return None
+    before = [x for x in dict.fromkeys((left[-1:], left[-2:])) if x]
+    after = [x for x in dict.fromkeys((right[:1], right[:2])) if x]
+    around = (left[-1:], right[:1]) if left and right else None
+    is_hanzi = chars.is_hanzi
 
     def bonus(ch: str) -> float:
-        if not chars.is_hanzi(ch):
+        if not is_hanzi(ch):
             return 0.0
-        n = sum(map(has_word, {left[-1:] + ch, left[-2:] + ch, ch + right[:1], ch + right[:2],
-                                left[-1:] + ch + right[:1]} - {ch}))
+        n = sum(has_word(b + ch) for b in before) + sum(has_word(ch + a) for a in after)
+        if around is not None:
+            n += has_word(around[0] + ch + around[1])
         return WORD_LOGP * n
 
     return bonus
@@ -256,6 +263,7 @@ def _word_bonus(slots: list[list[str]], i: int):
 UNMATCHED_CLOSE_LOGP = -8.0
 UNCLOSED_OPEN_LOGP = -4.0
 MAX_OPEN = 4  # brackets a path remembers open (deeper nesting: the innermost ones)
+BEAM = 32  # states kept from one slot to the next
 
 
 def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> str:
@@ -295,6 +303,8 @@ def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> s
                 key = (ch, stack)
                 if key not in nxt or s > nxt[key]:
                     nxt[key], ptr[key] = s, (state, ch)
+        if len(nxt) > BEAM:  # the best states only: the rest are candidates no context wants (64 for a lost byte)
+            nxt = dict(sorted(nxt.items(), key=lambda kv: -kv[1])[:BEAM])
         scores = nxt
         back.append(ptr)
     if not back:
