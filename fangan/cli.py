@@ -23,6 +23,8 @@ from rich.text import Text
 from rich.tree import Tree
 from typer.core import TyperArgument, TyperCommand
 
+from fangan.ingest import Limits  # (its defaults are the --time-limit help's; 10 ms of the CLI's import)
+
 # plain (click) help: readable metavars, example lines kept as written (\b), no rich boxes to wrap
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Chinese plan documents (方案) → a structured corpus.")
@@ -94,7 +96,8 @@ def build(
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="follow links in input folders that lead outside the inputs"),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", metavar="SECONDS", show_default=False,
-                                               help="seconds one document may take, plus 30 per MB of input, before it gets a timeout error (0 = no limit; default 60)"),
+                                               help=f"seconds one document may take, plus {Limits.max_seconds_per_mb:g} per MB of input, before it "
+                                                    f"gets a timeout error (0 = no limit; default {Limits.max_seconds:g})"),
 ):
     """Build (or resume) a corpus: DIR/documents/<id>.json, DIR/corpus.jsonl, DIR/errors.jsonl.
 
@@ -105,7 +108,6 @@ def build(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fangan.ingest import Limits
     from fangan.pipeline import Options
     from fangan.pipeline import build as run_build
 
