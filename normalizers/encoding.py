@@ -217,7 +217,7 @@ DOC_PAIR_LOGP = 2.0  # a pair of characters the same document holds where no byt
 
 def _word_bonus(slots: list[list[str]], i: int):
     """For a slot with candidates: the bonus each one gets for every dictionary word (of two or three characters) it
-    makes with the surviving characters beside it. The bigram model alone reads 督查组组长 as 督查组经长 (组组 is rare)
+    makes with the surviving characters beside it, and a colon between two digits (a time). The bigram model alone reads 督查组组长 as 督查组经长 (组组 is rare)
     and a spaced-out 内 容 as 军 容 (no context across the space); jieba's dictionary knows 组长 and 内容."""
     from fangan.lexicon.segment import get_segmenter
 
@@ -240,7 +240,8 @@ def _word_bonus(slots: list[list[str]], i: int):
         return first + (known(k + step) if first else "") if step > 0 else (known(k + step) if first else "") + first
 
     left, right = side(-1), side(1)
-    if not left and not right:
+    time = _digit_at(slots, i - 1) and _digit_at(slots, i + 1)  # 8：30, 1：2
+    if not left and not right and not time:
         return None
     before = [x for x in dict.fromkeys((left[-1:], left[-2:])) if x]
     after = [x for x in dict.fromkeys((right[:1], right[:2])) if x]
@@ -249,13 +250,23 @@ def _word_bonus(slots: list[list[str]], i: int):
 
     def bonus(ch: str) -> float:
         if not is_hanzi(ch):
-            return 0.0
+            return TIME_COLON_LOGP if time and ch == "：" else 0.0
         n = sum(has_word(b + ch) for b in before) + sum(has_word(ch + a) for a in after)
         if around is not None:
             n += has_word(around[0] + ch + around[1])
         return WORD_LOGP * n
 
     return bonus
+
+
+def _digit_at(slots: list[list[str]], k: int) -> bool:
+    return 0 <= k < len(slots) and len(slots[k]) == 1 and slots[k][0] in DIGITS
+
+
+DIGITS = frozenset("0123456789０１２３４５６７８９")
+TIME_COLON_LOGP = 4.0  # a lost mark between two digits is the colon of a time or a ratio (8：30, 1：2)
+LABEL_COLON_LOGP = 3.0  # a lost mark ending a line of at most MAX_LABEL_LINE characters is a label's colon
+MAX_LABEL_LINE = 12
 
 
 # brackets pair up within a line: a path that closes one it never opened, or leaves one open at the end of the line,
@@ -309,8 +320,11 @@ def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> s
         back.append(ptr)
     if not back:
         return ""
-    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、, and with their brackets closed
-    last = max(scores, key=lambda st: scores[st] + logp(st[0] or None, chars.EOL) + UNCLOSED_OPEN_LOGP * len(st[1]))
+    # the end of the line is evidence too: lines end in 。 or ： far more often than in 、, and with their brackets closed;
+    # a short line ending in a mark is a label's (提交方式：, 抽签结果：): a colon
+    label = LABEL_COLON_LOGP if sum(1 for c in slots if c != [" "]) <= MAX_LABEL_LINE else 0.0
+    last = max(scores, key=lambda st: scores[st] + logp(st[0] or None, chars.EOL) + UNCLOSED_OPEN_LOGP * len(st[1])
+               + (label if st[0] == "：" else 0.0))
     out = []
     for ptr in reversed(back):
         last, ch = ptr[last]

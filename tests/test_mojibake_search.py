@@ -81,6 +81,9 @@ def _plain_lossy(s):
     "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
     "组 长：江裕森 局党组书记、局长",  # letter-spaced: 组 长 read as 组长
     "各单位要高度重视（详见附件）。",
+    "上午10：15—11：30 语、数、外",  # a lost mark between two digits: a time's colon, not ，
+    "提交方式：",  # a lost mark ending a short line: a label's colon, not ；
+    "抽签结果：",
 ])
 def test_a_line_that_lost_bytes_to_a_lossy_gbk_decoding_comes_back_whole(line):
     damaged = line.encode("utf-8").decode("gb18030", errors="replace")
