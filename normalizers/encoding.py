@@ -16,6 +16,7 @@ from typing import Optional
 from fangan.gates import lines_hit
 from fangan.line_cache import line_cache
 from fangan.lexicon import chars
+from fangan.lexicon.markers import STYLES, int_to_cn, match_marker
 
 from . import NormalizeContext, StepReport, joined, lines_of, step
 
@@ -213,6 +214,7 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 
 WORD_LOGP = 2.0  # a candidate that makes a dictionary word with the characters that survived beside it
 DOC_PAIR_LOGP = 2.0  # a pair of characters the same document holds where no byte was lost (高一 there: 高一 here)
+MARKER_LOGP = 4.0  # the numeral a heading's place in the document's numbering expects (二、 then 三、)
 
 
 def _word_bonus(slots: list[list[str]], i: int):
@@ -277,12 +279,14 @@ MAX_OPEN = 4  # brackets a path remembers open (deeper nesting: the innermost on
 BEAM = 32  # states kept from one slot to the next
 
 
-def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> str:
+def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None,
+             hints: Optional[dict[int, str]] = None) -> str:
     """The most probable path through the slots under the character bigram model, with brackets paired
     (`chars.BRACKETS`) and the spaces between two characters passed over (a letter-spaced 序 号 is read as
     序号). A state is the character that is the next one's context and the brackets left open; each slot keeps,
     per state, the state before it and the character it wrote. `doc_pairs`: pairs of characters the rest of the
-    document holds intact (`_document_pairs`); a path that makes one of them gains DOC_PAIR_LOGP."""
+    document holds intact (`_with_document_pairs`); a path that makes one of them gains DOC_PAIR_LOGP. `hints`: slot →
+    the character the document's heading numbers expect there (`_marker_hints`), which gains MARKER_LOGP."""
     logp = chars.pair_logp  # (char_logp, remembered by pair: the same pairs recur across lines and documents)
     opening, closing = chars.BRACKETS, chars.CLOSING_BRACKETS
     scores: dict[tuple[str, str], float] = {("", ""): 0.0}
@@ -297,8 +301,11 @@ def _viterbi(slots: list[list[str]], doc_pairs: Optional[frozenset] = None) -> s
             back.append(ptr)
             continue
         words = _word_bonus(slots, i) if len(cands) > 1 else None
+        hint = hints.get(i) if hints else None
         for ch in cands:
             bonus = words(ch) if words is not None else 0.0
+            if ch == hint:
+                bonus += MARKER_LOGP
             for state, score in scores.items():
                 prev, stack = state
                 s = score + logp(prev or None, ch) + bonus
@@ -470,8 +477,49 @@ def _with_document_pairs(lines: list[str], out: list[str], reversed_by: dict[int
                 pairs.add(prev + ch)
             prev = ch if sure else None
     doc_pairs = frozenset(pairs)
-    for i, slots in lossy.items():
-        out[i] = _viterbi(slots, doc_pairs)
+    numbering: dict[str, int] = {}  # heading style → the last number it had, in document order
+    for i, line in enumerate(out):
+        slots = lossy.get(i)
+        if slots is not None:
+            out[i] = line = _viterbi(slots, doc_pairs, _marker_hints(line, slots, numbering))
+        _count_heading(line, numbering)
+
+
+def _count_heading(line: str, numbering: dict[str, int]) -> None:
+    """Note the heading number `line` opens with; a heading resets the numbers of the styles below it."""
+    marker = match_marker(line.lstrip())
+    if marker is None:
+        return
+    numbering[marker.style.name] = marker.value
+    for style in STYLES:
+        if style.rank > marker.style.rank:
+            numbering.pop(style.name, None)
+
+
+def _marker_hints(first: str, slots: list[list[str]], numbering: dict[str, int]) -> Optional[dict[int, str]]:
+    """Where the line's first choice opens with a heading in Chinese numerals whose number lost a byte: the numeral
+    the document's numbering expects there (the next one of its style, or 一 for a style new under its parent),
+    when the surviving bytes allow it (slot → character)."""
+    stripped = first.lstrip()
+    marker = match_marker(stripped)
+    if marker is None or marker.style.arabic or marker.style.name in ("壹、", "①"):
+        return None
+    start = len(first) - len(stripped) + marker.start
+    written = stripped[marker.start:marker.end]
+    numeral = marker.text  # canonical: 三、 （三） 第三阶段
+    expected = int_to_cn(numbering.get(marker.style.name, 0) + 1)
+    old = int_to_cn(marker.value)
+    if not expected or not old or old not in numeral or written.count(old) != 1 or len(expected) != len(old):
+        return None
+    at = start + written.index(old)
+    hints = {}
+    for k, ch in enumerate(expected):
+        cands = slots[at + k] if at + k < len(slots) else []
+        if ch not in cands:
+            return None
+        if len(cands) > 1:
+            hints[at + k] = ch
+    return hints or None
 
 
 @step("repair_mojibake")

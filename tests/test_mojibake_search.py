@@ -105,3 +105,28 @@ def test_a_lost_byte_is_chosen_by_what_the_rest_of_the_document_holds_intact():
     doc = process_item(SourceItem(path="plan.txt", data=damaged.encode("utf-8")))
     recovered = doc.title + "\n" + doc.text
     assert recovered.count("高一") == text.count("高一") == 10 and "高三" not in recovered
+
+
+def test_a_heading_number_that_lost_a_byte_is_the_one_the_numbering_expects():
+    """（十一） and （十三） differ by one lost byte, and neither reads better than the other alone; after （十） the
+    numbering expects （十一）."""
+    from fangan.ingest import SourceItem
+    from fangan.lexicon.markers import int_to_cn
+    from fangan.pipeline import process_item
+
+    heads = ["开幕式", "音乐剧比赛", "器乐比赛", "舞蹈比赛", "海报设计", "服饰展示", "摄影作品展", "黑板报比赛", "绘画比赛",
+             "艺术学习研究活动周", "闭幕式暨元旦文艺会演"]
+    text = "某中学2024年校园文化艺术节活动方案\n一、活动安排\n" + "".join(
+        f"（{int_to_cn(i + 1)}）{h}\n各班积极参加，按时完成。\n" for i, h in enumerate(heads))
+    damaged = text.encode("utf-8").decode("gb18030", errors="replace")
+    doc = process_item(SourceItem(path="plan.txt", data=damaged.encode("utf-8")))
+    assert [s.marker for s in doc.sections[0].children] == [f"（{int_to_cn(i)}）" for i in range(1, 12)]
+
+
+@pytest.mark.parametrize("n, numeral", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"),
+                                        (99, "九十九"), (0, ""), (100, "")])
+def test_int_to_cn_writes_heading_numbers(n, numeral):
+    from fangan.lexicon.markers import cn_to_int, int_to_cn
+
+    assert int_to_cn(n) == numeral
+    assert not numeral or cn_to_int(numeral) == n

@@ -40,6 +40,17 @@ def cn_to_int(s: str, positional: bool = False) -> int:
     return DIGITS.get(s, 0)
 
 
+_PLAIN = "一二三四五六七八九"
+
+
+def int_to_cn(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (1–99: how plans number their headings); '' outside."""
+    if not 0 < n < 100:
+        return ""
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else "十" if tens == 1 else _PLAIN[tens - 1] + "十") + (_PLAIN[ones - 1] if ones else "")
+
+
 @dataclass(frozen=True)
 class Style:
     name: str  # the marker with its number abstracted: 壹、 一、 （一） 1. （1） ① 第N阶段
