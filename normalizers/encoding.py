@@ -215,12 +215,21 @@ def _known(buf: bytearray, start: int, end: int) -> list[list[str]]:
 WORD_LOGP = 2.0  # a candidate that makes a dictionary word with the characters that survived beside it
 DOC_PAIR_LOGP = 2.0  # a pair of characters the same document holds where no byte was lost (高一 there: 高一 here)
 MARKER_LOGP = 4.0  # the numeral a heading's place in the document's numbering expects (二、 then 三、)
+TIME_COLON_LOGP = 4.0  # a lost mark between two digits is the colon of a time or a ratio (8：30, 1：2)
+LABEL_COLON_LOGP = 3.0  # a lost mark ending a line of at most MAX_LABEL_LINE characters is a label's colon
+MAX_LABEL_LINE = 12
+DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _digit_at(slots: list[list[str]], k: int) -> bool:
+    return 0 <= k < len(slots) and len(slots[k]) == 1 and slots[k][0] in DIGITS
 
 
 def _word_bonus(slots: list[list[str]], i: int):
     """For a slot with candidates: the bonus each one gets for every dictionary word (of two or three characters) it
-    makes with the surviving characters beside it, and a colon between two digits (a time). The bigram model alone reads 督查组组长 as 督查组经长 (组组 is rare)
-    and a spaced-out 内 容 as 军 容 (no context across the space); jieba's dictionary knows 组长 and 内容."""
+    makes with the surviving characters beside it, and for a colon between two digits (a time). The bigram model
+    alone reads 督查组组长 as 督查组经长 (组组 is rare) and a spaced-out 内 容 as 军 容 (no context across the space);
+    jieba's dictionary knows 组长 and 内容."""
     from fangan.lexicon.segment import get_segmenter
 
     has_word = get_segmenter().has_word
@@ -259,16 +268,6 @@ def _word_bonus(slots: list[list[str]], i: int):
         return WORD_LOGP * n
 
     return bonus
-
-
-def _digit_at(slots: list[list[str]], k: int) -> bool:
-    return 0 <= k < len(slots) and len(slots[k]) == 1 and slots[k][0] in DIGITS
-
-
-DIGITS = frozenset("0123456789０１２３４５６７８９")
-TIME_COLON_LOGP = 4.0  # a lost mark between two digits is the colon of a time or a ratio (8：30, 1：2)
-LABEL_COLON_LOGP = 3.0  # a lost mark ending a line of at most MAX_LABEL_LINE characters is a label's colon
-MAX_LABEL_LINE = 12
 
 
 # brackets pair up within a line: a path that closes one it never opened, or leaves one open at the end of the line,
