@@ -169,9 +169,7 @@ class SerialExecutor:
             if here is not None and not here(chunk):
                 yield from self._build_aside(fn, chunk, lost)
                 continue
-            if note is not None:
-                note(chunk)
-            yield from fn(chunk)
+            yield from _built_here(fn, chunk, note)
 
     def _build_aside(self, fn, chunk, lost) -> list:
         if self._aside is None:
