@@ -46,15 +46,15 @@ def record_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=10).hexdigest()
 
 
-def stamp_of(fingerprint: str, data: bytes) -> str:
+def stamp_of(fingerprint: str, data: bytes, digest: Optional[str] = None) -> str:
     """What the tables and the index keep of the record version they hold: its `stat_fingerprint`, then
-    the `record_digest` of its bytes (`fingerprint#digest`)."""
-    return f"{fingerprint}{DIGEST_SEP}{record_digest(data)}"
+    the `record_digest` of its bytes (`fingerprint#digest`; `digest`: that digest, when made already)."""
+    return f"{fingerprint}{DIGEST_SEP}{digest or record_digest(data)}"
 
 
-def record_stamp(st: os.stat_result, data: bytes) -> str:
+def record_stamp(st: os.stat_result, data: bytes, digest: Optional[str] = None) -> str:
     """`stamp_of` a record given its stat."""
-    return stamp_of(stat_fingerprint(st), data)
+    return stamp_of(stat_fingerprint(st), data, digest)
 
 
 def stamp_matches(stamp: str, fingerprint: Optional[str]) -> bool:
@@ -200,8 +200,7 @@ class CorpusStore:
             fd = os.open(tmp, _WRITE_FLAGS, 0o666)
         try:
             _write_all(fd, record_json)
-            st = os.fstat(fd)
-            stamp = f"{stat_fingerprint(st)}{DIGEST_SEP}{digest}" if digest else record_stamp(st, record_json)
+            stamp = record_stamp(os.fstat(fd), record_json, digest)
         finally:
             os.close(fd)
         os.replace(tmp, f"{folder}/{doc_id}.json")
@@ -393,14 +392,13 @@ class CorpusStore:
     def died_in_workers(self) -> list[str]:
         """The sha256 of the inputs the last build's errors.jsonl gives a `worker_died` entry: each killed a worker
         process on its own. (The file is parsed only when it names that error at all.)"""
-        p = self.root / "errors.jsonl"
         try:
-            data = p.read_bytes()
-        except OSError:
+            text = (self.root / "errors.jsonl").read_text(encoding="utf-8")
+        except (OSError, ValueError):
             return []
-        if b"worker_died" not in data:
+        if "worker_died" not in text:
             return []
-        return [e.sha256 for e in self._read_entries("errors.jsonl") if e.error == "worker_died" and e.sha256]
+        return [e.sha256 for e in _parse_entries(text) if e.error == "worker_died" and e.sha256]
 
     def pending(self) -> list[str]:
         """Ids of the batch a killed build was writing ([] when the last build finished its batches)."""
@@ -456,9 +454,18 @@ class CorpusStore:
         if not p.exists():
             return []
         try:
-            return [ErrorRecord.model_validate_json(ln) for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        except ValueError:
+            text = p.read_text(encoding="utf-8")
+        except ValueError:  # (not UTF-8)
             return []
+        return _parse_entries(text)
+
+
+def _parse_entries(text: str) -> list[ErrorRecord]:
+    """The entries of an errors.jsonl or skipped.jsonl text ([] when one does not parse)."""
+    try:
+        return [ErrorRecord.model_validate_json(ln) for ln in text.splitlines() if ln.strip()]
+    except ValueError:
+        return []
 
 
 def _error_keys(errors: list[ErrorRecord]) -> list[tuple]:
