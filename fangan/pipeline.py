@@ -548,7 +548,7 @@ class _Writer:
         self._built: set[str] = set()
         self.published = None
         self.optimize_index = False
-        self.suspects: frozenset = frozenset()  # documents only workers may build (`_suspects`)
+        self.suspects = _suspects(store)  # documents only workers may build
 
     def write(self, results: list) -> None:
         with self.report.times.timed("write"):
@@ -662,7 +662,6 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
             yield BUILD, item
 
     writer = _Writer(store, log, report, existing)
-    writer.suspects = _suspects(store)
     learned_path = str(store.root / LEARNED_FILE) if log is not None else None
     try:
         _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
@@ -751,10 +750,9 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
         # document is built after the batch ahead of it was written and what it taught the learner published,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
-        suspects = writer.suspects
         built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
-                                     here=partial(_may_build_here, suspects=suspects) if suspects else _may_build_here,
-                                     note=partial(_note_building, writer.store, suspects))
+                                     here=partial(_may_build_here, suspects=writer.suspects),
+                                     note=partial(_note_building, writer.store, writer.suspects))
         for batch in _chunks(built, BATCH, first=4):
             writer.write(batch)
             writer.publish()
