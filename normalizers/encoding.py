@@ -110,9 +110,8 @@ def _reverse_lossy(s: str, shown_as: str, really: str) -> str | None:
     """The wrong decoding was itself lossy (`errors="replace"`: one byte lost per U+FFFD). Re-encode what
     survived; for UTF-8, each lost byte leaves a small set of characters that make the sequence valid, and the
     character model picks the one that fits its neighbours. What stays unknown is one U+FFFD per character."""
-    try:
-        parts = [p.encode(shown_as, errors="strict") for p in s.split("\ufffd")]
-    except UnicodeEncodeError:
+    parts = _surviving_bytes(s, shown_as)
+    if parts is None:
         return None
     if really != "utf-8":  # a lost byte there cannot be told from its neighbours: keep the U+FFFD where it was
         out = "\ufffd".join(p.decode(really, errors="replace") for p in parts)
@@ -130,14 +129,19 @@ def _lossy_slots(parts: list[bytes]) -> list[list[str]]:
     return _slots(buf, gaps)
 
 
-def _utf8_lossy_slots(s: str, shown_as: str) -> Optional[list[list[str]]]:
-    """The slots of a line of UTF-8 shown as `shown_as` with bytes lost (U+FFFD), or None when it is not one."""
-    if "\ufffd" not in s:
-        return None
+def _surviving_bytes(s: str, shown_as: str) -> Optional[list[bytes]]:
+    """The bytes of `s` shown as `shown_as`, between the U+FFFD that each stand for a lost byte (None: `s` does
+    not encode back)."""
     try:
-        return _lossy_slots([p.encode(shown_as, errors="strict") for p in s.split("\ufffd")])
+        return [p.encode(shown_as, errors="strict") for p in s.split("\ufffd")]
     except UnicodeEncodeError:
         return None
+
+
+def _utf8_lossy_slots(s: str, shown_as: str) -> Optional[list[list[str]]]:
+    """The slots of a line of UTF-8 shown as `shown_as` with bytes lost (U+FFFD), or None when it is not one."""
+    parts = _surviving_bytes(s, shown_as) if "\ufffd" in s else None
+    return _lossy_slots(parts) if parts is not None else None
 
 
 def _utf8_len(lead: int) -> int:
@@ -454,8 +458,9 @@ def _chain_name(chain) -> str:
 
 def _with_document_pairs(lines: list[str], out: list[str], reversed_by: dict[int, tuple[list, str]]) -> None:
     """The lines that lost bytes, chosen again knowing the pairs of characters the document holds intact: in its other
-    lines and where bytes survived in these (a 高一 that survived elsewhere makes a lost one 高一, not 高三). A line
-    reversed by one UTF-8 step with U+FFFD in it is such a line; their first choices are in `out`."""
+    lines and where bytes survived in these (a 高一 that survived elsewhere makes a lost one 高一, not 高三), and, in
+    document order, the heading numbers before them (`_marker_hints`). A line reversed by one UTF-8 step with U+FFFD
+    in it is such a line; their first choices are in `out`."""
     lossy: dict[int, list[list[str]]] = {}
     for i, (chain, _) in reversed_by.items():
         if len(chain) == 1 and chain[0] != FTFY and chain[0][1] == "utf-8":
@@ -504,11 +509,10 @@ def _marker_hints(first: str, slots: list[list[str]], numbering: dict[str, int])
     if marker is None or marker.style.arabic or marker.style.name in ("壹、", "①"):
         return None
     start = len(first) - len(stripped) + marker.start
-    written = stripped[marker.start:marker.end]
-    numeral = marker.text  # canonical: 三、 （三） 第三阶段
+    written = stripped[marker.start:marker.end]  # 三、 （三） 第三阶段, as written
     expected = int_to_cn(numbering.get(marker.style.name, 0) + 1)
     old = int_to_cn(marker.value)
-    if not expected or not old or old not in numeral or written.count(old) != 1 or len(expected) != len(old):
+    if not expected or not old or written.count(old) != 1 or len(expected) != len(old):
         return None
     at = start + written.index(old)
     hints = {}
