@@ -551,7 +551,7 @@ def _title_parts(t: str) -> list[str]:
     parts, start = [], 0
     spans = bracketed_spans(t)
     for m in _TITLE_SEP.finditer(t):
-        if m.end() > m.start() and not any(a < m.start() and m.end() < b for a, b in spans):
+        if not any(a < m.start() and m.end() < b for a, b in spans):
             parts.append(t[start:m.start()])
             start = m.end()
     parts.append(t[start:])

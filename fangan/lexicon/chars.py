@@ -44,6 +44,7 @@ EOL = "\n"  # the model's end-of-line symbol (how lines end: 。 ： ； rather 
 PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕—…·●■□◆○①②③④⑤⑥⑦⑧⑨⑩※№「」『』％"
 # paired punctuation, opening → closing (full- and half-width): what stands between a pair belongs together
 BRACKETS = {"（": "）", "(": ")", "《": "》", "〈": "〉", "【": "】", "〔": "〕", "[": "]", "“": "”", "「": "」", "『": "』"}
+CLOSING_BRACKETS = frozenset(BRACKETS.values())
 
 
 def bracketed_spans(text: str) -> list[tuple[int, int]]:
@@ -61,9 +62,6 @@ def bracketed_spans(text: str) -> list[tuple[int, int]]:
                     del stack[k:]
                     break
     return spans
-
-
-CLOSING_BRACKETS = frozenset(BRACKETS.values())
 
 
 class _Model:
