@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import fangan
@@ -151,6 +153,37 @@ def test_body_column_gives_back_the_exact_text(records_corpus):
     title, body, extra = S.index_columns("标题", text, tok)
     assert body.replace(S.SEP, "") == text
     assert "知晓率" in body.split(S.SEP) and "知晓" in extra.split()
+
+
+def _columns_of_whole_text(title: str, text: str, tok) -> tuple[str, str, str]:
+    """The columns as the index made them before it cut line by line: the whole text at once."""
+    title_words, body_words = tok.cut(title), tok.cut(text)
+    return S.SEP.join(title_words), S.SEP.join(body_words), tok.subwords_text(title_words + body_words)
+
+
+_LINE_PARTS = ["健康教育知晓率", "各区县卫生健康局", "一、工作目标", "（二）", "  ", " ", "\u3000", "\r", "\r\n", "COVID-19",
+               "2024年12月31日前", "：", "，", "高一", "中华人民共和国", "抓好落实", "a", "。", ""]
+
+
+@pytest.mark.parametrize("name", ["auto", "jieba"])
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.lists(st.sampled_from(_LINE_PARTS), max_size=6).map("".join), max_size=8))
+def test_columns_cut_line_by_line_are_those_of_the_whole_text(name, lines):
+    """The index cuts a text line by line and remembers the lines it has cut; its columns are the ones cutting the
+    whole text gives, whatever the lines hold (empty lines, spaces, a carriage return), seen first or again."""
+    tok = S.get_tokenizer(name)
+    text = "\n".join(lines)
+    for _ in range(2):  # the second time, every line short enough is remembered
+        assert S.index_columns("实施方案", text, tok) == _columns_of_whole_text("实施方案", text, tok)
+
+
+def test_columns_of_the_seed_plans_are_those_of_the_whole_text(seeds_dir):
+    tok = S.get_tokenizer()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    assert texts
+    for text in texts + texts:
+        assert S.index_columns("标题", text, tok) == _columns_of_whole_text("标题", text, tok)
+    assert any(len(line) > 1 and line in S._line_memos[tok.name] for line in texts[0].split("\n"))
 
 
 def test_an_index_of_the_previous_version_is_made_again_with_the_one_byte_separator(records_corpus):

@@ -44,18 +44,23 @@ class Segmenter:
         return out
 
     def subwords_text(self, words: list[str]) -> str:
-        """" ".join of the subwords of every word, in order (the search index's extra column). Only
-        words of three characters or more have subwords; each one's are joined once and remembered,
-        so a document costs a set difference and one dictionary lookup per long word, in C."""
+        """" ".join of the subwords of every word, in order (the search index's extra column)."""
+        return self.subwords_texts([words])[0]
+
+    def subwords_texts(self, cuts: list[list[str]]) -> list[str]:
+        """`subwords_text` of each list of words. Only words of three characters or more have subwords; each
+        one's are joined once and remembered, so a list costs its share of one set difference and one dictionary
+        lookup per long word, in C."""
         joined = self._joined
-        long = [w for w in words if len(w) > 2]
-        new = set(long).difference(joined)
+        longs = [[w for w in words if len(w) > 2] for words in cuts]
+        new = set().union(*longs).difference(joined)
         if len(joined) + len(new) > 500_000:  # bounded: start again rather than grow
             joined.clear()
-            new = set(long)
+            new = set().union(*longs)
         for w in new:
             joined[w] = " ".join(self.subwords(w))
-        return " ".join(filter(None, map(joined.__getitem__, long)))
+        get = joined.__getitem__
+        return [" ".join(filter(None, map(get, long))) if long else "" for long in longs]
 
     def cut_for_search(self, text: str) -> list[str]:
         out = []
