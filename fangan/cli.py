@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import List, Optional
 
@@ -112,6 +113,7 @@ def build(
     from fangan.pipeline import build as run_build
 
     from fangan.corpus.lock import OutputLocked
+    from fangan.corpus.tables import without_pandas
 
     _check_inputs(inputs)
     _check_out(out)
@@ -132,7 +134,9 @@ def build(
                     tasks[phase] = bar.add_task({"build": "building", "rebuild": "rebuilding"}.get(phase, phase), total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
-            report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
+            # nothing in a local build needs pandas (a Dask cluster's client may)
+            with (without_pandas() if dask is None else nullcontext()):
+                report = run_build(inputs, out, options, progress=progress, jobs=jobs, dask_address=dask)
     except OutputLocked as e:
         fail(str(e))
     except OSError as e:

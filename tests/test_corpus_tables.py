@@ -332,3 +332,45 @@ def test_writer_skips_a_held_part_whose_documents_were_all_rebuilt(tmp_path):
     w.close()
     assert list(_read_manifest(root)["parts"]) == ["part-000001.parquet", "part-000002.parquet"]
     assert update_tables(root).rewritten == [] and set(load_corpus(root).documents.doc_id) == {A, B}
+
+
+_BUILD_WITHOUT_PANDAS = """
+import json, sys
+from fangan.cli import app
+try:
+    app(["build", sys.argv[1], "--out", sys.argv[2], "--jobs", sys.argv[3]])
+except SystemExit as e:
+    assert not e.code, e.code
+loaded = "pandas" in sys.modules
+from fangan.corpus.tables import load_corpus
+c = load_corpus(sys.argv[2])
+print(json.dumps({"pandas_during_build": loaded, "documents": len(c.documents), "year": str(c.documents.year.dtype),
+                  "sections": len(c.sections), "size": str(c.documents["size"].dtype)}))
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cli_builds_without_importing_pandas_and_frames_load_after_it(tmp_path, jobs):
+    """pyarrow imports pandas on its first list conversion (0.29 s of a one-document build); the CLI's build keeps pandas
+    out, and a DataFrame asked for in the same process afterwards is made as in any other process."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "corpus"
+    proc = subprocess.run([sys.executable, "-c", _BUILD_WITHOUT_PANDAS, str(SAMPLES), str(out), jobs],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    c = load_corpus(out)  # in this process, which had pandas all along
+    assert got == {"pandas_during_build": False, "documents": len(c.documents), "year": "Int32",
+                   "sections": len(c.sections), "size": "Int64"}
+    assert len(c.documents) >= 5
+
+
+def test_without_pandas_leaves_a_process_that_has_pandas_alone():
+    import sys
+
+    with tables.without_pandas():
+        import pandas  # noqa: F401  (already loaded in this process: found, not refused)
+        assert tables._NoPandas not in sys.meta_path
+    assert tables._NoPandas not in sys.meta_path
