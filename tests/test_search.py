@@ -175,6 +175,8 @@ def test_columns_cut_line_by_line_are_those_of_the_whole_text(name, lines):
     text = "\n".join(lines)
     for _ in range(2):  # the second time, every line short enough is remembered
         assert S.index_columns("实施方案", text, tok) == _columns_of_whole_text("实施方案", text, tok)
+    # a text the extraction pipeline cut already: its words are taken as they are
+    assert S.index_columns("实施方案", text, tok, tok.cut(text)) == _columns_of_whole_text("实施方案", text, tok)
 
 
 def test_columns_of_the_seed_plans_are_those_of_the_whole_text(seeds_dir):

@@ -59,10 +59,14 @@ def index_columns(title: str, text: str, tok: Tokenizer, body_words: Optional[li
     """The three FTS columns (title, body, extra) for one document (`body_words`: `text` already cut
     by the same segmenter, e.g. by the extraction pipeline's tokenizer)."""
     title_words = tok.cut(title)
-    if body_words is not None:
-        return SEP.join(title_words), SEP.join(body_words), tok.subwords_text(title_words + body_words)
-    body, extra = text_columns(text, tok)
+    body, extra = text_columns(text, tok) if body_words is None else _words_columns(body_words, tok)
+    # (the sub-words of the title's words, then the text's: what one list of both words gives)
     return SEP.join(title_words), body, " ".join(filter(None, (tok.subwords_text(title_words), extra)))
+
+
+def _words_columns(words: list[str], tok: Tokenizer) -> tuple[str, str]:
+    """The body and extra columns of a text cut into `words`."""
+    return SEP.join(words), tok.subwords_text(words)
 
 
 # the lines whose columns are remembered, per segmenter: the oldest leave first past 2,000,000 characters of
@@ -78,8 +82,7 @@ def text_columns(text: str, tok: Tokenizer) -> tuple[str, str]:
     archive's plans (headings, boilerplate, the addressee, list items): a 20 MB build cuts half its text less.
     A "\r\n" is one word to jieba, so a text with a carriage return is cut whole."""
     if "\r" in text:
-        words = tok.cut(text)
-        return SEP.join(words), tok.subwords_text(words)
+        return _words_columns(tok.cut(text), tok)
     memo = _line_memos.get(tok.name)
     if memo is None:
         memo = _line_memos[tok.name] = LineMemo(max_lines=65536, max_chars=2_000_000, max_line=MAX_CACHED_LINE)
