@@ -454,7 +454,7 @@ def _same_segmenter(tok) -> bool:
     return nlp is not None and getattr(nlp.tokenizer, "backend", None) == tok.name
 
 
-BATCH = 64  # documents per write: one index transaction, one fsync of the JSONL (table parts: per 256)
+BATCH = 64  # documents per write: one fsync of the JSONL (table parts: per 256; index commits: corpus.search.COMMIT_CHARS)
 IN_PROCESS_CHUNK = 32  # documents a --jobs 1 build runs stage by stage at a time; divides BATCH, so chunks end where batches do
 
 

@@ -276,6 +276,7 @@ def test_a_large_build_leaves_the_full_text_index_merged(fixtures_dir, tmp_path,
     """A build that adds many documents merges its batches' FTS segments at the end (so the next small
     build does not pay that merge); the hits are the same either way."""
     inputs = [fixtures_dir / "structure", fixtures_dir / "extract"]
+    monkeypatch.setattr(S, "COMMIT_CHARS", 1)  # a commit, so a segment, per batch
     monkeypatch.setattr(S, "OPTIMIZE_AFTER", 10**9)
     build(inputs, tmp_path / "segments", jobs=1)
     monkeypatch.setattr(S, "OPTIMIZE_AFTER", 1)
@@ -305,6 +306,7 @@ def test_the_build_does_not_merge_segments_while_adding_and_leaves_merging_on(fi
     from fangan import pipeline
 
     monkeypatch.setattr(S, "OPTIMIZE_AFTER", 10**9)
+    monkeypatch.setattr(S, "COMMIT_CHARS", 1)
     monkeypatch.setattr(pipeline, "BATCH", 2)
     seen = []
     real_insert = S._insert_entries
@@ -318,6 +320,41 @@ def test_the_build_does_not_merge_segments_while_adding_and_leaves_merging_on(fi
     assert len(seen) >= 3 and set(seen) == {0}
     assert _automerge(tmp_path / "out") == S.AUTOMERGE
     assert _fts_segments(tmp_path / "out") == len(seen)  # one segment per batch: none merged
+
+
+def test_the_build_commits_the_index_by_the_characters_it_took_in(fixtures_dir, tmp_path, monkeypatch):
+    """FTS5 writes a segment at each commit: a build commits every COMMIT_CHARS characters of indexed
+    text, not every batch, so a build smaller than that leaves one segment and nothing to merge; with a
+    commit per batch the hits are the same. The hash FTS5 gathers them in is set (and kept) larger than
+    its 1 MB default."""
+    from fangan import pipeline
+
+    monkeypatch.setattr(S, "OPTIMIZE_AFTER", 10**9)
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    commits = []
+    real_connect = S._connect
+
+    def connect(path):
+        con = real_connect(path)
+        con.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+        return con
+
+    monkeypatch.setattr(S, "_connect", connect)
+    inputs = [fixtures_dir / "structure"]
+    build(inputs, tmp_path / "one", jobs=1)
+    n_one = len(commits)
+    monkeypatch.setattr(S, "COMMIT_CHARS", 1)
+    build(inputs, tmp_path / "each", jobs=1)
+    batches = _fts_segments(tmp_path / "each")
+    assert batches >= 3 and len(commits) - n_one >= batches
+    assert _fts_segments(tmp_path / "one") == 1
+    con = sqlite3.connect(tmp_path / "one" / S.DB_NAME)
+    try:
+        assert dict(con.execute("SELECT k, v FROM documents_fts_config"))["hashsize"] == S.HASHSIZE > 1 << 20
+    finally:
+        con.close()
+    for q in ("工作", "目标", "卫生"):
+        assert [h.doc_id for h in fangan.search(q, tmp_path / "one")] == [h.doc_id for h in fangan.search(q, tmp_path / "each")]
 
 
 def _lookups(con: sqlite3.Connection) -> set[str]:
