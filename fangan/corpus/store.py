@@ -42,8 +42,11 @@ DIGEST_SEP = "#"
 
 def record_digest(data: bytes) -> str:
     """A digest of a record's bytes: which version of the record a derived row was made from, when
-    its stat fingerprint no longer says (a copied, moved or restored corpus: new inodes, maybe new mtimes)."""
-    return hashlib.blake2b(data, digest_size=10).hexdigest()
+    its stat fingerprint no longer says (a copied, moved or restored corpus: new inodes, maybe new mtimes).
+    SHA-256, cut to 80 bits: OpenSSL's runs on the CPU's SHA instructions where it has them (0.05 CPU s for
+    the 71 MB of records of the 20 MB benchmark, against 0.09 for hashlib's BLAKE2b, used before: a corpus
+    stamped then and copied since is derived again once)."""
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def stamp_of(fingerprint: str, data: bytes, digest: Optional[str] = None) -> str:
