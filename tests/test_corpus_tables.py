@@ -334,6 +334,70 @@ def test_writer_skips_a_held_part_whose_documents_were_all_rebuilt(tmp_path):
     assert update_tables(root).rewritten == [] and set(load_corpus(root).documents.doc_id) == {A, B}
 
 
+def _parts_as_rows(root: Path) -> dict[str, dict[str, list]]:
+    """Each part's rows, table by table, in the order the part holds them."""
+    import pyarrow.parquet as pq
+
+    return {name: {t: pq.read_table(part_path(root, t, name)).to_pylist() for t in TABLES}
+            for name in tables._read_manifest(root)["parts"]}
+
+
+def test_writer_parts_equal_those_of_rows_kept_per_document():
+    """The writer converts each batch's rows to Arrow as the batch comes and leaves a rebuilt document's rows
+    out when it writes a part. Any sequence of batches, documents built again within a part, across parts or
+    in the held first part, gives the parts a writer keeping each document's rows (the newest version, moved
+    to the end of the newest part) writes: the same names, documents, rows and row order."""
+    from hypothesis import given, settings, strategies as st
+
+    from fangan.corpus.tables import TablesWriter, arrow_from_tuples, table_rows
+
+    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
+
+    def version(doc_id: str, n: int) -> dict:
+        return {**records[doc_id], "title": f"{records[doc_id]['title']}（第{n}版）"}
+
+    batches_st = st.lists(st.lists(st.sampled_from([A, B, C]), min_size=1, max_size=3, unique=True), min_size=1, max_size=6)
+
+    @settings(max_examples=40, deadline=None)
+    @given(batches=batches_st, flush_docs=st.integers(1, 4))
+    def check(batches, flush_docs):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "corpus"
+            store = CorpusStore(root)
+            w = TablesWriter(root, flush_docs=flush_docs)
+            # the model: rows kept per document, a part per flush_docs documents, the first held to the end
+            parts, pending, held, held_name, seq = {}, {}, {}, None, 0
+            for n, ids in enumerate(batches):
+                recs = {i: version(i, n) for i in ids}
+                fps = {i: store.write_record(i, json.dumps(recs[i], ensure_ascii=False).encode()) for i in ids}
+                rows = [table_rows(recs[i]) for i in ids]
+                w.append(rows, fps)
+                for i, r in zip(ids, rows):
+                    pending.pop(i, None)
+                    held.pop(i, None)
+                    pending[i] = r
+                if len(pending) >= flush_docs:
+                    name, seq = f"part-{seq:06d}.parquet", seq + 1
+                    if held_name is None:
+                        held_name, held, pending = name, pending, {}
+                    else:
+                        parts[name], pending = pending, {}
+            w.close()
+            if held:
+                parts[held_name] = held
+            if pending:
+                parts[f"part-{seq:06d}.parquet"] = pending
+            want = {name: {t: arrow_from_tuples(t, [r for doc in docs.values() for r in doc[t]]).to_pylist()
+                           for t in TABLES} for name, docs in sorted(parts.items())}
+            assert _parts_as_rows(root) == want
+            assert {name: sorted(docs) for name, docs in tables._read_manifest(root)["parts"].items()} == \
+                {name: sorted(docs) for name, docs in parts.items()}
+
+    check()
+
+
 _BUILD_WITHOUT_PANDAS = """
 import json, sys
 from fangan.cli import app

@@ -295,6 +295,50 @@ def system_allocator():
         pa.set_memory_pool(previous)
 
 
+class _Part:
+    """The rows of one part while it is being gathered: a table of each batch's rows, converted to Arrow when
+    the batch comes (its rows take a third of the memory they take as Python tuples: 30 MB less peak RSS
+    for a 20 MB build), and which document each row belongs to."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[dict[str, pa.Table], set[str]]] = []  # (tables, documents left out)
+        self.docs: dict[str, tuple[int, str]] = {}  # id → (batch, fingerprint), in order
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def add(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
+        batch = len(self.batches)
+        self.batches.append(({t: arrow_from_tuples(t, [r for doc_rows in rows for r in doc_rows[t]]) for t in TABLES},
+                             set()))
+        for doc_id, fp in fingerprints.items():
+            self.docs[doc_id] = (batch, fp)
+
+    def drop(self, doc_id: str) -> None:
+        """Leave a document's rows out (it was built again)."""
+        got = self.docs.pop(doc_id, None)
+        if got is not None:
+            self.batches[got[0]][1].add(doc_id)
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table's rows, batch after batch, without those of the documents left out."""
+        out = {}
+        for t in TABLES:
+            pieces = []
+            for tables, dropped in self.batches:
+                table = tables[t]
+                if dropped and table.num_rows:
+                    import pyarrow.compute as pc  # (0.1 s to import: only for a document built twice)
+
+                    table = table.filter(pc.invert(pc.is_in(table.column("doc_id"), pa.array(sorted(dropped)))))
+                pieces.append(table)
+            out[t] = pa.concat_tables(pieces).combine_chunks() if pieces else SCHEMAS[t].empty_table()
+        return out
+
+    def fingerprints(self) -> dict[str, str]:
+        return dict(sorted((d, fp) for d, (_, fp) in self.docs.items()))
+
+
 class TablesWriter:
     """Appends the rows of built documents to every table, one part per `flush_docs` documents (the
     fixed cost of a Parquet file is paid per part, not per document); the manifest says which record
@@ -317,20 +361,21 @@ class TablesWriter:
         if not manifest:
             _clear_parts(self.root)
         self.next_seq = _next_seq(self.root, self.parts)
-        self.pending: dict[str, tuple[dict[str, list[tuple]], str]] = {}  # id → (rows, fingerprint), in order
-        self.held: dict[str, tuple[dict[str, list[tuple]], str]] = {}  # the first part, until close
+        self.pending = _Part()
+        self.held = _Part()  # the first part, until close
         self.held_name: Optional[str] = None
 
+    @system_allocator()
     def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
         """Rows of one batch (one `table_rows` per document, in the order of `fingerprints`)."""
-        for doc_id, doc_rows in zip(fingerprints, rows):
+        for doc_id in fingerprints:
             # rebuilt within the build: only its last version is kept, in the newest part
-            self.pending.pop(doc_id, None)
-            self.held.pop(doc_id, None)
-            self.pending[doc_id] = (doc_rows, fingerprints[doc_id])
+            self.pending.drop(doc_id)
+            self.held.drop(doc_id)
+        self.pending.add(rows, fingerprints)
         if len(self.pending) >= self.flush_docs:
             if self.held_name is None:
-                self.held_name, self.held, self.pending = self._take_name(), self.pending, {}
+                self.held_name, self.held, self.pending = self._take_name(), self.pending, _Part()
             else:
                 self.flush()
 
@@ -340,26 +385,25 @@ class TablesWriter:
         return name
 
     @system_allocator()
-    def _write(self, name: str, docs: dict[str, tuple[dict[str, list[tuple]], str]]) -> None:
-        merged = {t: [r for doc_rows, _ in docs.values() for r in doc_rows[t]] for t in TABLES}
-        _write_part(self.root, name, {t: arrow_from_tuples(t, merged[t]) for t in TABLES})
-        self.parts[name] = dict(sorted((d, fp) for d, (_, fp) in docs.items()))
+    def _write(self, name: str, part: _Part) -> None:
+        _write_part(self.root, name, part.tables())
+        self.parts[name] = part.fingerprints()
         _write_manifest(self.root, self.parts)
 
     def flush(self) -> Optional[str]:
         """Write the pending rows as the next part; returns its name (None when nothing was pending)."""
-        if not self.pending:
+        if not len(self.pending):
             return None
         name = self._take_name()
         self._write(name, self.pending)
-        self.pending = {}
+        self.pending = _Part()
         return name
 
     def close(self) -> None:
         """Write the held first part (unless every document in it was rebuilt) and the pending rows."""
-        if self.held:
+        if len(self.held):
             self._write(self.held_name, self.held)
-        self.held = {}
+        self.held = _Part()
         self.flush()
 
 
