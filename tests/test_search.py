@@ -357,6 +357,44 @@ def test_the_build_commits_the_index_by_the_characters_it_took_in(fixtures_dir, 
         assert [h.doc_id for h in fangan.search(q, tmp_path / "one")] == [h.doc_id for h in fangan.search(q, tmp_path / "each")]
 
 
+def test_an_index_error_mid_build_loses_nothing_the_next_build_cannot_index_again(fixtures_dir, tmp_path, monkeypatch):
+    """The index commits rarely, so an error in one batch (a full disk) rolls back every batch since the last
+    commit, and ends the build; the records are written, and the next build indexes them all again: its
+    hits are those of a build that never failed."""
+    from fangan import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    inputs = [fixtures_dir / "structure"]
+    build(inputs, tmp_path / "clean", jobs=1)
+    calls = []
+    real_insert = S._insert_entries
+
+    def failing(con, entries, fingerprints):
+        calls.append(len(entries))
+        chars = real_insert(con, entries, fingerprints)
+        if len(calls) == 3:
+            raise sqlite3.OperationalError("database or disk is full")
+        return chars
+
+    monkeypatch.setattr(S, "_insert_entries", failing)
+    with pytest.raises(sqlite3.OperationalError):
+        build(inputs, tmp_path / "out", jobs=1)
+    con = sqlite3.connect(tmp_path / "out" / S.DB_NAME)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0  # nothing was committed
+    finally:
+        con.close()
+    monkeypatch.setattr(S, "_insert_entries", real_insert)
+    build(inputs, tmp_path / "out", jobs=1)
+    for q in ("工作", "目标", "卫生"):
+        assert [h.doc_id for h in fangan.search(q, tmp_path / "out")] == [h.doc_id for h in fangan.search(q, tmp_path / "clean")]
+    con = sqlite3.connect(tmp_path / "out" / S.DB_NAME)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(list((tmp_path / "clean" / "documents").glob("*.json")))
+    finally:
+        con.close()
+
+
 def _lookups(con: sqlite3.Connection) -> set[str]:
     return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 

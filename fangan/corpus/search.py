@@ -341,8 +341,8 @@ class IndexWriter:
         try:
             self.pending += _insert_entries(self.con, entries, fingerprints)
         except BaseException:
-            # no batch half inserted: what was not committed is indexed again from the records, by the
-            # check that ends the build (or by the next build)
+            # no batch half inserted; the error ends the build, and the next build indexes again, from the
+            # records, whatever this one had not committed (tested: tests/test_search.py)
             self.con.rollback()
             self.pending = 0
             raise
