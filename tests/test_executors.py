@@ -158,22 +158,52 @@ def test_this_process_builds_beside_its_workers_in_order_and_bounded():
 
 
 def test_the_results_pipe_is_widened_where_linux_allows():
+    """Where the local pool cannot be had (not Linux), ProcessPoolExecutor's results pipe is widened."""
     import fcntl
     import sys
+    from concurrent.futures import ProcessPoolExecutor
 
-    from fangan.executors import RESULT_PIPE_BYTES
+    from fangan.executors import RESULT_PIPE_BYTES, _widen_result_pipe
 
-    ex = ProcessExecutor(2, chunk=1)
+    pool = ProcessPoolExecutor(max_workers=1)
     try:
-        size = fcntl.fcntl(ex.pool._result_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
+        _widen_result_pipe(pool)
+        size = fcntl.fcntl(pool._result_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
     finally:
-        ex.close()
+        pool.shutdown()
     if not sys.platform.startswith("linux"):
         return
     limit = int(open("/proc/sys/fs/pipe-max-size").read())
     if limit < RESULT_PIPE_BYTES:
         pytest.skip(f"this machine caps pipes at {limit} bytes")
     assert size >= RESULT_PIPE_BYTES
+
+
+def two_megabytes(chunk):
+    return [bytes([i % 256]) * (2 << 20) for i in chunk]
+
+
+def test_a_worker_never_waits_for_this_process_to_read_its_results():
+    """A worker's results (here 2 MB a chunk, twice the largest pipe) wait for this process without holding the
+    worker back: it begins every chunk while this process, busy in Python, reads nothing."""
+    import time
+
+    from fangan.executors import LocalPool, _memfd_pool_works
+
+    if not _memfd_pool_works():
+        pytest.skip("the local pool needs Linux")
+    ex = ProcessExecutor(2, chunk=1)
+    try:
+        assert isinstance(ex.pool, LocalPool)
+        tasks = [ex._submit(two_megabytes, [i], None) for i in range(12)]
+        deadline = time.monotonic() + 30
+        while not all(ex.claims[t.claim_slot] == 1 for t in tasks):  # each chunk claimed: the worker began it
+            assert time.monotonic() < deadline, "the worker stopped: it waits for this process to read"
+            sum(range(10_000))  # busy, holding the GIL: a pool thread of this process would not read meanwhile
+        assert [t.result()[0][:1] for t in tasks] == [bytes([i]) for i in range(12)]
+        assert all(len(t.result()[0]) == 2 << 20 for t in tasks)
+    finally:
+        ex.close()
 
 
 def slow_pid(item):
