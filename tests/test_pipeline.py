@@ -122,6 +122,43 @@ def test_worker_processes_give_the_same_corpus(samples_corpus, tmp_path):
     assert _records(tmp_path) == _records(samples_corpus[0])
 
 
+def _index_rows(out: Path) -> list[tuple]:
+    import sqlite3
+
+    con = sqlite3.connect(out / "corpus.sqlite")
+    try:
+        return con.execute("SELECT d.doc_id, f.title, f.body, f.extra, d.parties, d.deadline_months FROM documents d "
+                           "JOIN documents_fts f ON f.rowid = d.rowid ORDER BY d.doc_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_with_one_worker_the_writer_cuts_the_index_text_as_the_builders_would(tmp_path, monkeypatch):
+    """With one worker, documents reach the writer without their full-text columns and the index writer cuts
+    them; with more workers (or one process) the builders do. The index holds the same either way."""
+    from fangan import pipeline
+    from fangan.corpus import search
+
+    left = []
+    real_add = search.IndexWriter.add
+
+    def add(self, entries, fingerprints):
+        left.extend(e.fts is None for e in entries)
+        return real_add(self, entries, fingerprints)
+
+    monkeypatch.setattr(search.IndexWriter, "add", add)
+    build([SAMPLES], tmp_path / "two", jobs=2)
+    assert left and all(left)  # every document's cut was left to the writer
+    left.clear()
+    build([SAMPLES], tmp_path / "three", jobs=3)
+    assert left and not any(left)
+    left.clear()
+    build([SAMPLES], tmp_path / "one", jobs=1)
+    assert left and not any(left)
+    rows = _index_rows(tmp_path / "one")
+    assert rows and _index_rows(tmp_path / "two") == rows == _index_rows(tmp_path / "three")
+
+
 def test_dask_cluster_gives_the_same_corpus(samples_corpus, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:

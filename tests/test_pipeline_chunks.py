@@ -29,7 +29,7 @@ def _plain(result):  # a result with its records as bytes and its times left out
 
 def test_a_chunk_gives_each_input_its_own_result_in_order():
     learned = LearnedBoilerplate({"": frozenset()})
-    _set_context((Options(), learned, None))
+    _set_context((Options(), learned, None, True))
     try:
         jobs = [(LEARN if i % 3 == 1 else BUILD, item) for i, item in enumerate(_items())]
         chunked = _tasks(jobs)

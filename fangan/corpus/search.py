@@ -220,23 +220,25 @@ class IndexEntry:
     rows: dict[str, list[tuple]]  # tables.table_rows of the record
     parties: str  # JSON arrays for Datasette's array facets
     deadline_months: str
-    fts: tuple[str, str, str]  # title, body, extra (index_columns)
+    fts: Optional[tuple[str, str, str]]  # title, body, extra (index_columns); None: for the IndexWriter to make
 
 
 _PARTY_NAME = SCHEMAS["parties"].get_field_index("name")
+_DOC_TITLE, _DOC_TEXT = SCHEMAS["documents"].get_field_index("title"), SCHEMAS["documents"].get_field_index("text")
 _DEADLINE_PARTY = SCHEMAS["deadlines"].get_field_index("party")
 _DEADLINE_MONTH = SCHEMAS["deadlines"].get_field_index("due_month")
 
 
 def index_entry(record: dict, rows: dict[str, list[tuple]], tok: Tokenizer,
-                body_words: Optional[list[str]] = None) -> IndexEntry:
-    """`rows`: the record's `tables.table_rows`."""
+                body_words: Optional[list[str]] = None, cut: bool = True) -> IndexEntry:
+    """`rows`: the record's `tables.table_rows`. `cut` False: the full-text columns are left to the
+    `IndexWriter` (`fts` None; it cuts the title and text the rows hold)."""
     deadlines = rows["deadlines"]
     parties = list(dict.fromkeys([p[_PARTY_NAME] for p in rows["parties"]] +
                                  [d[_DEADLINE_PARTY] for d in deadlines if d[_DEADLINE_PARTY]]))
     months = sorted({d[_DEADLINE_MONTH] for d in deadlines if d[_DEADLINE_MONTH]})
-    return IndexEntry(record["id"], rows, json_text(parties), json.dumps(months),
-                      index_columns(record.get("title") or "", record.get("text") or "", tok, body_words))
+    fts = index_columns(record.get("title") or "", record.get("text") or "", tok, body_words) if cut else None
+    return IndexEntry(record["id"], rows, json_text(parties), json.dumps(months), fts)
 
 
 def _insert_sql(table: str, extra: Sequence[str] = ()) -> str:
@@ -321,6 +323,10 @@ class IndexWriter:
     def add(self, entries: list[IndexEntry], fingerprints: dict[str, str]) -> None:
         if not entries:
             return
+        for e in entries:
+            if e.fts is None:  # left to this process (see `index_entry`)
+                row = e.rows["documents"][0]
+                e.fts = index_columns(row[_DOC_TITLE] or "", row[_DOC_TEXT] or "", self.tok)
         if self.con is None:
             self.con = _connect(db_path(self.root))
             # into an empty index, the tables' lookups are made once at the end, from sorted keys, rather
