@@ -245,12 +245,17 @@ def arrow_from_tuples(name: str, rows: list[tuple]) -> pa.Table:
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, schema)], schema=schema)
 
 
+ZSTD_LEVEL = 3
+
+
 def _write_part(root: Path, name: str, tables: dict[str, pa.Table]) -> None:
     for t in TABLES:
         path = part_path(root, t, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        pq.write_table(tables[t], tmp, compression="zstd")
+        # zstd's own default level, not Arrow's 1: the 20 MB benchmark's parts take 9.3 MB instead of 18.7 (its
+        # plans repeat paragraphs farther apart than level 1 looks) in the same CPU time (0.27-0.28 s)
+        pq.write_table(tables[t], tmp, compression="zstd", compression_level=ZSTD_LEVEL)
         os.replace(tmp, path)  # derived data: a kill leaves the old part or the new, and the manifest decides
 
 
