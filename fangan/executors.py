@@ -427,6 +427,11 @@ class _Worker:
         os.set_blocking(self.task_fd, False)
         self.out = bytearray()  # framed tasks the pipe had no room for yet
         self.waiting: deque = deque()  # its tasks without a result, in the order sent (it answers in order)
+        import select
+
+        # (poll, not select: a descriptor numbered past 1023, in a process with many files open, is fine)
+        self.readable = select.poll()
+        self.readable.register(self.results, select.POLLIN)
 
     def flush(self) -> None:
         while self.out:
@@ -556,12 +561,10 @@ class LocalPool:
 
     def _poll(self, worker: _Worker) -> None:
         """Take in the results `worker` has sent, without waiting."""
-        import select
-
         if self.broken:
             return
         self._flush()
-        while worker.waiting and not self.broken and select.select([worker.results], [], [], 0)[0]:
+        while worker.waiting and not self.broken and worker.readable.poll(0):
             self._receive(worker)
 
     def _wait(self, worker: _Worker) -> None:
@@ -571,11 +574,16 @@ class LocalPool:
         if self.broken:
             return
         self._flush()
-        writing = [w.task_fd for w in self.workers if w.out]
-        ready, _, _ = select.select([worker.results, worker.proc.sentinel], writing, [])
-        if worker.results in ready:
+        waiting = select.poll()
+        waiting.register(worker.results, select.POLLIN)
+        waiting.register(worker.proc.sentinel, select.POLLIN)
+        for w in self.workers:
+            if w.out:
+                waiting.register(w.task_fd, select.POLLOUT)
+        ready = {fd for fd, _ in waiting.poll()}
+        if worker.results.fileno() in ready:
             self._receive(worker)
-        elif worker.proc.sentinel in ready and not select.select([worker.results], [], [], 0)[0]:
+        elif worker.proc.sentinel in ready and not worker.readable.poll(0):
             self._break()
 
     def _break(self) -> None:

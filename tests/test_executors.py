@@ -206,6 +206,39 @@ def test_a_worker_never_waits_for_this_process_to_read_its_results():
         ex.close()
 
 
+def test_the_local_pool_works_with_descriptors_numbered_past_1023():
+    """select() cannot watch a descriptor numbered 1024 or more; a build inside a process with many files open
+    still gets its workers' results (the pool polls)."""
+    import os
+    import resource
+
+    from fangan.executors import _memfd_pool_works
+
+    if not _memfd_pool_works():
+        pytest.skip("the local pool needs Linux")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1200
+    if hard != resource.RLIM_INFINITY and hard < want:
+        pytest.skip(f"this process may open only {hard} files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+    held = []
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        held.append(null)
+        while held[-1] < 1100:
+            held.append(os.dup(null))
+        ex = ProcessExecutor(2, context="x", window=4, chunk=1)
+        try:
+            assert ex.pool.workers[0].results.fileno() > 1023
+            assert list(ex.map(tagged, range(20))) == [(i, "x") for i in range(20)]
+        finally:
+            ex.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def slow_pid(item):
     import os
     import time
