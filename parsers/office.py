@@ -16,7 +16,6 @@ What a careful reader of a Word file sees, in document order:
 """
 from __future__ import annotations
 
-import atexit
 import io
 import os
 import re
@@ -704,6 +703,7 @@ def parse_docx(item: SourceItem) -> ParsedDocument:
 SOFFICE_INSTALL = "apt-get install libreoffice-writer-nogui (Debian/Ubuntu) or https://www.libreoffice.org"
 CONVERT_TIMEOUT = 180.0
 _PROFILE: Optional[Path] = None
+_PROFILE_PID: Optional[int] = None
 
 
 def find_soffice() -> Optional[str]:
@@ -724,11 +724,16 @@ def find_soffice() -> Optional[str]:
 
 
 def _profile_dir() -> Path:
-    """One LibreOffice user profile per process: parallel workers must not share its lock."""
-    global _PROFILE
-    if _PROFILE is None or not _PROFILE.exists():
-        _PROFILE = Path(tempfile.mkdtemp(prefix=f"fangan-lo-{os.getpid()}-"))
-        atexit.register(shutil.rmtree, str(_PROFILE), True)
+    """One LibreOffice user profile per process: parallel workers must not share its lock (a worker forked
+    after this process made its own makes another). It is removed when the process exits, a worker process
+    too: multiprocessing ends its children without running `atexit`, so the removal is registered as one of
+    its finalizers, which both kinds of process run (every worker that read a .doc left 0.5 MB in /tmp)."""
+    global _PROFILE, _PROFILE_PID
+    if _PROFILE is None or _PROFILE_PID != os.getpid() or not _PROFILE.exists():
+        from multiprocessing import util
+
+        _PROFILE, _PROFILE_PID = Path(tempfile.mkdtemp(prefix=f"fangan-lo-{os.getpid()}-")), os.getpid()
+        util.Finalize(None, shutil.rmtree, args=(str(_PROFILE), True), exitpriority=0)
     return _PROFILE
 
 

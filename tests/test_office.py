@@ -388,3 +388,38 @@ def test_chinese_style_names_and_outline_levels():
     paras = [("组织领导", None, 0, None), ("工作步骤", None, 0, None), ("具体安排", None, 0, None), ("正文。", None, 0, None)]
     b = blocks_of(make_docx(paras, {}, {}, setup=styles))
     assert [(x.kind, x.level) for x in b] == [("heading", 2), ("heading", 2), ("heading", 3), ("paragraph", None)]
+
+
+def profile_of_this_process(items):
+    import os
+
+    from fangan.parsers import office
+
+    return [(str(office._profile_dir()), os.getpid()) for _ in items]
+
+
+def test_each_process_s_libreoffice_profile_is_removed_when_it_exits(tmp_path):
+    """The LibreOffice profile a process makes (one per process: a worker forked after the main process made its
+    own makes another) is gone once the process exits: a worker's when the pool closes (multiprocessing ends
+    workers without running atexit), the main process's at its exit."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from fangan.executors import ProcessExecutor
+    from fangan.parsers import office
+
+    mine = office._profile_dir()
+    assert mine.is_dir() and office._profile_dir() == mine
+    ex = ProcessExecutor(2, window=2, chunk=1)
+    try:
+        (theirs, pid), = ex.map_batches(profile_of_this_process, [0], sizes=iter([1]),
+                                        here=lambda chunk: False)  # built by the worker
+        assert pid != os.getpid() and Path(theirs).is_dir() and Path(theirs) != mine
+    finally:
+        ex.close()
+    assert not Path(theirs).exists() and mine.is_dir()  # the worker's removed, this process's kept
+    code = "from fangan.parsers import office; print(office._profile_dir())"
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert made and not Path(made).exists()
