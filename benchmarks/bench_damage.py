@@ -26,14 +26,15 @@ def bulk_documents(shared: Path) -> list[CleanDoc]:
 
     from fangan.pipeline import build
 
-    out = Path(tempfile.mkdtemp(prefix="bench-damage-"))
-    build([shared / "corpus" / "bulk"], out)
     docs = []
-    for p in sorted((out / "documents").glob("*.json")):
-        r = json.loads(p.read_text("utf-8"))
-        body = [ln for ln in r["text"].split("\n") if ln.strip()]
-        if r["title"] and len(body) >= 3:
-            docs.append(CleanDoc("bulk_" + p.stem, r["title"], body))
+    with tempfile.TemporaryDirectory(prefix="bench-damage-") as tmp:  # (removed afterwards: it held 17 MB)
+        out = Path(tmp)
+        build([shared / "corpus" / "bulk"], out)
+        for p in sorted((out / "documents").glob("*.json")):
+            r = json.loads(p.read_text("utf-8"))
+            body = [ln for ln in r["text"].split("\n") if ln.strip()]
+            if r["title"] and len(body) >= 3:
+                docs.append(CleanDoc("bulk_" + p.stem, r["title"], body))
     return docs
 
 
