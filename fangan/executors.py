@@ -372,11 +372,27 @@ def _widen_result_pipe(pool) -> None:
 
 # ---------------------------------------------------------------- the local pool
 
-def _memfd_pool_works() -> bool:
-    """Whether this platform has what `LocalPool` is made of (Linux: memfd_create and passing descriptors)."""
-    import socket
+_MEMFD_WORKS: Optional[bool] = None
 
-    return hasattr(os, "memfd_create") and hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+
+def _memfd_pool_works() -> bool:
+    """Whether this platform has what `LocalPool` is made of (Linux: memfd_create, which a kernel before 3.17
+    refuses though Python has it, and passing descriptors over a socket). Tried once per process."""
+    global _MEMFD_WORKS
+    if _MEMFD_WORKS is None:
+        import socket
+
+        works = hasattr(os, "memfd_create") and hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")
+        if works:
+            try:
+                os.close(os.memfd_create("fangan-probe", getattr(os, "MFD_CLOEXEC", 0)))
+                a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                a.close()
+                b.close()
+            except OSError:
+                works = False
+        _MEMFD_WORKS = works
+    return _MEMFD_WORKS
 
 
 class _Task:

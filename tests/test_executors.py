@@ -239,6 +239,24 @@ def test_the_local_pool_works_with_descriptors_numbered_past_1023():
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+def test_without_the_local_pool_concurrent_futures_does_the_same(monkeypatch):
+    """Where memfd or descriptor passing is missing, ProcessPoolExecutor builds: the same results in order, and a
+    worker that dies costs only the item that kills it."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from fangan import executors
+
+    monkeypatch.setattr(executors, "_MEMFD_WORKS", False)
+    ex = ProcessExecutor(2, context=os.getpid(), window=4, chunk=2)
+    try:
+        assert isinstance(ex.pool, ProcessPoolExecutor)
+        out = list(ex.map_batches(lambda_free_chunk, range(12), lost=lambda item, step: ("lost", item, step)))
+    finally:
+        ex.close()
+    assert out == [("lost", 0, 3)] + list(range(1, 12))
+
+
 def slow_pid(item):
     import os
     import time
