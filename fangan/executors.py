@@ -423,6 +423,7 @@ class _Worker:
     socket its results come back by."""
 
     def __init__(self, ctx, initargs: tuple) -> None:
+        import select
         import socket
 
         task_r, task_w = ctx.Pipe(duplex=False)
@@ -443,8 +444,6 @@ class _Worker:
         os.set_blocking(self.task_fd, False)
         self.out = bytearray()  # framed tasks the pipe had no room for yet
         self.waiting: deque = deque()  # its tasks without a result, in the order sent (it answers in order)
-        import select
-
         # (poll, not select: a descriptor numbered past 1023, in a process with many files open, is fine)
         self.readable = select.poll()
         self.readable.register(self.results, select.POLLIN)
