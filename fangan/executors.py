@@ -189,8 +189,9 @@ class ProcessExecutor:
     It hands the workers their fill of chunks and builds the next chunk itself whenever no result is
     ready in order: a worker on every core left this process, which writes the corpus, to take its share
     of a core from them (three processes on two cores: 1.54× one process by wall time on the 20 MB
-    benchmark; now 1.60–1.74×, and 1.60–1.80× on real pages), and what it builds itself does not cross a
-    pipe."""
+    benchmark; this way 1.75–1.83× with the `LocalPool`, 1.60–1.72× on real pages), and what it builds
+    itself does not cross a pipe. The workers are a `LocalPool` where the platform allows (no thread in
+    this process), else `concurrent.futures.ProcessPoolExecutor`."""
 
     name = "processes"
 
