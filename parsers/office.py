@@ -734,7 +734,21 @@ def _profile_dir() -> Path:
 
         _PROFILE, _PROFILE_PID = Path(tempfile.mkdtemp(prefix=f"fangan-lo-{os.getpid()}-")), os.getpid()
         util.Finalize(None, shutil.rmtree, args=(str(_PROFILE), True), exitpriority=0)
+        _remove_stale_profiles(_PROFILE.parent)
     return _PROFILE
+
+
+def _remove_stale_profiles(folder: Path) -> None:
+    """The profiles of processes that are gone without removing theirs (killed): a folder named for a PID no
+    process has any more."""
+    for p in folder.glob("fangan-lo-*-*"):
+        try:
+            pid = int(p.name.split("-")[2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except (ValueError, IndexError, OSError):  # not ours, or a process of another user's: left alone
+            continue
 
 
 def convert_to_docx(data: bytes, suffix: str) -> bytes:

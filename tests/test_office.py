@@ -423,3 +423,23 @@ def test_each_process_s_libreoffice_profile_is_removed_when_it_exits(tmp_path):
     code = "from fangan.parsers import office; print(office._profile_dir())"
     made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert made and not Path(made).exists()
+
+
+def test_the_profile_of_a_killed_process_is_removed_by_the_next_one(tmp_path):
+    """A process killed while it held a LibreOffice profile cannot remove it; the next process that makes one
+    removes the profiles of processes that are gone, and leaves those of living ones."""
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    stale = tmp_path / f"fangan-lo-{gone}-abc123"
+    alive = tmp_path / f"fangan-lo-{os.getpid()}-def456"
+    for d in (stale, alive):
+        (d / "user").mkdir(parents=True)
+    code = "from fangan.parsers import office; print(office._profile_dir())"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.strip()
+    assert made.startswith(str(tmp_path))
+    assert not stale.exists() and alive.is_dir()
