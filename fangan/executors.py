@@ -22,7 +22,7 @@ import time
 from collections import deque
 from contextlib import contextmanager
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +30,7 @@ R = TypeVar("R")
 
 _CONTEXT: Any = None
 CHUNK = 8  # items per task sent to a local worker (one per task cost the main process 0.6 CPU s per 2,400 documents)
+HELD_WEIGHTS = 4  # a weighed map holds chunks of at most this many times the largest chunk's weight (ProcessExecutor)
 RAMP = 16  # items: the chunk grows by one every RAMP items submitted (learned chrome reaches the early ones; 19 → 9–11 rebuilds on the 20 MB benchmark)
 GC_YOUNG = 50_000  # allocations between young-generation collections while documents are built (see batch_gc)
 AUTO_MIN_ITEMS = 16  # with `jobs=None`, fewer items than this run in this process: a pool costs more than it gives
@@ -120,14 +121,37 @@ def _chunk_sizes(chunk: int) -> Iterator[int]:
         submitted += size
 
 
-def chunked(items: Iterable[T], sizes: Iterable[int]) -> Iterator[list[T]]:
-    """Consecutive lists of `items`, of the given sizes in turn (the last one may be shorter)."""
+def chunked(items: Iterable[T], sizes: Iterable[int], weight: Optional[Callable[[T], int]] = None,
+            max_weight: Optional[int] = None) -> Iterator[list[T]]:
+    """Consecutive lists of `items`, of the given sizes in turn (the last one may be shorter). With `weight` and
+    `max_weight`, a list also ends before the item that would take its weight past `max_weight` (a list holds at
+    least one item): chunks of large documents hold fewer of them. The same sizes and weights cut the same
+    sequence at the same places, so a map's chunks and the batches made of its results can end together."""
     it = iter(items)
+    if weight is None or max_weight is None:
+        for size in sizes:
+            part = list(islice(it, size))
+            if not part:
+                return
+            yield part
+        return
+    carry: list[T] = []  # the item that ended the last list, which opens the next one
     for size in sizes:
-        part = list(islice(it, size))
+        part, total = [], 0
+        for item in chain(carry, islice(it, size - len(carry))):
+            w = weight(item)
+            if part and total + w > max_weight:
+                carry = [item]
+                break
+            part.append(item)
+            total += w
+        else:
+            carry = []
         if not part:
             return
         yield part
+    if carry:  # (the sizes ran out: the item read ahead is not lost)
+        yield carry
 
 
 def _with_context(fn: Callable, item: Any, ctx: Any):  # Dask: the scattered context arrives as an argument
@@ -159,13 +183,15 @@ class SerialExecutor:
     def map_batches(self, fn: Callable[[list[T]], list[R]], items: Iterable[T],
                     sizes: Optional[Iterable[int]] = None, lost: Optional[Callable[[T, int], R]] = None,
                     here: Optional[Callable[[list[T]], bool]] = None,
-                    note: Optional[Callable[[list[T]], None]] = None) -> Iterator[R]:
+                    note: Optional[Callable[[list[T]], None]] = None,
+                    weight: Optional[Callable[[T], int]] = None, max_weight: Optional[int] = None) -> Iterator[R]:
         """`sizes`: the chunks' sizes in order (by default the workers' ramp up to `chunk`); the caller can
         make them the batches it writes, so no item is run before the batch ahead of it is written.
+        `weight`, `max_weight`: a chunk also ends before its items' weight would pass `max_weight` (`chunked`).
         (`lost`, `here`, `note`: see `ProcessExecutor.map_batches`.) Every chunk is built in this process
         but one that `here` refuses: that one is built in a worker process made for it (and kept for the
         next such chunk), so that an item that kills a process does not end the map."""
-        for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk)):
+        for chunk in chunked(items, sizes if sizes is not None else _chunk_sizes(self.chunk), weight, max_weight):
             if here is not None and not here(chunk):
                 yield from self._build_aside(fn, chunk, lost)
                 continue
@@ -224,7 +250,8 @@ class ProcessExecutor:
         return self.map_batches(partial(_map_chunk, fn), items)
 
     def map_batches(self, fn, items, sizes=None, lost: Optional[Callable[[Any, int], Any]] = None,
-                    here: Optional[Callable[[list], bool]] = None, note: Optional[Callable[[list], None]] = None):
+                    here: Optional[Callable[[list], bool]] = None, note: Optional[Callable[[list], None]] = None,
+                    weight: Optional[Callable[[Any], int]] = None, max_weight: Optional[int] = None):
         """`here(chunk)`: whether this process may build the chunk itself (by default any): a chunk it may
         not goes to the workers, so that what could kill a process (a huge document) never kills this one.
         `note(chunk)`: called before this process builds a chunk itself (the pipeline writes down which
@@ -233,40 +260,54 @@ class ProcessExecutor:
         again alone (`step`: the last `mark` the worker made, -1 if none). A worker that dies (the kernel's
         out-of-memory killer, a crash in a C library) breaks the pool, and every chunk it held fails with
         it: without `lost` that ends the map; with it, the pool is made again and those chunks are built
-        again one item at a time, so only the item that kills a worker on its own is lost."""
+        again one item at a time, so only the item that kills a worker on its own is lost.
+        `weight`, `max_weight`: a chunk also ends before its items' weight would pass `max_weight` (`chunked`),
+        and the chunks held weigh at most HELD_WEIGHTS × `max_weight` (inputs of large documents: fewer held)."""
         # items go to the workers `chunk` at a time: one task, one pickle and one wake-up of the
         # pool's threads per chunk instead of per item (`sizes` is for a map run in one process)
         in_flight = max(1, self.window // self.chunk)
         hold = 2 * in_flight  # chunks held at most, built or not: memory stays bounded however slow one is
-        chunks = chunked(items, _chunk_sizes(self.chunk))
-        pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here, pool]
+        chunks = chunked(items, _chunk_sizes(self.chunk), weight, max_weight)
+        weigh = (lambda chunk: sum(map(weight, chunk))) if weight is not None and max_weight is not None else len
+        most = HELD_WEIGHTS * max_weight if weigh is not len else hold * self.chunk
+        pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here, pool, weight]
+        held = 0  # the weight of the chunks in `pending`
         more = True
+
+        def room() -> bool:
+            return len(pending) < hold and held < most
+
         while True:
             # the workers' backlog (their chunks not done) topped up to `in_flight` before anything else,
             # so that they do not run dry while this process writes or builds
             backlog = sum(1 for entry in pending if not _done(entry[1]))
-            while more and backlog < in_flight and len(pending) < hold:
+            while more and backlog < in_flight and room():
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                     break
-                pending.append([chunk, self._submit(fn, chunk, lost), self.pool])
+                pending.append([chunk, self._submit(fn, chunk, lost), self.pool, weigh(chunk)])
+                held += pending[-1][3]
                 backlog += 1
             if not pending:
                 return
             head = pending[0][1]
             if _done(head):
+                held -= pending[0][3]
                 yield from self._results(fn, pending.popleft(), lost)
-            elif more and len(pending) < hold:  # nothing is ready: build the next chunk here
+            elif more and room():  # nothing is ready: build the next chunk here
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                 elif here is None or here(chunk):
-                    pending.append([chunk, _built_here(fn, chunk, note), None])
+                    pending.append([chunk, _built_here(fn, chunk, note), None, weigh(chunk)])
+                    held += pending[-1][3]
                 else:
-                    pending.append([chunk, self._submit(fn, chunk, lost), self.pool])
+                    pending.append([chunk, self._submit(fn, chunk, lost), self.pool, weigh(chunk)])
+                    held += pending[-1][3]
             elif more or not self._take_back(fn, pending, here, note):
                 # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
+                held -= pending[0][3]
                 yield from self._results(fn, pending.popleft(), lost)
 
     def build_aside(self, fn, chunk: list, lost=None) -> list:
@@ -293,7 +334,7 @@ class ProcessExecutor:
         """The results of a `pending` entry; a chunk whose worker died is built again, one item at a time."""
         from concurrent.futures.process import BrokenProcessPool
 
-        chunk, value, pool = entry
+        chunk, value, pool = entry[:3]
         if isinstance(value, list):
             return value
         try:
@@ -664,9 +705,9 @@ class DaskExecutor:
         while pending:
             yield pending.popleft().result()
 
-    def map_batches(self, fn, items, sizes=None, lost=None, here=None, note=None):
+    def map_batches(self, fn, items, sizes=None, lost=None, here=None, note=None, weight=None, max_weight=None):
         # one item per task: the scheduler balances a cluster item by item (and retries a task whose
-        # worker died, as its own `allowed-failures` setting says)
+        # worker died, as its own `allowed-failures` setting says; a chunk of one weighs what its item does)
         for results in self.map(fn, ([item] for item in items)):
             yield from results
 

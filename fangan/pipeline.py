@@ -457,6 +457,14 @@ def _same_segmenter(tok) -> bool:
 
 
 BATCH = 64  # documents per write: one fsync of the JSONL (table parts: per 256; index commits: corpus.search.COMMIT_CHARS)
+# input bytes per write batch, and per chunk a --jobs 1 build runs stage by stage, at most (a batch or chunk holds one
+# document at least). Every document of a chunk holds its text and what the stages made of it until the chunk is done,
+# and every built document of a batch holds its record, line, rows and index text (about ten times its text) until the
+# batch is written: by count alone, 96 plans of 1 MB took 2.2 GB of peak RSS with one process (0.95 GB so, and 48 of
+# them: 1.34 → 0.93 GB; with two processes 1.42 → 1.03 GB in the main one, 0.92 → 0.79 in the worker). The same cap
+# cuts chunks and batches, so they still end together. Ordinary plans never reach it (the 20 MB benchmark's batches
+# hold 0.5 MB) and are batched by count as before.
+BATCH_BYTES = 8 << 20
 # documents a --jobs 1 build runs stage by stage at a time; divides BATCH, so chunks end where batches do. A whole
 # batch, not half of one (32 before): the learner is published once per batch, so both halves were built against the
 # same statistics anyway, and longer runs of each stage cost less (the 20 MB benchmark: 0.05–0.3 CPU s less in
@@ -472,10 +480,19 @@ def _sizes(n: int, first: Optional[int] = None) -> Iterator[int]:
         size = min(2 * size, n)
 
 
-def _chunks(iterable, n: int, first: Optional[int] = None):
-    """Lists of `n` items; with `first`, the sizes ramp up from it (first, 2·first, … n), so what the
-    first documents teach the learner reaches the workers early."""
-    return chunked(iterable, _sizes(n, first))
+def _batches(results, first: Optional[int] = None):
+    """The results in write batches: BATCH of them, or fewer when their inputs would pass BATCH_BYTES; with
+    `first`, the counts ramp up from it (first, 2·first, … BATCH), so what the first documents teach the
+    learner reaches the workers early."""
+    return chunked(results, _sizes(BATCH, first), _result_bytes, BATCH_BYTES)
+
+
+def _input_bytes(job: tuple[str, SourceItem]) -> int:
+    return job[1].size
+
+
+def _result_bytes(result: tuple) -> int:
+    return result[0].size
 
 
 def _peek(items: Iterable, n: int) -> tuple[list, Iterator]:
@@ -764,8 +781,9 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
         built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
                                      here=partial(_may_build_here, suspects=writer.suspects),
-                                     note=partial(_note_building, writer.store, writer.suspects))
-        for batch in _chunks(built, BATCH, first=4):
+                                     note=partial(_note_building, writer.store, writer.suspects),
+                                     weight=_input_bytes, max_weight=BATCH_BYTES)
+        for batch in _batches(built, first=4):
             writer.write(batch)
             writer.publish()
             done += len(batch)

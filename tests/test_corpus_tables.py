@@ -438,3 +438,26 @@ def test_without_pandas_leaves_a_process_that_has_pandas_alone():
         import pandas  # noqa: F401  (already loaded in this process: found, not refused)
         assert tables._NoPandas not in sys.meta_path
     assert tables._NoPandas not in sys.meta_path
+
+
+def test_writer_writes_a_part_once_its_rows_pass_flush_bytes(tmp_path):
+    """Large plans: a part is written when its rows' Arrow buffers reach `flush_bytes`, however few documents
+    it holds (the first still held to the end), so the rows kept in memory stay bounded."""
+    from fangan.corpus.tables import TablesWriter, _read_manifest, table_rows
+
+    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
+    root = tmp_path / "corpus"
+    store = CorpusStore(root)
+    w = TablesWriter(root, flush_docs=256, flush_bytes=1)
+    for i in (A, B, C):
+        fp = store.write_record(i, json.dumps(records[i], ensure_ascii=False).encode())
+        w.append([table_rows(records[i])], {i: fp})
+        assert not len(w.pending)  # each document's rows reached the bytes and went into a part
+    w.close()
+    parts = _read_manifest(root)["parts"]
+    assert [list(p) for p in parts.values()] == [[A], [B], [C]]
+    on_disk, from_records = load_corpus(root), frames_from_records(store.iter_raw())
+    for t in TABLES:
+        key = [c for c in SCHEMAS[t].names if c != "text"]
+        pdt.assert_frame_equal(on_disk[t].sort_values(key).reset_index(drop=True),
+                               from_records[t].sort_values(key).reset_index(drop=True))

@@ -467,3 +467,71 @@ def test_claims_slots_are_used_again_safely_across_many_maps_with_chunks_taken_b
     finally:
         ex.close()
     assert taken_back  # the case this test is about happened
+
+
+def test_chunked_ends_a_chunk_before_its_weight_passes_the_cap():
+    from itertools import repeat
+
+    from fangan.executors import chunked
+
+    weights = [1, 1, 5, 1, 1, 1, 9, 1]
+    # a chunk ends before the item that would pass 4; an item heavier than the cap is a chunk of its own
+    assert list(chunked(weights, repeat(4), weight=lambda w: w, max_weight=4)) == [[1, 1], [5], [1, 1, 1], [9], [1]]
+    # the counts still apply, in turn, and the item read ahead opens the next chunk: none is lost
+    assert list(chunked(weights, iter([1, 2, 4, 8, 8, 8]), lambda w: w, 4)) == [[1], [1], [5], [1, 1, 1], [9], [1]]
+    assert list(chunked([3, 3], iter([2]), lambda w: w, 4)) == [[3], [3]]  # (the sizes ran out: the last one kept)
+    assert list(chunked(range(5), repeat(2), None, 4)) == [[0, 1], [2, 3], [4]]  # no weight: counts only
+
+
+def test_process_executor_holds_chunks_of_bounded_weight_and_keeps_order():
+    from fangan.executors import HELD_WEIGHTS
+
+    items = [1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] * 4
+    ex = ProcessExecutor(2, context="ctx", window=64, chunk=4)
+    try:
+        out = list(ex.map_batches(doubled_chunk, items, weight=lambda w: w, max_weight=3))
+    finally:
+        ex.close()
+    assert [o[0] for o in out] == items and [o[1] for o in out] == [2 * i for i in items]
+    # every chunk handed out weighed 3 at most (or was one item): its length says how it was cut
+    start = 0
+    while start < len(out):
+        n = out[start][2]
+        chunk = items[start:start + n]
+        assert n == 1 or sum(chunk) <= 3
+        start += n
+
+
+def _most_held(weighed: bool) -> int:
+    """The most chunks handed to the workers and not yet taken back as results, mapping 40 inputs of weight 5."""
+    ex = ProcessExecutor(2, context="ctx", window=64, chunk=4)
+    submitted, most, taken = [0], 0, 0
+    real_submit = ex._submit
+
+    def submit(fn, chunk, lost):
+        submitted[0] += 1
+        return real_submit(fn, chunk, lost)
+
+    ex._submit = submit
+    try:
+        kw = {"weight": lambda w: w, "max_weight": 5} if weighed else {}
+        pos, next_start = 0, 0
+        for o in ex.map_batches(doubled_chunk, [5] * 40, **kw):
+            if pos == next_start:  # the first result of a chunk: the chunks before it were all taken
+                most = max(most, submitted[0] - taken)
+                taken += 1
+                next_start += o[2]
+            pos += 1
+    finally:
+        ex.close()
+    return most
+
+
+def test_process_executor_holds_few_heavy_chunks(monkeypatch):
+    """Chunks of inputs as heavy as the cap are one item each, and no more than HELD_WEIGHTS of them are held
+    (handed out or built, results not yet taken) at a time, where the count alone allows 2 × 16."""
+    from fangan import executors
+
+    monkeypatch.setattr(executors, "HELD_WEIGHTS", 3)
+    assert 1 <= _most_held(weighed=True) <= 3
+    assert _most_held(weighed=False) > 3  # (what the test would see without the weight bound)

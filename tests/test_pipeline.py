@@ -165,3 +165,48 @@ def test_dask_cluster_gives_the_same_corpus(samples_corpus, tmp_path):
         report = build([SAMPLES], tmp_path, dask_address=cluster.scheduler_address)
     assert sorted(report.built) == sorted(samples_corpus[1].built)
     assert _records(tmp_path) == _records(samples_corpus[0])
+
+
+def _table_rows(out: Path) -> dict[str, list]:
+    import pyarrow.parquet as pq
+
+    from fangan.corpus.tables import TABLES, tables_dir
+
+    return {t: sorted(map(repr, (row for p in sorted((tables_dir(out) / t).glob("*.parquet"))
+                                 for row in pq.read_table(p).to_pylist()))) for t in TABLES}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batches_of_large_documents_hold_fewer_of_them_and_the_corpus_is_the_same(samples_corpus, tmp_path, monkeypatch, jobs):
+    """Memory: a write batch (and a chunk built stage by stage) ends before its inputs pass BATCH_BYTES, and a table
+    part is written once its rows pass flush_bytes. With both made tiny, every batch holds one document at most
+    past the first, parts are many, and the records, tables and index are those of the default build."""
+    from fangan import pipeline
+    from fangan.corpus import tables
+
+    batches, chunks = [], []
+    real_write, real_tasks = pipeline._Writer.write, pipeline._tasks
+
+    def write(self, results):
+        batches.append([r[0].size for r in results])
+        return real_write(self, results)
+
+    def tasks(jobs_):
+        chunks.append([item.size for _, item in jobs_])
+        return real_tasks(jobs_)
+
+    smallest = min(p.stat().st_size for p in SAMPLES.iterdir() if p.is_file())
+    monkeypatch.setattr(pipeline._Writer, "write", write)
+    if jobs == 1:  # (a worker is handed the module's own function)
+        monkeypatch.setattr(pipeline, "_tasks", tasks)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", smallest)
+    monkeypatch.setattr(tables.TablesWriter.__init__, "__defaults__", (256, 1))
+    build([SAMPLES], tmp_path, jobs=jobs)
+    assert batches and all(len(b) == 1 for b in batches)  # each input alone reaches the cap
+    if jobs == 1:
+        assert chunks and all(len(c) == 1 for c in chunks)
+    n_parts = len(tables._read_manifest(tmp_path)["parts"])
+    assert n_parts == len(samples_corpus[1].built) > 1  # a part per document
+    base = samples_corpus[0]
+    assert _records(tmp_path) == _records(base)
+    assert _table_rows(tmp_path) == _table_rows(base) and _index_rows(tmp_path) == _index_rows(base)

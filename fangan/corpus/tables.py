@@ -308,14 +308,16 @@ class _Part:
     def __init__(self) -> None:
         self.batches: list[tuple[dict[str, pa.Table], set[str]]] = []  # (tables, documents left out)
         self.docs: dict[str, tuple[int, str]] = {}  # id → (batch, fingerprint), in order
+        self.nbytes = 0  # of the batches' Arrow buffers (rows left out included)
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def add(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
         batch = len(self.batches)
-        self.batches.append(({t: arrow_from_tuples(t, [r for doc_rows in rows for r in doc_rows[t]]) for t in TABLES},
-                             set()))
+        tables = {t: arrow_from_tuples(t, [r for doc_rows in rows for r in doc_rows[t]]) for t in TABLES}
+        self.batches.append((tables, set()))
+        self.nbytes += sum(table.nbytes for table in tables.values())
         for doc_id, fp in fingerprints.items():
             self.docs[doc_id] = (batch, fp)
 
@@ -358,9 +360,13 @@ class TablesWriter:
     build's serial tail). A rebuilt document's rows leave the held part and join the newest, as they
     would have left a written one."""
 
-    def __init__(self, root: str | Path, flush_docs: int = 256) -> None:
+    def __init__(self, root: str | Path, flush_docs: int = 256, flush_bytes: int = 32 << 20) -> None:
         self.root = Path(root)
         self.flush_docs = flush_docs
+        # a part is also written once its rows take `flush_bytes` of Arrow buffers (the text of its documents and
+        # sections, mostly): the pending part and the held one stay bounded for plans of any size (the 20 MB
+        # benchmark's parts take 6.4 MB; 256 plans of 1 MB would take over 700)
+        self.flush_bytes = flush_bytes
         manifest = _read_manifest(self.root)
         self.parts: dict[str, dict[str, str]] = manifest.get("parts", {}) if manifest else {}
         if not manifest:
@@ -378,7 +384,7 @@ class TablesWriter:
             self.pending.drop(doc_id)
             self.held.drop(doc_id)
         self.pending.add(rows, fingerprints)
-        if len(self.pending) >= self.flush_docs:
+        if len(self.pending) >= self.flush_docs or self.pending.nbytes >= self.flush_bytes:
             if self.held_name is None:
                 self.held_name, self.held, self.pending = self._take_name(), self.pending, _Part()
             else:
