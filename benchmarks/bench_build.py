@@ -16,6 +16,7 @@ Prints:
     fixed part of adding one grows per 1,000 documents in the corpus;
   * peak RSS of each build (main process and its workers);
   * CPU time per KB for one document of 10 KB, 1 MB and 5 MB;
+  * peak RSS of corpora of 8 and 32 plans of 1 MB (flat: a build holds a bounded number of bytes, not of documents);
   * a build of the real pages in ../shared/corpus/bulk (distinct lines: the generated corpus repeats
     its paragraphs, which flatters per-line caches).
 
@@ -209,6 +210,37 @@ def long_documents(files: list[Path], tmp: Path) -> None:
               f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
 
 
+def large_plans(files: list[Path], tmp: Path, counts: tuple[int, ...] = (8, 32), size: int = 1_000_000) -> None:
+    """Peak RSS of corpora of large plans (each the generated plans run together up to `size` bytes, distinct):
+    memory bounded by the bytes a build holds at once, not by how many documents that is, stays flat as the
+    corpus grows."""
+    print(f"\npeak RSS, corpora of {size / 1e6:g} MB plans (--jobs 1):")
+    texts = (data for data in map(Path.read_bytes, _cycle(files)) if _is_utf8(data))  # (one codec per plan)
+    for n in counts:
+        folder = tmp / f"large-{n}"
+        folder.mkdir()
+        for i in range(n):
+            buf = bytearray(f"第{i}号\n".encode("utf-8"))
+            while len(buf) < size:
+                buf += next(texts) + b"\n"
+            (folder / f"large_{i:03d}.txt").write_bytes(bytes(buf))
+        r = measure([folder], tmp / f"large-out-{n}", jobs=1)
+        print(f"  {n:3d} plans: peak RSS {r['rss_main_mb']:.0f} MB ({r['cpu']:.1f} CPU s, built {r['built']}, errors {r['errors']})")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cycle(files: list[Path]):
+    while True:
+        yield from files
+
+
 def real_pages(tmp: Path, repeat: int = 3) -> None:
     """The generated corpus recombines about 2,300 paragraphs, so its lines repeat (a 20 MB corpus uses
     each ~30 times) and every per-line cache hits more often than on a real archive. The bulk pages
@@ -289,7 +321,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="builds of each whole-corpus configuration (the median is reported)")
     ap.add_argument("--add-corpus", default="1000,2000",
                     help="documents in the corpora one document is added to (comma-separated sizes)")
-    ap.add_argument("--quick", action="store_true", help="skip the long documents and the add-one measurement")
+    ap.add_argument("--quick", action="store_true", help="skip the long documents, the large plans and the add-one measurement")
     ap.add_argument("--no-builds", action="store_true", help="skip the whole-corpus builds and the floors")
     a = ap.parse_args()
     from corpus_gen import generate
@@ -306,6 +338,7 @@ def main() -> None:
         if not a.quick:
             add_one(files, sorted({min(int(n), len(files) - ADDED - 1) for n in a.add_corpus.split(",")}), tmp)
             long_documents(files, tmp)
+            large_plans(files, tmp)
 
 
 if __name__ == "__main__":
