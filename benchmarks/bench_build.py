@@ -16,7 +16,7 @@ Prints:
     fixed part of adding one grows per 1,000 documents in the corpus;
   * peak RSS of each build (main process and its workers);
   * CPU time per KB for one document of 10 KB, 1 MB and 5 MB;
-  * peak RSS of corpora of 8 and 32 plans of 1 MB (flat: a build holds a bounded number of bytes, not of documents);
+  * peak RSS of corpora of 32 and 64 plans of 1 MB (flat: a build holds a bounded number of bytes, not of documents);
   * a build of the real pages in ../shared/corpus/bulk (distinct lines: the generated corpus repeats
     its paragraphs, which flatters per-line caches).
 
@@ -210,7 +210,7 @@ def long_documents(files: list[Path], tmp: Path) -> None:
               f"({r['cpu']:.2f} CPU s, peak RSS {r['rss_main_mb']:.0f} MB, built {r['built']})")
 
 
-def large_plans(files: list[Path], tmp: Path, counts: tuple[int, ...] = (8, 32), size: int = 1_000_000) -> None:
+def large_plans(files: list[Path], tmp: Path, counts: tuple[int, ...] = (32, 64), size: int = 1_000_000) -> None:
     """Peak RSS of corpora of large plans (each the generated plans run together up to `size` bytes, distinct):
     memory bounded by the bytes a build holds at once, not by how many documents that is, stays flat as the
     corpus grows."""
