@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -114,7 +115,9 @@ def report_build(label: str, r: dict, mb: float) -> None:
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 
-def floors(files: list[Path], mb: float) -> None:
+def floors(files: list[Path], mb: float, one_core: Optional[float] = None) -> None:
+    """The bare libraries over the same text; `one_core`: the CPU seconds of the median one-process build,
+    put beside their sum (the issue's bar: within 8×)."""
     from fangan.lexicon.script import converter
     from fangan.lexicon.segment import get_segmenter
 
@@ -127,12 +130,16 @@ def floors(files: list[Path], mb: float) -> None:
             texts.append(data.decode("gb18030", "replace"))
     t2s, seg = converter("t2s"), get_segmenter("auto")
     print("\nfloors over the same text:")
+    floor = 0.0
     for name, fn in (("bare OpenCC t2s", t2s.convert), (f"bare {seg.name} cut", seg.cut)):
         c0 = time.process_time()
         for t in texts:
             fn(t)
         secs = time.process_time() - c0
+        floor += secs
         print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s)")
+    if one_core and floor > 0:
+        print(f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f})")
     try:
         from unstructured.partition.text import partition_text
     except ImportError:
@@ -308,7 +315,7 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
-    floors(files, mb)
+    floors(files, mb, one["cpu_all"])
 
 
 def main() -> None:
