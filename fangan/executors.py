@@ -268,15 +268,16 @@ class ProcessExecutor:
         in_flight = max(1, self.window // self.chunk)
         hold = 2 * in_flight  # chunks held at most, built or not: memory stays bounded however slow one is
         chunks = chunked(items, _chunk_sizes(self.chunk), weight, max_weight)
-        weigh = (lambda chunk: sum(map(weight, chunk))) if weight is not None and max_weight is not None else len
-        most = HELD_WEIGHTS * max_weight if weigh is not len else hold * self.chunk
+        most = HELD_WEIGHTS * max_weight if weight is not None and max_weight is not None else None
         pending: deque = deque()  # in the order of `items`: [chunk, its future or the results built here, pool, weight]
-        held = 0  # the weight of the chunks in `pending`
+
+        def hold_chunk(chunk: list, value, pool) -> None:
+            pending.append([chunk, value, pool, sum(map(weight, chunk)) if most is not None else 0])
+
+        def room() -> bool:  # (the weight held is summed when asked: `pending` holds a few dozen chunks at most)
+            return len(pending) < hold and (most is None or sum(entry[3] for entry in pending) < most)
+
         more = True
-
-        def room() -> bool:
-            return len(pending) < hold and held < most
-
         while True:
             # the workers' backlog (their chunks not done) topped up to `in_flight` before anything else,
             # so that they do not run dry while this process writes or builds
@@ -286,28 +287,23 @@ class ProcessExecutor:
                 if chunk is None:
                     more = False
                     break
-                pending.append([chunk, self._submit(fn, chunk, lost), self.pool, weigh(chunk)])
-                held += pending[-1][3]
+                hold_chunk(chunk, self._submit(fn, chunk, lost), self.pool)
                 backlog += 1
             if not pending:
                 return
             head = pending[0][1]
             if _done(head):
-                held -= pending[0][3]
                 yield from self._results(fn, pending.popleft(), lost)
             elif more and room():  # nothing is ready: build the next chunk here
                 chunk = next(chunks, None)
                 if chunk is None:
                     more = False
                 elif here is None or here(chunk):
-                    pending.append([chunk, _built_here(fn, chunk, note), None, weigh(chunk)])
-                    held += pending[-1][3]
+                    hold_chunk(chunk, _built_here(fn, chunk, note), None)
                 else:
-                    pending.append([chunk, self._submit(fn, chunk, lost), self.pool, weigh(chunk)])
-                    held += pending[-1][3]
+                    hold_chunk(chunk, self._submit(fn, chunk, lost), self.pool)
             elif more or not self._take_back(fn, pending, here, note):
                 # holding all it may, or no chunk is left that a worker has not begun: wait for the next result
-                held -= pending[0][3]
                 yield from self._results(fn, pending.popleft(), lost)
 
     def build_aside(self, fn, chunk: list, lost=None) -> list:
