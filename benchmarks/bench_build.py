@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import cycle
 from pathlib import Path
 from typing import Optional
 
@@ -222,7 +223,7 @@ def large_plans(files: list[Path], tmp: Path, counts: tuple[int, ...] = (32, 64)
     memory bounded by the bytes a build holds at once, not by how many documents that is, stays flat as the
     corpus grows."""
     print(f"\npeak RSS, corpora of {size / 1e6:g} MB plans (--jobs 1):")
-    texts = (data for data in map(Path.read_bytes, _cycle(files)) if _is_utf8(data))  # (one codec per plan)
+    texts = (data for data in map(Path.read_bytes, cycle(files)) if _is_utf8(data))  # (one codec per plan)
     for n in counts:
         folder = tmp / f"large-{n}"
         folder.mkdir()
@@ -241,11 +242,6 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _cycle(files: list[Path]):
-    while True:
-        yield from files
 
 
 def real_pages(tmp: Path, repeat: int = 3) -> None:

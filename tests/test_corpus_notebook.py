@@ -25,8 +25,6 @@ print("REPORT" + json.dumps({
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    import os
-
     nb = nbformat.read(NOTEBOOK, as_version=4)
     n_cells = len(nb.cells)
     nb.cells.append(nbformat.v4.new_code_cell(REPORT))
@@ -34,15 +32,9 @@ def executed(tmp_path_factory):
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
     # the notebook builds its corpus in a temporary folder it leaves for the reader to open: under pytest's own
     # temporary folder here, which pytest clears, not in the system's (every run left 0.7 MB there)
-    previous = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("notebook-tmp"))
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TMPDIR", str(tmp_path_factory.mktemp("notebook-tmp")))
         client.execute()  # raises CellExecutionError on the first failing cell
-    finally:
-        if previous is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = previous
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     report = json.loads(text.split("REPORT", 1)[1])
     return nb.cells[:n_cells], report
