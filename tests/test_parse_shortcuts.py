@@ -125,6 +125,41 @@ def test_decode_bytes_is_the_plain_decision_on_damaged_files():
         assert text_parser.decode_bytes(data, "gbk") == (_decode_plain(data, "gbk") or text_parser.decode_bytes(data, "gbk"))
 
 
+def _counting_detector(monkeypatch) -> list[int]:
+    import charset_normalizer
+
+    asked, real = [], charset_normalizer.from_bytes
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data, *a, **k: asked.append(len(data)) or real(data, *a, **k))
+    return asked
+
+
+def test_fluent_chinese_in_a_fallback_codec_does_not_ask_the_detector(monkeypatch):
+    cases = [(text.encode(codec), text, codec) for text, codec in
+             ((_PLAN * 12, "gb18030"), (_PLAN * 12, "gbk"), (_TRAD * 12, "cp950"), (_PLAN * 420, "gb18030"))]
+    plain = [_decode_plain(data) for data, _, _ in cases]
+    asked = _counting_detector(monkeypatch)
+    for (data, text, codec), expected in zip(cases, plain):
+        assert text_parser.decode_bytes(data) == (text, text_parser.canonical_codec(codec)) == expected
+    assert asked == []
+
+
+def test_what_no_fallback_reads_fluently_still_asks_the_detector(monkeypatch):
+    """Russian in cp1251 is read right only by the detector's guess; Korean EUC-KR read as GB18030 is common
+    hanzi (class score 0.62) in pairs no Chinese text has: not fluent, so the detector is asked too."""
+    russian = "План мероприятий по реализации программы развития города. Ответственные лица. " * 20
+    korean = "서울시 실행 계획에 관하여 관계자는 다음과 같이 추진한다. 한국어 문서입니다. " * 20
+    korean_plain = _decode_plain(korean.encode("euc-kr"))
+    damaged = [d for d in _damaged_files() if _decode_plain(d) is not None]
+    asked = _counting_detector(monkeypatch)
+    assert text_parser.decode_bytes(russian.encode("cp1251")) == (russian, "cp1251")
+    assert text_parser.decode_bytes(korean.encode("euc-kr")) == korean_plain
+    assert len(asked) == 2
+    asked.clear()
+    for data in damaged:
+        text_parser.decode_bytes(data)
+    assert 0 < len(asked) < len(damaged)  # the damaged ones are not fluent; the intact ones are
+
+
 # ---- han_share_at_least: any prefix ladder gives the plain count's answer ----
 
 def _han_share_at_least_plain(text: str, share: float, sample: int = 200_000) -> bool:
