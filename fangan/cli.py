@@ -190,9 +190,9 @@ def show(
     except ValueError as e:  # a .json that is not a fangan record
         fail(f"{file} is not a fangan record ({type(e).__name__}); give an input document or documents/<id>.json")
     if as_json:
-        from fangan.corpus.store import dump_document
+        from fangan.corpus.store import pretty_document
 
-        print(dump_document(doc))  # the bytes of documents/<id>.json
+        print(pretty_document(doc))  # documents/<id>.json, indented
         return
     console.print(f"[bold]{escape(doc.title or '(no title)')}[/bold]  [dim]{doc.id}  {escape(doc.source.path)}[/dim]")
     for label, value in (("issuer", doc.issuer), ("addressee", doc.addressee), ("doc_number", doc.doc_number),

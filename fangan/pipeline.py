@@ -27,7 +27,7 @@ from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import StructureResult, build_structure
 
 from .corpus.lock import holds_output_lock
-from .corpus.store import CorpusStore, line_bytes, record_bytes, record_digest
+from .corpus.store import CorpusStore, record_bytes, record_digest
 from .executors import batch_gc, chunked
 from .timelimit import TimeLimitExceeded, arm, disarm, limits_enforced
 
@@ -247,8 +247,7 @@ class BuiltDocument:
     """One document as the main process writes it: everything computed in the worker that built it."""
 
     id: str
-    record_json: bytes  # documents/<id>.json
-    line: bytes  # its corpus.jsonl line
+    record_json: bytes  # documents/<id>.json, and its corpus.jsonl line
     index: Any  # fangan.corpus.search.IndexEntry: table rows, facets and the segmented text
     learned: Optional[tuple[str, list[str], list[str]]]  # (site, asked, chrome) when the learner ran
     digest: Optional[str] = None  # record_digest(record_json): hashed here, not by the main process, which writes
@@ -437,7 +436,7 @@ def _serialize(doc: Document, view, index_cut: bool = True) -> BuiltDocument:
     from .corpus.tables import table_rows
 
     record = doc.model_dump(mode="json")  # the dict json.loads(model_dump_json()) gives (checked on 2,881 records), 5× faster
-    record_json, line = record_bytes(record), line_bytes(record)
+    record_json = record_bytes(record)  # (documents/<id>.json and the corpus.jsonl line: the same bytes)
     tok = get_segmenter("auto")
     # the index cuts the text with the same segmenter as extraction did: reuse that cut when it is one
     # (only a pipeline run on a Doc cut it; the default one reads the text)
@@ -445,7 +444,7 @@ def _serialize(doc: Document, view, index_cut: bool = True) -> BuiltDocument:
     if words is not None and not _same_segmenter(tok):
         words = None
     entry = index_entry(record, table_rows(record, doc), tok, words, cut=index_cut or words is not None)
-    return BuiltDocument(doc.id, record_json, line, entry, view.decision() if view is not None else None,
+    return BuiltDocument(doc.id, record_json, entry, view.decision() if view is not None else None,
                          record_digest(record_json))
 
 
@@ -601,7 +600,7 @@ class _Writer:
             except OSError as e:
                 self.report.errors.append(_error(ref.path, ref.sha256, "write", "write_failed", f"{type(e).__name__}: {e}"))
         if written:
-            store.append_jsonl([b.line for b in written],
+            store.append_jsonl([b.record_json for b in written],
                                replacing=any(b.id in self.existing or b.id in self._built for b in written))
             self.tables.append([b.index.rows for b in written], fps)  # fps: in the order of `written`
             self.index.add([b.index for b in written], fps)

@@ -54,7 +54,7 @@ def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir)
     documents/<id>.json would drift apart."""
     import json
 
-    from fangan.corpus.store import dump_document, line_bytes, record_bytes
+    from fangan.corpus.store import document_bytes, pretty_document, record_bytes
     from fangan.pipeline import StageError, process_file
 
     files = sorted(p for sub in ("structure", "extract", "web", "markdown") for p in (fixtures_dir / sub).glob("*.*"))
@@ -66,27 +66,32 @@ def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir)
             continue
         record = doc.model_dump(mode="json")
         assert record == json.loads(doc.model_dump_json()), path
-        assert record_bytes(record) == doc.model_dump_json(indent=2).encode("utf-8"), path
-        assert dump_document(doc) == doc.model_dump_json(indent=2), path
-        assert line_bytes(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), path
+        assert record_bytes(record) == doc.model_dump_json().encode("utf-8") == document_bytes(doc), path
+        assert record_bytes(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), path
+        assert pretty_document(doc) == doc.model_dump_json(indent=2), path
         checked += 1
     assert checked >= 5
 
 
 def test_record_bytes_escape_like_pydantic_and_write_exponents_one_way():
     """Control characters, quotes and line separators are escaped as pydantic escapes them; a number in
-    exponent form is written the shortest way in the record, its JSONL line and a compacted line alike."""
+    exponent form is written the shortest way in the record (which is its JSONL line) and a compacted line
+    alike, whether the record was written compact or indented (by an earlier version)."""
     import json
 
-    from fangan.corpus.store import jsonl_line, line_bytes, record_bytes
+    import orjson
+
+    from fangan.corpus.store import jsonl_line, record_bytes
 
     text = "".join(map(chr, range(0x20))) + '"\\ \u2028\u2029\ufeff\ufffd 方案 😀'
     record = {"id": "0" * 16, "text": text, "values": [0.1, 2.5, 1e-07, 1e16, 123456789.0]}
-    assert json.loads(record_bytes(record)) == record == json.loads(line_bytes(record))
-    assert b"1e-7" in line_bytes(record) and b"1e16" in record_bytes(record)
-    assert jsonl_line(record_bytes(record)) == line_bytes(record)  # compaction writes what appending wrote
+    line = record_bytes(record)
+    assert json.loads(line) == record and b"\n" not in line
+    assert b"1e-7" in line and b"1e16" in line
+    indented = orjson.dumps(record, option=orjson.OPT_INDENT_2)
+    assert jsonl_line(line) == jsonl_line(indented) == jsonl_line(indented.decode("utf-8")) == line  # compaction writes what appending wrote
     assert json.dumps(record, ensure_ascii=False, separators=(",", ":")).replace("1e-07", "1e-7").replace(
-        "1e+16", "1e16").encode("utf-8") == line_bytes(record)
+        "1e+16", "1e16").encode("utf-8") == line
 
 
 def test_line_cache_remembers_short_lines_only():

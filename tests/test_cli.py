@@ -24,6 +24,10 @@ def test_build_then_show_a_built_record(tmp_path):
     shown = runner.invoke(app, ["show", str(record), "--json"])
     assert shown.exit_code == 0
     assert json.loads(shown.output)["id"] == record.stem
+    # the file is compact (it is also the record's corpus.jsonl line); `show --json` indents it for a person
+    assert json.loads(shown.output) == json.loads(record.read_bytes()) and b"\n" not in record.read_bytes()
+    assert shown.output.startswith('{\n  "id": ')
+    assert record.read_bytes() + b"\n" in (tmp_path / "corpus.jsonl").read_bytes()
     again = runner.invoke(app, ["build", str(SAMPLES), "--out", str(tmp_path)])
     assert "built 0" in again.output
 

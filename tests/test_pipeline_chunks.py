@@ -24,7 +24,7 @@ def _plain(result):  # a result with its records as bytes and its times left out
     built, shapes = outcome
     if built is None:
         return ref, None, shapes
-    return ref, built.id, built.record_json, built.line, built.index.rows, built.index.fts, built.learned, shapes
+    return ref, built.id, built.record_json, built.index.rows, built.index.fts, built.learned, shapes
 
 
 def test_a_chunk_gives_each_input_its_own_result_in_order():

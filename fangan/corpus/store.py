@@ -102,14 +102,12 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
 
 
 def record_bytes(record: dict) -> bytes:
-    """documents/<id>.json: the record (`Document.model_dump(mode="json")`) indented by two spaces, UTF-8.
-    The bytes `model_dump_json(indent=2)` gives, but for numbers in exponent form, written the shortest
-    way (1e-5, 1e16: the same numbers as pydantic's 1e-5 and json's 1e-05), 2.5× faster."""
-    return orjson.dumps(record, option=orjson.OPT_INDENT_2)
-
-
-def line_bytes(record: dict) -> bytes:
-    """The record as one compact corpus.jsonl line (without its newline), as `record_bytes` writes numbers."""
+    """documents/<id>.json, and the record's corpus.jsonl line without its newline: the record
+    (`Document.model_dump(mode="json")`) as compact JSON, UTF-8. The bytes `model_dump_json()` gives, but for
+    numbers in exponent form, written the shortest way (1e-5, 1e16: the same numbers as pydantic's 1e-5 and
+    json's 1e-05), 2.5× faster. Compact, no longer indented: one serialization serves both files (the 20 MB
+    benchmark: 0.2 CPU s less, and a fifth fewer bytes written); `fangan show --json` (`pretty_document`) or
+    `jq .` indents a record for a person."""
     return orjson.dumps(record)
 
 
@@ -118,13 +116,19 @@ def document_bytes(doc: Document) -> bytes:
     return record_bytes(doc.model_dump(mode="json"))
 
 
-def dump_document(doc: Document) -> str:
-    return document_bytes(doc).decode("utf-8")
+def pretty_document(doc: Document) -> str:
+    """`doc`'s record indented by two spaces, for a person to read."""
+    return orjson.dumps(doc.model_dump(mode="json"), option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
 def jsonl_line(record_json: str | bytes) -> bytes:
     """A record (as stored in documents/<id>.json) as one compact corpus.jsonl line: the bytes a build
-    appends for it, so a compacted file equals an appended one."""
+    appends for it, so a compacted file equals an appended one. A compact record is its line as it is
+    (compact JSON holds no raw newline); an indented one, written by an earlier version, is compacted."""
+    if isinstance(record_json, str):
+        record_json = record_json.encode("utf-8")
+    if b"\n" not in record_json:
+        return record_json
     return orjson.dumps(orjson.loads(record_json))
 
 
