@@ -206,6 +206,44 @@ def test_an_index_of_the_previous_version_is_made_again_with_the_one_byte_separa
                                    for h in fangan.search("知晓率", records_corpus))
 
 
+def _hits_by_tokenizer(docs: list[str], queries: list[str], tokenize: str) -> dict[str, list[int]]:
+    from fangan.corpus.query import fts_query
+    from fangan.lexicon.segment import get_segmenter
+
+    tok = get_segmenter("auto")
+    con = sqlite3.connect(":memory:")
+    con.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, body, extra, tokenize='{tokenize}')")
+    for i, d in enumerate(docs):
+        con.execute("INSERT INTO t (rowid, title, body, extra) VALUES (?, ?, ?, ?)", (i, *S.index_columns("", d, tok)))
+    return {q: sorted(r for (r,) in con.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts_query(q, tok),))) for q in queries}
+
+
+def test_keeping_diacritics_changes_only_another_accent_on_the_same_letter():
+    """jieba cuts a Latin word at each accented letter (café → caf é), so folding diacritics in FTS5 never made
+    "cafe" find "café"; with them kept (index version 3) every query finds what it found, but for one that puts
+    another accent on the same letter (cafè)."""
+    docs = ["关于Zürich市的交流方案", "café文化节活动方案", "Běijīng拼音标注", "Zurich合作", "cafe活动", "CAFÉ大写",
+            "naïve测试", "Ångström单位", "Ελληνικά希腊文", "Ｆｕｌｌ全角"]
+    queries = ["Zurich", "Zürich", "cafe", "café", "CAFE", "Beijing", "Běijīng", "naive", "naïve", "Angstrom",
+               "Ångström", "ελληνικα", "Ελληνικά", "ｆｕｌｌ", "cafè"]
+    kept = _hits_by_tokenizer(docs, queries, S.FTS_TOKENIZE)
+    folded = _hits_by_tokenizer(docs, queries, "unicode61 remove_diacritics 2")
+    assert {q for q in queries if kept[q] != folded[q]} == {"cafè"}
+    assert kept["café"] == folded["café"] == [1, 5] and kept["cafe"] == [4] and kept["Zurich"] == [3]
+
+
+def test_an_index_of_version_2_is_made_again(records_corpus):
+    con = sqlite3.connect(S.db_path(records_corpus))
+    with con:
+        con.execute("UPDATE _fangan_meta SET value = '2' WHERE key = 'index_version'")
+    con.close()
+    assert S.build_index(records_corpus).indexed == 3
+    con = sqlite3.connect(S.db_path(records_corpus))
+    sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    con.close()
+    assert "remove_diacritics 0" in sql and S.INDEX_VERSION == "3"
+
+
 def test_index_is_updated_incrementally(records_corpus):
     store = CorpusStore(records_corpus)
     assert S.build_index(records_corpus).indexed == 0

@@ -37,7 +37,7 @@ from .store import CorpusStore, stamp_matches, stamp_of
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, json_text, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
-INDEX_VERSION = "2"  # 2: words separated by U+001F, not U+200B
+INDEX_VERSION = "3"  # 2: words separated by U+001F, not U+200B; 3: unicode61 keeps diacritics (FTS_TOKENIZE)
 HIGHLIGHT = ("[", "]")
 
 
@@ -107,6 +107,14 @@ def text_columns(text: str, tok: Tokenizer) -> tuple[str, str]:
 _SQL_TYPES = {pa.string(): "TEXT", pa.int32(): "INTEGER", pa.int64(): "INTEGER", pa.float64(): "REAL"}
 
 
+# FTS5 splits the words fangan cut (jieba/rjieba, joined by SEP) and folds their case. Folding diacritics too
+# (remove_diacritics 2, before index version 3) cost 0.1–0.14 CPU s of the 20 MB benchmark's 0.8 s of full-text
+# inserts (a binary search per character, hanzi included) and bought almost nothing: jieba cuts a Latin word at
+# each accented letter (café → caf é), so "cafe" never found "café" either way; only "cafè" found "café"
+# (tests/test_search.py pins this)
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
 def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
     for t in TABLES:
         cols = []
@@ -122,8 +130,7 @@ def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS [{t}] ({', '.join(cols)})")
     if lookups:
         _create_lookups(con)
-    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, "
-                "tokenize='unicode61 remove_diacritics 2')")
+    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, tokenize='{FTS_TOKENIZE}')")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_files (doc_id TEXT PRIMARY KEY, fingerprint TEXT)")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_meta (key TEXT PRIMARY KEY, value TEXT)")
 
