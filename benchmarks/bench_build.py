@@ -9,7 +9,7 @@ Prints:
     the median run is reported, with the spread of all;
     startup (imports, the character model, first-use pattern compiles: about a second, paid once per
     process) is measured by building one small plan first and printed apart;
-  * the floors: bare OpenCC t2s and rjieba cut over the same text;
+  * the floors: bare OpenCC t2s and rjieba cut over the same text (median of `--repeat` runs);
   * unstructured's `partition_text` per document, where it is installed;
   * the cost of adding one document to corpora of `--add-corpus` documents (seconds, bytes written),
     against building that document alone, the bytes a build that changes nothing writes, and how much the
@@ -116,9 +116,10 @@ def report_build(label: str, r: dict, mb: float) -> None:
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 
-def floors(files: list[Path], mb: float, one_core: Optional[float] = None) -> None:
-    """The bare libraries over the same text; `one_core`: the CPU seconds of the median one-process build,
-    put beside their sum (the issue's bar: within 8×)."""
+def floors(files: list[Path], mb: float, one_core: Optional[float] = None, repeat: int = 3) -> None:
+    """The bare libraries over the same text, each run `repeat` times (the median is reported, as for the
+    builds: one run moved the sum between 0.94 and 0.98 CPU s); `one_core`: the CPU seconds of the median
+    one-process build, put beside their sum (the issue's bar: within 8×)."""
     from fangan.lexicon.script import converter
     from fangan.lexicon.segment import get_segmenter
 
@@ -133,12 +134,16 @@ def floors(files: list[Path], mb: float, one_core: Optional[float] = None) -> No
     print("\nfloors over the same text:")
     floor = 0.0
     for name, fn in (("bare OpenCC t2s", t2s.convert), (f"bare {seg.name} cut", seg.cut)):
-        c0 = time.process_time()
-        for t in texts:
-            fn(t)
-        secs = time.process_time() - c0
+        runs = []
+        for _ in range(max(1, repeat)):
+            c0 = time.process_time()
+            for t in texts:
+                fn(t)
+            runs.append(time.process_time() - c0)
+        secs = sorted(runs)[len(runs) // 2]
         floor += secs
-        print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s)")
+        print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s; median of {len(runs)}: "
+              f"{' '.join(f'{r:.2f}' for r in runs)})")
     if one_core and floor > 0:
         print(f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f})")
     try:
@@ -311,7 +316,7 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
-    floors(files, mb, one["cpu_all"])
+    floors(files, mb, one["cpu_all"], repeat)
 
 
 def main() -> None:
