@@ -1,11 +1,12 @@
 """Plain text and Markdown: bytes with no declared encoding → text.
 
 Candidates come from the BOM, the codecs Chinese archives use and, when none of those reads as fluent
-Chinese, charset-normalizer's guesses; the winner is the decoding that reads most like Chinese (`fangan.lexicon.chars`: class score plus the
-bigram model), not the first codec that does not raise. Bytes that are valid UTF-8 with multi-byte
-sequences are UTF-8 (Italian, Greek or Russian UTF-8 must not become hanzi; text that was mojibake
-before it was saved is undone by `repair_mojibake`). GBK/GB2312 are decoded as GB18030 (their
-superset), Big5 as cp950, never big5hkscs (which turns ①–⑧ into katakana).
+Chinese, charset-normalizer's guesses; the winner is the decoding that reads most like Chinese
+(`fangan.lexicon.chars`: class score plus the bigram model), not the first codec that does not raise.
+Bytes that are valid UTF-8 with multi-byte sequences are UTF-8 (Italian, Greek or Russian UTF-8 must
+not become hanzi; text that was mojibake before it was saved is undone by `repair_mojibake`).
+GBK/GB2312 are decoded as GB18030 (their superset), Big5 as cp950, never big5hkscs (which turns ①–⑧
+into katakana).
 """
 from __future__ import annotations
 

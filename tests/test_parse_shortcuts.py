@@ -129,7 +129,8 @@ def _counting_detector(monkeypatch) -> list[int]:
     import charset_normalizer
 
     asked, real = [], charset_normalizer.from_bytes
-    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data, *a, **k: asked.append(len(data)) or real(data, *a, **k))
+    monkeypatch.setattr(charset_normalizer, "from_bytes",
+                        lambda data, *a, **k: asked.append(len(data)) or real(data, *a, **k))
     return asked
 
 

@@ -130,7 +130,8 @@ def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS [{t}] ({', '.join(cols)})")
     if lookups:
         _create_lookups(con)
-    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, tokenize='{FTS_TOKENIZE}')")
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, "
+                f"tokenize='{FTS_TOKENIZE}')")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_files (doc_id TEXT PRIMARY KEY, fingerprint TEXT)")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_meta (key TEXT PRIMARY KEY, value TEXT)")
 
