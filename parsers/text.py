@@ -139,9 +139,10 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     readings: dict[tuple[str, bool], Optional[str]] = {}
     heads = _readings(data, candidates + list(_FALLBACKS), readings)
     if heads:
-        best, score_floor = _scored_best([head for _, _, head in heads])
+        best, score_floor, exact = _scored_best([head for _, _, head in heads])
         codec, strict, head = heads[best]
-        if strict and (score_floor >= _FLUENT_SCORE or _reads_as_text(head) >= _FLUENT_SCORE):
+        # (the exact score is computed only when the bound falls short and the bigram model did not run)
+        if strict and (score_floor >= _FLUENT_SCORE or (not exact and _reads_as_text(head) >= _FLUENT_SCORE)):
             return _whole(data, codec, strict, head)
     try:
         from charset_normalizer import from_bytes
@@ -211,8 +212,9 @@ def _best_reading(texts: list[str]) -> int:
     return _scored_best(texts)[0]
 
 
-def _scored_best(texts: list[str]) -> tuple[int, float]:
-    """`_best_reading`, and a lower bound of the winner's score (its exact score when the bigram model ran).
+def _scored_best(texts: list[str]) -> tuple[int, float, bool]:
+    """`_best_reading`, a lower bound of the winner's score, and whether that bound is its exact score (it is
+    when the bigram model ran).
 
     The score is plausibility plus 0.1 × the mean log probability, which is never positive: plausibility alone
     bounds a decoding's score from above. Scored from the most plausible down, a decoding whose bound cannot beat
@@ -224,7 +226,7 @@ def _scored_best(texts: list[str]) -> tuple[int, float]:
     # bounded from below by the pairs seen so far) clears every other's upper bound: the bigram model is not run
     floor = bounds[top] + 0.1 * logprob_at_least(texts[top])
     if rival is None or floor > rival:
-        return top, floor
+        return top, floor, False
     best_i, best_score = -1, 0.0
     for i in sorted(range(len(texts)), key=lambda j: -bounds[j]):
         if best_i >= 0 and (bounds[i] < best_score or (bounds[i] == best_score and i > best_i)):
@@ -232,7 +234,7 @@ def _scored_best(texts: list[str]) -> tuple[int, float]:
         score = bounds[i] + 0.1 * logprob(texts[i])
         if best_i < 0 or score > best_score or (score == best_score and i < best_i):
             best_i, best_score = i, score
-    return best_i, best_score
+    return best_i, best_score, True
 
 
 def _reads_as_text(text: str) -> float:
