@@ -139,11 +139,11 @@ def floors(files: list[Path], mb: float, one_core: Optional[float] = None, repea
             c0 = time.process_time()
             for t in texts:
                 fn(t)
-            runs.append(time.process_time() - c0)
-        secs = sorted(runs)[len(runs) // 2]
+            runs.append({"cpu": time.process_time() - c0})
+        secs = _median(runs, "cpu")["cpu"]
         floor += secs
         print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s; median of {len(runs)}: "
-              f"{' '.join(f'{r:.2f}' for r in runs)})")
+              f"{_spread(runs, 'cpu', 2)})")
     if one_core and floor > 0:
         print(f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f})")
     try:
