@@ -458,8 +458,8 @@ def _same_segmenter(tok) -> bool:
 BATCH = 64  # documents per write: one fsync of the JSONL (table parts: per 256 or 32 MB of rows; index commits: corpus.search.COMMIT_CHARS)
 # input bytes per write batch, and per chunk a --jobs 1 build runs stage by stage, at most (a batch or chunk holds one
 # document at least). Every document of a chunk holds its text and what the stages made of it until the chunk is done,
-# and every built document of a batch holds its record, line, rows and index text (about ten times its text) until the
-# batch is written: by count alone, 96 plans of 1 MB took 2.2 GB of peak RSS with one process (0.95 GB with this cap; 48
+# and every built document of a batch holds its record (which is also its JSONL line), rows and index text (about ten
+# times its text) until the batch is written: by count alone, 96 plans of 1 MB took 2.2 GB of peak RSS with one process (0.95 GB with this cap; 48
 # of them: 1.34 → 0.93 GB; with two processes 1.42 → 1.03 GB in the main one, 0.92 → 0.79 in the worker). The same cap
 # cuts chunks and batches, so they still end together. Ordinary plans never reach it (the 20 MB benchmark's batches
 # hold 0.5 MB) and are batched by count as before.

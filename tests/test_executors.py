@@ -484,8 +484,6 @@ def test_chunked_ends_a_chunk_before_its_weight_passes_the_cap():
 
 
 def test_process_executor_holds_chunks_of_bounded_weight_and_keeps_order():
-    from fangan.executors import HELD_WEIGHTS
-
     items = [1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] * 4
     ex = ProcessExecutor(2, context="ctx", window=64, chunk=4)
     try:

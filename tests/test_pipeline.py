@@ -136,7 +136,6 @@ def _index_rows(out: Path) -> list[tuple]:
 def test_with_one_worker_the_writer_cuts_the_index_text_as_the_builders_would(tmp_path, monkeypatch):
     """With one worker, documents reach the writer without their full-text columns and the index writer cuts
     them; with more workers (or one process) the builders do. The index holds the same either way."""
-    from fangan import pipeline
     from fangan.corpus import search
 
     left = []

@@ -348,8 +348,8 @@ class _Part:
 
 class TablesWriter:
     """Appends the rows of built documents to every table, one part per `flush_docs` documents, or fewer once
-    their rows take `flush_bytes` (the fixed cost of a Parquet file is paid per part, not per document); the manifest says which record
-    (and which version of it, by fingerprint) each part holds. Rows of replaced records stay in their
+    their rows take `flush_bytes` (the fixed cost of a Parquet file is paid per part, not per document); the
+    manifest says which record (and which version of it, by fingerprint) each part holds. Rows of replaced records stay in their
     old part until `update_tables` rewrites it at the end of the build; rows not yet flushed when a
     build is killed are added back from the records by the next build's `update_tables`.
 
