@@ -207,7 +207,7 @@ def test_an_index_of_the_previous_version_is_made_again_with_the_one_byte_separa
 
 
 def _hits_by_tokenizer(docs: list[str], queries: list[str], tokenize: str) -> dict[str, list[int]]:
-    from fangan.corpus.query import fts_query
+    from fangan.corpus.query import NOTHING, fts_query
     from fangan.lexicon.segment import get_segmenter
 
     tok = get_segmenter("auto")
@@ -215,7 +215,7 @@ def _hits_by_tokenizer(docs: list[str], queries: list[str], tokenize: str) -> di
     con.execute(f"CREATE VIRTUAL TABLE t USING fts5(title, body, extra, tokenize='{tokenize}')")
     for i, d in enumerate(docs):
         con.execute("INSERT INTO t (rowid, title, body, extra) VALUES (?, ?, ?, ?)", (i, *S.index_columns("", d, tok)))
-    return {q: sorted(r for (r,) in con.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts_query(q, tok),))) for q in queries}
+    return {q: sorted(r for (r,) in con.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts_query(q, tok) or NOTHING,))) for q in queries}
 
 
 def test_keeping_diacritics_changes_only_another_accent_on_the_same_letter():
@@ -232,16 +232,50 @@ def test_keeping_diacritics_changes_only_another_accent_on_the_same_letter():
     assert kept["café"] == folded["café"] == [1, 5] and kept["cafe"] == [4] and kept["Zurich"] == [3]
 
 
-def test_an_index_of_version_2_is_made_again(records_corpus):
+_CASE_AND_PUNCTUATION_DOCS = [
+    "关于Zürich市的交流方案", "ZÜRICH大写", "Ελληνικά希腊文", "ΕΛΛΗΝΙΚΆ大写", "Ⅱ类地区", "ⅱ类小写", "Ｆｕｌｌ全角", "ＦＵＬＬ大写",
+    "健康，教育工作", "健康教育知晓率", "气温30℃以上", "《方案》印发", "COVID-19疫情防控", "PM2.5浓度下降", "α-β受体",
+    "Straße改造", "STRASSE工程", "①各地要落实", "一、工作目标\n（一）总体目标", "各区县卫生健康局：", "健康　教育"]
+_CASE_AND_PUNCTUATION_QUERIES = [
+    "zürich", "ZÜRICH", "Zürich", "ελληνικά", "ΕΛΛΗΝΙΚΆ", "ⅱ类", "Ⅱ类", "ｆｕｌｌ", "ＦＵＬＬ", "健康，教育", "健康 教育",
+    "健康教育", "知晓", "30℃", "℃", "《方案》", "covid-19", "COVID", "pm2.5", "PM2.5浓度", "Α-Β", "α", "straße", "STRASSE",
+    "①", "各地", "工作目标", "（一）", "卫生健康局", "，", "教育工作"]
+
+
+def test_ascii_tokenizer_finds_what_unicode61_found():
+    """The ascii tokenizer (index version 4) sees jieba's words as unicode61 did, but for punctuation, which becomes a
+    token no query asks for, and non-ASCII letters, which keep their case, and which a query asks for in both cases:
+    every query finds the same documents, whatever the case, script width or punctuation of query and text."""
+    ascii = _hits_by_tokenizer(_CASE_AND_PUNCTUATION_DOCS, _CASE_AND_PUNCTUATION_QUERIES, "ascii")
+    unicode61 = _hits_by_tokenizer(_CASE_AND_PUNCTUATION_DOCS, _CASE_AND_PUNCTUATION_QUERIES,
+                                   "unicode61 remove_diacritics 0")
+    assert ascii == unicode61
+    assert ascii["zürich"] == ascii["ZÜRICH"] == [0, 1] and ascii["ⅱ类"] == [4, 5] and ascii["ｆｕｌｌ"] == [6, 7]
+    assert ascii["ελληνικά"] == [2, 3] and ascii["健康，教育"] == [8, 9, 20] and ascii["℃"] == ascii["，"] == []
+    assert S.FTS_TOKENIZE == "ascii"
+
+
+def test_case_variants_only_for_non_ascii_letters_with_case():
+    from fangan.corpus.query import _case_variants, fts_query
+
+    assert _case_variants("健康教育") == ["健康教育"] and _case_variants("COVID") == ["COVID"]
+    assert _case_variants("ü") == ["ü", "Ü"] and _case_variants("Ⅱ") == ["Ⅱ", "ⅱ"] and _case_variants("ß") == ["ß"]
+    # the phrase keeps the term's punctuation (a token of the ascii tokenizer, between the words)
+    q = fts_query("健康，教育", S.get_tokenizer())
+    assert '"健康 ， 教育"' in q and '"，"' not in q.replace('"健康 ， 教育"', "")
+
+
+def test_an_index_of_version_3_is_made_again(records_corpus):
     con = sqlite3.connect(S.db_path(records_corpus))
     with con:
-        con.execute("UPDATE _fangan_meta SET value = '2' WHERE key = 'index_version'")
+        con.execute("UPDATE _fangan_meta SET value = '3' WHERE key = 'index_version'")
     con.close()
     assert S.build_index(records_corpus).indexed == 3
     con = sqlite3.connect(S.db_path(records_corpus))
     sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
     con.close()
-    assert "remove_diacritics 0" in sql and S.INDEX_VERSION == "3"
+    assert "tokenize='ascii'" in sql and S.INDEX_VERSION == "4"
+    assert _ids(fangan.search("知晓率", records_corpus))
 
 
 def test_index_is_updated_incrementally(records_corpus):

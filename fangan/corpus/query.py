@@ -1,7 +1,7 @@
 """The query side of full-text search: ONE translation of a user's query, used by every way in.
 
 The index (fangan.corpus.search) stores jieba words separated by U+001F in an ordinary FTS5 table with
-SQLite's own unicode61 tokenizer. A query has to be cut the same way before FTS5 sees it. Rather than
+SQLite's own ascii tokenizer. A query has to be cut the same way before FTS5 sees it. Rather than
 an FTS5 tokenizer (which every client would have to load before it could even open the table: the
 sqlite3 shell, DuckDB, a plain Datasette would all fail with "no such tokenizer"), the translation is a
 set of SQL functions that any connection can register:
@@ -23,7 +23,7 @@ from typing import Iterable, Optional, Sequence
 from fangan.lexicon.script import converter
 from fangan.lexicon.segment import Segmenter, get_segmenter
 
-# the index's word separator: ASCII's unit separator, which unicode61 splits on like any control character; one
+# the index's word separator: ASCII's unit separator, which FTS5's tokenizers split on like any control character; one
 # byte where U+200B took three, it made the index 7 % smaller and its inserts 0.08 CPU s faster on the 20 MB
 # benchmark. Snippets are shown without it (and without a text's own U+001F, if it has one).
 SEP = "\x1f"
@@ -108,8 +108,18 @@ def check_limit(limit: int) -> int:
 
 
 def _is_token(w: str) -> bool:
-    """Does FTS5's unicode61 tokenizer see a token in `w` (a letter or digit), rather than only separators?"""
+    """Is `w` a word to search for (it holds a letter or digit)? A punctuation mark or symbol is not: jieba yields
+    each as a word of its own, which the index's ascii tokenizer keeps as a token (unicode61 dropped it)."""
     return any(ch.isalnum() for ch in w)
+
+
+def _case_variants(w: str) -> list[str]:
+    """`w`, and `w` lower- and upper-cased when it holds a non-ASCII letter with case (Ü, Σ, Ⅱ): the index's ascii
+    tokenizer folds only ASCII's case, and jieba yields such a letter as a word of its own, so these alternatives find
+    what a tokenizer that folds every case (unicode61) found. A mapping that changes the length (ß → SS) is left out."""
+    if all(ch.isascii() or ch.lower() == ch.upper() for ch in w):
+        return [w]
+    return list(dict.fromkeys(v for v in (w, w.lower(), w.upper()) if len(v) == len(w)))
 
 
 def _quote(w: str) -> str:
@@ -131,13 +141,15 @@ def fts_query(query: str, tok: Segmenter) -> str:
     """
     groups = []
     for term in _terms(query):
-        words = [w for w in tok.cut(term) if _is_token(w)]
+        cut = tok.cut(term)
+        words = [w for w in cut if _is_token(w)]
         parts = []
         for w in words:
-            alts = list(dict.fromkeys([w, *tok.subwords(w)]))
+            alts = list(dict.fromkeys([v for a in (w, *tok.subwords(w)) for v in _case_variants(a)]))
             parts.append("(" + " OR ".join(_quote(a) for a in alts) + ")" if len(alts) > 1 else _quote(w))
         if len(words) > 1:  # 健康教育 → the phrase "健康 教育" ranks first, the words anywhere also match
-            groups.append(f"({_quote(' '.join(words))} OR ({' AND '.join(parts)}))")
+            # the phrase holds the term's punctuation too (健康，教育): the index has a token for it, between the words
+            groups.append(f"({_quote(' '.join(w for w in cut if not w.isspace()))} OR ({' AND '.join(parts)}))")
         elif parts:
             groups.append(parts[0])
     return " AND ".join(groups)

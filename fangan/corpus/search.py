@@ -4,7 +4,7 @@ SQLite's own tokenizers do not segment Chinese, so the text is segmented with ji
 stored and every query is segmented the same way:
 
 * column `body` holds the document text cut into words (jieba precise mode), joined by U+001F (`SEP`).
-  FTS5's unicode61 tokenizer treats U+001F as a separator, so each word is one token, and deleting
+  FTS5's ascii tokenizer treats U+001F as a separator, so each word is one token, and deleting
   the separators gives back the exact text — that is how a hit's snippet is shown.
 * column `extra` holds the shorter dictionary words inside long words (jieba search mode:
   健康教育 → 健康 教育, 知晓率 → 知晓), so a query for a part of a compound still finds it.
@@ -37,7 +37,7 @@ from .store import CorpusStore, stamp_matches, stamp_of
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, json_text, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
-INDEX_VERSION = "3"  # 2: words separated by U+001F, not U+200B; 3: unicode61 keeps diacritics (FTS_TOKENIZE)
+INDEX_VERSION = "4"  # 2: words separated by U+001F, not U+200B; 3: unicode61 keeps diacritics; 4: ascii (FTS_TOKENIZE)
 HIGHLIGHT = ("[", "]")
 
 
@@ -107,12 +107,16 @@ def text_columns(text: str, tok: Tokenizer) -> tuple[str, str]:
 _SQL_TYPES = {pa.string(): "TEXT", pa.int32(): "INTEGER", pa.int64(): "INTEGER", pa.float64(): "REAL"}
 
 
-# FTS5 splits the words fangan cut (jieba/rjieba, joined by SEP) and folds their case. Folding diacritics too
-# (remove_diacritics 2, before index version 3) cost 0.1–0.14 CPU s of the 20 MB benchmark's 0.8 s of full-text
-# inserts (a binary search per character, hanzi included) and bought almost nothing: jieba cuts a Latin word at
-# each accented letter (café → caf é), so "cafe" never found "café" either way; only "cafè" found "café"
-# (tests/test_search.py pins this)
-FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+# FTS5 only splits the words fangan cut (jieba/rjieba, joined by SEP) and folds their case, so its plainest tokenizer
+# will do: `ascii` splits at ASCII's non-alphanumerics (SEP, spaces, line breaks) and folds ASCII's case; every
+# other character is part of a token. unicode61 (index versions 1-3) looked each character up in Unicode's tables:
+# 0.17-0.2 of the 20 MB benchmark's 0.68 CPU s of full-text inserts, in the process that writes the index. What
+# the two see differently are only the words jieba yields one character at a time (it never puts a non-ASCII
+# character that is not a hanzi inside a word): a punctuation mark or symbol (，、℃) is a token of its own to ascii,
+# which no query asks for (query._is_token), and a non-ASCII letter (Ü, Σ, Ⅱ) keeps its case, which the query side
+# gives as alternatives (query._case_variants). So every query finds what it found (tests/test_search.py); the index
+# is 2 % larger (the punctuation's positions), and bm25 counts the punctuation in a text's length
+FTS_TOKENIZE = "ascii"
 
 
 def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
