@@ -145,10 +145,10 @@ def test_documents_rebuilt_within_a_fresh_build_are_replaced_with_the_lookups_ma
     seen = []
     real_insert = search._insert_entries
 
-    def insert(con, entries, fingerprints):
+    def insert(con, entries, fingerprints, *rest):
         replacing = bool(search._indexed(con, [e.doc_id for e in entries]))
         seen.append((replacing, _lookup_names(con)))
-        return real_insert(con, entries, fingerprints)
+        return real_insert(con, entries, fingerprints, *rest)
 
     monkeypatch.setattr(search, "_insert_entries", insert)
     report = build([inputs], tmp_path, jobs=1)

@@ -123,12 +123,15 @@ def test_worker_processes_give_the_same_corpus(samples_corpus, tmp_path):
 
 
 def _index_rows(out: Path) -> list[tuple]:
+    """The documents' JSON columns and every word of the full-text index, where (doc id, word, column, position):
+    from FTS5's vocabulary table, as the index is contentless."""
     import sqlite3
 
     con = sqlite3.connect(out / "corpus.sqlite")
     try:
-        return con.execute("SELECT d.doc_id, f.title, f.body, f.extra, d.parties, d.deadline_months FROM documents d "
-                           "JOIN documents_fts f ON f.rowid = d.rowid ORDER BY d.doc_id").fetchall()
+        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
+        return con.execute("SELECT d.doc_id, d.parties, d.deadline_months FROM documents d ORDER BY d.doc_id").fetchall() + \
+            sorted(con.execute("SELECT d.doc_id, v.term, v.col, v.offset FROM temp.vocab v JOIN documents d ON d.rowid = v.doc"))
     finally:
         con.close()
 

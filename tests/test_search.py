@@ -59,7 +59,8 @@ def test_zhixiaolv_finds_seed_000_first_with_a_snippet(seeds_corpus):
 def test_two_character_word_yigai_finds_seed_002(seeds_corpus):
     hits = fangan.search("医改", seeds_corpus)
     assert [_seed(h) for h in hits] == ["002"]
-    assert "推进[医改]" in hits[0].snippet
+    # the passage with the most occurrences: the plan names 医改 twice in one sentence
+    assert hits[0].snippet.count("[医改]") == 2 and "实现[医改]目标" in hits[0].snippet
 
 
 @pytest.mark.parametrize("simplified, traditional", [("知晓率", "知曉率"), ("医改", "醫改"),
@@ -188,22 +189,58 @@ def test_columns_of_the_seed_plans_are_those_of_the_whole_text(seeds_dir):
     assert any(len(line) > 1 and line in S._line_memos[tok.name] for line in texts[0].split("\n"))
 
 
-def test_an_index_of_the_previous_version_is_made_again_with_the_one_byte_separator(records_corpus):
-    """Index version 1 joined the words with U+200B; version 2 with U+001F (a third of the bytes). An index of
-    version 1 is made again whole, and its snippets show neither."""
-    S.build_index(records_corpus)
+def _vocabulary(root: Path) -> list[tuple]:
+    """Every word the full-text index holds, where: (doc id, word, column, position), from FTS5's own vocabulary
+    table (a contentless index has no columns to read back)."""
+    con = sqlite3.connect(S.db_path(root))
+    try:
+        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
+        return sorted(con.execute("SELECT d.doc_id, v.term, v.col, v.offset FROM temp.vocab v "
+                                  "JOIN documents d ON d.rowid = v.doc"))
+    finally:
+        con.close()
+
+
+def test_an_index_that_kept_a_copy_of_the_text_is_made_again_contentless(records_corpus, tmp_path):
+    """Up to index version 4 the FTS5 table stored its columns (the text a second time, with U+200B between the
+    words in version 1); an index of an earlier version is made again whole, contentless, and holds the same words
+    as a new one."""
     con = sqlite3.connect(S.db_path(records_corpus))
     with con:
-        con.execute("UPDATE _fangan_meta SET value = '1' WHERE key = 'index_version'")
-        con.execute("UPDATE documents_fts SET body = replace(body, ?, ?)", (S.SEP, "\u200b"))
+        con.execute("UPDATE _fangan_meta SET value = '3' WHERE key = 'index_version'")
+        con.execute("DROP TABLE documents_fts")
+        con.execute("CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, extra, tokenize='unicode61')")
+        con.execute("INSERT INTO documents_fts (rowid, title, body, extra) SELECT rowid, title, text, '' FROM documents")
     con.close()
     assert S.build_index(records_corpus).indexed == 3
     con = sqlite3.connect(S.db_path(records_corpus))
-    bodies = [b for (b,) in con.execute("SELECT body FROM documents_fts")]
+    sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
+    tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     con.close()
-    assert len(bodies) == 3 and all(S.SEP in b and "\u200b" not in b for b in bodies)
-    assert S.SEP == "\x1f" and all(S.SEP not in h.snippet and "\u200b" not in h.snippet
-                                   for h in fangan.search("知晓率", records_corpus))
+    assert "content=''" in sql and "tokenize='ascii'" in sql and S.INDEX_VERSION == "5"
+    assert "documents_fts_content" not in tables  # no second copy of the text
+    fresh = tmp_path / "fresh"
+    CorpusStore(fresh).documents_dir.mkdir(parents=True)
+    for p in CorpusStore(records_corpus).documents_dir.glob("*.json"):
+        (CorpusStore(fresh).documents_dir / p.name).write_bytes(p.read_bytes())
+    S.build_index(fresh)
+    assert _vocabulary(records_corpus) == _vocabulary(fresh) and _vocabulary(fresh)
+    assert all(S.SEP not in h.snippet and "[知晓率]" in h.snippet for h in fangan.search("知晓率", records_corpus))
+
+
+def test_an_index_made_by_another_segmenter_version_is_made_again(records_corpus):
+    """A document's words leave a contentless index only when FTS5 is given the words it was indexed with, cut
+    again from its text: an index cut by another version of the segmenter (another dictionary) is made again."""
+    con = sqlite3.connect(S.db_path(records_corpus))
+    with con:
+        con.execute("UPDATE _fangan_meta SET value = '0.0.1' WHERE key = 'tokenizer_version'")
+    con.close()
+    assert S.build_index(records_corpus).indexed == 3
+    con = sqlite3.connect(S.db_path(records_corpus))
+    meta = dict(con.execute("SELECT key, value FROM _fangan_meta"))
+    con.close()
+    assert meta["tokenizer_version"] == S.get_tokenizer().version != "0.0.1"
+    assert S.build_index(records_corpus).indexed == 0
 
 
 def _hits_by_tokenizer(docs: list[str], queries: list[str], tokenize: str) -> dict[str, list[int]]:
@@ -265,19 +302,6 @@ def test_case_variants_only_for_non_ascii_letters_with_case():
     assert '"健康 ， 教育"' in q and '"，"' not in q.replace('"健康 ， 教育"', "")
 
 
-def test_an_index_of_version_3_is_made_again(records_corpus):
-    con = sqlite3.connect(S.db_path(records_corpus))
-    with con:
-        con.execute("UPDATE _fangan_meta SET value = '3' WHERE key = 'index_version'")
-    con.close()
-    assert S.build_index(records_corpus).indexed == 3
-    con = sqlite3.connect(S.db_path(records_corpus))
-    sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]
-    con.close()
-    assert "tokenize='ascii'" in sql and S.INDEX_VERSION == "4"
-    assert _ids(fangan.search("知晓率", records_corpus))
-
-
 def test_index_is_updated_incrementally(records_corpus):
     store = CorpusStore(records_corpus)
     assert S.build_index(records_corpus).indexed == 0
@@ -295,6 +319,27 @@ def test_index_is_updated_incrementally(records_corpus):
     assert con.execute("select count(*) from documents_fts").fetchone() == (2,)
     assert con.execute("select count(*) from sections where doc_id = ?", (C,)).fetchone() == (0,)
     con.close()
+
+
+def test_replaced_and_removed_documents_leave_no_word_behind(records_corpus, tmp_path):
+    """The contentless index forgets a replaced or removed document's words exactly: after both, it holds word for
+    word, position for position, what an index made at once from the records left holds."""
+    store = CorpusStore(records_corpus)
+    rec = json.loads(store.document_path(C).read_text(encoding="utf-8"))
+    rec["title"] = "分级诊疗工作方案"
+    rec["text"] = "一、分级诊疗\n推进分级诊疗制度建设，Zürich 合作。\n" + rec["text"][: len(rec["text"]) // 2]
+    store.write_document(Document.model_validate(rec))
+    store.document_path(B).unlink()
+    upd = S.build_index(records_corpus)
+    assert (upd.indexed, upd.removed, upd.documents) == (1, 1, 2)
+    fresh = tmp_path / "fresh"
+    CorpusStore(fresh).documents_dir.mkdir(parents=True)
+    for p in store.documents_dir.glob("*.json"):
+        (CorpusStore(fresh).documents_dir / p.name).write_bytes(p.read_bytes())
+    S.build_index(fresh)
+    assert _vocabulary(records_corpus) == _vocabulary(fresh)
+    assert {d for d, *_ in _vocabulary(records_corpus)} == {A, C}
+    assert _ids(fangan.search("分级诊疗", records_corpus)) == [C] and _ids(fangan.search("zürich", records_corpus)) == [C]
 
 
 def test_jieba_and_rjieba_cut_alike_and_the_index_remembers_its_tokenizer(seeds_corpus, tmp_path):
@@ -383,9 +428,9 @@ def test_the_build_does_not_merge_segments_while_adding_and_leaves_merging_on(fi
     seen = []
     real_insert = S._insert_entries
 
-    def insert(con, entries, fingerprints):
+    def insert(con, entries, fingerprints, *rest):
         seen.append(dict(con.execute("SELECT k, v FROM documents_fts_config")).get("automerge"))
-        return real_insert(con, entries, fingerprints)
+        return real_insert(con, entries, fingerprints, *rest)
 
     monkeypatch.setattr(S, "_insert_entries", insert)
     build([fixtures_dir / "structure"], tmp_path / "out", jobs=1)
@@ -441,9 +486,9 @@ def test_an_index_error_mid_build_loses_nothing_the_next_build_cannot_index_agai
     calls = []
     real_insert = S._insert_entries
 
-    def failing(con, entries, fingerprints):
+    def failing(con, entries, fingerprints, *rest):
         calls.append(len(entries))
-        chars = real_insert(con, entries, fingerprints)
+        chars = real_insert(con, entries, fingerprints, *rest)
         if len(calls) == 3:
             raise sqlite3.OperationalError("database or disk is full")
         return chars
@@ -481,9 +526,9 @@ def test_a_build_into_an_empty_index_makes_the_tables_lookups_at_the_end(fixture
     seen = []
     real_insert = S._insert_entries
 
-    def insert(con, entries, fingerprints):
+    def insert(con, entries, fingerprints, *rest):
         seen.append(_lookups(con))
-        return real_insert(con, entries, fingerprints)
+        return real_insert(con, entries, fingerprints, *rest)
 
     monkeypatch.setattr(S, "_insert_entries", insert)
     out = tmp_path / "out"
@@ -505,3 +550,35 @@ def test_a_build_into_an_empty_index_makes_the_tables_lookups_at_the_end(fixture
         assert {t: con.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in S.TABLES} == rows
     finally:
         con.close()
+
+
+# ------------------------------------------------------------------ snippets from documents.text
+
+
+def test_snippet_window_takes_the_passage_with_the_most_query_words():
+    from fangan.corpus.query import SNIPPET_CHARS, make_snippet, snippet_window
+
+    filler = "各地要按照统一部署认真组织实施。" * 6
+    text = "医改开局。" + filler + "深化医改，推进分级诊疗，医改与分级诊疗并举。" + filler
+    start, end = snippet_window(text, ["分级诊疗", "医改"])
+    assert end - start == SNIPPET_CHARS and text.index("医改", 10) - start == 15  # 15 characters before its first word
+    snip = make_snippet(["分级诊疗", "医改"], text, ("[", "]"))
+    assert snip.startswith("…") and snip.endswith("…")
+    assert snip.count("[医改]") == 2 and snip.count("[分级诊疗]") == 2
+    # a line that starts nearer than the lead is where the window starts
+    text2 = filler + "\n医改要点：推进分级诊疗。\n" + filler
+    start, _ = snippet_window(text2, ["医改"])
+    assert text2[start:].startswith("医改要点")
+    # no query word in the text (a title match): the text's start; no query at all: the same
+    assert snippet_window(text, ["知晓率"]) == (0, SNIPPET_CHARS)
+    assert make_snippet([], "短文本。", ("[", "]")) == "短文本。"
+    # a word longer than the window is shown from its start
+    long_word = "甲" * (SNIPPET_CHARS + 5)
+    assert snippet_window("前言" + long_word, [long_word]) == (2, 2 + SNIPPET_CHARS)
+
+
+def test_snippets_mark_subwords_and_traditional_queries(seeds_corpus):
+    """A query word the index holds only as a sub-word (知晓 in 知晓率) and a query in traditional script are marked
+    in the snippet too: the snippet marks the query's words and sub-words in simplified script."""
+    hit = fangan.search("知曉", seeds_corpus)[0]
+    assert "[知晓]" in hit.snippet and S.SEP not in hit.snippet

@@ -6,9 +6,9 @@ an FTS5 tokenizer (which every client would have to load before it could even op
 sqlite3 shell, DuckDB, a plain Datasette would all fail with "no such tokenizer"), the translation is a
 set of SQL functions that any connection can register:
 
-    fangan_match(q)                      the FTS5 MATCH expression for a free-text query
-    fangan_like(s)                       a LIKE pattern "contains s" (simplified script, % and _ escaped with \\)
-    fangan_snippet(q, fts_snippet, text) the readable snippet with every query word marked
+    fangan_match(q)        the FTS5 MATCH expression for a free-text query
+    fangan_like(s)         a LIKE pattern "contains s" (simplified script, % and _ escaped with \\)
+    fangan_snippet(q, text) the passage of `text` that holds the most query words, each marked
 
 and one SQL statement, `SEARCH_SQL`, that ranks and filters. `fangan.search()` / `fangan search` run it
 through Python's sqlite3; `fangan serve` registers the same functions in Datasette (prepare_connection
@@ -31,8 +31,9 @@ WEIGHTS = (4.0, 1.0, 0.5)  # bm25 weights of title, body, extra
 MAX_QUERY_CHARS = 1000  # longer is not a search but a pasted document; cutting 100 KB would take minutes
 MAX_TERMS = 64  # whitespace-separated terms: each becomes an AND group in FTS5
 MAX_LIMIT = 10_000
-SNIPPET_TOKENS = 29  # 24 before index version 4: the ascii tokenizer counts punctuation too (snippets of bulk: 59 characters, 61 before)
-OPEN, CLOSE = "\x02", "\x03"  # FTS5 snippet marks inside SQL, replaced by fangan_snippet
+SNIPPET_CHARS = 60  # a snippet's window on the text (FTS5's snippet() of 24 tokens, before index version 5: 59–61)
+SNIPPET_LEAD = 15  # characters shown before the window's first query word, unless a line starts nearer
+MAX_SNIPPET_HITS = 2000  # occurrences of one word a snippet looks at (a common word in a 5 MB plan has more)
 
 
 NOTHING = '"\ue000\ue001fangan"'  # an FTS5 phrase no text holds (private-use characters): matches no row
@@ -188,26 +189,51 @@ def highlight(frag: str, words: list[str], marks: Sequence[str]) -> str:
     return "".join(out)
 
 
-def char_snippet(text: str, words: list[str], marks: Sequence[str], width: int = 30) -> str:
-    found = [(text.find(w), w) for w in words if w in text]
-    if not found:
-        return ""
-    pos, w = min(found)
-    start, end = max(0, pos - width), min(len(text), pos + len(w) + width)
-    return ("…" if start else "") + highlight(text[start:end], words, marks) + ("…" if end < len(text) else "")
+def snippet_window(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> tuple[int, int]:
+    """The span of `text`, `width` characters long, that holds the most distinct query words, then the most
+    occurrences of them (the first such span; what FTS5's snippet() chose among tokens, chosen among characters): it
+    starts SNIPPET_LEAD characters before its first word, or at the start of that word's line if nearer."""
+    hits = []  # (start, end, word)
+    for i, w in enumerate(words):
+        p, n = text.find(w), 0
+        while p >= 0 and n < MAX_SNIPPET_HITS:
+            hits.append((p, p + len(w), i))
+            p, n = text.find(w, p + len(w)), n + 1
+    if not hits:
+        return 0, min(len(text), width)
+    hits.sort()
+    counts: dict[int, int] = {}
+    best, span, j = (-1, -1), (0, width), 0
+    for i, (pos, _, _) in enumerate(hits):  # each hit as the first one of a window; the window ends only move on
+        start = max(0, pos - SNIPPET_LEAD)
+        start = max(start, text.rfind("\n", start, pos) + 1)
+        end = start + width
+        while j < len(hits) and hits[j][1] <= end:
+            counts[hits[j][2]] = counts.get(hits[j][2], 0) + 1
+            j += 1
+        if j > i:
+            score = (len(counts), j - i)
+            if score > best:
+                best, span = score, (start, min(len(text), end))
+            w = hits[i][2]
+            counts[w] -= 1
+            if not counts[w]:
+                del counts[w]
+        else:
+            j = i + 1  # (a word longer than the window: it is shown from its start)
+            if best < (1, 1):
+                best, span = (1, 1), (pos, min(len(text), pos + width))
+    return span
 
 
-def make_snippet(words: list[str], fts_snippet: Optional[str], text: Optional[str], marks: Sequence[str]) -> str:
-    """The snippet shown for a hit. FTS5 picks the window; every query word in it is marked by characters,
-    since a word the index holds only as a sub-word (知晓 inside 知晓率) has no token of its own to mark."""
+def make_snippet(words: Sequence[str], text: Optional[str], marks: Sequence[str]) -> str:
+    """The snippet shown for a hit: the passage of the document's text that holds the most query words
+    (`snippet_window`), each marked; the text's start when there is no query word (a filter-only search, or a
+    document matched by its title alone). The index keeps no copy of the text (a contentless FTS5 table): the
+    snippet is made from documents.text, for the hits shown only."""
     text = text or ""
-    if fts_snippet is None:
-        snip = text[:60]
-    else:
-        plain = fts_snippet.replace(SEP, "").replace(OPEN, "").replace(CLOSE, "")
-        snip = highlight(plain, words, marks)
-        if marks[0] not in snip:  # matched in the title or far from FTS5's window
-            snip = char_snippet(text, words, marks) or snip
+    start, end = snippet_window(text, words) if words else (0, min(len(text), SNIPPET_CHARS))
+    snip = ("…" if start else "") + highlight(text[start:end], words, marks) + ("…" if end < len(text) else "")
     return " ".join(snip.split())
 
 
@@ -225,17 +251,16 @@ def search_sql(marks: Sequence[str] = ("[", "]")) -> str:
     # hits: the FTS5 matches (none for an empty query); candidates: the hits, or every document when q is
     # empty; ranked: the filtered, ordered, limited rows; the readable snippet is made for those rows only
     return f"""with hits as (
-  select rowid, bm25(documents_fts, {w}) as rank,
-    snippet(documents_fts, 1, char(2), char(3), '…', {SNIPPET_TOKENS}) as fts_snippet
+  select rowid, bm25(documents_fts, {w}) as rank
   from documents_fts where documents_fts match fangan_match(:q)
 ),
 candidates as (
-  select rowid, rank, fts_snippet from hits
+  select rowid, rank from hits
   union all
-  select rowid, null, null from documents where trim(:q) = ''
+  select rowid, null from documents where trim(:q) = ''
 ),
 ranked as (
-  select d.rowid as id, c.rank, c.fts_snippet
+  select d.rowid as id, c.rank
   from candidates c join documents d on d.rowid = c.rowid
   where (:year = '' or instr(',' || replace(:year, ' ', '') || ',', ',' || d.year || ',') > 0)
     and (:issuer = '' or d.issuer like fangan_like(:issuer) escape '\\')
@@ -249,7 +274,7 @@ ranked as (
 )
 select d.doc_id, d.title, d.path, d.year, d.issuer, d.site,
   coalesce(-r.rank, 0.0) as score,
-  fangan_snippet(:q, r.fts_snippet, d.text, {_sql_literal(marks[0])}, {_sql_literal(marks[1])}) as snippet
+  fangan_snippet(:q, d.text, {_sql_literal(marks[0])}, {_sql_literal(marks[1])}) as snippet
 from ranked r join documents d on d.rowid = r.id
 order by r.rank, d.year desc, d.doc_id"""
 
@@ -286,14 +311,18 @@ def register_functions(con: sqlite3.Connection, tokenizer: str = "auto") -> None
     def like(s):
         return None if s is None else like_contains(str(s))
 
-    def snippet(q, fts_snippet, text, open_mark="[", close_mark="]"):
-        words = query_words(str(q or ""), tok) if fts_snippet is not None else []
-        return make_snippet(words, fts_snippet, text, (open_mark, close_mark))
+    def snippet(q, text, open_mark="[", close_mark="]"):
+        return make_snippet(query_words(str(q or ""), tok), text, (open_mark, close_mark))
+
+    def snippet_v4(q, fts_snippet, text, open_mark="[", close_mark="]"):  # SQL written for index versions up to 4
+        return snippet(q, text, open_mark, close_mark)
 
     con.create_function("fangan_match", 1, match, deterministic=True)
     con.create_function("fangan_like", 1, like, deterministic=True)
-    con.create_function("fangan_snippet", 3, snippet, deterministic=True)
-    con.create_function("fangan_snippet", 5, snippet, deterministic=True)
+    con.create_function("fangan_snippet", 2, snippet, deterministic=True)
+    con.create_function("fangan_snippet", 4, snippet, deterministic=True)
+    con.create_function("fangan_snippet", 3, snippet_v4, deterministic=True)
+    con.create_function("fangan_snippet", 5, snippet_v4, deterministic=True)
 
 
 def index_tokenizer(con: sqlite3.Connection) -> Optional[str]:

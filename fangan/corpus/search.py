@@ -4,15 +4,17 @@ SQLite's own tokenizers do not segment Chinese, so the text is segmented with ji
 stored and every query is segmented the same way:
 
 * column `body` holds the document text cut into words (jieba precise mode), joined by U+001F (`SEP`).
-  FTS5's ascii tokenizer treats U+001F as a separator, so each word is one token, and deleting
-  the separators gives back the exact text — that is how a hit's snippet is shown.
+  FTS5's ascii tokenizer treats U+001F as a separator, so each word is one token.
 * column `extra` holds the shorter dictionary words inside long words (jieba search mode:
   健康教育 → 健康 教育, 知晓率 → 知晓), so a query for a part of a compound still finds it.
 * column `title` holds the title, cut the same way.
 
 A query is converted to simplified script (OpenCC t2s), cut into words, and each word W becomes
-(W OR its sub-words); words are ANDed. Hits are ranked by bm25 (title weighted above body), with a
-highlighted `snippet()` from the body. Structured filters (year, issuer, site, a deadline in a month,
+(W OR its sub-words); words are ANDed. Hits are ranked by bm25 (title weighted above body). The FTS5 table
+is contentless (`content=''`): it holds the index of the words, not a second copy of the text, which
+documents.text holds already; a hit's snippet is the passage of documents.text with the most query words
+(`query.make_snippet`), and a document's words are taken out of the index by giving FTS5 the columns it was
+indexed with again, made from the title and text in its documents row (`_delete_doc`). Structured filters (year, issuer, site, a deadline in a month,
 a party) use the tables stored beside the index, which `fangan serve` also shows in Datasette.
 
 rjieba (the jieba-rs binding, `pip install fangan[fast]`) is used when installed: it gives the same
@@ -37,7 +39,8 @@ from .store import CorpusStore, stamp_matches, stamp_of
 from .tables import SCHEMAS, TABLES, TABLES_VERSION, json_text, record_fingerprints
 
 DB_NAME = "corpus.sqlite"
-INDEX_VERSION = "4"  # 2: words separated by U+001F, not U+200B; 3: unicode61 keeps diacritics; 4: ascii (FTS_TOKENIZE)
+# 2: words separated by U+001F, not U+200B; 3: unicode61 keeps diacritics; 4: ascii (FTS_TOKENIZE); 5: contentless
+INDEX_VERSION = "5"
 HIGHLIGHT = ("[", "]")
 
 
@@ -134,7 +137,9 @@ def _create_schema(con: sqlite3.Connection, lookups: bool = True) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS [{t}] ({', '.join(cols)})")
     if lookups:
         _create_lookups(con)
-    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, "
+    # contentless: documents.text is the text's one copy in the index file (a stored body column was a second one,
+    # 30 of the 20 MB benchmark's 106 MB, and 0.06–0.1 CPU s of its inserts)
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, body, extra, content='', "
                 f"tokenize='{FTS_TOKENIZE}')")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_files (doc_id TEXT PRIMARY KEY, fingerprint TEXT)")
     con.execute("CREATE TABLE IF NOT EXISTS _fangan_meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -187,10 +192,14 @@ def _drop_all(con: sqlite3.Connection) -> None:
         con.execute(f"DROP TABLE IF EXISTS [{t}]")
 
 
-def _delete_doc(con: sqlite3.Connection, doc_id: str) -> None:
-    row = con.execute("SELECT rowid FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+def _delete_doc(con: sqlite3.Connection, doc_id: str, tok: Tokenizer) -> None:
+    """Take a document out of the index. A contentless FTS5 table forgets a row's words only when given the
+    columns they were indexed from: `index_columns` of the title and text its documents row holds, cut by the
+    segmenter that built the index (its name and version are in _fangan_meta: another one rebuilds the index)."""
+    row = con.execute("SELECT rowid, title, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     if row:
-        con.execute("DELETE FROM documents_fts WHERE rowid = ?", (row[0],))
+        con.execute("INSERT INTO documents_fts (documents_fts, rowid, title, body, extra) VALUES ('delete', ?, ?, ?, ?)",
+                    (row[0], *index_columns(row[1] or "", row[2] or "", tok)))
     for t in TABLES:
         con.execute(f"DELETE FROM [{t}] WHERE doc_id = ?", (doc_id,))
     con.execute("DELETE FROM _fangan_files WHERE doc_id = ?", (doc_id,))
@@ -221,7 +230,8 @@ def _prepare(con: sqlite3.Connection, want: dict[str, str], full: bool = False, 
 
 
 def _want(tok: Tokenizer) -> dict[str, str]:
-    return {"index_version": INDEX_VERSION, "tables_version": TABLES_VERSION, "tokenizer": tok.name}
+    return {"index_version": INDEX_VERSION, "tables_version": TABLES_VERSION, "tokenizer": tok.name,
+            "tokenizer_version": tok.version}
 
 
 @dataclass
@@ -266,7 +276,8 @@ def _indexed(con: sqlite3.Connection, doc_ids: list[str]) -> set[str]:
         f"SELECT doc_id FROM _fangan_files WHERE doc_id IN ({', '.join('?' * len(doc_ids))})", doc_ids)}
 
 
-def _insert_entries(con: sqlite3.Connection, entries: list[IndexEntry], fingerprints: dict[str, str]) -> int:
+def _insert_entries(con: sqlite3.Connection, entries: list[IndexEntry], fingerprints: dict[str, str],
+                    tok: Tokenizer) -> int:
     """Insert (or replace) documents, in the caller's transaction (the first INSERT opens one); returns
     how many characters of text the full-text index took in."""
     doc_sql = _insert_sql("documents", ("parties", "deadline_months"))
@@ -274,7 +285,7 @@ def _insert_entries(con: sqlite3.Connection, entries: list[IndexEntry], fingerpr
     chars = 0
     for e in entries:
         if e.doc_id in indexed:
-            _delete_doc(con, e.doc_id)
+            _delete_doc(con, e.doc_id, tok)
         rowid = con.execute(doc_sql, (*e.rows["documents"][0], e.parties, e.deadline_months)).lastrowid
         con.execute("INSERT INTO documents_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)", (rowid, *e.fts))
         con.execute("INSERT OR REPLACE INTO _fangan_files VALUES (?, ?)", (e.doc_id, fingerprints[e.doc_id]))
@@ -357,7 +368,7 @@ class IndexWriter:
         if self.lookups_deferred and _indexed(self.con, [e.doc_id for e in entries]):
             self._make_lookups()  # a document replaced: its old rows are found by doc_id
         try:
-            self.pending += _insert_entries(self.con, entries, fingerprints)
+            self.pending += _insert_entries(self.con, entries, fingerprints, self.tok)
         except BaseException:
             # no batch half inserted; the error ends the build, and the next build indexes again, from the
             # records, whatever this one had not committed (tested: tests/test_search.py)
@@ -435,7 +446,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
         if gone:
             with con:
                 for doc_id in gone:
-                    _delete_doc(con, doc_id)
+                    _delete_doc(con, doc_id, tok)
         for i in range(0, len(todo), 64):
             entries, stamps = [], {}
             for doc_id in todo[i:i + 64]:
@@ -444,7 +455,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
                 record = json.loads(data)
                 entries.append(index_entry(record, table_rows(record), tok))
             with con:
-                _insert_entries(con, entries, stamps)
+                _insert_entries(con, entries, stamps, tok)
         n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     finally:
         con.close()

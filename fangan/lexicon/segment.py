@@ -17,6 +17,8 @@ class Segmenter:
     def __init__(self):
         import jieba
 
+        self.version = getattr(jieba, "__version__", "unknown")  # its dictionary comes with it
+
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.dt
         self._jieba.check_initialized()
@@ -79,6 +81,7 @@ class RJiebaSegmenter(Segmenter):
         import rjieba
 
         self._r = rjieba
+        self.version = _package_version("rjieba")
         self._sub: dict[str, list[str]] = {}
         self._joined: dict[str, str] = {}
 
@@ -87,6 +90,15 @@ class RJiebaSegmenter(Segmenter):
 
     def has_word(self, w: str) -> bool:
         return self._r.has_word(w)
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=None)
