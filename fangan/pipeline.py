@@ -628,19 +628,11 @@ class _Writer:
             self.published = learned
 
     def close(self) -> None:
-        """The last Parquet part and the index's lookups and commit, side by side: they are independent and
-        spend their time in Arrow and SQLite, which let go of the GIL, and they are the build's serial tail,
-        when no other document is left to build (the 20 MB benchmark: 0.04 and 0.1 s). The part is written in
-        a thread; the index in this one, whose connection it is. Either's error is raised, after both ran."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fangan-tables") as pool:
-            tables = pool.submit(self.tables.close)
-            try:
-                # the full-text merge a large build ends with runs in _finish, beside the other last writes
-                self.optimize_index = self.index.close()
-            finally:
-                tables.result()
+        try:
+            self.tables.close()
+        finally:
+            # the full-text merge a large build ends with runs in _finish, beside the other last writes
+            self.optimize_index = self.index.close()
 
 
 @holds_output_lock
