@@ -212,3 +212,28 @@ def test_batches_of_large_documents_hold_fewer_of_them_and_the_corpus_is_the_sam
     base = samples_corpus[0]
     assert _records(tmp_path) == _records(base)
     assert _table_rows(tmp_path) == _table_rows(base) and _index_rows(tmp_path) == _index_rows(base)
+
+
+@pytest.mark.parametrize("failing", ["tables", "index"])
+def test_the_last_part_and_the_index_are_both_closed_when_one_fails(tmp_path, monkeypatch, failing):
+    """The writer closes the Parquet tables, then the index; when one fails, the other still
+    closes (its rows are there), and the error ends the build as before."""
+    import sqlite3
+
+    from fangan.corpus import search, tables
+
+    def broken(self):
+        raise OSError("disk full")
+
+    target = tables.TablesWriter if failing == "tables" else search.IndexWriter
+    monkeypatch.setattr(target, "close", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build([SAMPLES], tmp_path, jobs=1)
+    n_docs = len(list((tmp_path / "documents").glob("*.json")))
+    assert n_docs
+    if failing == "tables":  # the index was committed all the same
+        con = sqlite3.connect(tmp_path / "corpus.sqlite")
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == n_docs
+        con.close()
+    else:  # the held part was written all the same
+        assert list((tmp_path / "tables" / "documents").glob("part-*.parquet"))
