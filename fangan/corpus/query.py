@@ -117,7 +117,8 @@ def _is_token(w: str) -> bool:
 def _case_variants(w: str) -> list[str]:
     """`w`, and `w` lower- and upper-cased when it holds a non-ASCII letter with case (Ü, Σ, Ⅱ): the index's ascii
     tokenizer folds only ASCII's case, and jieba yields such a letter as a word of its own, so these alternatives find
-    what a tokenizer that folds every case (unicode61) found. A mapping that changes the length (ß → SS) is left out."""
+    what a tokenizer that folds every case (unicode61) found. A mapping that changes the length (ß → SS) is left
+    out."""
     if all(ch.isascii() or ch.lower() == ch.upper() for ch in w):
         return [w]
     return list(dict.fromkeys(v for v in (w, w.lower(), w.upper()) if len(v) == len(w)))
@@ -149,7 +150,8 @@ def fts_query(query: str, tok: Segmenter) -> str:
             alts = list(dict.fromkeys([v for a in (w, *tok.subwords(w)) for v in _case_variants(a)]))
             parts.append("(" + " OR ".join(_quote(a) for a in alts) + ")" if len(alts) > 1 else _quote(w))
         if len(words) > 1:  # 健康教育 → the phrase "健康 教育" ranks first, the words anywhere also match
-            # the phrase holds the term's punctuation too (健康，教育): the index has a token for it, between the words
+            # the phrase holds the term's punctuation too (健康，教育): the index has a token for it, between
+            # the words
             groups.append(f"({_quote(' '.join(w for w in cut if not w.isspace()))} OR ({' AND '.join(parts)}))")
         elif parts:
             groups.append(parts[0])

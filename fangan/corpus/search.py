@@ -14,8 +14,9 @@ A query is converted to simplified script (OpenCC t2s), cut into words, and each
 is contentless (`content=''`): it holds the index of the words, not a second copy of the text, which
 documents.text holds already; a hit's snippet is the passage of documents.text with the most query words
 (`query.make_snippet`), and a document's words are taken out of the index by giving FTS5 the columns it was
-indexed with again, made from the title and text in its documents row (`_delete_doc`). Structured filters (year, issuer, site, a deadline in a month,
-a party) use the tables stored beside the index, which `fangan serve` also shows in Datasette.
+indexed with again, made from the title and text in its documents row (`_delete_doc`). Structured filters
+(year, issuer, site, a deadline in a month, a party) use the tables stored beside the index, which
+`fangan serve` also shows in Datasette.
 
 rjieba (the jieba-rs binding, `pip install fangan[fast]`) is used when installed: it gives the same
 words several times faster (benchmarks/bench_search.py). The index records which one built it and
@@ -198,8 +199,8 @@ def _delete_doc(con: sqlite3.Connection, doc_id: str, tok: Tokenizer) -> None:
     segmenter that built the index (its name and version are in _fangan_meta: another one rebuilds the index)."""
     row = con.execute("SELECT rowid, title, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     if row:
-        con.execute("INSERT INTO documents_fts (documents_fts, rowid, title, body, extra) VALUES ('delete', ?, ?, ?, ?)",
-                    (row[0], *index_columns(row[1] or "", row[2] or "", tok)))
+        con.execute("INSERT INTO documents_fts (documents_fts, rowid, title, body, extra) "
+                    "VALUES ('delete', ?, ?, ?, ?)", (row[0], *index_columns(row[1] or "", row[2] or "", tok)))
     for t in TABLES:
         con.execute(f"DELETE FROM [{t}] WHERE doc_id = ?", (doc_id,))
     con.execute("DELETE FROM _fangan_files WHERE doc_id = ?", (doc_id,))
