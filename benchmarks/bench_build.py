@@ -71,13 +71,14 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
         plan.write_text(PRIMER, encoding="utf-8")  # the small plan a build primes its workers with
         build([str(plan)], Path(tmp) / "out", jobs=1)
     startup = time.process_time() - s0 + imports
-    w0, c0, t0 = _wchar(), time.process_time(), time.perf_counter()
+    w0, c0, t0, k0 = _wchar(), time.process_time(), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
     report = build(inputs, out, jobs=jobs)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - k0
     written = _wchar() - w0
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
-        "wall": wall, "cpu": cpu, "startup_cpu": startup, "cpu_children": kids.ru_utime + kids.ru_stime, "built": len(report.built),
+        "wall": wall, "cpu": cpu, "cpu_kernel": kernel, "startup_cpu": startup, "cpu_children": kids.ru_utime + kids.ru_stime, "built": len(report.built),
         "rebuilt": len(report.rebuilt), "errors": len(report.errors), "bytes_in": report.bytes_in, "written": written,
         "jobs": report.jobs, "times": report.times.seconds, "cpu_times": report.times.cpu,
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024,
@@ -107,6 +108,9 @@ def report_build(label: str, r: dict, mb: float) -> None:
           + ("1 process" if r["jobs"] == 1 else f"{r['jobs']} building processes: this one and {r['jobs'] - 1} worker(s)"))
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s; startup apart: "
           f"{r['startup_cpu']:.2f} CPU s of imports and first-use loads, paid once per process)")
+    if "cpu_kernel" in r:  # the file system's share: on a journal-less ext4 it grows after mass deletions
+        print(f"  {'':<20} of which {r['cpu_kernel']:.2f} CPU s in the kernel (the main process: writing files, "
+              f"page faults)")
     print(f"  {'end to end (wall)':<20} {_rate(mb, n, r['wall'])}   ({r['wall']:.1f} s; "
           f"{cpu / r['wall']:.2f} cores busy on average — less than the building processes means a shared machine)")
     print("  per stage (CPU seconds of the process that ran it; rates add like rates, not like times):")
@@ -291,9 +295,11 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
     many = cpu_count() > 1
     ones, alls = [], []
     # alternating, each into a folder of its own, all kept to the end (about 250 MB each): a build right after
-    # the one before was deleted paid for the deletion too. ext4 does not give out an inode freed in the last
-    # seconds (minutes, while its block is unwritten) and scans past each of them, so creating the 2,364
-    # records took 0.3-0.7 CPU s more than it does on a disk with no deletions behind it
+    # the one before was deleted paid for the deletion too. An ext4 without a journal (this machine's root) does not
+    # give out an inode freed in the last 5 seconds, or 5 minutes while its inode table block is dirty (as creating
+    # a file beside it makes it), and checks each candidate in turn (ext4 find_inode_bit → recently_deleted, 5 % of
+    # a build's perf samples), so creating the 2,364 records took 0.3-0.7 CPU s more than it does on a disk with no
+    # deletions behind it: run the benchmark five minutes after anything deleted thousands of files there
     for i in range(max(1, repeat)):
         ones.append(measure([tmp / "in"], tmp / f"out-1-{i}", jobs=1))
         if many:
