@@ -582,3 +582,17 @@ def test_snippets_mark_subwords_and_traditional_queries(seeds_corpus):
     in the snippet too: the snippet marks the query's words and sub-words in simplified script."""
     hit = fangan.search("知曉", seeds_corpus)[0]
     assert "[知晓]" in hit.snippet and S.SEP not in hit.snippet
+
+
+def test_sql_written_for_the_old_snippet_signature_still_runs(seeds_corpus):
+    """fangan_snippet(q, text) is the snippet function; SQL written for index versions up to 4 passed FTS5's snippet
+    in between (fangan_snippet(q, fts_snippet, text)): it still runs, and gives the same snippet."""
+    from fangan.corpus.query import register_functions
+
+    con = sqlite3.connect(S.db_path(seeds_corpus))
+    register_functions(con)
+    new, old, old_marks = con.execute(
+        "SELECT fangan_snippet('医改', text), fangan_snippet('医改', NULL, text), "
+        "fangan_snippet('医改', NULL, text, '<', '>') FROM documents WHERE text LIKE '%医改%'").fetchone()
+    con.close()
+    assert new == old and "[医改]" in new and old_marks == new.replace("[", "<").replace("]", ">")
