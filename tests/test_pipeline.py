@@ -131,7 +131,8 @@ def _index_rows(out: Path) -> list[tuple]:
     try:
         con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
         return con.execute("SELECT d.doc_id, d.parties, d.deadline_months FROM documents d ORDER BY d.doc_id").fetchall() + \
-            sorted(con.execute("SELECT d.doc_id, v.term, v.col, v.offset FROM temp.vocab v JOIN documents d ON d.rowid = v.doc"))
+            sorted(con.execute("SELECT coalesce(d.doc_id, 'gone:' || v.doc), v.term, v.col, v.offset FROM temp.vocab v "
+                   "LEFT JOIN documents d ON d.rowid = v.doc"))
     finally:
         con.close()
 

@@ -195,8 +195,8 @@ def _vocabulary(root: Path) -> list[tuple]:
     con = sqlite3.connect(S.db_path(root))
     try:
         con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
-        return sorted(con.execute("SELECT d.doc_id, v.term, v.col, v.offset FROM temp.vocab v "
-                                  "JOIN documents d ON d.rowid = v.doc"))
+        return sorted(con.execute("SELECT coalesce(d.doc_id, 'gone:' || v.doc), v.term, v.col, v.offset FROM temp.vocab v "
+                                  "LEFT JOIN documents d ON d.rowid = v.doc"))
     finally:
         con.close()
 
