@@ -575,6 +575,7 @@ def test_snippet_window_takes_the_passage_with_the_most_query_words():
     # a word longer than the window is shown from its start
     long_word = "甲" * (SNIPPET_CHARS + 5)
     assert snippet_window("前言" + long_word, [long_word]) == (2, 2 + SNIPPET_CHARS)
+    assert snippet_window(text, ["", "医改"]) == snippet_window(text, ["医改"])  # an empty word marks nothing
 
 
 def test_snippets_mark_subwords_and_traditional_queries(seeds_corpus):

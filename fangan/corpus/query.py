@@ -197,6 +197,8 @@ def snippet_window(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) 
     starts SNIPPET_LEAD characters before its first word, or at the start of that word's line if nearer."""
     hits = []  # (start, end, word)
     for i, w in enumerate(words):
+        if not w:
+            continue  # ("" is found everywhere)
         p, n = text.find(w), 0
         while p >= 0 and n < MAX_SNIPPET_HITS:
             hits.append((p, p + len(w), i))
