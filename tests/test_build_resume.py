@@ -19,6 +19,7 @@ import pytest
 from fangan.corpus import search, tables
 from fangan.corpus.store import CorpusStore
 from fangan.pipeline import Options, build
+from index_words import index_vocabulary, vocabulary_indexed_at_once
 
 N_DOCS = 30
 CHROME = "本站文章编号：{n} 浏览次数：{m} 打印本页 关闭窗口"
@@ -88,19 +89,6 @@ def _hits(out: Path) -> list:
     return [[(h.doc_id, h.snippet) for h in search.search(q, out)] for q in ("健康", "知晓率", "宣传 氛围", "本站文章编号")]
 
 
-def _vocabulary(out: Path) -> list[tuple]:
-    """Every word of the full-text index and where: (doc id, word, column, position). The index is contentless, and
-    a document's words leave it only when FTS5 is given them again (`search._delete_doc`): a build that replaced
-    documents, or was killed and resumed, must hold exactly these."""
-    con = sqlite3.connect(out / search.DB_NAME)
-    try:
-        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
-        return sorted(con.execute("SELECT coalesce(d.doc_id, 'gone:' || v.doc), v.term, v.col, v.offset FROM temp.vocab v "
-                                  "LEFT JOIN documents d ON d.rowid = v.doc"))
-    finally:
-        con.close()
-
-
 def _lookup_names(con: sqlite3.Connection) -> set[str]:
     return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 
@@ -118,19 +106,15 @@ def assert_same_corpus(out: Path, reference: Path) -> None:
     assert _jsonl(out) == _jsonl(reference)
     assert _tables(out) == _tables(reference)
     assert _hits(out) == _hits(reference)
-    assert _vocabulary(out) == _vocabulary(reference)
+    assert index_vocabulary(out) == index_vocabulary(reference)
     assert _lookups(out) == set(search.LOOKUPS)  # a killed build's deferred lookups are made by the next
 
 
 def test_the_reference_index_holds_the_words_of_its_records_indexed_at_once(reference, tmp_path):
     """The reference build replaced documents it had indexed (those rebuilt for the chrome learned later); its index
     holds what indexing its final records at once gives, word for word."""
-    fresh = tmp_path / "fresh"
-    (fresh / "documents").mkdir(parents=True)
-    for p in (reference / "documents").glob("*.json"):
-        (fresh / "documents" / p.name).write_bytes(p.read_bytes())
-    search.build_index(fresh)
-    assert _vocabulary(reference) == _vocabulary(fresh) and _vocabulary(fresh)
+    at_once = vocabulary_indexed_at_once(reference, tmp_path / "fresh")
+    assert index_vocabulary(reference) == at_once and at_once
 
 
 def test_learned_chrome_goes_and_the_issuers_signature_stays(reference):

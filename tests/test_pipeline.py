@@ -123,18 +123,17 @@ def test_worker_processes_give_the_same_corpus(samples_corpus, tmp_path):
 
 
 def _index_rows(out: Path) -> list[tuple]:
-    """The documents' JSON columns and every word of the full-text index, where (doc id, word, column, position):
-    from FTS5's vocabulary table, as the index is contentless."""
+    """The documents' JSON columns and every word of the full-text index, where (`index_vocabulary`)."""
     import sqlite3
+
+    from index_words import index_vocabulary
 
     con = sqlite3.connect(out / "corpus.sqlite")
     try:
-        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
-        return con.execute("SELECT d.doc_id, d.parties, d.deadline_months FROM documents d ORDER BY d.doc_id").fetchall() + \
-            sorted(con.execute("SELECT coalesce(d.doc_id, 'gone:' || v.doc), v.term, v.col, v.offset FROM temp.vocab v "
-                   "LEFT JOIN documents d ON d.rowid = v.doc"))
+        facets = con.execute("SELECT doc_id, parties, deadline_months FROM documents ORDER BY doc_id").fetchall()
     finally:
         con.close()
+    return facets + index_vocabulary(out)
 
 
 def test_with_one_worker_the_writer_cuts_the_index_text_as_the_builders_would(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from fangan.corpus import search as S
 from fangan.corpus.store import CorpusStore
 from fangan.model import Document
 from fangan.pipeline import build
+from index_words import index_vocabulary, vocabulary_indexed_at_once
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 A, B, C = "a100000000000001", "b200000000000002", "a1000000000000ff"
@@ -189,18 +190,6 @@ def test_columns_of_the_seed_plans_are_those_of_the_whole_text(seeds_dir):
     assert any(len(line) > 1 and line in S._line_memos[tok.name] for line in texts[0].split("\n"))
 
 
-def _vocabulary(root: Path) -> list[tuple]:
-    """Every word the full-text index holds, where: (doc id, word, column, position), from FTS5's own vocabulary
-    table (a contentless index has no columns to read back)."""
-    con = sqlite3.connect(S.db_path(root))
-    try:
-        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, documents_fts, instance)")
-        return sorted(con.execute("SELECT coalesce(d.doc_id, 'gone:' || v.doc), v.term, v.col, v.offset FROM temp.vocab v "
-                                  "LEFT JOIN documents d ON d.rowid = v.doc"))
-    finally:
-        con.close()
-
-
 def test_an_index_that_kept_a_copy_of_the_text_is_made_again_contentless(records_corpus, tmp_path):
     """Up to index version 4 the FTS5 table stored its columns (the text a second time, with U+200B between the
     words in version 1); an index of an earlier version is made again whole, contentless, and holds the same words
@@ -219,12 +208,8 @@ def test_an_index_that_kept_a_copy_of_the_text_is_made_again_contentless(records
     con.close()
     assert "content=''" in sql and "tokenize='ascii'" in sql and S.INDEX_VERSION == "5"
     assert "documents_fts_content" not in tables  # no second copy of the text
-    fresh = tmp_path / "fresh"
-    CorpusStore(fresh).documents_dir.mkdir(parents=True)
-    for p in CorpusStore(records_corpus).documents_dir.glob("*.json"):
-        (CorpusStore(fresh).documents_dir / p.name).write_bytes(p.read_bytes())
-    S.build_index(fresh)
-    assert _vocabulary(records_corpus) == _vocabulary(fresh) and _vocabulary(fresh)
+    at_once = vocabulary_indexed_at_once(records_corpus, tmp_path / "fresh")
+    assert index_vocabulary(records_corpus) == at_once and at_once
     assert all(S.SEP not in h.snippet and "[知晓率]" in h.snippet for h in fangan.search("知晓率", records_corpus))
 
 
@@ -332,13 +317,8 @@ def test_replaced_and_removed_documents_leave_no_word_behind(records_corpus, tmp
     store.document_path(B).unlink()
     upd = S.build_index(records_corpus)
     assert (upd.indexed, upd.removed, upd.documents) == (1, 1, 2)
-    fresh = tmp_path / "fresh"
-    CorpusStore(fresh).documents_dir.mkdir(parents=True)
-    for p in store.documents_dir.glob("*.json"):
-        (CorpusStore(fresh).documents_dir / p.name).write_bytes(p.read_bytes())
-    S.build_index(fresh)
-    assert _vocabulary(records_corpus) == _vocabulary(fresh)
-    assert {d for d, *_ in _vocabulary(records_corpus)} == {A, C}
+    assert index_vocabulary(records_corpus) == vocabulary_indexed_at_once(records_corpus, tmp_path / "fresh")
+    assert {d for d, *_ in index_vocabulary(records_corpus)} == {A, C}
     assert _ids(fangan.search("分级诊疗", records_corpus)) == [C] and _ids(fangan.search("zürich", records_corpus)) == [C]
 
 
