@@ -17,7 +17,7 @@ class Segmenter:
     def __init__(self):
         import jieba
 
-        self.version = getattr(jieba, "__version__", "unknown")  # its dictionary comes with it
+        self.version = _package_version("jieba")  # its dictionary comes with it
 
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.dt
