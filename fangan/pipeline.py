@@ -27,7 +27,7 @@ from fangan.parsers import ParsedDocument, ParseError, noise_reason, parse
 from fangan.structure import StructureResult, build_structure
 
 from .corpus.lock import holds_output_lock
-from .corpus.store import CorpusStore, record_bytes, record_digest
+from .corpus.store import CorpusStore, document_bytes, record_digest
 from .executors import batch_gc, chunked
 from .timelimit import TimeLimitExceeded, arm, disarm, limits_enforced
 
@@ -435,15 +435,14 @@ def _serialize(doc: Document, view, index_cut: bool = True) -> BuiltDocument:
     from .corpus.search import index_entry
     from .corpus.tables import table_rows
 
-    record = doc.model_dump(mode="json")  # the dict json.loads(model_dump_json()) gives (checked on 2,881 records), 5× faster
-    record_json = record_bytes(record)  # (documents/<id>.json and the corpus.jsonl line: the same bytes)
+    record_json = document_bytes(doc)  # (documents/<id>.json and the corpus.jsonl line: the same bytes)
     tok = get_segmenter("auto")
     # the index cuts the text with the same segmenter as extraction did: reuse that cut when it is one
     # (only a pipeline run on a Doc cut it; the default one reads the text)
     words = segmented(doc.text)
     if words is not None and not _same_segmenter(tok):
         words = None
-    entry = index_entry(record, table_rows(record, doc), tok, words, cut=index_cut or words is not None)
+    entry = index_entry(table_rows(doc), tok, words, cut=index_cut or words is not None)
     return BuiltDocument(doc.id, record_json, entry, view.decision() if view is not None else None,
                          record_digest(record_json))
 

@@ -48,10 +48,10 @@ def test_script_is_read_from_chinese_characters_only():
 
 
 def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir):
-    """_serialize takes the record dict from the model (model_dump) and writes it with orjson instead of
-    asking pydantic for the JSON: the dict must be the one pydantic's JSON reads back, and the bytes the
-    ones pydantic writes (numbers in exponent form aside), or the tables, the JSONL line and
-    documents/<id>.json would drift apart."""
+    """A record is written from the model (`document_bytes`) and, when records are read back, from the dict
+    (`record_bytes`): the dict must be the one pydantic's JSON reads back, and both ways must give the bytes
+    pydantic writes (numbers in exponent form aside), or the tables, the JSONL line and documents/<id>.json
+    would drift apart."""
     import json
 
     from fangan.corpus.store import document_bytes, pretty_document, record_bytes
@@ -71,6 +71,29 @@ def test_the_record_dict_of_the_build_is_the_record_file_read_back(fixtures_dir)
         assert pretty_document(doc) == doc.model_dump_json(indent=2), path
         checked += 1
     assert checked >= 5
+
+
+def test_document_bytes_write_a_huge_target_and_a_lone_surrogate_as_the_dict_does():
+    """pydantic's serializer writes a float of 1e16 or more as 1e+16 where the record's dict, written by orjson,
+    has 1e16: a document holding one is written the dict's way, so its bytes do not depend on which way made
+    them. A string JSON cannot hold fails as it did."""
+    import pytest
+
+    from fangan.corpus.store import document_bytes, record_bytes
+    from fangan.model import Document, Goal, Source, Target
+
+    def doc_with(value: float, text: str = "正文") -> Document:
+        target = Target(indicator="投资", comparator=">=", value=value, unit="元", raw="投资")
+        return Document(id="0" * 16, source=Source(path="a.txt", format="txt", sha256="0" * 64), text=text,
+                        goals=[Goal(text="投资", targets=[target])])
+
+    for value in (1e16, -3e22, 1.2345678901234568e17, 9999999999999998.0, 1e-7, 0.1 + 0.2, 2.5, float("inf")):
+        doc = doc_with(value)
+        assert document_bytes(doc) == record_bytes(doc.model_dump(mode="json")), value
+    assert b'"value":1e16,' in document_bytes(doc_with(1e16))
+    assert doc_with(1e16).__pydantic_serializer__.to_json(doc_with(1e16)) != document_bytes(doc_with(1e16))  # (why)
+    with pytest.raises(TypeError):  # orjson's error, as before
+        document_bytes(doc_with(2.5, text="坏\ud800字"))
 
 
 def test_record_bytes_escape_like_pydantic_and_write_exponents_one_way():

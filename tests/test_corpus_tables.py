@@ -244,7 +244,7 @@ def test_table_rows_put_each_value_in_its_column():
     record = doc.model_dump(mode="json")
     rows = table_rows(record, doc)
     assert all(len(r) == len(SCHEMAS[t]) for t in TABLES for r in rows[t]) and all(rows[t] for t in TABLES)
-    assert rows == table_rows(record)  # from the record alone, validated again
+    assert rows == table_rows(record) == table_rows(doc)  # from the record alone, validated again; from the model
     named = rows_for(record, doc)
     d = named["documents"][0]
     assert (d["doc_id"], d["issuer"], d["doc_number"], d["year"], d["format"]) == (

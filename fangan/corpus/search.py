@@ -247,21 +247,23 @@ class IndexEntry:
 
 
 _PARTY_NAME = SCHEMAS["parties"].get_field_index("name")
-_DOC_TITLE, _DOC_TEXT = SCHEMAS["documents"].get_field_index("title"), SCHEMAS["documents"].get_field_index("text")
+_DOC_ID, _DOC_TITLE, _DOC_TEXT = (SCHEMAS["documents"].get_field_index(name) for name in ("doc_id", "title", "text"))
 _DEADLINE_PARTY = SCHEMAS["deadlines"].get_field_index("party")
 _DEADLINE_MONTH = SCHEMAS["deadlines"].get_field_index("due_month")
 
 
-def index_entry(record: dict, rows: dict[str, list[tuple]], tok: Tokenizer,
-                body_words: Optional[list[str]] = None, cut: bool = True) -> IndexEntry:
-    """`rows`: the record's `tables.table_rows`. `cut` False: the full-text columns are left to the
-    `IndexWriter` (`fts` None; it cuts the title and text the rows hold)."""
+def index_entry(rows: dict[str, list[tuple]], tok: Tokenizer, body_words: Optional[list[str]] = None,
+                cut: bool = True) -> IndexEntry:
+    """What the index needs of one document, from its `tables.table_rows` (its documents row holds its id, title
+    and text). `cut` False: the full-text columns are left to the `IndexWriter` (`fts` None; it cuts the title
+    and text the rows hold)."""
+    row = rows["documents"][0]
     deadlines = rows["deadlines"]
     parties = list(dict.fromkeys([p[_PARTY_NAME] for p in rows["parties"]] +
                                  [d[_DEADLINE_PARTY] for d in deadlines if d[_DEADLINE_PARTY]]))
     months = sorted({d[_DEADLINE_MONTH] for d in deadlines if d[_DEADLINE_MONTH]})
-    fts = index_columns(record.get("title") or "", record.get("text") or "", tok, body_words) if cut else None
-    return IndexEntry(record["id"], rows, json_text(parties), json.dumps(months), fts)
+    fts = index_columns(row[_DOC_TITLE] or "", row[_DOC_TEXT] or "", tok, body_words) if cut else None
+    return IndexEntry(row[_DOC_ID], rows, json_text(parties), json.dumps(months), fts)
 
 
 def _insert_sql(table: str, extra: Sequence[str] = ()) -> str:
@@ -453,8 +455,7 @@ def build_index(root: str | Path, tokenizer: str = "auto", full: bool = False,
             for doc_id in todo[i:i + 64]:
                 data = store.document_path(doc_id).read_bytes()
                 stamps[doc_id] = stamp_of(current[doc_id], data)
-                record = json.loads(data)
-                entries.append(index_entry(record, table_rows(record), tok))
+                entries.append(index_entry(table_rows(json.loads(data)), tok))
             with con:
                 _insert_entries(con, entries, stamps, tok)
         n = con.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
 
 import orjson
+from pydantic_core import PydanticSerializationError
 
 from fangan.model import Document, ErrorRecord
 
@@ -111,8 +112,21 @@ def record_bytes(record: dict) -> bytes:
     return orjson.dumps(record)
 
 
+# a float this large pydantic writes with a "+" in its exponent (1e+16) where orjson does not (1e16)
+_PLUS_EXPONENT_FROM = 1e16
+
+
 def document_bytes(doc: Document) -> bytes:
-    """documents/<id>.json of `doc`."""
+    """documents/<id>.json of `doc`: `record_bytes(doc.model_dump(mode="json"))`, made by pydantic's own serializer
+    in one step, without the record's dict in between (the 20 MB benchmark: 0.2 CPU s less). The two write every
+    record the same (tests/test_build_speed_shape.py) but for a float of 1e16 or more, which only a target's value
+    can be (pydantic writes 1e+16, orjson 1e16), and a string JSON cannot hold (a lone surrogate: each raises its
+    own error): such a document takes the dict's way, so every record keeps its bytes."""
+    if not any(abs(t.value) >= _PLUS_EXPONENT_FROM for g in doc.goals for t in g.targets):
+        try:
+            return doc.__pydantic_serializer__.to_json(doc)
+        except PydanticSerializationError:
+            pass
     return record_bytes(doc.model_dump(mode="json"))
 
 

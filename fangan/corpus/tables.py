@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fangan.model import SCHEMA_VERSION, Document, iter_sections
+from fangan.model import SCHEMA_VERSION, DateValue, Document, iter_sections
 
 from .store import CorpusStore, atomic_write_bytes, stamp_matches, stamp_of, stat_fingerprint
 
@@ -108,12 +108,12 @@ class Corpus:
         return getattr(self, name)
 
 
-def _date_values(d) -> tuple:
+def _date_values(d: Optional[DateValue]) -> tuple:
     """A date's six columns (`_date_fields`): year, month, day, part, iso, raw."""
-    if not d:
+    if d is None:
         return (None, None, None, None, None, None)
-    y, m, day = d.get("year"), d.get("month"), d.get("day")
-    return (y, m, day, d.get("part"), f"{y:04d}-{m:02d}-{day:02d}" if (y and m and day) else None, d.get("raw"))
+    y, m, day = d.year, d.month, d.day
+    return (y, m, day, d.part, f"{y:04d}-{m:02d}-{day:02d}" if (y and m and day) else None, d.raw)
 
 
 def _section_rows(did: str, sections, paths: dict[str, str]) -> list[tuple]:
@@ -127,49 +127,45 @@ def _section_rows(did: str, sections, paths: dict[str, str]) -> list[tuple]:
     return rows
 
 
-def table_rows(doc: dict, model: Optional[Document] = None) -> dict[str, list[tuple]]:
-    """Every table's rows for one record (a dict as stored in documents/*.json), as tuples in the order
-    of `SCHEMAS` — what the Parquet parts and the index are written from. `model` is the same record as
-    a Document when the caller has it, which saves validating it again."""
-    did = doc["id"]
-    d = model if model is not None else Document.model_validate(doc)
+def table_rows(doc: dict | Document, model: Optional[Document] = None) -> dict[str, list[tuple]]:
+    """Every table's rows for one document, as tuples in the order of `SCHEMAS` — what the Parquet parts and the
+    index are written from. `doc`: the Document, or its record (a dict as stored in documents/*.json), which is
+    validated into one first unless `model` (the same record as a Document) is given. The rows are read from the
+    model: a build makes them from the Document it built, without a dict of the record (`store.document_bytes`)."""
+    d = model if model is not None else doc if isinstance(doc, Document) else Document.model_validate(doc)
+    did = d.id
     paths: dict[str, str] = {}
     sections = _section_rows(did, d.sections, paths)
 
     def ref(sid) -> tuple:
         return sid, paths.get(sid or "")
 
-    src, text = doc["source"], doc["text"]
+    src, text, warnings = d.source, d.text, d.warnings
     documents = [(
-        did, doc["schema_version"], doc["title"], doc.get("issuer"), doc.get("addressee"), doc.get("doc_number"),
-        doc.get("year"), doc.get("year_source"), doc["script"], src["path"], src.get("url"), src["format"],
-        src.get("site"), src["sha256"], src.get("encoding"), src.get("captured_at"), src.get("size"),
-        *_date_values(doc.get("date")),
-        len(text), len(sections), len(doc["goals"]), len(doc["phases"]), len(doc["deadlines"]),
-        len(doc["responsible_parties"]), len(doc["warnings"]),
-        json_text([w["code"] for w in doc["warnings"]]), text,
+        did, d.schema_version, d.title, d.issuer, d.addressee, d.doc_number, d.year, d.year_source, d.script,
+        src.path, src.url, src.format, src.site, src.sha256, src.encoding, src.captured_at, src.size,
+        *_date_values(d.date),
+        len(text), len(sections), len(d.goals), len(d.phases), len(d.deadlines), len(d.responsible_parties),
+        len(warnings), json_text([w.code for w in warnings]), text,
     )]
     goals, targets = [], []
-    for gi, g in enumerate(doc["goals"]):
-        gref = ref(g.get("section_id"))
-        goals.append((did, gi, *gref, g["text"], len(g["targets"])))
-        for ti, t in enumerate(g["targets"]):
-            targets.append((did, gi, ti, *gref, t["indicator"], t.get("comparator"), t.get("value"), t.get("unit"),
-                            t.get("raw")))
-    phases = [(did, p["order"], p["name"], *ref(p.get("section_id")), *_date_values(p.get("start")),
-               *_date_values(p.get("end")), p.get("raw")) for p in doc["phases"]]
-    deadlines = [(did, i, x.get("action"), x.get("party"), x.get("recurring"), *ref(x.get("section_id")),
-                  *_date_values(x.get("due")), x.get("raw")) for i, x in enumerate(doc["deadlines"])]
-    parties = [(did, i, x["name"], x.get("role"), *ref(x.get("section_id")), x.get("raw"))
-               for i, x in enumerate(doc["responsible_parties"])]
-    repairs = [(did, r["step"], r["count"], r.get("detail"),
-                json_text([[c["before"], c["after"]] for c in r["changes"][:10]]))
-               for r in doc["repairs"]]
+    for gi, g in enumerate(d.goals):
+        gref = ref(g.section_id)
+        goals.append((did, gi, *gref, g.text, len(g.targets)))
+        for ti, t in enumerate(g.targets):
+            targets.append((did, gi, ti, *gref, t.indicator, t.comparator, t.value, t.unit, t.raw))
+    phases = [(did, p.order, p.name, *ref(p.section_id), *_date_values(p.start), *_date_values(p.end), p.raw)
+              for p in d.phases]
+    deadlines = [(did, i, x.action, x.party, x.recurring, *ref(x.section_id), *_date_values(x.due), x.raw)
+                 for i, x in enumerate(d.deadlines)]
+    parties = [(did, i, x.name, x.role, *ref(x.section_id), x.raw) for i, x in enumerate(d.responsible_parties)]
+    repairs = [(did, r.step, r.count, r.detail, json_text([[c.before, c.after] for c in r.changes[:10]]))
+               for r in d.repairs]
     return {"documents": documents, "sections": sections, "goals": goals, "targets": targets, "phases": phases,
             "deadlines": deadlines, "parties": parties, "repairs": repairs}
 
 
-def rows_for(doc: dict, model: Optional[Document] = None) -> dict[str, list[dict]]:
+def rows_for(doc: dict | Document, model: Optional[Document] = None) -> dict[str, list[dict]]:
     """`table_rows` as dicts keyed by column name."""
     return {t: [dict(zip(SCHEMAS[t].names, r)) for r in rows] for t, rows in table_rows(doc, model).items()}
 
