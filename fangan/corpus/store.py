@@ -118,7 +118,7 @@ _PLUS_EXPONENT_FROM = 1e16
 
 def document_bytes(doc: Document) -> bytes:
     """documents/<id>.json of `doc`: `record_bytes(doc.model_dump(mode="json"))`, made by pydantic's own serializer
-    in one step, without the record's dict in between (the 20 MB benchmark: 0.2 CPU s less). The two write every
+    in one step, without the record's dict in between (the 20 MB benchmark: 0.06–0.1 CPU s less). The two write every
     record the same (tests/test_build_speed_shape.py) but for a float of 1e16 or more, which only a target's value
     can be (pydantic writes 1e+16, orjson 1e16), and a string JSON cannot hold (a lone surrogate: each raises its
     own error): such a document takes the dict's way, so every record keeps its bytes."""
