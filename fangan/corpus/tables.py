@@ -127,12 +127,12 @@ def _section_rows(did: str, sections, paths: dict[str, str]) -> list[tuple]:
     return rows
 
 
-def table_rows(doc: dict | Document, model: Optional[Document] = None) -> dict[str, list[tuple]]:
+def table_rows(doc: dict | Document) -> dict[str, list[tuple]]:
     """Every table's rows for one document, as tuples in the order of `SCHEMAS` — what the Parquet parts and the
     index are written from. `doc`: the Document, or its record (a dict as stored in documents/*.json), which is
-    validated into one first unless `model` (the same record as a Document) is given. The rows are read from the
-    model: a build makes them from the Document it built, without a dict of the record (`store.document_bytes`)."""
-    d = model if model is not None else doc if isinstance(doc, Document) else Document.model_validate(doc)
+    validated into one first. The rows are read from the model: a build makes them from the Document it built,
+    without a dict of the record (`store.document_bytes`)."""
+    d = doc if isinstance(doc, Document) else Document.model_validate(doc)
     did = d.id
     paths: dict[str, str] = {}
     sections = _section_rows(did, d.sections, paths)
@@ -165,9 +165,9 @@ def table_rows(doc: dict | Document, model: Optional[Document] = None) -> dict[s
             "deadlines": deadlines, "parties": parties, "repairs": repairs}
 
 
-def rows_for(doc: dict | Document, model: Optional[Document] = None) -> dict[str, list[dict]]:
+def rows_for(doc: dict | Document) -> dict[str, list[dict]]:
     """`table_rows` as dicts keyed by column name."""
-    return {t: [dict(zip(SCHEMAS[t].names, r)) for r in rows] for t, rows in table_rows(doc, model).items()}
+    return {t: [dict(zip(SCHEMAS[t].names, r)) for r in rows] for t, rows in table_rows(doc).items()}
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
