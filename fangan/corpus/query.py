@@ -236,7 +236,7 @@ def make_snippet(words: Sequence[str], text: Optional[str], marks: Sequence[str]
     document matched by its title alone). The index keeps no copy of the text (a contentless FTS5 table): the
     snippet is made from documents.text, for the hits shown only."""
     text = text or ""
-    start, end = snippet_window(text, words) if words else (0, min(len(text), SNIPPET_CHARS))
+    start, end = snippet_window(text, words)  # (no query word: the text's start)
     snip = ("…" if start else "") + highlight(text[start:end], words, marks) + ("…" if end < len(text) else "")
     return " ".join(snip.split())
 
