@@ -277,8 +277,9 @@ def real_pages(tmp: Path, repeat: int = 3) -> None:
         one = r if i == 0 else measure([bulk], tmp / f"out-bulk-1-{i}", jobs=1)
         pairs.append((one, measure([bulk], tmp / f"out-bulk-n-{i}", jobs=0)))
     ratios = [a["wall"] / b["wall"] for a, b in pairs]
+    pooled = sum(a["wall"] for a, _ in pairs) / sum(b["wall"] for _, b in pairs)
     print(f"  --jobs 0 ({pairs[0][1]['jobs']} building processes): {sorted(ratios)[len(ratios) // 2]:.2f}× --jobs 1 by wall time "
-          f"(median; each pair, in the order run: {' '.join(f'{x:.2f}' for x in ratios)})")
+          f"(median; each pair, in the order run: {' '.join(f'{x:.2f}' for x in ratios)}; walls summed: {pooled:.2f}×)")
 
 
 def _median(runs: list[dict], key: str) -> dict:
@@ -314,15 +315,32 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
                      f"{_spread(alls, 'wall')})", alln, mb)
         one_wall, cpu1, cpun = _median(ones, "wall")["wall"], one["cpu_all"], alln["cpu_all"]
         pairs = " ".join(f"{a['wall'] / b['wall']:.2f}" for a, b in zip(ones, alls))
+        pooled = sum(r["wall"] for r in ones) / sum(r["wall"] for r in alls)
         print(f"  speed-up over --jobs 1: {one_wall / alln['wall']:.2f}× wall (medians; each pair, run one after the "
-              f"other: {pairs}); "
+              f"other: {pairs}; all {len(ones)} pairs' walls summed: {pooled:.2f}×); "
               f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
               f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} building processes)")
+        _note_if_unsteady(ones)
         last = max(0, repeat - 1)
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
     floors(files, mb, one["cpu_all"], repeat)
+
+
+UNSTEADY = 1.15  # the --jobs 1 builds' slowest over fastest CPU time past which the machine's speed is said to have moved
+
+
+def _note_if_unsteady(ones: list[dict]) -> None:
+    """The --jobs 1 builds do the same work, so the spread of their CPU times is the machine's own: a host that
+    gives a virtual core a share of a physical one that changes by the second (seen here: the same Python loop took
+    0.18 s or 0.33 s, each core on its own, from one second to the next; the same build 10 to 20 CPU s) moves each
+    pair's speed-up by as much, whatever the build does. Said so, with what narrows it."""
+    cpus = [r["cpu_all"] for r in ones]
+    if len(cpus) > 1 and max(cpus) > UNSTEADY * min(cpus):
+        print(f"  note: the --jobs 1 builds did the same work in {min(cpus):.1f} to {max(cpus):.1f} CPU s "
+              f"({max(cpus) / min(cpus):.2f}×): this machine's speed changed from one build to the next, so each pair's "
+              f"speed-up carries that change; the medians and the summed walls narrow it as pairs are added (--repeat)")
 
 
 # A run deletes thousands of files at its end (its corpus and builds). On this machine's ext4, which has no journal, a
