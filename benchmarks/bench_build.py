@@ -9,7 +9,8 @@ Prints:
     the median run is reported, with the spread of all;
     startup (imports, the character model, first-use pattern compiles: about a second, paid once per
     process) is measured by building one small plan first and printed apart;
-  * the floors: bare OpenCC t2s and rjieba cut over the same text (median of `--repeat` runs);
+  * the floors: bare OpenCC t2s and rjieba cut over the same text, measured right after each `--jobs 1` build
+    (medians, and each build beside the floors measured after it);
   * unstructured's `partition_text` per document, where it is installed;
   * the cost of adding one document to corpora of `--add-corpus` documents (seconds, bytes written),
     against building that document alone, the bytes a build that changes nothing writes, and how much the
@@ -120,13 +121,7 @@ def report_build(label: str, r: dict, mb: float) -> None:
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 
-def floors(files: list[Path], mb: float, one_core: Optional[float] = None, repeat: int = 3) -> None:
-    """The bare libraries over the same text, each run `repeat` times (the median is reported, as for the
-    builds: one run moved the sum between 0.94 and 0.98 CPU s); `one_core`: the CPU seconds of the median
-    one-process build, put beside their sum (the issue's bar: within 8×)."""
-    from fangan.lexicon.script import converter
-    from fangan.lexicon.segment import get_segmenter
-
+def floor_texts(files: list[Path]) -> list[str]:
     texts = []
     for f in files:
         data = f.read_bytes()
@@ -134,22 +129,47 @@ def floors(files: list[Path], mb: float, one_core: Optional[float] = None, repea
             texts.append(data.decode("utf-8"))
         except UnicodeDecodeError:
             texts.append(data.decode("gb18030", "replace"))
-    t2s, seg = converter("t2s"), get_segmenter("auto")
+    return texts
+
+
+def floor_run(texts: list[str]) -> dict[str, float]:
+    """CPU seconds of one pass of each bare library over the texts."""
+    from fangan.lexicon.script import converter
+    from fangan.lexicon.segment import get_segmenter
+
+    out = {}
+    for key, fn in (("t2s", converter("t2s").convert), ("cut", get_segmenter("auto").cut)):
+        c0 = time.process_time()
+        for t in texts:
+            fn(t)
+        out[key] = time.process_time() - c0
+    return out
+
+
+def floors(texts: list[str], mb: float, ones: Optional[list[dict]] = None, repeat: int = 3,
+           runs: Optional[list[dict[str, float]]] = None) -> None:
+    """The bare libraries over the same text, each run `repeat` times (the median is reported, as for the
+    builds: one run moved the sum between 0.94 and 0.98 CPU s), or `runs`, measured each right after one of the
+    one-process builds `ones`, which are put beside their sum (the issue's bar: within 8×): the medians', and each
+    build's beside the floors measured right after it, so that a change in the machine's speed falls on both."""
+    from fangan.lexicon.segment import get_segmenter
+
+    runs = runs or [floor_run(texts) for _ in range(max(1, repeat))]
     print("\nfloors over the same text:")
     floor = 0.0
-    for name, fn in (("bare OpenCC t2s", t2s.convert), (f"bare {seg.name} cut", seg.cut)):
-        runs = []
-        for _ in range(max(1, repeat)):
-            c0 = time.process_time()
-            for t in texts:
-                fn(t)
-            runs.append({"cpu": time.process_time() - c0})
-        secs = _median(runs, "cpu")["cpu"]
+    for name, key in (("bare OpenCC t2s", "t2s"), (f"bare {get_segmenter('auto').name} cut", "cut")):
+        secs = sorted(r[key] for r in runs)[len(runs) // 2]
         floor += secs
         print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s; median of {len(runs)}: "
-              f"{_spread(runs, 'cpu', 2)})")
-    if one_core and floor > 0:
-        print(f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f})")
+              f"{' '.join(f'{r[key]:.2f}' for r in runs)})")
+    if ones and floor > 0:
+        one_core = _median(ones, "cpu_all")["cpu_all"]
+        line = f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f}; medians)"
+        if len(ones) == len(runs) > 1:
+            each = [o["cpu_all"] / (r["t2s"] + r["cut"]) for o, r in zip(ones, runs)]
+            line += (f"; each build beside the floors measured right after it: {' '.join(f'{x:.2f}' for x in each)}× "
+                     f"(median {sorted(each)[len(each) // 2]:.2f}×)")
+        print(line)
     try:
         from unstructured.partition.text import partition_text
     except ImportError:
@@ -301,8 +321,10 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
     # a file beside it makes it), and checks each candidate in turn (ext4 find_inode_bit → recently_deleted, 5 % of
     # a build's perf samples), so creating the 2,364 records took 0.3-0.7 CPU s more than it does on a disk with no
     # deletions behind it: run the benchmark five minutes after anything deleted thousands of files there
+    texts, floor_runs = floor_texts(files), []
     for i in range(max(1, repeat)):
         ones.append(measure([tmp / "in"], tmp / f"out-1-{i}", jobs=1))
+        floor_runs.append(floor_run(texts))  # right after it: the machine's speed as that build had it
         if many:
             alls.append(measure([tmp / "in"], tmp / f"out-n-{i}", jobs=0))
     for r in ones + alls:
@@ -325,7 +347,7 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
-    floors(files, mb, one["cpu_all"], repeat)
+    floors(texts, mb, ones, runs=floor_runs)
 
 
 UNSTEADY = 1.15  # the --jobs 1 builds' slowest over fastest CPU time past which the machine's speed is said to have moved
