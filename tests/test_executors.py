@@ -447,7 +447,10 @@ def lambda_free_pids(items):  # module level: pickled for the workers
 
 def quick_pid(item):
     import os
+    import time
 
+    if os.getpid() != context():  # a worker a little slower than this process: when a map's items run out, some of its
+        time.sleep(0.002)  # chunks are not begun yet, so this process takes them back, whatever the machine's speed
     return item, os.getpid()
 
 
