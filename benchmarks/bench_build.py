@@ -5,7 +5,8 @@
 Prints:
   * MB/s and docs/s end to end and per stage, for `--jobs 1` and for every core, with CPU time
     (the machine may be shared: CPU seconds are the fair figure; wall seconds are printed too); each
-    is built `--repeat` times, the two alternating so a change in the machine's load falls on both, and
+    is built `--repeat` times (2 × `--repeat` + 1 when the `--jobs 1` builds' CPU times spread past UNSTEADY: the
+    machine's speed moved), the two alternating so a change in the machine's load falls on both, and
     the median run is reported, with the spread of all;
     startup (imports, the character model, first-use pattern compiles: about a second, paid once per
     process) is measured by building one small plan first and printed apart;
@@ -322,11 +323,16 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
     # a build's perf samples), so creating the 2,364 records took 0.3-0.7 CPU s more than it does on a disk with no
     # deletions behind it: run the benchmark five minutes after anything deleted thousands of files there
     texts, floor_runs = floor_texts(files), []
-    for i in range(max(1, repeat)):
+    runs, i = max(1, repeat), 0
+    while i < runs:
         ones.append(measure([tmp / "in"], tmp / f"out-1-{i}", jobs=1))
         floor_runs.append(floor_run(texts))  # right after it: the machine's speed as that build had it
         if many:
             alls.append(measure([tmp / "in"], tmp / f"out-n-{i}", jobs=0))
+        i += 1
+        if i == runs == repeat > 1 and _unsteady([r["cpu"] + r["cpu_children"] for r in ones]):
+            runs = 2 * repeat + 1  # the machine's speed moved: more pairs, so the medians are not one phase's
+            print(f"(the --jobs 1 builds' CPU times spread past {UNSTEADY}×: {runs} pairs instead of {repeat})", flush=True)
     for r in ones + alls:
         r["cpu_all"] = r["cpu"] + r["cpu_children"]
     one = _median(ones, "cpu_all")
@@ -343,7 +349,7 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
               f"{cpu1 / (cpun / cpu_count()):.2f}× on an idle machine, from CPU time "
               f"(CPU s per MB: {cpu1 / mb:.2f} with one process, {cpun / mb:.2f} with {cpu_count()} building processes)")
         _note_if_unsteady(ones)
-        last = max(0, repeat - 1)
+        last = len(ones) - 1
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
@@ -353,16 +359,21 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
 UNSTEADY = 1.15  # the --jobs 1 builds' slowest over fastest CPU time past which the machine's speed is said to have moved
 
 
+def _unsteady(cpus: list[float]) -> bool:
+    return len(cpus) > 1 and max(cpus) > UNSTEADY * min(cpus)
+
+
 def _note_if_unsteady(ones: list[dict]) -> None:
     """The --jobs 1 builds do the same work, so the spread of their CPU times is the machine's own: a host that
     gives a virtual core a share of a physical one that changes by the second (seen here: the same Python loop took
     0.18 s or 0.33 s, each core on its own, from one second to the next; the same build 10 to 20 CPU s) moves each
     pair's speed-up by as much, whatever the build does. Said so, with what narrows it."""
     cpus = [r["cpu_all"] for r in ones]
-    if len(cpus) > 1 and max(cpus) > UNSTEADY * min(cpus):
+    if _unsteady(cpus):
         print(f"  note: the --jobs 1 builds did the same work in {min(cpus):.1f} to {max(cpus):.1f} CPU s "
               f"({max(cpus) / min(cpus):.2f}×): this machine's speed changed from one build to the next, so each pair's "
-              f"speed-up carries that change; the medians and the summed walls narrow it as pairs are added (--repeat)")
+              f"speed-up carries that change; the medians and the summed walls narrow it as pairs are added (--repeat; an "
+              f"unsteady run of the default 3 takes 7)")
 
 
 # A run deletes thousands of files at its end (its corpus and builds). On this machine's ext4, which has no journal, a
