@@ -37,7 +37,6 @@ import tempfile
 import time
 from itertools import cycle
 from pathlib import Path
-from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -147,15 +146,14 @@ def floor_run(texts: list[str]) -> dict[str, float]:
     return out
 
 
-def floors(texts: list[str], mb: float, ones: Optional[list[dict]] = None, repeat: int = 3,
-           runs: Optional[list[dict[str, float]]] = None) -> None:
-    """The bare libraries over the same text, each run `repeat` times (the median is reported, as for the
-    builds: one run moved the sum between 0.94 and 0.98 CPU s), or `runs`, measured each right after one of the
-    one-process builds `ones`, which are put beside their sum (the issue's bar: within 8×): the medians', and each
-    build's beside the floors measured right after it, so that a change in the machine's speed falls on both."""
+def floors(texts: list[str], mb: float, ones: list[dict], runs: list[dict[str, float]]) -> None:
+    """The bare libraries' `runs` over the same text (`floor_run`), each measured right after one of the
+    one-process builds `ones` (the medians are reported, as for the builds), and the builds put beside their sum
+    (the issue's bar: within 8×): the medians', and each build's beside the floors measured right after it, so
+    that a change in the machine's speed falls on both (measured apart, after all the builds, the floors had put
+    one core at 4.4× in one run and 8.0× in the next on a machine whose cores changed speed by the second)."""
     from fangan.lexicon.segment import get_segmenter
 
-    runs = runs or [floor_run(texts) for _ in range(max(1, repeat))]
     print("\nfloors over the same text:")
     floor = 0.0
     for name, key in (("bare OpenCC t2s", "t2s"), (f"bare {get_segmenter('auto').name} cut", "cut")):
@@ -163,7 +161,7 @@ def floors(texts: list[str], mb: float, ones: Optional[list[dict]] = None, repea
         floor += secs
         print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s; median of {len(runs)}: "
               f"{' '.join(f'{r[key]:.2f}' for r in runs)})")
-    if ones and floor > 0:
+    if floor > 0:
         one_core = _median(ones, "cpu_all")["cpu_all"]
         line = f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f}; medians)"
         if len(ones) == len(runs) > 1:
