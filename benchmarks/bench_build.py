@@ -91,7 +91,9 @@ def measure(inputs: list[Path], out: Path, jobs: int) -> dict:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r["cpu_all"] = r["cpu"] + r["cpu_children"]  # the build's and its workers'
+    return r
 
 
 # ---------------------------------------------------------------- parent: the report
@@ -104,7 +106,7 @@ def _rate(mb: float, n: int, secs: float) -> str:
 
 def report_build(label: str, r: dict, mb: float) -> None:
     n = r["built"]
-    cpu = r["cpu"] + r["cpu_children"]
+    cpu = r["cpu_all"]
     print(f"\n{label}: {n} documents ({r['rebuilt']} rebuilt for learned chrome), {r['errors']} errors, "
           + ("1 process" if r["jobs"] == 1 else f"{r['jobs']} building processes: this one and {r['jobs'] - 1} worker(s)"))
     print(f"  {'end to end (CPU)':<20} {_rate(mb, n, cpu)}   ({cpu:.1f} CPU s; startup apart: "
@@ -157,10 +159,10 @@ def floors(texts: list[str], mb: float, ones: list[dict], runs: list[dict[str, f
     print("\nfloors over the same text:")
     floor = 0.0
     for name, key in (("bare OpenCC t2s", "t2s"), (f"bare {get_segmenter('auto').name} cut", "cut")):
-        secs = sorted(r[key] for r in runs)[len(runs) // 2]
+        secs = _median(runs, key)[key]
         floor += secs
         print(f"  {name:<20} {_rate(mb, len(texts), secs)}   ({secs:.2f} CPU s; median of {len(runs)}: "
-              f"{' '.join(f'{r[key]:.2f}' for r in runs)})")
+              f"{_spread(runs, key, 2)})")
     if floor > 0:
         one_core = _median(ones, "cpu_all")["cpu_all"]
         line = f"  one core is {one_core / floor:.2f}× their sum ({one_core:.2f} CPU s against {floor:.2f}; medians)"
@@ -328,11 +330,9 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         if many:
             alls.append(measure([tmp / "in"], tmp / f"out-n-{i}", jobs=0))
         i += 1
-        if i == runs == repeat > 1 and _unsteady([r["cpu"] + r["cpu_children"] for r in ones]):
+        if i == runs == repeat > 1 and _unsteady([r["cpu_all"] for r in ones]):
             runs = 2 * repeat + 1  # the machine's speed moved: more pairs, so the medians are not one phase's
             print(f"(the --jobs 1 builds' CPU times spread past {UNSTEADY}×: {runs} pairs instead of {repeat})", flush=True)
-    for r in ones + alls:
-        r["cpu_all"] = r["cpu"] + r["cpu_children"]
     one = _median(ones, "cpu_all")
     report_build(f"--jobs 1 (median of {len(ones)} by CPU time; CPU s of each: {_spread(ones, 'cpu_all')})", one, mb)
     if many:
