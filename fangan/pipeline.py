@@ -627,11 +627,16 @@ class _Writer:
             self.published = learned
 
     def close(self) -> None:
+        # the last Parquet parts are written in their own thread while the index makes its lookups: the build's
+        # serial tail takes the longer of the two, not their sum (0.07 s of the 20 MB benchmark's 0.3)
         try:
-            self.tables.close()
+            self.tables.start_closing()
         finally:
-            # the full-text merge a large build ends with runs in _finish, beside the other last writes
-            self.optimize_index = self.index.close()
+            try:
+                # the full-text merge a large build ends with runs in _finish, beside the other last writes
+                self.optimize_index = self.index.close()
+            finally:
+                self.tables.close()  # (waits for the parts)
 
 
 @holds_output_lock
