@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -333,111 +332,6 @@ def test_writer_skips_a_held_part_whose_documents_were_all_rebuilt(tmp_path):
     w.close()
     assert list(_read_manifest(root)["parts"]) == ["part-000001.parquet", "part-000002.parquet"]
     assert update_tables(root).rewritten == [] and set(load_corpus(root).documents.doc_id) == {A, B}
-
-
-def _slow_part_writes(monkeypatch, seconds: float, fail: bool = False) -> list[str]:
-    """`_write_part` made slow (or failing), so a test can look while a part is still being written; returns the
-    names written, in order."""
-    real, written = tables._write_part, []
-
-    def slow(root, name, part_tables):
-        time.sleep(seconds)
-        if fail:
-            raise OSError("disk full")
-        real(root, name, part_tables)
-        written.append(name)
-
-    monkeypatch.setattr(tables, "_write_part", slow)
-    return written
-
-
-def _one_doc_batches(store: CorpusStore, ids):
-    from fangan.corpus.tables import table_rows
-
-    records = {r["id"]: r for r in json.loads((FIXTURES / "records.json").read_text(encoding="utf-8"))}
-    for i in ids:
-        yield [table_rows(records[i])], {i: store.write_record(i, json.dumps(records[i], ensure_ascii=False).encode())}
-
-
-def test_writer_writes_parts_beside_the_caller_and_close_waits_for_them(tmp_path, monkeypatch):
-    """A full part is written in a thread of its own (the caller goes on at once); the next part waits for it, so
-    parts reach the disk and the manifest in order; `close` returns once everything is written."""
-    from fangan.corpus.tables import TablesWriter, _read_manifest
-
-    written = _slow_part_writes(monkeypatch, 0.3)
-    root = tmp_path / "corpus"
-    w = TablesWriter(root, flush_docs=1)
-    batches = list(_one_doc_batches(CorpusStore(root), [A, B, C]))
-    w.append(*batches[0])  # held
-    t0 = time.perf_counter()
-    w.append(*batches[1])  # a part: written in the background
-    assert time.perf_counter() - t0 < 0.2 and written == []
-    w.append(*batches[2])  # the next part waits for the one before
-    assert written == ["part-000001.parquet"]
-    w.close()
-    assert written == ["part-000001.parquet", "part-000002.parquet", "part-000000.parquet"]
-    assert sorted(_read_manifest(root)["parts"]) == ["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]
-    assert set(load_corpus(root).documents.doc_id) == {A, B, C}
-
-
-def test_a_part_that_fails_in_the_background_fails_the_writer(tmp_path, monkeypatch):
-    from fangan.corpus.tables import TablesWriter
-
-    _slow_part_writes(monkeypatch, 0.05, fail=True)
-    root = tmp_path / "corpus"
-    w = TablesWriter(root, flush_docs=1)
-    batches = list(_one_doc_batches(CorpusStore(root), [A, B, C]))
-    w.append(*batches[0])
-    w.append(*batches[1])  # its part fails in the thread: raised by the next write
-    with pytest.raises(OSError, match="disk full"):
-        w.append(*batches[2])
-    with pytest.raises(OSError, match="disk full"):  # and by close, for what close writes itself
-        w.close()
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
-def test_a_fork_waits_for_the_part_being_written(tmp_path, monkeypatch):
-    """A worker is forked from a process that may be writing a part: the fork waits until the part is written,
-    so the worker never inherits a lock held by the writing thread (which it would not have)."""
-    from fangan.corpus.tables import TablesWriter
-
-    written = _slow_part_writes(monkeypatch, 0.3)
-    root = tmp_path / "corpus"
-    w = TablesWriter(root, flush_docs=1)
-    for batch in _one_doc_batches(CorpusStore(root), [A, B]):
-        w.append(*batch)
-    assert written == []  # being written
-    pid = os.fork()
-    if pid == 0:
-        os._exit(0)
-    os.waitpid(pid, 0)
-    assert written == ["part-000001.parquet"]
-    w.close()
-
-
-def test_system_allocator_blocks_of_two_threads_leave_the_pool_as_it_was():
-    import threading
-
-    import pyarrow as pa
-
-    before = pa.default_memory_pool().backend_name
-    inside, entered, leave = [], threading.Event(), threading.Event()
-
-    def other():
-        with tables.system_allocator():
-            entered.set()
-            leave.wait(5)
-
-    t = threading.Thread(target=other)
-    t.start()
-    entered.wait(5)
-    with tables.system_allocator():  # entered second, left first: the pool stays the system one for the other
-        inside.append(pa.default_memory_pool().backend_name)
-    inside.append(pa.default_memory_pool().backend_name)
-    leave.set()
-    t.join()
-    assert inside == ["system", "system"]
-    assert pa.default_memory_pool().backend_name == before
 
 
 def _parts_as_rows(root: Path) -> dict[str, dict[str, list]]:

@@ -214,6 +214,41 @@ def test_batches_of_large_documents_hold_fewer_of_them_and_the_corpus_is_the_sam
     assert _table_rows(tmp_path) == _table_rows(base) and _index_rows(tmp_path) == _index_rows(base)
 
 
+def test_the_index_makes_its_lookups_while_the_last_parts_are_written(tmp_path, monkeypatch):
+    """The writer's close runs the index's close (its lookups, its commit) in another thread while this one writes
+    the last Parquet parts: the two overlap, and the index, closed from that thread, holds every document."""
+    import sqlite3
+    import threading
+    import time
+
+    from fangan.corpus import search, tables
+
+    spans: dict[str, tuple] = {}
+    real_tables, real_index = tables.TablesWriter.close, search.IndexWriter.close
+
+    def slow_tables(self):
+        t0 = time.perf_counter()
+        time.sleep(0.4)
+        real_tables(self)
+        spans["tables"] = (t0, time.perf_counter(), threading.get_ident())
+
+    def timed_index(self):
+        t0 = time.perf_counter()
+        out = real_index(self)
+        spans["index"] = (t0, time.perf_counter(), threading.get_ident())
+        return out
+
+    monkeypatch.setattr(tables.TablesWriter, "close", slow_tables)
+    monkeypatch.setattr(search.IndexWriter, "close", timed_index)
+    report = build([SAMPLES], tmp_path, jobs=1)
+    (t_start, t_end, t_thread), (i_start, _, i_thread) = spans["tables"], spans["index"]
+    assert i_thread != t_thread and t_start <= i_start + 0.2 and i_start < t_end  # begun together, overlapping
+    con = sqlite3.connect(tmp_path / "corpus.sqlite")
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(report.built) > 0
+    assert {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= set(search.LOOKUPS)
+    con.close()
+
+
 @pytest.mark.parametrize("failing", ["tables", "index"])
 def test_the_last_part_and_the_index_are_both_closed_when_one_fails(tmp_path, monkeypatch, failing):
     """The writer closes the Parquet tables, then the index; when one fails, the other still

@@ -208,13 +208,13 @@ def _delete_doc(con: sqlite3.Connection, doc_id: str, tok: Tokenizer) -> None:
 
 def _open_for_writing(path: Path) -> sqlite3.Connection:
     """A connection to the index; a file that is not an SQLite database (a torn copy) is replaced."""
-    con = sqlite3.connect(path)
+    con = sqlite3.connect(path, check_same_thread=False)  # (closed by another thread: `_Writer.close`)
     try:
         con.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError:
         con.close()
         path.unlink()
-        con = sqlite3.connect(path)
+        con = sqlite3.connect(path, check_same_thread=False)
     return con
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,29 +283,17 @@ def without_pandas():
         sys.meta_path.remove(_NoPandas)
 
 
-_allocator_lock = threading.Lock()
-_allocator_users: list = []  # [the pool to restore] while any block (of any thread) is inside system_allocator
-
-
 @contextmanager
 def system_allocator():
     """Arrow's buffers from the C allocator while the tables are written: pyarrow's default pool
     (mimalloc) keeps what it freed, so each part written during a long build added to the peak
-    memory (a 20 MB build: 433 MB peak RSS with mimalloc, 373 MB with the system pool). Blocks of
-    several threads may overlap (a part is written beside the next batch's rows): the first to enter
-    sets the pool, the last to leave restores it."""
-    with _allocator_lock:
-        if not _allocator_users:
-            _allocator_users.append(pa.default_memory_pool())
-            pa.set_memory_pool(pa.system_memory_pool())
-        _allocator_users.append(None)
+    memory (a 20 MB build: 433 MB peak RSS with mimalloc, 373 MB with the system pool)."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         yield
     finally:
-        with _allocator_lock:
-            _allocator_users.pop()
-            if len(_allocator_users) == 1:
-                pa.set_memory_pool(_allocator_users.pop())
+        pa.set_memory_pool(previous)
 
 
 class _Part:
@@ -384,7 +371,6 @@ class TablesWriter:
         self.pending = _Part()
         self.held = _Part()  # the first part, until close
         self.held_name: Optional[str] = None
-        self._writing: Optional[_PartWrite] = None
 
     @system_allocator()
     def append(self, rows: list[dict[str, list[tuple]]], fingerprints: dict[str, str]) -> None:
@@ -405,88 +391,27 @@ class TablesWriter:
         self.next_seq += 1
         return name
 
-    def _write(self, named: list[tuple[str, _Part]]) -> None:
-        """Write the parts `named` (one, or the held part and the pending one at `close`) in a thread of their
-        own, beside what this process does next: Arrow encodes and compresses, and the kernel copies, without the
-        GIL. One write at a time, in order: the previous one is waited for first (and its error raised)."""
-        self.wait()
-        self._writing = _PartWrite(self.root, self.parts, [(n, p, p.fingerprints()) for n, p in named])
-
-    def wait(self) -> None:
-        """Until the part being written is on disk (with the manifest naming it); its error, if it failed."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            writing.wait()
+    @system_allocator()
+    def _write(self, name: str, part: _Part) -> None:
+        _write_part(self.root, name, part.tables())
+        self.parts[name] = part.fingerprints()
+        _write_manifest(self.root, self.parts)
 
     def flush(self) -> Optional[str]:
-        """Start writing the pending rows as the next part (`wait` for it); returns its name (None when nothing
-        was pending)."""
+        """Write the pending rows as the next part; returns its name (None when nothing was pending)."""
         if not len(self.pending):
             return None
         name = self._take_name()
-        self._write([(name, self.pending)])
+        self._write(name, self.pending)
         self.pending = _Part()
         return name
 
-    def start_closing(self) -> None:
-        """Start writing the held first part (unless every document in it was rebuilt) and the pending rows;
-        `close` waits for them. Between the two, the caller may close its other writers."""
-        named = [(self.held_name, self.held)] if len(self.held) else []
-        self.held = _Part()
-        if len(self.pending):
-            named.append((self._take_name(), self.pending))
-            self.pending = _Part()
-        if named:
-            self._write(named)
-
     def close(self) -> None:
-        """Write what is left (`start_closing`) and wait until it is written."""
-        try:
-            self.start_closing()
-        finally:
-            self.wait()
-
-
-class _PartWrite:
-    """Parts written by a thread of their own, then the manifest naming them. A fork waits for it first
-    (`os.register_at_fork`): a worker forked while Arrow held a lock in this thread could inherit the lock
-    held by a thread it does not have."""
-
-    _running: "set[_PartWrite]" = set()
-
-    def __init__(self, root: Path, manifest_parts: dict, work: list) -> None:
-        self.root, self.manifest_parts, self.work = root, manifest_parts, work
-        self.error: Optional[BaseException] = None
-        self.thread = threading.Thread(target=self._run, name="fangan-parquet", daemon=True)
-        _PartWrite._running.add(self)
-        self.thread.start()
-
-    @system_allocator()
-    def _run(self) -> None:
-        try:
-            for name, part, fingerprints in self.work:
-                _write_part(self.root, name, part.tables())
-                self.manifest_parts[name] = fingerprints
-                _write_manifest(self.root, self.manifest_parts)
-        except BaseException as e:  # raised in the thread that waits
-            self.error = e
-        finally:
-            self.work = []  # (the rows go as soon as they are written)
-            _PartWrite._running.discard(self)
-
-    def wait(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    @classmethod
-    def join_all(cls) -> None:
-        for w in list(cls._running):
-            w.thread.join()
-
-
-os.register_at_fork(before=_PartWrite.join_all)
+        """Write the held first part (unless every document in it was rebuilt) and the pending rows."""
+        if len(self.held):
+            self._write(self.held_name, self.held)
+        self.held = _Part()
+        self.flush()
 
 
 def _clear_parts(root: Path) -> None:
