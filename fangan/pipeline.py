@@ -284,6 +284,14 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     return [slot.result() for slot in slots]
 
 
+def _tasks_in(ctx, jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
+    """`_tasks` in the context `ctx`, which the chunk brings: for workers kept from a pass with another one."""
+    from .executors import _set_context
+
+    _set_context(ctx)
+    return _tasks(jobs)
+
+
 BUILT_HERE_MAX = 8 << 20  # bytes of the largest input in a chunk the main process may build itself
 
 
@@ -690,8 +698,10 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
 
     writer = _Writer(store, log, report, existing)
     learned_path = str(store.root / LEARNED_FILE) if log is not None else None
+    workers = None  # the first pass's local workers, kept for the few documents rebuilt at the end
     try:
-        _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address, progress, "build")
+        workers = _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address,
+                            progress, "build")
         if log is not None:
             final = log.stats.learned()
 
@@ -703,10 +713,15 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
                     yield BUILD, item
 
             # what this run learned changes some documents (of this run or earlier): build them against it
-            _run_pass(again(), (options, final, learned_path), writer, jobs, dask_address, progress, "rebuild")
+            workers = _run_pass(again(), (options, final, learned_path), writer, jobs, dask_address, progress,
+                                "rebuild", workers)
             log.save_snapshot()  # when enough was appended: the next build replays only what follows
     finally:
-        writer.close()
+        try:
+            if workers is not None:
+                workers.close()
+        finally:
+            writer.close()
         (store.root / LEARNED_FILE).unlink(missing_ok=True)
     rebuilt = set(report.rebuilt)
     report.skipped = [d for d in report.skipped if d not in rebuilt]
@@ -758,32 +773,45 @@ def prime() -> None:
 
 
 def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer, jobs: Optional[int],
-              dask_address: Optional[str], progress, phase: str) -> None:
-    from .executors import AUTO_MIN_ITEMS, make_executor, resolve_jobs
+              dask_address: Optional[str], progress, phase: str, kept=None):
+    """Build the inputs of one pass and write them. `kept`: the local workers of the pass before, still running.
+    Returns the workers to keep for the next pass (those of a first pass that had any); closes any others."""
+    from .executors import AUTO_MIN_ITEMS, ProcessExecutor, make_executor, resolve_jobs
 
     head, items = _peek(jobs_iter, BATCH)
     if not head:
-        return
-    if phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address:
-        jobs = 1  # the few documents rebuilt at the end: fresh workers would cost more than they give
+        return kept
+    few = phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address
     writer.publish(ctx[1])
-    processes = 0 if dask_address else resolve_jobs(jobs, len(head))
-    # with one worker beside it, this process (which also builds a third of the documents) cuts every text
-    # for the index as it writes it: one line memo for the whole build instead of one per process, and the
-    # cut does not cross the pipe (the 20 MB benchmark with two processes: 0.4 CPU s less in all, 0.1 s
-    # of wall). With more workers, this process's serial work is what limits them: they cut.
-    ctx = (*ctx, processes != 2)
-    with writer.report.times.timed("start"):
-        if processes > 1:
-            prime()  # forked workers share it
-        executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head), window=2 * BATCH)
+    fn = _tasks
+    if few and kept is not None:
+        # the few documents rebuilt at the end go to the first pass's workers, idle and warm, rather than to this
+        # process alone while they wait (8 of the real bulk pages: 0.3 s of a 2.9 s build with two processes);
+        # each chunk brings this pass's context, the workers holding the first pass's
+        executor = kept
+        fn = partial(_tasks_in, (*ctx, executor.workers != 2))
+    else:
+        if kept is not None:
+            kept.close()
+        if few:
+            jobs = 1  # the few documents rebuilt at the end: fresh workers would cost more than they give
+        processes = 0 if dask_address else resolve_jobs(jobs, len(head))
+        # with one worker beside it, this process (which also builds a third of the documents) cuts every text
+        # for the index as it writes it: one line memo for the whole build instead of one per process, and the
+        # cut does not cross the pipe (the 20 MB benchmark with two processes: 0.4 CPU s less in all, 0.1 s
+        # of wall). With more workers, this process's serial work is what limits them: they cut.
+        ctx = (*ctx, processes != 2)
+        with writer.report.times.timed("start"):
+            if processes > 1:
+                prime()  # forked workers share it
+            executor = make_executor(jobs, dask_address, context=ctx, n_items=len(head), window=2 * BATCH)
     writer.report.jobs = max(writer.report.jobs, executor.workers)
     try:
         done = 0
         # in this process, chunks as large as the batches written (up to IN_PROCESS_CHUNK), so that each
         # document is built after the batch ahead of it was written and what it taught the learner published,
         # as one by one, while each stage runs over many documents in a row (see _tasks)
-        built = executor.map_batches(_tasks, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
+        built = executor.map_batches(fn, items, sizes=_sizes(IN_PROCESS_CHUNK, first=4), lost=_lost,
                                      here=partial(_may_build_here, suspects=writer.suspects),
                                      note=partial(_note_building, writer.store, writer.suspects),
                                      weight=_input_bytes, max_weight=BATCH_BYTES)
@@ -793,8 +821,13 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
             done += len(batch)
             if progress:
                 progress(phase, done, None)
-    finally:
+    except BaseException:
         executor.close()
+        raise
+    if phase == "build" and isinstance(executor, ProcessExecutor):
+        return executor
+    executor.close()
+    return None
 
 
 def _sources_of(store: CorpusStore, doc_ids: set[str], options: Options) -> Iterator[SourceItem]:

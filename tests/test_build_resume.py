@@ -19,6 +19,7 @@ import pytest
 from fangan.corpus import search, tables
 from fangan.corpus.store import CorpusStore
 from fangan.pipeline import Options, build
+from fangan import pipeline as pipeline_module
 from index_words import index_vocabulary, vocabulary_indexed_at_once
 
 N_DOCS = 30
@@ -145,6 +146,56 @@ def test_two_workers_give_the_same_corpus(inputs, reference, tmp_path):
     assert report.jobs == 2 and len(report.built) == N_DOCS
     assert_same_corpus(tmp_path, reference)
     assert (tmp_path / "corpus.jsonl").read_bytes() == (reference / "corpus.jsonl").read_bytes()
+
+
+_TASKS_IN_LOG: list = []  # [path]: where `_logged_tasks_in` writes
+
+
+def _logged_tasks_in(ctx, jobs):
+    """`pipeline._tasks_in`, writing down which process ran it on how many inputs (a module-level function: the
+    worker, forked with this module loaded, finds it by name)."""
+    import os
+
+    with open(_TASKS_IN_LOG[0], "a") as f:
+        f.write(f"{os.getpid()} {len(jobs)}\n")
+    return _REAL_TASKS_IN(ctx, jobs)
+
+
+_REAL_TASKS_IN = pipeline_module._tasks_in
+
+
+def test_the_few_documents_rebuilt_at_the_end_go_to_the_first_pass_workers(inputs, reference, tmp_path, monkeypatch):
+    """The rebuild pass of a parallel build, when it holds few documents (fewer than AUTO_MIN_ITEMS, raised here so
+    that this set's rebuilds count as few), reuses the first pass's workers: no second pool is forked, its chunks
+    carry the final learned chrome to whichever process builds them (the worker among them), and the corpus is the
+    one a single process builds."""
+    import os
+
+    from fangan import executors, pipeline
+
+    pools, log = [], tmp_path / "tasks_in.log"
+    real_init = executors.ProcessExecutor.__init__
+
+    def counted_init(self, *args, **kwargs):
+        pools.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(executors, "AUTO_MIN_ITEMS", 10_000)
+    monkeypatch.setattr(executors.ProcessExecutor, "__init__", counted_init)
+    monkeypatch.setattr(pipeline, "_tasks_in", _logged_tasks_in)
+    _TASKS_IN_LOG[:] = [log]
+    try:
+        out = tmp_path / "out"
+        report = build([inputs], out, jobs=2)
+    finally:
+        _TASKS_IN_LOG.clear()
+    assert report.jobs == 2 and len(report.built) == N_DOCS and report.rebuilt
+    assert len(pools) == 1  # the rebuild pass forked no workers of its own
+    built = [line.split() for line in log.read_text().splitlines()]
+    assert sum(int(n) for _, n in built) == len(report.rebuilt)  # every rebuilt document, in the final context
+    assert any(pid != str(os.getpid()) for pid, _ in built)  # some of them by the kept worker
+    assert_same_corpus(out, reference)
+    assert all(not w.proc.is_alive() for w in pools[0].pool.workers)  # closed at the end
 
 
 def test_documents_rebuilt_within_a_fresh_build_are_replaced_with_the_lookups_made(inputs, reference, tmp_path,
