@@ -698,7 +698,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, options: Optional[Optio
 
     writer = _Writer(store, log, report, existing)
     learned_path = str(store.root / LEARNED_FILE) if log is not None else None
-    workers = None  # the first pass's local workers, kept for the few documents rebuilt at the end
+    workers = None  # the first pass's local workers, kept for the documents rebuilt at the end
     try:
         workers = _run_pass(jobs_of(source.items()), (options, learned, learned_path), writer, jobs, dask_address,
                             progress, "build")
@@ -781,20 +781,18 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
     head, items = _peek(jobs_iter, BATCH)
     if not head:
         return kept
-    few = phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address
     writer.publish(ctx[1])
     fn = _tasks
-    if few and kept is not None:
-        # the few documents rebuilt at the end go to the first pass's workers, idle and warm, rather than to this
-        # process alone while they wait (8 of the real bulk pages: 0.3 s of a 2.9 s build with two processes);
-        # each chunk brings this pass's context, the workers holding the first pass's
+    if kept is not None:
+        # the documents rebuilt at the end go to the first pass's workers, idle and warm: a few of them were built by
+        # this process alone while the worker waited (8 of the real bulk pages: 0.3 s of a 2.9 s build with two
+        # processes), more by fresh workers forked for them. Each chunk brings this pass's context (its learned chrome:
+        # 215 bytes for the bulk pages), the workers holding the first pass's
         executor = kept
         fn = partial(_tasks_in, (*ctx, executor.workers != 2))
     else:
-        if kept is not None:
-            kept.close()
-        if few:
-            jobs = 1  # the few documents rebuilt at the end: fresh workers would cost more than they give
+        if phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address:
+            jobs = 1  # the few documents rebuilt at the end of a build that had no workers: forking some costs more
         processes = 0 if dask_address else resolve_jobs(jobs, len(head))
         # with one worker beside it, this process (which also builds a third of the documents) cuts every text
         # for the index as it writes it: one line memo for the whole build instead of one per process, and the
