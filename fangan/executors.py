@@ -154,7 +154,9 @@ def chunked(items: Iterable[T], sizes: Iterable[int], weight: Optional[Callable[
         yield carry
 
 
-def _with_context(fn: Callable, item: Any, ctx: Any):  # Dask: the scattered context arrives as an argument
+def _with_context(fn: Callable, item: Any, ctx: Any):
+    """`fn(item)` in the context `ctx`, which comes with the task: a Dask task's scattered context, or a chunk for
+    local workers kept from a pass that had another context."""
     _set_context(ctx)
     return fn(item)
 

@@ -284,14 +284,6 @@ def _tasks(jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
     return [slot.result() for slot in slots]
 
 
-def _tasks_in(ctx, jobs: list[tuple[str, SourceItem]]) -> list[tuple]:
-    """`_tasks` in the context `ctx`, which the chunk brings: for workers kept from a pass with another one."""
-    from .executors import _set_context
-
-    _set_context(ctx)
-    return _tasks(jobs)
-
-
 BUILT_HERE_MAX = 8 << 20  # bytes of the largest input in a chunk the main process may build itself
 
 
@@ -776,7 +768,7 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
               dask_address: Optional[str], progress, phase: str, kept=None):
     """Build the inputs of one pass and write them. `kept`: the local workers of the pass before, still running.
     Returns the workers to keep for the next pass (those of a first pass that had any); closes any others."""
-    from .executors import AUTO_MIN_ITEMS, ProcessExecutor, make_executor, resolve_jobs
+    from .executors import AUTO_MIN_ITEMS, ProcessExecutor, _with_context, make_executor, resolve_jobs
 
     head, items = _peek(jobs_iter, BATCH)
     if not head:
@@ -789,7 +781,7 @@ def _run_pass(jobs_iter: Iterator[tuple[str, SourceItem]], ctx, writer: _Writer,
         # processes), more by fresh workers forked for them. Each chunk brings this pass's context (its learned chrome:
         # 215 bytes for the bulk pages), the workers holding the first pass's
         executor = kept
-        fn = partial(_tasks_in, (*ctx, executor.workers != 2))
+        fn = partial(_with_context, _tasks, ctx=(*ctx, executor.workers != 2))
     else:
         if phase == "rebuild" and len(head) < AUTO_MIN_ITEMS and not dask_address:
             jobs = 1  # the few documents rebuilt at the end of a build that had no workers: forking some costs more

@@ -19,7 +19,7 @@ import pytest
 from fangan.corpus import search, tables
 from fangan.corpus.store import CorpusStore
 from fangan.pipeline import Options, build
-from fangan import pipeline as pipeline_module
+from fangan import executors as executors_module
 from index_words import index_vocabulary, vocabulary_indexed_at_once
 
 N_DOCS = 30
@@ -148,20 +148,20 @@ def test_two_workers_give_the_same_corpus(inputs, reference, tmp_path):
     assert (tmp_path / "corpus.jsonl").read_bytes() == (reference / "corpus.jsonl").read_bytes()
 
 
-_TASKS_IN_LOG: list = []  # [path]: where `_logged_tasks_in` writes
+_CONTEXT_LOG: list = []  # [path]: where `_logged_with_context` writes
 
 
-def _logged_tasks_in(ctx, jobs):
-    """`pipeline._tasks_in`, writing down which process ran it on how many inputs (a module-level function: the
+def _logged_with_context(fn, item, ctx):
+    """`executors._with_context`, writing down which process ran it on how many inputs (a module-level function: the
     worker, forked with this module loaded, finds it by name)."""
     import os
 
-    with open(_TASKS_IN_LOG[0], "a") as f:
-        f.write(f"{os.getpid()} {len(jobs)}\n")
-    return _REAL_TASKS_IN(ctx, jobs)
+    with open(_CONTEXT_LOG[0], "a") as f:
+        f.write(f"{os.getpid()} {len(item)}\n")
+    return _REAL_WITH_CONTEXT(fn, item, ctx)
 
 
-_REAL_TASKS_IN = pipeline_module._tasks_in
+_REAL_WITH_CONTEXT = executors_module._with_context
 
 
 def test_the_documents_rebuilt_at_the_end_go_to_the_first_pass_workers(inputs, reference, tmp_path, monkeypatch):
@@ -170,9 +170,9 @@ def test_the_documents_rebuilt_at_the_end_go_to_the_first_pass_workers(inputs, r
     whichever process builds them (the worker among them), and the corpus is the one a single process builds."""
     import os
 
-    from fangan import executors, pipeline
+    from fangan import executors
 
-    pools, log = [], tmp_path / "tasks_in.log"
+    pools, log = [], tmp_path / "with_context.log"
     real_init = executors.ProcessExecutor.__init__
 
     def counted_init(self, *args, **kwargs):
@@ -180,13 +180,13 @@ def test_the_documents_rebuilt_at_the_end_go_to_the_first_pass_workers(inputs, r
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(executors.ProcessExecutor, "__init__", counted_init)
-    monkeypatch.setattr(pipeline, "_tasks_in", _logged_tasks_in)
-    _TASKS_IN_LOG[:] = [log]
+    monkeypatch.setattr(executors, "_with_context", _logged_with_context)
+    _CONTEXT_LOG[:] = [log]
     try:
         out = tmp_path / "out"
         report = build([inputs], out, jobs=2)
     finally:
-        _TASKS_IN_LOG.clear()
+        _CONTEXT_LOG.clear()
     assert report.jobs == 2 and len(report.built) == N_DOCS and len(report.rebuilt) >= executors.AUTO_MIN_ITEMS
     assert len(pools) == 1  # the rebuild pass forked no workers of its own
     built = [line.split() for line in log.read_text().splitlines()]

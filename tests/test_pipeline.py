@@ -251,7 +251,7 @@ def test_the_index_makes_its_lookups_while_the_last_parts_are_written(tmp_path, 
 
 @pytest.mark.parametrize("failing", ["tables", "index"])
 def test_the_last_part_and_the_index_are_both_closed_when_one_fails(tmp_path, monkeypatch, failing):
-    """The writer closes the Parquet tables, then the index; when one fails, the other still
+    """The writer closes the Parquet tables and the index (side by side); when one fails, the other still
     closes (its rows are there), and the error ends the build as before."""
     import sqlite3
 
