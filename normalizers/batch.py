@@ -152,6 +152,11 @@ class BoilerplateStats:
         self.docs_per_site: Counter[str] = Counter()
         self.shape_docs: dict[str, Counter[str]] = defaultdict(Counter)
         self.frequent: dict[str, set[str]] = defaultdict(set)  # shapes in ≥ MIN_DOCUMENTS documents: the only candidates
+        # each site's chrome as `learned` last made it, and the sites counted since: a build asks for the learned chrome
+        # after every batch, and remaking every site's from its counts cost 7 ms a build at 1,000 documents (adding
+        # one document: a tenth of its time), growing with the corpus
+        self._chrome: dict[str, frozenset] = {}
+        self._changed: Optional[set[str]] = None  # None: every site (counts set from outside, as a snapshot does)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.site_of
@@ -166,18 +171,22 @@ class BoilerplateStats:
         counts = self.shape_docs[key]
         counts.update(shapes)  # C-accelerated counting
         self.frequent[key].update(s for s in shapes if counts[s] >= MIN_DOCUMENTS)
+        if self._changed is not None:
+            self._changed.add(key)
         return True
 
     def learned(self) -> "LearnedBoilerplate":
-        sites = {}
-        for key, n in self.docs_per_site.items():
-            if n < MIN_DOCUMENTS:
-                continue
+        changed = self.docs_per_site.keys() if self._changed is None else self._changed
+        for key in changed:
+            n = self.docs_per_site[key]
             counts = self.shape_docs[key]
-            chrome = frozenset(s for s in self.frequent[key] if counts[s] / n >= MIN_SHARE)
+            chrome = frozenset(s for s in self.frequent[key] if counts[s] / n >= MIN_SHARE) if n >= MIN_DOCUMENTS else ()
             if chrome:
-                sites[key] = chrome
-        return LearnedBoilerplate(sites)
+                self._chrome[key] = chrome
+            else:
+                self._chrome.pop(key, None)
+        self._changed = set()
+        return LearnedBoilerplate(dict(self._chrome))
 
 
 class LearnedBoilerplate:

@@ -166,3 +166,36 @@ def test_suspect_gate_holds_every_suspicious_line(shared_dir):
             hit = lines_hit(chars.suspect_gate(), text)
             assert hit == sorted(set(hit))
             assert [i for i in hit if chars.suspicious(lines[i])] == [i for i, ln in enumerate(lines) if chars.suspicious(ln)]
+
+
+def _fresh(adds: list[tuple[str, str, list[str]]]) -> batch.LearnedBoilerplate:
+    stats = batch.BoilerplateStats()
+    for doc_id, site, shapes in adds:
+        stats.add(doc_id, site, shapes)
+    return stats.learned()
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(0, 12), st.sampled_from(["a", "b", ""]),
+                          st.lists(st.sampled_from(["s1", "s2", "s3", "s4"]), unique=True)), max_size=40))
+def test_learned_remade_for_the_sites_counted_since_equals_learned_from_scratch(adds):
+    # `learned` remakes only the sites counted since it was last asked: asked after every document, it gives what
+    # statistics counted from scratch give (a document counted twice is counted once, in both)
+    stats = batch.BoilerplateStats()
+    done = []
+    for n, site, shapes in adds:
+        stats.add(str(n), site, shapes)
+        done.append((str(n), site, shapes))
+        assert stats.learned() == _fresh(done)
+    assert stats.learned().sites == _fresh(done).sites
+
+
+def test_learned_of_counts_restored_from_a_snapshot(tmp_path):
+    # a snapshot sets the counts from outside: every site is made from them, then only those counted since
+    log = batch.LearnerLog(tmp_path)
+    log.append([log.learn_entry(str(i), "site", ["页脚", f"正文{i}"]) for i in range(4)])
+    log.save_snapshot(force=True)
+    again = batch.LearnerLog(tmp_path)
+    assert again.stats.learned().sites == {"site": frozenset({"页脚"})}
+    again.append([log.learn_entry(str(i), "site", [f"正文{i}"]) for i in range(4, 9)])
+    assert again.stats.learned().sites == {}
