@@ -310,6 +310,44 @@ def test_a_second_writer_is_refused_and_the_first_finishes_intact(tmp_path):
     assert len(build([src], out, Options(force=True)).built) == 3
 
 
+def test_the_lock_names_its_holder_from_the_kernels_list_and_writes_nothing(tmp_path):
+    from fangan.corpus import lock
+
+    if not os.path.exists(lock.PROC_LOCKS):
+        pytest.skip("no /proc/locks here")
+    with output_lock(tmp_path):
+        assert (tmp_path / lock.LOCK_NAME).read_bytes() == b""
+        with pytest.raises(OutputLocked) as e:
+            with output_lock(tmp_path):
+                pass
+        assert e.value.holder == str(os.getpid())
+    with output_lock(tmp_path):  # released: taken again
+        pass
+
+
+def test_without_the_kernels_list_the_holder_writes_its_pid(tmp_path, monkeypatch):
+    from fangan.corpus import lock
+
+    monkeypatch.setattr(lock, "PROC_LOCKS", str(tmp_path / "no-such-file"))
+    out = tmp_path / "out"
+    with output_lock(out):
+        assert (out / lock.LOCK_NAME).read_text() == f"{os.getpid()}\n"
+        with pytest.raises(OutputLocked) as e:
+            with output_lock(out):
+                pass
+        assert e.value.holder == str(os.getpid())
+    assert (out / lock.LOCK_NAME).read_bytes() == b""
+
+
+def test_a_pid_an_older_version_wrote_into_the_lock_is_cleared(tmp_path):
+    from fangan.corpus import lock
+
+    (tmp_path / lock.LOCK_NAME).write_text("4242\n")
+    with output_lock(tmp_path):
+        if os.path.exists(lock.PROC_LOCKS):
+            assert (tmp_path / lock.LOCK_NAME).read_bytes() == b""
+
+
 def test_a_killed_builds_temporary_folder_is_removed_by_the_next(tmp_path):
     out = tmp_path / "out"
     (out / ".build-12345-abc").mkdir(parents=True)

@@ -1,9 +1,10 @@
 """One writer per corpus folder.
 
 Two builds writing one `--out` at once corrupt each other (one deletes the other's temporary files,
-both rewrite the tables). `output_lock` takes an exclusive, non-blocking `flock` on `DIR/.fangan.lock`
-and writes the holder's PID into it; a second build is refused at once with `OutputLocked`, naming that
-PID. The kernel drops the lock when the holder exits, even on SIGKILL, so a crashed build never leaves a
+both rewrite the tables). `output_lock` takes an exclusive, non-blocking `flock` on `DIR/.fangan.lock`;
+a second build is refused at once with `OutputLocked`, naming the holder's PID as the kernel lists it
+(/proc/locks). The lock writes nothing on Linux, so a build that changes nothing writes no byte; where
+there is no /proc/locks, the holder writes its PID into the file instead. The kernel drops the lock when the holder exits, even on SIGKILL, so a crashed build never leaves a
 stale lock behind. While the lock is held, the temporary folders of earlier, interrupted builds are
 removed: nobody else can be using them.
 """
@@ -49,12 +50,32 @@ def _try_lock(fd: int) -> bool:
         return False
 
 
+PROC_LOCKS = "/proc/locks"
+
+
 def _holder(fd: int) -> str:
+    """The PID of the process holding the lock on `fd`'s file: the kernel's list of locks, else what the holder
+    wrote into the file (without /proc/locks, or a build of an older version, which always wrote it)."""
+    try:
+        st = os.fstat(fd)
+        key = f" {os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino} "
+        with open(PROC_LOCKS, encoding="ascii", errors="replace") as f:
+            for line in f:  # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:5308489 0 EOF" ("1: -> FLOCK …": a waiter)
+                fields = line.split()
+                if key in line and "->" not in fields and "FLOCK" in fields:
+                    return fields[fields.index("FLOCK") + 3]
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         return os.read(fd, 64).decode("ascii", "replace").strip()
     except OSError:
         return ""
+
+
+def _pid_written() -> bool:
+    """Whether a holder writes its PID into the lock file: only where the kernel does not list the locks."""
+    return not os.path.exists(PROC_LOCKS)
 
 
 @contextmanager
@@ -66,13 +87,16 @@ def output_lock(root: os.PathLike | str) -> Iterator[Path]:
     try:
         if not _try_lock(fd):
             raise OutputLocked(root, _holder(fd))
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        written = _pid_written()
+        if written or os.fstat(fd).st_size:  # (a PID an older version left)
+            os.ftruncate(fd, 0)
+        if written:
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         remove_stale_build_dirs(root)
         _HELD.add(fd)
         yield root
-        os.ftruncate(fd, 0)  # the file stays (deleting it would race a waiting writer); the lock goes with the fd
+        if written:
+            os.ftruncate(fd, 0)  # the file stays (deleting it would race a waiting writer); the lock goes with the fd
     finally:
         _HELD.discard(fd)
         os.close(fd)
