@@ -175,3 +175,57 @@ def test_a_log_loaded_and_not_appended_to_gets_no_snapshot(tmp_path):
     assert not again.save_snapshot() and not (tmp_path / SNAPSHOT_NAME).exists()
     again.append(_entries(random.Random(12), 1, start=300))
     assert again.save_snapshot() and (tmp_path / SNAPSHOT_NAME).exists()
+
+
+def _stale_by_asking_each(log: LearnerLog, learned: batch.LearnedBoilerplate, doc_ids) -> set[str]:
+    """`stale` by its definition: every document asked again."""
+    out = set()
+    for d in doc_ids:
+        b = log.built.get(d)
+        if b is None or tuple(learned.decision(b[0], b[1])) != b[2]:
+            out.add(d)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_stale_asks_only_what_changed_and_answers_as_asking_every_document(tmp_path, seed):
+    # `stale` keeps what it found and asks again only the documents whose decision was logged since and those of
+    # the sites whose chrome changed, across snapshots too: asked after every step, it answers as its definition
+    rng = random.Random(seed)
+    log = LearnerLog(tmp_path)
+    n = 0
+    ids = set()
+    for step in range(14):
+        entries = _entries(rng, rng.randint(0, 30), start=n)
+        n += 40
+        if rng.random() < 0.4 and log.built:  # rebuilt with another decision, or marked unbuilt
+            doc = rng.choice(sorted(log.built))
+            entries.append(rng.choice([{"unbuilt": doc}, LearnerLog.built_entry(doc, log.built[doc][0], ["s001"], [])]))
+        log.append(entries)
+        ids |= {e["learn"] for e in entries if "learn" in e}
+        asked = ids | {"never-built"}
+        # the chrome the statistics give now, or other chrome a site may be asked about (a build's first pass)
+        learned = log.stats.learned() if rng.random() < 0.6 else batch.LearnedBoilerplate(
+            {site: frozenset(rng.sample([f"s{k:03d}" for k in range(40)], 6)) for site in ("a.gov.cn", "")})
+        assert log.stale(learned, asked) == _stale_by_asking_each(log, learned, asked)
+        if rng.random() < 0.3:
+            log.save_snapshot(force=True)
+            log = LearnerLog(tmp_path)  # restored with what stale found
+            learned = log.stats.learned()
+            assert log.stale(learned, asked) == _stale_by_asking_each(log, learned, asked)
+
+
+def test_the_snapshot_keeps_the_learned_chrome_and_what_stale_found(tmp_path, monkeypatch):
+    log = LearnerLog(tmp_path)
+    log.append([LearnerLog.learn_entry(f"d{i}", "a", ["页脚", f"正文{i}"]) for i in range(10)] +
+               [LearnerLog.built_entry(f"d{i}", "a", ["页脚"], ["页脚"] if i % 3 else []) for i in range(10)])
+    learned = log.stats.learned()
+    found = log.stale(learned, set(log.built))
+    assert found == {"d0", "d3", "d6", "d9"}
+    log.save_snapshot(force=True)
+    remade = []
+    monkeypatch.setattr(batch.LearnedBoilerplate, "decision", lambda self, *a: remade.append(a) or [])
+    again = LearnerLog(tmp_path)
+    again.stats.frequent.clear()  # (learned made again from the counts would find no chrome now)
+    assert learned.sites and again.stats.learned() == learned  # the chrome restored, not made again …
+    assert again.stale(learned, set(log.built)) == found and remade == []  # … nor a document asked again
