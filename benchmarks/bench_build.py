@@ -215,8 +215,8 @@ def add_one(files: list[Path], sizes: list[int], tmp: Path) -> None:
               f"{alone_cpu['written'] / 1e6:.3f} MB written (median of the same {len(alone)}; CPU s of each: "
               f"{_spread(alone, 'cpu', 3)})")
         print(f"  ratio:          {add['cpu'] / alone_cpu['cpu']:.2f}× the CPU time of building it alone (medians)")
-        print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the PID in the "
-              f"output lock .fangan.lock; no corpus file changes), {same['cpu']:.2f} CPU s")
+        print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the output "
+              f"lock's holder is named by the kernel, not written), {same['cpu']:.2f} CPU s")
         added.append((r0["built"], add["cpu"]))
     if len(added) > 1:
         (n0, c0), (n1, c1) = added[0], added[-1]
