@@ -539,5 +539,5 @@ class LearnerLog:
                 mismatch.add(doc_id)
             else:
                 mismatch.discard(doc_id)
-        self._checked, self._unchecked = dict(learned.sites), set()
+        self._checked, self._unchecked = {k: frozenset(v) for k, v in learned.sites.items()}, set()
         return {d for d in doc_ids if d not in built or d in mismatch}

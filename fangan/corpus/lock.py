@@ -3,10 +3,10 @@
 Two builds writing one `--out` at once corrupt each other (one deletes the other's temporary files,
 both rewrite the tables). `output_lock` takes an exclusive, non-blocking `flock` on `DIR/.fangan.lock`;
 a second build is refused at once with `OutputLocked`, naming the holder's PID as the kernel lists it
-(/proc/locks). The lock writes nothing on Linux, so a build that changes nothing writes no byte; where
-there is no /proc/locks, the holder writes its PID into the file instead. The kernel drops the lock when the holder exits, even on SIGKILL, so a crashed build never leaves a
-stale lock behind. While the lock is held, the temporary folders of earlier, interrupted builds are
-removed: nobody else can be using them.
+(/proc/locks). Taking the lock writes nothing on Linux, so a build that changes nothing writes no byte;
+where there is no /proc/locks, the holder writes its PID into the file instead. The kernel drops the lock
+when the holder exits, even on SIGKILL, so a crashed build never leaves a stale lock behind. While the lock
+is held, the temporary folders of earlier, interrupted builds are removed: nobody else can be using them.
 """
 from __future__ import annotations
 
