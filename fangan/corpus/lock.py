@@ -63,7 +63,9 @@ def _holder(fd: int) -> str:
             for line in f:  # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:5308489 0 EOF" ("1: -> FLOCK …": a waiter)
                 fields = line.split()
                 if key in line and "->" not in fields and "FLOCK" in fields:
-                    return fields[fields.index("FLOCK") + 3]
+                    pid = fields[fields.index("FLOCK") + 3]
+                    if pid.isdigit() and pid != "0":  # (0: a holder outside this PID namespace)
+                        return pid
     except (OSError, ValueError, IndexError):
         pass
     try:
