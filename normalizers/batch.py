@@ -152,11 +152,11 @@ class BoilerplateStats:
         self.docs_per_site: Counter[str] = Counter()
         self.shape_docs: dict[str, Counter[str]] = defaultdict(Counter)
         self.frequent: dict[str, set[str]] = defaultdict(set)  # shapes in ≥ MIN_DOCUMENTS documents: the only candidates
-        # each site's chrome as `learned` last made it, and the sites counted since: a build asks for the learned chrome
-        # after every batch, and remaking every site's from its counts cost 7 ms a build at 1,000 documents (adding
-        # one document: a tenth of its time), growing with the corpus
+        # each site's chrome as `learned` last made it, and the shapes of each site counted since: a build asks for the
+        # learned chrome after every batch, and remaking every site's from all its frequent shapes cost 7 ms a build at
+        # 1,000 documents (adding one document: a tenth of its time), growing with the corpus
         self._chrome: dict[str, frozenset] = {}
-        self._changed: Optional[set[str]] = None  # None: every site (counts set from outside, as a snapshot does)
+        self._counted: Optional[dict[str, set[str]]] = None  # None: every site, whole (counts set from outside)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.site_of
@@ -171,27 +171,47 @@ class BoilerplateStats:
         counts = self.shape_docs[key]
         counts.update(shapes)  # C-accelerated counting
         self.frequent[key].update(s for s in shapes if counts[s] >= MIN_DOCUMENTS)
-        if self._changed is not None:
-            self._changed.add(key)
+        if self._counted is not None:
+            since = self._counted.get(key)
+            if since is None:
+                self._counted[key] = set(shapes)
+            else:
+                since.update(shapes)
         return True
 
     def restore_chrome(self, chrome: dict[str, frozenset]) -> None:
         """Take each site's chrome as `learned` made it from the counts this object holds (a snapshot kept it), so
         that `learned` remakes only the sites counted from now on."""
-        self._chrome, self._changed = dict(chrome), set()
+        self._chrome, self._counted = dict(chrome), {}
 
     def learned(self) -> "LearnedBoilerplate":
-        changed = self.docs_per_site.keys() if self._changed is None else self._changed
-        for key in changed:
-            n = self.docs_per_site[key]
-            counts = self.shape_docs[key]
-            chrome = frozenset(s for s in self.frequent[key] if counts[s] / n >= MIN_SHARE) if n >= MIN_DOCUMENTS else ()
-            if chrome:
-                self._chrome[key] = chrome
-            else:
-                self._chrome.pop(key, None)
-        self._changed = set()
+        if self._counted is None:
+            for key in self.docs_per_site:
+                self._remake(key, None)
+        else:
+            for key, since in self._counted.items():
+                self._remake(key, since)
+        self._counted = {}
         return LearnedBoilerplate(dict(self._chrome))
+
+    def _remake(self, key: str, since: Optional[set[str]]) -> None:
+        """The chrome of site `key` from its counts: from all its frequent shapes (`since` None), or from the chrome it
+        had and the shapes counted `since` then. A shape not counted since kept its count while the site's documents
+        grew in number, so its share fell: it may have left the chrome, never joined it."""
+        n = self.docs_per_site[key]
+        counts, frequent = self.shape_docs[key], self.frequent[key]
+        if n < MIN_DOCUMENTS:
+            chrome: Iterable[str] = ()
+        elif since is None:
+            chrome = frozenset(s for s in frequent if counts[s] / n >= MIN_SHARE)
+        else:
+            kept = {s for s in self._chrome.get(key, ()) if s not in since and counts[s] / n >= MIN_SHARE}
+            kept.update(s for s in since if s in frequent and counts[s] / n >= MIN_SHARE)
+            chrome = frozenset(kept)
+        if chrome:
+            self._chrome[key] = chrome
+        else:
+            self._chrome.pop(key, None)
 
 
 class LearnedBoilerplate:
