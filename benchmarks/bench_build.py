@@ -184,17 +184,17 @@ def floors(texts: list[str], mb: float, ones: list[dict], runs: list[dict[str, f
     print(f"  {'unstructured':<20} partition_text {1000 * secs / len(sample):.1f} ms per document")
 
 
-ADDED = 3  # documents added one at a time to each corpus (and built alone): a single 50 ms build is noisy
+ADDED = 5  # documents added one at a time to each corpus (and built alone): a single 50 ms build is noisy
 
 
 def add_one(files: list[Path], sizes: list[int], tmp: Path) -> None:
     """Adding one document to corpora of each size: its cost beside building it alone, and how the fixed
     part grows with the corpus (every build lists and stats the records, checks the learner's decisions).
-    ADDED different documents are added one after the other, each by its own build; the ratio is of the
-    medians (each document is built alone too, in a fresh corpus)."""
+    ADDED different documents are added one after the other, each by its own build, and each is built alone too,
+    into an empty folder, right after it was added: the ratio is the median of each document's two builds, so that
+    the machine's speed, which changes from one second to the next, falls on both (alone builds measured first, and
+    the adds a minute later, gave 1.3× in one run and 1.9× in the next)."""
     extras = files[sizes[0]:sizes[0] + ADDED]  # the same documents for every size
-    alone = [measure([extra], tmp / f"alone-{i}", jobs=1) for i, extra in enumerate(extras)]
-    alone_cpu = _median(alone, "cpu")
     added = []
     for n in sizes:
         base = tmp / f"base-{n}"
@@ -205,23 +205,30 @@ def add_one(files: list[Path], sizes: list[int], tmp: Path) -> None:
         r0 = measure([base], out, jobs=0)
         print(f"\nadding one document to a {r0['built']}-document corpus "
               f"(built in {r0['wall']:.1f} s wall; peak RSS main {r0['rss_main_mb']:.0f} MB):")
-        adds = [measure([extra], out, jobs=1) for extra in extras]  # each adds one: n, n+1, … documents
+        adds, alone = [], []
+        for i, extra in enumerate(extras):  # each adds one: n, n+1, … documents
+            adds.append(measure([extra], out, jobs=1))
+            alone.append(measure([extra], tmp / f"alone-{n}-{i}", jobs=1))
         same = measure([base, *extras], out, jobs=1)
-        add = _median(adds, "cpu")
+        add, alone_cpu = _median(adds, "cpu"), _median(alone, "cpu")
+        ratios = sorted(a["cpu"] / b["cpu"] for a, b in zip(adds, alone))
         print(f"  add one:        {add['cpu']:.3f} CPU s, {add['wall']:.3f} s wall, {add['written'] / 1e6:.3f} MB written "
               f"(median of {len(adds)} documents added in turn; CPU s of each: {_spread(adds, 'cpu', 3)}; "
               f"MB written, largest: {max(r['written'] for r in adds) / 1e6:.3f})")
         print(f"  build it alone: {alone_cpu['cpu']:.3f} CPU s, {alone_cpu['wall']:.3f} s wall, "
-              f"{alone_cpu['written'] / 1e6:.3f} MB written (median of the same {len(alone)}; CPU s of each: "
-              f"{_spread(alone, 'cpu', 3)})")
-        print(f"  ratio:          {add['cpu'] / alone_cpu['cpu']:.2f}× the CPU time of building it alone (medians)")
+              f"{alone_cpu['written'] / 1e6:.3f} MB written (median of the same {len(alone)}, each built right after it "
+              f"was added; CPU s of each: {_spread(alone, 'cpu', 3)})")
+        print(f"  ratio:          {ratios[len(ratios) // 2]:.2f}× the CPU time of building it alone (median of each "
+              f"document's ratio: {' '.join(f'{r:.2f}' for r in ratios)}; of the medians: "
+              f"{add['cpu'] / alone_cpu['cpu']:.2f}×)")
         print(f"  a build that changes nothing ({same['built']} built): {same['written']} bytes written (the output "
               f"lock's holder is named by the kernel, not written), {same['cpu']:.2f} CPU s")
-        added.append((r0["built"], add["cpu"]))
+        added.append((r0["built"], add["cpu"] - alone_cpu["cpu"]))
     if len(added) > 1:
         (n0, c0), (n1, c1) = added[0], added[-1]
-        print(f"  the fixed cost grows by {1000 * (c1 - c0) / (n1 - n0) * 1000:.1f} ms per 1,000 documents in the corpus "
-              f"({n0} → {n1} documents: {c0:.3f} → {c1:.3f} CPU s)")
+        print(f"  the fixed cost (adding one, less building it alone: medians) grows by "
+              f"{1000 * (c1 - c0) / (n1 - n0) * 1000:.1f} ms per 1,000 documents in the corpus "
+              f"({n0} → {n1} documents: {1000 * c0:.0f} → {1000 * c1:.0f} ms)")
 
 
 def long_documents(files: list[Path], tmp: Path) -> None:
