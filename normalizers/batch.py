@@ -363,6 +363,10 @@ class LearnerLog:
         self._unchecked: set[str] = set()
         self._load()
 
+    def _forget_found(self) -> None:
+        """Forget what `stale` found: it asks every document next time."""
+        self._mismatch, self._checked, self._unchecked = None, {}, set()
+
     def _entries(self, start: int = 0) -> Iterator[tuple[int, dict]]:
         """(byte offset, entry) for every whole line from byte `start` (a line's start)."""
         if not self.path.exists():
@@ -393,7 +397,7 @@ class LearnerLog:
             if self.lines <= 2 * self._live() + 64:
                 return
             self.stats, self.built, self.lines = BoilerplateStats(), {}, 0  # compaction is due: it needs every line's offset
-            self._mismatch, self._checked, self._unchecked = None, {}, set()
+            self._forget_found()
         keep: set[int] = set()  # offsets of the lines that still say something
         last_built: dict[str, int] = {}
         lines = 0
@@ -441,15 +445,16 @@ class LearnerLog:
             stats.frequent = defaultdict(set, {k: set(v) for k, v in snap["frequent"].items()})
             built = {d: (b[0], tuple(b[1]), tuple(b[2])) for d, b in snap["built"].items()}
             lines, start = int(snap["lines"]), int(snap["log_size"])
-            if "chrome" in snap:  # (a snapshot of an older version has neither: both are made again once)
+            # (a snapshot of an older version has neither of these: both are made again once)
+            if "chrome" in snap:
                 stats.restore_chrome({k: frozenset(v) for k, v in snap["chrome"].items()})
-            if "mismatch" in snap:
-                self._mismatch, self._unchecked = set(snap["mismatch"]), set(snap["unchecked"])
-                self._checked = {k: frozenset(v) for k, v in snap["checked"].items()}
+            found = (set(snap["mismatch"]), {k: frozenset(v) for k, v in snap["checked"].items()},
+                     set(snap["unchecked"])) if "mismatch" in snap else None
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-            self._mismatch, self._checked, self._unchecked = None, {}, set()
             return False
         self.stats, self.built, self.lines, self.snapshot_lines = stats, built, lines, lines
+        if found is not None:
+            self._mismatch, self._checked, self._unchecked = found
         for _, e in self._entries(start):
             self.lines += 1
             self._apply(e)
