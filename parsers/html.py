@@ -661,15 +661,16 @@ def read_page(html: str, url: Optional[str] = None) -> Page:
     removed: list[tuple[str, str]] = []
     candidates = page_title_candidates(root)
     if site is not None:
+        matches = site_registry.PageMatches(root)  # (the site's selectors, each evaluated once for this page)
         page_text = _page_text(root) if any(rule.select is None for rule in site.metadata) else ""
-        metadata.update(site.read_metadata(root, page_text))
-        site_title = site.title_text(root)
+        metadata.update(site.read_metadata(root, page_text, matches))
+        site_title = site.title_text(root, matches)
         if site_title:
             candidates.insert(0, TitleCandidate(clean_title(site_title) or site_title, "site_title"))
         title = choose_title(root, site_title)
-        removed += [(txt, f"parser: {site.name} chrome ({sel})") for txt, sel in site.chrome_texts(root)]
-        site.drop_chrome(root)
-        body = site.content_elements(root)
+        removed += [(txt, f"parser: {site.name} chrome ({sel})") for txt, sel in site.chrome_texts(root, matches)]
+        site.drop_chrome(root, matches)
+        body = site.content_elements(root, matches)
         if body:
             blocks, images = blocks_from_elements(body)
         else:
