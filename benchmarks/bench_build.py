@@ -72,8 +72,14 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
         plan.write_text(PRIMER, encoding="utf-8")  # the small plan a build primes its workers with
         build([str(plan)], Path(tmp) / "out", jobs=1)
     startup = time.process_time() - s0 + imports
+    marks: list[tuple[int, float]] = []  # (documents written, CPU s of this process) after each batch of the first pass
+
+    def progress(phase: str, done: int, total) -> None:
+        if phase == "build":
+            marks.append((done, time.process_time()))
+
     w0, c0, t0, k0 = _wchar(), time.process_time(), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
-    report = build(inputs, out, jobs=jobs)
+    report = build(inputs, out, jobs=jobs, progress=progress)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - k0
     written = _wchar() - w0
@@ -83,7 +89,22 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
         "rebuilt": len(report.rebuilt), "errors": len(report.errors), "bytes_in": report.bytes_in, "written": written,
         "jobs": report.jobs, "times": report.times.seconds, "cpu_times": report.times.cpu,
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024,
+        "quarters": _quarters(marks, c0),
     }))
+
+
+def _quarters(marks: list[tuple[int, float]], c0: float) -> list[float]:
+    """CPU ms per document of each quarter of a build's documents, in the order built (batch by batch: a batch
+    falls in the quarter its last document does)."""
+    if not marks or marks[-1][0] < 4:
+        return []
+    n, out, prev = marks[-1][0], [], (0, c0)
+    for q in range(1, 5):
+        end = next(m for m in marks if m[0] >= q * n / 4)
+        if end[0] > prev[0]:
+            out.append(1000 * (end[1] - prev[1]) / (end[0] - prev[0]))
+            prev = end
+    return out
 
 
 def measure(inputs: list[Path], out: Path, jobs: int) -> dict:
@@ -120,6 +141,12 @@ def report_build(label: str, r: dict, mb: float) -> None:
     for stage, secs in sorted(r["cpu_times"].items(), key=lambda kv: -kv[1]):
         share = 100 * secs / cpu if cpu else 0
         print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} CPU s, {share:4.1f}%)")
+    if r["jobs"] == 1 and r.get("quarters"):
+        # measured: a process's per-document cost falls by about 2x over this corpus, in every stage (each remembers the
+        # lines it has read); with two processes each warms its own memory on its share, so they spend more CPU in all
+        print(f"  per document, by quarter of the build: {' '.join(f'{q:.2f}' for q in r['quarters'])} CPU ms (a process "
+              f"remembers the lines it has read, and plans repeat lines: a second process warms its own memory, part of "
+              f"why two use more CPU than one)")
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 
