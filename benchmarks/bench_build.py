@@ -142,8 +142,8 @@ def report_build(label: str, r: dict, mb: float) -> None:
         share = 100 * secs / cpu if cpu else 0
         print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} CPU s, {share:4.1f}%)")
     if r["jobs"] == 1 and r.get("quarters"):
-        # measured: a process's per-document cost falls by about 2x over this corpus, in every stage (each remembers the
-        # lines it has read); with two processes each warms its own memory on its share, so they spend more CPU in all
+        # measured: the building stages' cost per document falls by about 2x over this corpus, in every stage (each
+        # remembers the lines it has read; the writes do not fall); two processes each warm their own on their share
         print(f"  per document, by quarter of the build: {' '.join(f'{q:.2f}' for q in r['quarters'])} CPU ms (a process "
               f"remembers the lines it has read, and plans repeat lines: a second process warms its own memory, part of "
               f"why two use more CPU than one)")
