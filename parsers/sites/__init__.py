@@ -210,7 +210,7 @@ class PageMatches:
         if found is None or (selector in self._before and not _STABLE_SELECTOR.fullmatch(selector)):
             found = _css(self.root, selector)
         elif selector in self._before:
-            found = [el for el in found if _in_tree(el, self.root)]
+            found = [el for el in found if el is self.root or _is_ancestor(self.root, el)]  # (still in the tree)
         self._found[selector] = found
         self._before.discard(selector)
         return list(found)  # (a caller's list: it may change it)
@@ -218,14 +218,6 @@ class PageMatches:
     def removed(self) -> None:
         """Elements left the tree (`_remove`)."""
         self._before.update(self._found)
-
-
-def _in_tree(el, root) -> bool:
-    while el is not None:
-        if el is root:
-            return True
-        el = el.getparent()
-    return False
 
 
 def _is_ancestor(a, b) -> bool:
