@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,9 @@ def _wchar() -> int:
     return -1
 
 
-def child(inputs: list[str], out: str, jobs: int) -> None:
+def child(inputs: list[str], out: str, jobs: int, warm: bool = False) -> None:
+    """`warm`: the inputs are built once in this process before the measured build (into a scratch folder), so
+    every line the measured build reads is remembered already, and its workers fork with that memory."""
     i0 = time.process_time()
     from fangan.pipeline import PRIMER, build
 
@@ -72,6 +75,9 @@ def child(inputs: list[str], out: str, jobs: int) -> None:
         plan.write_text(PRIMER, encoding="utf-8")  # the small plan a build primes its workers with
         build([str(plan)], Path(tmp) / "out", jobs=1)
     startup = time.process_time() - s0 + imports
+    if warm:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(inputs, Path(tmp) / "out", jobs=1)
     marks: list[tuple[int, float]] = []  # (documents written, CPU s of this process) after each batch of the first pass
 
     def progress(phase: str, done: int, total) -> None:
@@ -107,8 +113,9 @@ def _quarters(marks: list[tuple[int, float]], c0: float) -> list[float]:
     return out
 
 
-def measure(inputs: list[Path], out: Path, jobs: int) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(out), str(jobs), *map(str, inputs)]
+def measure(inputs: list[Path], out: Path, jobs: int, warm: bool = False) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(out), str(jobs), *(["--warm"] if warm else []),
+           *map(str, inputs)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
@@ -143,10 +150,10 @@ def report_build(label: str, r: dict, mb: float) -> None:
         print(f"  {stage:<20} {_rate(mb, n, secs)}   ({secs:.2f} CPU s, {share:4.1f}%)")
     if r["jobs"] == 1 and r.get("quarters"):
         # measured: the building stages' cost per document falls by about 2x over this corpus, in every stage (each
-        # remembers the lines it has read; the writes do not fall); two processes each warm their own on their share
+        # remembers the lines it has read; the writes do not fall); two processes each warm their own on their share,
+        # a small part of what two cost beyond one (see warm_gap)
         print(f"  per document, by quarter of the build: {' '.join(f'{q:.2f}' for q in r['quarters'])} CPU ms (a process "
-              f"remembers the lines it has read, and plans repeat lines: a second process warms its own memory, part of "
-              f"why two use more CPU than one)")
+              f"remembers the lines it has read, and plans repeat lines)")
     print(f"  peak RSS: main {r['rss_main_mb']:.0f} MB, largest worker {r['rss_worker_mb']:.0f} MB")
 
 
@@ -385,7 +392,34 @@ def _whole(tmp: Path, files: list[Path], mb: float, repeat: int = 3) -> None:
         same = all((tmp / f"out-1-{last}" / "documents" / p.name).read_bytes() == p.read_bytes()
                    for p in (tmp / f"out-n-{last}" / "documents").iterdir())
         print(f"  --jobs 0 records identical to --jobs 1: {same}")
+        warm_gap(tmp, ones, alls)
     floors(texts, mb, ones, runs=floor_runs)
+
+
+WARM_PAIRS = 2
+
+
+def _extra_cpu(pairs) -> float:
+    """The median over (one process, all processes) pairs of builds of the CPU the second spent beyond the first."""
+    return statistics.median(b["cpu_all"] - a["cpu_all"] for a, b in pairs)
+
+
+def warm_gap(tmp: Path, ones: list[dict], alls: list[dict]) -> None:
+    """What the building processes' CPU beyond one process's is made of. The same pair of builds as above, each after
+    the corpus was built once in its process (every line remembered; the worker forks with that memory): the extra
+    CPU that is left is what more processes cost whatever they remember (results crossing the pipe, the main
+    process handing out and taking back chunks); the rest of the cold builds' extra CPU is each process learning the
+    plans' lines on its own. Medians of WARM_PAIRS pairs, each run one after the other."""
+    pairs = [(measure([tmp / "in"], tmp / f"out-w1-{i}", jobs=1, warm=True),
+              measure([tmp / "in"], tmp / f"out-wn-{i}", jobs=0, warm=True)) for i in range(WARM_PAIRS)]
+    cold, warm = _extra_cpu(zip(ones, alls)), _extra_cpu(pairs)
+    each = " ".join(f"{b['cpu_all']:.2f}/{a['cpu_all']:.2f}" for a, b in pairs)
+    print(f"  where the extra CPU of {alls[0]['jobs']} building processes goes ({cold:+.2f} CPU s over one process, median "
+          f"of the pairs above): with every line remembered before the build (the corpus built once first in the same "
+          f"process, its worker forked from it), {warm:+.2f} CPU s (each pair, all processes/one: {each}); so about "
+          f"{max(0.0, cold - warm):.2f} CPU s is each process learning the plans' lines on its own, and {warm:.2f} what "
+          f"more processes cost whatever they remember (results crossing the pipe, chunks handed out and taken back, "
+          f"each stage running over one chunk's documents at a time)")
 
 
 UNSTEADY = 1.15  # the --jobs 1 builds' slowest over fastest CPU time past which the machine's speed is said to have moved
@@ -429,7 +463,8 @@ def _warn_if_unsettled() -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[4:], sys.argv[2], int(sys.argv[3]))
+        warm = sys.argv[4:5] == ["--warm"]
+        child(sys.argv[4 + warm:], sys.argv[2], int(sys.argv[3]), warm)
         return
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=20.0, help="size of the generated corpus")
