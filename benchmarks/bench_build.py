@@ -16,6 +16,8 @@ Prints:
   * the cost of adding one document to corpora of `--add-corpus` documents (seconds, bytes written),
     against building that document alone, the bytes a build that changes nothing writes, and how much the
     fixed part of adding one grows per 1,000 documents in the corpus;
+  * where the extra CPU of all cores over one goes: the same pair of builds run again, each after the corpus was
+    built once in its process (every line remembered), so that what is left is not the line caches warming twice;
   * peak RSS of each build (main process and its workers);
   * CPU time per KB for one document of 10 KB, 1 MB and 5 MB;
   * peak RSS of corpora of 32 and 64 plans of 1 MB (flat: a build holds a bounded number of bytes, not of documents);
@@ -408,8 +410,9 @@ def warm_gap(tmp: Path, ones: list[dict], alls: list[dict]) -> None:
     """What the building processes' CPU beyond one process's is made of. The same pair of builds as above, each after
     the corpus was built once in its process (every line remembered; the worker forks with that memory): the extra
     CPU that is left is what more processes cost whatever they remember (results crossing the pipe, the main
-    process handing out and taking back chunks); the rest of the cold builds' extra CPU is each process learning the
-    plans' lines on its own. Medians of WARM_PAIRS pairs, each run one after the other."""
+    process handing out and taking back chunks, each stage running over one chunk's documents at a time); the rest of
+    the cold builds' extra CPU is each process learning the plans' lines on its own (printed signed: near zero or
+    below, it is within the machine's noise). Medians of WARM_PAIRS pairs, each run one after the other."""
     pairs = [(measure([tmp / "in"], tmp / f"out-w1-{i}", jobs=1, warm=True),
               measure([tmp / "in"], tmp / f"out-wn-{i}", jobs=0, warm=True)) for i in range(WARM_PAIRS)]
     cold, warm = _extra_cpu(zip(ones, alls)), _extra_cpu(pairs)
@@ -417,7 +420,7 @@ def warm_gap(tmp: Path, ones: list[dict], alls: list[dict]) -> None:
     print(f"  where the extra CPU of {alls[0]['jobs']} building processes goes ({cold:+.2f} CPU s over one process, median "
           f"of the pairs above): with every line remembered before the build (the corpus built once first in the same "
           f"process, its worker forked from it), {warm:+.2f} CPU s (each pair, all processes/one: {each}); so about "
-          f"{max(0.0, cold - warm):.2f} CPU s is each process learning the plans' lines on its own, and {warm:.2f} what "
+          f"{cold - warm:+.2f} CPU s is each process learning the plans' lines on its own, and {warm:.2f} what "
           f"more processes cost whatever they remember (results crossing the pipe, chunks handed out and taken back, "
           f"each stage running over one chunk's documents at a time)")
 
